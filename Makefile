@@ -1,0 +1,56 @@
+# nixplore: see README.md. Every target installs what it needs on a fresh
+# Debian machine with Go (Nix from Debian's nix-bin when nix is missing).
+GO        ?= go
+BIN       := bin/nixplore
+SHARED    ?= $(abspath ../shared)
+MODERN    ?= /opt/nix-modern
+# No network and no sandbox here: tests and the demo must not wait for
+# cache.nixos.org; Debian's Nix has no working build sandbox in containers.
+export NIX_CONFIG ?= substituters =$(newline)sandbox = false
+define newline
+
+
+endef
+
+.PHONY: all build test test-one demo bench nix nix-modern tmux fuzz clean
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) ./cmd/nixplore
+
+# Nix from Debian when it is missing (Nix 2.8 on bookworm).
+nix:
+	@command -v nix-instantiate >/dev/null 2>&1 || { \
+	  echo "installing Nix from Debian's nix-bin"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nix-bin; }
+
+# Nix 2.26 beside it, when the shared installer is there.
+nix-modern:
+	@if [ -x $(MODERN)/bin/nix ]; then :; \
+	 elif [ -f $(SHARED)/tools/install-nix-modern ]; then sh $(SHARED)/tools/install-nix-modern $(MODERN); \
+	 else echo "no $(SHARED)/tools/install-nix-modern: testing with one Nix only"; fi
+
+tmux:
+	@command -v tmux >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux; }
+
+# The whole suite, once per Nix version found (Debian's 2.8 and 2.26).
+test: nix nix-modern tmux
+	@set -e; for dir in /usr/bin $(MODERN)/bin; do \
+	  [ -x $$dir/nix-instantiate ] || continue; \
+	  echo "=== tests with $$($$dir/nix --version)"; \
+	  PATH=$$dir:$$PATH $(GO) test -count=1 -timeout 30m ./... ; \
+	done
+
+# The suite with whatever nix is first on PATH.
+test-one: nix
+	$(GO) test -count=1 ./...
+
+demo: nix build
+	./$(BIN) -I nixpkgs=testdata/nixpkgs -I nixos-config=testdata/configs/pi/configuration.nix --system aarch64-linux
+
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzParsePath -fuzztime 30s ./nixeval
+
+clean:
+	rm -rf bin

@@ -1,0 +1,199 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/nixplore/nixplore/nixeval"
+)
+
+// options are every flag of every verb; each verb checks which apply.
+type options struct {
+	target   nixeval.Flags
+	verb     string
+	paths    []string
+	json     bool
+	noCache  bool
+	refresh  bool
+	logFile  string
+	known    bool
+	explain  bool
+	dryRun   bool
+	outLink  string
+	noLink   bool
+	all      bool
+	help     bool
+	version  bool
+	oneShot  bool
+	anyFlags bool // any target flag was given
+}
+
+var verbs = map[string]bool{"ls": true, "show": true, "cmd": true, "build": true, "tui": true, "help": true, "version": true}
+
+// parseArgs reads flags the way nix-build does: -I takes one value,
+// --arg/--argstr/--option two; flags and positional words may mix.
+func parseArgs(args []string) (*options, error) {
+	o := &options{}
+	need := func(i *int, n int, flag string) ([]string, error) {
+		if *i+n >= len(args) {
+			return nil, fmt.Errorf("%s needs %d value(s)", flag, n)
+		}
+		v := args[*i+1 : *i+1+n]
+		*i += n
+		return v, nil
+	}
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		// --flag=value for the one-value flags.
+		if strings.HasPrefix(a, "--") && strings.Contains(a, "=") {
+			name, val, _ := strings.Cut(a, "=")
+			switch name {
+			case "--system", "--file", "--expr", "--flake", "--builders", "--timeout", "--log", "--out-link":
+				args = append(args[:i], append([]string{name, val}, args[i+1:]...)...)
+				a = name
+			}
+		}
+		switch {
+		case a == "-I":
+			v, err := need(&i, 1, a)
+			if err != nil {
+				return nil, err
+			}
+			o.target.SearchPath = append(o.target.SearchPath, v[0])
+			o.anyFlags = true
+		case strings.HasPrefix(a, "-I") && len(a) > 2:
+			o.target.SearchPath = append(o.target.SearchPath, a[2:])
+			o.anyFlags = true
+		case a == "--arg" || a == "--argstr":
+			v, err := need(&i, 2, a)
+			if err != nil {
+				return nil, err
+			}
+			o.target.Args = append(o.target.Args, nixeval.Arg{Name: v[0], Value: v[1], Str: a == "--argstr"})
+			o.anyFlags = true
+		case a == "--option":
+			v, err := need(&i, 2, a)
+			if err != nil {
+				return nil, err
+			}
+			o.target.Options = append(o.target.Options, nixeval.Option{Name: v[0], Value: v[1]})
+		case a == "--system" || a == "-f" || a == "--file" || a == "--expr" || a == "-E" || a == "--flake" || a == "--builders" || a == "--timeout" || a == "--log" || a == "--out-link" || a == "-o":
+			v, err := need(&i, 1, a)
+			if err != nil {
+				return nil, err
+			}
+			switch a {
+			case "--system":
+				o.target.System = v[0]
+			case "-f", "--file":
+				o.target.File = v[0]
+			case "--expr", "-E":
+				o.target.Expr = v[0]
+			case "--flake":
+				o.target.Flake = v[0]
+			case "--builders":
+				o.target.Builders = v[0]
+			case "--timeout":
+				d, err := parseDuration(v[0])
+				if err != nil {
+					return nil, err
+				}
+				o.target.Timeout = d
+			case "--log":
+				o.logFile = v[0]
+			case "--out-link", "-o":
+				o.outLink = v[0]
+			}
+		case a == "--json":
+			o.json = true
+		case a == "--no-cache":
+			o.noCache = true
+		case a == "--refresh":
+			o.refresh = true
+		case a == "--known":
+			o.known = true
+		case a == "--explain":
+			o.explain = true
+		case a == "--dry-run":
+			o.dryRun = true
+		case a == "--no-link", a == "--no-out-link":
+			o.noLink = true
+		case a == "--all":
+			o.all = true
+		case a == "--one-shot":
+			o.oneShot = true
+		case a == "-h" || a == "--help":
+			o.help = true
+		case a == "--version":
+			o.version = true
+		case a == "--":
+			o.paths = append(o.paths, args[i+1:]...)
+			i = len(args)
+		case strings.HasPrefix(a, "-") && a != "-":
+			return nil, fmt.Errorf("unknown flag %s (see nixplore --help)", a)
+		default:
+			if o.verb == "" && len(o.paths) == 0 && verbs[a] {
+				o.verb = a
+			} else {
+				o.paths = append(o.paths, a)
+			}
+		}
+	}
+	return o, nil
+}
+
+// parseDuration accepts Go durations and plain seconds.
+func parseDuration(s string) (time.Duration, error) {
+	if d, err := time.ParseDuration(s); err == nil {
+		return d, nil
+	}
+	var secs float64
+	if _, err := fmt.Sscanf(s, "%g", &secs); err == nil && secs > 0 {
+		return time.Duration(secs * float64(time.Second)), nil
+	}
+	return 0, fmt.Errorf("--timeout %q: give a duration such as 30s or 2m", s)
+}
+
+const usage = `nixplore: explore what a NixOS configuration can build.
+
+Usage:
+  nixplore [TARGET FLAGS] [PATH]            open the explorer (the default on a terminal)
+  nixplore ls   [TARGET FLAGS] [PATH…] [--json] [--known]
+  nixplore show [TARGET FLAGS] PATH [--json]
+  nixplore cmd  [TARGET FLAGS] PATH [--explain]
+  nixplore build [TARGET FLAGS] PATH [--dry-run] [--out-link P | --no-link] [--json] [--all]
+
+PATH is an attribute path with Nix quoting, relative to the evaluation
+(default config.system.build), e.g. config.system.build.units."sshd.service".
+
+Target flags (the same words as nix-build and nixos-rebuild):
+  -I name=path          add to the Nix search path (repeatable), e.g. -I nixos-config=./configuration.nix
+  --arg name expr       pass a Nix expression argument to the file's function
+  --argstr name value   pass a string argument
+  --system X            shorthand for --argstr system X
+  -f, --file FILE       the file to evaluate (default <nixpkgs/nixos>)
+  --expr EXPR           evaluate an expression instead of a file
+  --flake REF[#host]    nixosConfigurations.<host> of a flake (host defaults to the hostname)
+  --option name value   pass a Nix setting
+  --builders SPEC       remote builders, as Nix's --builders
+  --timeout D           give up on an evaluation after D (e.g. 30s; default: none)
+Without target flags the configuration is found like nixos-rebuild does:
+NIXOS_CONFIG, <nixos-config> in NIX_PATH, /etc/nixos/flake.nix, /etc/nixos/configuration.nix.
+
+Other flags:
+  --json                machine-readable output (ls: one JSON object per path per line)
+  --no-cache            neither read nor write the disk cache
+  --refresh             ignore cached answers, evaluate again and update the cache
+  --one-shot            one nix process per question instead of a warm evaluator
+  --log FILE            write a debug log to FILE (never to the terminal)
+  --known               ls: also list well-known outputs this configuration lacks
+  --explain             cmd: explain every part of the command
+  --dry-run             build: show what would be built and fetched, build nothing
+  --out-link P, -o P    build: result symlink (default ./result, as nix-build)
+  --no-link             build: no result symlink
+  --all                 build: allow building the whole top level of <nixpkgs/nixos>
+  -h, --help            this help;  --version  print the version
+
+Exit status: 0 success, 1 evaluation or Nix error, 2 usage error.
+`

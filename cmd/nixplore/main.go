@@ -1,0 +1,232 @@
+// Command nixplore explores what a NixOS configuration can build: a lazy
+// tree of config.system.build, what each output is, what it would cost, and
+// the nix-build command behind it.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/nixplore/nixplore/nixeval"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// exitCode maps an error to the documented exit status.
+func exitCode(err error) int {
+	var ue *nixeval.UsageError
+	var pe *nixeval.PathError
+	if errors.As(err, &ue) || errors.As(err, &pe) {
+		return 2
+	}
+	return 1
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	o, err := parseArgs(args)
+	if err != nil {
+		fmt.Fprintf(stderr, "nixplore: %v\n", err)
+		return 2
+	}
+	if o.help || o.verb == "help" {
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	if o.version || o.verb == "version" {
+		fmt.Fprintf(stdout, "nixplore %s\n", version)
+		return 0
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer stop()
+	if err := dispatch(ctx, o, stdout, stderr); err != nil {
+		printError(stderr, err)
+		return exitCode(err)
+	}
+	return 0
+}
+
+func printError(w io.Writer, err error) {
+	fmt.Fprintf(w, "nixplore: %s\n", err)
+}
+
+// session is what every verb needs: the resolved target and an evaluator.
+type session struct {
+	target *nixeval.Target
+	eval   *nixeval.Evaluator
+	tools  nixeval.Tools
+}
+
+func openSession(o *options, stderr io.Writer, announce bool) (*session, error) {
+	t, err := nixeval.Resolve(o.target, nixeval.SystemEnvironment())
+	if err != nil {
+		return nil, err
+	}
+	tools := nixeval.Tools{}
+	if err := tools.LookPath(); err != nil {
+		return nil, err
+	}
+	if announce {
+		fmt.Fprintf(stderr, "nixplore: target %s (chosen by %s)\n", t.Label(), t.ChosenBy)
+	}
+	return &session{target: t, eval: nixeval.New(t, tools), tools: tools}, nil
+}
+
+func (s *session) Close() { _ = s.eval.Close() }
+
+// startPaths parses the PATH words, defaulting to config.system.build.
+func startPaths(words []string) ([]nixeval.AttrPath, error) {
+	if len(words) == 0 {
+		return []nixeval.AttrPath{nixeval.DefaultPath}, nil
+	}
+	var out []nixeval.AttrPath
+	for _, w := range words {
+		p, err := nixeval.ParsePath(w)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+func dispatch(ctx context.Context, o *options, stdout, stderr io.Writer) error {
+	switch o.verb {
+	case "ls":
+		return cmdLs(ctx, o, stdout, stderr)
+	case "show":
+		return cmdShow(ctx, o, stdout, stderr)
+	case "cmd":
+		return cmdCmd(ctx, o, stdout, stderr)
+	case "build":
+		return cmdBuild(ctx, o, stdout, stderr)
+	}
+	return cmdTUI(ctx, o, stdout, stderr)
+}
+
+func onePath(o *options, verb string) (nixeval.AttrPath, error) {
+	if len(o.paths) != 1 {
+		return nil, &nixeval.UsageError{Msg: fmt.Sprintf("%s needs exactly one attribute PATH, e.g. nixplore %s config.system.build.toplevel", verb, verb)}
+	}
+	return nixeval.ParsePath(o.paths[0])
+}
+
+func cmdLs(ctx context.Context, o *options, stdout, stderr io.Writer) error {
+	paths, err := startPaths(o.paths)
+	if err != nil {
+		return err
+	}
+	s, err := openSession(o, stderr, true)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	listings, err := s.eval.List(ctx, paths...)
+	if err != nil {
+		return err
+	}
+	for _, l := range listings {
+		if o.json {
+			if err := writeListingJSON(stdout, l); err != nil {
+				return err
+			}
+			continue
+		}
+		writeListingText(stdout, l, len(listings) > 1)
+	}
+	return nil
+}
+
+type childJSON struct {
+	Name  string `json:"name"`
+	Path  string `json:"path"`
+	Kind  string `json:"kind"`
+	Error string `json:"error,omitempty"`
+}
+
+func writeListingJSON(w io.Writer, l nixeval.Listing) error {
+	out := struct {
+		Path     string      `json:"path"`
+		Children []childJSON `json:"children"`
+	}{Path: l.Path.String(), Children: []childJSON{}}
+	for _, c := range l.Children {
+		out.Children = append(out.Children, childJSON{Name: c.Name, Path: c.Path.String(), Kind: c.Kind, Error: c.Error})
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s\n", b)
+	return err
+}
+
+func writeListingText(w io.Writer, l nixeval.Listing, header bool) {
+	if header {
+		fmt.Fprintf(w, "%s:\n", l.Path)
+	}
+	for _, c := range l.Children {
+		line := fmt.Sprintf("%-10s %s", c.Kind, nixeval.QuoteAttr(c.Name))
+		if c.Error != "" {
+			line += "  " + firstLine(c.Error)
+		}
+		fmt.Fprintln(w, nixeval.Printable(line))
+	}
+}
+
+func cmdShow(ctx context.Context, o *options, stdout, stderr io.Writer) error {
+	p, err := onePath(o, "show")
+	if err != nil {
+		return err
+	}
+	s, err := openSession(o, stderr, true)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	d, err := s.eval.Describe(ctx, p)
+	if err != nil {
+		return err
+	}
+	if o.json {
+		b, err := json.Marshal(describeJSON(d))
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(stdout, "%s\n", b)
+		return err
+	}
+	writeDescription(stdout, d)
+	return nil
+}
+
+func cmdCmd(ctx context.Context, o *options, stdout, stderr io.Writer) error {
+	p, err := onePath(o, "cmd")
+	if err != nil {
+		return err
+	}
+	t, err := nixeval.Resolve(o.target, nixeval.SystemEnvironment())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, nixeval.BuildCommands(t, p).Build)
+	return nil
+}
+
+func firstLine(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\n' {
+			return s[:i]
+		}
+	}
+	return s
+}

@@ -1,0 +1,146 @@
+package nixeval
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"os/exec"
+	"strings"
+)
+
+//go:embed nixplore.nix
+var wrapperExpr string
+
+// WrapperExpr is the constant Nix expression every request is answered by.
+func WrapperExpr() string { return wrapperExpr }
+
+// Request is one question to the wrapper expression; it travels as JSON.
+type Request struct {
+	Op    string     `json:"op"`
+	Path  AttrPath   `json:"path,omitempty"`
+	Paths []AttrPath `json:"paths,omitempty"`
+}
+
+// Backend answers requests about one target. OneShot starts a Nix process
+// per request; the warm session keeps one evaluator alive.
+type Backend interface {
+	Eval(ctx context.Context, req Request) (json.RawMessage, error)
+	Close() error
+}
+
+// Tools names the Nix programs to run; empty fields mean the ones on PATH.
+type Tools struct {
+	Dir string // directory holding nix, nix-build, …; "" = PATH
+}
+
+// Program returns the path of a Nix program.
+func (t Tools) Program(name string) string {
+	if t.Dir != "" {
+		return t.Dir + "/" + name
+	}
+	return name
+}
+
+// LookPath reports whether the main nix program can be found.
+func (t Tools) LookPath() error {
+	_, err := exec.LookPath(t.Program("nix-instantiate"))
+	if err != nil {
+		return &NixMissingError{Program: "nix-instantiate", Err: err}
+	}
+	return nil
+}
+
+// targetJSON is the target as the wrapper expression reads it.
+func targetJSON(t *Target) string {
+	m := map[string]string{"kind": t.Kind.String()}
+	switch t.Kind {
+	case Classic:
+		m["file"] = t.File
+	case Flake:
+		m["flake"] = t.FlakeRef
+		m["host"] = t.Host
+	}
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
+// EvalArgs are the arguments, after the program name, that every
+// evaluation of the target shares: the user's -I, --arg, --argstr and
+// --option, plus the wrapper's own arguments.
+func EvalArgs(t *Target) []string {
+	var a []string
+	a = append(a, "--argstr", "nixploreTarget", targetJSON(t))
+	if t.Kind == Expr {
+		a = append(a, "--arg", "nixploreExpr", t.ExprText)
+	}
+	a = append(a, commonArgs(t)...)
+	if t.Kind == Flake {
+		a = append(a, "--option", "extra-experimental-features", "nix-command flakes")
+	}
+	return a
+}
+
+// commonArgs are the flags a user gave that Nix itself must see.
+func commonArgs(t *Target) []string {
+	var a []string
+	for _, s := range t.SearchPath {
+		a = append(a, "-I", s)
+	}
+	for _, arg := range t.Args {
+		if arg.Str {
+			a = append(a, "--argstr", arg.Name, arg.Value)
+		} else {
+			a = append(a, "--arg", arg.Name, arg.Value)
+		}
+	}
+	for _, o := range t.Options {
+		a = append(a, "--option", o.Name, o.Value)
+	}
+	if t.Builders != "" {
+		a = append(a, "--builders", t.Builders)
+	}
+	return a
+}
+
+// OneShot answers each request with its own nix-instantiate process: the
+// reference path, and the fallback when no warm session can start.
+type OneShot struct {
+	Target *Target
+	Tools  Tools
+	// OnStderrLine, when set, sees Nix's stderr (with -v in Options it lists
+	// the files evaluated, which the cache keys on).
+	OnStderrLine func(string)
+}
+
+// Eval runs one request.
+func (o *OneShot) Eval(ctx context.Context, req Request) (json.RawMessage, error) {
+	reqJSON, err := json.Marshal(req)
+	if err != nil {
+		return nil, err
+	}
+	args := []string{"--eval", "--strict", "--json", "-E", wrapperExpr, "--argstr", "nixploreRequest", string(reqJSON)}
+	args = append(args, EvalArgs(o.Target)...)
+	cmd := &Command{Path: o.Tools.Program("nix-instantiate"), Args: args, OnStderrLine: o.OnStderrLine}
+	res, err := cmd.Run(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := res.trimOutput()
+	if !json.Valid([]byte(out)) {
+		return nil, &EvalError{Kind: ErrNotNix, Summary: "the nix program printed something that is not JSON",
+			Hint:    "Is `nix-instantiate` on PATH really Nix? It printed: " + clip(out, 200),
+			Details: nil}
+	}
+	return json.RawMessage(out), nil
+}
+
+// Close does nothing: one-shot processes end with their request.
+func (o *OneShot) Close() error { return nil }
+
+func clip(s string, n int) string {
+	s = strings.TrimSpace(s)
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}

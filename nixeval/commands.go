@@ -1,0 +1,122 @@
+package nixeval
+
+import (
+	"strings"
+)
+
+// Commands are the equivalent commands a user could type to build a node.
+type Commands struct {
+	Build string   `json:"build"` // shell-quoted, ready to paste
+	Argv  []string `json:"-"`     // the same, unquoted
+	// Portable is false when a name cannot be written with -A (it holds a
+	// double quote) and the command selects the attribute with an
+	// expression instead.
+	Portable bool `json:"-"`
+}
+
+// attrForA writes a path the way `-A` and a flake fragment parse it: Nix
+// splits on dots outside double quotes and takes quoted text literally,
+// with no escapes. It reports false when a name holds a double quote,
+// which that syntax cannot express.
+func attrForA(p AttrPath) (string, bool) {
+	parts := make([]string, len(p))
+	for i, n := range p {
+		switch {
+		case strings.ContainsRune(n, '"'):
+			return "", false
+		case isBareAttr(n):
+			parts[i] = n
+		default:
+			parts[i] = `"` + n + `"`
+		}
+	}
+	return strings.Join(parts, "."), true
+}
+
+// flakeFragmentSafe reports whether every name can go into a flake URL
+// fragment as it is (flake references are URLs; anything unusual would need
+// percent-encoding that Nix versions treat differently).
+func flakeFragmentSafe(p AttrPath) bool {
+	for _, n := range p {
+		if !isBareAttr(n) {
+			return false
+		}
+	}
+	return true
+}
+
+// nixList writes names as a Nix list of string literals: data, escaped.
+func nixList(p AttrPath) string {
+	q := make([]string, len(p))
+	for i, n := range p {
+		q[i] = NixString(n)
+	}
+	return "[ " + strings.Join(q, " ") + " ]"
+}
+
+// selectExpr picks nixplorePath out of a root; the names arrive with --arg
+// as a list of string literals, so no name is ever part of the code.
+const selectExpr = `builtins.foldl' (v: n: v.${n})`
+
+// BuildCommands returns the command that builds path of target exactly as
+// nixplore evaluates it.
+func BuildCommands(t *Target, path AttrPath) Commands {
+	var argv []string
+	portable := true
+	switch t.Kind {
+	case Flake:
+		full := append(append(AttrPath{}, t.RootPrefix()...), path...)
+		if a, ok := attrForA(full); ok && flakeFragmentSafe(full) {
+			argv = []string{"nix", "--extra-experimental-features", "nix-command flakes", "build", t.FlakeRef + "#" + a}
+		} else {
+			portable = false
+			argv = []string{"nix-build", "-E",
+				"{ nixploreFlake, nixplorePath }: " + selectExpr + " (builtins.getFlake nixploreFlake) nixplorePath",
+				"--argstr", "nixploreFlake", t.FlakeRef, "--arg", "nixplorePath", nixList(full),
+				"--option", "extra-experimental-features", "nix-command flakes"}
+		}
+		for _, o := range t.Options {
+			argv = append(argv, "--option", o.Name, o.Value)
+		}
+		if t.Builders != "" {
+			argv = append(argv, "--builders", t.Builders)
+		}
+		return Commands{Build: ShellJoin(argv), Argv: argv, Portable: portable}
+	case Expr:
+		argv = []string{"nix-build", "-E", t.ExprText}
+	default:
+		argv = []string{"nix-build", t.File}
+	}
+	if a, ok := attrForA(path); ok {
+		argv = append(argv, "-A", a)
+	} else {
+		portable = false
+		root := "import nixploreFile"
+		if t.Kind == Expr {
+			root = "nixploreExpr"
+		}
+		argv = []string{"nix-build", "-E",
+			"{ nixplorePath, ... }@args: let f = " + root + "; in " + selectExpr +
+				" (if builtins.isFunction f then f (builtins.intersectAttrs (builtins.functionArgs f) args) else f) nixplorePath",
+			"--arg", "nixplorePath", nixList(path)}
+		if t.Kind == Expr {
+			argv = append(argv, "--arg", "nixploreExpr", t.ExprText)
+		} else if strings.HasPrefix(t.File, "<") {
+			argv = append(argv, "--arg", "nixploreFile", t.File)
+		} else {
+			argv = append(argv, "--arg", "nixploreFile", "/. + "+NixString(t.File))
+		}
+	}
+	argv = append(argv, commandTargetArgs(t)...)
+	return Commands{Build: ShellJoin(argv), Argv: argv, Portable: portable}
+}
+
+// commandTargetArgs are the target's flags as a user would pass them to
+// nix-build, with the chosen nixos-config made explicit.
+func commandTargetArgs(t *Target) []string {
+	var a []string
+	if t.ConfigFile != "" && configFromSearchPath(t.SearchPath) == "" {
+		a = append(a, "-I", "nixos-config="+t.ConfigFile)
+	}
+	return append(a, commonArgs(t)...)
+}

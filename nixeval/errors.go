@@ -1,0 +1,340 @@
+package nixeval
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+// NixMissingError means the nix program could not be started at all.
+type NixMissingError struct {
+	Program string
+	Err     error
+}
+
+func (e *NixMissingError) Error() string {
+	return fmt.Sprintf("%s not found: Nix is not installed or not on PATH.\n"+
+		"Install it: on Debian/Ubuntu `sudo apt-get install nix-bin`, elsewhere see https://nixos.org/download\n(%v)", e.Program, e.Err)
+}
+
+// CancelledError means the request was cancelled or timed out before Nix answered.
+type CancelledError struct {
+	Command string
+	Cause   error
+}
+
+func (e *CancelledError) Error() string {
+	return fmt.Sprintf("cancelled: %v\n  command: %s", e.Cause, e.Command)
+}
+
+func (e *CancelledError) Unwrap() error { return e.Cause }
+
+// ErrKind says what went wrong in an evaluation, so the UI can explain it.
+type ErrKind int
+
+const (
+	ErrOther ErrKind = iota
+	ErrSyntax
+	ErrAssertion
+	ErrMissingAttr
+	ErrInfiniteRecursion
+	ErrThrow
+	ErrType
+	ErrFileMissing
+	ErrSearchPath
+	ErrFlakeHost
+	ErrFeature
+	ErrTimeout
+	ErrNotNix
+	ErrPlatform
+)
+
+var errKindNames = map[ErrKind]string{
+	ErrOther: "error", ErrSyntax: "syntax error", ErrAssertion: "failed assertion",
+	ErrMissingAttr: "missing attribute", ErrInfiniteRecursion: "infinite recursion",
+	ErrThrow: "evaluation aborted", ErrType: "type error", ErrFileMissing: "file missing",
+	ErrSearchPath: "search path", ErrFlakeHost: "flake host missing", ErrFeature: "nix feature missing",
+	ErrTimeout: "timeout", ErrNotNix: "not nix", ErrPlatform: "platform mismatch",
+}
+
+func (k ErrKind) String() string { return errKindNames[k] }
+
+// NixError is a Nix command that failed: the command (for display), its
+// exit status and the last `error:` block of its stderr, cleaned of colours
+// and traces.
+type NixError struct {
+	Command string
+	Exit    int
+	Message string // the cleaned error: block
+	Stderr  string // everything Nix printed, for logs
+	Killed  bool
+}
+
+// NewNixError builds a NixError from raw stderr.
+func NewNixError(command string, exit int, stderr []byte) *NixError {
+	return &NixError{Command: command, Exit: exit, Message: LastErrorBlock(string(stderr)), Stderr: string(stderr)}
+}
+
+func (e *NixError) Error() string {
+	msg := e.Message
+	if msg == "" {
+		msg = fmt.Sprintf("nix exited with status %d and printed no error", e.Exit)
+	}
+	return msg
+}
+
+// EvalError is an evaluation failure explained for a user: what happened,
+// what to do, and Nix's own text underneath.
+type EvalError struct {
+	Kind     ErrKind
+	Summary  string   // one line: what happened
+	Hint     string   // what to do about it
+	Location string   // file:line:column when Nix gave one
+	Details  []string // e.g. each failed assertion, or the available hosts
+	Nix      *NixError
+}
+
+func (e *EvalError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Summary)
+	if e.Location != "" {
+		fmt.Fprintf(&b, "\n  at %s", e.Location)
+	}
+	for _, d := range e.Details {
+		fmt.Fprintf(&b, "\n  - %s", d)
+	}
+	if e.Hint != "" {
+		fmt.Fprintf(&b, "\n%s", e.Hint)
+	}
+	if e.Nix != nil && e.Nix.Message != "" {
+		fmt.Fprintf(&b, "\n\nNix said:\n%s", indent(e.Nix.Message, "  "))
+	}
+	return b.String()
+}
+
+func (e *EvalError) Unwrap() error {
+	if e.Nix == nil {
+		return nil
+	}
+	return e.Nix
+}
+
+// MissingAttrError is an attribute path that does not exist: the missing
+// name, the deepest parent that does exist, and close matches there.
+type MissingAttrError struct {
+	Path       AttrPath // what was asked
+	Missing    string   // the first name that is not there
+	Parent     AttrPath // deepest existing parent
+	NotAttrs   string   // when the parent is not an attribute set: its kind
+	Suggest    []string // close matches among the parent's names
+	TargetDesc string
+}
+
+func (e *MissingAttrError) Error() string {
+	var b strings.Builder
+	if e.NotAttrs != "" {
+		fmt.Fprintf(&b, "attribute path %s does not exist: %s is a %s, not an attribute set", e.Path, e.Parent, e.NotAttrs)
+		return b.String()
+	}
+	fmt.Fprintf(&b, "attribute %s missing in %s", QuoteAttr(e.Missing), pathOrRoot(e.Parent))
+	if len(e.Suggest) > 0 {
+		q := make([]string, len(e.Suggest))
+		for i, s := range e.Suggest {
+			q[i] = e.Parent.Child(s).String()
+		}
+		fmt.Fprintf(&b, "\nDid you mean: %s?", strings.Join(q, ", "))
+	}
+	fmt.Fprintf(&b, "\nList what is there with: nixplore ls %s", ShellQuote(pathOrRoot(e.Parent)))
+	return b.String()
+}
+
+func pathOrRoot(p AttrPath) string {
+	if len(p) == 0 {
+		return "the top level"
+	}
+	return p.String()
+}
+
+var (
+	ansiRE      = regexp.MustCompile(`\x1b\[[0-9;?]*[ -/]*[@-~]`)
+	errorLineRE = regexp.MustCompile(`^\s*error:`)
+	showTraceRE = regexp.MustCompile(`\(use '--show-trace' to show detailed location information\)`)
+)
+
+// StripANSI removes terminal colour and cursor sequences.
+func StripANSI(s string) string { return ansiRE.ReplaceAllString(s, "") }
+
+// LastErrorBlock returns the last `error:` block of Nix's stderr without
+// colours, `… while evaluating` trace frames or the --show-trace hint. Nix
+// 2.26 nests the real message as the last `error:` under its trace; 2.8
+// prints one block. When no `error:` line exists the last lines are returned.
+func LastErrorBlock(stderr string) string {
+	s := StripANSI(stderr)
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	start := -1
+	for i, l := range lines {
+		if errorLineRE.MatchString(l) {
+			start = i
+		}
+	}
+	if start < 0 {
+		if len(lines) > 10 {
+			lines = lines[len(lines)-10:]
+		}
+		return strings.TrimSpace(strings.Join(lines, "\n"))
+	}
+	// 2.26 prints "error:" alone and the message on the next frames; a
+	// nested "error: msg" inside the block is then the last one found.
+	block := lines[start:]
+	var out []string
+	for _, l := range block {
+		if showTraceRE.MatchString(l) {
+			continue
+		}
+		if strings.HasPrefix(strings.TrimSpace(l), "@nix ") {
+			continue
+		}
+		out = append(out, l)
+	}
+	return strings.TrimSpace(dedent(out))
+}
+
+func dedent(lines []string) string {
+	minIndent := -1
+	for i, l := range lines {
+		if i == 0 || strings.TrimSpace(l) == "" {
+			continue
+		}
+		n := len(l) - len(strings.TrimLeft(l, " "))
+		if minIndent < 0 || n < minIndent {
+			minIndent = n
+		}
+	}
+	for i, l := range lines {
+		if i == 0 {
+			lines[i] = strings.TrimLeft(l, " ")
+			continue
+		}
+		if minIndent > 0 && len(l) >= minIndent {
+			lines[i] = l[minIndent:]
+		}
+	}
+	// Drop runs of blank lines.
+	var out []string
+	for _, l := range lines {
+		if strings.TrimSpace(l) == "" && len(out) > 0 && strings.TrimSpace(out[len(out)-1]) == "" {
+			continue
+		}
+		out = append(out, strings.TrimRight(l, " "))
+	}
+	return strings.Join(out, "\n")
+}
+
+func indent(s, pre string) string {
+	lines := strings.Split(s, "\n")
+	for i := range lines {
+		lines[i] = pre + lines[i]
+	}
+	return strings.Join(lines, "\n")
+}
+
+var (
+	missingAttrRE  = regexp.MustCompile(`attribute '([^']*)' missing`)
+	locationRE     = regexp.MustCompile(`at (?:«[^»]*»|(/[^:\s]+)):(\d+):(\d+)`)
+	syntaxRE       = regexp.MustCompile(`syntax error, (.*)`)
+	assertionRE    = regexp.MustCompile(`(?m)^\s*- (.*)$`)
+	searchPathRE   = regexp.MustCompile(`file '([^']*)' was not found in the Nix search path`)
+	fileMissingRE  = regexp.MustCompile(`(?:getting status of|path) '([^']*)'(?:: No such file or directory| does not exist)`)
+	flakeAttrRE    = regexp.MustCompile(`flake '([^']*)' does not provide attribute`)
+	featureRE      = regexp.MustCompile(`experimental Nix feature '([^']*)' is disabled`)
+	platformNixRE  = regexp.MustCompile(`a '([^']+)' with features \{[^}]*\} is required to build '([^']+)', but I am a '([^']+)'`)
+	builtinThrowRE = regexp.MustCompile(`(?s)^error:\s*(.*)`)
+)
+
+// Classify turns a NixError from an evaluation into an EvalError a user can
+// act on. Errors it cannot place keep Nix's message under ErrOther.
+func Classify(ne *NixError) *EvalError {
+	msg := ne.Message
+	e := &EvalError{Kind: ErrOther, Nix: ne}
+	if m := locationRE.FindStringSubmatch(msg); m != nil && m[1] != "" {
+		e.Location = fmt.Sprintf("%s:%s:%s", m[1], m[2], m[3])
+	}
+	switch {
+	case ne.Killed:
+		e.Kind = ErrOther
+		e.Summary = "Nix was killed before it answered"
+		e.Hint = "It may have run out of memory, or something ended it. Try again; `r` re-evaluates."
+	case syntaxRE.MatchString(msg):
+		e.Kind = ErrSyntax
+		e.Summary = "syntax error in a Nix file: " + strings.TrimSpace(syntaxRE.FindStringSubmatch(msg)[1])
+		e.Hint = "Fix the file at the location above, then reload (R)."
+	case strings.Contains(msg, "Failed assertions:"):
+		e.Kind = ErrAssertion
+		e.Summary = "the configuration has failed assertions"
+		after := msg[strings.Index(msg, "Failed assertions:"):]
+		for _, m := range assertionRE.FindAllStringSubmatch(after, -1) {
+			e.Details = append(e.Details, strings.TrimSpace(m[1]))
+		}
+		e.Hint = "Each assertion above names an option to change in your configuration."
+	case strings.Contains(msg, "infinite recursion encountered"):
+		e.Kind = ErrInfiniteRecursion
+		e.Summary = "infinite recursion: a value depends on itself"
+		e.Hint = "Often a module reads `config` to decide `imports` or an option reads itself; run the printed command with --show-trace to see the cycle."
+	case missingAttrRE.MatchString(msg):
+		e.Kind = ErrMissingAttr
+		e.Summary = fmt.Sprintf("attribute '%s' missing", missingAttrRE.FindStringSubmatch(msg)[1])
+		e.Hint = "The configuration (or nixplore's path) refers to an attribute that does not exist."
+	case searchPathRE.MatchString(msg):
+		e.Kind = ErrSearchPath
+		name := searchPathRE.FindStringSubmatch(msg)[1]
+		e.Summary = fmt.Sprintf("<%s> is not on the Nix search path", name)
+		e.Hint = searchPathHint(name)
+	case fileMissingRE.MatchString(msg):
+		e.Kind = ErrFileMissing
+		e.Summary = fmt.Sprintf("file not found: %s", fileMissingRE.FindStringSubmatch(msg)[1])
+		e.Hint = "Check the path given with -I nixos-config=, -f or --flake (relative paths are relative to the current directory)."
+	case flakeAttrRE.MatchString(msg):
+		e.Kind = ErrFlakeHost
+		e.Summary = "the flake does not provide that attribute"
+	case featureRE.MatchString(msg):
+		e.Kind = ErrFeature
+		e.Summary = fmt.Sprintf("this Nix needs the experimental feature '%s'", featureRE.FindStringSubmatch(msg)[1])
+		e.Hint = "nixplore enables it itself; if you see this, your Nix is too old for flakes (2.4 or newer is needed)."
+	case platformNixRE.MatchString(msg):
+		m := platformNixRE.FindStringSubmatch(msg)
+		e.Kind = ErrPlatform
+		e.Summary = fmt.Sprintf("this machine (%s) cannot build for %s", m[3], m[1])
+	case strings.Contains(msg, "value is") && strings.Contains(msg, "while a") && strings.Contains(msg, "was expected"):
+		e.Kind = ErrType
+		e.Summary = "type error: " + firstLine(strings.TrimPrefix(msg, "error:"))
+	default:
+		e.Kind = ErrThrow
+		if m := builtinThrowRE.FindStringSubmatch(msg); m != nil {
+			e.Summary = firstLine(m[1])
+		} else {
+			e.Summary = firstLine(msg)
+		}
+		if strings.TrimSpace(e.Summary) == "" {
+			e.Summary = "evaluation failed"
+		}
+	}
+	return e
+}
+
+func searchPathHint(name string) string {
+	switch {
+	case name == "nixos-config":
+		return "Say which configuration to use: -I nixos-config=./configuration.nix (or set NIXOS_CONFIG, or --flake)."
+	case strings.HasPrefix(name, "nixpkgs"):
+		return "NIX_PATH has no nixpkgs entry. Add one: -I nixpkgs=/path/to/nixpkgs (or -I nixpkgs=channel:nixos-unstable), or use --flake."
+	}
+	return fmt.Sprintf("Add it with -I %s=PATH or to NIX_PATH.", name)
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return strings.TrimSpace(s[:i])
+	}
+	return s
+}

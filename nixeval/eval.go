@@ -1,0 +1,331 @@
+package nixeval
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Kinds of nodes, as `ls --json` prints them.
+const (
+	KindDerivation = "derivation"
+	KindAttrs      = "attrs"
+	KindList       = "list"
+	KindString     = "string"
+	KindPath       = "path"
+	KindInt        = "int"
+	KindFloat      = "float"
+	KindBool       = "bool"
+	KindNull       = "null"
+	KindFunction   = "function"
+	KindError      = "error"
+	KindAbsent     = "absent"
+)
+
+// Child is one attribute of a listed set.
+type Child struct {
+	Name  string   `json:"name"`
+	Path  AttrPath `json:"-"`
+	Kind  string   `json:"kind"`
+	Error string   `json:"error,omitempty"`
+}
+
+// Listing is the children of one attribute set.
+type Listing struct {
+	Path     AttrPath
+	Children []Child
+}
+
+// Evaluator answers questions about one target through a Backend.
+type Evaluator struct {
+	Target  *Target
+	Backend Backend
+	Tools   Tools
+	// Parallel bounds the child-by-child fallback's concurrent requests.
+	Parallel int
+}
+
+// New returns an evaluator using one Nix process per request.
+func New(t *Target, tools Tools) *Evaluator {
+	return &Evaluator{Target: t, Backend: &OneShot{Target: t, Tools: tools}, Tools: tools, Parallel: 4}
+}
+
+// Close ends the backend's processes.
+func (e *Evaluator) Close() error { return e.Backend.Close() }
+
+func (e *Evaluator) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
+	if e.Target.Timeout > 0 {
+		return context.WithTimeout(ctx, e.Target.Timeout)
+	}
+	return context.WithCancel(ctx)
+}
+
+// eval runs one request and decodes its answer, turning Nix failures into
+// errors a user can act on.
+func (e *Evaluator) eval(ctx context.Context, req Request, out any) error {
+	ctx, cancel := e.withTimeout(ctx)
+	defer cancel()
+	raw, err := e.Backend.Eval(ctx, req)
+	if err != nil {
+		return e.explain(ctx, err)
+	}
+	if err := json.Unmarshal(raw, out); err != nil {
+		return &EvalError{Kind: ErrNotNix, Summary: "could not read Nix's answer: " + err.Error(), Hint: "Nix printed: " + clip(string(raw), 200)}
+	}
+	return nil
+}
+
+func (e *Evaluator) explain(ctx context.Context, err error) error {
+	var ce *CancelledError
+	if errors.As(err, &ce) && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return &EvalError{Kind: ErrTimeout, Summary: fmt.Sprintf("evaluation timed out after %s", e.Target.Timeout),
+			Hint: "Raise --timeout, or look for an evaluation that never ends (a value that loops)."}
+	}
+	var ne *NixError
+	if errors.As(err, &ne) {
+		return Classify(ne)
+	}
+	return err
+}
+
+// walkStatus is the wrapper's answer when a path cannot be walked.
+type walkStatus struct {
+	Status    string   `json:"status"`
+	Depth     int      `json:"depth"`
+	Missing   string   `json:"missing"`
+	Available []string `json:"available"`
+	Kind      string   `json:"kind"`
+	Hosts     []string `json:"hosts"`
+	Outputs   []string `json:"flakeOutputs"`
+}
+
+// pathError explains a walk that stopped before the end of path.
+func (e *Evaluator) pathError(path AttrPath, w walkStatus) error {
+	switch w.Status {
+	case "nohost":
+		return &EvalError{Kind: ErrFlakeHost,
+			Summary: fmt.Sprintf("flake %s has no nixosConfigurations.%s", e.Target.FlakeRef, QuoteAttr(e.Target.Host)),
+			Hint:    "Pick one of its hosts with --flake " + e.Target.FlakeRef + "#HOST:", Details: w.Hosts}
+	case "noconfigs":
+		return &EvalError{Kind: ErrFlakeHost,
+			Summary: fmt.Sprintf("flake %s has no nixosConfigurations output", e.Target.FlakeRef),
+			Hint:    "Its outputs are: " + strings.Join(w.Outputs, ", ")}
+	case "missing":
+		return &MissingAttrError{Path: path, Missing: w.Missing, Parent: path[:w.Depth], Suggest: Suggest(w.Missing, w.Available, 3)}
+	case "notattrs":
+		return &MissingAttrError{Path: path, Parent: path[:w.Depth], NotAttrs: w.Kind}
+	}
+	return fmt.Errorf("unexpected answer %q for %s", w.Status, path)
+}
+
+type listAnswer struct {
+	walkStatus
+	Children []Child `json:"children"`
+}
+
+// List returns the children of each attribute set in paths. All paths share
+// one evaluation; when an error that tryEval cannot catch aborts it, each
+// path is listed child by child so one broken child never hides its
+// siblings. Listing never instantiates a derivation.
+func (e *Evaluator) List(ctx context.Context, paths ...AttrPath) ([]Listing, error) {
+	var answers []listAnswer
+	err := e.eval(ctx, Request{Op: "list", Paths: paths}, &answers)
+	if err == nil && len(answers) != len(paths) {
+		err = fmt.Errorf("nix answered %d listings for %d paths", len(answers), len(paths))
+	}
+	if err != nil {
+		if !fallbackHelps(err) {
+			return nil, err
+		}
+		out := make([]Listing, len(paths))
+		for i, p := range paths {
+			l, err := e.listChildByChild(ctx, p)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = *l
+		}
+		return out, nil
+	}
+	out := make([]Listing, len(paths))
+	for i, a := range answers {
+		p := paths[i]
+		switch a.Status {
+		case "ok":
+		case "error":
+			// Walking to the set itself throws: get Nix's message.
+			return nil, e.forceError(ctx, p)
+		default:
+			return nil, e.pathError(p, a.walkStatus)
+		}
+		out[i] = Listing{Path: p, Children: a.Children}
+		for j := range out[i].Children {
+			out[i].Children[j].Path = p.Child(out[i].Children[j].Name)
+		}
+		e.fillErrors(ctx, out[i].Children)
+	}
+	return out, nil
+}
+
+// fallbackHelps reports whether listing child by child can get past err:
+// only for failures inside a value that tryEval cannot catch, not for a
+// configuration that fails as a whole.
+func fallbackHelps(err error) bool {
+	var ee *EvalError
+	if !errors.As(err, &ee) {
+		return false
+	}
+	switch ee.Kind {
+	case ErrMissingAttr, ErrInfiniteRecursion, ErrType, ErrThrow, ErrOther:
+		return ee.Nix != nil && !ee.Nix.Killed
+	}
+	return false
+}
+
+// forceError evaluates path unprotected and returns the error Nix gives.
+func (e *Evaluator) forceError(ctx context.Context, p AttrPath) error {
+	var w walkStatus
+	if err := e.eval(ctx, Request{Op: "force", Path: p}, &w); err != nil {
+		return err
+	}
+	if w.Status != "ok" {
+		return e.pathError(p, w)
+	}
+	return fmt.Errorf("%s failed to evaluate once but not again", p)
+}
+
+// fillErrors asks Nix for the message of every child that failed, since
+// tryEval only says that it failed.
+func (e *Evaluator) fillErrors(ctx context.Context, children []Child) {
+	e.forEach(ctx, children, func(c *Child) bool { return c.Kind == KindError && c.Error == "" }, func(c *Child) {
+		c.Error = ErrorText(e.forceError(ctx, c.Path))
+	})
+}
+
+func (e *Evaluator) forEach(ctx context.Context, children []Child, want func(*Child) bool, do func(*Child)) {
+	n := e.Parallel
+	if n < 1 {
+		n = 1
+	}
+	sem := make(chan struct{}, n)
+	var wg sync.WaitGroup
+	for i := range children {
+		c := &children[i]
+		if !want(c) {
+			continue
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			do(c)
+		}()
+	}
+	wg.Wait()
+}
+
+func (e *Evaluator) listChildByChild(ctx context.Context, p AttrPath) (*Listing, error) {
+	var a struct {
+		walkStatus
+		Names []string `json:"names"`
+	}
+	if err := e.eval(ctx, Request{Op: "names", Path: p}, &a); err != nil {
+		return nil, err
+	}
+	if a.Status != "ok" {
+		return nil, e.pathError(p, a.walkStatus)
+	}
+	l := &Listing{Path: p, Children: make([]Child, len(a.Names))}
+	for i, n := range a.Names {
+		l.Children[i] = Child{Name: n, Path: p.Child(n)}
+	}
+	e.forEach(ctx, l.Children, func(*Child) bool { return true }, func(c *Child) {
+		var w walkStatus
+		if err := e.eval(ctx, Request{Op: "force", Path: c.Path}, &w); err != nil {
+			c.Kind, c.Error = KindError, ErrorText(err)
+			return
+		}
+		c.Kind = w.Kind
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, &CancelledError{Command: "listing " + p.String(), Cause: err}
+	}
+	return l, nil
+}
+
+// ErrorText is the one-paragraph form of an error for a node's message:
+// the explanation, then Nix's own text.
+func ErrorText(err error) string {
+	if err == nil {
+		return ""
+	}
+	var ee *EvalError
+	if errors.As(err, &ee) {
+		s := ee.Summary
+		if ee.Location != "" {
+			s += " (at " + ee.Location + ")"
+		}
+		for _, d := range ee.Details {
+			s += "\n- " + d
+		}
+		if ee.Nix != nil && ee.Nix.Message != "" && !strings.Contains(ee.Nix.Message, ee.Summary) {
+			s += "\n" + ee.Nix.Message
+		} else if ee.Nix != nil && ee.Nix.Message != "" {
+			s = ee.Nix.Message
+		}
+		return s
+	}
+	return err.Error()
+}
+
+// Suggest returns up to n names from candidates close to name (edit
+// distance), best first.
+func Suggest(name string, candidates []string, n int) []string {
+	type scored struct {
+		s string
+		d int
+	}
+	var all []scored
+	ln := strings.ToLower(name)
+	for _, c := range candidates {
+		lc := strings.ToLower(c)
+		d := levenshtein(ln, lc)
+		if strings.Contains(lc, ln) || strings.Contains(ln, lc) {
+			d = min(d, 1)
+		}
+		if d <= max(2, len(name)/3) {
+			all = append(all, scored{c, d})
+		}
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].d < all[j].d })
+	var out []string
+	for i := 0; i < len(all) && i < n; i++ {
+		out = append(out, all[i].s)
+	}
+	return out
+}
+
+func levenshtein(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,182 @@
+# The one Nix expression nixplore evaluates. It is constant: attribute names,
+# paths and the target reach it only as JSON strings (--argstr), decoded with
+# builtins.fromJSON, and are used as data (v.${name}), never as code.
+#
+# Arguments: nixploreTarget (JSON), nixploreRequest (JSON, optional: without it
+# the result is { run } for the warm repl session), nixploreExpr (the user's
+# --expr, passed with --arg), and the user's own --arg/--argstr, which are
+# handed to the target's function the way nix-build auto-calls it.
+{ nixploreTarget, nixploreRequest ? null, ... }@args:
+let
+  target = builtins.fromJSON nixploreTarget;
+  userArgs = removeAttrs args [ "nixploreTarget" "nixploreRequest" "nixploreExpr" ];
+
+  # Mirrors Nix's autoCallFunction: only declared formals are passed.
+  callAuto = f:
+    if builtins.isFunction f
+    then f (builtins.intersectAttrs (builtins.functionArgs f) userArgs)
+    else f;
+
+  importFile = file:
+    let n = builtins.stringLength file; in
+    if builtins.substring 0 1 file == "<" && builtins.substring (n - 1) 1 file == ">"
+    then builtins.findFile builtins.nixPath (builtins.substring 1 (n - 2) file)
+    else /. + file;
+
+  rootInfo =
+    if target.kind == "flake" then
+      let
+        flake = builtins.getFlake target.flake;
+        cfgs = flake.nixosConfigurations or null;
+      in
+      if cfgs == null then { status = "noconfigs"; flakeOutputs = builtins.attrNames flake; }
+      else if !(cfgs ? ${target.host}) then { status = "nohost"; hosts = builtins.attrNames cfgs; }
+      else { status = "ok"; value = cfgs.${target.host}; }
+    else if target.kind == "expr" then { status = "ok"; value = callAuto args.nixploreExpr; }
+    else { status = "ok"; value = callAuto (import (importFile target.file)); };
+
+  kindOf = v:
+    let t = builtins.typeOf v; in
+    if t == "set" then (if (v.type or null) == "derivation" then "derivation" else "attrs")
+    else if t == "lambda" || t == "primop" || t == "primop-app" then "function"
+    else t;
+
+  # Walks a path without failing on a missing name: reports how deep it got
+  # and what was there instead. Forcing a value on the way can still throw.
+  walk = path: builtins.foldl'
+    (acc: n:
+      if acc.status != "ok" then acc
+      else if !(builtins.isAttrs acc.value) then acc // { status = "notattrs"; kind = kindOf acc.value; }
+      else if !(acc.value ? ${n}) then acc // { status = "missing"; missing = n; available = builtins.attrNames acc.value; }
+      else acc // { value = acc.value.${n}; depth = acc.depth + 1; })
+    (rootInfo // { depth = 0; })
+    path;
+
+  plain = w: removeAttrs w [ "value" ];
+  discard = builtins.unsafeDiscardStringContext;
+
+  # A whole listing in one evaluation; each child is forced alone under
+  # tryEval so a throwing child shows as an error beside its siblings.
+  listOne = path:
+    let
+      w = walk path;
+      r = builtins.tryEval (builtins.seq w.status (if w.status == "ok" then builtins.isAttrs w.value else false));
+    in
+    if !r.success then { status = "error"; }
+    else if w.status != "ok" then plain w
+    else if !r.value then { status = "notattrs"; depth = w.depth; kind = kindOf w.value; }
+    else {
+      status = "ok";
+      children = map
+        (n:
+          let k = builtins.tryEval (kindOf w.value.${n}); in
+          { name = n; kind = if k.success then k.value else "error"; })
+        (builtins.attrNames w.value);
+    };
+
+  # Unprotected: used to get Nix's own message for a failing value.
+  force = path: let w = walk path; in if w.status != "ok" then plain w else { status = "ok"; kind = kindOf w.value; };
+
+  names = path:
+    let w = walk path; in
+    if w.status != "ok" then plain w
+    else if !(builtins.isAttrs w.value) then { status = "notattrs"; depth = w.depth; kind = kindOf w.value; }
+    else { status = "ok"; names = builtins.attrNames w.value; };
+
+  try = v: let r = builtins.tryEval v; in if r.success then r.value else null;
+  tryFailed = v: !(builtins.tryEval v).success;
+
+  # mkIf / mkMerge / mkOverride / mkOrder wrappers that a definition's value
+  # can still hold below its top level.
+  discharge = v:
+    if !(builtins.isAttrs v) then [ v ]
+    else if (v._type or null) == "if" then (if v.condition then discharge v.content else [ ])
+    else if (v._type or null) == "merge" then builtins.concatMap discharge v.contents
+    else if (v._type or null) == "override" || (v._type or null) == "order" then discharge v.content
+    else [ v ];
+  defines = v: rest:
+    let ds = discharge v; in
+    if rest == [ ] then ds != [ ]
+    else builtins.any (d: builtins.isAttrs d && d ? ${builtins.head rest} && defines d.${builtins.head rest} (builtins.tail rest)) ds;
+
+  docText = d: if builtins.isString d then d else if builtins.isAttrs d then (d.text or null) else null;
+
+  # Which files define the value at path (under config): find the option
+  # that holds it, then keep the definitions whose value has the rest of
+  # the path (system.build is one option; its attributes are not).
+  definedIn = path:
+    let
+      root = rootInfo.value;
+      step = acc: n:
+        if acc.found then acc // { rest = acc.rest ++ [ n ]; }
+        else if builtins.isAttrs acc.o && acc.o ? ${n} then
+          (let o = acc.o.${n}; in
+           if (o._type or null) == "option" then { found = true; o = o; rest = [ ]; optionPath = acc.optionPath ++ [ n ]; }
+           else acc // { o = o; optionPath = acc.optionPath ++ [ n ]; })
+        else acc // { o = null; };
+      r = builtins.foldl' step { found = false; o = root.options or null; rest = [ ]; optionPath = [ ]; } (builtins.tail path);
+      defs = r.o.definitionsWithLocations or [ ];
+      files = map (d: toString d.file) (builtins.filter (d: defines d.value r.rest) defs);
+      info = {
+        files = files;
+        option = r.optionPath;
+        declarations = map toString (r.o.declarations or [ ]);
+        type = r.o.type.description or null;
+        description = docText (r.o.description or null);
+        declared = r.rest == [ ];
+      };
+      e = builtins.tryEval (builtins.deepSeq info info);
+    in
+    if path == [ ] || builtins.head path != "config" || !r.found then null
+    else if e.success then e.value else { error = true; };
+
+  describe = path:
+    let
+      w = walk path;
+      v = w.value;
+      k = kindOf v;
+      drv = {
+        name = try (discard v.name);
+        system = try (discard v.system);
+        drvPath = try (discard v.drvPath);
+        drvPathFailed = tryFailed v.drvPath;
+        outputs = map (o: { name = o; path = try (discard v.${o}.outPath); }) (try (v.outputs or [ "out" ]));
+        description = try (discard (v.meta.description or ""));
+        mainProgram = try (discard (v.meta.mainProgram or ""));
+        filePath = try (discard (v.passthru.filePath or v.filePath or ""));
+      };
+      scalar =
+        if k == "attrs" then { count = builtins.length (builtins.attrNames v); }
+        else if k == "list" then { count = builtins.length v; }
+        else if k == "string" then { value = discard (builtins.substring 0 4096 v); length = builtins.stringLength v; }
+        else if k == "path" then { value = toString v; }
+        else if k == "int" || k == "float" || k == "bool" || k == "null" then { value = v; }
+        else { };
+    in
+    if w.status != "ok" then plain w
+    else { status = "ok"; kind = k; definedIn = definedIn path; }
+      // (if k == "derivation" then drv else scalar);
+
+  info = {
+    status = rootInfo.status;
+    hosts = rootInfo.hosts or null;
+    nixVersion = builtins.nixVersion;
+    currentSystem = builtins.currentSystem;
+    requestedSystem = if userArgs ? system && builtins.isString userArgs.system then userArgs.system else null;
+    hostSystem =
+      if rootInfo.status != "ok" then null
+      else try (rootInfo.value.config.nixpkgs.hostPlatform.system or rootInfo.value.pkgs.stdenv.hostPlatform.system or null);
+    buildSystem =
+      if rootInfo.status != "ok" then null
+      else try (rootInfo.value.config.nixpkgs.buildPlatform.system or null);
+  };
+
+  run = req:
+    if req.op == "list" then map listOne req.paths
+    else if req.op == "names" then names req.path
+    else if req.op == "force" then force req.path
+    else if req.op == "describe" then describe req.path
+    else if req.op == "info" then info
+    else throw "nixplore: unknown request ${req.op}";
+in
+if nixploreRequest == null then { inherit run; } else run (builtins.fromJSON nixploreRequest)

@@ -1,0 +1,324 @@
+package nixeval
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// TargetKind says how the evaluation is reached.
+type TargetKind int
+
+const (
+	// Classic is a file such as <nixpkgs/nixos>, called with --arg/--argstr
+	// and a nixos-config on the search path, as nix-build does.
+	Classic TargetKind = iota
+	// Flake is nixosConfigurations.<host> of a flake.
+	Flake
+	// Expr is an expression given with --expr.
+	Expr
+)
+
+func (k TargetKind) String() string {
+	return [...]string{"classic", "flake", "expr"}[k]
+}
+
+// Arg is one --arg or --argstr.
+type Arg struct {
+	Name  string
+	Value string
+	Str   bool // --argstr: Value is a string, not an expression
+}
+
+// Option is one --option name value passed to Nix.
+type Option struct{ Name, Value string }
+
+// Target is everything an evaluation depends on besides the attribute path,
+// in the words of nix-build and nixos-rebuild.
+type Target struct {
+	Kind       TargetKind
+	File       string   // Classic: "<nixpkgs/nixos>" or an absolute file
+	ExprText   string   // Expr: the expression
+	FlakeRef   string   // Flake: reference without #host
+	Host       string   // Flake: nixosConfigurations.<Host>
+	SearchPath []string // -I entries, in order ("name=path" or "path")
+	Args       []Arg
+	Options    []Option
+	Builders   string
+	Timeout    time.Duration
+	ChosenBy   string // how the target was found, for the header / stderr
+	ConfigFile string // the nixos-config in use (classic), for display and commands
+	Dir        string // working directory the target's relative paths were resolved in
+}
+
+// Flags are the target flags as a user typed them.
+type Flags struct {
+	SearchPath []string
+	Args       []Arg
+	System     string
+	File       string
+	Expr       string
+	Flake      string
+	Options    []Option
+	Builders   string
+	Timeout    time.Duration
+}
+
+// HasTarget reports whether the flags name a target themselves.
+func (f *Flags) HasTarget() bool {
+	if f.File != "" || f.Expr != "" || f.Flake != "" {
+		return true
+	}
+	for _, s := range f.SearchPath {
+		if strings.HasPrefix(s, "nixos-config=") {
+			return true
+		}
+	}
+	return false
+}
+
+// Environment is what resolution reads from the machine; tests replace it.
+type Environment struct {
+	Getenv   func(string) string
+	Hostname func() (string, error)
+	EtcNixOS string // normally /etc/nixos
+	Cwd      string
+}
+
+// SystemEnvironment reads the real machine.
+func SystemEnvironment() Environment {
+	cwd, _ := os.Getwd()
+	return Environment{Getenv: os.Getenv, Hostname: os.Hostname, EtcNixOS: "/etc/nixos", Cwd: cwd}
+}
+
+// UsageError is a mistake in the flags: exit status 2.
+type UsageError struct{ Msg string }
+
+func (e *UsageError) Error() string { return e.Msg }
+
+// Resolve turns flags into a target the way nixos-rebuild finds a
+// configuration: --flake, then NIXOS_CONFIG, then <nixos-config> on the
+// search path (-I or NIX_PATH), then /etc/nixos/flake.nix (host = hostname),
+// then /etc/nixos/configuration.nix.
+func Resolve(f Flags, env Environment) (*Target, error) {
+	t := &Target{
+		SearchPath: absSearchPath(f.SearchPath, env.Cwd),
+		Options:    f.Options,
+		Builders:   f.Builders,
+		Timeout:    f.Timeout,
+		Dir:        env.Cwd,
+	}
+	set := 0
+	for _, b := range []bool{f.File != "", f.Expr != "", f.Flake != ""} {
+		if b {
+			set++
+		}
+	}
+	if set > 1 {
+		return nil, &UsageError{"use only one of -f/--file, --expr and --flake"}
+	}
+	args := append([]Arg(nil), f.Args...)
+	if f.System != "" {
+		args = append(args, Arg{Name: "system", Value: f.System, Str: true})
+	}
+	for _, a := range args {
+		if strings.HasPrefix(a.Name, "nixplore") {
+			return nil, &UsageError{fmt.Sprintf("argument name %q is reserved by nixplore", a.Name)}
+		}
+	}
+	t.Args = args
+	switch {
+	case f.Flake != "":
+		if len(args) > 0 {
+			return nil, &UsageError{"--arg, --argstr and --system do not apply to a flake: its platform is fixed by the flake (nixpkgs.hostPlatform)"}
+		}
+		return resolveFlake(t, f.Flake, env, "--flake")
+	case f.Expr != "":
+		t.Kind = Expr
+		t.ExprText = f.Expr
+		t.ChosenBy = "--expr"
+		return t, nil
+	case f.File != "":
+		t.Kind = Classic
+		t.File = absFile(f.File, env.Cwd)
+		t.ChosenBy = "-f " + f.File
+		t.ConfigFile = configFromSearchPath(t.SearchPath)
+		return t, nil
+	}
+	t.Kind = Classic
+	t.File = "<nixpkgs/nixos>"
+	if c := configFromSearchPath(t.SearchPath); c != "" {
+		t.ConfigFile = c
+		t.ChosenBy = "-I nixos-config=" + c
+		return t, nil
+	}
+	if c := env.Getenv("NIXOS_CONFIG"); c != "" {
+		t.ConfigFile = absFile(c, env.Cwd)
+		t.ChosenBy = "NIXOS_CONFIG=" + c
+		return t, nil
+	}
+	if c := configFromNixPath(env.Getenv("NIX_PATH")); c != "" {
+		t.ConfigFile = c
+		t.ChosenBy = "<nixos-config> from NIX_PATH (" + c + ")"
+		return t, nil
+	}
+	if _, err := os.Stat(filepath.Join(env.EtcNixOS, "flake.nix")); err == nil {
+		return resolveFlake(t, env.EtcNixOS, env, filepath.Join(env.EtcNixOS, "flake.nix"))
+	}
+	conf := filepath.Join(env.EtcNixOS, "configuration.nix")
+	if _, err := os.Stat(conf); err == nil {
+		t.ConfigFile = conf
+		t.SearchPath = append(t.SearchPath, "nixos-config="+conf)
+		t.ChosenBy = conf
+		return t, nil
+	}
+	return nil, &UsageError{"no configuration found: none of --flake, -I nixos-config=, NIXOS_CONFIG, <nixos-config> in NIX_PATH, " +
+		filepath.Join(env.EtcNixOS, "flake.nix") + " or " + conf + ".\n" +
+		"Say which one to explore, e.g.\n  nixplore -I nixos-config=./configuration.nix\n  nixplore --flake .#myhost"}
+}
+
+func resolveFlake(t *Target, ref string, env Environment, chosenBy string) (*Target, error) {
+	t.Kind = Flake
+	t.Args = nil
+	flakeRef, host, hasHost := strings.Cut(ref, "#")
+	if flakeRef == "" {
+		flakeRef = "."
+	}
+	t.FlakeRef = absFlakeRef(flakeRef, env.Cwd)
+	if hasHost {
+		// Accept the long form too: #nixosConfigurations.<host>.
+		p, err := ParsePath(host)
+		if err != nil {
+			return nil, &UsageError{fmt.Sprintf("flake host %q: %v", host, err)}
+		}
+		if len(p) >= 2 && p[0] == "nixosConfigurations" {
+			p = p[1:]
+		}
+		if len(p) != 1 {
+			return nil, &UsageError{fmt.Sprintf("flake reference %q: after # give the host name, e.g. %s#myhost", ref, flakeRef)}
+		}
+		t.Host = p[0]
+		t.ChosenBy = chosenBy
+	} else {
+		h, err := env.Hostname()
+		if err != nil || h == "" {
+			return nil, &UsageError{"the flake reference has no #host and the hostname is unknown; give one: --flake " + flakeRef + "#HOST"}
+		}
+		if i := strings.IndexByte(h, '.'); i > 0 {
+			h = h[:i]
+		}
+		t.Host = h
+		t.ChosenBy = chosenBy + " (host from hostname)"
+	}
+	return t, nil
+}
+
+func absSearchPath(entries []string, cwd string) []string {
+	out := make([]string, len(entries))
+	for i, e := range entries {
+		if name, p, ok := strings.Cut(e, "="); ok && isLocalPath(p) {
+			out[i] = name + "=" + absFile(p, cwd)
+		} else if !ok && isLocalPath(e) {
+			out[i] = absFile(e, cwd)
+		} else {
+			out[i] = e
+		}
+	}
+	return out
+}
+
+func isLocalPath(p string) bool {
+	return p != "" && !strings.Contains(p, "://") && !strings.HasPrefix(p, "channel:") && !strings.HasPrefix(p, "flake:")
+}
+
+func absFile(p, cwd string) string {
+	if strings.HasPrefix(p, "<") && strings.HasSuffix(p, ">") {
+		return p
+	}
+	if strings.HasPrefix(p, "~/") {
+		if home, err := os.UserHomeDir(); err == nil {
+			p = filepath.Join(home, p[2:])
+		}
+	}
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(cwd, p)
+	}
+	return filepath.Clean(p)
+}
+
+// absFlakeRef makes a local flake path absolute, keeping "path:" and other
+// schemes; "." in the shell means the directory nixplore started in.
+func absFlakeRef(ref, cwd string) string {
+	if strings.Contains(ref, ":") {
+		if rest, ok := strings.CutPrefix(ref, "path:"); ok && !filepath.IsAbs(rest) {
+			return "path:" + absFile(rest, cwd)
+		}
+		return ref
+	}
+	if strings.HasPrefix(ref, ".") || strings.HasPrefix(ref, "/") || strings.HasPrefix(ref, "~") {
+		return absFile(ref, cwd)
+	}
+	return ref // a registry name such as "nixpkgs"
+}
+
+func configFromSearchPath(sp []string) string {
+	c := ""
+	for _, e := range sp {
+		if p, ok := strings.CutPrefix(e, "nixos-config="); ok && c == "" {
+			c = p // the first -I wins, as Nix prepends them in order
+		}
+	}
+	return c
+}
+
+func configFromNixPath(np string) string {
+	for _, e := range strings.Split(np, ":") {
+		if p, ok := strings.CutPrefix(e, "nixos-config="); ok {
+			return p
+		}
+	}
+	return ""
+}
+
+// RequestedSystem is the value of --argstr system, if any.
+func (t *Target) RequestedSystem() string {
+	for _, a := range t.Args {
+		if a.Name == "system" && a.Str {
+			return a.Value
+		}
+	}
+	return ""
+}
+
+// Label is a short name of the target for headers.
+func (t *Target) Label() string {
+	switch t.Kind {
+	case Flake:
+		return t.FlakeRef + "#" + t.Host
+	case Expr:
+		e := strings.Join(strings.Fields(t.ExprText), " ")
+		if len(e) > 40 {
+			e = e[:39] + "…"
+		}
+		return "--expr " + e
+	}
+	if t.ConfigFile != "" {
+		return t.File + " with nixos-config=" + t.ConfigFile
+	}
+	return t.File
+}
+
+// RootPrefix is the attribute path of the evaluation root as a user sees it
+// in commands: nixosConfigurations.<host> for flakes, nothing otherwise.
+func (t *Target) RootPrefix() AttrPath {
+	if t.Kind == Flake {
+		return AttrPath{"nixosConfigurations", t.Host}
+	}
+	return nil
+}
+
+// ErrNoConfig is returned when nothing names a configuration.
+var ErrNoConfig = errors.New("no configuration")

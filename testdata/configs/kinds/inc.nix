@@ -1,0 +1,1 @@
+{ fromInc = "loaded with :l"; }

@@ -1,0 +1,40 @@
+# Mirrors nixpkgs nixos/modules/system/activation/top-level.nix: system.build.toplevel,
+# nixos-system-<hostName>-<label>, linking etc, kernel, initrd and init (bootStage2), so building it
+# builds >= 7 derivations. Failed assertions make it throw "\nFailed assertions:\n- msg" and
+# warnings are traced, like nixpkgs' checkAssertWarn.
+{ config, lib, pkgs, ... }:
+let
+  build = config.system.build;
+  failed = map (x: x.message) (builtins.filter (x: !x.assertion) config.assertions);
+  baseSystem = pkgs.mkDrv {
+    name = "nixos-system-${config.networking.hostName}-${config.system.nixos.label}";
+    env = {
+      etc = build.etc; kernel = build.kernel; initrd = build.initialRamdisk; init = build.bootStage2;
+      installBootLoader = build.installBootLoader; systemVersion = config.system.nixos.version;
+      kernelFile = if pkgs.stdenv.hostPlatform.system == "aarch64-linux" then "Image" else "bzImage";
+      kernelParams = toString config.boot.kernelParams;
+    };
+    script = ''
+      echo "building the system configuration..."
+      mkdir -p $out/bin
+      ln -s $etc/etc $out/etc
+      ln -s $kernel/$kernelFile $out/kernel
+      ln -s $initrd/initrd $out/initrd
+      ln -s $init $out/init
+      echo "$systemVersion" > $out/nixos-version
+      echo "$kernelParams" > $out/kernel-params
+      printf '#!/bin/sh\necho switching to %s\n' "$out" > $out/bin/switch-to-configuration
+    '';
+  };
+  withWarnings = x: builtins.foldl' (acc: w: builtins.trace "warning: ${w}" acc) x config.warnings;
+in
+{
+  options.system.build.toplevel = lib.mkOption {
+    type = lib.types.package;
+    readOnly = true;
+    description = "This option contains the store path that typically represents a NixOS system.";
+  };
+  config.system.build.toplevel =
+    if failed == [ ] then withWarnings baseSystem
+    else throw "\nFailed assertions:\n${builtins.concatStringsSep "\n" (map (x: "- ${x}") failed)}";
+}

@@ -1,0 +1,3 @@
+# Mirrors nixpkgs nixos/modules/system/etc/etc-activation.nix (imports etc.nix).
+{ ... }:
+{ imports = [ ./etc.nix ]; }
