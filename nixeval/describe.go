@@ -40,6 +40,7 @@ type Description struct {
 	Count       *int            // attrs and lists: number of elements
 	DefinedIn   *Definition
 	Commands    Commands
+	FromCache   bool // see Listing.FromCache
 }
 
 type describeAnswer struct {

@@ -38,6 +38,9 @@ type Child struct {
 type Listing struct {
 	Path     AttrPath
 	Children []Child
+	// FromCache is set when the answer came from the disk cache and has not
+	// been re-checked against Nix in this session.
+	FromCache bool
 }
 
 // Evaluator answers questions about one target through a Backend.
@@ -53,6 +56,14 @@ type Evaluator struct {
 func New(t *Target, tools Tools) *Evaluator {
 	return &Evaluator{Target: t, Backend: &OneShot{Target: t, Tools: tools}, Tools: tools, Parallel: 4}
 }
+
+// PeekList returns a listing known without running Nix (the disk cache),
+// marked FromCache, so a view can show it at once and re-check it with
+// List in the background. Without a cache it returns false.
+func (e *Evaluator) PeekList(path AttrPath) (*Listing, bool) { return nil, false }
+
+// PeekDescribe is PeekList for descriptions.
+func (e *Evaluator) PeekDescribe(path AttrPath) (*Description, bool) { return nil, false }
 
 // Close ends the backend's processes.
 func (e *Evaluator) Close() error { return e.Backend.Close() }
@@ -273,10 +284,12 @@ func ErrorText(err error) string {
 		for _, d := range ee.Details {
 			s += "\n- " + d
 		}
-		if ee.Nix != nil && ee.Nix.Message != "" && !strings.Contains(ee.Nix.Message, ee.Summary) {
-			s += "\n" + ee.Nix.Message
-		} else if ee.Nix != nil && ee.Nix.Message != "" {
-			s = ee.Nix.Message
+		if ee.Nix != nil && ee.Nix.Message != "" {
+			nixMsg := strings.TrimSpace(strings.TrimPrefix(ee.Nix.Message, "error:"))
+			if strings.Contains(nixMsg, ee.Summary) {
+				return nixMsg
+			}
+			s += "\n" + nixMsg
 		}
 		return s
 	}
