@@ -1,0 +1,33 @@
+#!/bin/bash
+# Regenerates testdata/nixout/<version>/*.txt. Usage (from anywhere):
+#   testdata/nixout/capture.sh 2.8 /usr/bin; testdata/nixout/capture.sh 2.26 /opt/nix-modern/bin
+# Store hashes in the samples change with NIXPLORE_SALT (a timestamp per run).
+V=$1; B=$2; O=/work/main/testdata/nixout/$V; mkdir -p $O
+cd /work/main
+export NIX_CONFIG=$'substituters =\nsandbox = false'
+T=testdata; I=(-I nixpkgs=$T/nixpkgs)
+cfg() { echo "-I nixos-config=$T/configs/$1/configuration.nix"; }
+SALT=$(date +%s%N)
+cap() { local name=$1; shift; { echo "\$ ${*}"; "$@"; echo "[exit $?]"; } > $O/$name.txt 2>&1; }
+cap platform-mismatch $B/nix-build '<nixpkgs/nixos>' -A config.system.build.sdImage "${I[@]}" $(cfg pi) --argstr system aarch64-linux --no-out-link
+{ echo "\$ nix-build --dry-run sdImage (pi, unbuilt, aarch64)"; $B/nix-build --dry-run '<nixpkgs/nixos>' -A config.system.build.sdImage "${I[@]}" $(cfg pi) --argstr system aarch64-linux; echo "[exit $?]";
+  echo "\$ NIXPLORE_SALT=$SALT nix-build --dry-run chain (buildfail)"; NIXPLORE_SALT=$SALT $B/nix-build --dry-run '<nixpkgs/nixos>' -A config.system.build.chain "${I[@]}" $(cfg buildfail); echo "[exit $?]";
+  echo "\$ nix-build --dry-run manual.manualHTML (pi, already built)"; $B/nix-build --dry-run '<nixpkgs/nixos>' -A config.system.build.manual.manualHTML "${I[@]}" $(cfg pi) --argstr system aarch64-linux; echo "[exit $?]"; } > $O/dry-run.txt 2>&1
+{ NIXPLORE_SALT=$SALT $B/nix-build --log-format internal-json -v '<nixpkgs/nixos>' -A config.system.build.chain "${I[@]}" $(cfg buildfail) --no-out-link >/dev/null; echo "[exit $?]"; } > $O/internal-json-build.txt 2>&1
+{ NIXPLORE_SALT=$SALT $B/nix-build --log-format internal-json -v '<nixpkgs/nixos>' -A config.system.build.failing "${I[@]}" $(cfg buildfail) --no-out-link >/dev/null; echo "[exit $?]"; } > $O/internal-json-build-failure.txt 2>&1
+cap build-failure env NIXPLORE_SALT=$SALT $B/nix-build '<nixpkgs/nixos>' -A config.system.build.failing "${I[@]}" $(cfg buildfail) --no-out-link
+cap build-failure-diskfull env NIXPLORE_SALT=$SALT $B/nix-build '<nixpkgs/nixos>' -A config.system.build.diskfull "${I[@]}" $(cfg buildfail) --no-out-link
+cap other-platform env NIXPLORE_SALT=$SALT $B/nix-build '<nixpkgs/nixos>' -A config.system.build.otherPlatform "${I[@]}" $(cfg buildfail) --no-out-link
+cap hash-mismatch env NIXPLORE_SALT=$SALT $B/nix-build '<nixpkgs/nixos>' -A config.system.build.hashMismatch "${I[@]}" $(cfg buildfail) --no-out-link
+cap syntax-error $B/nix-instantiate --eval -E '(import <nixpkgs/nixos> {}).config.networking.hostName' "${I[@]}" $(cfg syntax)
+for c in missingAttr infinite typeError throws failedAssert abortChild; do
+  cap eval-$c $B/nix-instantiate --eval --strict -E "(import <nixpkgs/nixos> {}).config.system.build.$c" "${I[@]}" $(cfg kinds)
+done
+cp $O/eval-missingAttr.txt $O/missing-attr.txt; cp $O/eval-infinite.txt $O/infinite-recursion.txt
+cap missing-attr-A $B/nix-instantiate '<nixpkgs/nixos>' -A config.system.build.doesNotExist "${I[@]}" $(cfg laptop)
+cap assertion $B/nix-build '<nixpkgs/nixos>' -A config.system.build.toplevel "${I[@]}" $(cfg assert) --no-out-link
+cap lazyattrs-mkif-false $B/nix-instantiate --eval -E '(import <nixpkgs/nixos> {}).config.system.build.disabled' "${I[@]}" $(cfg laptop)
+cap invalid-utf8-json $B/nix-instantiate --eval --json --strict -E 'builtins.attrNames (import <nixpkgs/nixos> {}).config.system.build' "${I[@]}" $(cfg hostile)
+cap tryeval $B/nix-instantiate --eval --strict --json -E 'let b = (import <nixpkgs/nixos> {}).config.system.build; in map (n: { name = n; r = (builtins.tryEval (builtins.deepSeq b.${n} true)).success; }) [ "throws" "failedAssert" "string" ]' "${I[@]}" $(cfg kinds)
+for c in missingAttr infinite typeError abortChild; do cap tryeval-$c $B/nix-instantiate --eval --strict -E "builtins.tryEval (import <nixpkgs/nixos> {}).config.system.build.$c" "${I[@]}" $(cfg kinds); done
+{ printf '%s\n' 'x = import <nixpkgs/nixos> {}' 'x.config.networking.hostName' 'builtins.attrNames x.config.system.build.manual' 'x.config.system.build.throws' 'x.config.system.build.missingAttr' ':a { foo = 1; }' 'foo' ":l $T/configs/kinds/inc.nix" 'fromInc' | NIX_PATH="nixpkgs=$T/nixpkgs:nixos-config=$T/configs/kinds/configuration.nix" $B/nix --extra-experimental-features nix-command repl; echo "[exit $?]"; } > $O/repl-session.txt 2>&1
