@@ -9,7 +9,10 @@ import (
 )
 
 //go:embed nixplore.nix
-var wrapperExpr string
+var wrapperSource string
+
+// wrapperExpr is the wrapper with its byte table filled in.
+var wrapperExpr = strings.Replace(wrapperSource, "@BYTES@", nixBytesList(), 1)
 
 // WrapperExpr is the constant Nix expression every request is answered by.
 func WrapperExpr() string { return wrapperExpr }
@@ -118,7 +121,10 @@ func (o *OneShot) Eval(ctx context.Context, req Request) (json.RawMessage, error
 	if err != nil {
 		return nil, err
 	}
-	args := []string{"--eval", "--strict", "--json", "-E", wrapperExpr, "--argstr", "nixploreRequest", string(reqJSON)}
+	// --read-write-mode: describing a derivation writes its .drv, as
+	// nix-instantiate without --eval would, so `nix log`, `nix-store -q` and
+	// a dry run can use it. Listing never touches drvPath, so writes nothing.
+	args := []string{"--eval", "--strict", "--json", "--read-write-mode", "-E", wrapperExpr, "--argstr", "nixploreRequest", string(reqJSON)}
 	args = append(args, EvalArgs(o.Target)...)
 	cmd := &Command{Path: o.Tools.Program("nix-instantiate"), Args: args, OnStderrLine: o.OnStderrLine}
 	res, err := cmd.Run(ctx)

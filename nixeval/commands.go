@@ -91,12 +91,12 @@ func BuildCommands(t *Target, path AttrPath) Commands {
 		argv = append(argv, "-A", a)
 	} else {
 		portable = false
-		root := "import nixploreFile"
+		formal, root := "nixploreFile", "import nixploreFile"
 		if t.Kind == Expr {
-			root = "nixploreExpr"
+			formal, root = "nixploreExpr", "nixploreExpr"
 		}
 		argv = []string{"nix-build", "-E",
-			"{ nixplorePath, ... }@args: let f = " + root + "; in " + selectExpr +
+			"{ nixplorePath, " + formal + ", ... }@args: let f = " + root + "; in " + selectExpr +
 				" (if builtins.isFunction f then f (builtins.intersectAttrs (builtins.functionArgs f) args) else f) nixplorePath",
 			"--arg", "nixplorePath", nixList(path)}
 		if t.Kind == Expr {

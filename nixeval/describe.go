@@ -141,12 +141,11 @@ func ValidPaths(ctx context.Context, tools Tools, paths []string) (map[string]bo
 
 // Info is what the header shows about the evaluation.
 type Info struct {
-	NixVersion      string   `json:"nixVersion"`
-	CurrentSystem   string   `json:"currentSystem"`
-	RequestedSystem string   `json:"requestedSystem"`
-	HostSystem      string   `json:"hostSystem"`
-	BuildSystem     string   `json:"buildSystem"`
-	Hosts           []string `json:"hosts"`
+	NixVersion      string `json:"nixVersion"`
+	CurrentSystem   string `json:"currentSystem"`
+	RequestedSystem string `json:"requestedSystem"`
+	HostSystem      string `json:"hostSystem"`
+	BuildSystem     string `json:"buildSystem"`
 }
 
 // SystemIgnored reports whether --argstr system was given but the
@@ -180,8 +179,9 @@ func (i *Info) IgnoredWarning() string {
 func (e *Evaluator) Info(ctx context.Context) (*Info, error) {
 	var a struct {
 		Info
-		Status  string   `json:"status"`
-		Outputs []string `json:"flakeOutputs"`
+		Status  string     `json:"status"`
+		Hosts   []wireName `json:"hosts"`
+		Outputs []string   `json:"flakeOutputs"`
 	}
 	if err := e.eval(ctx, Request{Op: "info"}, &a); err != nil {
 		return nil, err

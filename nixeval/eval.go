@@ -105,13 +105,13 @@ func (e *Evaluator) explain(ctx context.Context, err error) error {
 
 // walkStatus is the wrapper's answer when a path cannot be walked.
 type walkStatus struct {
-	Status    string   `json:"status"`
-	Depth     int      `json:"depth"`
-	Missing   string   `json:"missing"`
-	Available []string `json:"available"`
-	Kind      string   `json:"kind"`
-	Hosts     []string `json:"hosts"`
-	Outputs   []string `json:"flakeOutputs"`
+	Status    string     `json:"status"`
+	Depth     int        `json:"depth"`
+	Missing   wireName   `json:"missing"`
+	Available []wireName `json:"available"`
+	Kind      string     `json:"kind"`
+	Hosts     []wireName `json:"hosts"`
+	Outputs   []string   `json:"flakeOutputs"`
 }
 
 // pathError explains a walk that stopped before the end of path.
@@ -119,14 +119,14 @@ func (e *Evaluator) pathError(path AttrPath, w walkStatus) error {
 	switch w.Status {
 	case "nohost":
 		return &EvalError{Kind: ErrFlakeHost,
-			Summary: fmt.Sprintf("flake %s has no nixosConfigurations.%s", e.Target.FlakeRef, QuoteAttr(e.Target.Host)),
-			Hint:    "Pick one of its hosts with --flake " + e.Target.FlakeRef + "#HOST:", Details: w.Hosts}
+			Summary: fmt.Sprintf("flake %s has no nixosConfigurations.%s; the hosts it has are:", e.Target.FlakeRef, QuoteAttr(e.Target.Host)),
+			Hint:    "Pick one with --flake " + e.Target.FlakeRef + "#HOST.", Details: wireNames(w.Hosts)}
 	case "noconfigs":
 		return &EvalError{Kind: ErrFlakeHost,
 			Summary: fmt.Sprintf("flake %s has no nixosConfigurations output", e.Target.FlakeRef),
 			Hint:    "Its outputs are: " + strings.Join(w.Outputs, ", ")}
 	case "missing":
-		return &MissingAttrError{Path: path, Missing: w.Missing, Parent: path[:w.Depth], Suggest: Suggest(w.Missing, w.Available, 3)}
+		return &MissingAttrError{Path: path, Missing: string(w.Missing), Parent: path[:w.Depth], Suggest: Suggest(string(w.Missing), wireNames(w.Available), 3)}
 	case "notattrs":
 		return &MissingAttrError{Path: path, Parent: path[:w.Depth], NotAttrs: w.Kind}
 	}
@@ -135,7 +135,10 @@ func (e *Evaluator) pathError(path AttrPath, w walkStatus) error {
 
 type listAnswer struct {
 	walkStatus
-	Children []Child `json:"children"`
+	Children []struct {
+		Name wireName `json:"name"`
+		Kind string   `json:"kind"`
+	} `json:"children"`
 }
 
 // List returns the children of each attribute set in paths. All paths share
@@ -173,10 +176,11 @@ func (e *Evaluator) List(ctx context.Context, paths ...AttrPath) ([]Listing, err
 		default:
 			return nil, e.pathError(p, a.walkStatus)
 		}
-		out[i] = Listing{Path: p, Children: a.Children}
-		for j := range out[i].Children {
-			out[i].Children[j].Path = p.Child(out[i].Children[j].Name)
+		children := make([]Child, len(a.Children))
+		for j, c := range a.Children {
+			children[j] = Child{Name: string(c.Name), Path: p.Child(string(c.Name)), Kind: c.Kind}
 		}
+		out[i] = Listing{Path: p, Children: children}
 		e.fillErrors(ctx, out[i].Children)
 	}
 	return out, nil
@@ -243,7 +247,7 @@ func (e *Evaluator) forEach(ctx context.Context, children []Child, want func(*Ch
 func (e *Evaluator) listChildByChild(ctx context.Context, p AttrPath) (*Listing, error) {
 	var a struct {
 		walkStatus
-		Names []string `json:"names"`
+		Names []wireName `json:"names"`
 	}
 	if err := e.eval(ctx, Request{Op: "names", Path: p}, &a); err != nil {
 		return nil, err
@@ -252,7 +256,8 @@ func (e *Evaluator) listChildByChild(ctx context.Context, p AttrPath) (*Listing,
 		return nil, e.pathError(p, a.walkStatus)
 	}
 	l := &Listing{Path: p, Children: make([]Child, len(a.Names))}
-	for i, n := range a.Names {
+	for i, w := range a.Names {
+		n := string(w)
 		l.Children[i] = Child{Name: n, Path: p.Child(n)}
 	}
 	e.forEach(ctx, l.Children, func(*Child) bool { return true }, func(c *Child) {

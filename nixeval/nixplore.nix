@@ -30,10 +30,28 @@ let
         cfgs = flake.nixosConfigurations or null;
       in
       if cfgs == null then { status = "noconfigs"; flakeOutputs = builtins.attrNames flake; }
-      else if !(cfgs ? ${target.host}) then { status = "nohost"; hosts = builtins.attrNames cfgs; }
+      else if !(cfgs ? ${target.host}) then { status = "nohost"; hosts = map encName (builtins.attrNames cfgs); }
       else { status = "ok"; value = cfgs.${target.host}; }
     else if target.kind == "expr" then { status = "ok"; value = callAuto args.nixploreExpr; }
     else { status = "ok"; value = callAuto (import (importFile target.file)); };
+
+  # Names travel as plain strings when they are printable ASCII and as
+  # {hex} otherwise: JSON cannot carry invalid UTF-8 (Nix 2.26 refuses to
+  # print it, 2.8 prints bytes a JSON reader replaces). `bytes` is the list
+  # of the 255 one-byte strings 0x01..0xff, filled in by nixplore.
+  bytes = @BYTES@;
+  hexDigits = [ "0" "1" "2" "3" "4" "5" "6" "7" "8" "9" "a" "b" "c" "d" "e" "f" ];
+  hex2 = i: builtins.elemAt hexDigits (i / 16) + builtins.elemAt hexDigits (i - (i / 16) * 16);
+  byteToHex = builtins.listToAttrs (builtins.genList (i: { name = builtins.elemAt bytes i; value = hex2 (i + 1); }) 255);
+  hexToByte = builtins.listToAttrs (builtins.genList (i: { name = hex2 (i + 1); value = builtins.elemAt bytes i; }) 255);
+  range = n: builtins.genList (i: i) n;
+  encName = n:
+    if builtins.match "[ -~]*" n != null then n
+    else { hex = builtins.concatStringsSep "" (map (i: byteToHex.${builtins.substring i 1 n}) (range (builtins.stringLength n))); };
+  decName = n:
+    if builtins.isString n then n
+    else builtins.concatStringsSep "" (map (i: hexToByte.${builtins.substring (i * 2) 2 n.hex}) (range (builtins.stringLength n.hex / 2)));
+  decPath = map decName;
 
   kindOf = v:
     let t = builtins.typeOf v; in
@@ -70,7 +88,7 @@ let
       children = map
         (n:
           let k = builtins.tryEval (kindOf w.value.${n}); in
-          { name = n; kind = if k.success then k.value else "error"; })
+          { name = encName n; kind = if k.success then k.value else "error"; })
         (builtins.attrNames w.value);
     };
 
@@ -81,7 +99,7 @@ let
     let w = walk path; in
     if w.status != "ok" then plain w
     else if !(builtins.isAttrs w.value) then { status = "notattrs"; depth = w.depth; kind = kindOf w.value; }
-    else { status = "ok"; names = builtins.attrNames w.value; };
+    else { status = "ok"; names = map encName (builtins.attrNames w.value); };
 
   try = v: let r = builtins.tryEval v; in if r.success then r.value else null;
   tryFailed = v: !(builtins.tryEval v).success;
@@ -119,7 +137,7 @@ let
       files = map (d: toString d.file) (builtins.filter (d: defines d.value r.rest) defs);
       info = {
         files = files;
-        option = r.optionPath;
+        option = map encName r.optionPath;
         declarations = map toString (r.o.declarations or [ ]);
         type = r.o.type.description or null;
         description = docText (r.o.description or null);
@@ -159,7 +177,7 @@ let
 
   info = {
     status = rootInfo.status;
-    hosts = rootInfo.hosts or null;
+    hosts = map encName (rootInfo.hosts or [ ]);
     nixVersion = builtins.nixVersion;
     currentSystem = builtins.currentSystem;
     requestedSystem = if userArgs ? system && builtins.isString userArgs.system then userArgs.system else null;
@@ -172,10 +190,10 @@ let
   };
 
   run = req:
-    if req.op == "list" then map listOne req.paths
-    else if req.op == "names" then names req.path
-    else if req.op == "force" then force req.path
-    else if req.op == "describe" then describe req.path
+    if req.op == "list" then map (p: listOne (decPath p)) req.paths
+    else if req.op == "names" then names (decPath req.path)
+    else if req.op == "force" then force (decPath req.path)
+    else if req.op == "describe" then describe (decPath req.path)
     else if req.op == "info" then info
     else throw "nixplore: unknown request ${req.op}";
 in

@@ -1,7 +1,6 @@
 package nixeval
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -99,11 +98,42 @@ type UsageError struct{ Msg string }
 
 func (e *UsageError) Error() string { return e.Msg }
 
+// checkConfigFile explains a nixos-config that is missing or a directory
+// before Nix reports it as a confusing search-path error.
+func checkConfigFile(t *Target) error {
+	if t.ConfigFile == "" || strings.HasPrefix(t.ConfigFile, "<") || strings.Contains(t.ConfigFile, "://") {
+		return nil
+	}
+	st, err := os.Stat(t.ConfigFile)
+	switch {
+	case err != nil:
+		return &EvalError{Kind: ErrFileMissing, Summary: "configuration file not found: " + t.ConfigFile + " (chosen by " + t.ChosenBy + ")",
+			Hint: "Check the path (relative paths are relative to the current directory), e.g. -I nixos-config=./configuration.nix"}
+	case st.IsDir():
+		if _, err := os.Stat(filepath.Join(t.ConfigFile, "default.nix")); err != nil {
+			return &EvalError{Kind: ErrFileMissing, Summary: t.ConfigFile + " is a directory without a default.nix",
+				Hint: "Give the configuration file itself, e.g. -I nixos-config=" + filepath.Join(t.ConfigFile, "configuration.nix")}
+		}
+	}
+	return nil
+}
+
 // Resolve turns flags into a target the way nixos-rebuild finds a
 // configuration: --flake, then NIXOS_CONFIG, then <nixos-config> on the
 // search path (-I or NIX_PATH), then /etc/nixos/flake.nix (host = hostname),
 // then /etc/nixos/configuration.nix.
 func Resolve(f Flags, env Environment) (*Target, error) {
+	t, err := resolve(f, env)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkConfigFile(t); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+func resolve(f Flags, env Environment) (*Target, error) {
 	t := &Target{
 		SearchPath: absSearchPath(f.SearchPath, env.Cwd),
 		Options:    f.Options,
@@ -319,6 +349,3 @@ func (t *Target) RootPrefix() AttrPath {
 	}
 	return nil
 }
-
-// ErrNoConfig is returned when nothing names a configuration.
-var ErrNoConfig = errors.New("no configuration")

@@ -51,12 +51,21 @@ func Setup(t testing.TB) string {
 // is not empty.
 func Classic(t testing.TB, config, system string) *nixeval.Target {
 	t.Helper()
-	f := ClassicFlags(config, system)
-	tg, err := nixeval.Resolve(f, nixeval.Environment{Getenv: os.Getenv, Hostname: os.Hostname, EtcNixOS: t.TempDir(), Cwd: Root()})
+	tg, err := ResolveClassic(t, config, system)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return tg
+}
+
+// ResolveClassic is Classic returning the resolution error.
+func ResolveClassic(t testing.TB, config, system string) (*nixeval.Target, error) {
+	return nixeval.Resolve(ClassicFlags(config, system), Env(t))
+}
+
+// Env is a resolution environment with an empty /etc/nixos.
+func Env(t testing.TB) nixeval.Environment {
+	return nixeval.Environment{Getenv: os.Getenv, Hostname: os.Hostname, EtcNixOS: t.TempDir(), Cwd: Root()}
 }
 
 // ClassicFlags are the flags a user would type for Classic.
@@ -74,4 +83,30 @@ func ClassicArgs(config, system string) []string {
 		a = append(a, "--system", system)
 	}
 	return a
+}
+
+// FlakeDir copies testdata/flake with the stand-in nixpkgs inside it to a
+// temporary directory and returns its path. A copy is needed because Nix
+// copies a path flake into the store and the stand-in must be inside it;
+// `path:` of the copy works on both Nix 2.8 and 2.26 (testdata/README.md).
+func FlakeDir(t testing.TB) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "flake")
+	for _, c := range [][2]string{{Testdata("flake"), dir}, {Testdata("nixpkgs"), filepath.Join(dir, "nixpkgs")}} {
+		if out, err := exec.Command("cp", "-r", c[0], c[1]).CombinedOutput(); err != nil {
+			t.Fatalf("copy %s: %v\n%s", c[0], err, out)
+		}
+	}
+	return dir
+}
+
+// Flake returns a target for nixosConfigurations.<host> of a copy of the
+// test flake.
+func Flake(t testing.TB, host string) *nixeval.Target {
+	t.Helper()
+	tg, err := nixeval.Resolve(nixeval.Flags{Flake: "path:" + FlakeDir(t) + "#" + host}, Env(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tg
 }
