@@ -267,7 +267,11 @@ func Classify(ne *NixError) *EvalError {
 	case syntaxRE.MatchString(msg):
 		e.Kind = ErrSyntax
 		e.Summary = "syntax error in a Nix file: " + strings.TrimSpace(syntaxRE.FindStringSubmatch(msg)[1])
-		e.Hint = "Fix the file at the location above, then reload (R)."
+		e.Hint = "Fix the file at the location above, then run again (in the explorer: R reloads)."
+		if e.Location == "" && strings.Contains(msg, "«string»") {
+			e.Summary = "syntax error in an expression given on the command line (--arg or --expr): " + strings.TrimSpace(syntaxRE.FindStringSubmatch(msg)[1])
+			e.Hint = "--arg takes a Nix expression: quote strings twice (--arg system '\"aarch64-linux\"') or use --argstr."
+		}
 	case strings.Contains(msg, "Failed assertions:"):
 		e.Kind = ErrAssertion
 		e.Summary = "the configuration has failed assertions"
