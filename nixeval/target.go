@@ -151,6 +151,16 @@ func resolve(f Flags, env Environment) (*Target, error) {
 		return nil, &UsageError{"use only one of -f/--file, --expr and --flake"}
 	}
 	args := append([]Arg(nil), f.Args...)
+	if err := CheckSystem(f.System); err != nil {
+		return nil, err
+	}
+	for _, a := range f.Args {
+		if a.Name == "system" && a.Str {
+			if err := CheckSystem(a.Value); err != nil {
+				return nil, err
+			}
+		}
+	}
 	if f.System != "" {
 		args = append(args, Arg{Name: "system", Value: f.System, Str: true})
 	}

@@ -137,3 +137,18 @@ func TestBuildCommandsClassic(t *testing.T) {
 		t.Fatalf("got  %s\nwant %s", c.Build, want)
 	}
 }
+
+func TestCheckSystem(t *testing.T) {
+	for _, ok := range []string{"", "aarch64-linux", "x86_64-linux", "armv7l-linux", "riscv64-linux"} {
+		if err := CheckSystem(ok); err != nil {
+			t.Errorf("%s: %v", ok, err)
+		}
+	}
+	err := CheckSystem("aarch64-linxu")
+	if err == nil || !strings.Contains(err.Error(), "Did you mean aarch64-linux?") {
+		t.Fatalf("%v", err)
+	}
+	if _, err := Resolve(Flags{File: "x.nix", System: "arm64"}, fakeEnv(t, nil, "h")); err == nil {
+		t.Fatal("unknown --system accepted")
+	}
+}

@@ -1,0 +1,71 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/nixplore/nixplore/internal/testnix"
+)
+
+// buildBinary compiles nixplore once per test binary run.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "nixplore")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// pgrepCount counts processes whose command line holds marker.
+func pgrepCount(marker string) int {
+	out, _ := exec.Command("pgrep", "-f", marker).Output()
+	return len(strings.Fields(string(out)))
+}
+
+// SIGTERM and SIGHUP (a closed terminal) during an evaluation end nixplore
+// and every Nix process it started.
+func TestSignalsEndEveryNixProcess(t *testing.T) {
+	testnix.Setup(t)
+	bin := buildBinary(t)
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGHUP, syscall.SIGINT} {
+		t.Run(sig.String(), func(t *testing.T) {
+			marker := fmt.Sprintf("testmarker%d", time.Now().UnixNano())
+			args := append([]string{"ls", "--one-shot", "--no-cache", "--arg", marker, "1"}, testnix.ClassicArgs("slow", "")...)
+			cmd := exec.Command(bin, args...)
+			cmd.Env = append(os.Environ(), "NIXPLORE_SLOW_N=200000000")
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			// Wait until Nix is running.
+			deadline := time.Now().Add(20 * time.Second)
+			for pgrepCount(marker) < 2 && time.Now().Before(deadline) {
+				time.Sleep(50 * time.Millisecond)
+			}
+			if pgrepCount(marker) < 2 {
+				t.Fatal("nix never started")
+			}
+			start := time.Now()
+			_ = cmd.Process.Signal(sig)
+			err := cmd.Wait()
+			if err == nil {
+				t.Fatal("exit status 0 after a signal")
+			}
+			if el := time.Since(start); el > 3*time.Second {
+				t.Fatalf("took %s to stop", el)
+			}
+			time.Sleep(100 * time.Millisecond)
+			if n := pgrepCount(marker); n != 0 {
+				out, _ := exec.Command("pgrep", "-af", marker).Output()
+				t.Fatalf("%d processes left:\n%s", n, out)
+			}
+		})
+	}
+}
