@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
+
+	"github.com/nixplore/nixplore/nixeval/catalogue"
 )
 
 // Output is one output of a derivation.
@@ -39,8 +41,12 @@ type Description struct {
 	Length      int             // strings: full length
 	Count       *int            // attrs and lists: number of elements
 	DefinedIn   *Definition
-	Commands    Commands
-	FromCache   bool // see Listing.FromCache
+	// Doc is the catalogue's entry for a well-known output (sdImage,
+	// toplevel, vm, images.<variant>, …); nil when the catalogue does not
+	// know the node.
+	Doc       *catalogue.Entry
+	Commands  Commands
+	FromCache bool // see Listing.FromCache
 }
 
 type describeAnswer struct {
@@ -97,7 +103,34 @@ func (e *Evaluator) Describe(ctx context.Context, path AttrPath) (*Description, 
 		}
 	}
 	d.Commands = BuildCommands(e.Target, path)
+	var files []string
+	if d.DefinedIn != nil {
+		files = d.DefinedIn.Files
+	}
+	if doc, ok := DocFor(e.Target, path, files); ok {
+		d.Doc = &doc
+	}
 	return d, nil
+}
+
+// DefinedIn says where the value at path (under config) comes from: the
+// files whose definitions set it, after mkIf/mkMerge/mkDefault/mkOverride
+// (a mkIf false definition is not listed), and the option that holds it
+// with its declarations, type and description. Unlike Describe it does not
+// force the value, so it also answers for a value that throws. It returns
+// nil for a path outside config or not under any option.
+func (e *Evaluator) DefinedIn(ctx context.Context, path AttrPath) (*Definition, error) {
+	var a struct {
+		walkStatus
+		DefinedIn *Definition `json:"definedIn"`
+	}
+	if err := e.eval(ctx, Request{Op: "where", Path: path}, &a); err != nil {
+		return nil, err
+	}
+	if a.Status != "ok" {
+		return nil, e.pathError(path, a.walkStatus)
+	}
+	return a.DefinedIn, nil
 }
 
 // markBuilt asks the store which outputs are valid (built or substituted).

@@ -175,6 +175,12 @@ let
     else { status = "ok"; kind = k; definedIn = definedIn path; }
       // (if k == "derivation" then drv else scalar);
 
+  # Where a value comes from, without forcing the value itself: works for
+  # a value that throws, and for a mkIf false definition lists nothing.
+  where = path:
+    if rootInfo.status != "ok" then plain rootInfo
+    else { status = "ok"; definedIn = definedIn path; };
+
   info = {
     status = rootInfo.status;
     hosts = map encName (rootInfo.hosts or [ ]);
@@ -194,6 +200,7 @@ let
     else if req.op == "names" then names (decPath req.path)
     else if req.op == "force" then force (decPath req.path)
     else if req.op == "describe" then describe (decPath req.path)
+    else if req.op == "where" then where (decPath req.path)
     else if req.op == "info" then info
     else throw "nixplore: unknown request ${req.op}";
 in

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/catalogue"
 )
 
 type outputJSON struct {
@@ -21,13 +22,29 @@ type showJSON struct {
 	System      string                `json:"system,omitempty"`
 	DrvPath     string                `json:"drvPath,omitempty"`
 	DrvError    string                `json:"drvError,omitempty"`
+	Error       string                `json:"error,omitempty"`
 	Outputs     map[string]outputJSON `json:"outputs,omitempty"`
 	Description string                `json:"description,omitempty"`
 	Value       json.RawMessage       `json:"value,omitempty"`
 	Count       *int                  `json:"count,omitempty"`
 	DefinedIn   []string              `json:"definedIn,omitempty"`
 	Option      *optionJSON           `json:"option,omitempty"`
+	Doc         *docJSON              `json:"doc,omitempty"`
 	Commands    map[string]string     `json:"commands"`
+}
+
+// docJSON is the catalogue's entry for a well-known output, with the
+// sentence saying how a configuration gets it.
+type docJSON struct {
+	catalogue.Entry
+	HowToGet string `json:"howToGet"`
+}
+
+func newDocJSON(e *catalogue.Entry) *docJSON {
+	if e == nil {
+		return nil
+	}
+	return &docJSON{Entry: *e, HowToGet: e.HowToGet()}
 }
 
 type optionJSON struct {
@@ -52,6 +69,7 @@ func describeJSON(d *nixeval.Description) showJSON {
 		out.Option = &optionJSON{Path: d.DefinedIn.Option.String(), Declarations: d.DefinedIn.Declarations,
 			Type: d.DefinedIn.Type, Description: d.DefinedIn.Description}
 	}
+	out.Doc = newDocJSON(d.Doc)
 	return out
 }
 
@@ -83,10 +101,78 @@ func writeDescription(w io.Writer, d *nixeval.Description) {
 	if len(d.Value) > 0 {
 		row("value", string(d.Value))
 	}
-	if d.DefinedIn != nil {
-		row("defined in", strings.Join(d.DefinedIn.Files, ", "))
-		row("option", d.DefinedIn.Option.String())
-		row("type", d.DefinedIn.Type)
-	}
+	writeOrigin(w, d.DefinedIn)
 	row("build with", d.Commands.Build)
+	writeDoc(w, d.Doc)
+}
+
+// writeOrigin says where a value comes from: the defining files (nixpkgs
+// ones relative to nixpkgs) and the option that holds it.
+func writeOrigin(w io.Writer, def *nixeval.Definition) {
+	if def == nil {
+		return
+	}
+	row := func(k, v string) {
+		if v != "" {
+			fmt.Fprintf(w, "%-12s %s\n", k+":", nixeval.Printable(v))
+		}
+	}
+	files := "(no definition: the value is not set, or only under a condition that is false)"
+	if len(def.Files) > 0 {
+		files = strings.Join(nixeval.DisplayFiles(def.Files), ", ")
+	}
+	row("defined in", files)
+	if len(def.Option) == 0 {
+		return
+	}
+	row("option", def.Option.String())
+	row("declared in", strings.Join(nixeval.DisplayFiles(def.Declarations), ", "))
+	row("type", def.Type)
+	if def.Description != "" {
+		row("option doc", strings.Join(strings.Fields(def.Description), " "))
+	}
+}
+
+// writeDoc prints the catalogue's entry: what the output is, what the
+// result holds, when to choose it, how to get it.
+func writeDoc(w io.Writer, e *catalogue.Entry) {
+	if e == nil {
+		return
+	}
+	fmt.Fprintf(w, "\n%s (from %s)\n", e.Name, e.Source)
+	para := func(title, text string) {
+		if text != "" {
+			fmt.Fprintf(w, "  %s\n", title)
+			for _, l := range wrap(text, 76) {
+				fmt.Fprintf(w, "    %s\n", l)
+			}
+		}
+	}
+	para("What it builds:", e.Summary)
+	para("The result:", e.Result)
+	para("When to choose it:", e.Choose)
+	para("How to get it:", e.HowToGet())
+	if e.Rebuild != "" {
+		para("With nixos-rebuild:", "nixos-rebuild "+e.Rebuild)
+	}
+}
+
+// wrap breaks text into lines of at most width bytes, at spaces.
+func wrap(text string, width int) []string {
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(text) {
+		if line != "" && len(line)+1+len(word) > width {
+			lines = append(lines, line)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += word
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return lines
 }

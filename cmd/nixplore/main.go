@@ -11,9 +11,11 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/catalogue"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -136,15 +138,47 @@ func cmdLs(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		return err
 	}
 	for _, l := range listings {
+		var absent []knownAbsent
+		if o.known {
+			absent = knownAbsentOf(l)
+		}
 		if o.json {
-			if err := writeListingJSON(stdout, l); err != nil {
+			if err := writeListingJSON(stdout, l, absent); err != nil {
 				return err
 			}
 			continue
 		}
 		writeListingText(stdout, l, len(listings) > 1)
+		writeAbsentText(stdout, absent)
 	}
 	return nil
+}
+
+// knownAbsent is an output the catalogue knows and the configuration does
+// not have (ls --known).
+type knownAbsent struct {
+	child nixeval.Child
+	entry catalogue.Entry
+}
+
+func knownAbsentOf(l nixeval.Listing) []knownAbsent {
+	children, entries := nixeval.KnownAbsent(l)
+	out := make([]knownAbsent, len(children))
+	for i := range children {
+		out[i] = knownAbsent{children[i], entries[i]}
+	}
+	return out
+}
+
+func writeAbsentText(w io.Writer, absent []knownAbsent) {
+	if len(absent) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nKnown outputs this configuration does not have (nixplore show PATH tells more):")
+	for _, a := range absent {
+		fmt.Fprintf(w, "%-10s %s  %s\n", a.child.Kind, a.child.Name, a.entry.Summary)
+		fmt.Fprintf(w, "%-10s %s  to get it: %s\n", "", strings.Repeat(" ", len(a.child.Name)), a.entry.HowToGet())
+	}
 }
 
 type childJSON struct {
@@ -152,15 +186,24 @@ type childJSON struct {
 	Path  string `json:"path"`
 	Kind  string `json:"kind"`
 	Error string `json:"error,omitempty"`
+	// For kind absent (ls --known): what it is and how to get it.
+	Summary  string   `json:"summary,omitempty"`
+	HowToGet string   `json:"howToGet,omitempty"`
+	Modules  []string `json:"modules,omitempty"`
+	Variants []string `json:"imageVariants,omitempty"`
 }
 
-func writeListingJSON(w io.Writer, l nixeval.Listing) error {
+func writeListingJSON(w io.Writer, l nixeval.Listing, absent []knownAbsent) error {
 	out := struct {
 		Path     string      `json:"path"`
 		Children []childJSON `json:"children"`
 	}{Path: l.Path.String(), Children: []childJSON{}}
 	for _, c := range l.Children {
 		out.Children = append(out.Children, childJSON{Name: c.Name, Path: c.Path.String(), Kind: c.Kind, Error: c.Error})
+	}
+	for _, a := range absent {
+		out.Children = append(out.Children, childJSON{Name: a.child.Name, Path: a.child.Path.String(), Kind: a.child.Kind,
+			Summary: a.entry.Summary, HowToGet: a.entry.HowToGet(), Modules: a.entry.Imports, Variants: a.entry.Variants})
 	}
 	b, err := json.Marshal(out)
 	if err != nil {
@@ -195,6 +238,9 @@ func cmdShow(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	defer s.Close()
 	d, err := s.eval.Describe(ctx, p)
 	if err != nil {
+		// The value fails, but where it comes from and what it is meant
+		// to be are still worth saying before the error.
+		showFailed(ctx, s, p, o.json, stdout, err)
 		return err
 	}
 	if o.json {
@@ -207,6 +253,52 @@ func cmdShow(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	}
 	writeDescription(stdout, d)
 	return nil
+}
+
+// showFailed prints what is known of a node whose value fails: the
+// catalogue's entry and the files that define it.
+func showFailed(ctx context.Context, s *session, p nixeval.AttrPath, asJSON bool, stdout io.Writer, cause error) {
+	var def *nixeval.Definition
+	var missing *nixeval.MissingAttrError
+	if !errors.As(cause, &missing) {
+		// A missing attribute has no definition to look for; a value
+		// that throws still has the files that define it.
+		if d, err := s.eval.DefinedIn(ctx, p); err == nil {
+			def = d
+		}
+	}
+	var files []string
+	if def != nil {
+		files = def.Files
+	}
+	doc, hasDoc := nixeval.DocFor(s.target, p, files)
+	if def == nil && !hasDoc {
+		return
+	}
+	var docp *catalogue.Entry
+	if hasDoc {
+		docp = &doc
+	}
+	kind := nixeval.KindError
+	if missing != nil {
+		kind = nixeval.KindAbsent
+	}
+	if asJSON {
+		out := showJSON{Path: p.String(), Kind: kind, Error: nixeval.ErrorText(cause), Doc: newDocJSON(docp),
+			Commands: map[string]string{"build": nixeval.BuildCommands(s.target, p).Build}}
+		if def != nil {
+			out.DefinedIn = def.Files
+			out.Option = &optionJSON{Path: def.Option.String(), Declarations: def.Declarations, Type: def.Type, Description: def.Description}
+		}
+		if b, err := json.Marshal(out); err == nil {
+			fmt.Fprintf(stdout, "%s\n", b)
+		}
+		return
+	}
+	fmt.Fprintf(stdout, "%-12s %s\n", "path:", nixeval.Printable(p.String()))
+	fmt.Fprintf(stdout, "%-12s %s\n", "kind:", kind)
+	writeOrigin(stdout, def)
+	writeDoc(stdout, docp)
 }
 
 func cmdCmd(ctx context.Context, o *options, stdout, stderr io.Writer) error {

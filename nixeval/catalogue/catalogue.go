@@ -1,0 +1,261 @@
+// Package catalogue is nixplore's knowledge of the outputs that nixpkgs
+// modules put under config.system.build: what each builds, what the result
+// holds, when to pick it over its neighbours and which module brings it. The
+// knowledge is data (outputs.json), each entry beside the nixpkgs file that
+// defines it, so it can be checked against nixpkgs and corrected without
+// touching code. The package knows nothing of Nix or of any UI.
+package catalogue
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+//go:embed outputs.json
+var outputsJSON []byte
+
+// Entry is what the catalogue knows about one output as one nixpkgs module
+// defines it. A name can have several entries (installBootLoader is set by
+// every boot loader module, image by every image module).
+type Entry struct {
+	Name string `json:"name"`
+	// Source is the nixpkgs file that defines the output, relative to the
+	// nixpkgs root (nixos/modules/installer/sd-card/sd-image.nix).
+	Source string `json:"source"`
+	// Default is true when the module is in module-list.nix: every
+	// configuration has the output (subject to Condition).
+	Default bool `json:"default"`
+	// Condition is the option that must be enabled for the module to set
+	// the output, if any (boot.loader.grub.enable).
+	Condition string `json:"condition,omitempty"`
+	// Imports are modules (nixpkgs-relative) a configuration can import to
+	// get the output, the most common first. Empty for Default entries.
+	Imports []string `json:"imports,omitempty"`
+	// Variants are the system.build.images variants built from this module
+	// (sd-card), for `nixos-rebuild build-image --image-variant`.
+	Variants []string `json:"variants,omitempty"`
+	// Kind is the kind of value: derivation, attrs, string, list, …
+	Kind string `json:"kind"`
+	// Rebuild is the nixos-rebuild subcommand that builds this output, if
+	// one does (build, build-vm, …).
+	Rebuild    string `json:"rebuild,omitempty"`
+	Deprecated bool   `json:"deprecated,omitempty"`
+	// SameAs names the output this one is another name for (the generic
+	// image of sd-image.nix is sdImage).
+	SameAs string `json:"sameAs,omitempty"`
+	// Summary says in one sentence what the output builds.
+	Summary string `json:"summary"`
+	// Result says what the result contains and how to use it.
+	Result string `json:"result"`
+	// Choose says when to choose it over its neighbours.
+	Choose string `json:"choose"`
+}
+
+var entries = mustLoad(outputsJSON)
+
+func mustLoad(b []byte) []Entry {
+	es, err := load(b)
+	if err != nil {
+		panic("catalogue/outputs.json: " + err.Error())
+	}
+	return es
+}
+
+// load parses and checks the catalogue: every entry must name its output,
+// its nixpkgs source file and say what it builds.
+func load(b []byte) ([]Entry, error) {
+	var es []Entry
+	if err := json.Unmarshal(b, &es); err != nil {
+		return nil, err
+	}
+	for i, e := range es {
+		if err := e.check(); err != nil {
+			return nil, fmt.Errorf("entry %d (%q): %w", i, e.Name, err)
+		}
+	}
+	return es, nil
+}
+
+func (e Entry) check() error {
+	isNixpkgsFile := func(p string) bool {
+		return (strings.HasPrefix(p, "nixos/") || strings.HasPrefix(p, "pkgs/")) && strings.HasSuffix(p, ".nix") && !strings.Contains(p, "..")
+	}
+	switch {
+	case e.Name == "":
+		return fmt.Errorf("no name")
+	case !isNixpkgsFile(e.Source):
+		return fmt.Errorf("source %q is not a nixpkgs file (nixos/….nix)", e.Source)
+	case e.Summary == "" || e.Result == "" || e.Choose == "" || e.Kind == "":
+		return fmt.Errorf("summary, result, choose and kind are all needed")
+	case !e.Default && len(e.Imports) == 0:
+		return fmt.Errorf("not in every configuration, but no module to import is given")
+	}
+	for _, m := range e.Imports {
+		if !isNixpkgsFile(m) {
+			return fmt.Errorf("import %q is not a nixpkgs file", m)
+		}
+	}
+	return nil
+}
+
+// All returns every entry, in catalogue order.
+func All() []Entry { return append([]Entry(nil), entries...) }
+
+// Lookup returns the entries for an output name, the ones in every
+// configuration first.
+func Lookup(name string) []Entry {
+	var out []Entry
+	for _, e := range entries {
+		if e.Name == name {
+			out = append(out, e)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Default && !out[j].Default })
+	return out
+}
+
+// Names returns every known output name, sorted, once each.
+func Names() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, e := range entries {
+		if !seen[e.Name] {
+			seen[e.Name] = true
+			out = append(out, e.Name)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Best picks the entry for name that matches where the value is defined:
+// the entry whose Source is one of definedIn (files as Nix reports them,
+// absolute or nixpkgs-relative). Without a match it prefers an entry that
+// is in every configuration with no condition. It reports false for an
+// unknown name.
+func Best(name string, definedIn []string) (Entry, bool) {
+	es := Lookup(name)
+	if len(es) == 0 {
+		return Entry{}, false
+	}
+	for _, f := range definedIn {
+		for _, e := range es {
+			if f == e.Source || strings.HasSuffix(f, "/"+e.Source) {
+				return e, true
+			}
+		}
+	}
+	for _, e := range es {
+		if e.Default && e.Condition == "" {
+			return e, true
+		}
+	}
+	return es[0], true
+}
+
+// ForVariant returns the entry describing the image that
+// system.build.images.<variant> builds: the variant's system.build.image,
+// or the output it is another name for (sdImage for sd-card). Variants
+// whose module sets image to its own output are described by that output.
+func ForVariant(variant string) (Entry, bool) {
+	var named []Entry
+	for _, e := range entries {
+		if !contains(e.Variants, variant) {
+			continue
+		}
+		if e.Name == "image" {
+			if e.SameAs == "" {
+				return e, true
+			}
+			for _, o := range Lookup(e.SameAs) {
+				if contains(o.Variants, variant) {
+					return o, true
+				}
+			}
+		}
+		if e.Name != "installBootLoader" {
+			named = append(named, e)
+		}
+	}
+	if len(named) > 0 {
+		return named[0], true
+	}
+	return Entry{}, false
+}
+
+func contains(list []string, s string) bool {
+	for _, l := range list {
+		if l == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Absent returns, for every known name not in present, one entry that
+// says how to get it, with the Imports and Variants of all the name's
+// entries merged. Sorted by name.
+func Absent(present []string) []Entry {
+	have := map[string]bool{}
+	for _, n := range present {
+		have[n] = true
+	}
+	var out []Entry
+	for _, n := range Names() {
+		if have[n] {
+			continue
+		}
+		es := Lookup(n)
+		e := es[0]
+		e.Imports = nil
+		e.Variants = nil
+		for _, x := range es {
+			e.Imports = appendNew(e.Imports, x.Imports...)
+			e.Variants = appendNew(e.Variants, x.Variants...)
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+func appendNew(list []string, items ...string) []string {
+	for _, it := range items {
+		if !contains(list, it) {
+			list = append(list, it)
+		}
+	}
+	return list
+}
+
+// HowToGet says in one sentence how a configuration gets the output.
+func (e Entry) HowToGet() string {
+	var parts []string
+	switch {
+	case e.Default && e.Condition != "":
+		parts = append(parts, "set by "+e.Source+" when "+e.Condition+" is enabled")
+	case e.Default:
+		parts = append(parts, "every NixOS configuration has it ("+e.Source+"); a nixpkgs without it is older than this module")
+	}
+	if len(e.Imports) > 0 {
+		imps := make([]string, len(e.Imports))
+		for i, m := range e.Imports {
+			imps[i] = "<nixpkgs/" + m + ">"
+		}
+		s := "import " + imps[0]
+		if len(imps) > 1 {
+			s = "import one of " + strings.Join(imps, ", ")
+		}
+		if e.Condition != "" && !e.Default {
+			s += " and enable " + e.Condition
+		}
+		parts = append(parts, s)
+	}
+	if len(e.Variants) > 0 {
+		parts = append(parts, "or, importing nothing, build the image variant made with it: nixos-rebuild build-image --image-variant "+e.Variants[0]+
+			" (config.system.build.images."+e.Variants[0]+")")
+	}
+	return strings.Join(parts, "; ")
+}

@@ -1,0 +1,143 @@
+package catalogue
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestEveryEntryHasItsSource(t *testing.T) {
+	if len(All()) < 40 {
+		t.Fatalf("catalogue has %d entries; expected the outputs nixpkgs modules define", len(All()))
+	}
+	for _, e := range All() {
+		if err := e.check(); err != nil {
+			t.Errorf("%s: %v", e.Name, err)
+		}
+		if !strings.HasPrefix(e.Source, "nixos/") || !strings.HasSuffix(e.Source, ".nix") {
+			t.Errorf("%s: source %q is not a nixpkgs file", e.Name, e.Source)
+		}
+	}
+}
+
+func TestLoadRejectsIncompleteEntries(t *testing.T) {
+	for _, tc := range []struct{ name, json, want string }{
+		{"no source", `[{"name":"x","default":true,"kind":"derivation","summary":"s","result":"r","choose":"c"}]`, "not a nixpkgs file"},
+		{"source outside nixpkgs", `[{"name":"x","source":"/etc/nixos/x.nix","default":true,"kind":"derivation","summary":"s","result":"r","choose":"c"}]`, "not a nixpkgs file"},
+		{"no import for optional", `[{"name":"x","source":"nixos/modules/x.nix","kind":"derivation","summary":"s","result":"r","choose":"c"}]`, "no module to import"},
+		{"no text", `[{"name":"x","source":"nixos/modules/x.nix","default":true,"kind":"derivation"}]`, "summary, result, choose"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := load([]byte(tc.json))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("load: %v, want an error containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestCatalogueAnswersTheMotivatingQuestions(t *testing.T) {
+	sd := Lookup("sdImage")
+	if len(sd) != 1 || sd[0].Source != "nixos/modules/installer/sd-card/sd-image.nix" {
+		t.Fatalf("sdImage: %+v", sd)
+	}
+	if sd[0].Imports[0] != "nixos/modules/installer/sd-card/sd-image-aarch64.nix" {
+		t.Errorf("sdImage should come first with sd-image-aarch64.nix, got %v", sd[0].Imports)
+	}
+	for _, neighbour := range []string{"toplevel", "vm", "isoImage"} {
+		if !strings.Contains(sd[0].Choose, neighbour) {
+			t.Errorf("sdImage's choose text does not compare it with %s: %q", neighbour, sd[0].Choose)
+		}
+	}
+	for name, rebuild := range map[string]string{"toplevel": "build", "vm": "build-vm", "vmWithBootLoader": "build-vm-with-bootloader", "images": "build-image --image-variant VARIANT"} {
+		e, ok := Best(name, nil)
+		if !ok || e.Rebuild != rebuild {
+			t.Errorf("%s: rebuild %q, want %q", name, e.Rebuild, rebuild)
+		}
+	}
+}
+
+func TestBest(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		definedIn []string
+		want      string
+	}{
+		{"installBootLoader", []string{"/nix/store/abc-source/nixos/modules/system/boot/loader/generic-extlinux-compatible/default.nix"}, "nixos/modules/system/boot/loader/generic-extlinux-compatible/default.nix"},
+		{"installBootLoader", nil, "nixos/modules/system/activation/activation-script.nix"},
+		{"vm", []string{"nixos/modules/virtualisation/qemu-vm.nix"}, "nixos/modules/virtualisation/qemu-vm.nix"},
+		{"vm", []string{"/home/me/nixos/configuration.nix"}, "nixos/modules/virtualisation/build-vm.nix"},
+		{"image", []string{"/x/nixos/modules/installer/sd-card/sd-image.nix"}, "nixos/modules/installer/sd-card/sd-image.nix"},
+		{"sdImage", nil, "nixos/modules/installer/sd-card/sd-image.nix"},
+	} {
+		t.Run(tc.name+"/"+strings.Join(tc.definedIn, ","), func(t *testing.T) {
+			e, ok := Best(tc.name, tc.definedIn)
+			if !ok || e.Source != tc.want {
+				t.Fatalf("Best = %q, %v; want %q", e.Source, ok, tc.want)
+			}
+		})
+	}
+	if _, ok := Best("myScript", nil); ok {
+		t.Error("an unknown name has no entry")
+	}
+}
+
+func TestForVariant(t *testing.T) {
+	for variant, want := range map[string]string{"sd-card": "sdImage", "iso": "isoImage", "qemu": "image", "kexec": "kexecTarball", "amazon": "amazonImage", "lxc": "tarball"} {
+		e, ok := ForVariant(variant)
+		if !ok || e.Name != want {
+			t.Errorf("ForVariant(%q) = %q, %v; want %q", variant, e.Name, ok, want)
+		}
+	}
+	if _, ok := ForVariant("no-such-variant"); ok {
+		t.Error("unknown variant found")
+	}
+}
+
+func TestAbsent(t *testing.T) {
+	abs := Absent([]string{"toplevel", "vm", "images", "kernel"})
+	byName := map[string]Entry{}
+	for _, e := range abs {
+		if _, dup := byName[e.Name]; dup {
+			t.Errorf("%s listed twice", e.Name)
+		}
+		byName[e.Name] = e
+	}
+	for _, have := range []string{"toplevel", "vm", "images", "kernel"} {
+		if _, ok := byName[have]; ok {
+			t.Errorf("%s is present but listed as absent", have)
+		}
+	}
+	sd, ok := byName["sdImage"]
+	if !ok {
+		t.Fatal("sdImage not listed as absent")
+	}
+	how := sd.HowToGet()
+	for _, want := range []string{"<nixpkgs/nixos/modules/installer/sd-card/sd-image-aarch64.nix>", "--image-variant sd-card"} {
+		if !strings.Contains(how, want) {
+			t.Errorf("sdImage HowToGet %q lacks %q", how, want)
+		}
+	}
+	// tarball comes from several modules: all of them are offered.
+	tb := byName["tarball"]
+	if len(tb.Imports) < 3 {
+		t.Errorf("tarball imports not merged: %v", tb.Imports)
+	}
+}
+
+func TestHowToGet(t *testing.T) {
+	for _, tc := range []struct {
+		e    Entry
+		want string
+	}{
+		{Entry{Name: "kernel", Source: "nixos/modules/system/boot/kernel.nix", Default: true}, "every NixOS configuration has it (nixos/modules/system/boot/kernel.nix); a nixpkgs without it is older than this module"},
+		{Entry{Name: "grub", Source: "g.nix", Default: true, Condition: "boot.loader.grub.enable"}, "set by g.nix when boot.loader.grub.enable is enabled"},
+		{Entry{Name: "x", Imports: []string{"nixos/a.nix"}}, "import <nixpkgs/nixos/a.nix>"},
+		{Entry{Name: "x", Imports: []string{"nixos/a.nix", "nixos/b.nix"}}, "import one of <nixpkgs/nixos/a.nix>, <nixpkgs/nixos/b.nix>"},
+	} {
+		t.Run(tc.e.Name, func(t *testing.T) {
+			if got := tc.e.HowToGet(); got != tc.want {
+				t.Fatalf("HowToGet = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,50 @@
+package nixeval
+
+import (
+	"github.com/nixplore/nixplore/nixeval/catalogue"
+)
+
+// classicTopLevel maps the shortcuts at the top of <nixpkgs/nixos> to the
+// outputs they are (nixos/default.nix: system = toplevel, vm, vmWithBootLoader).
+var classicTopLevel = map[string]string{"system": "toplevel", "vm": "vm", "vmWithBootLoader": "vmWithBootLoader"}
+
+// DocFor returns the catalogue entry for the node at path, if the
+// catalogue knows it: config.system.build.<name>, an image variant
+// config.system.build.images.<variant>, or the system/vm/vmWithBootLoader
+// shortcuts of a classic target. definedIn (the files that define the
+// value, from Description.DefinedIn) picks the right entry when several
+// modules define the same name.
+func DocFor(t *Target, path AttrPath, definedIn []string) (catalogue.Entry, bool) {
+	switch {
+	case len(path) == len(DefaultPath)+1 && path.HasPrefix(DefaultPath):
+		return catalogue.Best(path.Last(), definedIn)
+	case len(path) == len(DefaultPath)+2 && path.HasPrefix(DefaultPath.Child("images")):
+		return catalogue.ForVariant(path.Last())
+	case len(path) == 1 && t != nil && t.Kind == Classic:
+		if name, ok := classicTopLevel[path[0]]; ok {
+			return catalogue.Best(name, nil)
+		}
+	}
+	return catalogue.Entry{}, false
+}
+
+// KnownAbsent returns the catalogue's outputs that a listing of
+// config.system.build does not have, as children of kind KindAbsent, with
+// the catalogue entry saying how to get each (Entry.HowToGet). For any
+// other listing it returns nothing. This is `ls --known` and the explorer's
+// toggle for known-but-absent outputs.
+func KnownAbsent(l Listing) ([]Child, []catalogue.Entry) {
+	if !l.Path.Equal(DefaultPath) {
+		return nil, nil
+	}
+	present := make([]string, len(l.Children))
+	for i, c := range l.Children {
+		present[i] = c.Name
+	}
+	abs := catalogue.Absent(present)
+	children := make([]Child, len(abs))
+	for i, e := range abs {
+		children[i] = Child{Name: e.Name, Path: l.Path.Child(e.Name), Kind: KindAbsent}
+	}
+	return children, abs
+}

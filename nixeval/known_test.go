@@ -1,0 +1,205 @@
+package nixeval_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nixplore/nixplore/internal/testnix"
+	"github.com/nixplore/nixplore/nixeval"
+)
+
+func knownCtx(t *testing.T) context.Context {
+	c, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	t.Cleanup(cancel)
+	return c
+}
+
+func knownEval(t *testing.T, tg *nixeval.Target) *nixeval.Evaluator {
+	ev := nixeval.New(tg, nixeval.Tools{})
+	t.Cleanup(func() { _ = ev.Close() })
+	return ev
+}
+
+func outputPath(name string) nixeval.AttrPath { return nixeval.DefaultPath.Child(name) }
+
+// The laptop fixture defines system.build attributes in its own file in
+// every definition style; each must be traced back to that file, and the
+// mkIf false one must not.
+func TestDefinedInEveryDefinitionStyle(t *testing.T) {
+	testnix.Setup(t)
+	ev := knownEval(t, testnix.Classic(t, "laptop", ""))
+	own := testnix.Testdata("configs", "laptop", "configuration.nix")
+	for _, name := range []string{"myScript", "conditional", "defaulted", "merged1", "merged2", "disabled"} {
+		t.Run(name, func(t *testing.T) {
+			def, err := ev.DefinedIn(knownCtx(t), outputPath(name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if def == nil || def.Option.String() != "system.build" || def.Declared {
+				t.Fatalf("definition %+v: want an attribute inside option system.build", def)
+			}
+			if name == "disabled" {
+				if len(def.Files) != 0 {
+					t.Fatalf("mkIf false definition listed: %v", def.Files)
+				}
+				return
+			}
+			if len(def.Files) != 1 || def.Files[0] != own {
+				t.Fatalf("defined in %v, want [%s]", def.Files, own)
+			}
+			if nixeval.DisplayFile(def.Files[0]) != own {
+				t.Errorf("the user's own file must be shown as it is, got %s", nixeval.DisplayFile(def.Files[0]))
+			}
+		})
+	}
+	// Describe gives the same answer for the values that evaluate.
+	d, err := ev.Describe(knownCtx(t), outputPath("merged2"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.DefinedIn == nil || len(d.DefinedIn.Files) != 1 || d.DefinedIn.Files[0] != own {
+		t.Fatalf("Describe definedIn %+v", d.DefinedIn)
+	}
+	if d.Doc != nil {
+		t.Errorf("the user's own output has no catalogue entry, got %+v", d.Doc)
+	}
+}
+
+func TestDescribeShowsCatalogueDoc(t *testing.T) {
+	testnix.Setup(t)
+	pi := knownEval(t, testnix.Classic(t, "pi", "aarch64-linux"))
+	laptop := knownEval(t, testnix.Classic(t, "laptop", ""))
+	for _, tc := range []struct {
+		name     string
+		ev       *nixeval.Evaluator
+		path     nixeval.AttrPath
+		doc      string
+		source   string
+		definedI string // nixpkgs-relative defining file
+	}{
+		{"pi sdImage", pi, outputPath("sdImage"), "sdImage", "nixos/modules/installer/sd-card/sd-image.nix", "nixos/modules/installer/sd-card/sd-image.nix"},
+		{"pi installBootLoader is extlinux's", pi, outputPath("installBootLoader"), "installBootLoader",
+			"nixos/modules/system/boot/loader/generic-extlinux-compatible/default.nix", "nixos/modules/system/boot/loader/generic-extlinux-compatible/default.nix"},
+		{"laptop installBootLoader is grub's", laptop, outputPath("installBootLoader"), "installBootLoader",
+			"nixos/modules/system/boot/loader/grub/grub.nix", "nixos/modules/system/boot/loader/grub/grub.nix"},
+		{"laptop toplevel", laptop, outputPath("toplevel"), "toplevel", "nixos/modules/system/activation/top-level.nix", "nixos/modules/system/activation/top-level.nix"},
+		{"classic shortcut vm", laptop, nixeval.AttrPath{"vm"}, "vm", "nixos/modules/virtualisation/build-vm.nix", ""},
+		{"image variant", laptop, nixeval.DefaultPath.Child("images").Child("iso"), "isoImage", "nixos/modules/installer/cd-dvd/iso-image.nix", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := tc.ev.Describe(knownCtx(t), tc.path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Doc == nil || d.Doc.Name != tc.doc || d.Doc.Source != tc.source {
+				t.Fatalf("doc %+v, want %s from %s", d.Doc, tc.doc, tc.source)
+			}
+			if d.Doc.Summary == "" || d.Doc.Result == "" || d.Doc.Choose == "" {
+				t.Errorf("doc without text: %+v", d.Doc)
+			}
+			if tc.definedI == "" {
+				return
+			}
+			if d.DefinedIn == nil {
+				t.Fatal("no definedIn")
+			}
+			shown := nixeval.DisplayFiles(d.DefinedIn.Files)
+			found := false
+			for _, f := range shown {
+				found = found || f == tc.definedI
+			}
+			if !found {
+				t.Errorf("defining files shown as %v, want %s among them", shown, tc.definedI)
+			}
+		})
+	}
+}
+
+func TestKnownAbsentOutputs(t *testing.T) {
+	testnix.Setup(t)
+	for _, tc := range []struct {
+		config, system string
+		absent         map[string]string // name -> a module HowToGet must name
+		present        []string
+	}{
+		{"laptop", "", map[string]string{
+			"sdImage":   "<nixpkgs/nixos/modules/installer/sd-card/sd-image-aarch64.nix>",
+			"isoImage":  "<nixpkgs/nixos/modules/installer/cd-dvd/installation-cd-minimal.nix>",
+			"kexecTree": "<nixpkgs/nixos/modules/installer/netboot/netboot-minimal.nix>",
+		}, []string{"toplevel", "vm", "myScript"}},
+		{"pi", "aarch64-linux", map[string]string{
+			"isoImage": "<nixpkgs/nixos/modules/installer/cd-dvd/iso-image.nix>",
+		}, []string{"sdImage", "toplevel", "installBootLoader"}},
+	} {
+		t.Run(tc.config, func(t *testing.T) {
+			ev := knownEval(t, testnix.Classic(t, tc.config, tc.system))
+			ls, err := ev.List(knownCtx(t), nixeval.DefaultPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			children, entries := nixeval.KnownAbsent(ls[0])
+			if len(children) != len(entries) || len(children) == 0 {
+				t.Fatalf("%d children, %d entries", len(children), len(entries))
+			}
+			got := map[string]string{}
+			for i, c := range children {
+				if c.Kind != nixeval.KindAbsent || !c.Path.Equal(outputPath(c.Name)) || entries[i].Name != c.Name {
+					t.Errorf("bad absent child %+v / %s", c, entries[i].Name)
+				}
+				got[c.Name] = entries[i].HowToGet()
+			}
+			for name, module := range tc.absent {
+				if !strings.Contains(got[name], module) {
+					t.Errorf("%s: how to get %q, want it to name %s", name, got[name], module)
+				}
+			}
+			for _, name := range tc.present {
+				if _, ok := got[name]; ok {
+					t.Errorf("%s is in the configuration but listed as absent", name)
+				}
+			}
+			if other, _ := nixeval.KnownAbsent(nixeval.Listing{Path: nixeval.DefaultPath.Child("units")}); other != nil {
+				t.Error("absent outputs only make sense for config.system.build")
+			}
+		})
+	}
+}
+
+// A flake's nixpkgs lives in the store; its files are still shown
+// relative to nixpkgs and the doc is still found.
+func TestFlakeDocAndNixpkgsRelativeFiles(t *testing.T) {
+	testnix.Setup(t)
+	if out, err := exec.Command("nix", "--version").Output(); err != nil || strings.Contains(string(out), " 2.3.") {
+		t.Skip("flakes need Nix 2.4+")
+	}
+	dir := t.TempDir()
+	if err := exec.Command("cp", "-r", testnix.Testdata("flake")+"/.", dir).Run(); err != nil {
+		t.Fatal(err)
+	}
+	if err := exec.Command("cp", "-r", testnix.Testdata("nixpkgs"), filepath.Join(dir, "nixpkgs")).Run(); err != nil {
+		t.Fatal(err)
+	}
+	tg, err := nixeval.Resolve(nixeval.Flags{Flake: "path:" + dir + "#pi"}, nixeval.Environment{Getenv: os.Getenv, Hostname: os.Hostname, EtcNixOS: t.TempDir(), Cwd: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := knownEval(t, tg)
+	d, err := ev.Describe(knownCtx(t), outputPath("sdImage"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Doc == nil || d.Doc.Name != "sdImage" {
+		t.Fatalf("doc %+v", d.Doc)
+	}
+	if d.DefinedIn == nil || len(d.DefinedIn.Files) == 0 {
+		t.Fatalf("definedIn %+v", d.DefinedIn)
+	}
+	if got := nixeval.DisplayFiles(d.DefinedIn.Files); got[0] != "nixos/modules/installer/sd-card/sd-image.nix" {
+		t.Errorf("store file %s shown as %s", d.DefinedIn.Files[0], got[0])
+	}
+}
