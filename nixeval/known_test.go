@@ -30,7 +30,7 @@ func outputPath(name string) nixeval.AttrPath { return nixeval.DefaultPath.Child
 // The laptop fixture defines system.build attributes in its own file in
 // every definition style; each must be traced back to that file, and the
 // mkIf false one must not.
-func TestDefinedInEveryDefinitionStyle(t *testing.T) {
+func TestWhereDefinedWithoutForcing(t *testing.T) {
 	testnix.Setup(t)
 	ev := knownEval(t, testnix.Classic(t, "laptop", ""))
 	own := testnix.Testdata("configs", "laptop", "configuration.nix")
