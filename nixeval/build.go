@@ -255,12 +255,8 @@ func buildError(ctx context.Context, tools Tools, prog *BuildProgress, plain []s
 	var ce *CancelledError
 	if errors.As(err, &ce) {
 		f := &BuildFailure{Kind: FailCancelled, Summary: "build cancelled", Finished: prog.Finished(), Command: cmd.String(), Err: err}
-		if running := prog.Stats().Active; len(running) > 0 {
-			var n []string
-			for _, a := range running {
-				n = append(n, a.Name)
-			}
-			f.Notes = append(f.Notes, "stopped while building: "+strings.Join(n, ", "))
+		if stopped := prog.Unfinished(); len(stopped) > 0 {
+			f.Notes = append(f.Notes, "stopped while building: "+strings.Join(names(stopped), ", "))
 		}
 		return f
 	}

@@ -2,6 +2,7 @@ package nixeval_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -84,5 +85,318 @@ func TestBuildChainProgress(t *testing.T) {
 	}
 	if len(res.Built) != 4 || res.ClosureSize <= 0 {
 		t.Errorf("built %v closure %d", res.Built, res.ClosureSize)
+	}
+}
+
+func buildFailure(t *testing.T, tg *nixeval.Target, path string) (*nixeval.BuildFailure, []nixeval.BuildEvent) {
+	t.Helper()
+	run := nixeval.StartBuild(context.Background(), nixeval.Tools{}, tg, nixeval.BuildOptions{Path: buildPath(t, path), NoLink: true})
+	evs := collect(run)
+	res, err := run.Wait()
+	if res != nil {
+		t.Fatalf("a failed build reported a result: %+v", res)
+	}
+	var f *nixeval.BuildFailure
+	if !errors.As(err, &f) {
+		t.Fatalf("want *BuildFailure, got %T: %v", err, err)
+	}
+	return f, evs
+}
+
+func TestBuildFailingLogTail(t *testing.T) {
+	testnix.Setup(t)
+	salt(t)
+	f, evs := buildFailure(t, testnix.Classic(t, "buildfail", ""), "config.system.build.failing")
+	if f.Kind != nixeval.FailOther || nixeval.DrvName(f.Drv) != "failing" {
+		t.Fatalf("kind %v drv %q", f.Kind, f.Drv)
+	}
+	if len(f.LogTail) != 25 || f.LogTail[0] != "log line 6" || f.LogTail[24] != "log line 30" {
+		t.Errorf("log tail %q", f.LogTail)
+	}
+	if f.LogCommand != "nix log "+f.Drv || f.Exit != 100 {
+		t.Errorf("log command %q exit %d", f.LogCommand, f.Exit)
+	}
+	if !strings.Contains(f.NixMessage, "failed with exit code 1") || strings.Contains(f.NixMessage, "\x1b") {
+		t.Errorf("nix message %q", f.NixMessage)
+	}
+	var logs int
+	var failed bool
+	for _, ev := range evs {
+		if ev.Kind == nixeval.EventLog && nixeval.DrvName(ev.Drv) == "failing" {
+			logs++
+		}
+		if ev.Kind == nixeval.EventBuildFailed && ev.Drv == f.Drv {
+			failed = true
+		}
+	}
+	if logs != 30 || !failed {
+		t.Errorf("%d log events, failed event %v", logs, failed)
+	}
+	msg := f.Error()
+	for _, want := range []string{"building failing failed", "last 25 log lines of failing", "  > log line 30", "full log: nix log /nix/store/"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message lacks %q:\n%s", want, msg)
+		}
+	}
+}
+
+func TestBuildDiskFull(t *testing.T) {
+	testnix.Setup(t)
+	salt(t)
+	f, _ := buildFailure(t, testnix.Classic(t, "buildfail", ""), "config.system.build.diskfull")
+	if f.Kind != nixeval.FailNoSpace || nixeval.DrvName(f.Drv) != "diskfull" {
+		t.Fatalf("kind %v drv %q: %v", f.Kind, f.Drv, f)
+	}
+	if f.WritePath != "/boot/nixos/x-initrd.tmp" || len(f.Space) == 0 || f.Space[0].Dir != "/nix/store" || f.Space[0].Size == 0 {
+		t.Errorf("path %q space %+v", f.WritePath, f.Space)
+	}
+	if !strings.Contains(f.Error(), "free on /nix/store") || !strings.Contains(f.Hint, "inside the disk image") {
+		t.Errorf("message:\n%s", f.Error())
+	}
+}
+
+func TestBuildOtherPlatform(t *testing.T) {
+	v := testnix.Setup(t)
+	salt(t)
+	tg := testnix.Classic(t, "buildfail", "")
+	path := buildPath(t, "config.system.build.otherPlatform")
+	// Before the build: the derivation's system against this machine.
+	ev := nixeval.New(tg, nixeval.Tools{})
+	d, err := ev.Describe(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pc := nixeval.CheckPlatform(context.Background(), nixeval.Tools{}, d.System)
+	if pc.Err != nil || pc.Machine != "x86_64-linux" || pc.CanBuild || d.System != "aarch64-linux" {
+		t.Fatalf("%s: check %+v (system %q)", v, pc, d.System)
+	}
+	if len(pc.ExtraPlatforms) == 0 || pc.ExtraPlatforms[0] != "i686-linux" {
+		t.Errorf("extra-platforms %v", pc.ExtraPlatforms)
+	}
+	explain := pc.Explain()
+	for _, want := range []string{"cannot build aarch64-linux", "boot.binfmt.emulatedSystems = [ \"aarch64-linux\" ]", "--builders", "nix.buildMachines", "nixpkgs.buildPlatform = \"x86_64-linux\""} {
+		if !strings.Contains(explain, want) {
+			t.Errorf("explanation lacks %q:\n%s", want, explain)
+		}
+	}
+	// From Nix's error.
+	f, _ := buildFailure(t, tg, "config.system.build.otherPlatform")
+	if f.Kind != nixeval.FailPlatform || f.Drv != d.DrvPath || f.Platform == nil || f.Platform.System != "aarch64-linux" {
+		t.Fatalf("failure %+v", f)
+	}
+	if !strings.Contains(f.Error(), "boot.binfmt.emulatedSystems") || !strings.Contains(f.Summary, "needs a aarch64-linux machine") {
+		t.Errorf("message:\n%s", f.Error())
+	}
+}
+
+func TestCheckPlatformNative(t *testing.T) {
+	testnix.Setup(t)
+	pc := nixeval.CheckPlatform(context.Background(), nixeval.Tools{}, "x86_64-linux")
+	if !pc.CanBuild || pc.Err != nil {
+		t.Errorf("%+v", pc)
+	}
+	if pc = nixeval.CheckPlatform(context.Background(), nixeval.Tools{}, "i686-linux"); !pc.CanBuild {
+		t.Errorf("i686 is in extra-platforms: %+v", pc)
+	}
+}
+
+func TestCheckPlatformIgnoredSystem(t *testing.T) {
+	testnix.Setup(t)
+	tg := testnix.Classic(t, "hostplatform", "x86_64-linux")
+	info, err := nixeval.New(tg, nixeval.Tools{}).Info(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pc := nixeval.CheckPlatform(context.Background(), nixeval.Tools{}, info.Platform()).WithInfo(info)
+	if pc.System != "aarch64-linux" || pc.CanBuild || !strings.Contains(pc.Explain(), "--argstr system x86_64-linux was ignored") {
+		t.Errorf("%+v\n%s", pc, pc.Explain())
+	}
+}
+
+func TestDryRun(t *testing.T) {
+	testnix.Setup(t)
+	salt(t)
+	p, err := nixeval.DryRun(context.Background(), nixeval.Tools{}, testnix.Classic(t, "buildfail", ""), buildPath(t, "config.system.build.chain"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(p.BuildNames(), ","); got != "chain-step-1,chain-step-2,chain-step-3,chain-step-4" {
+		t.Errorf("plan %s", got)
+	}
+	for _, d := range p.Build {
+		if _, err := os.Stat(d); err != nil {
+			t.Errorf("drv not instantiated: %v", err)
+		}
+	}
+	// Already built: an empty plan.
+	p, err = nixeval.DryRun(context.Background(), nixeval.Tools{}, testnix.Classic(t, "laptop", ""), buildPath(t, "config.system.build.myScript"))
+	if err == nil {
+		run := nixeval.StartBuild(context.Background(), nixeval.Tools{}, testnix.Classic(t, "laptop", ""), nixeval.BuildOptions{Path: buildPath(t, "config.system.build.myScript"), NoLink: true})
+		collect(run)
+		if _, err := run.Wait(); err != nil {
+			t.Fatal(err)
+		}
+		p, err = nixeval.DryRun(context.Background(), nixeval.Tools{}, testnix.Classic(t, "laptop", ""), buildPath(t, "config.system.build.myScript"))
+	}
+	if err != nil || !p.Empty() {
+		t.Errorf("built path: plan %+v err %v", p, err)
+	}
+}
+
+func TestBuildDryRunOption(t *testing.T) {
+	testnix.Setup(t)
+	salt(t)
+	run := nixeval.StartBuild(context.Background(), nixeval.Tools{}, testnix.Classic(t, "buildfail", ""), nixeval.BuildOptions{Path: buildPath(t, "config.system.build.chain"), DryRun: true})
+	collect(run)
+	res, err := run.Wait()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.DryRun || len(res.Plan.Build) != 4 || len(res.Outputs) != 0 || len(res.Built) != 0 {
+		t.Errorf("%+v", res)
+	}
+}
+
+func TestBuildRefusesTopLevel(t *testing.T) {
+	testnix.Setup(t)
+	run := nixeval.StartBuild(context.Background(), nixeval.Tools{}, testnix.Classic(t, "laptop", ""), nixeval.BuildOptions{})
+	collect(run)
+	_, err := run.Wait()
+	var ue *nixeval.UsageError
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "vmWithBootLoader") {
+		t.Errorf("got %v", err)
+	}
+}
+
+// markerProcs lists processes whose command line holds the marker, with
+// their process group.
+func markerProcs(t *testing.T) map[int]int {
+	t.Helper()
+	out := map[int]int{}
+	dirs, _ := filepath.Glob("/proc/[0-9]*")
+	for _, d := range dirs {
+		cmdline, err := os.ReadFile(d + "/cmdline")
+		if err != nil || !strings.Contains(string(cmdline), "nixplore-cancel-marker") {
+			continue
+		}
+		stat, err := os.ReadFile(d + "/stat")
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid pgrp …; comm may hold spaces.
+		f := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
+		var pid, pgrp int
+		fmt.Sscan(filepath.Base(d), &pid)
+		fmt.Sscan(f[2], &pgrp)
+		out[pid] = pgrp
+	}
+	return out
+}
+
+func groupAlive(pgrp int) []string {
+	var alive []string
+	dirs, _ := filepath.Glob("/proc/[0-9]*")
+	for _, d := range dirs {
+		stat, err := os.ReadFile(d + "/stat")
+		if err != nil {
+			continue
+		}
+		f := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
+		if len(f) > 2 && f[2] == fmt.Sprint(pgrp) && f[0] != "Z" {
+			alive = append(alive, d)
+		}
+	}
+	return alive
+}
+
+func TestBuildCancelLeavesNoProcess(t *testing.T) {
+	testnix.Setup(t)
+	salt(t)
+	if len(markerProcs(t)) != 0 {
+		t.Skip("a marker process from another run is still alive")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	run := nixeval.StartBuild(ctx, nixeval.Tools{}, testnix.Classic(t, "buildfail", ""), nixeval.BuildOptions{Path: buildPath(t, "config.system.build.slowmarker"), NoLink: true})
+	var pgrp int
+	var cancelledAt time.Time
+	for ev := range run.Events() {
+		if ev.Kind == nixeval.EventLog && strings.Contains(ev.Line, "nixplore-cancel-marker started") && cancelledAt.IsZero() {
+			procs := markerProcs(t)
+			for _, g := range procs {
+				pgrp = g
+			}
+			if len(procs) == 0 {
+				t.Error("the builder's marker is not in any command line")
+			}
+			cancelledAt = time.Now()
+			cancel()
+		}
+	}
+	_, err := run.Wait()
+	took := time.Since(cancelledAt)
+	t.Logf("cancel to exit: %v", took)
+	var f *nixeval.BuildFailure
+	if !errors.As(err, &f) || f.Kind != nixeval.FailCancelled {
+		t.Fatalf("got %T %v", err, err)
+	}
+	if len(f.Finished) != 0 || len(f.Notes) != 1 || !strings.Contains(f.Notes[0], "nixplore-cancel-marker") {
+		t.Errorf("failure %+v", f)
+	}
+	if !strings.Contains(f.Error(), "nothing had finished building") {
+		t.Errorf("message %s", f.Error())
+	}
+	if left := markerProcs(t); len(left) != 0 {
+		t.Errorf("marker processes left: %v", left)
+	}
+	if pgrp == 0 {
+		t.Fatal("no process group seen")
+	}
+	if alive := groupAlive(pgrp); len(alive) != 0 {
+		t.Errorf("process group %d still has %v", pgrp, alive)
+	}
+}
+
+func TestBuildCancelSaysWhatFinished(t *testing.T) {
+	testnix.Setup(t)
+	salt(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	run := nixeval.StartBuild(ctx, nixeval.Tools{}, testnix.Classic(t, "buildfail", ""), nixeval.BuildOptions{Path: buildPath(t, "config.system.build.chain"), NoLink: true})
+	for ev := range run.Events() {
+		if ev.Kind == nixeval.EventLog && ev.Line == "chain step 3: starting" {
+			cancel()
+		}
+	}
+	res, err := run.Wait()
+	var f *nixeval.BuildFailure
+	if res != nil || !errors.As(err, &f) || f.Kind != nixeval.FailCancelled {
+		t.Fatalf("got %v %T %v", res, err, err)
+	}
+	if got := strings.Join(namesOf(f.Finished), ","); got != "chain-step-1,chain-step-2" {
+		t.Errorf("finished %s", got)
+	}
+	if len(f.Notes) != 1 || !strings.HasSuffix(f.Notes[0], "chain-step-3") {
+		t.Errorf("notes %q", f.Notes)
+	}
+}
+
+func namesOf(drvs []string) []string {
+	var out []string
+	for _, d := range drvs {
+		out = append(out, nixeval.DrvName(d))
+	}
+	return out
+}
+
+func TestBuildHashMismatch(t *testing.T) {
+	testnix.Setup(t)
+	salt(t)
+	f, _ := buildFailure(t, testnix.Classic(t, "buildfail", ""), "config.system.build.hashMismatch")
+	if f.Kind != nixeval.FailHashMismatch || nixeval.DrvName(f.Drv) != "hash-mismatch" || f.Exit != 102 {
+		t.Fatalf("%+v", f)
+	}
+	if f.Specified != "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=" || !strings.HasPrefix(f.Got, "sha256-") || f.Got == f.Specified {
+		t.Errorf("specified %q got %q", f.Specified, f.Got)
 	}
 }

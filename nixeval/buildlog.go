@@ -175,6 +175,7 @@ type BuildProgress struct {
 	logs     map[string][]string
 	logOrder []string // derivations in the order they first logged
 	stopped  []string // builds that stopped, in order
+	built    []string // … of which Nix counted as done
 	// Errors are Nix's error messages (level 0), without colours.
 	Errors []string
 	// Messages are all other messages Nix printed, without colours.
@@ -281,6 +282,11 @@ func (p *BuildProgress) stop(id uint64) []BuildEvent {
 		}
 	}
 	p.stopped = append(p.stopped, a.drv)
+	// Nix counts a build as done (Builds progress) just before it stops
+	// the Build activity; a cancelled or failed build stops uncounted.
+	if done := p.Stats().Done; done > len(p.built) {
+		p.built = append(p.built, a.drv)
+	}
 	return []BuildEvent{p.event(BuildEvent{Kind: EventBuildStopped, Drv: a.drv})}
 }
 
@@ -401,29 +407,27 @@ func (p *BuildProgress) LastLogged() string {
 // Stopped are the derivations whose build ended, in order.
 func (p *BuildProgress) Stopped() []string { return append([]string(nil), p.stopped...) }
 
-// Finished are the derivations built successfully: stopped and not named
-// in a failure message.
-func (p *BuildProgress) Finished() []string {
+// Unfinished are the derivations that started building and did not finish:
+// still running, failed or interrupted.
+func (p *BuildProgress) Unfinished() []string {
+	built := map[string]bool{}
+	for _, d := range p.built {
+		built[d] = true
+	}
 	var out []string
 	for _, d := range p.stopped {
-		if !p.failedDrv(d) {
+		if !built[d] {
 			out = append(out, d)
 		}
+	}
+	for _, id := range p.order {
+		out = append(out, p.acts[id].drv)
 	}
 	return out
 }
 
-func (p *BuildProgress) failedDrv(drv string) bool {
-	if drv == "" {
-		return false
-	}
-	for _, e := range p.Errors {
-		if strings.Contains(e, "'"+drv+"'") {
-			return true
-		}
-	}
-	return false
-}
+// Finished are the derivations built successfully, in order.
+func (p *BuildProgress) Finished() []string { return append([]string(nil), p.built...) }
 
 // Stats sums the activities like Nix's progress bar: for each type the
 // finished activities plus the running ones, the expected total being the
