@@ -7,19 +7,14 @@ import (
 	"unicode/utf8"
 )
 
+// printableRune is a rune that a terminal shows as itself.
+func printableRune(r rune) bool { return r == ' ' || r == '\t' || unicode.IsPrint(r) }
+
 // Printable makes text from a configuration safe for a terminal: control
-// characters (escape sequences, newlines) and invalid UTF-8 are shown as Go
-// escapes instead of being interpreted.
+// characters (escape sequences, newlines), invisible format characters and
+// invalid UTF-8 are shown as Go escapes instead of being interpreted.
 func Printable(s string) string {
-	clean := true
-	for i, r := range s {
-		if r == utf8.RuneError || (unicode.IsControl(r) && r != '\t') || !unicode.IsPrint(r) && r != ' ' && r != '\t' {
-			_ = i
-			clean = false
-			break
-		}
-	}
-	if clean && utf8.ValidString(s) {
+	if utf8.ValidString(s) && strings.IndexFunc(s, func(r rune) bool { return !printableRune(r) }) < 0 {
 		return s
 	}
 	var b strings.Builder
@@ -28,7 +23,7 @@ func Printable(s string) string {
 		switch {
 		case r == utf8.RuneError && n <= 1:
 			b.WriteString(`\x` + strconv.FormatUint(uint64(s[0]), 16))
-		case r == '\t' || r == ' ' || unicode.IsPrint(r):
+		case printableRune(r):
 			b.WriteRune(r)
 		default:
 			q := strconv.QuoteRune(r)
