@@ -1,6 +1,7 @@
 package nixeval
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"unicode"
@@ -22,7 +23,7 @@ func Printable(s string) string {
 		r, n := utf8.DecodeRuneInString(s)
 		switch {
 		case r == utf8.RuneError && n <= 1:
-			b.WriteString(`\x` + strconv.FormatUint(uint64(s[0]), 16))
+			b.WriteString(fmt.Sprintf(`\x%02x`, s[0]))
 		case printableRune(r):
 			b.WriteRune(r)
 		default:
