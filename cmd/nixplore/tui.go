@@ -2,10 +2,64 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"log"
+	"os"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/term"
+
+	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/tui"
 )
 
-// cmdTUI opens the explorer; until it lands, it lists like `ls`.
+// cmdTUI opens the explorer when stdout is a terminal and lists like `ls`
+// otherwise, so `nixplore … | less` still prints something useful.
 func cmdTUI(ctx context.Context, o *options, stdout, stderr io.Writer) error {
-	return cmdLs(ctx, o, stdout, stderr)
+	out, ok := stdout.(*os.File)
+	if !ok || !term.IsTerminal(out.Fd()) || !term.IsTerminal(os.Stdin.Fd()) {
+		return cmdLs(ctx, o, stdout, stderr)
+	}
+	if len(o.paths) > 1 {
+		return &nixeval.UsageError{Msg: "the explorer opens on one attribute PATH; use `nixplore ls` to list several"}
+	}
+	start, err := startPaths(o.paths)
+	if err != nil {
+		return err
+	}
+	lg := log.New(io.Discard, "", 0)
+	if o.logFile != "" {
+		f, err := os.OpenFile(o.logFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+		if err != nil {
+			return fmt.Errorf("--log: %w", err)
+		}
+		defer f.Close()
+		lg = log.New(f, "", log.LstdFlags|log.Lmicroseconds)
+	}
+	s, err := openSession(o, stderr, false)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	lg.Printf("target %s (chosen by %s)", s.target.Label(), s.target.ChosenBy)
+	m := tui.New(tui.Config{
+		Target: s.target, Eval: s.eval, Tools: s.tools, Start: start[0],
+		Clipboard: out, Log: lg, PreviewDelay: 60 * time.Millisecond,
+	})
+	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(ctx), tea.WithOutput(out))
+	final, err := p.Run()
+	// Every request was cancelled on quit; wait for the Nix processes to
+	// be gone before returning, so none outlives nixplore.
+	if fm, ok := final.(tui.Model); ok {
+		fm.Close()
+	}
+	if fm, ok := final.(tui.Model); ok && !fm.Wait(5*time.Second) {
+		lg.Printf("some Nix processes did not end within 5s")
+	}
+	if err != nil && ctx.Err() == nil {
+		return err
+	}
+	return nil
 }

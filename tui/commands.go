@@ -1,0 +1,153 @@
+package tui
+
+import (
+	"context"
+	"io"
+
+	"github.com/aymanbagabas/go-osc52/v2"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/nixplore/nixplore/nixeval"
+)
+
+// Messages carry the request that produced them: the id is compared with
+// the one the node or the preview is waiting for, and anything else is
+// dropped, so a late answer never paints over a newer one.
+type (
+	listedMsg struct {
+		id      uint64
+		key     string
+		listing *nixeval.Listing
+		err     error
+		cached  bool
+	}
+	describedMsg struct {
+		id     uint64
+		key    string
+		desc   *nixeval.Description
+		err    error
+		cached bool
+	}
+	infoMsg struct {
+		id   uint64
+		info *nixeval.Info
+		err  error
+	}
+	// previewDueMsg fires when the cursor has rested long enough.
+	previewDueMsg struct{ id uint64 }
+	copiedMsg     struct {
+		what, text string
+		err        error
+	}
+)
+
+// track registers a cancellable request and returns its context.
+func (m *Model) track(id uint64) context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	m.cancels[id] = cancel
+	return ctx
+}
+
+// finish forgets a request's cancel func once its answer is in.
+func (m *Model) finish(id uint64) {
+	if cancel, ok := m.cancels[id]; ok {
+		cancel()
+		delete(m.cancels, id)
+	}
+}
+
+// cancelAll ends every request in flight (refresh and quit).
+func (m *Model) cancelAll() {
+	for id, cancel := range m.cancels {
+		cancel()
+		delete(m.cancels, id)
+	}
+}
+
+// run wraps a Cmd so Wait can tell when its Nix process has ended. It
+// counts from the moment the Cmd runs: one that the runtime drops after a
+// quit never starts, and one that starts late finds its context cancelled
+// and starts no process.
+func (c *common) run(f func() tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		c.inflight.Add(1)
+		defer c.inflight.Add(-1)
+		return f()
+	}
+}
+
+// startList requests n's children. A cached answer, when the evaluator has
+// one, comes first and is replaced by Nix's.
+func (m *Model) startList(n *node) tea.Cmd {
+	if n.reqID != 0 {
+		m.finish(n.reqID)
+	}
+	id := m.c.next()
+	n.reqID, n.loading = id, true
+	ctx := m.track(id)
+	ev, path, key := m.c.cfg.Eval, n.path, n.key
+	m.c.log.Printf("list %s (request %d)", path, id)
+	list := m.c.run(func() tea.Msg {
+		ls, err := ev.List(ctx, path)
+		if err == nil && len(ls) != 1 {
+			err = errUnexpected
+		}
+		if err != nil {
+			return listedMsg{id: id, key: key, err: err}
+		}
+		return listedMsg{id: id, key: key, listing: &ls[0]}
+	})
+	peek := func() tea.Msg {
+		if l, ok := ev.PeekList(path); ok {
+			return listedMsg{id: id, key: key, listing: l, cached: true}
+		}
+		return nil
+	}
+	return tea.Batch(peek, list, m.spin())
+}
+
+// startDescribe requests the preview of n.
+func (m *Model) startDescribe(n *node, id uint64) tea.Cmd {
+	ctx := m.track(id)
+	ev, path, key := m.c.cfg.Eval, n.path, n.key
+	m.c.log.Printf("describe %s (request %d)", path, id)
+	desc := m.c.run(func() tea.Msg {
+		d, err := ev.Describe(ctx, path)
+		return describedMsg{id: id, key: key, desc: d, err: err}
+	})
+	peek := func() tea.Msg {
+		if d, ok := ev.PeekDescribe(path); ok {
+			return describedMsg{id: id, key: key, desc: d, cached: true}
+		}
+		return nil
+	}
+	return tea.Batch(peek, desc, m.spin())
+}
+
+func (m *Model) startInfo() tea.Cmd {
+	id := m.c.next()
+	ctx := m.track(id)
+	ev := m.c.cfg.Eval
+	return m.c.run(func() tea.Msg {
+		i, err := ev.Info(ctx)
+		return infoMsg{id: id, info: i, err: err}
+	})
+}
+
+// spin starts the spinner unless it is already ticking.
+func (m *Model) spin() tea.Cmd {
+	if m.c.spinning {
+		return nil
+	}
+	m.c.spinning = true
+	return m.spinner.Tick
+}
+
+// copyCmd puts text on the clipboard with OSC 52. The text is shown on
+// screen as well, for terminals that ignore the sequence.
+func copyCmd(w io.Writer, what, text string) tea.Cmd {
+	return func() tea.Msg {
+		_, err := osc52.New(text).WriteTo(w)
+		return copiedMsg{what: what, text: text, err: err}
+	}
+}

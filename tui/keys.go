@@ -1,0 +1,67 @@
+package tui
+
+import "github.com/charmbracelet/bubbles/key"
+
+// KeyMap is every binding of the explorer. Bindings that do not apply are
+// disabled with SetEnabled, which also removes them from the help.
+type KeyMap struct {
+	Up, Down, Expand, Collapse  key.Binding
+	Top, Bottom, PageUp, PageDn key.Binding
+	Filter, CopyPath, CopyCmd   key.Binding
+	Build, Refresh, ReloadAll   key.Binding
+	Help, Quit                  key.Binding
+	Accept, Cancel              key.Binding // the filter's and the build panel's own keys
+	FilterUp, FilterDown        key.Binding
+	Confirm, ClosePanel         key.Binding
+}
+
+// DefaultKeyMap returns the bindings listed in the README.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:      key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		Expand:    key.NewBinding(key.WithKeys("right", "l", "enter"), key.WithHelp("→/l", "open")),
+		Collapse:  key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "close")),
+		Top:       key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "top")),
+		Bottom:    key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "bottom")),
+		PageUp:    key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup", "page up")),
+		PageDn:    key.NewBinding(key.WithKeys("pgdown", "ctrl+f"), key.WithHelp("pgdn", "page down")),
+		Filter:    key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		CopyPath:  key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy path")),
+		CopyCmd:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy cmd")),
+		Build:     key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "build")),
+		Refresh:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "re-evaluate")),
+		ReloadAll: key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "reload all")),
+		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+
+		Accept:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "jump")),
+		Cancel:     key.NewBinding(key.WithKeys("esc", "ctrl+c"), key.WithHelp("esc", "cancel")),
+		FilterUp:   key.NewBinding(key.WithKeys("up", "ctrl+p", "ctrl+k"), key.WithHelp("↑", "previous match")),
+		FilterDown: key.NewBinding(key.WithKeys("down", "ctrl+n", "ctrl+j"), key.WithHelp("↓", "next match")),
+		Confirm:    key.NewBinding(key.WithKeys("enter", "y"), key.WithHelp("enter/y", "start build")),
+		ClosePanel: key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "close")),
+	}
+}
+
+// ShortHelp is the footer line of the tree view.
+func (k KeyMap) ShortHelp() []key.Binding {
+	return []key.Binding{k.Up, k.Down, k.Expand, k.Collapse, k.Filter, k.CopyCmd, k.Build, k.Help, k.Quit}
+}
+
+// FullHelp is the `?` view of the tree view.
+func (k KeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Up, k.Down, k.Expand, k.Collapse},
+		{k.Top, k.Bottom, k.PageUp, k.PageDn},
+		{k.Filter, k.CopyPath, k.CopyCmd, k.Build},
+		{k.Refresh, k.ReloadAll, k.Help, k.Quit},
+	}
+}
+
+// helpKeys adapts a fixed list of bindings to help.KeyMap for the filter
+// and the build panel, whose keys differ from the tree's.
+type helpKeys []key.Binding
+
+func (h helpKeys) ShortHelp() []key.Binding  { return h }
+func (h helpKeys) FullHelp() [][]key.Binding { return [][]key.Binding{h} }

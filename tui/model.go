@@ -1,0 +1,167 @@
+// Package tui is nixplore's explorer: a full-screen tree of a NixOS
+// evaluation with a preview of the selected node, a fuzzy filter and a
+// build panel. It sits above nixeval and never runs Nix in Update: every
+// request is a tea.Cmd with its own context, cancelled on reselect,
+// refresh and quit.
+package tui
+
+import (
+	"context"
+	"io"
+	"log"
+	"sync/atomic"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/nixplore/nixplore/nixeval"
+)
+
+// Evaluator is what the explorer asks about the target; *nixeval.Evaluator
+// implements it.
+type Evaluator interface {
+	List(ctx context.Context, paths ...nixeval.AttrPath) ([]nixeval.Listing, error)
+	Describe(ctx context.Context, path nixeval.AttrPath) (*nixeval.Description, error)
+	Info(ctx context.Context) (*nixeval.Info, error)
+	PeekList(path nixeval.AttrPath) (*nixeval.Listing, bool)
+	PeekDescribe(path nixeval.AttrPath) (*nixeval.Description, bool)
+}
+
+// Config is what the explorer is started with.
+type Config struct {
+	Target *nixeval.Target
+	Eval   Evaluator
+	Tools  nixeval.Tools
+	Start  nixeval.AttrPath // the node the tree opens on (nixeval.DefaultPath)
+	// Clipboard receives OSC 52 sequences for y and c: the terminal.
+	Clipboard io.Writer
+	// Log receives debug lines; nil discards them. Never the terminal.
+	Log *log.Logger
+	// PreviewDelay lets the cursor settle before a preview is requested,
+	// so holding a key does not start a Nix process per line.
+	PreviewDelay time.Duration
+}
+
+// state is where the explorer as a whole stands.
+type state int
+
+const (
+	stateLoading state = iota // the start node is being listed
+	stateReady                // the tree is shown
+	stateFailed               // the evaluation failed as a whole
+)
+
+func (s state) String() string {
+	return [...]string{"loading", "ready", "failed"}[s]
+}
+
+// common is shared by the root and its panes.
+type common struct {
+	width, height int
+	styles        Styles
+	keys          KeyMap
+	cfg           Config
+	log           *log.Logger
+	// inflight counts running Cmds so the caller can wait, after the
+	// program ends, for every Nix process to be gone.
+	inflight *atomic.Int64
+	seq      uint64 // the last request id handed out
+	spinning bool   // a spinner tick is scheduled
+}
+
+// next returns a fresh request id.
+func (c *common) next() uint64 { c.seq++; return c.seq }
+
+// Model is the explorer's root model.
+type Model struct {
+	c       *common
+	state   state
+	tree    *tree
+	pane    treePane
+	preview previewPane
+	filter  filterModel
+	build   buildPanel
+	help    help.Model
+	spinner spinner.Model
+
+	info     *nixeval.Info
+	infoErr  string
+	fatal    error  // stateFailed: why
+	status   string // one-line message: what was copied, what failed
+	cancels  map[uint64]context.CancelFunc
+	descs    map[string]*descEntry // descriptions already fetched, by path key
+	quitting bool
+
+	lastClickRow  int
+	lastClickTime time.Time
+}
+
+// descEntry is a finished (or cached) description.
+type descEntry struct {
+	desc   *nixeval.Description
+	err    error
+	cached bool
+}
+
+// New returns the explorer for cfg.
+func New(cfg Config) Model {
+	if cfg.Start == nil {
+		cfg.Start = nixeval.DefaultPath
+	}
+	if cfg.Clipboard == nil {
+		cfg.Clipboard = io.Discard
+	}
+	lg := cfg.Log
+	if lg == nil {
+		lg = log.New(io.Discard, "", 0)
+	}
+	c := &common{width: 80, height: 24, styles: DefaultStyles(), keys: DefaultKeyMap(), cfg: cfg, log: lg, inflight: &atomic.Int64{}}
+	sp := spinner.New(spinner.WithSpinner(spinner.Line))
+	h := help.New()
+	h.ShortSeparator = " · "
+	m := Model{
+		c:       c,
+		tree:    newTree(cfg.Start),
+		help:    h,
+		spinner: sp,
+		cancels: map[uint64]context.CancelFunc{},
+		descs:   map[string]*descEntry{},
+	}
+	m.pane = treePane{c: c, tree: m.tree, sel: m.tree.root}
+	m.preview = previewPane{c: c}
+	m.filter = newFilter(c)
+	m.build = buildPanel{c: c}
+	m.syncKeys()
+	return m
+}
+
+// Wait blocks until every Cmd the explorer started has returned (their Nix
+// processes are then gone), or until d passes. It reports whether all
+// ended.
+func (m Model) Wait(d time.Duration) bool {
+	deadline := time.Now().Add(d)
+	for m.c.inflight.Load() > 0 {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return true
+}
+
+// State is the explorer's state, for tests and logs.
+func (m Model) State() string { return m.state.String() }
+
+// Init lists the start node and reads the header facts.
+func (m Model) Init() tea.Cmd {
+	return tea.Batch(m.reloadCmds()...)
+}
+
+// Close cancels every request and build still running (a program ended
+// by a signal never saw `q`); Wait then sees their processes end.
+func (m Model) Close() {
+	m.cancelAll()
+	m.build.cancel()
+}

@@ -1,0 +1,340 @@
+package tui
+
+import (
+	"encoding/base64"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/nixplore/nixplore/nixeval"
+)
+
+func TestOpensOnBuildOutputsOfPi(t *testing.T) {
+	d := nixDriver(t, "pi", "aarch64-linux", 100, 30)
+	if got := d.m.State(); got != "loading" {
+		t.Errorf("before Nix answers the state is %q, want loading", got)
+	}
+	if v := d.m.View(); !strings.Contains(v, "listing config.system.build") {
+		t.Errorf("loading view does not say what it lists:\n%s", v)
+	}
+	d.settle()
+	if got := d.m.State(); got != "ready" {
+		t.Fatalf("state %q, want ready; view:\n%s", got, d.m.View())
+	}
+	v := d.m.View()
+	for _, want := range []string{"system aarch64-linux", "Nix ", "drv sdImage", "set manual", "nul grub", "> ▾ set config.system.build", "25 attributes"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("view lacks %q:\n%s", want, v)
+		}
+	}
+}
+
+func TestExpandShowsChildrenAndPreview(t *testing.T) {
+	d := nixDriver(t, "pi", "aarch64-linux", 120, 40)
+	d.settle()
+	d.selectName("manual")
+	d.key("l")
+	if n := d.m.pane.selected(); !n.loading || !n.expanded {
+		t.Fatalf("after l the set is not loading: loading=%v expanded=%v", n.loading, n.expanded)
+	}
+	d.settle()
+	if !strings.Contains(d.m.View(), "drv manualHTML") {
+		t.Fatalf("manual's children are not shown:\n%s", d.m.View())
+	}
+	// → on an expanded set steps into it.
+	d.key("right")
+	if got := d.selectedPath(); got != "config.system.build.manual.manpages" && got != "config.system.build.manual.manualHTML" {
+		t.Fatalf("→ on an expanded set selected %s", got)
+	}
+	d.selectName("manualHTML")
+	d.settle()
+	v := d.m.View()
+	for _, want := range []string{"config.system.build.manual.manualHTML", "nixos-manual-html", "x86_64-linux", ".drv", "build   nix-build '<nixpkgs/nixos>' -A"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("preview lacks %q:\n%s", want, v)
+		}
+	}
+	if d.m.preview.desc == nil || !strings.HasSuffix(d.m.preview.desc.DrvPath, ".drv") {
+		t.Fatalf("preview description has no .drv: %+v", d.m.preview.desc)
+	}
+	if c := d.m.preview.desc.Commands.Build; !strings.Contains(c, "-A config.system.build.manual.manualHTML") {
+		t.Errorf("preview command %q does not select manualHTML", c)
+	}
+	// ← goes to the parent, then folds it.
+	d.key("left")
+	if got := d.selectedPath(); got != "config.system.build.manual" {
+		t.Errorf("← selected %s, want the parent", got)
+	}
+	d.key("h")
+	if d.m.pane.selected().expanded {
+		t.Errorf("← on an expanded set did not fold it")
+	}
+	if strings.Contains(d.m.View(), "manualHTML") {
+		t.Errorf("folded children still shown")
+	}
+}
+
+func TestFilterJumpsToLoadedPath(t *testing.T) {
+	d := nixDriver(t, "pi", "aarch64-linux", 120, 40)
+	d.settle()
+	d.selectName("manual")
+	d.key("l")
+	d.settle()
+	d.key("g")
+	d.key("/")
+	if !d.m.filter.active {
+		t.Fatal("/ did not open the filter")
+	}
+	d.typeText("manhtml")
+	if len(d.m.filter.matches) == 0 || d.m.filter.matches[0].Str != "config.system.build.manual.manualHTML" {
+		t.Fatalf("top match for manhtml: %+v", d.m.filter.matches)
+	}
+	if v := d.m.View(); !strings.Contains(v, "/manhtml") || !strings.Contains(v, "paths") {
+		t.Errorf("filter line not shown:\n%s", v)
+	}
+	d.key("enter")
+	if d.m.filter.active {
+		t.Error("enter did not close the filter")
+	}
+	if got := d.selectedPath(); got != "config.system.build.manual.manualHTML" {
+		t.Fatalf("enter jumped to %s", got)
+	}
+	d.settle()
+	if d.m.preview.desc == nil || !strings.HasSuffix(d.m.preview.desc.DrvPath, ".drv") {
+		t.Errorf("no .drv in the preview after the jump:\n%s", d.m.View())
+	}
+	// esc leaves the selection where it was.
+	d.key("/")
+	d.typeText("sdimage")
+	d.key("esc")
+	if d.m.filter.active || d.selectedPath() != "config.system.build.manual.manualHTML" {
+		t.Errorf("esc: filter active=%v, selected %s", d.m.filter.active, d.selectedPath())
+	}
+}
+
+func TestErrorNodesShowTheirMessage(t *testing.T) {
+	d := nixDriver(t, "kinds", "", 120, 40)
+	d.settle()
+	v := d.m.View()
+	for _, want := range []string{"ERR abortChild", "ERR failedAssert", "ERR infinite", "drv derivation", "fun function", "flt float", "bol bool", "pth path"} {
+		if !strings.Contains(v, want) && !strings.Contains(strings.Join(d.visibleLines(), "\n"), want) {
+			t.Errorf("tree lacks %q", want)
+		}
+	}
+	d.selectName("failedAssert")
+	if d.m.preview.state != previewReady {
+		t.Errorf("an error node's preview waits for Nix (state %s)", d.m.preview.state)
+	}
+	if v := d.m.View(); !strings.Contains(v, "assertion 'false' failed") {
+		t.Errorf("error message not in preview:\n%s", v)
+	}
+}
+
+// visibleLines renders every visible node, not just the screenful.
+func (d *driver) visibleLines() []string {
+	var out []string
+	for _, n := range d.m.tree.visible {
+		out = append(out, kindTags[n.kind]+" "+n.label)
+	}
+	return out
+}
+
+func TestWholeEvaluationFailure(t *testing.T) {
+	for _, tc := range []struct {
+		config string
+		want   []string
+	}{
+		{"syntax", []string{"The evaluation failed", "syntax error", "configuration.nix:5:3", "What to do", "Nix said", "error: syntax error"}},
+	} {
+		t.Run(tc.config, func(t *testing.T) {
+			d := nixDriver(t, tc.config, "", 100, 40)
+			d.settle()
+			if d.m.State() != "failed" {
+				t.Fatalf("state %s, want failed", d.m.State())
+			}
+			v := d.m.View()
+			for _, w := range tc.want {
+				if !strings.Contains(v, w) {
+					t.Errorf("failure screen lacks %q:\n%s", w, v)
+				}
+			}
+			checkFits(t, v, 100, 40, "failure screen")
+		})
+	}
+	t.Run("missing file", func(t *testing.T) {
+		d := nixDriver(t, "no-such-config", "", 100, 30)
+		d.settle()
+		if d.m.State() != "failed" {
+			t.Fatalf("state %s, want failed", d.m.State())
+		}
+		v := d.m.View()
+		if !strings.Contains(v, "no-such-config") || !strings.Contains(v, "Nix said") {
+			t.Errorf("missing file not explained:\n%s", v)
+		}
+		// r retries (and fails the same way, without a crash).
+		d.key("r")
+		if d.m.State() != "loading" {
+			t.Errorf("r on the failure screen: state %s", d.m.State())
+		}
+		d.settle()
+		if d.m.State() != "failed" {
+			t.Errorf("retry: state %s", d.m.State())
+		}
+	})
+}
+
+func TestCopyPathAndCommandWithOSC52(t *testing.T) {
+	d := nixDriver(t, "pi", "aarch64-linux", 200, 30)
+	d.settle()
+	d.selectName("sdImage")
+	d.key("y")
+	d.settle()
+	want := "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte("config.system.build.sdImage")) + "\a"
+	if got := d.clip.String(); got != want {
+		t.Errorf("y wrote %q, want %q", got, want)
+	}
+	d.key("c")
+	d.settle()
+	cmd := nixeval.BuildCommands(d.m.c.cfg.Target, nixeval.AttrPath{"config", "system", "build", "sdImage"}).Build
+	if !strings.Contains(d.clip.String(), base64.StdEncoding.EncodeToString([]byte(cmd))) {
+		t.Errorf("c did not put the command on the clipboard: %q", d.clip.String())
+	}
+	v := d.m.View()
+	if !strings.Contains(v, "copied command: nix-build '<nixpkgs/nixos>' -A config.system.build.sdImage") {
+		t.Errorf("the copied command is not shown:\n%s", v)
+	}
+	checkFits(t, v, 200, 30, "after copy")
+}
+
+func TestHostileNamesNeverReachTheTerminal(t *testing.T) {
+	d := nixDriver(t, "hostile", "", 120, 60)
+	d.settle()
+	for _, n := range d.m.tree.visible {
+		d.m.pane.selectNode(n, d.m.bodyHeight())
+		v := d.m.View()
+		// Colours are pinned to ASCII: any ESC or other control byte
+		// came from a name.
+		for _, r := range v {
+			if r == 0x1b || r < 0x20 && r != '\n' || r == 0x7f {
+				t.Fatalf("control character %q in the view with %q selected", r, n.name)
+			}
+		}
+	}
+	if !strings.Contains(strings.Join(d.visibleLines(), "\n"), `"\x1b[31mred"`) {
+		t.Errorf("the escape name is not shown escaped: %q", d.visibleLines())
+	}
+	d.selectName("a\"b")
+	d.settle()
+	if d.m.preview.desc == nil || d.m.preview.desc.Name != "hostile-3" && !strings.HasPrefix(d.m.preview.desc.Name, "hostile-") {
+		t.Errorf("a\"b did not describe: %+v %v", d.m.preview.desc, d.m.preview.err)
+	}
+}
+
+func TestStaleAnswersAreDropped(t *testing.T) {
+	d := nixDriver(t, "pi", "aarch64-linux", 100, 30)
+	d.settle()
+	d.selectName("kernel")
+	d.settle()
+	kernel := d.m.preview.desc
+	if kernel == nil || !strings.Contains(kernel.Name, "linux") {
+		t.Fatalf("kernel preview: %+v", kernel)
+	}
+	old := d.m.preview.reqID
+	// Move on and back fast: the first describe is cancelled, and a late
+	// answer for an old request id does not repaint the preview.
+	d.selectName("sdImage")
+	d.selectName("toplevel")
+	d.send(describedMsg{id: old, key: d.m.pane.selected().key, desc: kernel})
+	if d.m.preview.desc == kernel {
+		t.Error("an answer with a stale request id painted the preview")
+	}
+	d.settle()
+	if d.m.preview.key != d.m.pane.selected().key {
+		t.Errorf("preview shows another node than the selected one")
+	}
+	if len(d.m.cancels) != 0 {
+		t.Errorf("%d requests left in flight after settling", len(d.m.cancels))
+	}
+}
+
+func TestRefreshAndReload(t *testing.T) {
+	d := nixDriver(t, "pi", "aarch64-linux", 100, 30)
+	d.settle()
+	d.selectName("units")
+	d.key("l")
+	d.settle()
+	before := len(d.m.tree.visible)
+	d.key("r")
+	if !d.m.pane.selected().loading {
+		t.Error("r on a listed set does not list it again")
+	}
+	d.settle()
+	if len(d.m.tree.visible) != before || !d.m.pane.selected().expanded {
+		t.Errorf("r changed the tree: %d visible, was %d", len(d.m.tree.visible), before)
+	}
+	d.key("R")
+	if d.m.State() != "loading" || len(d.m.tree.visible) != 1 {
+		t.Errorf("R: state %s with %d visible", d.m.State(), len(d.m.tree.visible))
+	}
+	d.settle()
+	if d.m.State() != "ready" || len(d.m.descs) != 1 {
+		t.Errorf("after R: state %s, %d descriptions", d.m.State(), len(d.m.descs))
+	}
+}
+
+func TestQuitCancelsEveryRequest(t *testing.T) {
+	d := nixDriver(t, "pi", "aarch64-linux", 100, 30)
+	d.settle()
+	d.selectName("toplevel")
+	d.selectName("manual")
+	d.key("l")
+	d.key("q")
+	if !d.m.quitting || len(d.m.cancels) != 0 {
+		t.Fatalf("q: quitting=%v, %d requests not cancelled", d.m.quitting, len(d.m.cancels))
+	}
+	if !d.m.Wait(5 * time.Second) {
+		t.Error("requests still running 5s after q")
+	}
+	d.settle()
+	if !d.quit {
+		t.Error("q did not quit")
+	}
+}
+
+func TestMouse(t *testing.T) {
+	d := fakeDriver(t, piLike(), 100, 30)
+	click := func(y int) {
+		d.send(tea.MouseMsg{X: 5, Y: y, Button: tea.MouseButtonLeft, Action: tea.MouseActionPress})
+	}
+	click(headerHeight + 2) // the second child: manual
+	if got := d.selectedPath(); got != "config.system.build.manual" {
+		t.Fatalf("click selected %s", got)
+	}
+	click(headerHeight + 2)
+	d.settle()
+	if !d.m.pane.selected().expanded || !strings.Contains(d.m.View(), "manualHTML") {
+		t.Errorf("double click did not expand:\n%s", d.m.View())
+	}
+	d.send(tea.MouseMsg{X: 5, Y: 5, Button: tea.MouseButtonWheelDown, Action: tea.MouseActionPress})
+	if got := d.selectedPath(); got != "config.system.build.manual.optionsJSON" {
+		t.Errorf("wheel down moved to %s", got)
+	}
+}
+
+func TestHelpToggles(t *testing.T) {
+	d := fakeDriver(t, piLike(), 100, 30)
+	short := d.m.bodyHeight()
+	d.key("?")
+	if !d.m.help.ShowAll || d.m.bodyHeight() >= short {
+		t.Errorf("? did not open the full help (body %d, was %d)", d.m.bodyHeight(), short)
+	}
+	if v := d.m.View(); !strings.Contains(v, "reload all") || !strings.Contains(v, "copy path") {
+		t.Errorf("full help lacks keys:\n%s", v)
+	}
+	d.key("?")
+	if d.m.help.ShowAll {
+		t.Error("? did not close the full help")
+	}
+}

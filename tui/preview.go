@@ -1,0 +1,238 @@
+package tui
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/nixplore/nixplore/nixeval"
+)
+
+// previewState is where the preview of the selected node stands.
+type previewState int
+
+const (
+	previewEmpty previewState = iota
+	previewLoading
+	previewReady
+)
+
+func (s previewState) String() string {
+	return [...]string{"empty", "loading", "ready"}[s]
+}
+
+// previewPane shows everything Describe says about one node.
+type previewPane struct {
+	c       *common
+	state   previewState
+	key     string // the node shown
+	reqID   uint64 // the request whose answer is awaited
+	path    nixeval.AttrPath
+	kind    string
+	errText string // an error node's message
+	listErr string // listing this set failed
+	desc    *nixeval.Description
+	err     error
+	cached  bool
+}
+
+// show points the preview at n; its description comes later.
+func (p *previewPane) show(n *node, id uint64) {
+	*p = previewPane{c: p.c, state: previewLoading, key: n.key, reqID: id, path: n.path, kind: n.kind, errText: n.errText, listErr: n.listErr}
+}
+
+func (p *previewPane) set(d *nixeval.Description, err error, cached bool) {
+	p.state, p.desc, p.err, p.cached = previewReady, d, err, cached
+}
+
+// row is one labelled line of the preview before wrapping.
+type row struct {
+	label string
+	value string
+	style lipgloss.Style
+}
+
+// view renders the preview in w columns and at most h lines.
+func (p previewPane) view(w, h int, spin string) []string {
+	s := p.c.styles
+	if p.state == previewEmpty || w < 1 {
+		return nil
+	}
+	var rows []row
+	add := func(label, value string, st lipgloss.Style) {
+		if value != "" {
+			rows = append(rows, row{label, nixeval.Printable(value), st})
+		}
+	}
+	addMulti := func(label, value string, st lipgloss.Style) {
+		for i, l := range strings.Split(value, "\n") {
+			if i > 0 {
+				label = ""
+			}
+			rows = append(rows, row{label, nixeval.Printable(l), st})
+		}
+	}
+	add("path", p.path.String(), s.Title)
+	kind := p.kind
+	if p.desc != nil && p.desc.Kind != "" {
+		kind = p.desc.Kind
+	}
+	add("kind", kind, s.Value)
+	if p.cached {
+		add("", "cached answer, re-checking…", s.Cached)
+	}
+	if p.errText != "" {
+		addMulti("error", p.errText, s.ErrorText)
+	}
+	if p.listErr != "" {
+		addMulti("error", "listing failed: "+p.listErr, s.ErrorText)
+	}
+	switch {
+	case p.state == previewLoading && p.errText == "":
+		add("", spin+" evaluating…", s.Dim)
+	case p.err != nil:
+		addMulti("error", nixeval.ErrorText(p.err), s.ErrorText)
+		var me *nixeval.MissingAttrError
+		if errors.As(p.err, &me) {
+			add("", "press R to reload everything", s.Dim)
+		}
+	case p.desc != nil:
+		rows = append(rows, describeRows(p.desc, s, p.c.cfg.Target)...)
+	}
+	var out []string
+	lw := 8
+	if w < 30 {
+		lw = 0 // too narrow for a label column: labels on their own
+	}
+	for _, r := range rows {
+		vw := max(1, w-lw)
+		lines := wrap(r.value, vw)
+		for i, l := range lines {
+			label := ""
+			if i == 0 {
+				label = r.label
+			}
+			if lw == 0 {
+				if label != "" {
+					out = append(out, s.Label.Render(ansi.Truncate(label, w, "")))
+				}
+				out = append(out, r.style.Render(l))
+				continue
+			}
+			out = append(out, s.Label.Render(fmt.Sprintf("%-*s", lw, ansi.Truncate(label, lw-1, "")))+r.style.Render(l))
+		}
+		if len(out) >= h {
+			break
+		}
+	}
+	if len(out) > h {
+		out = out[:h]
+	}
+	return out
+}
+
+// relative shows a file under the directory nixplore was started in
+// relative to it: the configuration's own files are the short ones.
+func relative(t *nixeval.Target, f string) string {
+	if t == nil || t.Dir == "" {
+		return f
+	}
+	if r, ok := strings.CutPrefix(f, strings.TrimSuffix(t.Dir, "/")+"/"); ok {
+		return r
+	}
+	return f
+}
+
+func describeRows(d *nixeval.Description, s Styles, t *nixeval.Target) []row {
+	var rows []row
+	add := func(label, value string, st lipgloss.Style) {
+		if value != "" {
+			rows = append(rows, row{label, nixeval.Printable(value), st})
+		}
+	}
+	add("name", d.Name, s.Value)
+	add("system", d.System, s.Value)
+	add("about", d.Description, s.Value)
+	add("drv", d.DrvPath, s.Value)
+	if d.DrvError != "" {
+		for _, l := range strings.Split(d.DrvError, "\n") {
+			add("drv", l, s.ErrorText)
+		}
+	}
+	for _, o := range d.Outputs {
+		state, st := "not built", s.NotBuilt
+		if o.Built {
+			state, st = "built", s.Built
+		}
+		add(o.Name, o.Path, s.Value)
+		add("", "("+state+")", st)
+	}
+	add("program", d.MainProgram, s.Value)
+	add("file", relative(t, d.FilePath), s.Value)
+	if d.Count != nil {
+		unit := "attributes"
+		if d.Kind == nixeval.KindList {
+			unit = "elements"
+		}
+		add("size", fmt.Sprintf("%d %s", *d.Count, unit), s.Value)
+	}
+	if len(d.Value) > 0 {
+		v := valueText(d.Value)
+		if d.Length > 0 && d.Kind == nixeval.KindString && d.Length > len(v) {
+			v += fmt.Sprintf(" … (%d bytes)", d.Length)
+		}
+		for i, l := range strings.Split(v, "\n") {
+			label := ""
+			if i == 0 {
+				label = "value"
+			}
+			if i >= 40 {
+				rows = append(rows, row{"", "…", s.Dim})
+				break
+			}
+			rows = append(rows, row{label, nixeval.Printable(l), s.Value})
+		}
+	}
+	if def := d.DefinedIn; def != nil {
+		for i, f := range def.Files {
+			label := ""
+			if i == 0 {
+				label = "defined"
+			}
+			rows = append(rows, row{label, nixeval.Printable(relative(t, f)), s.Value})
+		}
+		opt := def.Option.String()
+		if def.Type != "" {
+			opt += " (" + def.Type + ")"
+		}
+		if len(def.Option) > 0 {
+			add("option", opt, s.Dim)
+		}
+		add("", def.Description, s.Dim)
+	}
+	add("build", d.Commands.Build, s.Status)
+	return rows
+}
+
+// valueText shows a scalar as text: strings as their content, anything
+// else as Nix would print it.
+func valueText(raw json.RawMessage) string {
+	var str string
+	if json.Unmarshal(raw, &str) == nil {
+		return str
+	}
+	return string(raw)
+}
+
+// wrap breaks s into lines of at most w cells, at spaces where it can and
+// anywhere in a long word (store paths).
+func wrap(s string, w int) []string {
+	if s == "" {
+		return []string{""}
+	}
+	return strings.Split(ansi.Wrap(s, w, " /-"), "\n")
+}

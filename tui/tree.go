@@ -1,0 +1,125 @@
+package tui
+
+import (
+	"github.com/nixplore/nixplore/nixeval"
+)
+
+// node is one attribute in the tree. Children are listed lazily, one level
+// per request.
+type node struct {
+	name     string
+	path     nixeval.AttrPath
+	key      string // path.Key(), the index key
+	kind     string
+	errText  string // kind error: why forcing it failed
+	depth    int    // 0 for the root
+	parent   *node
+	children []*node
+
+	expanded bool
+	loaded   bool   // children are known (maybe from the cache)
+	cached   bool   // children came from the disk cache, not re-checked yet
+	loading  bool   // a List request is in flight
+	reqID    uint64 // the in-flight List request; older answers are dropped
+	listErr  string // listing this set failed
+	label    string // the name as printed: Nix-quoted and terminal-safe
+}
+
+// expandable reports whether the node is a set whose children can be listed.
+func (n *node) expandable() bool {
+	return n.kind == nixeval.KindAttrs || n.kind == nixeval.KindDerivation
+}
+
+func newNode(name string, path nixeval.AttrPath, kind string, parent *node) *node {
+	n := &node{name: name, path: path, key: path.Key(), kind: kind, parent: parent}
+	if parent != nil {
+		n.depth = parent.depth + 1
+		n.label = nixeval.Printable(nixeval.QuoteAttr(name))
+	} else {
+		n.label = nixeval.Printable(path.String())
+		if len(path) == 0 {
+			n.label = "(top level)"
+		}
+	}
+	return n
+}
+
+// tree is the data behind the tree pane: every node loaded so far, indexed
+// by path, and the flattened list of the visible ones.
+type tree struct {
+	root    *node
+	index   map[string]*node
+	visible []*node
+	version uint64 // bumped whenever nodes are added or removed (filter index)
+}
+
+func newTree(start nixeval.AttrPath) *tree {
+	r := newNode(start.Last(), start, nixeval.KindAttrs, nil)
+	r.expanded = true
+	t := &tree{root: r, index: map[string]*node{r.key: r}}
+	t.flatten()
+	return t
+}
+
+// setChildren replaces n's children with a listing, keeping the expansion
+// of children that are still there (a refresh must not fold the tree).
+func (t *tree) setChildren(n *node, children []nixeval.Child) {
+	old := map[string]*node{}
+	for _, c := range n.children {
+		old[c.name] = c
+	}
+	kids := make([]*node, 0, len(children))
+	for _, c := range children {
+		if o, ok := old[c.Name]; ok && o.kind == c.Kind {
+			o.errText = c.Error
+			delete(old, c.Name)
+			kids = append(kids, o)
+			continue
+		}
+		k := newNode(c.Name, n.path.Child(c.Name), c.Kind, n)
+		k.errText = c.Error
+		t.index[k.key] = k
+		kids = append(kids, k)
+	}
+	for _, o := range old {
+		t.drop(o)
+	}
+	n.children = kids
+	n.loaded = true
+	n.listErr = ""
+	t.version++
+}
+
+// drop removes n and its subtree from the index.
+func (t *tree) drop(n *node) {
+	delete(t.index, n.key)
+	for _, c := range n.children {
+		t.drop(c)
+	}
+}
+
+// flatten recomputes the visible list; it runs only when the shape
+// changes, never on a cursor move, so big trees stay fast.
+func (t *tree) flatten() {
+	t.visible = t.visible[:0]
+	var walk func(n *node)
+	walk = func(n *node) {
+		t.visible = append(t.visible, n)
+		if n.expanded {
+			for _, c := range n.children {
+				walk(c)
+			}
+		}
+	}
+	walk(t.root)
+}
+
+// find returns the node at path, if it is loaded.
+func (t *tree) find(p nixeval.AttrPath) *node { return t.index[p.Key()] }
+
+// revealAncestors expands every ancestor of n so it becomes visible.
+func (t *tree) revealAncestors(n *node) {
+	for p := n.parent; p != nil; p = p.parent {
+		p.expanded = true
+	}
+}

@@ -1,0 +1,421 @@
+package tui
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/nixplore/nixplore/nixeval"
+)
+
+var errUnexpected = errors.New("nix answered no listing")
+
+// doubleClick is the longest gap between two clicks on the same line that
+// still expands it.
+const doubleClick = 400 * time.Millisecond
+
+// Update handles one message. It never waits for Nix.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.c.width, m.c.height = msg.Width, msg.Height
+		m.help.Width = msg.Width
+		m.pane.scrollTo(m.bodyHeight())
+		return m, nil
+	case spinner.TickMsg:
+		if !m.busy() {
+			m.c.spinning = false
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.spinner, cmd = m.spinner.Update(msg)
+		return m, cmd
+	case infoMsg:
+		m.finish(msg.id)
+		if msg.err != nil {
+			if !isCancel(msg.err) {
+				m.infoErr = firstLine(nixeval.ErrorText(msg.err))
+			}
+			return m, nil
+		}
+		m.info, m.infoErr = msg.info, ""
+		m.syncKeys()
+		return m, nil
+	case listedMsg:
+		return m.onListed(msg)
+	case describedMsg:
+		return m.onDescribed(msg)
+	case previewDueMsg:
+		if msg.id != m.preview.reqID || m.preview.state != previewLoading {
+			return m, nil
+		}
+		n := m.tree.index[m.preview.key]
+		if n == nil {
+			return m, nil
+		}
+		return m, m.startDescribe(n, msg.id)
+	case copiedMsg:
+		if msg.err != nil {
+			m.status = "could not copy: " + msg.err.Error()
+		} else {
+			m.status = "copied " + msg.what + ": " + nixeval.Printable(msg.text)
+		}
+		return m, nil
+	case buildMsg:
+		var cmd tea.Cmd
+		m.build, cmd = m.build.Update(msg)
+		return m, cmd
+	case tea.MouseMsg:
+		return m.onMouse(msg)
+	case tea.KeyMsg:
+		return m.onKey(msg)
+	}
+	return m, nil
+}
+
+func isCancel(err error) bool {
+	var ce *nixeval.CancelledError
+	return errors.As(err, &ce)
+}
+
+// busy reports whether anything the spinner stands for is running.
+func (m Model) busy() bool {
+	return len(m.cancels) > 0 || m.build.running()
+}
+
+func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	k := m.c.keys
+	if m.build.active() {
+		var cmd tea.Cmd
+		m.build, cmd = m.build.Update(msg)
+		return m, cmd
+	}
+	if m.filter.active {
+		return m.onFilterKey(msg)
+	}
+	if key.Matches(msg, k.Quit) {
+		return m.quit()
+	}
+	if key.Matches(msg, k.Help) {
+		m.help.ShowAll = !m.help.ShowAll
+		m.pane.scrollTo(m.bodyHeight())
+		return m, nil
+	}
+	if key.Matches(msg, k.ReloadAll) {
+		return m.reloadAll()
+	}
+	if m.state != stateReady {
+		if m.state == stateFailed && key.Matches(msg, k.Refresh) {
+			return m.reloadAll()
+		}
+		return m, nil
+	}
+	m.status = ""
+	h := m.bodyHeight()
+	switch {
+	case key.Matches(msg, k.Up):
+		m.pane.move(-1, h)
+	case key.Matches(msg, k.Down):
+		m.pane.move(1, h)
+	case key.Matches(msg, k.PageUp):
+		m.pane.move(-max(1, h-1), h)
+	case key.Matches(msg, k.PageDn):
+		m.pane.move(max(1, h-1), h)
+	case key.Matches(msg, k.Top):
+		m.pane.move(-len(m.tree.visible), h)
+	case key.Matches(msg, k.Bottom):
+		m.pane.move(len(m.tree.visible), h)
+	case key.Matches(msg, k.Expand):
+		return m.expand()
+	case key.Matches(msg, k.Collapse):
+		m.collapse()
+	case key.Matches(msg, k.Filter):
+		m.filter.open(m.tree)
+		m.syncKeys()
+		return m, m.filter.focus()
+	case key.Matches(msg, k.CopyPath):
+		n := m.pane.selected()
+		return m, copyCmd(m.c.cfg.Clipboard, "path", n.path.String())
+	case key.Matches(msg, k.CopyCmd):
+		n := m.pane.selected()
+		return m, copyCmd(m.c.cfg.Clipboard, "command", nixeval.BuildCommands(m.c.cfg.Target, n.path).Build)
+	case key.Matches(msg, k.Refresh):
+		return m.refresh()
+	case key.Matches(msg, k.Build):
+		n := m.pane.selected()
+		var cmd tea.Cmd
+		m.build, cmd = m.build.open(n.path, m.info)
+		return m, tea.Batch(cmd, m.spin())
+	default:
+		return m, nil
+	}
+	return m, m.selectionChanged()
+}
+
+func (m Model) onFilterKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	k := m.c.keys
+	switch {
+	case key.Matches(msg, k.Cancel):
+		m.filter.close()
+		m.syncKeys()
+		return m, nil
+	case key.Matches(msg, k.Accept):
+		n := m.filter.chosen()
+		m.filter.close()
+		m.syncKeys()
+		if n == nil || m.tree.index[n.key] != n {
+			return m, nil
+		}
+		m.tree.revealAncestors(n)
+		m.tree.flatten()
+		m.pane.selectNode(n, m.bodyHeight())
+		return m, m.selectionChanged()
+	}
+	var cmd tea.Cmd
+	m.filter, cmd = m.filter.Update(msg)
+	return m, cmd
+}
+
+// expand lists a set's children, or steps into an expanded one.
+func (m Model) expand() (tea.Model, tea.Cmd) {
+	n := m.pane.selected()
+	if !n.expandable() {
+		return m, nil
+	}
+	if n.expanded && n.loaded {
+		if len(n.children) > 0 {
+			m.pane.move(1, m.bodyHeight())
+			return m, m.selectionChanged()
+		}
+		return m, nil
+	}
+	n.expanded = true
+	m.tree.flatten()
+	m.pane.reselect(m.bodyHeight())
+	if n.loaded || n.loading {
+		return m, nil
+	}
+	return m, m.startList(n)
+}
+
+// collapse folds an expanded set, or goes to the parent.
+func (m *Model) collapse() {
+	n := m.pane.selected()
+	if n.expanded {
+		n.expanded = false
+		m.tree.flatten()
+		m.pane.reselect(m.bodyHeight())
+		return
+	}
+	if n.parent != nil {
+		m.pane.selectNode(n.parent, m.bodyHeight())
+	}
+}
+
+// selectionChanged points the preview at the selected node: at once from
+// what is known, otherwise after the cursor rests for PreviewDelay.
+func (m *Model) selectionChanged() tea.Cmd {
+	m.syncKeys()
+	n := m.pane.selected()
+	if n == nil || n.key == m.preview.key && m.preview.state != previewEmpty {
+		return nil
+	}
+	if m.preview.reqID != 0 {
+		m.finish(m.preview.reqID)
+	}
+	id := m.c.next()
+	m.preview.show(n, id)
+	if n.kind == nixeval.KindError {
+		m.preview.state = previewReady
+		return nil
+	}
+	if e, ok := m.descs[n.key]; ok {
+		m.preview.set(e.desc, e.err, e.cached)
+		return nil
+	}
+	d := m.c.cfg.PreviewDelay
+	if d <= 0 {
+		return m.startDescribe(n, id)
+	}
+	return tea.Tick(d, func(time.Time) tea.Msg { return previewDueMsg{id: id} })
+}
+
+func (m Model) onListed(msg listedMsg) (tea.Model, tea.Cmd) {
+	if !msg.cached {
+		m.finish(msg.id)
+	}
+	n := m.tree.index[msg.key]
+	if n == nil || n.reqID != msg.id {
+		return m, nil
+	}
+	if msg.cached {
+		if n.loaded && !n.cached || !n.loading {
+			return m, nil
+		}
+		m.tree.setChildren(n, msg.listing.Children)
+		n.cached = true
+	} else {
+		n.loading = false
+		if msg.err != nil {
+			if isCancel(msg.err) {
+				return m, nil
+			}
+			m.c.log.Printf("list %s failed: %v", n.path, msg.err)
+			if n == m.tree.root && !n.loaded {
+				m.state, m.fatal = stateFailed, msg.err
+				m.syncKeys()
+				return m, nil
+			}
+			n.listErr = nixeval.ErrorText(msg.err)
+		} else {
+			m.tree.setChildren(n, msg.listing.Children)
+			n.cached = false
+		}
+	}
+	m.tree.flatten()
+	m.pane.reselect(m.bodyHeight())
+	if m.state == stateLoading {
+		m.state = stateReady
+		m.syncKeys()
+		return m, m.selectionChanged()
+	}
+	if n == m.pane.selected() && n.listErr != "" {
+		m.preview.listErr = n.listErr
+	}
+	return m, nil
+}
+
+func (m Model) onDescribed(msg describedMsg) (tea.Model, tea.Cmd) {
+	if !msg.cached {
+		m.finish(msg.id)
+	}
+	if msg.id != m.preview.reqID || msg.key != m.preview.key {
+		return m, nil
+	}
+	if msg.cached && m.preview.state == previewReady && !m.preview.cached {
+		return m, nil
+	}
+	if msg.err != nil && isCancel(msg.err) {
+		return m, nil
+	}
+	m.preview.set(msg.desc, msg.err, msg.cached)
+	if !msg.cached {
+		m.descs[msg.key] = &descEntry{desc: msg.desc, err: msg.err}
+	}
+	m.syncKeys()
+	return m, nil
+}
+
+// refresh re-evaluates the selected node: its children if it is a listed
+// set, otherwise its parent's listing (its kind and error), and its
+// preview.
+func (m Model) refresh() (tea.Model, tea.Cmd) {
+	n := m.pane.selected()
+	for k := range m.descs {
+		if strings.HasPrefix(k, n.key) {
+			delete(m.descs, k)
+		}
+	}
+	var cmds []tea.Cmd
+	switch {
+	case n.loaded || n.loading || n.listErr != "":
+		n.listErr = ""
+		cmds = append(cmds, m.startList(n))
+	case n.parent != nil:
+		cmds = append(cmds, m.startList(n.parent))
+	}
+	m.preview.key = "" // force a new request
+	cmds = append(cmds, m.selectionChanged())
+	return m, tea.Batch(cmds...)
+}
+
+// reloadAll forgets everything and starts again from the start node.
+func (m Model) reloadAll() (tea.Model, tea.Cmd) {
+	m.cancelAll()
+	m.build.cancel()
+	m.descs = map[string]*descEntry{}
+	m.tree = newTree(m.c.cfg.Start)
+	m.pane = treePane{c: m.c, tree: m.tree}
+	m.preview = previewPane{c: m.c}
+	m.state, m.fatal, m.info, m.infoErr, m.status = stateLoading, nil, nil, "", ""
+	m.syncKeys()
+	return m, tea.Batch(m.reloadCmds()...)
+}
+
+func (m *Model) reloadCmds() []tea.Cmd {
+	m.pane.tree = m.tree
+	return []tea.Cmd{m.startInfo(), m.startList(m.tree.root)}
+}
+
+// quit cancels every request and build; the caller waits for the
+// processes with Wait.
+func (m Model) quit() (tea.Model, tea.Cmd) {
+	m.cancelAll()
+	m.build.cancel()
+	m.quitting = true
+	return m, tea.Quit
+}
+
+func (m Model) onMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
+	if m.state != stateReady || m.filter.active || m.build.active() {
+		return m, nil
+	}
+	h := m.bodyHeight()
+	switch msg.Button {
+	case tea.MouseButtonWheelUp:
+		m.pane.move(-3, h)
+		return m, m.selectionChanged()
+	case tea.MouseButtonWheelDown:
+		m.pane.move(3, h)
+		return m, m.selectionChanged()
+	case tea.MouseButtonLeft:
+		if msg.Action != tea.MouseActionPress {
+			return m, nil
+		}
+		row := msg.Y - headerHeight
+		if row < 0 || row >= h || msg.X >= m.treeWidth() {
+			return m, nil
+		}
+		i := m.pane.offset + row
+		if i >= len(m.tree.visible) {
+			return m, nil
+		}
+		now := time.Now()
+		double := i == m.lastClickRow && now.Sub(m.lastClickTime) < doubleClick
+		m.lastClickRow, m.lastClickTime = i, now
+		m.pane.setCursor(i, h)
+		if double {
+			m.lastClickTime = time.Time{}
+			n := m.pane.selected()
+			if n.expanded {
+				m.collapse()
+				return m, m.selectionChanged()
+			}
+			mm, cmd := m.expand()
+			m = mm.(Model)
+			return m, tea.Batch(cmd, m.selectionChanged())
+		}
+		return m, m.selectionChanged()
+	}
+	return m, nil
+}
+
+// syncKeys enables the bindings that apply now.
+func (m *Model) syncKeys() {
+	k := &m.c.keys
+	ready := m.state == stateReady && !m.filter.active
+	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.Expand, &k.Collapse, &k.Top, &k.Bottom, &k.PageUp, &k.PageDn, &k.Filter, &k.CopyPath, &k.CopyCmd} {
+		b.SetEnabled(ready)
+	}
+	k.Refresh.SetEnabled(ready || m.state == stateFailed)
+	k.Build.SetEnabled(ready && m.build.available() && m.pane.selected() != nil && m.pane.selected().kind == nixeval.KindDerivation)
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	return s
+}

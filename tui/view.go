@@ -1,0 +1,307 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/nixplore/nixplore/nixeval"
+)
+
+// headerHeight is the number of lines above the body.
+const headerHeight = 2
+
+func keyMatches(k tea.KeyMsg, b ...key.Binding) bool { return key.Matches(k, b...) }
+
+// kindTags are three-letter tags, readable without colour.
+var kindTags = map[string]string{
+	nixeval.KindDerivation: "drv", nixeval.KindAttrs: "set", nixeval.KindList: "lst",
+	nixeval.KindString: "str", nixeval.KindPath: "pth", nixeval.KindInt: "int",
+	nixeval.KindFloat: "flt", nixeval.KindBool: "bol", nixeval.KindNull: "nul",
+	nixeval.KindFunction: "fun", nixeval.KindError: "ERR", nixeval.KindAbsent: "---",
+}
+
+func displayPath(n *node) string { return nixeval.Printable(n.path.String()) }
+
+// truncate cuts s (which may hold styles) to w cells.
+func truncate(s string, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	if ansi.StringWidth(s) <= w {
+		return s
+	}
+	return ansi.Truncate(s, w, "…")
+}
+
+// pad truncates or pads s to exactly w cells.
+func pad(s string, w int) string {
+	s = truncate(s, w)
+	if n := ansi.StringWidth(s); n < w {
+		s += strings.Repeat(" ", w-n)
+	}
+	return s
+}
+
+// footerHeight is the status lines plus the help.
+func (m Model) footerHeight() int {
+	return len(m.statusLines(m.c.width)) + lipgloss.Height(m.helpView())
+}
+
+// bodyHeight is the number of lines for the panes.
+func (m Model) bodyHeight() int {
+	return max(1, m.c.height-headerHeight-m.footerHeight())
+}
+
+func (m Model) treeWidth() int {
+	w := m.c.width
+	return clamp(w*2/5, min(w, 24), max(1, w-20))
+}
+
+func (m Model) helpView() string {
+	var km interface {
+		ShortHelp() []key.Binding
+		FullHelp() [][]key.Binding
+	} = m.c.keys
+	switch {
+	case m.build.active():
+		km = m.build.helpKeys()
+	case m.filter.active:
+		km = helpKeys{m.c.keys.Accept, m.c.keys.Cancel, m.c.keys.FilterUp, m.c.keys.FilterDown}
+	}
+	m.help.Width = m.c.width
+	return m.help.View(km)
+}
+
+// View draws the whole screen: every line fits the width and there are
+// exactly height lines.
+func (m Model) View() string {
+	w, h := m.c.width, m.c.height
+	if w < 1 || h < 1 {
+		return ""
+	}
+	if m.quitting {
+		return ""
+	}
+	lines := m.headerLines(w)
+	bh := m.bodyHeight()
+	var body []string
+	switch {
+	case m.state == stateFailed:
+		body = m.failedView(w, bh)
+	case m.build.active():
+		body = m.build.view(w, bh, m.spinner.View())
+	default:
+		body = m.panesView(w, bh)
+	}
+	for len(body) < bh {
+		body = append(body, "")
+	}
+	lines = append(lines, body[:bh]...)
+	lines = append(lines, m.statusLines(w)...)
+	lines = append(lines, strings.Split(m.helpView(), "\n")...)
+	if len(lines) > h {
+		lines = lines[:h]
+	}
+	for i := range lines {
+		lines[i] = pad(lines[i], w)
+	}
+	for len(lines) < h {
+		lines = append(lines, strings.Repeat(" ", w))
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (m Model) headerLines(w int) []string {
+	s := m.c.styles
+	label := "nixplore"
+	if t := m.c.cfg.Target; t != nil {
+		label = t.Label()
+	}
+	l1 := s.Title.Render("nixplore") + " " + nixeval.Printable(label)
+	var l2 string
+	switch {
+	case m.info != nil:
+		l2 = "system " + m.info.Platform() + s.Dim.Render(" · Nix "+m.info.NixVersion)
+		if m.info.SystemIgnored() {
+			l2 += " " + s.Warning.Render("⚠ --system "+m.info.RequestedSystem+" ignored: nixpkgs.hostPlatform is "+m.info.HostSystem)
+		}
+	case m.infoErr != "":
+		l2 = s.ErrorText.Render(nixeval.Printable(m.infoErr))
+	default:
+		l2 = s.Dim.Render(m.spinner.View() + " reading platform and Nix version…")
+	}
+	return []string{truncate(l1, w), truncate(l2, w)}
+}
+
+// maxStatusLines bounds a wrapped message (a copied command is shown in
+// full for terminals without OSC 52, up to this).
+const maxStatusLines = 4
+
+func (m Model) statusLines(w int) []string {
+	s := m.c.styles
+	switch {
+	case m.filter.active:
+		return []string{m.filter.statusLine(w)}
+	case m.status != "":
+		lines := wrap(m.status, max(1, w))
+		if len(lines) > maxStatusLines {
+			lines = lines[:maxStatusLines]
+		}
+		for i := range lines {
+			lines[i] = s.Status.Render(lines[i])
+		}
+		return lines
+	case m.state == stateLoading:
+		return []string{s.Dim.Render(truncate(m.spinner.View()+" listing "+nixeval.Printable(m.c.cfg.Start.String())+"…", w))}
+	case m.state == stateReady:
+		n := m.pane.selected()
+		pos := fmt.Sprintf(" %d/%d", m.pane.cursor+1, len(m.tree.visible))
+		return []string{s.Dim.Render(truncate(displayPath(n), w-len(pos)) + pos)}
+	}
+	return []string{""}
+}
+
+// panesView is the tree on the left and the preview on the right.
+func (m Model) panesView(w, h int) []string {
+	tw := m.treeWidth()
+	pw := w - tw - 3
+	var left []string
+	if m.filter.active {
+		left = m.filter.view(tw, h)
+	} else {
+		left = m.treeLines(tw, h)
+	}
+	var right []string
+	if pw > 0 {
+		right = m.preview.view(pw, h, m.spinner.View())
+	}
+	sep := m.c.styles.Border.Render(" │ ")
+	out := make([]string, h)
+	for i := range out {
+		l, r := "", ""
+		if i < len(left) {
+			l = left[i]
+		}
+		if i < len(right) {
+			r = right[i]
+		}
+		if pw > 0 {
+			out[i] = pad(l, tw) + sep + r
+		} else {
+			out[i] = l
+		}
+	}
+	return out
+}
+
+// treeLines renders the visible window of the tree. Only the lines on
+// screen are drawn, whatever the size of the tree.
+func (m Model) treeLines(w, h int) []string {
+	s := m.c.styles
+	vis := m.tree.visible
+	end := min(len(vis), m.pane.offset+h)
+	out := make([]string, 0, h)
+	maxIndent := max(2, w/3)
+	for i := m.pane.offset; i < end; i++ {
+		n := vis[i]
+		indent := strings.Repeat("  ", n.depth)
+		if len(indent) > maxIndent {
+			// Deep paths: the depth as a number; the preview has the full path.
+			indent = fmt.Sprintf("%*s ", maxIndent-1, "·"+strconv.Itoa(n.depth))
+		}
+		arrow := " "
+		switch {
+		case n.loading:
+			arrow = m.spinner.View()
+		case n.expandable() && n.expanded:
+			arrow = "▾"
+		case n.expandable():
+			arrow = "▸"
+		}
+		tag := kindTags[n.kind]
+		if tag == "" {
+			tag = "???"
+		}
+		tagStyle, ok := s.Kind[n.kind]
+		if !ok {
+			tagStyle = s.Dim
+		}
+		name := n.label
+		switch {
+		case n.kind == nixeval.KindError:
+			name = s.ErrorNode.Render(name + "  " + firstLine(nixeval.Printable(n.errText)))
+		case n.listErr != "":
+			name = name + "  " + s.ErrorNode.Render("listing failed")
+		case n.cached:
+			name = name + s.Cached.Render(" (cached)")
+		case n.expanded && n.loaded && len(n.children) == 0:
+			name = name + s.Dim.Render(" (empty)")
+		}
+		mark := "  "
+		if i == m.pane.cursor {
+			mark = s.CursorMark.Render("> ")
+		}
+		line := indent + arrow + " " + tagStyle.Render(tag) + " " + name
+		if i == m.pane.cursor {
+			line = s.Cursor.Render(pad(ansi.Strip(line), w-2))
+		}
+		out = append(out, mark+truncate(line, w-2))
+	}
+	return out
+}
+
+// failedView explains an evaluation that failed as a whole: what
+// happened, what to do, and Nix's own words.
+func (m Model) failedView(w, h int) []string {
+	s := m.c.styles
+	var out []string
+	add := func(st lipgloss.Style, text string) {
+		for _, l := range strings.Split(text, "\n") {
+			for _, wl := range wrap(nixeval.Printable(l), max(1, w-2)) {
+				out = append(out, "  "+st.Render(wl))
+			}
+		}
+	}
+	out = append(out, s.Bad.Render(truncate("The evaluation failed", w)), "")
+	var ee *nixeval.EvalError
+	var me *nixeval.MissingAttrError
+	switch {
+	case errors.As(m.fatal, &ee):
+		add(s.PanelTitle, ee.Summary)
+		if ee.Location != "" {
+			add(s.Value, "at "+ee.Location)
+		}
+		for _, d := range ee.Details {
+			add(s.Value, "- "+d)
+		}
+		if ee.Hint != "" {
+			out = append(out, "", s.Label.Render("What to do"))
+			add(s.Value, ee.Hint)
+		}
+		out = append(out, "", s.Label.Render("What to do next"))
+		add(s.Value, "Fix the configuration, then press r to evaluate again; q quits.")
+		if ee.Nix != nil && ee.Nix.Message != "" {
+			out = append(out, "", s.Label.Render("Nix said"))
+			add(s.ErrorText, ee.Nix.Message)
+		}
+	case errors.As(m.fatal, &me):
+		add(s.PanelTitle, me.Error())
+		out = append(out, "", s.Label.Render("What to do"))
+		add(s.Value, "Start at another path: nixplore [TARGET FLAGS] PATH. r tries again; q quits.")
+	default:
+		add(s.ErrorText, m.fatal.Error())
+		out = append(out, "")
+		add(s.Value, "r tries again; q quits.")
+	}
+	if len(out) > h {
+		out = out[:h]
+	}
+	return out
+}
