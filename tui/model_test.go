@@ -2,12 +2,15 @@ package tui
 
 import (
 	"encoding/base64"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
 )
 
@@ -164,7 +167,23 @@ func TestWholeEvaluationFailure(t *testing.T) {
 		})
 	}
 	t.Run("missing file", func(t *testing.T) {
-		d := nixDriver(t, "no-such-config", "", 100, 30)
+		// The configuration imports a file that is not there.
+		testnix.Setup(t)
+		dir := t.TempDir()
+		conf := filepath.Join(dir, "configuration.nix")
+		if err := os.WriteFile(conf, []byte("{ imports = [ ./no-such-config.nix ]; }\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		tg, err := nixeval.Resolve(nixeval.Flags{SearchPath: []string{"nixpkgs=" + testnix.Testdata("nixpkgs"), "nixos-config=" + conf}},
+			nixeval.Environment{Getenv: os.Getenv, Hostname: os.Hostname, EtcNixOS: dir, Cwd: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tools := nixeval.Tools{}
+		if err := tools.LookPath(); err != nil {
+			t.Fatal(err)
+		}
+		d := newDriver(t, Config{Target: tg, Eval: nixeval.New(tg, tools), Tools: tools}, 100, 30)
 		d.settle()
 		if d.m.State() != "failed" {
 			t.Fatalf("state %s, want failed", d.m.State())
