@@ -208,16 +208,7 @@ func parseQuoted(s string, start int) (string, int, error) {
 			if i+1 >= len(s) {
 				return "", 0, &PathError{s, i, "unfinished escape"}
 			}
-			switch e := s[i+1]; e {
-			case 'n':
-				b.WriteByte('\n')
-			case 'r':
-				b.WriteByte('\r')
-			case 't':
-				b.WriteByte('\t')
-			default:
-				b.WriteByte(e)
-			}
+			b.WriteByte(unescapeNix(s[i+1]))
 			i += 2
 		case '$':
 			if i+1 < len(s) && s[i+1] == '{' {

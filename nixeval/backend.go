@@ -113,6 +113,8 @@ type OneShot struct {
 	// OnStderrLine, when set, sees Nix's stderr (with -v in Options it lists
 	// the files evaluated, which the cache keys on).
 	OnStderrLine func(string)
+	// Verbose adds -v, so Nix names every file it evaluates on stderr.
+	Verbose bool
 }
 
 // Eval runs one request.
@@ -126,6 +128,9 @@ func (o *OneShot) Eval(ctx context.Context, req Request) (json.RawMessage, error
 	// a dry run can use it. Listing never touches drvPath, so writes nothing.
 	args := []string{"--eval", "--strict", "--json", "--read-write-mode", "-E", wrapperExpr, "--argstr", "nixploreRequest", string(reqJSON)}
 	args = append(args, EvalArgs(o.Target)...)
+	if o.Verbose {
+		args = append(args, "-v")
+	}
 	cmd := &Command{Path: o.Tools.Program("nix-instantiate"), Args: args, OnStderrLine: o.OnStderrLine}
 	res, err := cmd.Run(ctx)
 	if err != nil {

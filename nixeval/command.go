@@ -77,11 +77,7 @@ func (c *Command) Run(ctx context.Context) (*Result, error) {
 		cmd.Stderr = &stderr
 	}
 	if err := cmd.Start(); err != nil {
-		var ee *exec.Error
-		if errors.As(err, &ee) || errors.Is(err, os.ErrNotExist) {
-			return nil, &NixMissingError{Program: c.Path, Err: err}
-		}
-		return nil, err
+		return nil, startError(c.Path, err)
 	}
 	if pipeDone != nil {
 		<-pipeDone // drain stderr before Wait closes the pipe

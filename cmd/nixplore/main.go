@@ -81,7 +81,13 @@ func openSession(o *options, stderr io.Writer, announce bool) (*session, error) 
 	if announce {
 		fmt.Fprintf(stderr, "nixplore: target %s (chosen by %s)\n", t.Label(), t.ChosenBy)
 	}
-	return &session{target: t, eval: nixeval.New(t, tools), tools: tools}, nil
+	ev := nixeval.New(t, tools)
+	if !o.oneShot {
+		// One warm `nix repl` answers every question of this run; it falls
+		// back to one-shot processes by itself when it cannot start.
+		ev.Backend = nixeval.NewSession(t, tools)
+	}
+	return &session{target: t, eval: ev, tools: tools}, nil
 }
 
 func (s *session) Close() { _ = s.eval.Close() }
