@@ -16,8 +16,10 @@ import (
 
 // salt makes the buildfail fixture's derivations new, so they really build
 // (both Nix versions share /nix/store).
-func salt(t *testing.T) {
-	t.Setenv("NIXPLORE_SALT", fmt.Sprintf("%s-%d", t.Name(), time.Now().UnixNano()))
+func salt(t *testing.T) string {
+	s := fmt.Sprintf("%s-%d", t.Name(), time.Now().UnixNano())
+	t.Setenv("NIXPLORE_SALT", s)
+	return s
 }
 
 func buildPath(t *testing.T, s string) nixeval.AttrPath {
@@ -184,7 +186,7 @@ func TestBuildOtherPlatform(t *testing.T) {
 	if f.Kind != nixeval.FailPlatform || f.Drv != d.DrvPath || f.Platform == nil || f.Platform.System != "aarch64-linux" {
 		t.Fatalf("failure %+v", f)
 	}
-	if !strings.Contains(f.Error(), "boot.binfmt.emulatedSystems") || !strings.Contains(f.Summary, "needs a aarch64-linux machine") {
+	if !strings.Contains(f.Error(), "boot.binfmt.emulatedSystems") || !strings.Contains(f.Summary, "must be built on aarch64-linux") {
 		t.Errorf("message:\n%s", f.Error())
 	}
 }
@@ -269,14 +271,18 @@ func TestBuildRefusesTopLevel(t *testing.T) {
 }
 
 // markerProcs lists processes whose command line holds the marker, with
-// their process group.
-func markerProcs(t *testing.T) map[int]int {
+// their process group; only this test's builders count (the fixture puts
+// the salt into their environment), not those of a parallel run elsewhere.
+func markerProcs(t *testing.T, salt string) map[int]int {
 	t.Helper()
 	out := map[int]int{}
 	dirs, _ := filepath.Glob("/proc/[0-9]*")
 	for _, d := range dirs {
 		cmdline, err := os.ReadFile(d + "/cmdline")
 		if err != nil || !strings.Contains(string(cmdline), "nixplore-cancel-marker") {
+			continue
+		}
+		if env, err := os.ReadFile(d + "/environ"); err != nil || !strings.Contains(string(env), "salt="+salt+"\x00") {
 			continue
 		}
 		stat, err := os.ReadFile(d + "/stat")
@@ -311,10 +317,7 @@ func groupAlive(pgrp int) []string {
 
 func TestBuildCancelLeavesNoProcess(t *testing.T) {
 	testnix.Setup(t)
-	salt(t)
-	if len(markerProcs(t)) != 0 {
-		t.Skip("a marker process from another run is still alive")
-	}
+	mySalt := salt(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	run := nixeval.StartBuild(ctx, nixeval.Tools{}, testnix.Classic(t, "buildfail", ""), nixeval.BuildOptions{Path: buildPath(t, "config.system.build.slowmarker"), NoLink: true})
@@ -322,7 +325,7 @@ func TestBuildCancelLeavesNoProcess(t *testing.T) {
 	var cancelledAt time.Time
 	for ev := range run.Events() {
 		if ev.Kind == nixeval.EventLog && strings.Contains(ev.Line, "nixplore-cancel-marker started") && cancelledAt.IsZero() {
-			procs := markerProcs(t)
+			procs := markerProcs(t, mySalt)
 			for _, g := range procs {
 				pgrp = g
 			}
@@ -346,7 +349,7 @@ func TestBuildCancelLeavesNoProcess(t *testing.T) {
 	if !strings.Contains(f.Error(), "nothing had finished building") {
 		t.Errorf("message %s", f.Error())
 	}
-	if left := markerProcs(t); len(left) != 0 {
+	if left := markerProcs(t, mySalt); len(left) != 0 {
 		t.Errorf("marker processes left: %v", left)
 	}
 	if pgrp == 0 {

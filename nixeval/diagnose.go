@@ -170,7 +170,7 @@ func diagnose(in failureInput, check func(system string) *PlatformCheck) *BuildF
 		m := platformNixRE.FindStringSubmatch(msg)
 		f.Kind = FailPlatform
 		f.Drv = m[2]
-		f.Summary = fmt.Sprintf("%s needs a %s machine to build, but this one is a %s", DrvName(m[2]), m[1], m[3])
+		f.Summary = fmt.Sprintf("%s must be built on %s, but this machine is %s", DrvName(m[2]), m[1], m[3])
 		if check != nil {
 			f.Platform = check(m[1])
 		}

@@ -2,11 +2,263 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
+	"os"
+	"strings"
+
+	"github.com/charmbracelet/x/term"
 
 	"github.com/nixplore/nixplore/nixeval"
 )
 
+// cmdBuild builds one attribute path: platform check and plan first, then
+// the build command of `nixplore cmd` with Nix's JSON log, progress on
+// stderr, output paths on stdout.
 func cmdBuild(ctx context.Context, o *options, stdout, stderr io.Writer) error {
-	return &nixeval.UsageError{Msg: "build is not available yet"}
+	if len(o.paths) != 1 {
+		return &nixeval.UsageError{Msg: "build needs exactly one attribute PATH, e.g. nixplore build config.system.build.sdImage"}
+	}
+	path, err := nixeval.ParsePath(o.paths[0])
+	if err != nil {
+		return err
+	}
+	if o.noLink && o.outLink != "" {
+		return &nixeval.UsageError{Msg: "use only one of --out-link and --no-link"}
+	}
+	s, err := openSession(o, stderr, !o.json)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if !o.all {
+		if err := nixeval.TopLevelCheck(s.target, path); err != nil {
+			return err
+		}
+	}
+	out := &buildOutput{json: o.json, stdout: stdout, stderr: stderr, tty: isTerminal(stderr)}
+	if len(path) > 0 {
+		if err := checkBefore(ctx, s, path, out); err != nil {
+			return err
+		}
+	}
+	plan, err := nixeval.DryRun(ctx, s.tools, s.target, path)
+	if err != nil {
+		return err
+	}
+	out.plan(plan)
+	if o.dryRun {
+		return nil
+	}
+	run := nixeval.StartBuild(ctx, s.tools, s.target, nixeval.BuildOptions{Path: path, OutLink: o.outLink, NoLink: o.noLink, AllowTopLevel: o.all})
+	out.info("building: %s", run.Command)
+	for ev := range run.Events() {
+		out.event(ev)
+	}
+	out.endLine()
+	res, err := run.Wait()
+	if err != nil {
+		var f *nixeval.BuildFailure
+		if o.json && errors.As(err, &f) {
+			out.jsonLine(map[string]any{"kind": "failure", "failure": f, "message": f.Error()})
+		}
+		return err
+	}
+	out.result(res)
+	return nil
+}
+
+// checkBefore describes the derivation and warns when this machine cannot
+// build its platform.
+func checkBefore(ctx context.Context, s *session, path nixeval.AttrPath, out *buildOutput) error {
+	d, err := s.eval.Describe(ctx, path)
+	if err != nil {
+		return err
+	}
+	if d.Kind != nixeval.KindDerivation {
+		out.info("note: %s is %s, not a derivation; Nix builds every derivation inside it", path, d.Kind)
+		return nil
+	}
+	pc := nixeval.CheckPlatform(ctx, s.tools, d.System)
+	if s.target.Kind == nixeval.Classic {
+		if info, err := s.eval.Info(ctx); err == nil {
+			pc.WithInfo(info)
+		}
+	}
+	if out.json {
+		out.jsonLine(map[string]any{"kind": "platform", "platform": pc, "drv": d.DrvPath})
+		return nil
+	}
+	if !pc.CanBuild {
+		out.info("warning: %s", pc.Explain())
+	} else {
+		out.info("%s", pc.Explain())
+	}
+	return nil
+}
+
+// buildOutput writes a build for a terminal (one updating line), a pipe
+// (plain lines) or a program (--json: one JSON object per line on stdout).
+type buildOutput struct {
+	json           bool
+	tty            bool
+	stdout, stderr io.Writer
+	lineOpen       bool
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
+}
+
+func (b *buildOutput) width() int {
+	if f, ok := b.stderr.(*os.File); ok {
+		if w, _, err := term.GetSize(f.Fd()); err == nil && w > 10 {
+			return w
+		}
+	}
+	return 80
+}
+
+func (b *buildOutput) jsonLine(v any) {
+	if j, err := json.Marshal(v); err == nil {
+		fmt.Fprintf(b.stdout, "%s\n", j)
+	}
+}
+
+// info prints a line for people on stderr (nothing with --json).
+func (b *buildOutput) info(format string, args ...any) {
+	if b.json {
+		return
+	}
+	b.endLine()
+	fmt.Fprintf(b.stderr, "nixplore: "+format+"\n", args...)
+}
+
+func (b *buildOutput) endLine() {
+	if b.lineOpen {
+		fmt.Fprint(b.stderr, "\r\x1b[K")
+		b.lineOpen = false
+	}
+}
+
+func (b *buildOutput) plan(p *nixeval.Plan) {
+	if b.json {
+		b.jsonLine(map[string]any{"kind": "plan", "plan": p})
+		return
+	}
+	if p.Empty() {
+		b.info("plan: nothing to build or fetch, everything is in the store already")
+		return
+	}
+	if len(p.Build) > 0 {
+		b.info("plan: build %d derivation(s): %s", len(p.Build), strings.Join(p.BuildNames(), ", "))
+	}
+	if len(p.Fetch) > 0 {
+		b.info("plan: fetch %d path(s), %s download, %s unpacked", len(p.Fetch), nixeval.HumanBytes(p.DownloadSize), nixeval.HumanBytes(p.UnpackedSize))
+	}
+	if len(p.Unknown) > 0 {
+		b.info("plan: Nix does not know how to build %d path(s): %s", len(p.Unknown), strings.Join(p.Unknown, ", "))
+	}
+}
+
+func (b *buildOutput) event(ev nixeval.BuildEvent) {
+	if b.json {
+		b.jsonLine(ev)
+		return
+	}
+	switch ev.Kind {
+	case nixeval.EventMessage:
+		// Errors come back explained at the end; info is Nix's chatter.
+		if ev.Level == 1 {
+			b.endLine()
+			fmt.Fprintf(b.stderr, "%s\n", nixeval.Printable(ev.Text))
+		}
+		return
+	case nixeval.EventPlan:
+		return
+	}
+	if b.tty {
+		b.progressLine(ev.Stats)
+		return
+	}
+	switch ev.Kind {
+	case nixeval.EventBuildStarted:
+		fmt.Fprintf(b.stderr, "building %s [%s]\n", nixeval.DrvName(ev.Drv), counts(ev.Stats))
+	case nixeval.EventBuildStopped:
+		fmt.Fprintf(b.stderr, "stopped %s [%s]\n", nixeval.DrvName(ev.Drv), counts(ev.Stats))
+	case nixeval.EventBuildFailed:
+		fmt.Fprintf(b.stderr, "failed %s\n", nixeval.DrvName(ev.Drv))
+	case nixeval.EventPhase:
+		fmt.Fprintf(b.stderr, "%s: %s\n", nixeval.DrvName(ev.Drv), ev.Phase)
+	case nixeval.EventLog:
+		fmt.Fprintf(b.stderr, "%s> %s\n", nixeval.DrvName(ev.Drv), nixeval.Printable(ev.Line))
+	case nixeval.EventFetch:
+		fmt.Fprintf(b.stderr, "fetching %s\n", ev.Path)
+	}
+}
+
+// progressLine redraws the one status line: counts, then the running
+// builds with their phase or last log line, cut to the terminal width.
+func (b *buildOutput) progressLine(s nixeval.BuildStats) {
+	line := "[" + counts(s) + "]"
+	for _, a := range s.Active {
+		line += " " + a.Name
+		switch {
+		case a.Phase != "":
+			line += " (" + a.Phase + ")"
+		case a.LastLine != "":
+			line += ": " + nixeval.Printable(a.LastLine)
+		}
+	}
+	if r := []rune(line); len(r) > b.width()-1 {
+		line = string(r[:b.width()-2]) + "…"
+	}
+	fmt.Fprintf(b.stderr, "\r\x1b[K%s", line)
+	b.lineOpen = true
+}
+
+// counts are the totals as Nix's progress bar shows them.
+func counts(s nixeval.BuildStats) string {
+	c := fmt.Sprintf("%d/%d built", s.Done, s.Expected)
+	if s.Running > 0 {
+		c += fmt.Sprintf(", %d running", s.Running)
+	}
+	if s.Failed > 0 {
+		c += fmt.Sprintf(", %d failed", s.Failed)
+	}
+	if s.FetchExpected > 0 {
+		c += fmt.Sprintf(", %d/%d fetched", s.Fetched, s.FetchExpected)
+	}
+	if s.DownloadExpected > 0 {
+		c += fmt.Sprintf(", %s/%s downloaded", nixeval.HumanBytes(s.Downloaded), nixeval.HumanBytes(s.DownloadExpected))
+	}
+	return c
+}
+
+func (b *buildOutput) result(res *nixeval.BuildResult) {
+	if b.json {
+		b.jsonLine(map[string]any{"kind": "result", "result": res})
+		return
+	}
+	for _, o := range res.Outputs {
+		fmt.Fprintln(b.stdout, o.Path)
+	}
+	b.info("built %d derivation(s) in %s; closure size %s", len(res.Built), res.Duration.Round(1e7), nixeval.HumanBytes(res.ClosureSize))
+	for _, l := range res.Links {
+		if t, err := os.Readlink(l); err == nil {
+			b.info("link: %s -> %s", l, t)
+		}
+	}
+	for _, st := range res.NextSteps {
+		b.info("next: %s", st.Title)
+		if st.Command != "" {
+			fmt.Fprintf(b.stderr, "    %s\n", st.Command)
+		}
+		if st.Warning != "" {
+			fmt.Fprintf(b.stderr, "    warning: %s\n", st.Warning)
+		}
+	}
 }

@@ -1,0 +1,206 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/nixplore/nixplore/internal/testnix"
+)
+
+func saltEnv(t *testing.T) string {
+	salt := fmt.Sprintf("%s-%d", t.Name(), time.Now().UnixNano())
+	t.Setenv("NIXPLORE_SALT", salt)
+	return salt
+}
+
+// markerPIDs are the processes `pgrep -f marker` finds that belong to this
+// test's builds: the fixture puts the salt into the builder's environment,
+// so parallel runs of the suite (other checkouts) do not count.
+func markerPIDs(marker, salt string) []string {
+	out, _ := exec.Command("pgrep", "-f", marker).Output()
+	var mine []string
+	for _, pid := range strings.Fields(string(out)) {
+		env, err := os.ReadFile("/proc/" + pid + "/environ")
+		if err == nil && bytes.Contains(env, []byte("salt="+salt+"\x00")) {
+			mine = append(mine, pid)
+		}
+	}
+	return mine
+}
+
+func buildArgs(config string, extra ...string) []string {
+	return append(append([]string{"build"}, testnix.ClassicArgs(config, "")...), extra...)
+}
+
+func TestBuildCLIJSON(t *testing.T) {
+	testnix.Setup(t)
+	saltEnv(t)
+	link := filepath.Join(t.TempDir(), "res")
+	out, errOut, code := runCLI(t, buildArgs("buildfail", "--json", "-o", link, "config.system.build.chain")...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var kinds []string
+	var result struct {
+		Outputs []struct{ Path string }
+		Links   []string
+		Built   []string
+	}
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		var ev struct {
+			Kind   string
+			Drv    string
+			Result json.RawMessage
+		}
+		if err := json.Unmarshal([]byte(l), &ev); err != nil {
+			t.Fatalf("not JSON: %q", l)
+		}
+		switch ev.Kind {
+		case "platform", "plan", "build-started", "build-stopped":
+			kinds = append(kinds, strings.TrimSpace(ev.Kind+" "+stepName(ev.Drv)))
+		case "result":
+			if err := json.Unmarshal(ev.Result, &result); err != nil {
+				t.Fatal(err)
+			}
+			kinds = append(kinds, "result")
+		}
+	}
+	want := "platform 4,plan,plan,build-started 1,build-stopped 1,build-started 2,build-stopped 2,build-started 3,build-stopped 3,build-started 4,build-stopped 4,result"
+	if got := strings.Join(kinds, ","); got != want {
+		t.Errorf("JSON lines\n got %s\nwant %s", got, want)
+	}
+	if len(result.Outputs) != 1 || !strings.HasSuffix(result.Outputs[0].Path, "-chain-step-4") || len(result.Links) != 1 || len(result.Built) != 4 {
+		t.Errorf("result %+v", result)
+	}
+	if target, _ := os.Readlink(link); target != result.Outputs[0].Path {
+		t.Errorf("link -> %q", target)
+	}
+}
+
+// stepName shortens a chain-step drv path to its number.
+func stepName(drv string) string {
+	if i := strings.Index(drv, "chain-step-"); i >= 0 {
+		return strings.TrimSuffix(drv[i+len("chain-step-"):], ".drv")
+	}
+	return ""
+}
+
+func TestBuildCLIText(t *testing.T) {
+	testnix.Setup(t)
+	saltEnv(t)
+	out, errOut, code := runCLI(t, buildArgs("laptop", "--no-link", "config.system.build.vm")...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.HasPrefix(out, "/nix/store/") || !strings.HasSuffix(strings.TrimSpace(out), "-nixos-vm") {
+		t.Errorf("stdout %q", out)
+	}
+	for _, want := range []string{"platform: x86_64-linux builds on this machine", "closure size", "next: start the virtual machine", "/bin/run-laptop-vm"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+}
+
+func TestBuildCLIFailure(t *testing.T) {
+	testnix.Setup(t)
+	saltEnv(t)
+	out, errOut, code := runCLI(t, buildArgs("buildfail", "--no-link", "config.system.build.diskfull")...)
+	if code != 1 || out != "" {
+		t.Fatalf("exit %d stdout %q", code, out)
+	}
+	for _, want := range []string{"ran out of disk space", "free on /nix/store", "inside the disk image", "full log: nix log /nix/store/"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+}
+
+func TestBuildCLIRefusesTopLevel(t *testing.T) {
+	testnix.Setup(t)
+	_, errOut, code := runCLI(t, buildArgs("laptop", "")...)
+	if code != 2 || !strings.Contains(errOut, "vmWithBootLoader") || !strings.Contains(errOut, "--all") {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	// --all lets it through; the dry run shows the VMs it would build.
+	saltEnv(t)
+	_, errOut, code = runCLI(t, buildArgs("laptop", "--all", "--dry-run", "")...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(errOut, "plan:") {
+		t.Errorf("no plan:\n%s", errOut)
+	}
+}
+
+func TestBuildCLIDryRun(t *testing.T) {
+	testnix.Setup(t)
+	saltEnv(t)
+	out, errOut, code := runCLI(t, buildArgs("buildfail", "--dry-run", "--json", "config.system.build.chain")...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	var plan struct {
+		Kind string
+		Plan struct{ Build []string }
+	}
+	if err := json.Unmarshal([]byte(lines[len(lines)-1]), &plan); err != nil || plan.Kind != "plan" || len(plan.Plan.Build) != 4 {
+		t.Fatalf("%v %+v\n%s", err, plan, out)
+	}
+	// Nothing was built.
+	if _, err := os.Stat(strings.TrimSuffix(plan.Plan.Build[0], ".drv")); err == nil {
+		t.Error("dry run built something")
+	}
+}
+
+func TestBuildCLIUsage(t *testing.T) {
+	_, errOut, code := runCLI(t, "build", "-o", "x", "--no-link", "config.system.build.toplevel")
+	if code != 2 || !strings.Contains(errOut, "only one of --out-link and --no-link") {
+		t.Errorf("exit %d: %s", code, errOut)
+	}
+}
+
+// ctrl-c during a build stops it and every process under it, says what
+// finished, and exits non-zero.
+func TestBuildCLIInterrupt(t *testing.T) {
+	testnix.Setup(t)
+	salt := saltEnv(t)
+	const marker = "nixplore-cancel-marker"
+	bin := buildBinary(t)
+	cmd := exec.Command(bin, buildArgs("buildfail", "--no-link", "config.system.build.slowmarker")...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for len(markerPIDs(marker, salt)) == 0 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if len(markerPIDs(marker, salt)) == 0 {
+		_ = cmd.Process.Kill()
+		t.Fatalf("the builder never started:\n%s", stderr.String())
+	}
+	start := time.Now()
+	_ = cmd.Process.Signal(syscall.SIGINT)
+	err := cmd.Wait()
+	t.Logf("SIGINT to exit: %v", time.Since(start))
+	if err == nil {
+		t.Fatal("exit status 0 after ctrl-c")
+	}
+	if left := markerPIDs(marker, salt); len(left) != 0 {
+		t.Errorf("marker processes left: %v", left)
+	}
+	if !strings.Contains(stderr.String(), "build cancelled") || !strings.Contains(stderr.String(), "stopped while building: nixplore-cancel-marker") {
+		t.Errorf("stderr:\n%s", stderr.String())
+	}
+}
