@@ -1,31 +1,472 @@
 package tui
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/nixplore/nixplore/nixeval"
 )
 
-// buildMsg is any message of the build panel.
-type buildMsg interface{ buildMsg() }
+// buildState is where the build panel stands.
+type buildState int
 
-// buildPanel builds the selected derivation.
+const (
+	buildClosed   buildState = iota
+	buildPlanning            // dry run and platform check running
+	buildConfirm             // the plan is shown; enter starts the build
+	buildRunning             // Nix is building; events stream in
+	buildDone                // the outputs are in the store
+	buildFailed              // the build failed or was cancelled, explained
+)
+
+func (s buildState) String() string {
+	return [...]string{"closed", "planning", "confirm", "running", "done", "failed"}[s]
+}
+
+// buildMsg is any message of the build panel; each carries the panel's
+// request id, so a message from a closed build is dropped.
+type buildMsg interface{ buildID() uint64 }
+
+type (
+	buildPlanMsg struct {
+		id    uint64
+		plan  *nixeval.Plan
+		check *nixeval.PlatformCheck
+		err   error
+	}
+	buildStartedMsg struct {
+		id  uint64
+		run *nixeval.BuildRun
+	}
+	buildEventMsg struct {
+		id uint64
+		ev nixeval.BuildEvent
+	}
+	buildDoneMsg struct {
+		id     uint64
+		result *nixeval.BuildResult
+		err    error
+	}
+)
+
+func (m buildPlanMsg) buildID() uint64    { return m.id }
+func (m buildStartedMsg) buildID() uint64 { return m.id }
+func (m buildEventMsg) buildID() uint64   { return m.id }
+func (m buildDoneMsg) buildID() uint64    { return m.id }
+
+// logKeep is how many build log lines the panel keeps.
+const logKeep = 200
+
+// buildPanel builds the selected derivation: the dry-run plan first, then
+// on confirmation the build with live progress.
 type buildPanel struct {
-	c *common
+	c        *common
+	state    buildState
+	id       uint64
+	path     nixeval.AttrPath
+	system   string
+	cancelFn context.CancelFunc
+
+	plan       *nixeval.Plan
+	check      *nixeval.PlatformCheck
+	planErr    error
+	run        *nixeval.BuildRun
+	command    string
+	stats      nixeval.BuildStats
+	log        []string
+	started    time.Time
+	cancelling bool
+	scroll     int // first line shown when the panel is taller than the screen
+	result     *nixeval.BuildResult
+	err        error
 }
 
-func (b buildPanel) available() bool { return false }
-func (b buildPanel) active() bool    { return false }
-func (b buildPanel) running() bool   { return false }
-func (b *buildPanel) cancel()        {}
-func (b buildPanel) helpKeys() helpKeys {
-	return helpKeys{b.c.keys.ClosePanel}
+func (b buildPanel) active() bool  { return b.state != buildClosed }
+func (b buildPanel) running() bool { return b.state == buildPlanning || b.state == buildRunning }
+
+// cancel stops whatever the panel runs; Wait sees the processes end.
+func (b *buildPanel) cancel() {
+	if b.cancelFn != nil {
+		b.cancelFn()
+	}
 }
 
-func (b buildPanel) open(path nixeval.AttrPath, info *nixeval.Info) (buildPanel, tea.Cmd) {
+// open starts the dry run and the platform check for path. system is the
+// derivation's platform when the preview knows it.
+func (b buildPanel) open(path nixeval.AttrPath, system string, info *nixeval.Info) (buildPanel, tea.Cmd) {
+	b.cancel()
+	ctx, cancel := context.WithCancel(context.Background())
+	id := b.c.next()
+	b = buildPanel{c: b.c, state: buildPlanning, id: id, path: path, system: system, cancelFn: cancel}
+	b.command = nixeval.BuildCommands(b.c.cfg.Target, path).Build
+	tools, target := b.c.cfg.Tools, b.c.cfg.Target
+	if system == "" && info != nil {
+		system = info.Platform()
+	}
+	b.c.log.Printf("build: dry run of %s", path)
+	return b, b.c.run(func() tea.Msg {
+		plan, err := nixeval.DryRun(ctx, tools, target, path)
+		if err != nil {
+			return buildPlanMsg{id: id, err: err}
+		}
+		check := nixeval.CheckPlatform(ctx, tools, system)
+		if info != nil {
+			check = check.WithInfo(info)
+		}
+		return buildPlanMsg{id: id, plan: plan, check: check}
+	})
+}
+
+// start runs the build; its events come back one message at a time.
+func (b *buildPanel) start() tea.Cmd {
+	b.cancel()
+	ctx, cancel := context.WithCancel(context.Background())
+	b.cancelFn = cancel
+	b.state, b.started = buildRunning, time.Now()
+	id, c := b.id, b.c
+	tools, target, path := c.cfg.Tools, c.cfg.Target, b.path
+	c.log.Printf("build: start %s", path)
+	return func() tea.Msg {
+		// No ./result link: the explorer must not write into the
+		// directory it was started in; `nixplore build` makes one.
+		run := nixeval.StartBuild(ctx, tools, target, nixeval.BuildOptions{Path: path, NoLink: true})
+		// Counted until Nix and its builders have exited, so Wait after
+		// quit covers the build too.
+		c.inflight.Add(1)
+		go func() {
+			defer c.inflight.Add(-1)
+			_, _ = run.Wait()
+		}()
+		return buildStartedMsg{id: id, run: run}
+	}
+}
+
+// waitEvent reads the next event; Update re-arms it after each one, and
+// the closed channel gives the final result.
+func waitEvent(id uint64, run *nixeval.BuildRun) tea.Cmd {
+	return func() tea.Msg {
+		ev, ok := <-run.Events()
+		if !ok {
+			res, err := run.Wait()
+			return buildDoneMsg{id: id, result: res, err: err}
+		}
+		return buildEventMsg{id: id, ev: ev}
+	}
+}
+
+// Update handles the panel's keys and messages.
+func (b buildPanel) Update(msg tea.Msg) (buildPanel, tea.Cmd) {
+	k := b.c.keys
+	switch msg := msg.(type) {
+	case buildMsg:
+		if msg.buildID() != b.id || b.state == buildClosed {
+			return b, nil
+		}
+		return b.onMsg(msg)
+	case tea.KeyMsg:
+		switch {
+		case key.Matches(msg, k.Up):
+			b.scroll = max(0, b.scroll-1)
+			return b, nil
+		case key.Matches(msg, k.Down):
+			b.scroll++
+			return b, nil
+		case key.Matches(msg, k.PageUp):
+			b.scroll = max(0, b.scroll-10)
+			return b, nil
+		case key.Matches(msg, k.PageDn):
+			b.scroll += 10
+			return b, nil
+		}
+		switch b.state {
+		case buildPlanning:
+			if key.Matches(msg, k.Cancel) || key.Matches(msg, k.ClosePanel) {
+				b.close()
+			}
+		case buildConfirm:
+			switch {
+			case key.Matches(msg, k.Confirm):
+				return b, b.start()
+			case key.Matches(msg, k.Cancel), key.Matches(msg, k.ClosePanel):
+				b.close()
+			}
+		case buildRunning:
+			if key.Matches(msg, k.Cancel) && !b.cancelling {
+				b.cancelling = true
+				b.c.log.Printf("build: cancel %s", b.path)
+				b.cancel()
+			}
+		case buildDone, buildFailed:
+			if key.Matches(msg, k.ClosePanel) || key.Matches(msg, k.Accept) {
+				b.close()
+			}
+		}
+	}
 	return b, nil
 }
 
-func (b buildPanel) Update(msg tea.Msg) (buildPanel, tea.Cmd) { return b, nil }
+func (b *buildPanel) close() {
+	b.cancel()
+	*b = buildPanel{c: b.c}
+}
 
-func (b buildPanel) view(w, h int, spin string) []string { return nil }
+func (b buildPanel) onMsg(msg buildMsg) (buildPanel, tea.Cmd) {
+	switch msg := msg.(type) {
+	case buildPlanMsg:
+		if msg.err != nil {
+			b.state, b.err = buildFailed, msg.err
+			return b, nil
+		}
+		b.state, b.plan, b.check = buildConfirm, msg.plan, msg.check
+	case buildStartedMsg:
+		b.run, b.command = msg.run, msg.run.Command
+		return b, waitEvent(b.id, msg.run)
+	case buildEventMsg:
+		ev := msg.ev
+		b.stats = ev.Stats
+		switch ev.Kind {
+		case nixeval.EventLog:
+			b.addLog(nixeval.DrvName(ev.Drv) + "> " + ev.Line)
+		case nixeval.EventBuildStarted:
+			b.addLog("building " + nixeval.DrvName(ev.Drv))
+		case nixeval.EventBuildFailed:
+			b.addLog("failed: " + nixeval.DrvName(ev.Drv))
+		case nixeval.EventFetch:
+			b.addLog("fetching " + ev.Path)
+		case nixeval.EventMessage:
+			if ev.Level <= 1 && ev.Text != "" {
+				b.addLog(firstLine(ev.Text))
+			}
+		}
+		return b, waitEvent(b.id, b.run)
+	case buildDoneMsg:
+		b.cancelFn = nil
+		b.result, b.err = msg.result, msg.err
+		if msg.err != nil {
+			b.state = buildFailed
+		} else {
+			b.state = buildDone
+		}
+		b.c.log.Printf("build: %s ended: %v", b.path, msg.err)
+	}
+	return b, nil
+}
+
+func (b *buildPanel) addLog(line string) {
+	b.log = append(b.log, nixeval.Printable(line))
+	if len(b.log) > logKeep {
+		b.log = b.log[len(b.log)-logKeep:]
+	}
+}
+
+// justFinished reports whether msg ended a build successfully: the
+// preview's "built" marks are then out of date.
+func justFinished(msg tea.Msg) bool {
+	d, ok := msg.(buildDoneMsg)
+	return ok && d.err == nil
+}
+
+func (b buildPanel) helpKeys() helpKeys {
+	k := b.c.keys
+	switch b.state {
+	case buildConfirm:
+		return helpKeys{k.Confirm, k.ClosePanel, key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "scroll"))}
+	case buildPlanning, buildRunning:
+		return helpKeys{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc/ctrl+c", "cancel"))}
+	}
+	return helpKeys{k.ClosePanel, key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "scroll"))}
+}
+
+// view draws the panel in w x h.
+func (b buildPanel) view(w, h int, spin string) []string {
+	s := b.c.styles
+	var out []string
+	add := func(st func(...string) string, text string) {
+		for _, wl := range wrapIndent(text, max(1, w-2)) {
+			out = append(out, "  "+st(wl))
+		}
+	}
+	out = append(out, s.PanelTitle.Render(truncate("Build "+nixeval.Printable(b.path.String()), w)))
+	add(s.Dim.Render, "$ "+b.command)
+	out = append(out, "")
+	switch b.state {
+	case buildPlanning:
+		add(s.Dim.Render, spin+" asking Nix what this would build and fetch (dry run)…")
+	case buildConfirm:
+		if b.check != nil && !b.check.CanBuild {
+			add(s.Bad.Render, "This machine cannot build "+b.check.System+" derivations as it is set up:")
+			add(s.Value.Render, b.check.Explain())
+			out = append(out, "")
+		} else if b.check != nil {
+			add(s.Dim.Render, b.check.Explain())
+		}
+		out = append(out, b.planLines(w)...)
+		out = append(out, "")
+		add(s.Status.Render, "Press enter (or y) to build, esc to go back.")
+	case buildRunning:
+		out = append(out, b.progressLines(w, spin)...)
+	case buildDone:
+		out = append(out, b.resultLines(w)...)
+	case buildFailed:
+		var bf *nixeval.BuildFailure
+		if errors.As(b.err, &bf) && bf.Kind == nixeval.FailCancelled {
+			add(s.Warning.Render, "Build cancelled.")
+		} else {
+			add(s.Bad.Render, "Build failed.")
+		}
+		add(s.ErrorText.Render, errorText(b.err))
+	}
+	// The log tail fills what is left while building.
+	if b.state == buildRunning && len(out) < h {
+		room := h - len(out) - 1
+		if room > 0 && len(b.log) > 0 {
+			out = append(out, s.Label.Render("log"))
+			tail := b.log[max(0, len(b.log)-room):]
+			for _, l := range tail {
+				out = append(out, "  "+s.Dim.Render(truncate(l, w-2)))
+			}
+		}
+	}
+	if len(out) > h && b.state == buildRunning {
+		// Keep the title and the end (the progress and the log tail).
+		out = append(out[:1], out[len(out)-h+1:]...)
+	}
+	if len(out) > h {
+		// Taller than the screen: the title stays, the rest scrolls.
+		more := s.Dim.Render("  ↑/↓ scroll")
+		body := out[1:]
+		room := max(1, h-2)
+		from := clamp(b.scroll, 0, max(0, len(body)-room))
+		out = append([]string{out[0]}, body[from:min(len(body), from+room)]...)
+		out = append(out, more)
+	}
+	return out
+}
+
+func errorText(err error) string {
+	var ee *nixeval.EvalError
+	if errors.As(err, &ee) {
+		return ee.Error()
+	}
+	return err.Error()
+}
+
+func (b buildPanel) planLines(w int) []string {
+	s := b.c.styles
+	p := b.plan
+	var out []string
+	line := func(st func(...string) string, t string) {
+		out = append(out, "  "+st(truncate(nixeval.Printable(t), w-2)))
+	}
+	if p == nil || p.Empty() {
+		line(s.Good.Render, "Nothing to build or fetch: the outputs are already in the store.")
+		return out
+	}
+	if n := len(p.Build); n > 0 {
+		line(s.Value.Render, fmt.Sprintf("will build %d derivation%s:", n, plural(n)))
+		names := p.BuildNames()
+		for i, name := range names {
+			if i == 8 && len(names) > 9 {
+				line(s.Dim.Render, fmt.Sprintf("  … and %d more", len(names)-i))
+				break
+			}
+			line(s.Dim.Render, "  "+name)
+		}
+	}
+	if n := len(p.Fetch); n > 0 {
+		line(s.Value.Render, fmt.Sprintf("will fetch %d path%s (%s download, %s unpacked)", n, plural(n),
+			nixeval.HumanBytes(p.DownloadSize), nixeval.HumanBytes(p.UnpackedSize)))
+	}
+	if n := len(p.Unknown); n > 0 {
+		line(s.Warning.Render, fmt.Sprintf("%d path%s Nix does not know how to build", n, plural(n)))
+	}
+	return out
+}
+
+func (b buildPanel) progressLines(w int, spin string) []string {
+	s := b.c.styles
+	st := b.stats
+	var out []string
+	frac := 0.0
+	if st.Expected > 0 {
+		frac = float64(st.Done) / float64(st.Expected)
+	}
+	out = append(out, "  "+s.Good.Render(bar(frac, max(4, min(w-2, 60)))))
+	status := fmt.Sprintf("%s built %d/%d derivations", spin, st.Done, st.Expected)
+	if st.FetchExpected > 0 {
+		status += fmt.Sprintf(", fetched %d/%d paths", st.Fetched, st.FetchExpected)
+	}
+	if st.Failed > 0 {
+		status += fmt.Sprintf(", %d failed", st.Failed)
+	}
+	status += fmt.Sprintf(" · %s", time.Since(b.started).Round(time.Second))
+	out = append(out, "  "+s.Value.Render(truncate(status, w-2)))
+	if b.cancelling {
+		out = append(out, "  "+s.Warning.Render(truncate("cancelling: stopping Nix and its builders…", w-2)))
+	}
+	for _, a := range st.Active {
+		t := "running " + a.Name
+		if a.Phase != "" {
+			t += " (" + a.Phase + ")"
+		}
+		if a.Machine != "" {
+			t += " on " + a.Machine
+		}
+		out = append(out, "  "+s.Status.Render(truncate(nixeval.Printable(t), w-2)))
+	}
+	return out
+}
+
+func (b buildPanel) resultLines(w int) []string {
+	s := b.c.styles
+	r := b.result
+	var out []string
+	add := func(st func(...string) string, text string) {
+		for _, wl := range wrap(nixeval.Printable(text), max(1, w-2)) {
+			out = append(out, "  "+st(wl))
+		}
+	}
+	add(s.Good.Render, fmt.Sprintf("Built in %s: %d derivation%s built, %d fetched.", r.Duration.Round(time.Millisecond),
+		len(r.Built), plural(len(r.Built)), len(r.Fetched)))
+	for _, o := range r.Outputs {
+		name := o.Name
+		if name == "" {
+			name = "out"
+		}
+		add(s.Value.Render, name+" "+o.Path)
+	}
+	if r.ClosureSize > 0 {
+		add(s.Dim.Render, "closure size "+nixeval.HumanBytes(r.ClosureSize))
+	}
+	for _, n := range r.NextSteps {
+		add(s.Status.Render, n.Title)
+		if n.Command != "" {
+			add(s.Value.Render, "  "+n.Command)
+		}
+		if n.Warning != "" {
+			add(s.Warning.Render, "  "+n.Warning)
+		}
+	}
+	add(s.Dim.Render, "No ./result link was made: the explorer writes nothing into your directory; `nixplore build PATH` makes one.")
+	return out
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// bar draws a progress bar of w cells, readable without colour.
+func bar(frac float64, w int) string {
+	inner := max(1, w-2)
+	n := clamp(int(frac*float64(inner)+0.5), 0, inner)
+	return "[" + strings.Repeat("#", n) + strings.Repeat("-", inner-n) + "]"
+}

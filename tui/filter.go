@@ -8,6 +8,8 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/sahilm/fuzzy"
+
+	"github.com/nixplore/nixplore/nixeval"
 )
 
 // filterModel is the `/` fuzzy filter over every path loaded so far.
@@ -58,7 +60,9 @@ func buildIndex(t *tree) pathIndex {
 	var walk func(n *node)
 	walk = func(n *node) {
 		if n.parent != nil {
-			idx.paths = append(idx.paths, displayPath(n))
+			// Relative to the start node: the common prefix would only
+			// attract matches (an "s" in "system" for every path).
+			idx.paths = append(idx.paths, nixeval.Printable(n.path[len(t.root.path):].String()))
 			idx.nodes = append(idx.nodes, n)
 		}
 		for _, c := range n.children {

@@ -36,6 +36,7 @@ type driver struct {
 	pending int
 	quit    bool
 	clip    *syncBuffer
+	observe func() // called after every delivered message
 }
 
 // syncBuffer is a bytes.Buffer safe for the copy Cmd's goroutine.
@@ -106,8 +107,14 @@ func (d *driver) send(msg tea.Msg) {
 // settle delivers the messages of running Cmds until none is left.
 func (d *driver) settle() {
 	d.t.Helper()
+	d.until(func() bool { return false })
+}
+
+// until delivers messages until cond holds or no Cmd is left.
+func (d *driver) until(cond func() bool) {
+	d.t.Helper()
 	timeout := time.After(60 * time.Second)
-	for d.pending > 0 {
+	for d.pending > 0 && !cond() {
 		select {
 		case msg := <-d.msgs:
 			d.pending--
@@ -129,6 +136,9 @@ func (d *driver) deliver(msg tea.Msg) {
 		d.quit = true
 	default:
 		d.send(msg)
+	}
+	if d.observe != nil {
+		d.observe()
 	}
 }
 

@@ -91,7 +91,7 @@ func TestFilterJumpsToLoadedPath(t *testing.T) {
 		t.Fatal("/ did not open the filter")
 	}
 	d.typeText("manhtml")
-	if len(d.m.filter.matches) == 0 || d.m.filter.matches[0].Str != "config.system.build.manual.manualHTML" {
+	if len(d.m.filter.matches) == 0 || d.m.filter.matches[0].Str != "manual.manualHTML" {
 		t.Fatalf("top match for manhtml: %+v", d.m.filter.matches)
 	}
 	if v := d.m.View(); !strings.Contains(v, "/manhtml") || !strings.Contains(v, "paths") {

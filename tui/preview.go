@@ -228,6 +228,26 @@ func valueText(raw json.RawMessage) string {
 	return string(raw)
 }
 
+// wrapIndent wraps each line of text to w cells, continuing a wrapped
+// line at its own indentation, and makes every line terminal-safe.
+func wrapIndent(text string, w int) []string {
+	var out []string
+	for _, l := range strings.Split(text, "\n") {
+		l = nixeval.Printable(l)
+		lead := l[:len(l)-len(strings.TrimLeft(l, " "))]
+		if len(lead) > w/2 {
+			lead = ""
+		}
+		for i, wl := range wrap(strings.TrimLeft(l, " "), max(1, w-len(lead))) {
+			if i == 0 || lead != "" {
+				wl = lead + wl
+			}
+			out = append(out, wl)
+		}
+	}
+	return out
+}
+
 // wrap breaks s into lines of at most w cells, at spaces where it can and
 // anywhere in a long word (store paths).
 func wrap(s string, w int) []string {

@@ -68,6 +68,17 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case buildMsg:
 		var cmd tea.Cmd
 		m.build, cmd = m.build.Update(msg)
+		if justFinished(msg) {
+			// Outputs are built now: describe them again.
+			n := m.tree.find(m.build.path)
+			for k := range m.descs {
+				if n != nil && strings.HasPrefix(k, n.key) {
+					delete(m.descs, k)
+				}
+			}
+			m.preview.key = ""
+			cmd = tea.Batch(cmd, m.selectionChanged())
+		}
 		return m, cmd
 	case tea.MouseMsg:
 		return m.onMouse(msg)
@@ -147,8 +158,13 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m.refresh()
 	case key.Matches(msg, k.Build):
 		n := m.pane.selected()
+		system := ""
+		if e, ok := m.descs[n.key]; ok && e.desc != nil {
+			system = e.desc.System
+		}
 		var cmd tea.Cmd
-		m.build, cmd = m.build.open(n.path, m.info)
+		m.build, cmd = m.build.open(n.path, system, m.info)
+		m.syncKeys()
 		return m, tea.Batch(cmd, m.spin())
 	default:
 		return m, nil
@@ -412,7 +428,7 @@ func (m *Model) syncKeys() {
 		b.SetEnabled(ready)
 	}
 	k.Refresh.SetEnabled(ready || m.state == stateFailed)
-	k.Build.SetEnabled(ready && m.build.available() && m.pane.selected() != nil && m.pane.selected().kind == nixeval.KindDerivation)
+	k.Build.SetEnabled(ready && m.pane.selected() != nil && m.pane.selected().kind == nixeval.KindDerivation)
 }
 
 func firstLine(s string) string {

@@ -263,10 +263,8 @@ func (m Model) failedView(w, h int) []string {
 	s := m.c.styles
 	var out []string
 	add := func(st lipgloss.Style, text string) {
-		for _, l := range strings.Split(text, "\n") {
-			for _, wl := range wrap(nixeval.Printable(l), max(1, w-2)) {
-				out = append(out, "  "+st.Render(wl))
-			}
+		for _, wl := range wrapIndent(text, max(1, w-2)) {
+			out = append(out, "  "+st.Render(wl))
 		}
 	}
 	out = append(out, s.Bad.Render(truncate("The evaluation failed", w)), "")
