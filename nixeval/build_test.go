@@ -403,3 +403,59 @@ func TestBuildHashMismatch(t *testing.T) {
 		t.Errorf("specified %q got %q", f.Specified, f.Got)
 	}
 }
+
+// A flake host builds with `nix build` (outputs from --json on both
+// versions) and its result link is found.
+func TestBuildFlakeToplevel(t *testing.T) {
+	testnix.Setup(t)
+	tg := testnix.Flake(t, "laptop")
+	path := buildPath(t, "config.system.build.toplevel")
+	if argv := nixeval.BuildCommands(tg, path).Argv; argv[0] != "nix" {
+		t.Fatalf("flake builds with %v", argv)
+	}
+	link := filepath.Join(t.TempDir(), "sys")
+	run := nixeval.StartBuild(context.Background(), nixeval.Tools{}, tg, nixeval.BuildOptions{Path: path, OutLink: link})
+	collect(run)
+	res, err := run.Wait()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Outputs) != 1 || res.Outputs[0].Name != "out" || !strings.Contains(res.Outputs[0].Path, "-nixos-system-laptop-") {
+		t.Fatalf("outputs %+v", res.Outputs)
+	}
+	if len(res.Links) != 1 || res.Links[0] != link || res.ClosureSize <= 0 {
+		t.Errorf("links %v closure %d", res.Links, res.ClosureSize)
+	}
+	if len(res.NextSteps) != 1 || !strings.Contains(res.NextSteps[0].Command, "nixos-rebuild switch") || !strings.Contains(res.NextSteps[0].Command, link+"/bin/switch-to-configuration") {
+		t.Errorf("next steps %+v", res.NextSteps)
+	}
+	// Built now: the plan is empty.
+	p, err := nixeval.DryRun(context.Background(), nixeval.Tools{}, tg, path)
+	if err != nil || !p.Empty() {
+		t.Errorf("plan %+v err %v", p, err)
+	}
+}
+
+func TestNextStepsImages(t *testing.T) {
+	out := t.TempDir()
+	for _, f := range []string{"sd-image/nixos-sd-image-aarch64-linux.img.zst", "nix-support/hydra-build-products"} {
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(out, f)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	img := filepath.Join(out, "sd-image/nixos-sd-image-aarch64-linux.img.zst")
+	os.WriteFile(img, []byte("x"), 0o644)
+	os.WriteFile(filepath.Join(out, "nix-support/hydra-build-products"), []byte("file sd-image "+img+"\n"), 0o644)
+	steps := nixeval.NextSteps([]nixeval.BuiltOutput{{Path: out}}, nil)
+	if len(steps) != 1 || steps[0].Command != "zstdcat "+img+" | sudo dd of=/dev/sdX bs=4M status=progress conv=fsync" || !strings.Contains(steps[0].Warning, "lsblk") {
+		t.Errorf("%+v", steps)
+	}
+	// Without hydra-build-products: found by directory, plain .img.
+	out2 := t.TempDir()
+	os.MkdirAll(filepath.Join(out2, "sd-image"), 0o755)
+	os.WriteFile(filepath.Join(out2, "sd-image", "pi.img"), []byte("x"), 0o644)
+	steps = nixeval.NextSteps([]nixeval.BuiltOutput{{Path: out2}}, nil)
+	if len(steps) != 1 || steps[0].Command != "sudo dd if="+filepath.Join(out2, "sd-image", "pi.img")+" of=/dev/sdX bs=4M status=progress conv=fsync" {
+		t.Errorf("%+v", steps)
+	}
+}

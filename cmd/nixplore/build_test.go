@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/nixplore/nixplore/internal/testnix"
+	"github.com/nixplore/nixplore/nixeval"
 )
 
 func saltEnv(t *testing.T) string {
@@ -202,5 +203,27 @@ func TestBuildCLIInterrupt(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "build cancelled") || !strings.Contains(stderr.String(), "stopped while building: nixplore-cancel-marker") {
 		t.Errorf("stderr:\n%s", stderr.String())
+	}
+}
+
+func TestBuildProgressLine(t *testing.T) {
+	var errb bytes.Buffer
+	b := &buildOutput{tty: true, stderr: &errb}
+	s := nixeval.BuildStats{Done: 2, Expected: 4, Running: 1, Active: []nixeval.ActiveBuild{{Name: "chain-step-3", LastLine: "chain step 3: " + strings.Repeat("working ", 20)}}}
+	b.event(nixeval.BuildEvent{Kind: nixeval.EventLog, Stats: s})
+	b.event(nixeval.BuildEvent{Kind: nixeval.EventPhase, Stats: nixeval.BuildStats{Done: 3, Expected: 4, Running: 1, Active: []nixeval.ActiveBuild{{Name: "chain-step-4", Phase: "installPhase"}}}})
+	b.info("done")
+	frames := strings.Split(errb.String(), "\r\x1b[K")
+	if len(frames) != 4 {
+		t.Fatalf("%q", errb.String())
+	}
+	if !strings.HasPrefix(frames[1], "[2/4 built, 1 running] chain-step-3: chain step 3: working") || len([]rune(frames[1])) != 79 || !strings.HasSuffix(frames[1], "…") {
+		t.Errorf("frame 1 %q (%d)", frames[1], len([]rune(frames[1])))
+	}
+	if frames[2] != "[3/4 built, 1 running] chain-step-4 (installPhase)" {
+		t.Errorf("frame 2 %q", frames[2])
+	}
+	if frames[3] != "nixplore: done\n" {
+		t.Errorf("the status line is not cleared before other output: %q", frames[3])
 	}
 }
