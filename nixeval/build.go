@@ -276,7 +276,7 @@ func buildError(ctx context.Context, tools Tools, prog *BuildProgress, plain []s
 	for _, d := range prog.logOrder {
 		all = append(all, prog.logs[d]...)
 	}
-	in := failureInput{errors: errs, logs: prog.LogTail, lastLog: prog.LastLogged(), stopped: prog.Stopped(), allLog: strings.Join(all, "\n")}
+	in := failureInput{errors: errs, warnings: prog.Messages, logs: prog.LogTail, lastLog: prog.LastLogged(), stopped: prog.Stopped(), allLog: strings.Join(all, "\n")}
 	f := diagnose(in, func(system string) *PlatformCheck {
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
 		defer cancel()

@@ -135,11 +135,12 @@ var (
 
 // failureInput is what a finished build left to diagnose.
 type failureInput struct {
-	errors  []string // Nix's error messages, cleaned
-	logs    func(drv string, n int) []string
-	lastLog string // the derivation that logged last
-	stopped []string
-	allLog  string // every log line kept, for searching
+	errors   []string // Nix's error messages, cleaned
+	warnings []string // its other messages
+	logs     func(drv string, n int) []string
+	lastLog  string // the derivation that logged last
+	stopped  []string
+	allLog   string // every log line kept, for searching
 }
 
 // diagnose explains a failed build from Nix's error messages and the
@@ -208,6 +209,14 @@ func diagnose(in failureInput, check func(system string) *PlatformCheck) *BuildF
 			f.Summary = firstLine(strings.TrimPrefix(msg, "error:"))
 			if f.Summary == "" {
 				f.Summary = "the build failed"
+			}
+		}
+	}
+	if f.Kind != FailSubstituter {
+		for _, w := range in.warnings {
+			if substRE.MatchString(w) {
+				f.Notes = append(f.Notes, "a binary cache could not be reached, so Nix built locally what it could not download: "+firstLine(w))
+				break
 			}
 		}
 	}

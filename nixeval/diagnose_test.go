@@ -103,3 +103,17 @@ func TestBuildFailureBeforeLogger(t *testing.T) {
 		t.Fatalf("%+v", f)
 	}
 }
+
+func TestBuildFailureNotesUnreachableCache(t *testing.T) {
+	tools := fakeNix(t, "100",
+		`@nix {"action":"msg","level":1,"msg":"warning: error: unable to download 'https://cache.nixos.org/x.narinfo': Couldn't resolve host name (6); retrying in 262 ms"}`,
+		`@nix {"action":"start","fields":["`+vmDrv+`","",1,1],"id":7,"level":3,"parent":0,"text":"building","type":105}`,
+		`@nix {"action":"result","fields":["make: *** [all] Error 2"],"id":7,"type":101}`,
+		`@nix {"action":"stop","id":7}`,
+		`@nix {"action":"msg","level":0,"msg":"error: builder for '`+vmDrv+`' failed with exit code 2"}`,
+	)
+	f := fakeFailure(t, tools)
+	if f.Kind != nixeval.FailOther || len(f.Notes) != 1 || !strings.Contains(f.Notes[0], "built locally") {
+		t.Fatalf("%+v", f)
+	}
+}
