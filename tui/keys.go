@@ -44,9 +44,15 @@ func DefaultKeyMap() KeyMap {
 	}
 }
 
-// ShortHelp is the footer line of the tree view.
+// ShortHelp is the footer line of the tree view: help and quit first, so
+// they survive the truncation of a narrow terminal, and the arrows in
+// pairs.
 func (k KeyMap) ShortHelp() []key.Binding {
-	return []key.Binding{k.Up, k.Down, k.Expand, k.Collapse, k.Filter, k.CopyCmd, k.Build, k.Help, k.Quit}
+	move := key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓/jk", "move"))
+	fold := key.NewBinding(key.WithKeys("right", "left"), key.WithHelp("→←/lh", "open/close"))
+	move.SetEnabled(k.Up.Enabled())
+	fold.SetEnabled(k.Expand.Enabled())
+	return []key.Binding{k.Help, k.Quit, move, fold, k.Filter, k.CopyCmd, k.Build}
 }
 
 // FullHelp is the `?` view of the tree view.

@@ -254,5 +254,5 @@ func wrap(s string, w int) []string {
 	if s == "" {
 		return []string{""}
 	}
-	return strings.Split(ansi.Wrap(s, w, " /-"), "\n")
+	return strings.Split(ansi.Wrap(s, w, " /-."), "\n")
 }

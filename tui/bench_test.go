@@ -1,0 +1,64 @@
+package tui
+
+import (
+	"fmt"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/nixplore/nixplore/nixeval"
+)
+
+// bigModel is an explorer whose start set has n children, all visible.
+func bigModel(b *testing.B, n int) Model {
+	kids := make([]nixeval.Child, n)
+	for i := range kids {
+		kids[i] = nixeval.Child{Name: fmt.Sprintf("many-%05d", i), Kind: nixeval.KindDerivation}
+	}
+	ev := &fakeEval{lists: map[string][]nixeval.Child{"config.system.build": kids}, info: &nixeval.Info{NixVersion: "2.8.0"}}
+	m := New(Config{Target: fakeTarget(), Eval: ev, PreviewDelay: 50_000_000})
+	mm, _ := m.Update(tea.WindowSizeMsg{Width: 200, Height: 50})
+	m = mm.(Model)
+	l, _ := ev.List(b.Context(), nixeval.DefaultPath)
+	mm, _ = m.Update(listedMsg{id: m.tree.root.reqID, key: m.tree.root.key, listing: &l[0]})
+	m = mm.(Model)
+	if len(m.tree.visible) != n+1 {
+		b.Fatalf("%d visible", len(m.tree.visible))
+	}
+	return m
+}
+
+// BenchmarkKeyPress10000 is one key press (Update and View) with 10,000
+// visible nodes; the cursor walks down and back so it scrolls.
+func BenchmarkKeyPress10000(b *testing.B) {
+	m := bigModel(b, 10000)
+	down, up := keyMsg("j"), keyMsg("k")
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		k := down
+		if (i/5000)%2 == 1 {
+			k = up
+		}
+		mm, _ := m.Update(k)
+		m = mm.(Model)
+		_ = m.View()
+	}
+}
+
+// BenchmarkFilter100000 ranks 100,000 loaded paths against a query, as
+// each key typed into `/` does, and draws the result.
+func BenchmarkFilter100000(b *testing.B) {
+	m := bigModel(b, 100000)
+	m.filter.open(m.tree)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		m.filter.input.SetValue("many0999")
+		m.filter.refilter()
+		_ = m.View()
+	}
+	if len(m.filter.matches) == 0 {
+		b.Fatal("no match")
+	}
+}

@@ -1,0 +1,155 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"github.com/nixplore/nixplore/nixeval"
+)
+
+// screens puts a model into each state a user can see, for the layout
+// test: every one must fit every size.
+var screens = []struct {
+	name string
+	set  func(d *driver)
+}{
+	{"loading", func(d *driver) {}},
+	{"ready", func(d *driver) { d.settle() }},
+	{"expanded with preview", func(d *driver) {
+		d.settle()
+		d.selectName("manual")
+		d.key("l")
+		d.settle()
+		d.selectName("sdImage")
+		d.settle()
+	}},
+	{"error node", func(d *driver) { d.settle(); d.selectName("broken") }},
+	{"deep", func(d *driver) {
+		d.settle()
+		d.selectName("deep")
+		for i := 0; i < 100; i++ {
+			d.key("l")
+			d.settle()
+			d.key("l")
+		}
+	}},
+	{"filter", func(d *driver) { d.settle(); d.key("/"); d.typeText("man") }},
+	{"filter without match", func(d *driver) { d.settle(); d.key("/"); d.typeText("zzzz") }},
+	{"full help", func(d *driver) { d.settle(); d.key("?") }},
+	{"copied", func(d *driver) { d.settle(); d.selectName("sdImage"); d.key("c"); d.settle() }},
+	{"build plan", func(d *driver) {
+		d.settle()
+		d.selectName("sdImage")
+		d.m.build = buildPanel{c: d.m.c, state: buildConfirm, path: nixeval.AttrPath{"config", "system", "build", "sdImage"},
+			command: strings.Repeat("nix-build '<nixpkgs/nixos>' -A config.system.build.sdImage ", 3),
+			plan:    &nixeval.Plan{Build: []string{"/nix/store/aaaa-a.drv", "/nix/store/bbbb-b.drv"}, Fetch: []string{"/nix/store/cccc-c"}, DownloadSize: 1 << 20},
+			check:   &nixeval.PlatformCheck{System: "aarch64-linux", Machine: "x86_64-linux"}}
+	}},
+	{"build running", func(d *driver) {
+		d.settle()
+		d.m.build = buildPanel{c: d.m.c, state: buildRunning, path: nixeval.AttrPath{"x"}, command: "nix-build",
+			stats: nixeval.BuildStats{Done: 1, Expected: 3, Active: []nixeval.ActiveBuild{{Name: "step-2", Phase: "buildPhase"}}},
+			log:   []string{"one", strings.Repeat("long ", 100)}, started: time.Now()}
+	}},
+	{"failed", func(d *driver) {
+		d.m.c.cfg.Eval.(*fakeEval).fail = &nixeval.EvalError{Kind: nixeval.ErrSyntax, Summary: "syntax error in a Nix file: unexpected '='",
+			Location: "/etc/nixos/configuration.nix:5:3", Hint: strings.Repeat("Fix the file at the location above. ", 5),
+			Nix: &nixeval.NixError{Message: "error: syntax error, unexpected '='\n\n       at /etc/nixos/configuration.nix:5:3:\n\n            4|   networking.hostName = \"x\";\n            5|   = broken;\n             |   ^"}}
+		d.key("R")
+		d.settle()
+	}},
+}
+
+// deepFake adds a 100-level chain and a long name to piLike.
+func deepFake() *fakeEval {
+	f := piLike()
+	root := "config.system.build"
+	f.lists[root] = append(f.lists[root], nixeval.Child{Name: "deep", Kind: nixeval.KindAttrs},
+		nixeval.Child{Name: strings.Repeat("very-long-attribute-name-", 8), Kind: nixeval.KindDerivation})
+	p := root + ".deep"
+	for i := 0; i < 100; i++ {
+		f.lists[p] = []nixeval.Child{{Name: "next", Kind: nixeval.KindAttrs}, {Name: "level", Kind: nixeval.KindInt}}
+		p += ".next"
+	}
+	f.lists[p] = []nixeval.Child{{Name: "leaf", Kind: nixeval.KindDerivation}}
+	return f
+}
+
+func TestLayoutFitsEverySize(t *testing.T) {
+	widths := []int{60, 61, 79, 80, 100, 133, 200, 300}
+	heights := []int{15, 16, 24, 41, 100}
+	for _, sc := range screens {
+		t.Run(sc.name, func(t *testing.T) {
+			d := newDriver(t, Config{Target: fakeTarget(), Eval: deepFake()}, 80, 24)
+			sc.set(d)
+			for _, w := range widths {
+				for _, h := range heights {
+					d.send(tea.WindowSizeMsg{Width: w, Height: h})
+					checkFits(t, d.m.View(), w, h, sc.name)
+					if d.m.state == stateReady && !d.m.build.active() && !d.m.filter.active {
+						// The cursor line is always on screen.
+						if !strings.Contains(d.m.View(), "> ") {
+							t.Errorf("%s at %dx%d: no cursor on screen", sc.name, w, h)
+						}
+					}
+				}
+			}
+			// Tiny terminals: no panic, nothing wider than the screen.
+			for _, sz := range [][2]int{{20, 5}, {1, 1}, {0, 0}, {10, 3}} {
+				d.send(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+				v := d.m.View()
+				if sz[0] > 0 {
+					checkFits(t, v, sz[0], sz[1], sc.name)
+				}
+			}
+		})
+	}
+}
+
+// TestGoldenViews pins whole screens (colours are ASCII, see TestMain) at a
+// few sizes, through a real bubbletea program.
+func TestGoldenViews(t *testing.T) {
+	for _, sz := range [][2]int{{60, 15}, {80, 24}, {120, 40}} {
+		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
+			m := New(Config{Target: fakeTarget(), Eval: piLike()})
+			tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(sz[0], sz[1]))
+			teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), "sdImage") },
+				teatest.WithDuration(10*time.Second))
+			for _, k := range []string{"j", "j", "l"} {
+				tm.Send(keyMsg(k))
+			}
+			teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), "manualHTML") },
+				teatest.WithDuration(10*time.Second))
+			tm.Send(keyMsg("j"))
+			tm.Send(keyMsg("j"))
+			tm.Send(keyMsg("j"))
+			tm.Send(keyMsg("j"))
+			teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), "Bootable") },
+				teatest.WithDuration(10*time.Second))
+			if err := tm.Quit(); err != nil {
+				t.Fatal(err)
+			}
+			fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
+			if got := fm.pane.selected().path.String(); got != "config.system.build.sdImage" {
+				t.Fatalf("selected %s", got)
+			}
+			golden.RequireEqual(t, []byte(fm.View()))
+		})
+	}
+}
+
+func TestFailedViewWithoutEvalError(t *testing.T) {
+	ev := piLike()
+	ev.fail = errors.New("nix-instantiate not found: Nix is not installed or not on PATH")
+	d := fakeDriver(t, ev, 80, 24)
+	if d.m.State() != "failed" || !strings.Contains(d.m.View(), "not installed") {
+		t.Errorf("state %s:\n%s", d.m.State(), d.m.View())
+	}
+}
