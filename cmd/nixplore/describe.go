@@ -143,7 +143,7 @@ func writeDoc(w io.Writer, e *catalogue.Entry) {
 	para := func(title, text string) {
 		if text != "" {
 			fmt.Fprintf(w, "  %s\n", title)
-			for _, l := range wrap(text, 76) {
+			for _, l := range nixeval.WrapWords(text, 76) {
 				fmt.Fprintf(w, "    %s\n", l)
 			}
 		}
@@ -155,24 +155,4 @@ func writeDoc(w io.Writer, e *catalogue.Entry) {
 	if e.Rebuild != "" {
 		para("With nixos-rebuild:", "nixos-rebuild "+e.Rebuild)
 	}
-}
-
-// wrap breaks text into lines of at most width bytes, at spaces.
-func wrap(text string, width int) []string {
-	var lines []string
-	line := ""
-	for _, word := range strings.Fields(text) {
-		if line != "" && len(line)+1+len(word) > width {
-			lines = append(lines, line)
-			line = ""
-		}
-		if line != "" {
-			line += " "
-		}
-		line += word
-	}
-	if line != "" {
-		lines = append(lines, line)
-	}
-	return lines
 }

@@ -161,7 +161,7 @@ Usage:
   nixplore [TARGET FLAGS] [PATH]            open the explorer (the default on a terminal)
   nixplore ls   [TARGET FLAGS] [PATH…] [--json] [--known]
   nixplore show [TARGET FLAGS] PATH [--json]
-  nixplore cmd  [TARGET FLAGS] PATH [--explain]
+  nixplore cmd  [TARGET FLAGS] PATH [--explain [--json]]
   nixplore build [TARGET FLAGS] PATH [--dry-run] [--out-link P | --no-link] [--json] [--all]
 
 PATH is an attribute path with Nix quoting, relative to the evaluation
@@ -188,7 +188,7 @@ Other flags:
   --one-shot            one nix process per question instead of a warm evaluator
   --log FILE            write a debug log to FILE (never to the terminal)
   --known               ls: also list well-known outputs this configuration lacks
-  --explain             cmd: explain every part of the command
+  --explain             cmd: explain every part of the command, and its nixos-rebuild equivalent
   --dry-run             build: show what would be built and fetched, build nothing
   --out-link P, -o P    build: result symlink (default ./result, as nix-build)
   --no-link             build: no result symlink

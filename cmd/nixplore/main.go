@@ -316,8 +316,39 @@ func cmdCmd(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(stdout, nixeval.BuildCommands(t, p).Build)
+	if !o.explain {
+		fmt.Fprintln(stdout, nixeval.BuildCommands(t, p).Build)
+		return nil
+	}
+	x := nixeval.Explain(t, p, explainInfo(ctx, t, stderr))
+	if o.json {
+		b, err := json.Marshal(x)
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(stdout, "%s\n", b)
+		return err
+	}
+	fmt.Fprint(stdout, x.Text(100))
 	return nil
+}
+
+// explainInfo evaluates the platform facts that change what a command
+// does (an ignored --argstr system). The explanation stands without them,
+// so a failure is only mentioned.
+func explainInfo(ctx context.Context, t *nixeval.Target, stderr io.Writer) *nixeval.Info {
+	tools := nixeval.Tools{}
+	if tools.LookPath() != nil {
+		return nil
+	}
+	ev := nixeval.New(t, tools)
+	defer ev.Close()
+	info, err := ev.Info(ctx)
+	if err != nil {
+		fmt.Fprintf(stderr, "nixplore: could not evaluate the configuration's platform, explaining without it: %s\n", firstLine(err.Error()))
+		return nil
+	}
+	return info
 }
 
 func firstLine(s string) string {

@@ -84,3 +84,55 @@ func TestLsKnownListsAbsentOutputs(t *testing.T) {
 		t.Error("absent outputs listed without --known")
 	}
 }
+
+func TestCmdExplain(t *testing.T) {
+	testnix.Setup(t)
+	// The silently ignored --argstr system is found by evaluating.
+	out, stderr, code := runTeach(t, append([]string{"cmd", "--explain", "config.system.build.toplevel"}, testnix.ClassicArgs("hostplatform", "x86_64-linux")...)...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	lines := strings.Split(out, "\n")
+	if !strings.HasPrefix(lines[0], "nix-build '<nixpkgs/nixos>' -A config.system.build.toplevel ") {
+		t.Errorf("first line is not the command: %q", lines[0])
+	}
+	for _, want := range []string{
+		"\n  '<nixpkgs/nixos>'\n", "\n  -A config.system.build.toplevel\n", "\n  --argstr system x86_64-linux\n",
+		"The same with nixos-rebuild:\n  nixos-rebuild build -I nixpkgs=",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("explanation lacks %q:\n%s", want, out)
+		}
+	}
+	// Meanings are wrapped: compare their words.
+	words := strings.Join(strings.Fields(out), " ")
+	for _, want := range []string{"Here it IS ignored: nixpkgs.hostPlatform is aarch64-linux", "Without -A", "<nixos-config>", "binfmt"} {
+		if !strings.Contains(words, want) {
+			t.Errorf("explanation lacks %q:\n%s", want, out)
+		}
+	}
+	// JSON: the structured parts the explorer's panel shows.
+	out, _, code = runTeach(t, append([]string{"cmd", "--explain", "--json", "config.system.build.sdImage"}, testnix.ClassicArgs("pi", "aarch64-linux")...)...)
+	if code != 0 {
+		t.Fatal(code)
+	}
+	var x struct {
+		Command string
+		Parts   []struct{ Text, Role, Meaning string }
+	}
+	if err := json.Unmarshal([]byte(out), &x); err != nil {
+		t.Fatal(err)
+	}
+	roles := map[string]string{}
+	for _, p := range x.Parts {
+		roles[p.Role] += p.Text + " "
+	}
+	if roles["attribute"] != "-A config.system.build.sdImage " || roles["argument"] != "--argstr system aarch64-linux " || !strings.Contains(roles["search-path"], "nixos-config=") {
+		t.Errorf("roles %v", roles)
+	}
+	// Plain cmd is unchanged: one line.
+	out, _, _ = runTeach(t, append([]string{"cmd", "config.system.build.sdImage"}, testnix.ClassicArgs("pi", "aarch64-linux")...)...)
+	if strings.Count(out, "\n") != 1 {
+		t.Errorf("cmd without --explain: %q", out)
+	}
+}
