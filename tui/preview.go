@@ -203,7 +203,8 @@ func describeRows(d *nixeval.Description, s Styles, t *nixeval.Target) []row {
 			if i == 0 {
 				label = "defined"
 			}
-			rows = append(rows, row{label, nixeval.Printable(relative(t, f)), s.Value})
+			// nixpkgs files relative to nixpkgs, the user's own as they are.
+			rows = append(rows, row{label, nixeval.Printable(relative(t, nixeval.DisplayFile(f))), s.Value})
 		}
 		opt := def.Option.String()
 		if def.Type != "" {
@@ -215,6 +216,16 @@ func describeRows(d *nixeval.Description, s Styles, t *nixeval.Target) []row {
 		add("", def.Description, s.Dim)
 	}
 	add("build", d.Commands.Build, s.Status)
+	if doc := d.Doc; doc != nil {
+		// The catalogue's entry for a well-known output (nixeval/catalogue).
+		add("what", doc.Summary, s.Value)
+		add("result", doc.Result, s.Value)
+		add("choose", doc.Choose, s.Value)
+		if doc.Rebuild != "" {
+			add("rebuild", "nixos-rebuild "+doc.Rebuild, s.Dim)
+		}
+		add("source", doc.Source, s.Dim)
+	}
 	return rows
 }
 
