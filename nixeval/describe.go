@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"strings"
+	"time"
 
 	"github.com/nixplore/nixplore/nixeval/catalogue"
 )
@@ -77,6 +78,15 @@ func deref(s *string) string {
 // for values under config the files that define them. It instantiates the
 // derivation (writes its .drv), unlike List.
 func (e *Evaluator) Describe(ctx context.Context, path AttrPath) (*Description, error) {
+	since := time.Now()
+	d, err := e.describe(ctx, path)
+	if err == nil {
+		e.storeDescription(d, since)
+	}
+	return d, err
+}
+
+func (e *Evaluator) describe(ctx context.Context, path AttrPath) (*Description, error) {
 	var a describeAnswer
 	if err := e.eval(ctx, Request{Op: "describe", Path: path}, &a); err != nil {
 		return nil, err
@@ -102,15 +112,21 @@ func (e *Evaluator) Describe(ctx context.Context, path AttrPath) (*Description, 
 			return nil, err
 		}
 	}
-	d.Commands = BuildCommands(e.Target, path)
+	e.finishDescription(d)
+	return d, nil
+}
+
+// finishDescription adds what follows from the path alone: commands and
+// the catalogue entry.
+func (e *Evaluator) finishDescription(d *Description) {
+	d.Commands = BuildCommands(e.Target, d.Path)
 	var files []string
 	if d.DefinedIn != nil {
 		files = d.DefinedIn.Files
 	}
-	if doc, ok := DocFor(e.Target, path, files); ok {
+	if doc, ok := DocFor(e.Target, d.Path, files); ok {
 		d.Doc = &doc
 	}
-	return d, nil
 }
 
 // DefinedIn says where the value at path (under config) comes from: the

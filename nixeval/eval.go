@@ -8,6 +8,9 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
+
+	"github.com/nixplore/nixplore/cache"
 )
 
 // Kinds of nodes, as `ls --json` prints them.
@@ -50,20 +53,20 @@ type Evaluator struct {
 	Tools   Tools
 	// Parallel bounds the child-by-child fallback's concurrent requests.
 	Parallel int
+	// Cache, when set, keeps listings and descriptions on disk for
+	// PeekList and PeekDescribe (session_cache.go).
+	Cache *cache.Cache
+	// Refresh makes Peek miss: answers are computed again (and stored).
+	Refresh bool
+
+	keyOnce sync.Once
+	keyBase string
 }
 
 // New returns an evaluator using one Nix process per request.
 func New(t *Target, tools Tools) *Evaluator {
 	return &Evaluator{Target: t, Backend: &OneShot{Target: t, Tools: tools}, Tools: tools, Parallel: 4}
 }
-
-// PeekList returns a listing known without running Nix (the disk cache),
-// marked FromCache, so a view can show it at once and re-check it with
-// List in the background. Without a cache it returns false.
-func (e *Evaluator) PeekList(path AttrPath) (*Listing, bool) { return nil, false }
-
-// PeekDescribe is PeekList for descriptions.
-func (e *Evaluator) PeekDescribe(path AttrPath) (*Description, bool) { return nil, false }
 
 // Close ends the backend's processes.
 func (e *Evaluator) Close() error { return e.Backend.Close() }
@@ -146,6 +149,15 @@ type listAnswer struct {
 // path is listed child by child so one broken child never hides its
 // siblings. Listing never instantiates a derivation.
 func (e *Evaluator) List(ctx context.Context, paths ...AttrPath) ([]Listing, error) {
+	since := time.Now()
+	out, err := e.list(ctx, paths...)
+	if err == nil {
+		e.storeListings(out, since)
+	}
+	return out, err
+}
+
+func (e *Evaluator) list(ctx context.Context, paths ...AttrPath) ([]Listing, error) {
 	var answers []listAnswer
 	err := e.eval(ctx, Request{Op: "list", Paths: paths}, &answers)
 	if err == nil && len(answers) != len(paths) {

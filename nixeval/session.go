@@ -33,7 +33,7 @@ type DepsReporter interface {
 type Session struct {
 	Target   *Target
 	Tools    Tools
-	Fallback *OneShot
+	Fallback *TrackedOneShot
 
 	sem      chan struct{} // one request at a time
 	proc     *replProc
@@ -50,7 +50,7 @@ type Session struct {
 func NewSession(t *Target, tools Tools) *Session {
 	d := newDepSet()
 	return &Session{Target: t, Tools: tools, sem: make(chan struct{}, 1), token: newToken(), deps: d,
-		Fallback: &OneShot{Target: t, Tools: tools, Verbose: true, OnStderrLine: d.line}}
+		Fallback: newTrackedOneShot(t, tools, d)}
 }
 
 // Start starts the repl now, so the first request finds it ready. An error
@@ -257,6 +257,12 @@ func newDepSet() *depSet {
 	return &depSet{files: map[string]fileStamp{}, skip: map[string]bool{}}
 }
 
+// racySlack is how much earlier than a request a file's time may be and
+// still count as written during it (file times come from a coarse kernel
+// clock). The disk cache is stricter (cache.RacySlack): a wrong guess there
+// costs a miss, here it would restart the repl.
+const racySlack = 50 * time.Millisecond
+
 // storeDir holds immutable paths: never re-checked.
 const storeDir = "/nix/store/"
 
@@ -278,7 +284,8 @@ func (d *depSet) line(l string) {
 		st = stampOf(p)
 		// Written since the request began: Nix may have read either
 		// version, so the session must not trust it.
-		st.racy = !st.ctime.Before(d.reqTime) || !st.mtime.Before(d.reqTime)
+		limit := d.reqTime.Add(-racySlack)
+		st.racy = !st.ctime.Before(limit) || !st.mtime.Before(limit)
 	}
 	d.files[p] = st
 }

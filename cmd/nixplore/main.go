@@ -82,15 +82,43 @@ func openSession(o *options, stderr io.Writer, announce bool) (*session, error) 
 		fmt.Fprintf(stderr, "nixplore: target %s (chosen by %s)\n", t.Label(), t.ChosenBy)
 	}
 	ev := nixeval.New(t, tools)
-	if !o.oneShot {
+	switch {
+	case !o.oneShot:
 		// One warm `nix repl` answers every question of this run; it falls
 		// back to one-shot processes by itself when it cannot start.
 		ev.Backend = nixeval.NewSession(t, tools)
+	case !o.noCache:
+		ev.Backend = nixeval.NewTrackedOneShot(t, tools) // names its files, so answers can be cached
+	}
+	if !o.noCache {
+		c, err := nixeval.OpenCache()
+		if err != nil {
+			fmt.Fprintf(stderr, "nixplore: warning: running without a cache: %v\n", firstLine(err.Error()))
+		} else {
+			ev.Cache, ev.Refresh = c, o.refresh
+		}
 	}
 	return &session{target: t, eval: ev, tools: tools}, nil
 }
 
 func (s *session) Close() { _ = s.eval.Close() }
+
+// fromCacheNote tells a CLI user that an answer was not re-evaluated.
+const fromCacheNote = "nixplore: from the cache (no file it was computed from has changed; --refresh re-evaluates)"
+
+// peekListings returns every listing from the cache, or false if any is
+// missing there.
+func peekListings(ev *nixeval.Evaluator, paths []nixeval.AttrPath) ([]nixeval.Listing, bool) {
+	out := make([]nixeval.Listing, 0, len(paths))
+	for _, p := range paths {
+		l, ok := ev.PeekList(p)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, *l)
+	}
+	return out, true
+}
 
 // startPaths parses the PATH words, defaulting to config.system.build.
 func startPaths(words []string) ([]nixeval.AttrPath, error) {
@@ -139,8 +167,10 @@ func cmdLs(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer s.Close()
-	listings, err := s.eval.List(ctx, paths...)
-	if err != nil {
+	listings, ok := peekListings(s.eval, paths)
+	if ok {
+		fmt.Fprintln(stderr, fromCacheNote)
+	} else if listings, err = s.eval.List(ctx, paths...); err != nil {
 		return err
 	}
 	for _, l := range listings {
@@ -242,7 +272,12 @@ func cmdShow(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer s.Close()
-	d, err := s.eval.Describe(ctx, p)
+	d, ok := s.eval.PeekDescribe(p)
+	if ok {
+		fmt.Fprintln(stderr, fromCacheNote)
+	} else {
+		d, err = s.eval.Describe(ctx, p)
+	}
 	if err != nil {
 		// The value fails, but where it comes from and what it is meant
 		// to be are still worth saying before the error.

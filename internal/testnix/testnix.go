@@ -39,6 +39,8 @@ func Setup(t testing.TB) string {
 	t.Setenv("NIX_CONFIG", NixConfig)
 	t.Setenv("NIXOS_CONFIG", "")
 	t.Setenv("NIX_PATH", "")
+	// Never read or fill the user's nixplore cache.
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	out, err := exec.Command("nix", "--version").Output()
 	if err != nil {
 		t.Fatalf("nix --version: %v", err)

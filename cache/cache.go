@@ -1,0 +1,324 @@
+// Package cache keeps nixplore's answers on disk between runs, each with
+// the files it was computed from, and never serves an answer whose files
+// changed. It knows nothing of Nix or of the UI: keys are strings, values
+// JSON, dependencies absolute paths.
+//
+// Entries are files under <dir>/v1/xx/<sha256 of key>.json, written to a
+// temporary file and renamed, so several nixplore processes can share the
+// directory; an entry that cannot be read back exactly (truncated,
+// corrupt, another key) is a miss, and the next Put rewrites it.
+package cache
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// DefaultMaxBytes bounds the cache directory; older entries go first.
+const DefaultMaxBytes = 256 << 20
+
+// format is the entry layout version; a new layout uses a new subdirectory.
+const format = "v1"
+
+// storeDir holds immutable paths: recorded, never hashed.
+const storeDir = "/nix/store/"
+
+// DefaultDir is $XDG_CACHE_HOME/nixplore, else ~/.cache/nixplore.
+func DefaultDir() string {
+	if d := os.Getenv("XDG_CACHE_HOME"); d != "" && filepath.IsAbs(d) {
+		return filepath.Join(d, "nixplore")
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(home, ".cache", "nixplore")
+	}
+	return filepath.Join(os.TempDir(), "nixplore-cache")
+}
+
+// Cache is one cache directory. Its methods are safe for concurrent use.
+type Cache struct {
+	dir      string
+	MaxBytes int64
+
+	mu      sync.Mutex
+	hashes  map[string]hashMemo // path → content hash at a stamp, to hash each version once
+	written int64
+	trimmed bool
+}
+
+type hashMemo struct {
+	stamp Stamp
+	hash  string
+}
+
+// Open prepares dir for use and checks that it is writable. An error means
+// the caller should run without a cache (and say so once).
+func Open(dir string) (*Cache, error) {
+	root := filepath.Join(dir, format)
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		return nil, fmt.Errorf("cache directory %s: %w", dir, err)
+	}
+	f, err := os.CreateTemp(root, ".probe-*")
+	if err != nil {
+		return nil, fmt.Errorf("cache directory %s is not writable: %w", dir, err)
+	}
+	name := f.Name()
+	f.Close()
+	os.Remove(name)
+	return &Cache{dir: dir, MaxBytes: DefaultMaxBytes, hashes: map[string]hashMemo{}}, nil
+}
+
+// Dir is the cache directory.
+func (c *Cache) Dir() string { return c.dir }
+
+// Stamp identifies one version of a file without reading it. Any write
+// changes the ctime, which no user tool can set back, so equal stamps mean
+// unchanged content.
+type Stamp struct {
+	Size  int64  `json:"size"`
+	MTime int64  `json:"mtime"`
+	CTime int64  `json:"ctime"`
+	Ino   uint64 `json:"ino"`
+}
+
+// StampOf stats path; ok is false when it cannot be read.
+func StampOf(path string) (Stamp, bool) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return Stamp{}, false
+	}
+	st := Stamp{Size: fi.Size(), MTime: fi.ModTime().UnixNano()}
+	if sys, ok := fi.Sys().(*syscall.Stat_t); ok {
+		st.Ino = sys.Ino
+		st.CTime = time.Unix(sys.Ctim.Sec, sys.Ctim.Nsec).UnixNano()
+	}
+	return st, true
+}
+
+// Dep is one file an answer was computed from.
+type Dep struct {
+	Path   string `json:"path"`
+	Stamp  Stamp  `json:"stamp"`
+	SHA256 string `json:"sha256,omitempty"` // "" for store paths and directories
+}
+
+// entry is the file format.
+type entry struct {
+	Key    string          `json:"key"`
+	Stored time.Time       `json:"stored"`
+	Deps   []Dep           `json:"deps"`
+	Sum    string          `json:"sum"` // sha256 of Value, to catch corruption inside a string
+	Value  json.RawMessage `json:"value"`
+}
+
+// Hit is a valid entry: the value and when it was stored.
+type Hit struct {
+	Value  json.RawMessage
+	Stored time.Time
+}
+
+func (c *Cache) path(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	h := hex.EncodeToString(sum[:])
+	return filepath.Join(c.dir, format, h[:2], h+".json")
+}
+
+// Get returns the entry for key if it exists, is intact, and every file it
+// depends on still has the content it had when the entry was stored.
+func (c *Cache) Get(key string) (Hit, bool) {
+	p := c.path(key)
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return Hit{}, false
+	}
+	var e entry
+	if json.Unmarshal(b, &e) != nil || e.Key != key || e.Sum != sum(e.Value) || len(e.Value) == 0 {
+		return Hit{}, false // corrupt, truncated or a collision: a miss, rewritten by the next Put
+	}
+	for _, d := range e.Deps {
+		if !c.unchanged(d) {
+			return Hit{}, false
+		}
+	}
+	now := time.Now()
+	_ = os.Chtimes(p, now, now) // recently used entries are evicted last
+	return Hit{Value: e.Value, Stored: e.Stored}, true
+}
+
+// unchanged reports whether d's file still has the recorded content.
+func (c *Cache) unchanged(d Dep) bool {
+	if strings.HasPrefix(d.Path, storeDir) {
+		return true // store paths are immutable
+	}
+	st, ok := StampOf(d.Path)
+	if !ok {
+		return false
+	}
+	if st == d.Stamp {
+		return true
+	}
+	h, err := c.hash(d.Path, st)
+	return err == nil && h == d.SHA256 && d.SHA256 != ""
+}
+
+// hash returns the sha256 of the file's content, remembered per stamp.
+func (c *Cache) hash(path string, st Stamp) (string, error) {
+	c.mu.Lock()
+	m, ok := c.hashes[path]
+	c.mu.Unlock()
+	if ok && m.stamp == st {
+		return m.hash, nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	s := sha256.Sum256(b)
+	h := hex.EncodeToString(s[:])
+	c.mu.Lock()
+	c.hashes[path] = hashMemo{stamp: st, hash: h}
+	c.mu.Unlock()
+	return h, nil
+}
+
+func sum(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+// RacySlack is how much earlier than a computation's start a file's time
+// may be and still count as written during it: file times come from a
+// coarse clock (a kernel tick; whole seconds on some file systems).
+var RacySlack = time.Second
+
+// Racy reports whether a file with stamp st may have been written after a
+// computation that began at since.
+func Racy(st Stamp, since time.Time) bool {
+	limit := since.Add(-RacySlack).UnixNano()
+	return st.CTime >= limit || st.MTime >= limit
+}
+
+// ErrRacy means a dependency changed while the answer was computed, so the
+// answer may match neither version: it is not stored.
+var ErrRacy = errors.New("a file changed while it was evaluated")
+
+// Put stores value under key with the files it was computed from. since is
+// when the computation began: a file written after it may have been read
+// in either version, and then nothing is stored (ErrRacy).
+func (c *Cache) Put(key string, deps []string, since time.Time, value json.RawMessage) error {
+	e := entry{Key: key, Stored: time.Now(), Value: value, Sum: sum(value)}
+	sorted := append([]string(nil), deps...)
+	sort.Strings(sorted)
+	for _, p := range sorted {
+		d := Dep{Path: p}
+		if !strings.HasPrefix(p, storeDir) {
+			st, ok := StampOf(p)
+			if !ok {
+				return fmt.Errorf("%s: %w", p, fs.ErrNotExist)
+			}
+			if Racy(st, since) {
+				return ErrRacy
+			}
+			h, err := c.hash(p, st)
+			if err != nil {
+				return err
+			}
+			d.Stamp, d.SHA256 = st, h
+		}
+		e.Deps = append(e.Deps, d)
+	}
+	b, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	if err := c.write(c.path(key), b); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.written += int64(len(b))
+	due := !c.trimmed || c.written > c.MaxBytes/10
+	if due {
+		c.trimmed, c.written = true, 0
+	}
+	c.mu.Unlock()
+	if due {
+		c.Trim()
+	}
+	return nil
+}
+
+// write replaces p atomically: readers see the old entry or the new one.
+func (c *Cache) write(p string, b []byte) error {
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(p), ".tmp-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, err = f.Write(b)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp, p)
+	}
+	if err != nil {
+		os.Remove(tmp)
+	}
+	return err
+}
+
+// Trim deletes the least recently used entries until the directory is
+// under 80% of MaxBytes, and temporary files left by crashed writers.
+func (c *Cache) Trim() {
+	type file struct {
+		path string
+		size int64
+		used time.Time
+	}
+	var files []file
+	var total int64
+	root := filepath.Join(c.dir, format)
+	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return nil
+		}
+		if strings.HasPrefix(d.Name(), ".tmp-") || strings.HasPrefix(d.Name(), ".probe-") {
+			if time.Since(fi.ModTime()) > time.Hour {
+				os.Remove(p)
+			}
+			return nil
+		}
+		files = append(files, file{p, fi.Size(), fi.ModTime()})
+		total += fi.Size()
+		return nil
+	})
+	if total <= c.MaxBytes {
+		return
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].used.Before(files[j].used) })
+	for _, f := range files {
+		if total <= c.MaxBytes*8/10 {
+			break
+		}
+		if os.Remove(f.path) == nil {
+			total -= f.size
+		}
+	}
+}

@@ -1,0 +1,283 @@
+package nixeval
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"time"
+
+	"github.com/nixplore/nixplore/cache"
+)
+
+// The disk cache as the evaluator uses it. An answer is stored with every
+// file the backend reports evaluating (DepsReporter) under a key made of
+// everything else it depends on (cacheBase); PeekList and PeekDescribe
+// serve it marked FromCache while those files are unchanged. Answers from
+// a backend that cannot name its files are not stored.
+
+// CacheNote says where cached answers come from, for a status line.
+func (e *Evaluator) CacheNote() string {
+	if e.Cache == nil {
+		return "cache off"
+	}
+	return "cache " + e.Cache.Dir()
+}
+
+// cacheKey is the key of one answer, or "" when the target cannot be keyed.
+func (e *Evaluator) cacheKey(op string, path AttrPath) string {
+	e.keyOnce.Do(func() { e.keyBase = cacheBase(e.Target, e.Tools) })
+	if e.keyBase == "" {
+		return ""
+	}
+	p, _ := json.Marshal(path)
+	return e.keyBase + "\x00" + op + "\x00" + string(p)
+}
+
+// cacheBase digests everything an answer depends on besides the files Nix
+// reads: nixplore's expression, the Nix installation, the target and its
+// arguments, the environment Nix reads paths from, and for a flake its
+// locked source. "" means the target cannot be keyed (a flake whose
+// metadata Nix cannot give).
+func cacheBase(t *Target, tools Tools) string {
+	id := struct {
+		Wrapper    string
+		Nix        []string
+		Kind       string
+		File       string
+		Expr       string
+		Dir        string
+		FlakeRef   string
+		Host       string
+		Flake      string
+		SearchPath []string
+		Args       []Arg
+		Options    []Option
+		Env        []string
+		Platform   string
+	}{
+		Wrapper: digest(wrapperExpr), Kind: t.Kind.String(), File: t.File, Expr: t.ExprText, FlakeRef: t.FlakeRef, Host: t.Host,
+		SearchPath: t.SearchPath, Args: t.Args, Options: t.Options, Platform: runtime.GOOS + "/" + runtime.GOARCH,
+	}
+	if t.Kind == Expr {
+		id.Dir = t.Dir // relative paths in the expression
+	}
+	for _, prog := range []string{"nix", "nix-instantiate"} {
+		id.Nix = append(id.Nix, programIdentity(tools.Program(prog)))
+	}
+	for _, v := range []string{"NIX_PATH", "NIXOS_CONFIG", "NIX_CONFIG", "NIX_CONF_DIR", "NIX_USER_CONF_FILES"} {
+		id.Env = append(id.Env, v+"="+os.Getenv(v))
+	}
+	if t.Kind == Flake {
+		fp, err := flakeFingerprint(t, tools)
+		if err != nil {
+			return ""
+		}
+		id.Flake = fp
+	}
+	b, _ := json.Marshal(id)
+	return digest(string(b))
+}
+
+func digest(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:])
+}
+
+// programIdentity names one installed program by its resolved path, size
+// and modification time: a Nix upgrade changes it, without running Nix.
+func programIdentity(prog string) string {
+	p, err := exec.LookPath(prog)
+	if err != nil {
+		return prog + " missing"
+	}
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		p = r
+	}
+	fi, err := os.Stat(p)
+	if err != nil {
+		return p + " missing"
+	}
+	return p + " " + fi.ModTime().UTC().Format(time.RFC3339Nano) + " " + strconv.FormatInt(fi.Size(), 10)
+}
+
+// flakeFingerprint is the flake's locked source as Nix reports it: the
+// store path of its source (a content hash) and its locked inputs.
+func flakeFingerprint(t *Target, tools Tools) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	args := append([]string{"--extra-experimental-features", "nix-command flakes", "flake", "metadata", "--json", t.FlakeRef}, commonArgs(t)...)
+	res, err := (&Command{Path: tools.Program("nix"), Args: args, Dir: t.Dir}).Run(ctx)
+	if err != nil {
+		return "", err
+	}
+	var m struct {
+		Path   string          `json:"path"`
+		Locked json.RawMessage `json:"locked"`
+		Locks  json.RawMessage `json:"locks"`
+	}
+	if err := json.Unmarshal(res.Stdout, &m); err != nil {
+		return "", err
+	}
+	return m.Path + "\x00" + string(m.Locked) + "\x00" + string(m.Locks), nil
+}
+
+// cachedChild is a listed child on disk; names and texts in the lossless
+// wire form.
+type cachedChild struct {
+	Name  wireName `json:"name"`
+	Kind  string   `json:"kind"`
+	Error wireName `json:"error,omitempty"`
+}
+
+// PeekList returns the cached listing of path, marked FromCache, when every
+// file it was computed from is unchanged; it never runs Nix (except once,
+// for a flake, `nix flake metadata` to key on its locked source). Show it
+// at once, then re-check with List in the background and update the view
+// if the answer differs. False without a cache, with Refresh, or on a miss.
+func (e *Evaluator) PeekList(path AttrPath) (*Listing, bool) {
+	var cs []cachedChild
+	if !e.peek("list", path, &cs) {
+		return nil, false
+	}
+	l := &Listing{Path: path, Children: make([]Child, len(cs)), FromCache: true}
+	for i, c := range cs {
+		l.Children[i] = Child{Name: string(c.Name), Path: path.Child(string(c.Name)), Kind: c.Kind, Error: string(c.Error)}
+	}
+	return l, true
+}
+
+// cachedDescription is a Description on disk. Commands and the catalogue
+// entry are recomputed; whether outputs are built is checked again.
+type cachedDescription struct {
+	Kind        string          `json:"kind"`
+	Name        wireName        `json:"name"`
+	System      wireName        `json:"system"`
+	DrvPath     string          `json:"drvPath"`
+	DrvError    wireName        `json:"drvError"`
+	Outputs     []cachedOutput  `json:"outputs"`
+	Description wireName        `json:"description"`
+	MainProgram wireName        `json:"mainProgram"`
+	FilePath    wireName        `json:"filePath"`
+	Value       json.RawMessage `json:"value,omitempty"`
+	Length      int             `json:"length"`
+	Count       *int            `json:"count"`
+	DefinedIn   *Definition     `json:"definedIn"`
+}
+
+type cachedOutput struct {
+	Name wireName `json:"name"`
+	Path string   `json:"path"`
+}
+
+// PeekDescribe is PeekList for descriptions. Outputs are marked built when
+// their store path exists (Describe asks the store properly).
+func (e *Evaluator) PeekDescribe(path AttrPath) (*Description, bool) {
+	var c cachedDescription
+	if !e.peek("describe", path, &c) {
+		return nil, false
+	}
+	d := &Description{Path: path, Kind: c.Kind, Name: string(c.Name), System: string(c.System), DrvPath: c.DrvPath,
+		DrvError: string(c.DrvError), Description: string(c.Description), MainProgram: string(c.MainProgram),
+		FilePath: string(c.FilePath), Value: c.Value, Length: c.Length, Count: c.Count, DefinedIn: c.DefinedIn, FromCache: true}
+	for _, o := range c.Outputs {
+		_, err := os.Stat(o.Path)
+		d.Outputs = append(d.Outputs, Output{Name: string(o.Name), Path: o.Path, Built: o.Path != "" && err == nil})
+	}
+	e.finishDescription(d)
+	return d, true
+}
+
+func (e *Evaluator) peek(op string, path AttrPath, v any) bool {
+	if e.Cache == nil || e.Refresh {
+		return false
+	}
+	key := e.cacheKey(op, path)
+	if key == "" {
+		return false
+	}
+	hit, ok := e.Cache.Get(key)
+	return ok && json.Unmarshal(hit.Value, v) == nil
+}
+
+// store writes an answer computed since the given time, with the files
+// the backend evaluated so far (a superset of what it depends on).
+func (e *Evaluator) store(op string, path AttrPath, since time.Time, v any) {
+	if e.Cache == nil {
+		return
+	}
+	dr, ok := e.Backend.(DepsReporter)
+	if !ok {
+		return
+	}
+	deps := dr.Deps()
+	if deps == nil {
+		return
+	}
+	key := e.cacheKey(op, path)
+	if key == "" {
+		return
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return
+	}
+	// A failed write only costs speed next time; ErrRacy is expected
+	// while the user edits files.
+	_ = e.Cache.Put(key, deps, since, b)
+}
+
+func (e *Evaluator) storeListings(ls []Listing, since time.Time) {
+	for _, l := range ls {
+		cs := make([]cachedChild, len(l.Children))
+		for i, c := range l.Children {
+			cs[i] = cachedChild{Name: wireName(c.Name), Kind: c.Kind, Error: wireName(c.Error)}
+		}
+		e.store("list", l.Path, since, cs)
+	}
+}
+
+func (e *Evaluator) storeDescription(d *Description, since time.Time) {
+	c := cachedDescription{Kind: d.Kind, Name: wireName(d.Name), System: wireName(d.System), DrvPath: d.DrvPath,
+		DrvError: wireName(d.DrvError), Description: wireName(d.Description), MainProgram: wireName(d.MainProgram),
+		FilePath: wireName(d.FilePath), Value: d.Value, Length: d.Length, Count: d.Count, DefinedIn: d.DefinedIn}
+	for _, o := range d.Outputs {
+		c.Outputs = append(c.Outputs, cachedOutput{Name: wireName(o.Name), Path: o.Path})
+	}
+	e.store("describe", d.Path, since, c)
+}
+
+// OpenCache opens the default cache directory for an evaluator. On error
+// (for instance an unwritable directory) the caller runs without a cache
+// and warns once.
+func OpenCache() (*cache.Cache, error) { return cache.Open(cache.DefaultDir()) }
+
+// TrackedOneShot is a one-shot backend that runs Nix with -v and reports
+// the files it evaluated, so its answers can be cached.
+type TrackedOneShot struct {
+	*OneShot
+	deps *depSet
+}
+
+// NewTrackedOneShot returns a TrackedOneShot for t.
+func NewTrackedOneShot(t *Target, tools Tools) *TrackedOneShot {
+	return newTrackedOneShot(t, tools, newDepSet())
+}
+
+func newTrackedOneShot(t *Target, tools Tools, d *depSet) *TrackedOneShot {
+	return &TrackedOneShot{OneShot: &OneShot{Target: t, Tools: tools, Verbose: true, OnStderrLine: d.line}, deps: d}
+}
+
+// Eval runs one request, noting when it began (see depSet).
+func (o *TrackedOneShot) Eval(ctx context.Context, req Request) (json.RawMessage, error) {
+	o.deps.begin(time.Now())
+	return o.OneShot.Eval(ctx, req)
+}
+
+// Deps reports every file the one-shot processes evaluated.
+func (o *TrackedOneShot) Deps() []string { return o.deps.list() }

@@ -1,0 +1,169 @@
+package nixeval_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/nixplore/nixplore/cache"
+	"github.com/nixplore/nixplore/internal/testnix"
+	"github.com/nixplore/nixplore/nixeval"
+)
+
+// cachedEvaluator is what one nixplore process has: a warm session and
+// its own handle on the shared cache directory.
+func cachedEvaluator(t *testing.T, tg *nixeval.Target, dir string) *nixeval.Evaluator {
+	t.Helper()
+	c, err := cache.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := nixeval.New(tg, nixeval.Tools{})
+	ev.Backend = nixeval.NewSession(tg, nixeval.Tools{})
+	ev.Cache = c
+	t.Cleanup(func() { ev.Close() })
+	return ev
+}
+
+func names(l *nixeval.Listing) []string {
+	var out []string
+	for _, c := range l.Children {
+		out = append(out, c.Name)
+	}
+	return out
+}
+
+func list(t *testing.T, ev *nixeval.Evaluator, p nixeval.AttrPath) *nixeval.Listing {
+	t.Helper()
+	ls, err := ev.List(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &ls[0]
+}
+
+// tempConfig is a configuration importing a module, both in a fresh
+// directory, written long enough ago that answers about them are stored.
+func tempConfig(t *testing.T) (tg *nixeval.Target, conf, mod string) {
+	t.Helper()
+	dir := t.TempDir()
+	conf = filepath.Join(dir, "configuration.nix")
+	mod = filepath.Join(dir, "module.nix")
+	writeFile(t, conf, `{ ... }: { imports = [ ./module.nix ]; system.build.fromConf = 1; }`, 0o644)
+	writeFile(t, mod, `{ ... }: { system.build.fromModule = 1; }`, 0o644)
+	cache.RacySlack = 50 * time.Millisecond // local file systems here have a fine clock
+	time.Sleep(2 * cache.RacySlack)
+	tg, err := nixeval.Resolve(nixeval.Flags{SearchPath: []string{"nixpkgs=" + testnix.Testdata("nixpkgs"), "nixos-config=" + conf}},
+		nixeval.Environment{Getenv: os.Getenv, Hostname: os.Hostname, EtcNixOS: dir, Cwd: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tg, conf, mod
+}
+
+// TestCacheNeverServesChangedFiles lists a configuration, then edits the
+// module it imports and then the configuration itself: a second process
+// must never get the old listing from the cache.
+func TestCacheNeverServesChangedFiles(t *testing.T) {
+	testnix.Setup(t)
+	dir := t.TempDir()
+	tg, conf, mod := tempConfig(t)
+	first := cachedEvaluator(t, tg, dir)
+	fresh := list(t, first, nixeval.DefaultPath)
+
+	second := cachedEvaluator(t, tg, dir)
+	got, ok := second.PeekList(nixeval.DefaultPath)
+	if !ok || !got.FromCache {
+		t.Fatal("no cached listing for a second process")
+	}
+	if !reflect.DeepEqual(got.Children, fresh.Children) {
+		t.Fatalf("cached %v\nfresh  %v", got.Children, fresh.Children)
+	}
+	if second.Backend.(*nixeval.Session).Starts() != 0 {
+		t.Error("peeking started Nix")
+	}
+
+	writeFile(t, mod, `{ ... }: { system.build.fromModuleChanged = 1; }`, 0o644)
+	if l, ok := cachedEvaluator(t, tg, dir).PeekList(nixeval.DefaultPath); ok {
+		t.Fatalf("served after the imported module changed: %v", names(l))
+	}
+	if l := list(t, second, nixeval.DefaultPath); !contains(names(l), "fromModuleChanged") {
+		t.Fatalf("re-check after the module changed: %v", names(l))
+	}
+
+	writeFile(t, conf, `{ ... }: { imports = [ ./module.nix ]; system.build.confChanged = 1; }`, 0o644)
+	if l, ok := cachedEvaluator(t, tg, dir).PeekList(nixeval.DefaultPath); ok {
+		t.Fatalf("served after the configuration changed: %v", names(l))
+	}
+	if l := list(t, first, nixeval.DefaultPath); !contains(names(l), "confChanged") || contains(names(l), "fromConf") {
+		t.Fatalf("first process after the configuration changed: %v", names(l))
+	}
+}
+
+func contains(xs []string, x string) bool {
+	for _, s := range xs {
+		if s == x {
+			return true
+		}
+	}
+	return false
+}
+
+// TestCacheRoundTripsEveryKind stores listings and descriptions of kinds
+// and hostile (invalid UTF-8, newlines, escapes in names) and reads them
+// back identical from another process's handle.
+func TestCacheRoundTripsEveryKind(t *testing.T) {
+	testnix.Setup(t)
+	for _, config := range []string{"kinds", "hostile"} {
+		t.Run(config, func(t *testing.T) {
+			dir := t.TempDir()
+			tg := testnix.Classic(t, config, "")
+			ev := cachedEvaluator(t, tg, dir)
+			fresh := list(t, ev, nixeval.DefaultPath)
+			other := cachedEvaluator(t, tg, dir)
+			got, ok := other.PeekList(nixeval.DefaultPath)
+			if !ok {
+				t.Fatal("listing not cached")
+			}
+			if !reflect.DeepEqual(got.Children, fresh.Children) {
+				t.Fatalf("cached %+v\nfresh  %+v", got.Children, fresh.Children)
+			}
+			for _, c := range fresh.Children {
+				if c.Kind == nixeval.KindError {
+					continue
+				}
+				d, err := ev.Describe(context.Background(), c.Path)
+				if err != nil {
+					t.Fatalf("%s: %v", c.Path, err)
+				}
+				cd, ok := other.PeekDescribe(c.Path)
+				if !ok {
+					t.Fatalf("%s: description not cached", c.Path)
+				}
+				if !cd.FromCache {
+					t.Errorf("%s: not marked FromCache", c.Path)
+				}
+				cd.FromCache = false
+				if !reflect.DeepEqual(cd, d) {
+					t.Errorf("%s:\ncached %+v\nfresh  %+v", c.Path, cd, d)
+				}
+			}
+		})
+	}
+}
+
+// TestRefreshIgnoresTheCache: with Refresh, Peek misses and List rewrites.
+func TestRefreshIgnoresTheCache(t *testing.T) {
+	testnix.Setup(t)
+	dir := t.TempDir()
+	tg, _, _ := tempConfig(t)
+	list(t, cachedEvaluator(t, tg, dir), nixeval.DefaultPath)
+	ev := cachedEvaluator(t, tg, dir)
+	ev.Refresh = true
+	if _, ok := ev.PeekList(nixeval.DefaultPath); ok {
+		t.Fatal("Refresh served from the cache")
+	}
+}
