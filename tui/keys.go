@@ -9,6 +9,7 @@ type KeyMap struct {
 	Top, Bottom, PageUp, PageDn key.Binding
 	Filter, CopyPath, CopyCmd   key.Binding
 	Build, Refresh, ReloadAll   key.Binding
+	Edit                        key.Binding
 	Help, Quit                  key.Binding
 	Accept, Cancel              key.Binding // the filter's and the build panel's own keys
 	FilterUp, FilterDown        key.Binding
@@ -31,6 +32,7 @@ func DefaultKeyMap() KeyMap {
 		CopyCmd:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy cmd")),
 		Build:     key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "build")),
 		Refresh:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "re-evaluate")),
+		Edit:      key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit source")),
 		ReloadAll: key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "reload all")),
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
@@ -62,6 +64,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Top, k.Bottom, k.PageUp, k.PageDn},
 		{k.Filter, k.CopyPath, k.CopyCmd, k.Build},
 		{k.Refresh, k.ReloadAll, k.Help, k.Quit},
+		{k.Edit},
 	}
 }
 

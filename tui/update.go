@@ -2,6 +2,8 @@ package tui
 
 import (
 	"errors"
+	"os"
+	"os/exec"
 	"strings"
 	"time"
 
@@ -58,6 +60,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		return m, m.startDescribe(n, msg.id)
+	case editedMsg:
+		if msg.err != nil {
+			m.status = "editor: " + msg.err.Error()
+		}
+		return m, nil
 	case copiedMsg:
 		if msg.err != nil {
 			m.status = "could not copy: " + msg.err.Error()
@@ -156,6 +163,8 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, copyCmd(m.c.cfg.Clipboard, "command", nixeval.BuildCommands(m.c.cfg.Target, n.path).Build)
 	case key.Matches(msg, k.Refresh):
 		return m.refresh()
+	case key.Matches(msg, k.Edit):
+		return m.edit()
 	case key.Matches(msg, k.Build):
 		n := m.pane.selected()
 		system := ""
@@ -424,7 +433,7 @@ func (m Model) onMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
 func (m *Model) syncKeys() {
 	k := &m.c.keys
 	ready := m.state == stateReady && !m.filter.active
-	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.Expand, &k.Collapse, &k.Top, &k.Bottom, &k.PageUp, &k.PageDn, &k.Filter, &k.CopyPath, &k.CopyCmd} {
+	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.Expand, &k.Collapse, &k.Top, &k.Bottom, &k.PageUp, &k.PageDn, &k.Filter, &k.CopyPath, &k.CopyCmd, &k.Edit} {
 		b.SetEnabled(ready)
 	}
 	k.Refresh.SetEnabled(ready || m.state == stateFailed)
@@ -434,4 +443,34 @@ func (m *Model) syncKeys() {
 func firstLine(s string) string {
 	s, _, _ = strings.Cut(s, "\n")
 	return s
+}
+
+// editedMsg says the editor started by e has exited.
+type editedMsg struct{ err error }
+
+// edit opens the file that defines the selected value in $VISUAL/$EDITOR
+// (else vi), at the definition's line when it can be found, handing the
+// terminal over until the editor exits.
+func (m Model) edit() (tea.Model, tea.Cmd) {
+	argv, ok := m.editorArgv()
+	if !ok {
+		m.status = "no defining file known for " + displayPath(m.pane.selected()) + " (only values under config have one)"
+		return m, nil
+	}
+	return m, tea.ExecProcess(exec.Command(argv[0], argv[1:]...), func(err error) tea.Msg { return editedMsg{err} })
+}
+
+// editorArgv is the editor command for the selected node's first defining
+// file, once its description has arrived.
+func (m Model) editorArgv() ([]string, bool) {
+	n := m.pane.selected()
+	if n == nil {
+		return nil, false
+	}
+	e, ok := m.descs[n.key]
+	if !ok || e.desc == nil || e.desc.DefinedIn == nil || len(e.desc.DefinedIn.Files) == 0 {
+		return nil, false
+	}
+	file := e.desc.DefinedIn.Files[0]
+	return nixeval.EditorCommand(file, nixeval.DefinitionLine(file, n.path.Last()), os.Getenv), true
 }
