@@ -227,3 +227,32 @@ func TestBuildProgressLine(t *testing.T) {
 		t.Errorf("the status line is not cleared before other output: %q", frames[3])
 	}
 }
+
+// The motivating story: an aarch64 SD image on an x86_64 machine. The
+// platform explanation comes before the plan, and again from Nix's error.
+func TestBuildCLIPiSDImage(t *testing.T) {
+	testnix.Setup(t)
+	args := append(append([]string{"build"}, testnix.ClassicArgs("pi", "aarch64-linux")...), "--no-link", "config.system.build.sdImage")
+	out, errOut, code := runCLI(t, args...)
+	if code != 1 || out != "" {
+		t.Fatalf("exit %d stdout %q\n%s", code, out, errOut)
+	}
+	warn := strings.Index(errOut, "nixplore: warning: platform: this machine is x86_64-linux")
+	plan := strings.Index(errOut, "nixplore: plan: build 9 derivation(s):")
+	failure := strings.Index(errOut, "must be built on aarch64-linux, but this machine is x86_64-linux")
+	if warn < 0 || plan < 0 || failure < 0 || !(warn < plan && plan < failure) {
+		t.Fatalf("order warn=%d plan=%d failure=%d:\n%s", warn, plan, failure, errOut)
+	}
+	if strings.Count(errOut, "boot.binfmt.emulatedSystems = [ \"aarch64-linux\" ]") != 2 || !strings.Contains(errOut, "nixos-sd-image-25.05.20250101.0000000-aarch64-linux.img") {
+		t.Errorf("stderr:\n%s", errOut)
+	}
+}
+
+func TestBuildCLIIgnoredSystem(t *testing.T) {
+	testnix.Setup(t)
+	args := append(append([]string{"build"}, testnix.ClassicArgs("hostplatform", "x86_64-linux")...), "--dry-run", "config.system.build.toplevel")
+	_, errOut, code := runCLI(t, args...)
+	if code != 0 || !strings.Contains(errOut, "--argstr system x86_64-linux was ignored") || !strings.Contains(errOut, "cannot build aarch64-linux") {
+		t.Fatalf("exit %d:\n%s", code, errOut)
+	}
+}
