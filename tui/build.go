@@ -230,6 +230,9 @@ func (b buildPanel) onMsg(msg buildMsg) (buildPanel, tea.Cmd) {
 	case buildEventMsg:
 		ev := msg.ev
 		b.stats = ev.Stats
+		if ev.Kind != nixeval.EventLog {
+			b.c.log.Printf("build event %s %s: built %d/%d", ev.Kind, nixeval.DrvName(ev.Drv), ev.Stats.Done, ev.Stats.Expected)
+		}
 		switch ev.Kind {
 		case nixeval.EventLog:
 			b.addLog(nixeval.DrvName(ev.Drv) + "> " + ev.Line)
@@ -312,6 +315,7 @@ func (b buildPanel) view(w, h int, spin string) []string {
 	case buildRunning:
 		out = append(out, b.progressLines(w, spin)...)
 	case buildDone:
+		out = append(out, b.progressLines(w, "")...)
 		out = append(out, b.resultLines(w)...)
 	case buildFailed:
 		var bf *nixeval.BuildFailure
@@ -398,14 +402,19 @@ func (b buildPanel) progressLines(w int, spin string) []string {
 		frac = float64(st.Done) / float64(st.Expected)
 	}
 	out = append(out, "  "+s.Good.Render(bar(frac, max(4, min(w-2, 60)))))
-	status := fmt.Sprintf("%s built %d/%d derivations", spin, st.Done, st.Expected)
+	status := fmt.Sprintf("built %d/%d derivations", st.Done, st.Expected)
+	if spin != "" {
+		status = spin + " " + status
+	}
 	if st.FetchExpected > 0 {
 		status += fmt.Sprintf(", fetched %d/%d paths", st.Fetched, st.FetchExpected)
 	}
 	if st.Failed > 0 {
 		status += fmt.Sprintf(", %d failed", st.Failed)
 	}
-	status += fmt.Sprintf(" · %s", time.Since(b.started).Round(time.Second))
+	if b.state == buildRunning {
+		status += fmt.Sprintf(" · %s", time.Since(b.started).Round(time.Second))
+	}
 	out = append(out, "  "+s.Value.Render(truncate(status, w-2)))
 	if b.cancelling {
 		out = append(out, "  "+s.Warning.Render(truncate("cancelling: stopping Nix and its builders…", w-2)))

@@ -1,16 +1,38 @@
 package tui
 
 import (
+	"bytes"
 	"fmt"
-	"os/exec"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 )
 
-// salt makes the buildfail fixture's derivations new, so they really build.
-func salt(t *testing.T) {
-	t.Setenv("NIXPLORE_SALT", fmt.Sprintf("tui-%d", time.Now().UnixNano()))
+// salt makes the buildfail fixture's derivations new, so they really
+// build; it returns the salt, which is in their builders' environment.
+func salt(t *testing.T) string {
+	v := fmt.Sprintf("tui-%d", time.Now().UnixNano())
+	t.Setenv("NIXPLORE_SALT", v)
+	return v
+}
+
+// markerBuilders are the running builders of slowmarker salted with salt
+// (other tests may build their own at the same time).
+func markerBuilders(salt string) []string {
+	var out []string
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		cl, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err != nil || !bytes.Contains(cl, []byte("nixplore-cancel-marker")) {
+			continue
+		}
+		if env, err := os.ReadFile(filepath.Join("/proc", e.Name(), "environ")); err == nil && bytes.Contains(env, []byte(salt)) {
+			out = append(out, e.Name()+": "+string(bytes.ReplaceAll(cl, []byte{0}, []byte{' '})))
+		}
+	}
+	return out
 }
 
 func TestBuildPanelPlansThenBuildsWithProgress(t *testing.T) {
@@ -69,7 +91,7 @@ func TestBuildPanelPlansThenBuildsWithProgress(t *testing.T) {
 }
 
 func TestBuildPanelCancelLeavesNoProcess(t *testing.T) {
-	salt(t)
+	mySalt := salt(t)
 	d := nixDriver(t, "buildfail", "", 100, 40)
 	d.settle()
 	d.selectName("slowmarker")
@@ -79,6 +101,12 @@ func TestBuildPanelCancelLeavesNoProcess(t *testing.T) {
 	d.until(func() bool { return len(d.m.build.stats.Active) > 0 })
 	if len(d.m.build.stats.Active) == 0 {
 		t.Fatalf("the build never started:\n%s", d.m.View())
+	}
+	for i := 0; i < 100 && len(markerBuilders(mySalt)) == 0; i++ {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if len(markerBuilders(mySalt)) == 0 {
+		t.Fatal("the marker builder is not found running: the check below would prove nothing")
 	}
 	d.key("esc")
 	if !d.m.build.cancelling {
@@ -92,8 +120,13 @@ func TestBuildPanelCancelLeavesNoProcess(t *testing.T) {
 	if time.Since(start) > 5*time.Second {
 		t.Errorf("cancel took %s", time.Since(start))
 	}
-	if out, err := exec.Command("pgrep", "-f", "nixplore-cancel-marker").Output(); err == nil {
-		t.Errorf("builder still running after cancel: %s", out)
+	// Nix kills its builders as it exits; give them the 2 seconds
+	// from the cancel to be gone.
+	for time.Since(start) < 2*time.Second && len(markerBuilders(mySalt)) > 0 {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if left := markerBuilders(mySalt); len(left) > 0 {
+		t.Errorf("builder still running 2s after cancel: %v", left)
 	}
 }
 

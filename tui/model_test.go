@@ -103,6 +103,13 @@ func TestFilterJumpsToLoadedPath(t *testing.T) {
 	if d.m.filter.active {
 		t.Error("enter did not close the filter")
 	}
+	// Keys that arrive in one read ("/manhtml" typed fast) act one by one.
+	d.key("g")
+	d.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("/manhtml")})
+	if !d.m.filter.active || d.m.filter.input.Value() != "manhtml" {
+		t.Fatalf("keys in one message: filter active %v, query %q", d.m.filter.active, d.m.filter.input.Value())
+	}
+	d.key("enter")
 	if got := d.selectedPath(); got != "config.system.build.manual.manualHTML" {
 		t.Fatalf("enter jumped to %s", got)
 	}

@@ -107,6 +107,19 @@ func (m Model) busy() bool {
 
 func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	k := m.c.keys
+	m.c.log.Printf("key %q", msg.String())
+	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !m.filter.active {
+		// Keys typed faster than the terminal is read arrive together
+		// ("/manual"): each is a key of its own.
+		var cmds []tea.Cmd
+		var cur tea.Model = m
+		for _, r := range msg.Runes {
+			var cmd tea.Cmd
+			cur, cmd = cur.(Model).onKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+			cmds = append(cmds, cmd)
+		}
+		return cur, tea.Batch(cmds...)
+	}
 	if m.build.active() {
 		var cmd tea.Cmd
 		m.build, cmd = m.build.Update(msg)
