@@ -49,6 +49,15 @@ test-one: nix
 demo: nix build
 	./$(BIN) -I nixpkgs=testdata/nixpkgs -I nixos-config=testdata/configs/pi/configuration.nix --system aarch64-linux
 
+# Speed and memory against plain `nix eval` on testdata/configs/slow, once
+# per Nix version found; BENCHMARKS.md holds the results and the machine.
+BENCH_RUNS ?= 5
+bench: nix nix-modern build
+	@set -e; for dir in /usr/bin $(MODERN)/bin; do \
+	  [ -x $$dir/nix-instantiate ] || continue; \
+	  PATH=$$dir:$$PATH $(GO) run ./bench -nixplore $(BIN) -runs $(BENCH_RUNS); echo; \
+	done
+
 fuzz:
 	$(GO) test -run '^$$' -fuzz FuzzParsePath -fuzztime 30s ./nixeval
 

@@ -1,0 +1,322 @@
+// Command bench measures nixplore against plain `nix eval` on the slow
+// fixture (testdata/configs/slow), side by side in one run, and prints a
+// Markdown table of medians for BENCHMARKS.md. Run it with `make bench`,
+// which builds nixplore first and runs once per Nix version found.
+//
+//	go run ./bench -nixplore bin/nixplore -runs 5
+//
+// Nix is whatever is first on PATH. Measured:
+//   - cold: `nixplore ls --no-cache` (process start, repl start, first
+//     listing) / plain `nix eval … --apply builtins.attrNames` of the listing;
+//   - further: five listings of other attribute sets in one warm session /
+//     five plain `nix eval`s of the same sets;
+//   - warm cache: a second `nixplore ls` process with the cache filled /
+//     plain `nix eval` of the listing;
+//   - describe again: Describe of a derivation already described in the
+//     session / plain `nix eval` of its drvPath;
+//   - memory: peak RSS (VmHWM) of the nixplore process itself (not Nix)
+//     listing a set of 100,000 attributes.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/nixplore/nixplore/nixeval"
+)
+
+type benchEnv struct {
+	root     string
+	nixplore string
+	cacheDir string
+	runs     int
+}
+
+func (b *benchEnv) targetFlags() []string {
+	return []string{"-I", "nixpkgs=" + filepath.Join(b.root, "testdata/nixpkgs"),
+		"-I", "nixos-config=" + filepath.Join(b.root, "testdata/configs/slow/configuration.nix")}
+}
+
+// plainEval is the reference: nix eval of one attribute, as a user would type it.
+func (b *benchEnv) plainEval(attr, apply string) []string {
+	a := []string{"nix", "--extra-experimental-features", "nix-command", "eval", "--json",
+		"-f", filepath.Join(b.root, "testdata/nixpkgs/nixos"), attr}
+	if apply != "" {
+		a = append(a, "--apply", apply)
+	}
+	return append(a, b.targetFlags()...)
+}
+
+func run(argv []string, env ...string) (time.Duration, error) {
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Env = append(os.Environ(), env...)
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = nil, &stderr
+	start := time.Now()
+	err := cmd.Run()
+	d := time.Since(start)
+	if err != nil {
+		return d, fmt.Errorf("%s: %v\n%s", strings.Join(argv, " "), err, stderr.String())
+	}
+	return d, nil
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := append([]time.Duration(nil), ds...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	return s[len(s)/2]
+}
+
+// pair is one ratio: nixplore's times against plain Nix's, interleaved run
+// by run so load on the machine hits both alike.
+type pair struct {
+	name     string
+	bar      string
+	ours     []time.Duration
+	plain    []time.Duration
+	barValue float64
+}
+
+func (p pair) ratio() float64 { return float64(median(p.ours)) / float64(median(p.plain)) }
+
+func must(err error) {
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func main() {
+	b := &benchEnv{}
+	flag.StringVar(&b.nixplore, "nixplore", "bin/nixplore", "the nixplore binary to measure")
+	flag.IntVar(&b.runs, "runs", 5, "runs per measurement (the median is reported)")
+	flag.Parse()
+	wd, _ := os.Getwd()
+	b.root = wd
+	if p, err := filepath.Abs(b.nixplore); err == nil {
+		b.nixplore = p
+	}
+	tmp, err := os.MkdirTemp("", "nixplore-bench-")
+	must(err)
+	defer os.RemoveAll(tmp)
+	b.cacheDir = tmp
+	os.Setenv("XDG_CACHE_HOME", tmp)
+	os.Setenv("NIX_PATH", "")
+	os.Setenv("NIXOS_CONFIG", "")
+
+	version, _ := exec.Command("nix", "--version").Output()
+	fmt.Fprintf(os.Stderr, "bench: %s, %d runs each\n", strings.TrimSpace(string(version)), b.runs)
+
+	// Warm the OS file cache and the store (.drv files) once, unmeasured.
+	_, err = run(b.plainEval("config.system.build", "builtins.attrNames"))
+	must(err)
+
+	loadBefore := readFirstLine("/proc/loadavg")
+	pairs := []pair{b.cold(), b.further(), b.warmCache(), b.describeAgain()}
+	rss, err := b.memory()
+	must(err)
+
+	fmt.Printf("Machine: %d CPUs (%s), %s memory; load average before %s, after %s; %s; %d runs each, medians.\n\n",
+		runtime.NumCPU(), procField("/proc/cpuinfo", "model name"), procField("/proc/meminfo", "MemTotal"),
+		field3(loadBefore), field3(readFirstLine("/proc/loadavg")), time.Now().UTC().Format("2006-01-02 15:04 UTC"), b.runs)
+
+	fmt.Printf("| %s | | | | |\n|---|---|---|---|---|\n", strings.TrimSpace(string(version)))
+	fmt.Printf("| measurement | nixplore (median) | plain nix (median) | ratio | bar |\n")
+	for _, p := range pairs {
+		ok := "meets"
+		if p.ratio() > p.barValue {
+			ok = "**misses**"
+		}
+		fmt.Printf("| %s | %s | %s | %.3f | ≤ %s (%s) |\n", p.name, ms(median(p.ours)), ms(median(p.plain)), p.ratio(), p.bar, ok)
+	}
+	ok := "meets"
+	if rss > 150<<20 {
+		ok = "**misses**"
+	}
+	fmt.Printf("| peak RSS of nixplore, 100,000 nodes listed | %.1f MB | | | < 150 MB (%s) |\n", float64(rss)/(1<<20), ok)
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.0f ms", float64(d)/float64(time.Millisecond)) }
+
+// cold: a fresh nixplore process without cache lists config.system.build.
+func (b *benchEnv) cold() pair {
+	p := pair{name: "cold first listing (`nixplore ls --no-cache`) / `nix eval` of the listing", bar: "1.2", barValue: 1.2}
+	ls := append([]string{b.nixplore, "ls", "--json", "--no-cache"}, b.targetFlags()...)
+	for i := 0; i < b.runs; i++ {
+		d, err := run(b.plainEval("config.system.build", "builtins.attrNames"))
+		must(err)
+		p.plain = append(p.plain, d)
+		d, err = run(ls)
+		must(err)
+		p.ours = append(p.ours, d)
+	}
+	return p
+}
+
+// furtherSets are other attribute sets of the slow fixture, each listed
+// once in the session after config.system.build.
+var furtherSets = []string{"config.system.build.units", "config.system.build.manual", "config.system.build.images",
+	"config.system.build.groups", "config.system.build.groups.wheel"}
+
+func (b *benchEnv) target() *nixeval.Target {
+	t, err := nixeval.Resolve(nixeval.Flags{SearchPath: []string{"nixpkgs=" + filepath.Join(b.root, "testdata/nixpkgs"),
+		"nixos-config=" + filepath.Join(b.root, "testdata/configs/slow/configuration.nix")}}, nixeval.SystemEnvironment())
+	must(err)
+	return t
+}
+
+// warmSession is an evaluator with a warm repl that has listed
+// config.system.build (no disk cache: this measures the session alone).
+func (b *benchEnv) warmSession() *nixeval.Evaluator {
+	ev := nixeval.New(b.target(), nixeval.Tools{})
+	ev.Backend = nixeval.NewSession(ev.Target, nixeval.Tools{})
+	_, err := ev.List(context.Background(), nixeval.DefaultPath)
+	must(err)
+	return ev
+}
+
+func (b *benchEnv) further() pair {
+	p := pair{name: "five further listings in the session / five `nix eval`s", bar: "0.15", barValue: 0.15}
+	for i := 0; i < b.runs; i++ {
+		var plain time.Duration
+		for _, s := range furtherSets {
+			d, err := run(b.plainEval(s, "builtins.attrNames"))
+			must(err)
+			plain += d
+		}
+		p.plain = append(p.plain, plain)
+		ev := b.warmSession()
+		start := time.Now()
+		for _, s := range furtherSets {
+			path, err := nixeval.ParsePath(s)
+			must(err)
+			_, err = ev.List(context.Background(), path)
+			must(err)
+		}
+		p.ours = append(p.ours, time.Since(start))
+		ev.Close()
+	}
+	return p
+}
+
+// warmCache: a second nixplore process, cache filled by the first.
+func (b *benchEnv) warmCache() pair {
+	p := pair{name: "second process, warm cache (`nixplore ls`) / `nix eval` of the listing", bar: "0.1", barValue: 0.1}
+	ls := append([]string{b.nixplore, "ls", "--json"}, b.targetFlags()...)
+	_, err := run(ls) // fills the cache
+	must(err)
+	for i := 0; i < b.runs; i++ {
+		d, err := run(b.plainEval("config.system.build", "builtins.attrNames"))
+		must(err)
+		p.plain = append(p.plain, d)
+		d, err = run(ls)
+		must(err)
+		p.ours = append(p.ours, d)
+	}
+	return p
+}
+
+func (b *benchEnv) describeAgain() pair {
+	p := pair{name: "describe `toplevel` again in the session / `nix eval` of its drvPath", bar: "0.1", barValue: 0.1}
+	ev := b.warmSession()
+	defer ev.Close()
+	top := nixeval.DefaultPath.Child("toplevel")
+	_, err := ev.Describe(context.Background(), top)
+	must(err)
+	for i := 0; i < b.runs; i++ {
+		d, err := run(b.plainEval("config.system.build.toplevel.drvPath", ""))
+		must(err)
+		p.plain = append(p.plain, d)
+		start := time.Now()
+		_, err = ev.Describe(context.Background(), top)
+		must(err)
+		p.ours = append(p.ours, time.Since(start))
+	}
+	return p
+}
+
+// memory lists a set of 100,000 attributes with the nixplore binary and
+// samples its VmHWM (peak resident set of that process alone) until it exits.
+func (b *benchEnv) memory() (int64, error) {
+	expr := `{ config.system.build = builtins.listToAttrs (builtins.genList (i: { name = "node-" + toString i; value = i; }) 100000); }`
+	cmd := exec.Command(b.nixplore, "ls", "--json", "--no-cache", "--expr", expr)
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	if err := cmd.Start(); err != nil {
+		return 0, err
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	var peak int64
+	status := fmt.Sprintf("/proc/%d/status", cmd.Process.Pid)
+	for {
+		if v := vmHWM(status); v > peak {
+			peak = v
+		}
+		select {
+		case err := <-done:
+			if err != nil {
+				return 0, fmt.Errorf("nixplore ls --expr: %v", err)
+			}
+			if n := strings.Count(out.String(), `"kind":"int"`); n != 100000 {
+				return 0, fmt.Errorf("listed %d nodes, want 100000", n)
+			}
+			return peak, nil
+		case <-time.After(2 * time.Millisecond):
+		}
+	}
+}
+
+func readFirstLine(path string) string {
+	b, _ := os.ReadFile(path)
+	line, _, _ := strings.Cut(string(b), "\n")
+	return line
+}
+
+// field3 is the three load averages of a /proc/loadavg line.
+func field3(s string) string {
+	f := strings.Fields(s)
+	if len(f) < 3 {
+		return s
+	}
+	return strings.Join(f[:3], " ")
+}
+
+// procField is the value of the first "name: value" line of a /proc file.
+func procField(path, name string) string {
+	b, _ := os.ReadFile(path)
+	for _, l := range strings.Split(string(b), "\n") {
+		k, v, ok := strings.Cut(l, ":")
+		if ok && strings.TrimSpace(k) == name {
+			return strings.TrimSpace(v)
+		}
+	}
+	return "unknown"
+}
+
+func vmHWM(path string) int64 {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
