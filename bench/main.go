@@ -152,16 +152,21 @@ func ms(d time.Duration) string { return fmt.Sprintf("%.0f ms", float64(d)/float
 // cold: a fresh nixplore process without cache lists config.system.build.
 func (b *benchEnv) cold() pair {
 	p := pair{name: "cold first listing (`nixplore ls --no-cache`) / `nix eval` of the listing", bar: "1.2", barValue: 1.2}
-	ls := append([]string{b.nixplore, "ls", "--json", "--no-cache"}, b.targetFlags()...)
+	b.alternate(&p, append([]string{b.nixplore, "ls", "--json", "--no-cache"}, b.targetFlags()...))
+	return p
+}
+
+// alternate times plain `nix eval` of the listing and the nixplore command,
+// one after the other, runs times.
+func (b *benchEnv) alternate(p *pair, nixplore []string) {
 	for i := 0; i < b.runs; i++ {
 		d, err := run(b.plainEval("config.system.build", "builtins.attrNames"))
 		must(err)
 		p.plain = append(p.plain, d)
-		d, err = run(ls)
+		d, err = run(nixplore)
 		must(err)
 		p.ours = append(p.ours, d)
 	}
-	return p
 }
 
 // furtherSets are other attribute sets of the slow fixture, each listed
@@ -216,14 +221,7 @@ func (b *benchEnv) warmCache() pair {
 	ls := append([]string{b.nixplore, "ls", "--json"}, b.targetFlags()...)
 	_, err := run(ls) // fills the cache
 	must(err)
-	for i := 0; i < b.runs; i++ {
-		d, err := run(b.plainEval("config.system.build", "builtins.attrNames"))
-		must(err)
-		p.plain = append(p.plain, d)
-		d, err = run(ls)
-		must(err)
-		p.ours = append(p.ours, d)
-	}
+	b.alternate(&p, ls)
 	return p
 }
 
