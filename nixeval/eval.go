@@ -59,7 +59,8 @@ type Evaluator struct {
 	// Refresh makes Peek miss: answers are computed again (and stored).
 	Refresh bool
 
-	keyOnce sync.Once
+	keyMu   sync.Mutex
+	keyDone bool
 	keyBase string
 }
 

@@ -185,6 +185,17 @@ func (s *Session) Eval(ctx context.Context, req Request) (json.RawMessage, error
 	}
 }
 
+// Restart ends the repl so the next request starts a fresh one that
+// evaluates everything again (a flake's edits are only seen this way: its
+// files live in the store).
+func (s *Session) Restart() {
+	_ = s.lock(context.Background())
+	defer s.unlock()
+	s.stop()
+	s.deps.reset()
+	s.startErr = nil
+}
+
 // Deps reports every file the session (and its fallback) evaluated.
 func (s *Session) Deps() []string { return s.deps.list() }
 

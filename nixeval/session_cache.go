@@ -29,14 +29,31 @@ func (e *Evaluator) CacheNote() string {
 	return "cache " + e.Cache.Dir()
 }
 
+// Reload forgets what the evaluator knows for this run: the warm repl
+// restarts with the next request and a flake's locked source is asked for
+// again. The explorer's "reload all" should call it.
+func (e *Evaluator) Reload() {
+	if r, ok := e.Backend.(interface{ Restart() }); ok {
+		r.Restart()
+	}
+	e.keyMu.Lock()
+	e.keyBase, e.keyDone = "", false
+	e.keyMu.Unlock()
+}
+
 // cacheKey is the key of one answer, or "" when the target cannot be keyed.
 func (e *Evaluator) cacheKey(op string, path AttrPath) string {
-	e.keyOnce.Do(func() { e.keyBase = cacheBase(e.Target, e.Tools) })
-	if e.keyBase == "" {
+	e.keyMu.Lock()
+	if !e.keyDone {
+		e.keyBase, e.keyDone = cacheBase(e.Target, e.Tools), true
+	}
+	base := e.keyBase
+	e.keyMu.Unlock()
+	if base == "" {
 		return ""
 	}
 	p, _ := json.Marshal(path)
-	return e.keyBase + "\x00" + op + "\x00" + string(p)
+	return base + "\x00" + op + "\x00" + string(p)
 }
 
 // cacheBase digests everything an answer depends on besides the files Nix

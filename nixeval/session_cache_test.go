@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -165,5 +166,31 @@ func TestRefreshIgnoresTheCache(t *testing.T) {
 	ev.Refresh = true
 	if _, ok := ev.PeekList(nixeval.DefaultPath); ok {
 		t.Fatal("Refresh served from the cache")
+	}
+}
+
+// TestCacheFlakeKeysOnLockedSource: a flake's files live in the store, so
+// its entries are keyed on the locked source Nix reports; editing a host
+// file changes it and the old listing is not served.
+func TestCacheFlakeKeysOnLockedSource(t *testing.T) {
+	testnix.Setup(t)
+	dir := t.TempDir()
+	tg := testnix.Flake(t, "laptop")
+	fresh := list(t, cachedEvaluator(t, tg, dir), nixeval.DefaultPath)
+	got, ok := cachedEvaluator(t, tg, dir).PeekList(nixeval.DefaultPath)
+	if !ok || !reflect.DeepEqual(got.Children, fresh.Children) {
+		t.Fatalf("flake listing not served from the cache (%v)", ok)
+	}
+	host := filepath.Join(strings.TrimPrefix(tg.FlakeRef, "path:"), "hosts", "laptop.nix")
+	src, err := os.ReadFile(host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, host, strings.Replace(string(src), "system.build.myScript", "system.build.addedByEdit = 1;\n  system.build.myScript", 1), 0o644)
+	if l, ok := cachedEvaluator(t, tg, dir).PeekList(nixeval.DefaultPath); ok {
+		t.Fatalf("served after the flake changed: %v", names(l))
+	}
+	if l := list(t, cachedEvaluator(t, tg, dir), nixeval.DefaultPath); !contains(names(l), "addedByEdit") {
+		t.Fatalf("after the edit: %v", names(l))
 	}
 }

@@ -290,3 +290,19 @@ func writeFile(t *testing.T, path, text string, mode os.FileMode) {
 		t.Fatal(err)
 	}
 }
+
+// TestSessionRestart: Restart gives the next request a fresh repl.
+func TestSessionRestart(t *testing.T) {
+	testnix.Setup(t)
+	s := nixeval.NewSession(testnix.Classic(t, "laptop", ""), nixeval.Tools{})
+	defer s.Close()
+	req := nixeval.Request{Op: "names", Path: nixeval.DefaultPath}
+	first := ask(t, s, req)
+	s.Restart()
+	if s.Pid() != 0 {
+		t.Fatal("repl still running after Restart")
+	}
+	if got := ask(t, s, req); got != first || s.Starts() != 2 {
+		t.Fatalf("after Restart: %+v (starts %d)", got, s.Starts())
+	}
+}
