@@ -212,7 +212,13 @@ func (p *BuildProgress) Feed(line []byte) []BuildEvent {
 		if strings.TrimSpace(text) == "" {
 			return nil
 		}
-		return p.message(3, text)
+		// Before its logger starts Nix prints plain text; warnings
+		// stay visible. Errors are read as a block when the build fails.
+		level := 3
+		if strings.HasPrefix(text, "warning:") {
+			level = 1
+		}
+		return p.message(level, text)
 	}
 	return p.apply(&e)
 }

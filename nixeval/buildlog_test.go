@@ -236,3 +236,11 @@ func TestDiagnoseCaptured(t *testing.T) {
 		})
 	}
 }
+
+func TestBuildProgressPlainLines(t *testing.T) {
+	p := NewBuildProgress()
+	evs := feedAll(p, []string{"warning: unknown setting 'foo'", "", "something else"})
+	if len(evs) != 2 || evs[0].Kind != EventMessage || evs[0].Level != 1 || evs[1].Level != 3 || evs[1].Text != "something else" {
+		t.Errorf("%+v", evs)
+	}
+}
