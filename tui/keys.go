@@ -10,6 +10,7 @@ type KeyMap struct {
 	Filter, CopyPath, CopyCmd   key.Binding
 	Build, Refresh, ReloadAll   key.Binding
 	Edit                        key.Binding
+	PreviewDown, PreviewUp      key.Binding
 	Help, Quit                  key.Binding
 	Accept, Cancel              key.Binding // the filter's and the build panel's own keys
 	FilterUp, FilterDown        key.Binding
@@ -19,23 +20,25 @@ type KeyMap struct {
 // DefaultKeyMap returns the bindings listed in the README.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:      key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		Expand:    key.NewBinding(key.WithKeys("right", "l", "enter"), key.WithHelp("→/l", "open")),
-		Collapse:  key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "close")),
-		Top:       key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "top")),
-		Bottom:    key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "bottom")),
-		PageUp:    key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup", "page up")),
-		PageDn:    key.NewBinding(key.WithKeys("pgdown", "ctrl+f"), key.WithHelp("pgdn", "page down")),
-		Filter:    key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
-		CopyPath:  key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy path")),
-		CopyCmd:   key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy cmd")),
-		Build:     key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "build")),
-		Refresh:   key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "re-evaluate")),
-		Edit:      key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit source")),
-		ReloadAll: key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "reload all")),
-		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Up:          key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:        key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		Expand:      key.NewBinding(key.WithKeys("right", "l", "enter"), key.WithHelp("→/l", "open")),
+		Collapse:    key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "close")),
+		Top:         key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "top")),
+		Bottom:      key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "bottom")),
+		PageUp:      key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup", "page up")),
+		PageDn:      key.NewBinding(key.WithKeys("pgdown", "ctrl+f"), key.WithHelp("pgdn", "page down")),
+		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		CopyPath:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy path")),
+		CopyCmd:     key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy cmd")),
+		Build:       key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "build")),
+		Refresh:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "re-evaluate")),
+		Edit:        key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit source")),
+		PreviewDown: key.NewBinding(key.WithKeys("J", "shift+down"), key.WithHelp("J", "preview down")),
+		PreviewUp:   key.NewBinding(key.WithKeys("K", "shift+up"), key.WithHelp("K", "preview up")),
+		ReloadAll:   key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "reload all")),
+		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:        key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 
 		Accept:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "jump")),
 		Cancel:     key.NewBinding(key.WithKeys("esc", "ctrl+c"), key.WithHelp("esc", "cancel")),
@@ -64,7 +67,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Top, k.Bottom, k.PageUp, k.PageDn},
 		{k.Filter, k.CopyPath, k.CopyCmd, k.Build},
 		{k.Refresh, k.ReloadAll, k.Help, k.Quit},
-		{k.Edit},
+		{k.Edit, k.PreviewDown, k.PreviewUp},
 	}
 }
 

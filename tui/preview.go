@@ -38,6 +38,7 @@ type previewPane struct {
 	desc    *nixeval.Description
 	err     error
 	cached  bool
+	scroll  int // first line shown; J/K move it
 }
 
 // show points the preview at n; its description comes later.
@@ -56,8 +57,24 @@ type row struct {
 	style lipgloss.Style
 }
 
-// view renders the preview in w columns and at most h lines.
+// view renders the preview in w columns and at most h lines, from the
+// scroll position.
 func (p previewPane) view(w, h int, spin string) []string {
+	s := p.c.styles
+	out := p.lines(w, spin)
+	if len(out) > h {
+		from := clamp(p.scroll, 0, len(out)-h)
+		more := len(out) - from - h
+		out = out[from : from+h]
+		if more > 0 && h > 1 {
+			out[h-1] = s.Dim.Render(truncate(fmt.Sprintf("↓ %d more lines (J/K scroll)", more), w))
+		}
+	}
+	return out
+}
+
+// lines is the whole preview, wrapped to w columns.
+func (p previewPane) lines(w int, spin string) []string {
 	s := p.c.styles
 	if p.state == previewEmpty || w < 1 {
 		return nil
@@ -125,12 +142,6 @@ func (p previewPane) view(w, h int, spin string) []string {
 			}
 			out = append(out, s.Label.Render(fmt.Sprintf("%-*s", lw, ansi.Truncate(label, lw-1, "")))+r.style.Render(l))
 		}
-		if len(out) >= h {
-			break
-		}
-	}
-	if len(out) > h {
-		out = out[:h]
 	}
 	return out
 }
@@ -157,6 +168,9 @@ func describeRows(d *nixeval.Description, s Styles, t *nixeval.Target) []row {
 	add("name", d.Name, s.Value)
 	add("system", d.System, s.Value)
 	add("about", d.Description, s.Value)
+	if d.Doc != nil {
+		add("what", d.Doc.Summary, s.Value)
+	}
 	add("drv", d.DrvPath, s.Value)
 	if d.DrvError != "" {
 		for _, l := range strings.Split(d.DrvError, "\n") {
@@ -197,6 +211,15 @@ func describeRows(d *nixeval.Description, s Styles, t *nixeval.Target) []row {
 			rows = append(rows, row{label, nixeval.Printable(l), s.Value})
 		}
 	}
+	add("build", d.Commands.Build, s.Status)
+	if doc := d.Doc; doc != nil {
+		// The catalogue's entry for a well-known output (nixeval/catalogue).
+		add("result", doc.Result, s.Value)
+		add("choose", doc.Choose, s.Value)
+		if doc.Rebuild != "" {
+			add("rebuild", "nixos-rebuild "+doc.Rebuild, s.Dim)
+		}
+	}
 	if def := d.DefinedIn; def != nil {
 		for i, f := range def.Files {
 			label := ""
@@ -215,16 +238,8 @@ func describeRows(d *nixeval.Description, s Styles, t *nixeval.Target) []row {
 		}
 		add("", def.Description, s.Dim)
 	}
-	add("build", d.Commands.Build, s.Status)
-	if doc := d.Doc; doc != nil {
-		// The catalogue's entry for a well-known output (nixeval/catalogue).
-		add("what", doc.Summary, s.Value)
-		add("result", doc.Result, s.Value)
-		add("choose", doc.Choose, s.Value)
-		if doc.Rebuild != "" {
-			add("rebuild", "nixos-rebuild "+doc.Rebuild, s.Dim)
-		}
-		add("source", doc.Source, s.Dim)
+	if d.Doc != nil {
+		add("source", d.Doc.Source, s.Dim)
 	}
 	return rows
 }
@@ -265,5 +280,16 @@ func wrap(s string, w int) []string {
 	if s == "" {
 		return []string{""}
 	}
-	return strings.Split(ansi.Wrap(s, w, " /-."), "\n")
+	var out []string
+	for _, l := range strings.Split(ansi.Wrap(s, w, " /-."), "\n") {
+		// Wrap keeps a breaking space at the end of a line; a word longer
+		// than the line is cut where it must be.
+		l = strings.TrimRight(l, " ")
+		if ansi.StringWidth(l) > w {
+			out = append(out, strings.Split(ansi.Hardwrap(l, w, true), "\n")...)
+			continue
+		}
+		out = append(out, l)
+	}
+	return out
 }

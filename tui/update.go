@@ -176,6 +176,13 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, copyCmd(m.c.cfg.Clipboard, "command", nixeval.BuildCommands(m.c.cfg.Target, n.path).Build)
 	case key.Matches(msg, k.Refresh):
 		return m.refresh()
+	case key.Matches(msg, k.PreviewDown):
+		total := len(m.preview.lines(m.previewWidth(), ""))
+		m.preview.scroll = clamp(m.preview.scroll+max(1, h/2), 0, max(0, total-h))
+		return m, nil
+	case key.Matches(msg, k.PreviewUp):
+		m.preview.scroll = max(0, m.preview.scroll-max(1, h/2))
+		return m, nil
 	case key.Matches(msg, k.Edit):
 		return m.edit()
 	case key.Matches(msg, k.Build):
@@ -446,7 +453,7 @@ func (m Model) onMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
 func (m *Model) syncKeys() {
 	k := &m.c.keys
 	ready := m.state == stateReady && !m.filter.active
-	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.Expand, &k.Collapse, &k.Top, &k.Bottom, &k.PageUp, &k.PageDn, &k.Filter, &k.CopyPath, &k.CopyCmd, &k.Edit} {
+	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.Expand, &k.Collapse, &k.Top, &k.Bottom, &k.PageUp, &k.PageDn, &k.Filter, &k.CopyPath, &k.CopyCmd, &k.Edit, &k.PreviewDown, &k.PreviewUp} {
 		b.SetEnabled(ready)
 	}
 	k.Refresh.SetEnabled(ready || m.state == stateFailed)

@@ -64,6 +64,8 @@ func (m Model) treeWidth() int {
 	return clamp(w*2/5, min(w, 24), max(1, w-20))
 }
 
+func (m Model) previewWidth() int { return m.c.width - m.treeWidth() - 3 }
+
 func (m Model) helpView() string {
 	var km interface {
 		ShortHelp() []key.Binding
@@ -171,7 +173,7 @@ func (m Model) statusLines(w int) []string {
 // panesView is the tree on the left and the preview on the right.
 func (m Model) panesView(w, h int) []string {
 	tw := m.treeWidth()
-	pw := w - tw - 3
+	pw := m.previewWidth()
 	var left []string
 	if m.filter.active {
 		left = m.filter.view(tw, h)
@@ -236,7 +238,7 @@ func (m Model) treeLines(w, h int) []string {
 		name := n.label
 		switch {
 		case n.kind == nixeval.KindError:
-			name = s.ErrorNode.Render(name + "  " + firstLine(nixeval.Printable(n.errText)))
+			name = s.ErrorNode.Render(name + "  " + nixeval.Printable(firstLine(n.errText)))
 		case n.listErr != "":
 			name = name + "  " + s.ErrorNode.Render("listing failed")
 		case n.cached:
