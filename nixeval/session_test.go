@@ -98,7 +98,7 @@ func TestSessionMatchesOneShot(t *testing.T) {
 			for _, n := range names.Names {
 				p := build.Child(n)
 				reqs = append(reqs, nixeval.Request{Op: "force", Path: p}, nixeval.Request{Op: "describe", Path: p},
-					nixeval.Request{Op: "list", Paths: []nixeval.AttrPath{p}})
+					nixeval.Request{Op: "where", Path: p}, nixeval.Request{Op: "list", Paths: []nixeval.AttrPath{p}})
 			}
 			errKinds := map[string]bool{}
 			for _, r := range reqs {
@@ -217,6 +217,7 @@ func TestSessionCancel(t *testing.T) {
 	if !errors.As(err, &ce) {
 		t.Fatalf("cancelled request: %T %v", err, err)
 	}
+	t.Logf("repl starts before the next request: %d", s.Starts())
 	got := ask(t, s, nixeval.Request{Op: "names", Path: nixeval.AttrPath{"config", "networking"}})
 	if got.Kind != "" || !strings.Contains(got.JSON, "hostName") {
 		t.Fatalf("after cancel: %+v", got)
