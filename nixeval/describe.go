@@ -232,11 +232,13 @@ func (e *Evaluator) Info(ctx context.Context) (*Info, error) {
 		Hosts   []wireName `json:"hosts"`
 		Outputs []string   `json:"flakeOutputs"`
 	}
+	since := time.Now()
 	if err := e.eval(ctx, Request{Op: "info"}, &a); err != nil {
 		return nil, err
 	}
 	if a.Status != "ok" {
 		return nil, e.pathError(nil, walkStatus{Status: a.Status, Hosts: a.Hosts, Outputs: a.Outputs})
 	}
+	e.store("info", nil, since, a.Info)
 	return &a.Info, nil
 }

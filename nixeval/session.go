@@ -142,6 +142,9 @@ func (s *Session) Eval(ctx context.Context, req Request) (json.RawMessage, error
 		return nil, err
 	}
 	defer s.unlock()
+	if s.closed {
+		return nil, errors.New("nixplore: the evaluator was closed")
+	}
 	if s.startErr != nil {
 		return s.Fallback.Eval(ctx, req)
 	}

@@ -210,6 +210,15 @@ func (e *Evaluator) PeekDescribe(path AttrPath) (*Description, bool) {
 	return d, true
 }
 
+// PeekInfo is PeekList for the header's platform facts (Info).
+func (e *Evaluator) PeekInfo() (*Info, bool) {
+	var i Info
+	if !e.peek("info", nil, &i) {
+		return nil, false
+	}
+	return &i, true
+}
+
 func (e *Evaluator) peek(op string, path AttrPath, v any) bool {
 	if e.Cache == nil || e.Refresh {
 		return false

@@ -75,7 +75,14 @@ func TestCacheNeverServesChangedFiles(t *testing.T) {
 	first := cachedEvaluator(t, tg, dir)
 	fresh := list(t, first, nixeval.DefaultPath)
 
+	info, err := first.Info(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
 	second := cachedEvaluator(t, tg, dir)
+	if got, ok := second.PeekInfo(); !ok || !reflect.DeepEqual(got, info) {
+		t.Fatalf("cached info %+v (%v), fresh %+v", got, ok, info)
+	}
 	got, ok := second.PeekList(nixeval.DefaultPath)
 	if !ok || !got.FromCache {
 		t.Fatal("no cached listing for a second process")
