@@ -44,21 +44,30 @@ func cmdBuild(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 			return err
 		}
 	}
-	plan, err := nixeval.DryRun(ctx, s.tools, s.target, path)
-	if err != nil {
-		return err
-	}
-	out.plan(plan)
 	if o.dryRun {
+		plan, err := nixeval.DryRun(ctx, s.tools, s.target, path)
+		if err != nil {
+			return err
+		}
+		out.plan(plan)
 		return nil
 	}
+	// Nix announces its plan before it builds anything; printing that
+	// saves evaluating the configuration once more for a dry run.
 	run := nixeval.StartBuild(ctx, s.tools, s.target, nixeval.BuildOptions{Path: path, OutLink: o.outLink, NoLink: o.noLink, AllowTopLevel: o.all})
 	out.info("building: %s", run.Command)
+	planned := false
 	for ev := range run.Events() {
+		if ev.Kind == nixeval.EventPlan {
+			planned = true
+		}
 		out.event(ev)
 	}
 	out.endLine()
 	res, err := run.Wait()
+	if err == nil && !planned {
+		out.plan(res.Plan)
+	}
 	if err != nil {
 		var f *nixeval.BuildFailure
 		if o.json && errors.As(err, &f) {
@@ -178,6 +187,7 @@ func (b *buildOutput) event(ev nixeval.BuildEvent) {
 		}
 		return
 	case nixeval.EventPlan:
+		b.plan(ev.Plan)
 		return
 	}
 	if b.tty {

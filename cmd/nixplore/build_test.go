@@ -74,7 +74,7 @@ func TestBuildCLIJSON(t *testing.T) {
 			kinds = append(kinds, "result")
 		}
 	}
-	want := "platform 4,plan,plan,build-started 1,build-stopped 1,build-started 2,build-stopped 2,build-started 3,build-stopped 3,build-started 4,build-stopped 4,result"
+	want := "platform 4,plan,build-started 1,build-stopped 1,build-started 2,build-stopped 2,build-started 3,build-stopped 3,build-started 4,build-stopped 4,result"
 	if got := strings.Join(kinds, ","); got != want {
 		t.Errorf("JSON lines\n got %s\nwant %s", got, want)
 	}
