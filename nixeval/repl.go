@@ -196,9 +196,9 @@ func asciiJSON(b []byte) string {
 // sentinels. On cancellation it interrupts the evaluation and waits a grace
 // period for the repl to come back to its prompt; ok reports whether it did
 // (if not, the caller must kill the repl).
-func (p *replProc) exchange(ctx context.Context, f frame, line string) (block []string, err error, ok bool) {
+func (p *replProc) exchange(ctx context.Context, f frame, line string) (block []string, ok bool, err error) {
 	if _, err := io.WriteString(p.stdin, f.input(line)); err != nil {
-		return nil, &replDiedError{tail: p.tail}, false
+		return nil, false, &replDiedError{tail: p.tail}
 	}
 	begin, end := `"`+f.mark("b")+`"`, `"`+f.mark("e")+`"`
 	started := false
@@ -208,7 +208,7 @@ func (p *replProc) exchange(ctx context.Context, f frame, line string) (block []
 		select {
 		case l, open := <-p.lines:
 			if !open {
-				return nil, &replDiedError{tail: p.tail}, false
+				return nil, false, &replDiedError{tail: p.tail}
 			}
 			p.remember(l)
 			switch {
@@ -216,9 +216,9 @@ func (p *replProc) exchange(ctx context.Context, f frame, line string) (block []
 				started = true
 			case l == end && started:
 				if grace != nil {
-					return nil, &CancelledError{Command: "nix repl", Cause: context.Cause(ctx)}, true
+					return nil, true, &CancelledError{Command: "nix repl", Cause: context.Cause(ctx)}
 				}
-				return block, nil, true
+				return block, true, nil
 			case started:
 				block = append(block, l)
 			}
@@ -227,7 +227,7 @@ func (p *replProc) exchange(ctx context.Context, f frame, line string) (block []
 			p.interrupt()
 			grace = time.After(GracePeriod)
 		case <-grace:
-			return nil, &CancelledError{Command: "nix repl", Cause: context.Cause(ctx)}, false
+			return nil, false, &CancelledError{Command: "nix repl", Cause: context.Cause(ctx)}
 		}
 	}
 }

@@ -107,7 +107,7 @@ func (s *Session) start(ctx context.Context) error {
 	}
 	s.starts.Add(1)
 	s.seq++
-	block, err, ok := p.exchange(ctx, frame{s.token, s.seq}, ":l "+wrapper)
+	block, ok, err := p.exchange(ctx, frame{s.token, s.seq}, ":l "+wrapper)
 	if err == nil {
 		for _, l := range block {
 			if errorLineRE.MatchString(l) {
@@ -170,7 +170,7 @@ func (s *Session) Eval(ctx context.Context, req Request) (json.RawMessage, error
 			return nil, err
 		}
 		s.deps.begin(time.Now())
-		block, err, ok := s.proc.exchange(ctx, f, line)
+		block, ok, err := s.proc.exchange(ctx, f, line)
 		if !ok {
 			s.stop()
 		}
