@@ -349,6 +349,17 @@ func TestMouse(t *testing.T) {
 	if got := d.selectedPath(); got != "config.system.build.manual.optionsJSON" {
 		t.Errorf("wheel down moved to %s", got)
 	}
+	// Over the preview the wheel scrolls the preview, not the tree.
+	d.selectName("sdImage")
+	d.settle()
+	d.send(tea.WindowSizeMsg{Width: 80, Height: 15})
+	d.send(tea.MouseMsg{X: 70, Y: 5, Button: tea.MouseButtonWheelDown, Action: tea.MouseActionPress})
+	if d.m.preview.scroll != 3 || d.selectedPath() != "config.system.build.sdImage" {
+		t.Errorf("wheel over the preview: scroll %d, selected %s", d.m.preview.scroll, d.selectedPath())
+	}
+	if v := d.m.View(); strings.Contains(v, "path    config.system.build.sdImage") {
+		t.Errorf("preview did not scroll:\n%s", v)
+	}
 }
 
 func TestHelpToggles(t *testing.T) {

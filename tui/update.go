@@ -410,6 +410,16 @@ func (m Model) onMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	h := m.bodyHeight()
+	overPreview := msg.X > m.treeWidth()+1
+	switch {
+	case overPreview && msg.Button == tea.MouseButtonWheelUp:
+		m.preview.scroll = max(0, m.preview.scroll-3)
+		return m, nil
+	case overPreview && msg.Button == tea.MouseButtonWheelDown:
+		total := len(m.preview.lines(m.previewWidth(), ""))
+		m.preview.scroll = clamp(m.preview.scroll+3, 0, max(0, total-h))
+		return m, nil
+	}
 	switch msg.Button {
 	case tea.MouseButtonWheelUp:
 		m.pane.move(-3, h)
