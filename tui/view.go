@@ -72,6 +72,9 @@ func (m Model) helpView() string {
 		FullHelp() [][]key.Binding
 	} = m.c.keys
 	switch {
+	case m.state == stateFailed:
+		again := key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "evaluate again"))
+		km = helpKeys{again, m.c.keys.Quit}
 	case m.build.active():
 		km = m.build.helpKeys()
 	case m.filter.active:
@@ -281,12 +284,11 @@ func (m Model) failedView(w, h int) []string {
 		for _, d := range ee.Details {
 			add(s.Value, "- "+d)
 		}
+		out = append(out, "", s.Label.Render("What to do"))
 		if ee.Hint != "" {
-			out = append(out, "", s.Label.Render("What to do"))
 			add(s.Value, ee.Hint)
 		}
-		out = append(out, "", s.Label.Render("What to do next"))
-		add(s.Value, "Fix the configuration, then press r to evaluate again; q quits.")
+		add(s.Value, "Press r (or R) to evaluate again once it is fixed; q quits.")
 		if ee.Nix != nil && ee.Nix.Message != "" {
 			out = append(out, "", s.Label.Render("Nix said"))
 			add(s.ErrorText, ee.Nix.Message)
