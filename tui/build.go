@@ -203,7 +203,7 @@ func (b buildPanel) Update(msg tea.Msg) (buildPanel, tea.Cmd) {
 				b.cancel()
 			}
 		case buildDone, buildFailed:
-			if key.Matches(msg, k.ClosePanel) || key.Matches(msg, k.Accept) {
+			if key.Matches(msg, k.ClosePanel) || key.Matches(msg, k.Accept) || key.Matches(msg, k.Cancel) {
 				b.close()
 			}
 		}
