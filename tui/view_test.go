@@ -145,6 +145,42 @@ func TestGoldenViews(t *testing.T) {
 	}
 }
 
+// TestGoldenFilterAndFailure pins the filter with highlighted matches and
+// the whole-evaluation failure screen at 80x24.
+func TestGoldenFilterAndFailure(t *testing.T) {
+	t.Run("filter", func(t *testing.T) {
+		tm := teatest.NewTestModel(t, New(Config{Target: fakeTarget(), Eval: piLike()}), teatest.WithInitialTermSize(80, 24))
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), "sdImage") },
+			teatest.WithDuration(10*time.Second))
+		tm.Send(keyMsg("/"))
+		tm.Type("sim")
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), "paths") },
+			teatest.WithDuration(10*time.Second))
+		if err := tm.Quit(); err != nil {
+			t.Fatal(err)
+		}
+		fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
+		if q := fm.filter.input.Value(); q != "sim" {
+			t.Fatalf("query %q", q)
+		}
+		golden.RequireEqual(t, []byte(fm.View()))
+	})
+	t.Run("failure", func(t *testing.T) {
+		ev := piLike()
+		ev.fail = &nixeval.EvalError{Kind: nixeval.ErrSyntax, Summary: "syntax error in a Nix file: unexpected '='",
+			Location: "/etc/nixos/configuration.nix:5:3", Hint: "Fix the file at the location above, then run again.",
+			Nix: &nixeval.NixError{Message: "error: syntax error, unexpected '='\n\n       at /etc/nixos/configuration.nix:5:3:\n\n            4|   networking.hostName = \"x\";\n            5|   = broken;\n             |   ^"}}
+		tm := teatest.NewTestModel(t, New(Config{Target: fakeTarget(), Eval: ev}), teatest.WithInitialTermSize(80, 24))
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), "Nix said") },
+			teatest.WithDuration(10*time.Second))
+		if err := tm.Quit(); err != nil {
+			t.Fatal(err)
+		}
+		fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
+		golden.RequireEqual(t, []byte(fm.View()))
+	})
+}
+
 func TestFailedViewWithoutEvalError(t *testing.T) {
 	ev := piLike()
 	ev.fail = errors.New("nix-instantiate not found: Nix is not installed or not on PATH")
