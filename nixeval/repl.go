@@ -233,6 +233,9 @@ func (p *replProc) exchange(ctx context.Context, f frame, line string) (block []
 }
 
 func (p *replProc) remember(l string) {
+	if len(l) > 1000 {
+		l = l[:1000] + "…" // an answer can be megabytes; a death report needs a glimpse
+	}
 	p.tail = append(p.tail, l)
 	if len(p.tail) > 2*replTail {
 		p.tail = append(p.tail[:0], p.tail[len(p.tail)-replTail:]...)
@@ -247,13 +250,13 @@ func parseReplAnswer(block []string, prefix, command string) (json.RawMessage, e
 	for i := len(block) - 1; i >= 0; i-- {
 		l := block[i]
 		if strings.HasPrefix(l, want) && strings.HasSuffix(l, `"`) && len(l) >= len(want)+1 {
-			s, err := unquoteNix(l)
+			b, err := unquoteNix(l)
 			if err != nil {
 				return nil, &EvalError{Kind: ErrNotNix, Summary: "could not read the nix repl's answer: " + err.Error(), Hint: "It printed: " + clip(l, 200)}
 			}
-			out := strings.TrimPrefix(s, prefix)
-			if !json.Valid([]byte(out)) {
-				return nil, &EvalError{Kind: ErrNotNix, Summary: "the nix repl printed something that is not JSON", Hint: "It printed: " + clip(out, 200)}
+			out := b[len(prefix):]
+			if !json.Valid(out) {
+				return nil, &EvalError{Kind: ErrNotNix, Summary: "the nix repl printed something that is not JSON", Hint: "It printed: " + clip(string(out), 200)}
 			}
 			return json.RawMessage(out), nil
 		}
@@ -264,26 +267,25 @@ func parseReplAnswer(block []string, prefix, command string) (json.RawMessage, e
 
 // unquoteNix decodes a string as the repl prints it: double quotes, with
 // backslash escapes for quote, backslash, \n, \r, \t and \$.
-func unquoteNix(s string) (string, error) {
+func unquoteNix(s string) ([]byte, error) {
 	if len(s) < 2 || s[0] != '"' || s[len(s)-1] != '"' {
-		return "", errors.New("not a quoted string")
+		return nil, errors.New("not a quoted string")
 	}
 	s = s[1 : len(s)-1]
-	var b strings.Builder
-	b.Grow(len(s))
+	b := make([]byte, 0, len(s))
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c != '\\' {
-			b.WriteByte(c)
+			b = append(b, c)
 			continue
 		}
 		i++
 		if i == len(s) {
-			return "", errors.New("string ends in a backslash")
+			return nil, errors.New("string ends in a backslash")
 		}
-		b.WriteByte(unescapeNix(s[i]))
+		b = append(b, unescapeNix(s[i]))
 	}
-	return b.String(), nil
+	return b, nil
 }
 
 // unescapeNix is the byte a Nix string escape \e stands for.

@@ -23,7 +23,7 @@ func TestUnquoteNix(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			got, err := unquoteNix(tt.in)
-			if err != nil || got != tt.want {
+			if err != nil || string(got) != tt.want {
 				t.Fatalf("unquoteNix(%s) = %q, %v; want %q", tt.in, got, err, tt.want)
 			}
 		})
