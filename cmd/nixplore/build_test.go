@@ -170,45 +170,49 @@ func TestBuildCLIUsage(t *testing.T) {
 	}
 }
 
-// ctrl-c during a build stops it and every process under it, says what
-// finished, and exits non-zero.
+// ctrl-c, SIGTERM and SIGHUP (a closed terminal) during a build stop it
+// and every process under it, say what finished, and exit non-zero.
 func TestBuildCLIInterrupt(t *testing.T) {
 	testnix.Setup(t)
-	salt := saltEnv(t)
-	const marker = "nixplore-cancel-marker"
 	bin := buildBinary(t)
-	cmd := exec.Command(bin, buildArgs("buildfail", "--no-link", "config.system.build.slowmarker")...)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(30 * time.Second)
-	for len(markerPIDs(marker, salt)) == 0 && time.Now().Before(deadline) {
-		time.Sleep(50 * time.Millisecond)
-	}
-	if len(markerPIDs(marker, salt)) == 0 {
-		_ = cmd.Process.Kill()
-		t.Fatalf("the builder never started:\n%s", stderr.String())
-	}
-	start := time.Now()
-	_ = cmd.Process.Signal(syscall.SIGINT)
-	err := cmd.Wait()
-	t.Logf("SIGINT to exit: %v", time.Since(start))
-	if err == nil {
-		t.Fatal("exit status 0 after ctrl-c")
-	}
-	// SIGKILL has reached the group when nixplore exits; the kernel may
-	// take a moment to end a builder. The bound: 2 s after ctrl-c.
-	for len(markerPIDs(marker, salt)) != 0 && time.Since(start) < 2*time.Second {
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Logf("SIGINT to no process left: %v", time.Since(start))
-	if left := markerPIDs(marker, salt); len(left) != 0 {
-		t.Errorf("marker processes left 2 s after ctrl-c: %v", left)
-	}
-	if !strings.Contains(stderr.String(), "build cancelled") || !strings.Contains(stderr.String(), "stopped while building: nixplore-cancel-marker") {
-		t.Errorf("stderr:\n%s", stderr.String())
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP} {
+		t.Run(sig.String(), func(t *testing.T) {
+			salt := saltEnv(t)
+			const marker = "nixplore-cancel-marker"
+			cmd := exec.Command(bin, buildArgs("buildfail", "--no-link", "config.system.build.slowmarker")...)
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			deadline := time.Now().Add(30 * time.Second)
+			for len(markerPIDs(marker, salt)) == 0 && time.Now().Before(deadline) {
+				time.Sleep(50 * time.Millisecond)
+			}
+			if len(markerPIDs(marker, salt)) == 0 {
+				_ = cmd.Process.Kill()
+				t.Fatalf("the builder never started:\n%s", stderr.String())
+			}
+			start := time.Now()
+			_ = cmd.Process.Signal(sig)
+			err := cmd.Wait()
+			t.Logf("%s to exit: %v", sig, time.Since(start))
+			if err == nil {
+				t.Fatalf("exit status 0 after %s", sig)
+			}
+			// SIGKILL has reached the group when nixplore exits; the kernel may
+			// take a moment to end a builder. The bound: 2 s.
+			for len(markerPIDs(marker, salt)) != 0 && time.Since(start) < 2*time.Second {
+				time.Sleep(10 * time.Millisecond)
+			}
+			t.Logf("%s to no process left: %v", sig, time.Since(start))
+			if left := markerPIDs(marker, salt); len(left) != 0 {
+				t.Errorf("marker processes left 2 s after %s: %v", sig, left)
+			}
+			if !strings.Contains(stderr.String(), "build cancelled") || !strings.Contains(stderr.String(), "stopped while building: nixplore-cancel-marker") {
+				t.Errorf("stderr:\n%s", stderr.String())
+			}
+		})
 	}
 }
 

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -86,24 +88,50 @@ func TestShowJSON(t *testing.T) {
 
 func TestExitStatus(t *testing.T) {
 	testnix.Setup(t)
+	flake := "path:" + testnix.FlakeDir(t)
+	noConfigs := t.TempDir()
+	if err := os.WriteFile(filepath.Join(noConfigs, "flake.nix"), []byte(`{ outputs = { self }: { lib.x = 1; }; }`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	notNix := t.TempDir()
+	for _, prog := range []string{"nix", "nix-instantiate", "nix-store"} {
+		if err := os.WriteFile(filepath.Join(notNix, prog), []byte("#!/bin/sh\necho garbage from a fake nix\n"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
 	cases := []struct {
 		name string
 		args []string
 		code int
 		msg  string
+		path string // PATH for this case, when not the test's
 	}{
-		{"unknown flag", []string{"ls", "--frobnicate"}, 2, "unknown flag"},
-		{"malformed path", append([]string{"ls"}, append(testnix.ClassicArgs("pi", ""), "a..b")...), 2, "malformed attribute path"},
-		{"unbalanced quote", append([]string{"show"}, append(testnix.ClassicArgs("pi", ""), `a."b`)...), 2, "unbalanced quote"},
-		{"show needs a path", append([]string{"show"}, testnix.ClassicArgs("pi", "")...), 2, "exactly one attribute PATH"},
-		{"missing attribute", append([]string{"ls"}, append(testnix.ClassicArgs("pi", "aarch64-linux"), "config.system.build.sdimage")...), 1, "Did you mean: config.system.build.sdImage"},
-		{"syntax error", append([]string{"ls"}, testnix.ClassicArgs("syntax", "")...), 1, "syntax error"},
-		{"bad --arg", append([]string{"ls", "--arg", "system", "((("}, testnix.ClassicArgs("pi", "")...), 1, "error"},
-		{"missing config", append([]string{"ls"}, testnix.ClassicArgs("nope", "")...), 1, "configuration file not found"},
+		{"config path is a directory", []string{"ls", "-I", "nixpkgs=" + testnix.Testdata("nixpkgs"), "-I", "nixos-config=" + testnix.Testdata("configs", "pi")}, 1, "is a directory without a default.nix", ""},
+		{"failed assertion", append([]string{"show"}, append(testnix.ClassicArgs("assert", ""), "config.system.build.toplevel")...), 1, "failed assertions", ""},
+		{"infinite recursion", append([]string{"show"}, append(testnix.ClassicArgs("kinds", ""), "config.system.build.infinite")...), 1, "infinite recursion", ""},
+		{"unknown flake host", []string{"ls", "--flake", flake + "#nope"}, 1, "the hosts it has are", ""},
+		{"flake without nixosConfigurations", []string{"ls", "--flake", "path:" + noConfigs + "#x"}, 1, "no nixosConfigurations output", ""},
+		{"unknown --system", append([]string{"ls", "--system", "arm64-linux"}, testnix.ClassicArgs("pi", "")...), 2, "unknown system", ""},
+		{"NIX_PATH without nixpkgs", []string{"ls", "-I", "nixos-config=" + testnix.Testdata("configs", "pi", "configuration.nix")}, 1, "no nixpkgs entry", ""},
+		{"nix not installed", append([]string{"ls"}, testnix.ClassicArgs("pi", "")...), 1, "apt-get install nix-bin", "/nonexistent"},
+		{"a nix that is not Nix", append([]string{"ls", "--one-shot"}, testnix.ClassicArgs("pi", "")...), 1, "garbage from a fake nix", notNix + ":/usr/bin:/bin"},
+		{"unknown flag", []string{"ls", "--frobnicate"}, 2, "unknown flag", ""},
+		{"malformed path", append([]string{"ls"}, append(testnix.ClassicArgs("pi", ""), "a..b")...), 2, "malformed attribute path", ""},
+		{"unbalanced quote", append([]string{"show"}, append(testnix.ClassicArgs("pi", ""), `a."b`)...), 2, "unbalanced quote", ""},
+		{"show needs a path", append([]string{"show"}, testnix.ClassicArgs("pi", "")...), 2, "exactly one attribute PATH", ""},
+		{"missing attribute", append([]string{"ls"}, append(testnix.ClassicArgs("pi", "aarch64-linux"), "config.system.build.sdimage")...), 1, "Did you mean: config.system.build.sdImage", ""},
+		{"syntax error", append([]string{"ls"}, testnix.ClassicArgs("syntax", "")...), 1, "syntax error", ""},
+		{"bad --arg", append([]string{"ls", "--arg", "system", "((("}, testnix.ClassicArgs("pi", "")...), 1, "syntax error in an expression given on the command line", ""},
+		{"missing config", append([]string{"ls"}, testnix.ClassicArgs("nope", "")...), 1, "configuration file not found", ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			tmp, cacheDir := isolate(t)
+			if c.path != "" {
+				t.Setenv("PATH", c.path)
+			}
 			out, errOut, code := runCLI(t, c.args...)
+			assertNoLeftovers(t, tmp, cacheDir)
 			if code != c.code {
 				t.Fatalf("exit %d, want %d\nstdout %s\nstderr %s", code, c.code, out, errOut)
 			}

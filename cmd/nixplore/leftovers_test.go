@@ -1,0 +1,79 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// isolate gives a CLI test its own TMPDIR and cache directory, so
+// assertNoLeftovers can check what it left behind.
+func isolate(t *testing.T) (tmp, cacheDir string) {
+	t.Helper()
+	tmp, cacheDir = t.TempDir(), t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	t.Setenv("XDG_CACHE_HOME", cacheDir)
+	return tmp, cacheDir
+}
+
+// childPIDs lists live processes whose parent is this test process (Nix
+// processes run in their own process groups, so only the parent links
+// them to us).
+func childPIDs() []int {
+	me := os.Getpid()
+	var out []int
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid …: comm may hold spaces, so split after ')'.
+		s := string(stat)
+		i := strings.LastIndexByte(s, ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(s[i+1:])
+		if len(f) < 2 || f[0] == "Z" {
+			continue
+		}
+		if ppid, _ := strconv.Atoi(f[1]); ppid == me {
+			out = append(out, pid)
+		}
+	}
+	return out
+}
+
+// assertNoLeftovers checks that a finished CLI run left no child process,
+// no file in TMPDIR and no temporary file in the cache.
+func assertNoLeftovers(t *testing.T, tmp, cacheDir string) {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Second)
+	for len(childPIDs()) > 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if left := childPIDs(); len(left) > 0 {
+		t.Errorf("child processes left: %v", left)
+	}
+	if ents, _ := os.ReadDir(tmp); len(ents) > 0 {
+		var names []string
+		for _, e := range ents {
+			names = append(names, e.Name())
+		}
+		t.Errorf("files left in TMPDIR: %v", names)
+	}
+	_ = filepath.WalkDir(cacheDir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && (strings.HasPrefix(d.Name(), ".tmp-") || strings.HasPrefix(d.Name(), ".probe-")) {
+			t.Errorf("temporary cache file left: %s", p)
+		}
+		return nil
+	})
+}
