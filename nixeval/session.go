@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"sort"
 	"strings"
@@ -80,6 +81,12 @@ func (s *Session) unlock() { <-s.sem }
 // command names the session in errors.
 func (s *Session) command() string { return s.Tools.Program("nix") + " repl (nixplore session)" }
 
+// ReplStartTimeout bounds how long a new repl may take to load nixplore's
+// expression (which evaluates nothing of the configuration yet): a `nix`
+// that hangs (a stuck daemon, a lock, not Nix at all) must not hang
+// nixplore; the one-shot fallback answers instead.
+var ReplStartTimeout = 15 * time.Second
+
 // start runs the repl and loads the wrapper expression into it with the
 // target's arguments (`:l` applies them as auto arguments, on every Nix
 // version, so no command-line file syntax has to be detected).
@@ -107,7 +114,13 @@ func (s *Session) start(ctx context.Context) error {
 	}
 	s.starts.Add(1)
 	s.seq++
-	block, ok, err := p.exchange(ctx, frame{s.token, s.seq}, ":l "+wrapper)
+	lctx, cancel := context.WithTimeout(ctx, ReplStartTimeout)
+	defer cancel()
+	block, ok, err := p.exchange(lctx, frame{s.token, s.seq}, ":l "+wrapper)
+	if err != nil && ctx.Err() == nil && lctx.Err() != nil {
+		err = fmt.Errorf("nix repl did not answer within %s", ReplStartTimeout)
+		ok = false
+	}
 	if err == nil {
 		for _, l := range block {
 			if errorLineRE.MatchString(l) {

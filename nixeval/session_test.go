@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -282,6 +283,44 @@ func TestSessionFallsBackToOneShot(t *testing.T) {
 	}
 	if len(s.Deps()) == 0 {
 		t.Error("one-shot fallback reported no evaluated files")
+	}
+}
+
+// A `nix` whose repl never answers (a stuck daemon, a lock) must not hang
+// nixplore: the session gives up after ReplStartTimeout and the one-shot
+// fallback answers; the hung process is gone.
+func TestSessionFallsBackWhenReplHangs(t *testing.T) {
+	testnix.Setup(t)
+	real, err := exec.LookPath("nix-instantiate")
+	if err != nil {
+		t.Skip(err)
+	}
+	// The marker is in the fake's path, so in its shell's command line.
+	marker := fmt.Sprintf("hungrepl%d", time.Now().UnixNano())
+	dir := filepath.Join(t.TempDir(), marker)
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(real, filepath.Join(dir, "nix-instantiate")); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "nix"), "#!/bin/sh\nsleep 1000\n", 0o755)
+	old := nixeval.ReplStartTimeout
+	nixeval.ReplStartTimeout = time.Second
+	t.Cleanup(func() { nixeval.ReplStartTimeout = old })
+	s := nixeval.NewSession(testnix.Classic(t, "laptop", ""), nixeval.Tools{Dir: dir})
+	defer s.Close()
+	start := time.Now()
+	got := ask(t, s, nixeval.Request{Op: "names", Path: nixeval.DefaultPath})
+	if got.Kind != "" || !strings.Contains(got.JSON, "myScript") {
+		t.Fatalf("fallback answer: %+v", got)
+	}
+	if s.Fallen() == nil || !strings.Contains(s.Fallen().Error(), "did not answer") {
+		t.Fatalf("fallen: %v", s.Fallen())
+	}
+	t.Logf("answered after %s", time.Since(start))
+	if out, _ := exec.Command("pgrep", "-f", marker).Output(); len(out) > 0 {
+		t.Fatalf("the hung repl is still running: %s", out)
 	}
 }
 
