@@ -83,7 +83,7 @@ func (m *Model) startList(n *node) tea.Cmd {
 		m.finish(n.reqID)
 	}
 	id := m.c.next()
-	n.reqID, n.loading = id, true
+	n.reqID, n.loading, n.cancelled = id, true, false
 	ctx := m.track(id)
 	ev, path, key := m.c.cfg.Eval, n.path, n.key
 	m.c.log.Printf("list %s (request %d)", path, id)
@@ -126,6 +126,7 @@ func (m *Model) startDescribe(n *node, id uint64) tea.Cmd {
 
 func (m *Model) startInfo() tea.Cmd {
 	id := m.c.next()
+	m.infoID = id
 	ctx := m.track(id)
 	ev := m.c.cfg.Eval
 	return m.c.run(func() tea.Msg {

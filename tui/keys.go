@@ -9,7 +9,8 @@ type KeyMap struct {
 	Top, Bottom, PageUp, PageDn key.Binding
 	Filter, CopyPath, CopyCmd   key.Binding
 	Build, Refresh, ReloadAll   key.Binding
-	Edit                        key.Binding
+	Edit, Explain, Absent       key.Binding
+	CancelEval                  key.Binding // esc in the tree: stop the selected node's evaluation
 	PreviewDown, PreviewUp      key.Binding
 	Help, Quit                  key.Binding
 	Accept, Cancel              key.Binding // the filter's and the build panel's own keys
@@ -34,6 +35,9 @@ func DefaultKeyMap() KeyMap {
 		Build:       key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "build")),
 		Refresh:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "re-evaluate")),
 		Edit:        key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit source")),
+		Explain:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "explain cmd")),
+		Absent:      key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "show absent outputs")),
+		CancelEval:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel evaluation")),
 		PreviewDown: key.NewBinding(key.WithKeys("J", "shift+down"), key.WithHelp("J", "preview down")),
 		PreviewUp:   key.NewBinding(key.WithKeys("K", "shift+up"), key.WithHelp("K", "preview up")),
 		ReloadAll:   key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "reload all")),
@@ -57,7 +61,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 	fold := key.NewBinding(key.WithKeys("right", "left"), key.WithHelp("→←/lh", "open/close"))
 	move.SetEnabled(k.Up.Enabled())
 	fold.SetEnabled(k.Expand.Enabled())
-	return []key.Binding{k.Help, k.Quit, move, fold, k.Filter, k.CopyCmd, k.Build}
+	return []key.Binding{k.Help, k.Quit, move, fold, k.Filter, k.CopyCmd, k.Build, k.Explain, k.CancelEval}
 }
 
 // FullHelp is the `?` view of the tree view.
@@ -67,7 +71,8 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Top, k.Bottom, k.PageUp, k.PageDn},
 		{k.Filter, k.CopyPath, k.CopyCmd, k.Build},
 		{k.Refresh, k.ReloadAll, k.Help, k.Quit},
-		{k.Edit, k.PreviewDown, k.PreviewUp},
+		{k.Edit, k.PreviewDown, k.PreviewUp, k.Explain},
+		{k.Absent, k.CancelEval},
 	}
 }
 

@@ -53,6 +53,12 @@ const (
 	stateFailed               // the evaluation failed as a whole
 )
 
+// Smallest terminal the explorer draws its panes in; below it says so.
+const (
+	minWidth  = 60
+	minHeight = 15
+)
+
 func (s state) String() string {
 	return [...]string{"loading", "ready", "failed"}[s]
 }
@@ -86,13 +92,18 @@ type Model struct {
 	help    help.Model
 	spinner spinner.Model
 
-	info     *nixeval.Info
-	infoErr  string
-	fatal    error  // stateFailed: why
-	status   string // one-line message: what was copied, what failed
-	cancels  map[uint64]context.CancelFunc
-	descs    map[string]*descEntry // descriptions already fetched, by path key
-	quitting bool
+	info    *nixeval.Info
+	infoErr string
+	infoID  uint64 // the Info request in flight, 0 when none
+	// showAbsent adds the catalogue's outputs this configuration does not
+	// have to config.system.build (key a).
+	showAbsent bool
+	explain    explainPanel
+	fatal      error  // stateFailed: why
+	status     string // one-line message: what was copied, what failed
+	cancels    map[uint64]context.CancelFunc
+	descs      map[string]*descEntry // descriptions already fetched, by path key
+	quitting   bool
 
 	lastClickRow  int
 	lastClickTime time.Time
@@ -133,6 +144,7 @@ func New(cfg Config) Model {
 	m.preview = previewPane{c: c}
 	m.filter = newFilter(c)
 	m.build = buildPanel{c: c}
+	m.explain = explainPanel{c: c}
 	m.syncKeys()
 	return m
 }

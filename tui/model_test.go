@@ -99,6 +99,16 @@ func TestFilterJumpsToLoadedPath(t *testing.T) {
 	if v := d.m.View(); !strings.Contains(v, "/manhtml") || !strings.Contains(v, "paths") {
 		t.Errorf("filter line not shown:\n%s", v)
 	}
+	// The preview already shows the highlighted match, not the old selection.
+	d.settle()
+	if d.m.preview.key != d.m.filter.chosen().key || d.m.preview.desc == nil || !strings.Contains(d.m.preview.desc.Name, "manual-html") {
+		t.Errorf("preview while filtering shows %q (%+v), want the highlighted match", d.m.preview.key, d.m.preview.desc)
+	}
+	d.key("down")
+	if d.m.preview.key != d.m.filter.chosen().key {
+		t.Errorf("↓ in the filter: preview shows %q, highlighted %q", d.m.preview.key, d.m.filter.chosen().key)
+	}
+	d.key("up")
 	d.key("enter")
 	if d.m.filter.active {
 		t.Error("enter did not close the filter")
@@ -123,6 +133,9 @@ func TestFilterJumpsToLoadedPath(t *testing.T) {
 	d.key("esc")
 	if d.m.filter.active || d.selectedPath() != "config.system.build.manual.manualHTML" {
 		t.Errorf("esc: filter active=%v, selected %s", d.m.filter.active, d.selectedPath())
+	}
+	if d.m.preview.key != d.m.pane.selected().key {
+		t.Errorf("after esc the preview shows %q, not the selection", d.m.preview.key)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/catalogue"
 )
 
 // previewState is where the preview of the selected node stands.
@@ -19,10 +20,11 @@ const (
 	previewEmpty previewState = iota
 	previewLoading
 	previewReady
+	previewCancelled // the user stopped the description with esc
 )
 
 func (s previewState) String() string {
-	return [...]string{"empty", "loading", "ready"}[s]
+	return [...]string{"empty", "loading", "ready", "cancelled"}[s]
 }
 
 // previewPane shows everything Describe says about one node.
@@ -36,6 +38,7 @@ type previewPane struct {
 	errText string // an error node's message
 	listErr string // listing this set failed
 	desc    *nixeval.Description
+	absent  *catalogue.Entry // an output this configuration does not have
 	err     error
 	cached  bool
 	scroll  int // first line shown; J/K move it
@@ -43,7 +46,7 @@ type previewPane struct {
 
 // show points the preview at n; its description comes later.
 func (p *previewPane) show(n *node, id uint64) {
-	*p = previewPane{c: p.c, state: previewLoading, key: n.key, reqID: id, path: n.path, kind: n.kind, errText: n.errText, listErr: n.listErr}
+	*p = previewPane{c: p.c, state: previewLoading, key: n.key, reqID: id, path: n.path, kind: n.kind, errText: n.errText, listErr: n.listErr, absent: n.absent}
 }
 
 func (p *previewPane) set(d *nixeval.Description, err error, cached bool) {
@@ -60,10 +63,14 @@ type row struct {
 // view renders the preview in w columns and at most h lines, from the
 // scroll position.
 func (p previewPane) view(w, h int, spin string) []string {
-	s := p.c.styles
-	out := p.lines(w, spin)
+	return scrolled(p.c.styles, p.lines(w, spin), p.scroll, w, h)
+}
+
+// scrolled is the window of out that fits h lines from line scroll, the
+// last line saying how much more there is.
+func scrolled(s Styles, out []string, scroll, w, h int) []string {
 	if len(out) > h {
-		from := clamp(p.scroll, 0, len(out)-h)
+		from := clamp(scroll, 0, len(out)-h)
 		more := len(out) - from - h
 		out = out[from : from+h]
 		if more > 0 && h > 1 {
@@ -109,8 +116,12 @@ func (p previewPane) lines(w int, spin string) []string {
 		addMulti("error", "listing failed: "+p.listErr, s.ErrorText)
 	}
 	switch {
+	case p.absent != nil:
+		rows = append(rows, absentRows(p.absent, s)...)
+	case p.state == previewCancelled:
+		add("", "cancelled: r evaluates it again", s.Warning)
 	case p.state == previewLoading && p.errText == "":
-		add("", spin+" evaluating…", s.Dim)
+		add("", spin+" evaluating… (esc cancels)", s.Dim)
 	case p.err != nil:
 		addMulti("error", nixeval.ErrorText(p.err), s.ErrorText)
 		var me *nixeval.MissingAttrError
@@ -144,6 +155,41 @@ func (p previewPane) lines(w int, spin string) []string {
 		}
 	}
 	return out
+}
+
+// absentRows says what an output this configuration lacks is and how to
+// get it, from the catalogue.
+func absentRows(e *catalogue.Entry, s Styles) []row {
+	var rows []row
+	add := func(label, value string, st lipgloss.Style) {
+		if value != "" {
+			rows = append(rows, row{label, nixeval.Printable(value), st})
+		}
+	}
+	add("", "not in this configuration: nixplore's catalogue knows it", s.Warning)
+	add("what", e.Summary, s.Value)
+	add("get it", e.HowToGet(), s.Status)
+	for i, m := range e.Imports {
+		label := ""
+		if i == 0 {
+			label = "import"
+		}
+		add(label, "<nixpkgs/"+m+">", s.Value)
+	}
+	for i, v := range e.Variants {
+		label := ""
+		if i == 0 {
+			label = "variant"
+		}
+		add(label, "nixos-rebuild build-image --image-variant "+v, s.Value)
+	}
+	add("result", e.Result, s.Value)
+	add("choose", e.Choose, s.Value)
+	if e.Rebuild != "" {
+		add("rebuild", "nixos-rebuild "+e.Rebuild, s.Dim)
+	}
+	add("source", e.Source, s.Dim)
+	return rows
 }
 
 // relative shows a file under the directory nixplore was started in

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/catalogue"
 )
 
 // node is one attribute in the tree. Children are listed lazily, one level
@@ -23,6 +24,13 @@ type node struct {
 	reqID    uint64 // the in-flight List request; older answers are dropped
 	listErr  string // listing this set failed
 	label    string // the name as printed: Nix-quoted and terminal-safe
+	// cancelled: the user stopped this set's listing with esc; r (or →)
+	// lists it again.
+	cancelled bool
+	// absent is the catalogue's entry for an output this configuration
+	// does not have (kind absent, shown with `a`); such a node is never
+	// listed, described or built.
+	absent *catalogue.Entry
 }
 
 // expandable reports whether the node is a set whose children can be listed.
@@ -66,7 +74,9 @@ func newTree(start nixeval.AttrPath) *tree {
 func (t *tree) setChildren(n *node, children []nixeval.Child) {
 	old := map[string]*node{}
 	for _, c := range n.children {
-		old[c.name] = c
+		if c.absent == nil {
+			old[c.name] = c
+		}
 	}
 	kids := make([]*node, 0, len(children))
 	for _, c := range children {
@@ -84,9 +94,45 @@ func (t *tree) setChildren(n *node, children []nixeval.Child) {
 	for _, o := range old {
 		t.drop(o)
 	}
+	for _, c := range n.children {
+		if c.absent != nil {
+			t.drop(c)
+		}
+	}
 	n.children = kids
 	n.loaded = true
 	n.listErr = ""
+	n.cancelled = false
+	t.version++
+}
+
+// setAbsent adds to a listed config.system.build the catalogue's outputs
+// it does not have, after its own children, or removes them (show false).
+// Other nodes are left alone.
+func (t *tree) setAbsent(n *node, show bool) {
+	if n == nil || !n.loaded || !n.path.Equal(nixeval.DefaultPath) {
+		return
+	}
+	kids := make([]*node, 0, len(n.children))
+	present := nixeval.Listing{Path: n.path}
+	for _, c := range n.children {
+		if c.absent != nil {
+			t.drop(c)
+			continue
+		}
+		kids = append(kids, c)
+		present.Children = append(present.Children, nixeval.Child{Name: c.name, Kind: c.kind})
+	}
+	if show {
+		children, entries := nixeval.KnownAbsent(present)
+		for i, c := range children {
+			k := newNode(c.Name, c.Path, c.Kind, n)
+			k.absent = &entries[i]
+			t.index[k.key] = k
+			kids = append(kids, k)
+		}
+	}
+	n.children = kids
 	t.version++
 }
 

@@ -38,6 +38,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	case infoMsg:
 		m.finish(msg.id)
+		if msg.id == m.infoID {
+			m.infoID = 0
+		}
 		if msg.err != nil {
 			if !isCancel(msg.err) {
 				m.infoErr = firstLine(nixeval.ErrorText(msg.err))
@@ -139,6 +142,9 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if key.Matches(msg, k.ReloadAll) {
 		return m.reloadAll()
 	}
+	if m.state == stateLoading && key.Matches(msg, k.CancelEval) {
+		return m.cancelStart(), nil
+	}
 	if m.state != stateReady {
 		if m.state == stateFailed && key.Matches(msg, k.Refresh) {
 			return m.reloadAll()
@@ -147,6 +153,11 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	}
 	m.status = ""
 	h := m.bodyHeight()
+	if m.explain.open && (key.Matches(msg, k.Cancel) || key.Matches(msg, k.Explain)) {
+		m.explain.close()
+		m.syncKeys()
+		return m, nil
+	}
 	switch {
 	case key.Matches(msg, k.Up):
 		m.pane.move(-1, h)
@@ -167,7 +178,7 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Filter):
 		m.filter.open(m.tree)
 		m.syncKeys()
-		return m, m.filter.focus()
+		return m, tea.Batch(m.filter.focus(), m.previewNode(m.filter.chosen()))
 	case key.Matches(msg, k.CopyPath):
 		n := m.pane.selected()
 		return m, copyCmd(m.c.cfg.Clipboard, "path", n.path.String())
@@ -177,11 +188,26 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Refresh):
 		return m.refresh()
 	case key.Matches(msg, k.PreviewDown):
-		total := len(m.preview.lines(m.previewWidth(), ""))
-		m.preview.scroll = clamp(m.preview.scroll+max(1, h/2), 0, max(0, total-h))
+		m.scrollPreview(max(1, h/2))
 		return m, nil
 	case key.Matches(msg, k.PreviewUp):
-		m.preview.scroll = max(0, m.preview.scroll-max(1, h/2))
+		m.scrollPreview(-max(1, h/2))
+		return m, nil
+	case key.Matches(msg, k.Explain):
+		m.explain.open = true
+		m.explain.set(m.pane.selected(), m.info)
+		m.syncKeys()
+		return m, nil
+	case key.Matches(msg, k.Absent):
+		m.showAbsent = !m.showAbsent
+		m.tree.setAbsent(m.tree.find(nixeval.DefaultPath), m.showAbsent)
+		m.tree.flatten()
+		m.pane.reselect(h)
+		if m.showAbsent {
+			m.status = "showing the outputs this configuration does not have (dimmed, ---); a hides them"
+		}
+	case key.Matches(msg, k.CancelEval):
+		m.cancelSelected()
 		return m, nil
 	case key.Matches(msg, k.Edit):
 		return m.edit()
@@ -207,7 +233,7 @@ func (m Model) onFilterKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Cancel):
 		m.filter.close()
 		m.syncKeys()
-		return m, nil
+		return m, m.selectionChanged()
 	case key.Matches(msg, k.Accept):
 		n := m.filter.chosen()
 		m.filter.close()
@@ -222,7 +248,8 @@ func (m Model) onFilterKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	}
 	var cmd tea.Cmd
 	m.filter, cmd = m.filter.Update(msg)
-	return m, cmd
+	// The preview shows the highlighted match, as enter would.
+	return m, tea.Batch(cmd, m.previewNode(m.filter.chosen()))
 }
 
 // expand lists a set's children, or steps into an expanded one.
@@ -265,8 +292,19 @@ func (m *Model) collapse() {
 // what is known, otherwise after the cursor rests for PreviewDelay.
 func (m *Model) selectionChanged() tea.Cmd {
 	m.syncKeys()
-	n := m.pane.selected()
-	if n == nil || n.key == m.preview.key && m.preview.state != previewEmpty {
+	return m.previewNode(m.pane.selected())
+}
+
+// previewNode points the preview (and the explain panel, when open) at
+// n: the selected node, or the filter's highlighted match.
+func (m *Model) previewNode(n *node) tea.Cmd {
+	if n == nil {
+		return nil
+	}
+	if m.explain.open {
+		m.explain.set(n, m.info)
+	}
+	if n.key == m.preview.key && m.preview.state != previewEmpty {
 		return nil
 	}
 	if m.preview.reqID != 0 {
@@ -274,7 +312,8 @@ func (m *Model) selectionChanged() tea.Cmd {
 	}
 	id := m.c.next()
 	m.preview.show(n, id)
-	if n.kind == nixeval.KindError {
+	if n.kind == nixeval.KindError || n.absent != nil {
+		// Known without Nix: the error text, or the catalogue's entry.
 		m.preview.state = previewReady
 		return nil
 	}
@@ -302,6 +341,7 @@ func (m Model) onListed(msg listedMsg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.tree.setChildren(n, msg.listing.Children)
+		m.tree.setAbsent(n, m.showAbsent)
 		n.cached = true
 	} else {
 		n.loading = false
@@ -318,6 +358,7 @@ func (m Model) onListed(msg listedMsg) (tea.Model, tea.Cmd) {
 			n.listErr = nixeval.ErrorText(msg.err)
 		} else {
 			m.tree.setChildren(n, msg.listing.Children)
+			m.tree.setAbsent(n, m.showAbsent)
 			n.cached = false
 		}
 	}
@@ -331,6 +372,7 @@ func (m Model) onListed(msg listedMsg) (tea.Model, tea.Cmd) {
 	if n == m.pane.selected() && n.listErr != "" {
 		m.preview.listErr = n.listErr
 	}
+	m.syncKeys()
 	return m, nil
 }
 
@@ -367,15 +409,74 @@ func (m Model) refresh() (tea.Model, tea.Cmd) {
 	}
 	var cmds []tea.Cmd
 	switch {
-	case n.loaded || n.loading || n.listErr != "":
+	case n.loaded || n.loading || n.listErr != "" || n.cancelled:
 		n.listErr = ""
 		cmds = append(cmds, m.startList(n))
 	case n.parent != nil:
 		cmds = append(cmds, m.startList(n.parent))
 	}
+	if m.info == nil && m.infoID == 0 {
+		// The header's facts were cancelled with the start listing.
+		m.infoErr = ""
+		cmds = append(cmds, m.startInfo())
+	}
 	m.preview.key = "" // force a new request
 	cmds = append(cmds, m.selectionChanged())
 	return m, tea.Batch(cmds...)
+}
+
+// cancelSelected stops the selected node's listing and description (esc):
+// the node shows "cancelled" and r evaluates it again.
+func (m *Model) cancelSelected() {
+	n := m.pane.selected()
+	var what []string
+	if n.loading {
+		m.finish(n.reqID)
+		n.loading, n.cancelled = false, true
+		what = append(what, "listing")
+	}
+	if m.preview.key == n.key && m.preview.state == previewLoading && n.kind != nixeval.KindError {
+		m.finish(m.preview.reqID)
+		m.preview.state = previewCancelled
+		what = append(what, "description")
+	}
+	if len(what) == 0 {
+		return
+	}
+	m.c.log.Printf("cancelled the %s of %s", strings.Join(what, " and "), n.path)
+	m.status = "cancelled the " + strings.Join(what, " and ") + " of " + displayPath(n) + "; r evaluates it again"
+	m.syncKeys()
+}
+
+// cancelStart stops the start listing and the header's facts (esc while
+// loading): the tree then shows the start node as cancelled.
+func (m Model) cancelStart() Model {
+	m.cancelAll()
+	m.infoID = 0
+	root := m.tree.root
+	root.loading, root.cancelled = false, true
+	m.infoErr = "platform and Nix version: cancelled"
+	m.state = stateReady
+	m.tree.flatten()
+	m.pane.setCursor(0, m.bodyHeight())
+	m.preview.show(root, 0)
+	m.preview.state = previewCancelled
+	m.status = "cancelled listing " + displayPath(root) + "; r evaluates it again"
+	m.c.log.Printf("cancelled the start listing of %s", root.path)
+	m.syncKeys()
+	return m
+}
+
+// scrollPreview scrolls whatever the right side shows by delta lines.
+func (m *Model) scrollPreview(delta int) {
+	h := m.bodyHeight()
+	if m.explain.open && m.pane.selected() != nil && m.pane.selected().absent == nil {
+		total := len(m.explain.lines(m.previewWidth()))
+		m.explain.scroll = clamp(m.explain.scroll+delta, 0, max(0, total-h))
+		return
+	}
+	total := len(m.preview.lines(m.previewWidth(), ""))
+	m.preview.scroll = clamp(m.preview.scroll+delta, 0, max(0, total-h))
 }
 
 // reloadAll forgets everything and starts again from the start node.
@@ -386,6 +487,7 @@ func (m Model) reloadAll() (tea.Model, tea.Cmd) {
 	m.tree = newTree(m.c.cfg.Start)
 	m.pane = treePane{c: m.c, tree: m.tree}
 	m.preview = previewPane{c: m.c}
+	m.explain.close()
 	m.state, m.fatal, m.info, m.infoErr, m.status = stateLoading, nil, nil, "", ""
 	m.syncKeys()
 	return m, tea.Batch(m.reloadCmds()...)
@@ -413,11 +515,10 @@ func (m Model) onMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
 	overPreview := msg.X > m.treeWidth()+1
 	switch {
 	case overPreview && msg.Button == tea.MouseButtonWheelUp:
-		m.preview.scroll = max(0, m.preview.scroll-3)
+		m.scrollPreview(-3)
 		return m, nil
 	case overPreview && msg.Button == tea.MouseButtonWheelDown:
-		total := len(m.preview.lines(m.previewWidth(), ""))
-		m.preview.scroll = clamp(m.preview.scroll+3, 0, max(0, total-h))
+		m.scrollPreview(3)
 		return m, nil
 	}
 	switch msg.Button {
@@ -467,7 +568,28 @@ func (m *Model) syncKeys() {
 		b.SetEnabled(ready)
 	}
 	k.Refresh.SetEnabled(ready || m.state == stateFailed)
-	k.Build.SetEnabled(ready && m.pane.selected() != nil && m.pane.selected().kind == nixeval.KindDerivation)
+	sel := m.pane.selected()
+	if m.state != stateReady {
+		sel = nil
+	}
+	k.Build.SetEnabled(ready && sel != nil && sel.kind == nixeval.KindDerivation)
+	// An absent output has no command to copy, explain or build.
+	k.CopyCmd.SetEnabled(ready && sel != nil && sel.absent == nil)
+	k.Explain.SetEnabled(ready && sel != nil && sel.absent == nil)
+	if m.explain.open {
+		k.Explain.SetHelp("x", "close explanation")
+	} else {
+		k.Explain.SetHelp("x", "explain cmd")
+	}
+	root := m.tree.find(nixeval.DefaultPath)
+	k.Absent.SetEnabled(ready && root != nil && root.loaded)
+	if m.showAbsent {
+		k.Absent.SetHelp("a", "hide absent outputs")
+	} else {
+		k.Absent.SetHelp("a", "show absent outputs")
+	}
+	previewBusy := sel != nil && m.preview.key == sel.key && m.preview.state == previewLoading && sel.kind != nixeval.KindError
+	k.CancelEval.SetEnabled(m.state == stateLoading || ready && sel != nil && (sel.loading || previewBusy))
 }
 
 func firstLine(s string) string {

@@ -94,6 +94,9 @@ func (m Model) View() string {
 	if m.quitting {
 		return ""
 	}
+	if w < minWidth || h < minHeight {
+		return tooSmall(w, h)
+	}
 	lines := m.headerLines(w)
 	bh := m.bodyHeight()
 	var body []string
@@ -111,6 +114,11 @@ func (m Model) View() string {
 	lines = append(lines, body[:bh]...)
 	lines = append(lines, m.statusLines(w)...)
 	lines = append(lines, strings.Split(m.helpView(), "\n")...)
+	return screen(lines, w, h)
+}
+
+// screen makes lines exactly w x h: cut, padded, filled.
+func screen(lines []string, w, h int) string {
 	if len(lines) > h {
 		lines = lines[:h]
 	}
@@ -184,7 +192,11 @@ func (m Model) panesView(w, h int) []string {
 		left = m.treeLines(tw, h)
 	}
 	var right []string
-	if pw > 0 {
+	switch {
+	case pw <= 0:
+	case m.explain.open && m.preview.absent == nil:
+		right = m.explain.view(pw, h)
+	default:
 		right = m.preview.view(pw, h, m.spinner.View())
 	}
 	sep := m.c.styles.Border.Render(" │ ")
@@ -239,11 +251,19 @@ func (m Model) treeLines(w, h int) []string {
 			tagStyle = s.Dim
 		}
 		name := n.label
+		if n.absent != nil {
+			// Not in the configuration: dimmed, and marked in words so it
+			// reads without colour.
+			tagStyle = s.Dim
+			name = s.Dim.Render(name + " (absent)")
+		}
 		switch {
 		case n.kind == nixeval.KindError:
 			name = s.ErrorNode.Render(name + "  " + nixeval.Printable(firstLine(n.errText)))
 		case n.listErr != "":
 			name = name + "  " + s.ErrorNode.Render("listing failed")
+		case n.cancelled:
+			name = name + s.Warning.Render(" (cancelled: r retries)")
 		case n.cached:
 			name = name + s.Cached.Render(" (cached)")
 		case n.expanded && n.loaded && len(n.children) == 0:
@@ -306,4 +326,12 @@ func (m Model) failedView(w, h int) []string {
 		out = out[:h]
 	}
 	return out
+}
+
+// tooSmall replaces the whole screen below minWidth x minHeight: a
+// readable sentence, wrapped and cut to whatever room there is, instead of
+// panes squeezed out of shape. A resize brings the explorer back as it was.
+func tooSmall(w, h int) string {
+	msg := fmt.Sprintf("terminal too small: %dx%d; nixplore needs at least %dx%d. Enlarge it, or q quits.", w, h, minWidth, minHeight)
+	return screen(wrap(msg, w), w, h)
 }

@@ -43,6 +43,10 @@ var screens = []struct {
 	{"filter", func(d *driver) { d.settle(); d.key("/"); d.typeText("man") }},
 	{"filter without match", func(d *driver) { d.settle(); d.key("/"); d.typeText("zzzz") }},
 	{"full help", func(d *driver) { d.settle(); d.key("?") }},
+	{"explain", func(d *driver) { d.settle(); d.selectName("sdImage"); d.key("x") }},
+	{"explain scrolled", func(d *driver) { d.settle(); d.selectName("sdImage"); d.key("x", "J", "J", "J") }},
+	{"absent outputs", func(d *driver) { d.settle(); d.key("a"); d.selectName("isoImage") }},
+	{"filter with explain", func(d *driver) { d.settle(); d.key("x", "/"); d.typeText("sd") }},
 	{"copied", func(d *driver) { d.settle(); d.selectName("sdImage"); d.key("c"); d.settle() }},
 	{"build plan", func(d *driver) {
 		d.settle()
@@ -209,5 +213,35 @@ func TestWrapFitsAndKeepsEverything(t *testing.T) {
 		if got := strings.ReplaceAll(strings.Join(lines, ""), " ", ""); got != strings.ReplaceAll(tc.in, " ", "") {
 			t.Errorf("wrap(%q, %d) lost text: %q", tc.in, tc.w, lines)
 		}
+	}
+}
+
+func TestTooSmallTerminalSaysSoAndComesBack(t *testing.T) {
+	d := fakeDriver(t, piLike(), 80, 24)
+	d.selectName("sdImage")
+	d.settle()
+	before := d.m.View()
+	d.send(tea.WindowSizeMsg{Width: 20, Height: 5})
+	v := d.m.View()
+	checkFits(t, v, 20, 5, "20x5")
+	flat := strings.Join(strings.Fields(v), " ")
+	for _, want := range []string{"terminal too small", "20x5", "at least 60x15"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("20x5 view lacks %q:\n%s", want, v)
+		}
+	}
+	for _, sz := range [][2]int{{1, 1}, {59, 40}, {200, 14}} {
+		d.send(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+		v := d.m.View()
+		checkFits(t, v, sz[0], sz[1], "too small")
+		if sz[0] > 1 && !strings.Contains(v, "too") {
+			t.Errorf("%dx%d does not say the terminal is too small:\n%s", sz[0], sz[1], v)
+		}
+	}
+	// Keys still work while too small, and a resize restores the view.
+	d.key("j", "k")
+	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	if got := d.m.View(); got != before {
+		t.Errorf("after resizing back the view differs:\n%s\nwas:\n%s", got, before)
 	}
 }
