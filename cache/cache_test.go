@@ -219,10 +219,10 @@ func TestTrimEvictsOldEntries(t *testing.T) {
 	}
 }
 
-// TestTwoInstancesShareACache has two processes (this test binary run as a
-// helper) rewrite the same entries while this one reads them: every read
-// is a miss or one complete value, never a torn one.
-func TestTwoInstancesShareACache(t *testing.T) {
+// TestInstancesShareACache has two, then four processes (this test binary
+// run as a helper) rewrite the same entries while this one reads them:
+// every read is a miss or one complete value, never a torn one.
+func TestInstancesShareACache(t *testing.T) {
 	if os.Getenv("NIXPLORE_CACHE_HELPER") != "" {
 		c := open(t, os.Getenv("NIXPLORE_CACHE_HELPER"))
 		for i := 0; i < 300; i++ {
@@ -233,14 +233,22 @@ func TestTwoInstancesShareACache(t *testing.T) {
 		}
 		return
 	}
+	for _, writers := range [][]string{{"a", "b"}, {"a", "b", "c", "d"}} {
+		t.Run(strconv.Itoa(len(writers)), func(t *testing.T) { shareACache(t, writers) })
+	}
+}
+
+func shareACache(t *testing.T, writers []string) {
 	dir := t.TempDir()
 	var wg sync.WaitGroup
-	errs := make(chan error, 2)
-	for _, w := range []string{"a", "b"} {
+	errs := make(chan error, len(writers))
+	known := map[string]bool{}
+	for _, w := range writers {
+		known[w] = true
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			cmd := exec.Command(os.Args[0], "-test.run=^TestTwoInstancesShareACache$", "-test.count=1")
+			cmd := exec.Command(os.Args[0], "-test.run=^TestInstancesShareACache$", "-test.count=1")
 			cmd.Env = append(os.Environ(), "NIXPLORE_CACHE_HELPER="+dir, "NIXPLORE_CACHE_WRITER="+w)
 			if out, err := cmd.CombinedOutput(); err != nil {
 				errs <- fmt.Errorf("writer %s: %v\n%s", w, err, out)
@@ -268,7 +276,7 @@ func TestTwoInstancesShareACache(t *testing.T) {
 				I      int
 				Pad    string
 			}
-			if err := json.Unmarshal(h.Value, &v); err != nil || (v.Writer != "a" && v.Writer != "b") || v.I%5 != k || len(v.Pad) != 2000 {
+			if err := json.Unmarshal(h.Value, &v); err != nil || !known[v.Writer] || v.I%5 != k || len(v.Pad) != 2000 {
 				t.Fatalf("torn or foreign entry: %s", h.Value)
 			}
 		}

@@ -58,6 +58,10 @@ type Evaluator struct {
 	Cache *cache.Cache
 	// Refresh makes Peek miss: answers are computed again (and stored).
 	Refresh bool
+	// OnCacheError, when set, hears the first failure to write the cache
+	// (a full disk): answers still come, only the next start is slower.
+	OnCacheError func(error)
+	cacheErrOnce sync.Once
 
 	keyMu   sync.Mutex
 	keyDone bool

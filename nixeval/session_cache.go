@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -254,8 +255,10 @@ func (e *Evaluator) store(op string, path AttrPath, since time.Time, v any) {
 		return
 	}
 	// A failed write only costs speed next time; ErrRacy is expected
-	// while the user edits files.
-	_ = e.Cache.Put(key, deps, since, b)
+	// while the user edits files. Anything else (a full disk) is said once.
+	if err := e.Cache.Put(key, deps, since, b); err != nil && !errors.Is(err, cache.ErrRacy) && e.OnCacheError != nil {
+		e.cacheErrOnce.Do(func() { e.OnCacheError(err) })
+	}
 }
 
 func (e *Evaluator) storeListings(ls []Listing, since time.Time) {

@@ -2,11 +2,14 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/nixplore/nixplore/internal/testnix"
 )
 
 // isolate gives a CLI test its own TMPDIR and cache directory, so
@@ -76,4 +79,47 @@ func assertNoLeftovers(t *testing.T, tmp, cacheDir string) {
 		}
 		return nil
 	})
+}
+
+// mountTmpfs mounts a small tmpfs for a cache directory (root only).
+func mountTmpfs(t *testing.T, opts string) string {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("mounting a tmpfs needs root")
+	}
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", opts, "tmpfs", dir).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a tmpfs: %v %s", err, out)
+	}
+	t.Cleanup(func() { _ = exec.Command("umount", dir).Run() })
+	return dir
+}
+
+// An unwritable cache directory and a full disk while writing the cache:
+// the answer still comes, with one warning line, and nothing is left half
+// written.
+func TestCacheFaultsThroughTheCLI(t *testing.T) {
+	testnix.Setup(t)
+	args := append([]string{"ls"}, append(testnix.ClassicArgs("big", ""), "config.system.build.many")...)
+	for _, c := range []struct{ name, opts, warning string }{
+		{"read-only cache directory", "size=64k,ro", "warning: running without a cache"},
+		{"full disk while writing", "size=8k", "warning: could not write the cache"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			tmp, _ := isolate(t)
+			cacheDir := mountTmpfs(t, c.opts)
+			t.Setenv("XDG_CACHE_HOME", cacheDir)
+			out, errOut, code := runCLI(t, args...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			if n := strings.Count(out, "\n"); n != 10000 {
+				t.Fatalf("%d lines listed, want 10000", n)
+			}
+			if strings.Count(errOut, "warning:") != 1 || !strings.Contains(errOut, c.warning) {
+				t.Fatalf("want one warning %q, stderr:\n%s", c.warning, errOut)
+			}
+			assertNoLeftovers(t, tmp, cacheDir)
+		})
+	}
 }

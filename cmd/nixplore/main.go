@@ -96,6 +96,11 @@ func openSession(o *options, stderr io.Writer, announce bool) (*session, error) 
 			fmt.Fprintf(stderr, "nixplore: warning: running without a cache: %v\n", firstLine(err.Error()))
 		} else {
 			ev.Cache, ev.Refresh = c, o.refresh
+			if announce { // the CLI; the explorer owns the terminal
+				ev.OnCacheError = func(err error) {
+					fmt.Fprintf(stderr, "nixplore: warning: could not write the cache in %s: %v\n", c.Dir(), firstLine(err.Error()))
+				}
+			}
 		}
 	}
 	return &session{target: t, eval: ev, tools: tools}, nil

@@ -38,9 +38,10 @@ func TestSignalsEndEveryNixProcess(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGHUP, syscall.SIGINT} {
 		t.Run(sig.String(), func(t *testing.T) {
 			marker := fmt.Sprintf("testmarker%d", time.Now().UnixNano())
-			args := append([]string{"ls", "--one-shot", "--no-cache", "--arg", marker, "1"}, testnix.ClassicArgs("slow", "")...)
+			tmp, cacheDir := t.TempDir(), t.TempDir()
+			args := append([]string{"ls", "--arg", marker, "1"}, testnix.ClassicArgs("slow", "")...)
 			cmd := exec.Command(bin, args...)
-			cmd.Env = append(os.Environ(), "NIXPLORE_SLOW_N=200000000")
+			cmd.Env = append(os.Environ(), "NIXPLORE_SLOW_N=200000000", "TMPDIR="+tmp, "XDG_CACHE_HOME="+cacheDir)
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
@@ -66,6 +67,15 @@ func TestSignalsEndEveryNixProcess(t *testing.T) {
 				out, _ := exec.Command("pgrep", "-af", marker).Output()
 				t.Fatalf("%d processes left:\n%s", n, out)
 			}
+			// The cache stays consistent: nothing half written, and the
+			// next run (a quick evaluation) answers and fills it.
+			assertNoLeftovers(t, tmp, cacheDir)
+			again := exec.Command(bin, args...)
+			again.Env = append(os.Environ(), "NIXPLORE_SLOW_N=1", "TMPDIR="+tmp, "XDG_CACHE_HOME="+cacheDir)
+			if out, err := again.CombinedOutput(); err != nil || !strings.Contains(string(out), "toplevel") {
+				t.Fatalf("run after %s: %v\n%s", sig, err, out)
+			}
+			assertNoLeftovers(t, tmp, cacheDir)
 		})
 	}
 }
