@@ -58,8 +58,11 @@ bench: nix nix-modern build
 	  PATH=$$dir:$$PATH $(GO) run ./bench -nixplore $(BIN) -runs $(BENCH_RUNS); echo; \
 	done
 
+# Each fuzz target for a while (go test fuzzes one target per run).
+FUZZTIME ?= 30s
 fuzz:
-	$(GO) test -run '^$$' -fuzz FuzzParsePath -fuzztime 30s ./nixeval
+	@set -e; for f in FuzzParsePath FuzzPrintParse FuzzLastErrorBlock FuzzBuildLog FuzzNixOutputParsers; do \
+	  $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) ./nixeval; done
 
 clean:
 	rm -rf bin
