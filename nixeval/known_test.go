@@ -1,29 +1,15 @@
 package nixeval_test
 
 import (
-	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
 )
-
-func knownCtx(t *testing.T) context.Context {
-	c, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	t.Cleanup(cancel)
-	return c
-}
-
-func knownEval(t *testing.T, tg *nixeval.Target) *nixeval.Evaluator {
-	ev := nixeval.New(tg, nixeval.Tools{})
-	t.Cleanup(func() { _ = ev.Close() })
-	return ev
-}
 
 func outputPath(name string) nixeval.AttrPath { return nixeval.DefaultPath.Child(name) }
 
@@ -32,11 +18,11 @@ func outputPath(name string) nixeval.AttrPath { return nixeval.DefaultPath.Child
 // mkIf false one must not.
 func TestWhereDefinedWithoutForcing(t *testing.T) {
 	testnix.Setup(t)
-	ev := knownEval(t, testnix.Classic(t, "laptop", ""))
+	ev := newEval(t, testnix.Classic(t, "laptop", ""))
 	own := testnix.Testdata("configs", "laptop", "configuration.nix")
 	for _, name := range []string{"myScript", "conditional", "defaulted", "merged1", "merged2", "disabled"} {
 		t.Run(name, func(t *testing.T) {
-			def, err := ev.DefinedIn(knownCtx(t), outputPath(name))
+			def, err := ev.DefinedIn(ctx(t), outputPath(name))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -58,7 +44,7 @@ func TestWhereDefinedWithoutForcing(t *testing.T) {
 		})
 	}
 	// Describe gives the same answer for the values that evaluate.
-	d, err := ev.Describe(knownCtx(t), outputPath("merged2"))
+	d, err := ev.Describe(ctx(t), outputPath("merged2"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,8 +58,8 @@ func TestWhereDefinedWithoutForcing(t *testing.T) {
 
 func TestDescribeShowsCatalogueDoc(t *testing.T) {
 	testnix.Setup(t)
-	pi := knownEval(t, testnix.Classic(t, "pi", "aarch64-linux"))
-	laptop := knownEval(t, testnix.Classic(t, "laptop", ""))
+	pi := newEval(t, testnix.Classic(t, "pi", "aarch64-linux"))
+	laptop := newEval(t, testnix.Classic(t, "laptop", ""))
 	for _, tc := range []struct {
 		name     string
 		ev       *nixeval.Evaluator
@@ -92,7 +78,7 @@ func TestDescribeShowsCatalogueDoc(t *testing.T) {
 		{"image variant", laptop, nixeval.DefaultPath.Child("images").Child("iso"), "isoImage", "nixos/modules/installer/cd-dvd/iso-image.nix", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			d, err := tc.ev.Describe(knownCtx(t), tc.path)
+			d, err := tc.ev.Describe(ctx(t), tc.path)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -137,8 +123,8 @@ func TestKnownAbsentOutputs(t *testing.T) {
 		}, []string{"sdImage", "toplevel", "installBootLoader"}},
 	} {
 		t.Run(tc.config, func(t *testing.T) {
-			ev := knownEval(t, testnix.Classic(t, tc.config, tc.system))
-			ls, err := ev.List(knownCtx(t), nixeval.DefaultPath)
+			ev := newEval(t, testnix.Classic(t, tc.config, tc.system))
+			ls, err := ev.List(ctx(t), nixeval.DefaultPath)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -188,8 +174,8 @@ func TestFlakeDocAndNixpkgsRelativeFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev := knownEval(t, tg)
-	d, err := ev.Describe(knownCtx(t), outputPath("sdImage"))
+	ev := newEval(t, tg)
+	d, err := ev.Describe(ctx(t), outputPath("sdImage"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,9 +2,7 @@ package main
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -26,30 +24,10 @@ func isolate(t *testing.T) (tmp, cacheDir string) {
 // processes run in their own process groups, so only the parent links
 // them to us).
 func childPIDs() []int {
-	me := os.Getpid()
 	var out []int
-	ents, _ := os.ReadDir("/proc")
-	for _, e := range ents {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		// pid (comm) state ppid …: comm may hold spaces, so split after ')'.
-		s := string(stat)
-		i := strings.LastIndexByte(s, ')')
-		if i < 0 {
-			continue
-		}
-		f := strings.Fields(s[i+1:])
-		if len(f) < 2 || f[0] == "Z" {
-			continue
-		}
-		if ppid, _ := strconv.Atoi(f[1]); ppid == me {
-			out = append(out, pid)
+	for _, p := range testnix.Processes() {
+		if p.PPID == os.Getpid() && p.State != "Z" {
+			out = append(out, p.PID)
 		}
 	}
 	return out
@@ -81,20 +59,6 @@ func assertNoLeftovers(t *testing.T, tmp, cacheDir string) {
 	})
 }
 
-// mountTmpfs mounts a small tmpfs for a cache directory (root only).
-func mountTmpfs(t *testing.T, opts string) string {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("mounting a tmpfs needs root")
-	}
-	dir := t.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", opts, "tmpfs", dir).CombinedOutput(); err != nil {
-		t.Skipf("cannot mount a tmpfs: %v %s", err, out)
-	}
-	t.Cleanup(func() { _ = exec.Command("umount", dir).Run() })
-	return dir
-}
-
 // An unwritable cache directory and a full disk while writing the cache:
 // the answer still comes, with one warning line, and nothing is left half
 // written.
@@ -107,7 +71,7 @@ func TestCacheFaultsThroughTheCLI(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			tmp, _ := isolate(t)
-			cacheDir := mountTmpfs(t, c.opts)
+			cacheDir := testnix.Tmpfs(t, c.opts)
 			t.Setenv("XDG_CACHE_HOME", cacheDir)
 			out, errOut, code := runCLI(t, args...)
 			if code != 0 {

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -111,4 +112,56 @@ func Flake(t testing.TB, host string) *nixeval.Target {
 		t.Fatal(err)
 	}
 	return tg
+}
+
+// Tmpfs mounts a small tmpfs with the given mount options (e.g.
+// "size=8k" for a full disk, "size=64k,ro" for a read-only directory) and
+// unmounts it when the test ends. It skips where mounting is not allowed
+// (not root).
+func Tmpfs(t testing.TB, opts string) string {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		t.Skip("mounting a tmpfs needs root")
+	}
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", opts, "tmpfs", dir).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a tmpfs here: %v %s", err, out)
+	}
+	t.Cleanup(func() { _ = exec.Command("umount", dir).Run() })
+	return dir
+}
+
+// Proc is one live process from /proc.
+type Proc struct {
+	PID, PPID int
+	State     string
+}
+
+// Processes reads the process table (zombies included, State "Z").
+func Processes() []Proc {
+	var out []Proc
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid …: comm may hold spaces, so split after ')'.
+		s := string(stat)
+		i := strings.LastIndexByte(s, ')')
+		if i < 0 {
+			continue
+		}
+		f := strings.Fields(s[i+1:])
+		if len(f) < 2 {
+			continue
+		}
+		ppid, _ := strconv.Atoi(f[1])
+		out = append(out, Proc{PID: pid, PPID: ppid, State: f[0]})
+	}
+	return out
 }
