@@ -79,7 +79,13 @@ func newDriver(t testing.TB, cfg Config, w, h int) *driver {
 func nixDriver(t testing.TB, config, system string, w, h int) *driver {
 	t.Helper()
 	testnix.Setup(t)
-	tg := testnix.Classic(t, config, system)
+	return targetDriver(t, testnix.Classic(t, config, system), w, h)
+}
+
+// targetDriver opens the explorer on tg with real Nix, one process per
+// question (so a cancelled request leaves no process behind).
+func targetDriver(t testing.TB, tg *nixeval.Target, w, h int) *driver {
+	t.Helper()
 	tools := nixeval.Tools{}
 	if err := tools.LookPath(); err != nil {
 		t.Fatal(err)

@@ -249,27 +249,136 @@ func TestCopyPathAndCommandWithOSC52(t *testing.T) {
 	checkFits(t, v, 200, 30, "after copy")
 }
 
-func TestHostileNamesNeverReachTheTerminal(t *testing.T) {
-	d := nixDriver(t, "hostile", "", 120, 60)
-	d.settle()
-	for _, n := range d.m.tree.visible {
-		d.m.pane.selectNode(n, d.m.bodyHeight())
-		v := d.m.View()
-		// Colours are pinned to ASCII: any ESC or other control byte
-		// came from a name.
-		for _, r := range v {
-			if r == 0x1b || r < 0x20 && r != '\n' || r == 0x7f {
-				t.Fatalf("control character %q in the view with %q selected", r, n.name)
-			}
+// hostileTarget is the hostile fixture copied into a directory whose own
+// name holds an escape sequence and a newline, so the header's label is
+// hostile too.
+func hostileTarget(t *testing.T) *nixeval.Target {
+	testnix.Setup(t)
+	dir := filepath.Join(t.TempDir(), "conf\x1b[31mred\nline")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"configuration.nix", "invalid-utf8-name.txt"} {
+		b, err := os.ReadFile(testnix.Testdata("configs", "hostile", f))
+		if err != nil {
+			t.Fatal(err)
 		}
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tg, err := nixeval.Resolve(nixeval.Flags{SearchPath: []string{"nixpkgs=" + testnix.Testdata("nixpkgs"), "nixos-config=" + filepath.Join(dir, "configuration.nix")}},
+		testnix.Env(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tg
+}
+
+// clean fails on any control byte in a view: colours are pinned to ASCII,
+// so an ESC, a newline inside a line or a DEL can only come from a name.
+func clean(t *testing.T, v, what string) {
+	t.Helper()
+	for _, r := range v {
+		if r == 0x1b || r < 0x20 && r != '\n' || r == 0x7f || r == 0xfffd {
+			t.Fatalf("control character %q in the view (%s):\n%s", r, what, v)
+		}
+	}
+}
+
+// TestHostileNamesNeverReachTheTerminal walks every hostile name through
+// every place that prints one: the header, the tree, the preview, the
+// explain panel, the filter (its list and the preview of its match), the
+// copy feedback line and the build panel.
+func TestHostileNamesNeverReachTheTerminal(t *testing.T) {
+	tg := hostileTarget(t)
+	d := targetDriver(t, tg, 160, 60)
+	d.settle()
+	if d.m.State() != "ready" {
+		t.Fatalf("state %s:\n%s", d.m.State(), d.m.View())
+	}
+	if h := d.m.View(); !strings.Contains(h, `conf\x1b[31mred\nline`) {
+		t.Errorf("the header does not show the directory's name escaped:\n%s", h)
+	}
+	names := 0
+	for i := range d.m.tree.visible {
+		d.m.pane.setCursor(i, d.m.bodyHeight())
+		d.exec(d.m.selectionChanged())
+		d.settle()
+		n := d.m.pane.selected()
+		clean(t, d.m.View(), "preview of "+n.label)
+		if n.parent == nil {
+			continue
+		}
+		names++
+		if d.m.preview.err != nil {
+			t.Errorf("%s: %v", n.label, d.m.preview.err)
+		}
+		d.key("x")
+		if !d.m.explain.open {
+			t.Fatalf("x on %s did not explain", n.label)
+		}
+		clean(t, d.m.View(), "explanation of "+n.label)
+		clean(t, strings.Join(d.m.explain.lines(60), "\n"), "whole explanation of "+n.label)
+		d.key("x")
+	}
+	if names < 16 {
+		t.Fatalf("only %d hostile names listed", names)
 	}
 	if !strings.Contains(strings.Join(d.visibleLines(), "\n"), `"\x1b[31mred"`) {
 		t.Errorf("the escape name is not shown escaped: %q", d.visibleLines())
 	}
 	d.selectName("a\"b")
 	d.settle()
-	if d.m.preview.desc == nil || d.m.preview.desc.Name != "hostile-3" && !strings.HasPrefix(d.m.preview.desc.Name, "hostile-") {
+	if d.m.preview.desc == nil || !strings.HasPrefix(d.m.preview.desc.Name, "hostile-") {
 		t.Errorf("a\"b did not describe: %+v %v", d.m.preview.desc, d.m.preview.err)
+	}
+
+	// The filter: its list and the preview of each highlighted match.
+	for _, q := range []string{"red", "line", "\"", "$", "x", ""} {
+		d.key("/")
+		d.typeText(q)
+		d.settle()
+		clean(t, d.m.View(), "filter "+q)
+		for range d.m.filter.matches {
+			d.key("down")
+			d.settle()
+			clean(t, d.m.View(), "filter "+q+" at "+d.m.filter.chosen().label)
+		}
+		d.key("esc")
+	}
+
+	// Copy feedback and the build panel, on the names a terminal would
+	// act on.
+	for _, name := range []string{"\x1b[31mred", "new\nline", string([]byte{0xff})} {
+		var n *node
+		for _, v := range d.m.tree.visible {
+			if strings.Contains(v.name, name) {
+				n = v
+			}
+		}
+		if n == nil {
+			t.Fatalf("no node %q", name)
+		}
+		d.m.pane.selectNode(n, d.m.bodyHeight())
+		d.exec(d.m.selectionChanged())
+		d.settle()
+		for _, k := range []string{"y", "c"} {
+			d.key(k)
+			d.settle()
+			v := d.m.View()
+			clean(t, v, "copied "+k+" of "+n.label)
+			if !strings.Contains(v, "copied ") {
+				t.Errorf("%s on %s: no feedback line:\n%s", k, n.label, v)
+			}
+		}
+		d.key("b")
+		d.settle()
+		if d.m.build.state != buildConfirm {
+			t.Errorf("build plan of %s: state %s, %v", n.label, d.m.build.state, d.m.build.err)
+		}
+		clean(t, d.m.View(), "build plan of "+n.label)
+		d.key("esc")
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
 )
 
@@ -116,5 +117,43 @@ func TestExplainPanel(t *testing.T) {
 	d.key("x", "x")
 	if d.m.explain.open {
 		t.Error("x did not close the explanation")
+	}
+}
+
+// TestFlakeTarget explores nixosConfigurations.pi of the test flake: the
+// header names flake#host, a set expands, the preview and the explanation
+// use the flake's own command.
+func TestFlakeTarget(t *testing.T) {
+	testnix.Setup(t)
+	tg := testnix.Flake(t, "pi")
+	d := targetDriver(t, tg, 200, 50)
+	d.settle()
+	if d.m.State() != "ready" {
+		t.Fatalf("state %s:\n%s", d.m.State(), d.m.View())
+	}
+	header := strings.SplitN(d.m.View(), "\n", 3)
+	if !strings.Contains(header[0], "nixplore path:") || !strings.HasSuffix(strings.TrimSpace(header[0]), "/flake#pi") {
+		t.Errorf("header does not name flake#host: %q", header[0])
+	}
+	if !strings.Contains(header[1], "system aarch64-linux") {
+		t.Errorf("header platform: %q", header[1])
+	}
+	d.selectName("manual")
+	d.key("l")
+	d.settle()
+	d.selectName("manualHTML")
+	d.settle()
+	v := d.m.View()
+	for _, want := range []string{"drv manualHTML", "nixos-manual-html", ".drv", "flakes' build 'path:", "#nixosConfigurations.pi.config.system.build.manual.manualHTML"} {
+		if !strings.Contains(strings.Join(strings.Fields(v), " "), want) && !strings.Contains(v, want) {
+			t.Errorf("flake view lacks %q:\n%s", want, v)
+		}
+	}
+	d.key("x")
+	all := strings.Join(d.m.explain.lines(100), "\n")
+	for _, want := range []string{"The flake:", "#nixosConfigurations.pi.config.system.build.manual.manualHTML"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("flake explanation lacks %q:\n%s", want, all)
+		}
 	}
 }

@@ -22,6 +22,15 @@ const doubleClick = 400 * time.Millisecond
 
 // Update handles one message. It never waits for Nix.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	next, cmd := m.update(msg)
+	// What applies (esc while something runs, b on a derivation) changes
+	// with every message: the bindings follow once, here.
+	nm := next.(Model)
+	nm.syncKeys()
+	return nm, cmd
+}
+
+func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.c.width, m.c.height = msg.Width, msg.Height
@@ -291,8 +300,9 @@ func (m *Model) collapse() {
 // selectionChanged points the preview at the selected node: at once from
 // what is known, otherwise after the cursor rests for PreviewDelay.
 func (m *Model) selectionChanged() tea.Cmd {
+	cmd := m.previewNode(m.pane.selected())
 	m.syncKeys()
-	return m.previewNode(m.pane.selected())
+	return cmd
 }
 
 // previewNode points the preview (and the explain panel, when open) at
@@ -431,13 +441,15 @@ func (m *Model) cancelSelected() {
 	n := m.pane.selected()
 	var what []string
 	if n.loading {
+		// Forgetting the request id drops its answer, whatever error the
+		// interrupted Nix reports.
 		m.finish(n.reqID)
-		n.loading, n.cancelled = false, true
+		n.loading, n.cancelled, n.reqID = false, true, 0
 		what = append(what, "listing")
 	}
 	if m.preview.key == n.key && m.preview.state == previewLoading && n.kind != nixeval.KindError {
 		m.finish(m.preview.reqID)
-		m.preview.state = previewCancelled
+		m.preview.state, m.preview.reqID = previewCancelled, 0
 		what = append(what, "description")
 	}
 	if len(what) == 0 {
@@ -454,7 +466,7 @@ func (m Model) cancelStart() Model {
 	m.cancelAll()
 	m.infoID = 0
 	root := m.tree.root
-	root.loading, root.cancelled = false, true
+	root.loading, root.cancelled, root.reqID = false, true, 0
 	m.infoErr = "platform and Nix version: cancelled"
 	m.state = stateReady
 	m.tree.flatten()

@@ -1,0 +1,146 @@
+package tui
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nixplore/nixplore/internal/testnix"
+	"github.com/nixplore/nixplore/nixeval"
+)
+
+// nixWith lists the running processes whose command line holds marker.
+func nixWith(marker string) []string {
+	var out []string
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		cl, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err == nil && strings.Contains(string(cl), marker) {
+			out = append(out, e.Name()+": "+strings.ReplaceAll(string(cl), "\x00", " "))
+		}
+	}
+	return out
+}
+
+// waitNix delivers the messages that arrive until Nix runs with marker,
+// so cancelling it proves something.
+func (d *driver) waitNix(marker, what string) {
+	d.t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); {
+		select {
+		case msg := <-d.msgs:
+			d.pending--
+			d.deliver(msg)
+		case <-time.After(20 * time.Millisecond):
+		}
+		if len(nixWith(marker)) > 0 {
+			return
+		}
+	}
+	d.t.Fatalf("no Nix process for %s ever ran", what)
+}
+
+// waitGone fails unless every process with marker ends within 2 s.
+func waitGone(t *testing.T, marker, what string) {
+	t.Helper()
+	start := time.Now()
+	for time.Since(start) < 2*time.Second && len(nixWith(marker)) > 0 {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if left := nixWith(marker); len(left) > 0 {
+		t.Errorf("%s: Nix still running 2s after esc: %v", what, left)
+	}
+}
+
+// TestEscCancelsASlowEvaluation stops, with esc, evaluations of the slow
+// fixture sized to take far longer than the test (NIXPLORE_SLOW_N): the
+// start listing, a description and a listing. The node shows "cancelled",
+// not an error, the Nix process is gone within 2 s, and r evaluates again.
+func TestEscCancelsASlowEvaluation(t *testing.T) {
+	testnix.Setup(t)
+	// A marker argument (Nix passes only the arguments a function
+	// declares, so it changes nothing) finds this test's Nix processes.
+	marker := fmt.Sprintf("nixplore-esc-marker-%d", time.Now().UnixNano())
+	tg := testnix.Classic(t, "slow", "")
+	tg.Args = append(tg.Args, nixeval.Arg{Name: marker, Value: "1"})
+	t.Setenv("NIXPLORE_SLOW_N", "200000000")
+	d := targetDriver(t, tg, 100, 30)
+
+	// The start listing.
+	d.waitNix(marker, "the start listing")
+	if !d.m.c.keys.CancelEval.Enabled() || !strings.Contains(d.m.View(), "esc cancel") {
+		t.Errorf("esc is not offered while loading:\n%s", d.m.View())
+	}
+	d.key("esc")
+	root := d.m.tree.root
+	if root.loading || !root.cancelled || root.listErr != "" || d.m.State() != "ready" {
+		t.Errorf("after esc: loading %v, cancelled %v, listErr %q, state %s", root.loading, root.cancelled, root.listErr, d.m.State())
+	}
+	waitGone(t, marker, "start listing")
+	d.settle()
+	v := d.m.View()
+	if tl := strings.Join(d.m.treeLines(80, 5), "\n"); !strings.Contains(tl, "config.system.build (cancelled: r retries)") ||
+		strings.Contains(v, "ERR") || strings.Contains(v, "failed") || !strings.Contains(v, "cancelled: r evaluates it again") {
+		t.Errorf("the cancelled start node:\n%s", v)
+	}
+	if root.listErr != "" || d.m.preview.err != nil || d.m.State() != "ready" {
+		t.Errorf("cancel reported as an error: %q %v, state %s (%v)", root.listErr, d.m.preview.err, d.m.State(), d.m.fatal)
+	}
+
+	// r lists it again; with a small workload it completes.
+	t.Setenv("NIXPLORE_SLOW_N", "100000")
+	d.key("r")
+	if !root.loading || root.cancelled {
+		t.Fatalf("r did not list again: loading %v, cancelled %v", root.loading, root.cancelled)
+	}
+	d.settle()
+	if !root.loaded || d.m.info == nil {
+		t.Fatalf("after r: loaded %v, info %v\n%s", root.loaded, d.m.info, d.m.View())
+	}
+
+	// A description (the preview of groups).
+	t.Setenv("NIXPLORE_SLOW_N", "200000000")
+	d.selectName("groups")
+	if d.m.preview.state != previewLoading {
+		t.Fatalf("preview state %s", d.m.preview.state)
+	}
+	d.waitNix(marker, "the description")
+	d.key("esc")
+	if d.m.preview.state != previewCancelled {
+		t.Errorf("esc: preview state %s", d.m.preview.state)
+	}
+	waitGone(t, marker, "description")
+	d.settle()
+	if v := d.m.View(); !strings.Contains(v, "cancelled: r evaluates it again") || d.m.preview.err != nil {
+		t.Errorf("cancelled preview:\n%s", v)
+	}
+
+	// A listing (expanding groups).
+	d.key("l")
+	g := d.m.pane.selected()
+	if !g.loading {
+		t.Fatal("l did not list groups")
+	}
+	d.waitNix(marker, "the listing")
+	d.key("esc")
+	if g.loading || !g.cancelled {
+		t.Errorf("esc on a listing: loading %v cancelled %v", g.loading, g.cancelled)
+	}
+	waitGone(t, marker, "listing")
+	d.settle()
+	if v := strings.Join(d.m.treeLines(80, 30), "\n"); !strings.Contains(v, "groups (cancelled: r retries)") {
+		t.Errorf("cancelled listing:\n%s", v)
+	}
+	if d.m.c.keys.CancelEval.Enabled() {
+		t.Error("esc still offered with nothing running")
+	}
+	t.Setenv("NIXPLORE_SLOW_N", "100000")
+	d.key("r")
+	d.settle()
+	if !g.loaded || g.cancelled || len(g.children) != 4 {
+		t.Errorf("r after cancel: loaded %v, cancelled %v, %d children\n%s", g.loaded, g.cancelled, len(g.children), d.m.View())
+	}
+}
