@@ -145,41 +145,19 @@ func unbuild(t *testing.T, tg *nixeval.Target, paths ...string) {
 // its .drv, copy the command, build something buildable here with
 // progress and its output path, quit with no Nix process left.
 func TestEndToEndInTmux(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux is not installed (make test installs it)")
-	}
-	testnix.Setup(t)
-	if testing.Short() {
-		t.Skip("end-to-end test skipped in -short mode")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "nixplore")
-	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/nixplore").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	dir, bin := e2eSetup(t)
 	tg := testnix.Classic(t, "pi", "aarch64-linux")
 	unbuild(t, tg, "config.system.build.manual.manualHTML", "config.system.build.manual.optionsJSON")
 
-	s := &tmuxSession{t: t, socket: fmt.Sprintf("nixplore-e2e-%d", os.Getpid()), pids: map[int]string{}}
 	logFile := filepath.Join(dir, "tui.log")
-	s.log = logFile
 	args := append([]string{bin}, testnix.ClassicArgs("pi", "aarch64-linux")...)
 	args = append(args, "--log", logFile)
 	// A shell around nixplore records its exit status (tmux does not
 	// always reap a pane's process in time to report it).
 	statusFile := filepath.Join(dir, "status")
 	wrapped := append([]string{"/bin/sh", "-c", `"$0" "$@"; echo $? > ` + statusFile}, args...)
-	s.tmux("-f", "/dev/null", "new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40",
-		"-e", "NIX_CONFIG="+testnix.NixConfig, "-e", "NIX_PATH=", "-e", "NIXOS_CONFIG=", "-e", "TERM=xterm-256color",
-		strings.Join(shellQuote(wrapped), " "))
-	t.Cleanup(func() { _ = exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
+	s := startTmux(t, wrapped, logFile)
 	s.tmux("set-option", "-g", "set-clipboard", "on")
-	s.tmux("set-option", "-g", "remain-on-exit", "on") // the screen stays readable after exit
-	pid, err := strconv.Atoi(strings.TrimSpace(s.tmux("list-panes", "-t", "e2e", "-F", "#{pane_pid}")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.root = pid
 
 	// The tree opens on config.system.build with the platform in the header.
 	sc := s.waitText("drv sdImage")
@@ -270,10 +248,183 @@ func TestEndToEndInTmux(t *testing.T) {
 	}
 }
 
+// e2eSetup skips without tmux or in -short mode, sets up Nix, and
+// compiles the binary under test into a temporary directory.
+func e2eSetup(t *testing.T) (dir, bin string) {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed (make test installs it)")
+	}
+	testnix.Setup(t)
+	if testing.Short() {
+		t.Skip("end-to-end test skipped in -short mode")
+	}
+	dir = t.TempDir()
+	bin = filepath.Join(dir, "nixplore")
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/nixplore").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return dir, bin
+}
+
+// startTmux runs argv in a 120x40 pane of a tmux server of its own, with
+// the test's Nix environment and extra variables env (NAME=value).
+func startTmux(t *testing.T, argv []string, logFile string, env ...string) *tmuxSession {
+	t.Helper()
+	s := &tmuxSession{t: t, socket: fmt.Sprintf("nixplore-e2e-%d-%d", os.Getpid(), time.Now().UnixNano()), pids: map[int]string{}, log: logFile}
+	args := []string{"-f", "/dev/null", "new-session", "-d", "-s", "e2e", "-x", "120", "-y", "40",
+		"-e", "NIX_CONFIG=" + testnix.NixConfig, "-e", "NIX_PATH=", "-e", "NIXOS_CONFIG=", "-e", "TERM=xterm-256color"}
+	for _, e := range env {
+		args = append(args, "-e", e)
+	}
+	s.tmux(append(args, strings.Join(shellQuote(argv), " "))...)
+	t.Cleanup(func() { _ = exec.Command("tmux", "-L", s.socket, "kill-server").Run() })
+	s.tmux("set-option", "-g", "remain-on-exit", "on") // the screen stays readable after exit
+	pid, err := strconv.Atoi(strings.TrimSpace(s.tmux("list-panes", "-t", "e2e", "-F", "#{pane_pid}")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.root = pid
+	return s
+}
+
 func shellQuote(args []string) []string {
 	out := make([]string, len(args))
 	for i, a := range args {
 		out[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+	}
+	return out
+}
+
+// saltedBuilders are the running processes with marker in their command
+// line and salt in their environment: the builders of this test's build.
+func saltedBuilders(marker, salt string) []string {
+	var out []string
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		cl, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err != nil || !strings.Contains(string(cl), marker) {
+			continue
+		}
+		if env, err := os.ReadFile(filepath.Join("/proc", e.Name(), "environ")); err == nil && strings.Contains(string(env), salt) {
+			out = append(out, e.Name()+": "+strings.ReplaceAll(string(cl), "\x00", " "))
+		}
+	}
+	return out
+}
+
+// TestClosedTerminalDuringBuildEndsEveryProcess closes the terminal (tmux
+// kills the session: SIGHUP to nixplore) while the explorer builds a
+// derivation whose builder sleeps for minutes; nixplore, Nix and the
+// builder must all be gone within 3 s.
+func TestClosedTerminalDuringBuildEndsEveryProcess(t *testing.T) {
+	dir, bin := e2eSetup(t)
+	// A fresh salt makes the derivation new, so Nix really builds it.
+	salt := fmt.Sprintf("tui-e2e-hup-%d", time.Now().UnixNano())
+	const marker = "nixplore-cancel-marker"
+	logFile := filepath.Join(dir, "tui.log")
+	args := append([]string{bin, "--log", logFile}, testnix.ClassicArgs("buildfail", "")...)
+	s := startTmux(t, args, logFile, "NIXPLORE_SALT="+salt)
+
+	s.waitText("drv slowmarker")
+	s.keys("/")
+	s.text("slowmarker")
+	s.waitText("/slowmarker")
+	s.keys("Enter")
+	s.waitFor("slowmarker selected", func(sc string) bool { return regexp.MustCompile(`> +▸ drv slowmarker`).MatchString(sc) })
+	s.keys("b")
+	s.waitText("Press enter")
+	s.keys("Enter")
+	s.waitFor("the builder to run", func(string) bool { return len(saltedBuilders(marker, salt)) > 0 })
+	s.recordNix()
+	if len(s.pids) == 0 {
+		t.Fatal("no Nix process seen under nixplore")
+	}
+
+	start := time.Now()
+	s.tmux("kill-session", "-t", "e2e")
+	alive := func() []string {
+		left := saltedBuilders(marker, salt)
+		if cl := cmdline(s.root); cl != "" && !strings.HasPrefix(procState(s.root), "Z") {
+			left = append(left, fmt.Sprintf("nixplore %d: %s", s.root, cl))
+		}
+		for pid, cl := range s.pids {
+			if now := cmdline(pid); now != "" && now == cl && !strings.HasPrefix(procState(pid), "Z") {
+				left = append(left, fmt.Sprintf("%d: %s", pid, cl))
+			}
+		}
+		return left
+	}
+	for time.Since(start) < 3*time.Second && len(alive()) > 0 {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if left := alive(); len(left) > 0 {
+		log, _ := os.ReadFile(logFile)
+		t.Errorf("3s after the terminal closed, still running:\n%s\nlog:\n%s", strings.Join(left, "\n"), log)
+	}
+	// nixplore stopped them itself (Nix runs in process groups of its
+	// own, which the terminal's SIGHUP does not reach).
+	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if lg, _ := os.ReadFile(logFile); strings.Contains(string(lg), "every Nix process has ended") {
+			break
+		}
+	}
+	if lg, _ := os.ReadFile(logFile); !strings.Contains(string(lg), "ended by a signal") || !strings.Contains(string(lg), "every Nix process has ended") {
+		t.Errorf("the log does not show nixplore stopping its processes on SIGHUP:\n%s", lg)
+	}
+	t.Logf("%d processes seen; all gone %s after the terminal closed", len(s.pids), time.Since(start).Round(10*time.Millisecond))
+}
+
+// procState is the state letter of pid from /proc (Z for a zombie).
+func procState(pid int) string {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return ""
+	}
+	s := string(b)
+	return strings.TrimSpace(s[strings.LastIndexByte(s, ')')+1:])
+}
+
+// TestClosedTerminalDuringEvaluationEndsEveryProcess closes the terminal
+// while the warm nix repl evaluates a listing that takes far longer than
+// the test (the slow fixture with NIXPLORE_SLOW_N): nixplore and every Nix
+// process carrying the run's marker argument are gone within 3 s.
+func TestClosedTerminalDuringEvaluationEndsEveryProcess(t *testing.T) {
+	dir, bin := e2eSetup(t)
+	// Nix passes a function only the arguments it declares: the marker
+	// changes nothing but names this run's processes.
+	marker := fmt.Sprintf("tuihupmarker%d", time.Now().UnixNano())
+	logFile := filepath.Join(dir, "tui.log")
+	args := append([]string{bin, "--log", logFile, "--no-cache", "--arg", marker, "1"}, testnix.ClassicArgs("slow", "")...)
+	s := startTmux(t, args, logFile, "NIXPLORE_SLOW_N=200000000")
+	s.waitFor("Nix to evaluate", func(string) bool { return len(withMarker(marker)) > 1 })
+	s.waitText("listing config.system.build")
+
+	start := time.Now()
+	s.tmux("kill-session", "-t", "e2e")
+	for time.Since(start) < 3*time.Second && len(withMarker(marker)) > 0 {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if left := withMarker(marker); len(left) > 0 {
+		log, _ := os.ReadFile(logFile)
+		t.Errorf("3s after the terminal closed, still running:\n%s\nlog:\n%s", strings.Join(left, "\n"), log)
+	}
+	t.Logf("all gone %s after the terminal closed", time.Since(start).Round(10*time.Millisecond))
+}
+
+// withMarker lists the live processes (not zombies) whose command line
+// holds marker: nixplore itself and the Nix it started.
+func withMarker(marker string) []string {
+	var out []string
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if cl := cmdline(pid); strings.Contains(cl, marker) && !strings.HasPrefix(procState(pid), "Z") {
+			out = append(out, e.Name()+": "+cl)
+		}
 	}
 	return out
 }

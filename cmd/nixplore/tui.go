@@ -50,13 +50,20 @@ func cmdTUI(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	})
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(ctx), tea.WithOutput(out))
 	final, err := p.Run()
+	if ctx.Err() != nil {
+		// SIGHUP (the terminal closed), SIGTERM or SIGINT: the explorer
+		// never saw q, so its requests and build are stopped here.
+		lg.Printf("ended by a signal: stopping every request and build")
+	}
 	// Every request was cancelled on quit; wait for the Nix processes to
 	// be gone before returning, so none outlives nixplore.
 	if fm, ok := final.(tui.Model); ok {
 		fm.Close()
-	}
-	if fm, ok := final.(tui.Model); ok && !fm.Wait(5*time.Second) {
-		lg.Printf("some Nix processes did not end within 5s")
+		if fm.Wait(5 * time.Second) {
+			lg.Printf("every Nix process has ended")
+		} else {
+			lg.Printf("some Nix processes did not end within 5s")
+		}
 	}
 	if err != nil && ctx.Err() == nil {
 		return err
