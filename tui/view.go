@@ -263,7 +263,7 @@ func (m Model) treeLines(w, h int) []string {
 		case n.listErr != "":
 			name = name + "  " + s.ErrorNode.Render("listing failed")
 		case n.cancelled:
-			name = name + s.Warning.Render(" (cancelled: r retries)")
+			name = name + s.Warning.Render(" (cancelled)")
 		case n.cached:
 			name = name + s.Cached.Render(" (cached)")
 		case n.expanded && n.loaded && len(n.children) == 0:

@@ -245,3 +245,37 @@ func TestTooSmallTerminalSaysSoAndComesBack(t *testing.T) {
 		t.Errorf("after resizing back the view differs:\n%s\nwas:\n%s", got, before)
 	}
 }
+
+// TestGoldenPanels pins the explain panel, the absent outputs with the
+// preview of one, and the too-small message, through a real bubbletea
+// program.
+func TestGoldenPanels(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		w, h int
+		keys []string
+		want string // on screen when the keys have acted
+	}{
+		{"explain", 80, 24, []string{"j", "j", "j", "x"}, "is built"},
+		{"absent", 80, 24, []string{"a", "G"}, "get it"},
+		{"too small", 20, 5, []string{"j"}, "Enlarge"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tm := teatest.NewTestModel(t, New(Config{Target: fakeTarget(), Eval: piLike()}), teatest.WithInitialTermSize(tc.w, tc.h))
+			if tc.w >= minWidth {
+				teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), "sdImage") },
+					teatest.WithDuration(10*time.Second))
+			}
+			for _, k := range tc.keys {
+				tm.Send(keyMsg(k))
+			}
+			teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), tc.want) },
+				teatest.WithDuration(10*time.Second))
+			if err := tm.Quit(); err != nil {
+				t.Fatal(err)
+			}
+			fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
+			golden.RequireEqual(t, []byte(fm.View()))
+		})
+	}
+}
