@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -385,35 +386,58 @@ func procState(pid int) string {
 	return strings.TrimSpace(s[strings.LastIndexByte(s, ')')+1:])
 }
 
-// TestClosedTerminalDuringEvaluationEndsEveryProcess closes the terminal
-// while the warm nix repl evaluates a listing that takes far longer than
-// the test (the slow fixture with NIXPLORE_SLOW_N): nixplore and every Nix
-// process carrying the run's marker argument are gone within 3 s.
-func TestClosedTerminalDuringEvaluationEndsEveryProcess(t *testing.T) {
-	dir, bin := e2eSetup(t)
-	// Nix passes a function only the arguments it declares: the marker
-	// changes nothing but names this run's processes.
-	marker := fmt.Sprintf("tuihupmarker%d", time.Now().UnixNano())
-	logFile := filepath.Join(dir, "tui.log")
-	args := append([]string{bin, "--log", logFile, "--no-cache", "--arg", marker, "1"}, testnix.ClassicArgs("slow", "")...)
-	s := startTmux(t, args, logFile, "NIXPLORE_SLOW_N=200000000")
-	s.waitFor("Nix to evaluate", func(string) bool { return len(withMarker(marker)) > 1 })
-	s.waitText("listing config.system.build")
+// TestSignalDuringEvaluationEndsEveryProcess closes the terminal (tmux
+// kills the session: SIGHUP) or sends SIGTERM while the warm nix repl
+// evaluates a listing that takes far longer than the test (the slow
+// fixture with NIXPLORE_SLOW_N): nixplore and every Nix process carrying
+// the run's marker argument are gone within 3 s.
+func TestSignalDuringEvaluationEndsEveryProcess(t *testing.T) {
+	for _, how := range []string{"SIGHUP", "SIGTERM"} {
+		t.Run(how, func(t *testing.T) {
+			dir, bin := e2eSetup(t)
+			// Nix passes a function only the arguments it declares: the
+			// marker changes nothing but names this run's processes.
+			marker := fmt.Sprintf("tuisigmarker%d", time.Now().UnixNano())
+			logFile := filepath.Join(dir, "tui.log")
+			args := append([]string{bin, "--log", logFile, "--no-cache", "--arg", marker, "1"}, testnix.ClassicArgs("slow", "")...)
+			s := startTmux(t, args, logFile, "NIXPLORE_SLOW_N=200000000")
+			s.waitFor("Nix to evaluate", func(string) bool { return len(withMarker(marker)) > 1 })
+			s.waitText("listing config.system.build")
 
-	start := time.Now()
-	s.tmux("kill-session", "-t", "e2e")
-	for time.Since(start) < 3*time.Second && len(withMarker(marker)) > 0 {
-		time.Sleep(20 * time.Millisecond)
+			start := time.Now()
+			if how == "SIGHUP" {
+				s.tmux("kill-session", "-t", "e2e")
+			} else {
+				pid := 0
+				for _, p := range withMarker(marker) {
+					if f := strings.Fields(p); len(f) > 1 && f[1] == bin {
+						pid, _ = strconv.Atoi(strings.TrimSuffix(f[0], ":"))
+					}
+				}
+				if pid == 0 {
+					t.Fatalf("nixplore not found among %v", withMarker(marker))
+				}
+				if err := syscall.Kill(pid, syscall.SIGTERM); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for time.Since(start) < 3*time.Second && len(withMarker(marker)) > 0 {
+				time.Sleep(20 * time.Millisecond)
+			}
+			if left := withMarker(marker); len(left) > 0 {
+				log, _ := os.ReadFile(logFile)
+				t.Errorf("3s after %s, still running:\n%s\nlog:\n%s", how, strings.Join(left, "\n"), log)
+			}
+			if log, _ := os.ReadFile(logFile); !strings.Contains(string(log), "ended by a signal") {
+				t.Errorf("the log does not show nixplore handling %s:\n%s", how, log)
+			}
+			t.Logf("all gone %s after %s", time.Since(start).Round(10*time.Millisecond), how)
+		})
 	}
-	if left := withMarker(marker); len(left) > 0 {
-		log, _ := os.ReadFile(logFile)
-		t.Errorf("3s after the terminal closed, still running:\n%s\nlog:\n%s", strings.Join(left, "\n"), log)
-	}
-	t.Logf("all gone %s after the terminal closed", time.Since(start).Round(10*time.Millisecond))
 }
 
-// withMarker lists the live processes (not zombies) whose command line
-// holds marker: nixplore itself and the Nix it started.
+// withMarker lists the live processes (not zombies, not tmux) whose
+// command line holds marker: nixplore itself and the Nix it started.
 func withMarker(marker string) []string {
 	var out []string
 	entries, _ := os.ReadDir("/proc")
@@ -422,7 +446,8 @@ func withMarker(marker string) []string {
 		if err != nil {
 			continue
 		}
-		if cl := cmdline(pid); strings.Contains(cl, marker) && !strings.HasPrefix(procState(pid), "Z") {
+		// The tmux server keeps the command line that started it.
+		if cl := cmdline(pid); strings.Contains(cl, marker) && !strings.HasPrefix(cl, "tmux ") && !strings.HasPrefix(procState(pid), "Z") {
 			out = append(out, e.Name()+": "+cl)
 		}
 	}

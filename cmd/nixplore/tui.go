@@ -48,7 +48,13 @@ func cmdTUI(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		Target: s.target, Eval: s.eval, Tools: s.tools, Start: start[0],
 		Clipboard: out, Log: lg, PreviewDelay: 60 * time.Millisecond,
 	})
-	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(ctx), tea.WithOutput(out))
+	// ctx ends on SIGINT, SIGTERM and SIGHUP (main's signal.NotifyContext).
+	// bubbletea's own SIGINT/SIGTERM handler is off: racing ctx, it could
+	// block on sending its QuitMsg after the event loop had returned, and
+	// Run then never returned, leaving Nix running (found by the e2e
+	// SIGTERM test).
+	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(ctx), tea.WithOutput(out),
+		tea.WithoutSignalHandler())
 	final, err := p.Run()
 	if ctx.Err() != nil {
 		// SIGHUP (the terminal closed), SIGTERM or SIGINT: the explorer
