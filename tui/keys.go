@@ -36,8 +36,8 @@ func DefaultKeyMap() KeyMap {
 		Refresh:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "re-evaluate")),
 		Edit:        key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit source")),
 		Explain:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "explain cmd")),
-		Absent:      key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "show absent outputs")),
-		CancelEval:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel evaluation")),
+		Absent:      key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "show absent")),
+		CancelEval:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel eval")),
 		PreviewDown: key.NewBinding(key.WithKeys("J", "shift+down"), key.WithHelp("J", "preview down")),
 		PreviewUp:   key.NewBinding(key.WithKeys("K", "shift+up"), key.WithHelp("K", "preview up")),
 		ReloadAll:   key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "reload all")),
@@ -69,10 +69,9 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Expand, k.Collapse},
 		{k.Top, k.Bottom, k.PageUp, k.PageDn},
-		{k.Filter, k.CopyPath, k.CopyCmd, k.Build},
-		{k.Refresh, k.ReloadAll, k.Help, k.Quit},
-		{k.Edit, k.PreviewDown, k.PreviewUp, k.Explain},
-		{k.Absent, k.CancelEval},
+		{k.Filter, k.CopyPath, k.CopyCmd, k.Build, k.Explain},
+		{k.Refresh, k.ReloadAll, k.CancelEval, k.Absent, k.Edit},
+		{k.PreviewDown, k.PreviewUp, k.Help, k.Quit},
 	}
 }
 

@@ -11,7 +11,7 @@ import (
 func TestAbsentOutputsToggle(t *testing.T) {
 	d := nixDriver(t, "pi", "aarch64-linux", 120, 50)
 	d.settle()
-	if !d.m.c.keys.Absent.Enabled() || d.m.c.keys.Absent.Help().Desc != "show absent outputs" {
+	if !d.m.c.keys.Absent.Enabled() || d.m.c.keys.Absent.Help().Desc != "show absent" {
 		t.Fatalf("a: enabled %v, help %q", d.m.c.keys.Absent.Enabled(), d.m.c.keys.Absent.Help().Desc)
 	}
 	for _, n := range d.m.tree.visible {
@@ -21,7 +21,7 @@ func TestAbsentOutputsToggle(t *testing.T) {
 	}
 	before := len(d.m.tree.visible)
 	d.key("a")
-	if d.m.c.keys.Absent.Help().Desc != "hide absent outputs" {
+	if d.m.c.keys.Absent.Help().Desc != "hide absent" {
 		t.Errorf("help after a: %q", d.m.c.keys.Absent.Help().Desc)
 	}
 	// A Pi configuration has sdImage but not the installer ISO.

@@ -589,16 +589,16 @@ func (m *Model) syncKeys() {
 	k.CopyCmd.SetEnabled(ready && sel != nil && sel.absent == nil)
 	k.Explain.SetEnabled(ready && sel != nil && sel.absent == nil)
 	if m.explain.open {
-		k.Explain.SetHelp("x", "close explanation")
+		k.Explain.SetHelp("x", "close explain")
 	} else {
 		k.Explain.SetHelp("x", "explain cmd")
 	}
 	root := m.tree.find(nixeval.DefaultPath)
 	k.Absent.SetEnabled(ready && root != nil && root.loaded)
 	if m.showAbsent {
-		k.Absent.SetHelp("a", "hide absent outputs")
+		k.Absent.SetHelp("a", "hide absent")
 	} else {
-		k.Absent.SetHelp("a", "show absent outputs")
+		k.Absent.SetHelp("a", "show absent")
 	}
 	previewBusy := sel != nil && m.preview.key == sel.key && m.preview.state == previewLoading && sel.kind != nixeval.KindError
 	k.CancelEval.SetEnabled(m.state == stateLoading || ready && sel != nil && (sel.loading || previewBusy))
