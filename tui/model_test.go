@@ -491,7 +491,10 @@ func TestHelpToggles(t *testing.T) {
 	if !d.m.help.ShowAll || d.m.bodyHeight() >= short {
 		t.Errorf("? did not open the full help (body %d, was %d)", d.m.bodyHeight(), short)
 	}
-	if v := d.m.View(); !strings.Contains(v, "reload all") || !strings.Contains(v, "copy path") {
+	// 80 columns show every column of the full help, the new keys too.
+	d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	if v := d.m.View(); !strings.Contains(v, "reload all") || !strings.Contains(v, "copy path") ||
+		!strings.Contains(v, "a show absent") || !strings.Contains(v, "x explain cmd") || !strings.Contains(v, "q quit") {
 		t.Errorf("full help lacks keys:\n%s", v)
 	}
 	d.key("?")
