@@ -145,6 +145,9 @@ func (f *filterModel) view(w, h int) []string {
 	for i := f.offset; i < len(f.matches) && len(out) < h; i++ {
 		m := f.matches[i]
 		line := highlight(m.Str, m.MatchedIndexes, s.Match.Render)
+		if f.index.nodes[m.Index].absent != nil {
+			line += s.Dim.Render(" (absent)")
+		}
 		if i == f.sel {
 			out = append(out, s.CursorMark.Render("> ")+truncate(line, w-2))
 		} else {
