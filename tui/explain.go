@@ -25,7 +25,10 @@ func (e *explainPanel) set(n *node, info *nixeval.Info) {
 	if n == nil || n.key == e.key {
 		return
 	}
-	e.key, e.path, e.scroll = n.key, n.path, 0
+	if n.path.Key() != e.path.Key() {
+		e.scroll = 0
+	}
+	e.key, e.path = n.key, n.path
 	e.x = nixeval.Explain(e.c.cfg.Target, n.path, info)
 }
 

@@ -157,3 +157,25 @@ func TestFlakeTarget(t *testing.T) {
 		}
 	}
 }
+
+// TestExplainNotesWhatInfoRevealed: an explanation opened before the
+// header's facts (Evaluator.Info) arrive gains, once they do, the note that
+// --system is ignored.
+func TestExplainNotesWhatInfoRevealed(t *testing.T) {
+	d := nixDriver(t, "hostplatform", "x86_64-linux", 120, 40)
+	d.settle()
+	info := d.m.info
+	if info == nil || !info.SystemIgnored() {
+		t.Fatalf("the fixture's --system is not ignored: %+v", info)
+	}
+	d.m.info = nil // as if Info were still running
+	d.key("x")
+	if all := strings.Join(d.m.explain.lines(100), "\n"); strings.Contains(all, "hostPlatform is") {
+		t.Fatalf("a note without Info:\n%s", all)
+	}
+	d.send(infoMsg{info: info})
+	all := strings.Join(d.m.explain.lines(100), "\n")
+	if !strings.Contains(all, "Note") || !strings.Contains(all, "hostPlatform") {
+		t.Errorf("explanation lacks the note on the ignored --system:\n%s", all)
+	}
+}

@@ -57,7 +57,13 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.info, m.infoErr = msg.info, ""
-		m.syncKeys()
+		if m.explain.open {
+			// The notes (an ignored --system, a foreign platform) come
+			// from Info.
+			n := m.tree.index[m.explain.key]
+			m.explain.key = ""
+			m.explain.set(n, m.info)
+		}
 		return m, nil
 	case listedMsg:
 		return m.onListed(msg)
