@@ -314,11 +314,38 @@ func saltedBuilders(marker, salt string) []string {
 	return out
 }
 
-// TestClosedTerminalDuringBuildEndsEveryProcess closes the terminal (tmux
-// kills the session: SIGHUP to nixplore) while the explorer builds a
-// derivation whose builder sleeps for minutes; nixplore, Nix and the
-// builder must all be gone within 3 s.
-func TestClosedTerminalDuringBuildEndsEveryProcess(t *testing.T) {
+// end closes the terminal (how "SIGHUP": tmux kills the session, and the
+// kernel hangs up nixplore's terminal) or sends nixplore SIGTERM.
+func (s *tmuxSession) end(how, bin string) {
+	s.t.Helper()
+	if how == "SIGHUP" {
+		s.tmux("kill-session", "-t", "e2e")
+		return
+	}
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err == nil && strings.HasPrefix(cmdline(pid), bin+" ") {
+			if err := syscall.Kill(pid, syscall.SIGTERM); err != nil {
+				s.t.Fatal(err)
+			}
+			return
+		}
+	}
+	s.t.Fatalf("no nixplore process (%s) to send SIGTERM", bin)
+}
+
+// TestSignalDuringBuildEndsEveryProcess closes the terminal (tmux kills
+// the session: SIGHUP to nixplore) or sends SIGTERM while the explorer
+// builds a derivation whose builder sleeps for minutes; nixplore, Nix and
+// the builder must all be gone within 3 s.
+func TestSignalDuringBuildEndsEveryProcess(t *testing.T) {
+	for _, how := range []string{"SIGHUP", "SIGTERM"} {
+		t.Run(how, func(t *testing.T) { signalDuringBuild(t, how) })
+	}
+}
+
+func signalDuringBuild(t *testing.T, how string) {
 	dir, bin := e2eSetup(t)
 	// A fresh salt makes the derivation new, so Nix really builds it.
 	salt := fmt.Sprintf("tui-e2e-hup-%d", time.Now().UnixNano())
@@ -343,7 +370,7 @@ func TestClosedTerminalDuringBuildEndsEveryProcess(t *testing.T) {
 	}
 
 	start := time.Now()
-	s.tmux("kill-session", "-t", "e2e")
+	s.end(how, bin)
 	alive := func() []string {
 		left := saltedBuilders(marker, salt)
 		if cl := cmdline(s.root); cl != "" && !strings.HasPrefix(procState(s.root), "Z") {
@@ -361,7 +388,7 @@ func TestClosedTerminalDuringBuildEndsEveryProcess(t *testing.T) {
 	}
 	if left := alive(); len(left) > 0 {
 		log, _ := os.ReadFile(logFile)
-		t.Errorf("3s after the terminal closed, still running:\n%s\nlog:\n%s", strings.Join(left, "\n"), log)
+		t.Errorf("3s after %s, still running:\n%s\nlog:\n%s", how, strings.Join(left, "\n"), log)
 	}
 	// nixplore stopped them itself (Nix runs in process groups of its
 	// own, which the terminal's SIGHUP does not reach).
@@ -371,9 +398,9 @@ func TestClosedTerminalDuringBuildEndsEveryProcess(t *testing.T) {
 		}
 	}
 	if lg, _ := os.ReadFile(logFile); !strings.Contains(string(lg), "ended by a signal") || !strings.Contains(string(lg), "every Nix process has ended") {
-		t.Errorf("the log does not show nixplore stopping its processes on SIGHUP:\n%s", lg)
+		t.Errorf("the log does not show nixplore stopping its processes on %s:\n%s", how, lg)
 	}
-	t.Logf("%d processes seen; all gone %s after the terminal closed", len(s.pids), time.Since(start).Round(10*time.Millisecond))
+	t.Logf("%d processes seen; all gone %s after %s", len(s.pids), time.Since(start).Round(10*time.Millisecond), how)
 }
 
 // procState is the state letter of pid from /proc (Z for a zombie).
@@ -405,22 +432,7 @@ func TestSignalDuringEvaluationEndsEveryProcess(t *testing.T) {
 			s.waitText("listing config.system.build")
 
 			start := time.Now()
-			if how == "SIGHUP" {
-				s.tmux("kill-session", "-t", "e2e")
-			} else {
-				pid := 0
-				for _, p := range withMarker(marker) {
-					if f := strings.Fields(p); len(f) > 1 && f[1] == bin {
-						pid, _ = strconv.Atoi(strings.TrimSuffix(f[0], ":"))
-					}
-				}
-				if pid == 0 {
-					t.Fatalf("nixplore not found among %v", withMarker(marker))
-				}
-				if err := syscall.Kill(pid, syscall.SIGTERM); err != nil {
-					t.Fatal(err)
-				}
-			}
+			s.end(how, bin)
 			for time.Since(start) < 3*time.Second && len(withMarker(marker)) > 0 {
 				time.Sleep(20 * time.Millisecond)
 			}
