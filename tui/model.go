@@ -95,6 +95,8 @@ type Model struct {
 	info    *nixeval.Info
 	infoErr string
 	infoID  uint64 // the Info request in flight, 0 when none
+	// infoCancelled: esc stopped Info with the start listing; r asks again.
+	infoCancelled bool
 	// showAbsent adds the catalogue's outputs this configuration does not
 	// have to config.system.build (key a).
 	showAbsent bool

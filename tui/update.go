@@ -433,7 +433,7 @@ func (m Model) refresh() (tea.Model, tea.Cmd) {
 	}
 	if m.info == nil && m.infoID == 0 {
 		// The header's facts were cancelled with the start listing.
-		m.infoErr = ""
+		m.infoErr, m.infoCancelled = "", false
 		cmds = append(cmds, m.startInfo())
 	}
 	m.preview.key = "" // force a new request
@@ -473,7 +473,7 @@ func (m Model) cancelStart() Model {
 	m.infoID = 0
 	root := m.tree.root
 	root.loading, root.cancelled, root.reqID = false, true, 0
-	m.infoErr = "platform and Nix version: cancelled"
+	m.infoCancelled = m.info == nil
 	m.state = stateReady
 	m.tree.flatten()
 	m.pane.setCursor(0, m.bodyHeight())

@@ -145,6 +145,8 @@ func (m Model) headerLines(w int) []string {
 		if m.info.SystemIgnored() {
 			l2 += " " + s.Warning.Render("⚠ --system "+m.info.RequestedSystem+" ignored: nixpkgs.hostPlatform is "+m.info.HostSystem)
 		}
+	case m.infoCancelled:
+		l2 = s.Dim.Render("platform and Nix version not read (cancelled; r reads them)")
 	case m.infoErr != "":
 		l2 = s.ErrorText.Render(nixeval.Printable(m.infoErr))
 	default:
