@@ -168,21 +168,8 @@ func absentRows(e *catalogue.Entry, s Styles) []row {
 	}
 	add("", "not in this configuration: nixplore's catalogue knows it", s.Warning)
 	add("what", e.Summary, s.Value)
+	// The modules to import and the image variant, in one sentence.
 	add("get it", e.HowToGet(), s.Status)
-	for i, m := range e.Imports {
-		label := ""
-		if i == 0 {
-			label = "import"
-		}
-		add(label, "<nixpkgs/"+m+">", s.Value)
-	}
-	for i, v := range e.Variants {
-		label := ""
-		if i == 0 {
-			label = "variant"
-		}
-		add(label, "nixos-rebuild build-image --image-variant "+v, s.Value)
-	}
 	add("result", e.Result, s.Value)
 	add("choose", e.Choose, s.Value)
 	if e.Rebuild != "" {

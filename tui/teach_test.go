@@ -46,10 +46,15 @@ func TestAbsentOutputsToggle(t *testing.T) {
 	}
 	v := d.m.View()
 	flat := strings.Join(strings.Fields(v), " ")
-	for _, want := range []string{"isoImage (absent)", "not in this configuration", "get it", "import <nixpkgs/nixos/modules/installer/cd-dvd/", "source"} {
+	for _, want := range []string{"isoImage (absent)", "not in this configuration", "get it", "source"} {
 		if !strings.Contains(v, want) && !strings.Contains(flat, want) {
 			t.Errorf("absent preview lacks %q:\n%s", want, v)
 		}
+	}
+	// How to get it, in full: the installer modules to import.
+	how := iso.absent.HowToGet()
+	if whole := strings.Join(d.m.preview.lines(1000, ""), "\n"); !strings.Contains(how, "<nixpkgs/nixos/modules/installer/cd-dvd/") || !strings.Contains(whole, how) {
+		t.Errorf("the preview does not say how to get isoImage (%q):\n%s", how, whole)
 	}
 	k := d.m.c.keys
 	if k.Build.Enabled() || k.CopyCmd.Enabled() || k.Explain.Enabled() {
