@@ -69,24 +69,8 @@ func (s *tmuxSession) waitText(text string) string {
 // recordNix remembers every descendant of nixplore that runs a nix program.
 func (s *tmuxSession) recordNix() {
 	children := map[int][]int{}
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		// The command name is in parentheses and may hold spaces.
-		rest := string(stat[strings.LastIndexByte(string(stat), ')')+2:])
-		f := strings.Fields(rest)
-		if len(f) < 2 {
-			continue
-		}
-		ppid, _ := strconv.Atoi(f[1])
-		children[ppid] = append(children[ppid], pid)
+	for _, p := range testnix.Processes() {
+		children[p.PPID] = append(children[p.PPID], p.PID)
 	}
 	var walk func(int)
 	walk = func(p int) {
