@@ -4,26 +4,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/nixplore/nixplore/internal/testsys"
 )
 
-// tmpfs mounts a small tmpfs (root only: CI and the developers' machines
-// run as root) and unmounts it when the test ends.
-func tmpfs(t *testing.T, opts string) string {
-	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("mounting a tmpfs needs root")
-	}
-	dir := t.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", opts, "tmpfs", dir).CombinedOutput(); err != nil {
-		t.Skipf("cannot mount a tmpfs here: %v %s", err, out)
-	}
-	t.Cleanup(func() { _ = exec.Command("umount", dir).Run() })
-	return dir
-}
+// tmpfs mounts a small tmpfs that is unmounted when the test ends.
+func tmpfs(t *testing.T, opts string) string { return testsys.Tmpfs(t, opts) }
 
 // A full disk while writing an entry: Put fails, leaves no temporary file,
 // and every entry written before stays whole and readable.

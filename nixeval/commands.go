@@ -87,7 +87,10 @@ func BuildCommands(t *Target, path AttrPath) Commands {
 	default:
 		argv = []string{"nix-build", t.File}
 	}
-	if a, ok := attrForA(path); ok {
+	if len(path) == 0 {
+		// The whole evaluation: nix-build without -A (every derivation at
+		// the top level, which is what the printed command says).
+	} else if a, ok := attrForA(path); ok {
 		argv = append(argv, "-A", a)
 	} else {
 		portable = false

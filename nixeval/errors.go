@@ -3,6 +3,7 @@ package nixeval
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -144,7 +145,7 @@ func (e *MissingAttrError) Error() string {
 		}
 		fmt.Fprintf(&b, "\nDid you mean: %s?", strings.Join(q, ", "))
 	}
-	fmt.Fprintf(&b, "\nList what is there with: nixplore ls %s", ShellQuote(pathOrRoot(e.Parent)))
+	fmt.Fprintf(&b, "\nList what is there with: nixplore ls %s", ShellQuote(e.Parent.String()))
 	return b.String()
 }
 
@@ -196,7 +197,63 @@ func LastErrorBlock(stderr string) string {
 		}
 		out = append(out, l)
 	}
-	return strings.TrimSpace(dedent(out))
+	return strings.TrimSpace(dedent(hideWrapperLocations(out)))
+}
+
+var (
+	atLineRE     = regexp.MustCompile(`^\s*at («[^»]*»|/\S+):(\d+):(\d+):?\s*$`)
+	excerptRE    = regexp.MustCompile(`^\s*(\d*)\s*\|(.*)$`)
+	tempWrapperR = regexp.MustCompile(`/nixplore-\d+\.nix$`)
+)
+
+// hideWrapperLocations drops the locations (and their source excerpts)
+// that point into nixplore's own expression: its temporary file in the
+// warm repl, the «string» it is given as with -E, or the request line sent
+// to the repl. The user can do nothing with them; the error text itself
+// stays. A «string» location is nixplore's only when the excerpt Nix shows
+// is nixplore's text, since a user's --arg or --expr is a «string» too.
+func hideWrapperLocations(lines []string) []string {
+	out := make([]string, 0, len(lines))
+	for i := 0; i < len(lines); i++ {
+		m := atLineRE.FindStringSubmatch(lines[i])
+		if m == nil {
+			out = append(out, lines[i])
+			continue
+		}
+		j := i + 1 // the excerpt: blank lines and "NN| text" / "  |  ^"
+		for j < len(lines) && (strings.TrimSpace(lines[j]) == "" || excerptRE.MatchString(lines[j])) {
+			j++
+		}
+		if !isWrapperLocation(m[1], m[2], lines[i+1:j]) {
+			out = append(out, lines[i])
+			continue
+		}
+		i = j - 1
+	}
+	return out
+}
+
+func isWrapperLocation(file, line string, excerpt []string) bool {
+	if tempWrapperR.MatchString(file) {
+		return true
+	}
+	if !strings.HasPrefix(file, "«") {
+		return false
+	}
+	n, _ := strconv.Atoi(line)
+	wrapper := strings.Split(wrapperExpr, "\n")
+	for _, l := range excerpt {
+		m := excerptRE.FindStringSubmatch(l)
+		if m == nil || m[1] != line {
+			continue
+		}
+		text := strings.TrimSpace(m[2])
+		if strings.Contains(text, "(run (builtins.fromJSON ") {
+			return true // the request line sent to the repl
+		}
+		return n >= 1 && n <= len(wrapper) && text == strings.TrimSpace(wrapper[n-1])
+	}
+	return false
 }
 
 func dedent(lines []string) string {

@@ -161,7 +161,7 @@ func TestKnownAbsentOutputs(t *testing.T) {
 func TestFlakeDocAndNixpkgsRelativeFiles(t *testing.T) {
 	testnix.Setup(t)
 	if out, err := exec.Command("nix", "--version").Output(); err != nil || strings.Contains(string(out), " 2.3.") {
-		t.Skip("flakes need Nix 2.4+")
+		testnix.Missing(t, "flakes need Nix 2.4+ (this is %s)", out)
 	}
 	dir := t.TempDir()
 	if err := exec.Command("cp", "-r", testnix.Testdata("flake")+"/.", dir).Run(); err != nil {

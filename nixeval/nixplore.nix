@@ -196,11 +196,11 @@ let
   };
 
   run = req:
-    if req.op == "list" then map (p: listOne (decPath p)) req.paths
-    else if req.op == "names" then names (decPath req.path)
-    else if req.op == "force" then force (decPath req.path)
-    else if req.op == "describe" then describe (decPath req.path)
-    else if req.op == "where" then where (decPath req.path)
+    if req.op == "list" then map (p: listOne (decPath p)) (req.paths or [ ])
+    else if req.op == "names" then names (decPath (req.path or [ ]))
+    else if req.op == "force" then force (decPath (req.path or [ ]))
+    else if req.op == "describe" then describe (decPath (req.path or [ ]))
+    else if req.op == "where" then where (decPath (req.path or [ ]))
     else if req.op == "info" then info
     else throw "nixplore: unknown request ${req.op}";
 in

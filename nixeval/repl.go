@@ -119,6 +119,21 @@ func (p *replProc) interrupt() {
 	}
 }
 
+// replIncompleteError is a repl that took a request for the start of a
+// longer input: Nix 2.8 to 2.33 read any error mentioning "unexpected end of
+// file" (even one raised while importing a half-edited file) as unfinished
+// input, print their continuation prompt and wait for the next line, which
+// would be forever. The repl itself is fine once its input is cleared.
+type replIncompleteError struct{}
+
+func (e *replIncompleteError) Error() string {
+	return "the nix repl waited for more input (a file ends in the middle of an expression)"
+}
+
+// contPrompt is what nix repl prints before a line it reads as the
+// continuation of unfinished input: ten spaces, the width of "nix-repl> ".
+const contPrompt = "          "
+
 // replDiedError is a repl whose output ended while a request was pending.
 type replDiedError struct{ tail []string }
 
@@ -201,6 +216,9 @@ func (p *replProc) exchange(ctx context.Context, f frame, line string) (block []
 		return nil, false, &replDiedError{tail: p.tail}
 	}
 	begin, end := `"`+f.mark("b")+`"`, `"`+f.mark("e")+`"`
+	// The end mark echoed behind the continuation prompt means the repl
+	// took the request for unfinished input and waits for more.
+	continued := contPrompt + f.markExpr("e")
 	started := false
 	done := ctx.Done()
 	var grace <-chan time.Time
@@ -214,6 +232,8 @@ func (p *replProc) exchange(ctx context.Context, f frame, line string) (block []
 			switch {
 			case l == begin:
 				started = true
+			case l == continued && grace == nil:
+				return nil, p.clearInput(ctx, f), &replIncompleteError{}
 			case l == end && started:
 				if grace != nil {
 					return nil, true, &CancelledError{Command: "nix repl", Cause: context.Cause(ctx)}
@@ -228,6 +248,74 @@ func (p *replProc) exchange(ctx context.Context, f frame, line string) (block []
 			grace = time.After(GracePeriod)
 		case <-grace:
 			return nil, false, &CancelledError{Command: "nix repl", Cause: context.Cause(ctx)}
+		}
+	}
+}
+
+// clearInput brings a repl waiting for more input back to its prompt: an
+// interrupt while it reads a line makes Nix drop the input so far (and the
+// line being read, so an empty one is sent), then a frame of its own must
+// come back whole. An interrupt that lands just before Nix starts reading
+// is missed, and the empty line continues the input once more: then it
+// tries again, a little later each time. ok is false when the repl is
+// still not back after a few tries; the caller then kills it.
+func (p *replProc) clearInput(ctx context.Context, f frame) (ok bool) {
+	delay := 20 * time.Millisecond
+	base := f.seq
+	for try := 1; try <= 5; try++ {
+		p.interrupt()
+		select {
+		case <-time.After(delay):
+		case <-ctx.Done():
+			return false
+		}
+		delay *= 2
+		f.seq = -(base*10 + try) // a resync frame never shares marks with a request
+		if _, err := io.WriteString(p.stdin, "\n"+f.input("null")); err != nil {
+			return false
+		}
+		switch p.awaitResync(ctx, f) {
+		case resyncDone:
+			return true
+		case resyncFailed:
+			return false
+		}
+	}
+	return false
+}
+
+type resyncOutcome int
+
+const (
+	resyncDone      resyncOutcome = iota
+	resyncContinued               // the repl is still continuing input
+	resyncFailed                  // it died, timed out or was cancelled
+)
+
+// awaitResync reads until the resync frame's end mark, or until the repl
+// shows that it took the frame as more unfinished input. Echoes of earlier
+// tries may still arrive; only this frame's own count.
+func (p *replProc) awaitResync(ctx context.Context, f frame) resyncOutcome {
+	end := `"` + f.mark("e") + `"`
+	continued := contPrompt + f.markExpr("b")
+	timeout := time.After(GracePeriod + 2*time.Second)
+	for {
+		select {
+		case l, open := <-p.lines:
+			if !open {
+				return resyncFailed
+			}
+			p.remember(l)
+			if l == end {
+				return resyncDone
+			}
+			if l == continued {
+				return resyncContinued
+			}
+		case <-timeout:
+			return resyncFailed
+		case <-ctx.Done():
+			return resyncFailed
 		}
 	}
 }

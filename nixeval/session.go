@@ -187,6 +187,14 @@ func (s *Session) Eval(ctx context.Context, req Request) (json.RawMessage, error
 		if !ok {
 			s.stop()
 		}
+		var incomplete *replIncompleteError
+		if errors.As(err, &incomplete) {
+			// The repl cannot say what is wrong (it took the error for
+			// unfinished input); a one-shot evaluation of the same request
+			// prints Nix's real message, the syntax error with the user's
+			// file and line.
+			return s.Fallback.Eval(ctx, req)
+		}
 		var died *replDiedError
 		if errors.As(err, &died) {
 			if attempt == 0 && ctx.Err() == nil {

@@ -55,7 +55,7 @@ func plainNames(t *testing.T, config string) []string {
 		"-I", "nixpkgs="+testnix.Testdata("nixpkgs"), "-I", "nixos-config="+testnix.Testdata("configs", config, "configuration.nix"))
 	out, err := cmd.Output()
 	if err != nil {
-		t.Skipf("plain nix eval of %s fails here (%v): nothing to compare names with", config, err)
+		t.Fatalf("plain nix eval of %s fails here (%v): nothing to compare names with", config, err)
 	}
 	var names []string
 	if err := json.Unmarshal(out, &names); err != nil {
@@ -264,7 +264,7 @@ func TestSessionFallsBackToOneShot(t *testing.T) {
 	testnix.Setup(t)
 	real, err := exec.LookPath("nix-instantiate")
 	if err != nil {
-		t.Skip(err)
+		testnix.Missing(t, "nix-instantiate: %v", err)
 	}
 	dir := t.TempDir()
 	if err := os.Symlink(real, filepath.Join(dir, "nix-instantiate")); err != nil {
@@ -293,7 +293,7 @@ func TestSessionFallsBackWhenReplHangs(t *testing.T) {
 	testnix.Setup(t)
 	real, err := exec.LookPath("nix-instantiate")
 	if err != nil {
-		t.Skip(err)
+		testnix.Missing(t, "nix-instantiate: %v", err)
 	}
 	// The marker is in the fake's path, so in its shell's command line.
 	marker := fmt.Sprintf("hungrepl%d", time.Now().UnixNano())

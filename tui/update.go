@@ -47,9 +47,13 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	case infoMsg:
 		m.finish(msg.id)
-		if msg.id == m.infoID {
-			m.infoID = 0
+		if m.infoID != 0 && msg.id != m.infoID {
+			// A stale answer (r asked again meanwhile): an old error must
+			// not stay in the header over the new evaluation. (Init's
+			// request is not on the model: Init cannot keep state.)
+			return m, nil
 		}
+		m.infoID = 0
 		if msg.err != nil {
 			if !isCancel(msg.err) {
 				m.infoErr = firstLine(nixeval.ErrorText(msg.err))
@@ -431,8 +435,13 @@ func (m Model) refresh() (tea.Model, tea.Cmd) {
 	case n.parent != nil:
 		cmds = append(cmds, m.startList(n.parent))
 	}
-	if m.info == nil && m.infoID == 0 {
-		// The header's facts were cancelled with the start listing.
+	if m.info == nil {
+		// The header's facts failed, were cancelled with the start
+		// listing, or are still being asked from files edited since:
+		// ask again, and let the old request's answer be dropped.
+		if m.infoID != 0 {
+			m.finish(m.infoID)
+		}
 		m.infoErr, m.infoCancelled = "", false
 		cmds = append(cmds, m.startInfo())
 	}

@@ -145,14 +145,20 @@ func parseArgs(args []string) (*options, error) {
 
 // parseDuration accepts Go durations and plain seconds.
 func parseDuration(s string) (time.Duration, error) {
-	if d, err := time.ParseDuration(s); err == nil {
-		return d, nil
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		var secs float64
+		if _, serr := fmt.Sscanf(s, "%g", &secs); serr != nil || fmt.Sprint(secs) != strings.TrimSpace(s) {
+			return 0, fmt.Errorf("--timeout %q: give a duration such as 30s or 2m", s)
+		}
+		d = time.Duration(secs * float64(time.Second))
 	}
-	var secs float64
-	if _, err := fmt.Sscanf(s, "%g", &secs); err == nil && secs > 0 {
-		return time.Duration(secs * float64(time.Second)), nil
+	if d <= 0 {
+		// A limit of zero would stop every evaluation before it starts;
+		// "no limit" is what leaving the flag out means.
+		return 0, fmt.Errorf("--timeout %q: the limit must be longer than zero (e.g. 30s); leave --timeout out for no limit", s)
 	}
-	return 0, fmt.Errorf("--timeout %q: give a duration such as 30s or 2m", s)
+	return d, nil
 }
 
 const usage = `nixplore: explore what a NixOS configuration can build.

@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nixplore/nixplore/internal/testnix"
 )
@@ -86,7 +88,68 @@ func TestShowJSON(t *testing.T) {
 	}
 }
 
-func TestExitStatus(t *testing.T) {
+// halfEdited are files cut off in the middle of an expression, one per way
+// a file is left while its author types (the same set as nixeval's test).
+var halfEdited = map[string]string{
+	"open brace":       "{ config, ... }:\n{\n  networking.hostName = \"half\";\n",
+	"open bracket":     "{ ... }:\n{\n  imports = [\n    ./nothing-yet.nix\n",
+	"open parenthesis": "{ ... }:\n({\n  networking.hostName = \"half\";\n}\n",
+	"open string":      "{ ... }:\n{\n  networking.hostName = \"half;\n}\n",
+	"open '' string":   "{ ... }:\n{\n  environment.etc.motd.text = ''\n    hello\n}\n",
+}
+
+// halfEditedArgs writes a configuration that is body itself (where
+// "config") or imports a module that is body (where "import").
+func halfEditedArgs(t *testing.T, where, body string) (args []string, broken string) {
+	t.Helper()
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "configuration.nix")
+	broken = conf
+	if where == "import" {
+		broken = filepath.Join(dir, "module.nix")
+		if err := os.WriteFile(conf, []byte("{ ... }:\n{\n  imports = [ ./module.nix ];\n}\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(broken, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return []string{"-I", "nixpkgs=" + testnix.Testdata("nixpkgs"), "-I", "nixos-config=" + conf}, broken
+}
+
+// sweepBound is how long any answer or error may take on the fixtures; a
+// request that hangs (the warm repl waiting for more input) fails here.
+const sweepBound = 60 * time.Second
+
+// runBounded runs the CLI in process and fails the test when it does not
+// return within sweepBound.
+func runBounded(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	type result struct {
+		out, err string
+		code     int
+	}
+	done := make(chan result, 1)
+	go func() {
+		var out, errb bytes.Buffer
+		c := run(args, &out, &errb)
+		done <- result{out.String(), errb.String(), c}
+	}()
+	select {
+	case r := <-done:
+		return r.out, r.err, r.code
+	case <-time.After(sweepBound):
+		t.Fatalf("nixplore %s gave no answer within %s", strings.Join(args, " "), sweepBound)
+		return "", "", -1
+	}
+}
+
+// TestSweepBadAndEdgeInputs runs every bad or edge input through the CLI,
+// with the warm evaluator and with --one-shot: each gives an answer or a
+// clear error within sweepBound, the right exit status, a message that
+// never points into nixplore's own temporary files or expression, and
+// leaves no process or temporary file behind.
+func TestSweepBadAndEdgeInputs(t *testing.T) {
 	testnix.Setup(t)
 	flake := "path:" + testnix.FlakeDir(t)
 	noConfigs := t.TempDir()
@@ -99,50 +162,160 @@ func TestExitStatus(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	cases := []struct {
+	pi := testnix.ClassicArgs("pi", "aarch64-linux")
+	with := func(verb string, args []string, extra ...string) []string {
+		return append(append([]string{verb}, args...), extra...)
+	}
+	aborts := []string{"--expr", `{ fine = 1; aborts = abort "stopped here"; throws = throw "thrown here"; set = { }; }`}
+	type sweepCase struct {
 		name string
 		args []string
 		code int
-		msg  string
+		msg  string // on stderr when code != 0, on stdout when 0
 		path string // PATH for this case, when not the test's
-	}{
-		{"config path is a directory", []string{"ls", "-I", "nixpkgs=" + testnix.Testdata("nixpkgs"), "-I", "nixos-config=" + testnix.Testdata("configs", "pi")}, 1, "is a directory without a default.nix", ""},
-		{"failed assertion", append([]string{"show"}, append(testnix.ClassicArgs("assert", ""), "config.system.build.toplevel")...), 1, "failed assertions", ""},
-		{"infinite recursion", append([]string{"show"}, append(testnix.ClassicArgs("kinds", ""), "config.system.build.infinite")...), 1, "infinite recursion", ""},
-		{"unknown flake host", []string{"ls", "--flake", flake + "#nope"}, 1, "the hosts it has are", ""},
-		{"flake without nixosConfigurations", []string{"ls", "--flake", "path:" + noConfigs + "#x"}, 1, "no nixosConfigurations output", ""},
-		{"unknown --system", append([]string{"ls", "--system", "arm64-linux"}, testnix.ClassicArgs("pi", "")...), 2, "unknown system", ""},
-		{"NIX_PATH without nixpkgs", []string{"ls", "-I", "nixos-config=" + testnix.Testdata("configs", "pi", "configuration.nix")}, 1, "no nixpkgs entry", ""},
-		{"nix not installed", append([]string{"ls"}, testnix.ClassicArgs("pi", "")...), 1, "apt-get install nix-bin", "/nonexistent"},
-		{"a nix that is not Nix", append([]string{"ls", "--one-shot"}, testnix.ClassicArgs("pi", "")...), 1, "garbage from a fake nix", notNix + ":/usr/bin:/bin"},
-		{"unknown flag", []string{"ls", "--frobnicate"}, 2, "unknown flag", ""},
-		{"malformed path", append([]string{"ls"}, append(testnix.ClassicArgs("pi", ""), "a..b")...), 2, "malformed attribute path", ""},
-		{"unbalanced quote", append([]string{"show"}, append(testnix.ClassicArgs("pi", ""), `a."b`)...), 2, "unbalanced quote", ""},
-		{"show needs a path", append([]string{"show"}, testnix.ClassicArgs("pi", "")...), 2, "exactly one attribute PATH", ""},
-		{"missing attribute", append([]string{"ls"}, append(testnix.ClassicArgs("pi", "aarch64-linux"), "config.system.build.sdimage")...), 1, "Did you mean: config.system.build.sdImage", ""},
-		{"syntax error", append([]string{"ls"}, testnix.ClassicArgs("syntax", "")...), 1, "syntax error", ""},
-		{"bad --arg", append([]string{"ls", "--arg", "system", "((("}, testnix.ClassicArgs("pi", "")...), 1, "syntax error in an expression given on the command line", ""},
-		{"missing config", append([]string{"ls"}, testnix.ClassicArgs("nope", "")...), 1, "configuration file not found", ""},
+		// userString: the error is in the user's own --arg, which Nix
+		// places in a «string» too; that location is the user's.
+		userString bool
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			tmp, cacheDir := isolate(t)
-			if c.path != "" {
-				t.Setenv("PATH", c.path)
-			}
-			out, errOut, code := runCLI(t, c.args...)
-			assertNoLeftovers(t, tmp, cacheDir)
-			if code != c.code {
-				t.Fatalf("exit %d, want %d\nstdout %s\nstderr %s", code, c.code, out, errOut)
-			}
-			if !strings.Contains(errOut, c.msg) {
-				t.Fatalf("stderr %q does not contain %q", errOut, c.msg)
-			}
-			if strings.Contains(errOut, "goroutine") || strings.Contains(errOut, "\x1b[") {
-				t.Fatalf("stack trace or colour codes on stderr: %s", errOut)
-			}
-		})
+	cases := []sweepCase{
+		{"config path is a directory", []string{"ls", "-I", "nixpkgs=" + testnix.Testdata("nixpkgs"), "-I", "nixos-config=" + testnix.Testdata("configs", "pi")}, 1, "is a directory without a default.nix", "", false},
+		{"failed assertion", with("show", testnix.ClassicArgs("assert", ""), "config.system.build.toplevel"), 1, "failed assertions", "", false},
+		{"infinite recursion", with("show", testnix.ClassicArgs("kinds", ""), "config.system.build.infinite"), 1, "infinite recursion", "", false},
+		{"unknown flake host", []string{"ls", "--flake", flake + "#nope"}, 1, "the hosts it has are", "", false},
+		{"flake without nixosConfigurations", []string{"ls", "--flake", "path:" + noConfigs + "#x"}, 1, "no nixosConfigurations output", "", false},
+		{"unknown --system", with("ls", testnix.ClassicArgs("pi", ""), "--system", "arm64-linux"), 2, "unknown system", "", false},
+		{"NIX_PATH without nixpkgs", []string{"ls", "-I", "nixos-config=" + testnix.Testdata("configs", "pi", "configuration.nix")}, 1, "no nixpkgs entry", "", false},
+		{"NIX_PATH without nixpkgs, show", []string{"show", "-I", "nixos-config=" + testnix.Testdata("configs", "pi", "configuration.nix"), "config.system.build.toplevel"}, 1, "no nixpkgs entry", "", false},
+		{"nix not installed", with("ls", pi), 1, "apt-get install nix-bin", "/nonexistent", false},
+		{"a nix that is not Nix", with("ls", pi), 1, "garbage from a fake nix", notNix + ":/usr/bin:/bin", false},
+		{"unknown flag", []string{"ls", "--frobnicate"}, 2, "unknown flag", "", false},
+		{"malformed path", with("ls", pi, "a..b"), 2, "malformed attribute path", "", false},
+		{"trailing dot", with("ls", pi, "config.system."), 2, "malformed attribute path", "", false},
+		{"unbalanced quote", with("show", pi, `a."b`), 2, "unbalanced quote", "", false},
+		{"show needs a path", with("show", pi), 2, "exactly one attribute PATH", "", false},
+		{"missing attribute", with("ls", pi, "config.system.build.sdimage"), 1, "Did you mean: config.system.build.sdImage", "", false},
+		{"missing attribute at the root", with("show", pi, "nosuch"), 1, "List what is there with: nixplore ls ''", "", false},
+		{"a path through a derivation's string", with("ls", pi, "config.system.build.etcActivationCommands.x"), 1, "not an attribute set", "", false},
+		{"syntax error", with("ls", testnix.ClassicArgs("syntax", "")), 1, "syntax error", "", false},
+		{"bad --arg", with("ls", testnix.ClassicArgs("pi", ""), "--arg", "system", "((("), 1, "syntax error in an expression given on the command line", "", true},
+		{"missing config", with("ls", testnix.ClassicArgs("nope", "")), 1, "configuration file not found", "", false},
+		{"--timeout 0s", with("ls", pi, "--timeout", "0s"), 2, "longer than zero", "", false},
+		{"--timeout -5s", with("ls", pi, "--timeout", "-5s"), 2, "longer than zero", "", false},
+		{"--timeout 0", with("ls", pi, "--timeout", "0"), 2, "longer than zero", "", false},
+		{"--timeout words", with("ls", pi, "--timeout", "soon"), 2, "give a duration", "", false},
+		{"--timeout without a value", with("ls", pi, "--timeout"), 2, "--timeout", "", false},
+		{"ls of the root", with("ls", pi, ""), 0, "config", "", false},
+		{"show of the root", with("show", pi, ""), 0, "attrs", "", false},
+		{"cmd of the root", with("cmd", pi, ""), 0, "nix-build '<nixpkgs/nixos>' -I", "", false},
+		{"ls of the root with an abort", with("ls", aborts, ""), 0, "stopped here", "", false},
+		{"ls of a path with an abort", with("ls", aborts, "--json", ""), 0, `"name":"fine"`, "", false},
+		{"show of an abort", with("show", aborts, "aborts"), 1, "stopped here", "", false},
 	}
+	for kind, body := range halfEdited {
+		for _, where := range []string{"config", "import"} {
+			for _, verb := range []string{"ls", "show"} {
+				args, broken := halfEditedArgs(t, where, body)
+				if verb == "show" {
+					args = append(args, "config.system.build.toplevel")
+				}
+				cases = append(cases, sweepCase{name: "half-edited " + where + ", " + kind + ", " + verb, args: with(verb, args), code: 1, msg: broken + ":"})
+			}
+		}
+	}
+	for _, mode := range []string{"warm", "one-shot"} {
+		for _, c := range cases {
+			t.Run(mode+"/"+c.name, func(t *testing.T) {
+				tmp, cacheDir := isolate(t)
+				if c.path != "" {
+					t.Setenv("PATH", c.path)
+				}
+				args := c.args
+				if mode == "one-shot" {
+					args = append([]string{args[0], "--one-shot"}, args[1:]...)
+				}
+				out, errOut, code := runBounded(t, args...)
+				assertNoLeftovers(t, tmp, cacheDir)
+				if code != c.code {
+					t.Fatalf("exit %d, want %d\nstdout %s\nstderr %s", code, c.code, out, errOut)
+				}
+				where := errOut
+				if c.code == 0 {
+					where = out
+				}
+				if !strings.Contains(where, c.msg) {
+					t.Fatalf("output does not contain %q\nstdout %s\nstderr %s", c.msg, out, errOut)
+				}
+				if strings.Contains(errOut, "goroutine") || strings.Contains(errOut, "\x1b[") {
+					t.Fatalf("stack trace or colour codes on stderr: %s", errOut)
+				}
+				for _, internal := range []string{"/nixplore-", "«string»", "nixploreRequest", "nixploreTarget", "attribute 'path' missing"} {
+					if strings.Contains(errOut+out, internal) && !(c.userString && internal == "«string»") {
+						t.Errorf("the output shows nixplore's internals (%q):\nstdout %s\nstderr %s", internal, out, errOut)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestMissingAttributeHintWorks runs the hint a missing attribute prints,
+// as printed: it must list what is there.
+func TestMissingAttributeHintWorks(t *testing.T) {
+	testnix.Setup(t)
+	pi := testnix.ClassicArgs("pi", "aarch64-linux")
+	for _, path := range []string{"nosuch", "config.system.build.sdimage"} {
+		_, errOut, code := runCLI(t, append(append([]string{"show"}, pi...), path)...)
+		if code != 1 {
+			t.Fatalf("%s: exit %d: %s", path, code, errOut)
+		}
+		_, hint, ok := strings.Cut(errOut, "List what is there with: nixplore ls ")
+		if !ok {
+			t.Fatalf("%s: no hint in %s", path, errOut)
+		}
+		words, err := shellWords(strings.TrimSpace(strings.SplitN(hint, "\n", 2)[0]))
+		if err != nil || len(words) != 1 {
+			t.Fatalf("%s: hint %q is not one shell word: %v", path, hint, err)
+		}
+		out, errOut, code := runCLI(t, append(append([]string{"ls"}, pi...), words[0])...)
+		if code != 0 || strings.TrimSpace(out) == "" {
+			t.Fatalf("the hint's command failed: exit %d\n%s%s", code, out, errOut)
+		}
+	}
+}
+
+// shellWords splits a line of single-quoted or bare words the way sh does
+// for the quoting nixplore prints (ShellQuote uses single quotes only).
+func shellWords(s string) ([]string, error) {
+	var words []string
+	var cur strings.Builder
+	in, any := false, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\'':
+			in, any = !in, true
+		case c == ' ' && !in:
+			if any {
+				words = append(words, cur.String())
+			}
+			cur.Reset()
+			any = false
+		case c == '\\' && !in && i+1 < len(s):
+			i++
+			cur.WriteByte(s[i])
+			any = true
+		default:
+			cur.WriteByte(c)
+			any = true
+		}
+	}
+	if in {
+		return nil, fmt.Errorf("unbalanced quote in %q", s)
+	}
+	if any {
+		words = append(words, cur.String())
+	}
+	return words, nil
 }
 
 func TestCmdPrintsCommand(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nixplore/nixplore/internal/testsys"
 	"github.com/nixplore/nixplore/nixeval"
 )
 
@@ -30,12 +31,19 @@ func Testdata(parts ...string) string {
 // network) and no build sandbox (Debian's Nix has none in containers).
 const NixConfig = "substituters =\nsandbox = false"
 
-// Setup skips the test when Nix is missing and sets the environment Nix
-// needs. It returns Nix's version string.
+// Missing ends a test that cannot run here (see testsys.Missing): it
+// fails under CI=true and skips elsewhere.
+func Missing(t testing.TB, format string, args ...any) {
+	t.Helper()
+	testsys.Missing(t, format, args...)
+}
+
+// Setup ends the test through Missing when Nix is missing and sets the
+// environment Nix needs. It returns Nix's version string.
 func Setup(t testing.TB) string {
 	t.Helper()
 	if _, err := exec.LookPath("nix-instantiate"); err != nil {
-		t.Skip("nix is not installed (run `make test`, which installs it)")
+		Missing(t, "nix is not installed: nix-instantiate is not on PATH (run `make test`, which installs it)")
 	}
 	t.Setenv("NIX_CONFIG", NixConfig)
 	t.Setenv("NIXOS_CONFIG", "")
@@ -114,21 +122,11 @@ func Flake(t testing.TB, host string) *nixeval.Target {
 	return tg
 }
 
-// Tmpfs mounts a small tmpfs with the given mount options (e.g.
-// "size=8k" for a full disk, "size=64k,ro" for a read-only directory) and
-// unmounts it when the test ends. It skips where mounting is not allowed
-// (not root).
+// Tmpfs mounts a small tmpfs with the given mount options (see
+// testsys.Tmpfs) and unmounts it when the test ends.
 func Tmpfs(t testing.TB, opts string) string {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		t.Skip("mounting a tmpfs needs root")
-	}
-	dir := t.TempDir()
-	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", opts, "tmpfs", dir).CombinedOutput(); err != nil {
-		t.Skipf("cannot mount a tmpfs here: %v %s", err, out)
-	}
-	t.Cleanup(func() { _ = exec.Command("umount", dir).Run() })
-	return dir
+	return testsys.Tmpfs(t, opts)
 }
 
 // Proc is one live process from /proc.

@@ -1,0 +1,39 @@
+// Package testsys holds test helpers that need nothing of nixplore's own
+// packages (so the cache package's tests can use them without an import
+// cycle): what to do when a test cannot run, and small tmpfs mounts.
+package testsys
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"testing"
+)
+
+// Missing ends a test that cannot run here: under CI=true (CI sets it) it
+// fails naming what is missing, so a green run always means the tests ran;
+// on a developer's machine it skips.
+func Missing(t testing.TB, format string, args ...any) {
+	t.Helper()
+	msg := fmt.Sprintf(format, args...)
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s; CI=true, so this test fails instead of skipping (.ci/run installs everything it needs)", msg)
+	}
+	t.Skip(msg)
+}
+
+// Tmpfs mounts a small tmpfs with the given mount options (e.g.
+// "size=8k" for a full disk, "size=64k,ro" for a read-only directory) and
+// unmounts it when the test ends. Mounting needs root; CI runs as root.
+func Tmpfs(t testing.TB, opts string) string {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		Missing(t, "mounting a tmpfs needs root")
+	}
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", opts, "tmpfs", dir).CombinedOutput(); err != nil {
+		Missing(t, "cannot mount a tmpfs here: %v %s", err, out)
+	}
+	t.Cleanup(func() { _ = exec.Command("umount", dir).Run() })
+	return dir
+}
