@@ -42,5 +42,7 @@ func TestHalfEditedConfigurationInTmux(t *testing.T) {
 		t.Errorf("the old error is still on screen after r:\n%s\nlog:\n%s", sc, log)
 	}
 	s.keys("q")
-	s.waitFor("nixplore to exit", func(string) bool { return !strings.Contains(s.tmux("list-panes", "-t", "e2e", "-F", "#{pane_dead}"), "0") })
+	s.waitFor("nixplore to exit", func(string) bool {
+		return !strings.Contains(s.tmux("list-panes", "-t", "e2e", "-F", "#{pane_dead}"), "0")
+	})
 }
