@@ -106,7 +106,11 @@ func (e *Evaluator) explain(ctx context.Context, err error) error {
 	}
 	var ne *NixError
 	if errors.As(err, &ne) {
-		return Classify(ne)
+		// Nix's message may point into nixplore's own expression; the
+		// user can act only on their own files and words.
+		shown := *ne
+		shown.Message = hideWrapperLocations(ne.Message)
+		return Classify(&shown)
 	}
 	return err
 }

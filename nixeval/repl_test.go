@@ -176,7 +176,7 @@ func TestHideWrapperLocations(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := LastErrorBlock(tt.in)
+			got := hideWrapperLocations(LastErrorBlock(tt.in))
 			for _, k := range tt.keep {
 				if !strings.Contains(got, k) {
 					t.Errorf("lost %q:\n%s", k, got)
