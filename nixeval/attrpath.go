@@ -223,3 +223,47 @@ func parseQuoted(s string, start int) (string, int, error) {
 	}
 	return "", 0, &PathError{s, start, "unbalanced quote"}
 }
+
+// attrForA writes a path the way `-A` and a flake fragment parse it: Nix
+// splits on dots outside double quotes and takes quoted text literally,
+// with no escapes. It reports false when a name holds a double quote,
+// which that syntax cannot express.
+func attrForA(p AttrPath) (string, bool) {
+	parts := make([]string, len(p))
+	for i, n := range p {
+		switch {
+		case strings.ContainsRune(n, '"'):
+			return "", false
+		case isBareAttr(n):
+			parts[i] = n
+		default:
+			parts[i] = `"` + n + `"`
+		}
+	}
+	return strings.Join(parts, "."), true
+}
+
+// flakeFragmentSafe reports whether every name can go into a flake URL
+// fragment as it is (flake references are URLs; anything unusual would need
+// percent-encoding that Nix versions treat differently).
+func flakeFragmentSafe(p AttrPath) bool {
+	for _, n := range p {
+		if !isBareAttr(n) {
+			return false
+		}
+	}
+	return true
+}
+
+// unescapeNix is the byte a Nix string escape \e stands for.
+func unescapeNix(e byte) byte {
+	switch e {
+	case 'n':
+		return '\n'
+	case 'r':
+		return '\r'
+	case 't':
+		return '\t'
+	}
+	return e
+}

@@ -155,12 +155,3 @@ func FuzzPrintParse(f *testing.F) {
 		}
 	})
 }
-
-func FuzzLastErrorBlock(f *testing.F) {
-	f.Add("error: attribute 'x' missing\n\n       at «string»:1:1:\n")
-	f.Add("\x1b[31;1merror:\x1b[0m\n       … while evaluating\n       error: boom")
-	f.Fuzz(func(t *testing.T, s string) {
-		msg := LastErrorBlock(s)
-		_ = Classify(&NixError{Message: msg})
-	})
-}

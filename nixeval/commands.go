@@ -14,37 +14,6 @@ type Commands struct {
 	Portable bool `json:"-"`
 }
 
-// attrForA writes a path the way `-A` and a flake fragment parse it: Nix
-// splits on dots outside double quotes and takes quoted text literally,
-// with no escapes. It reports false when a name holds a double quote,
-// which that syntax cannot express.
-func attrForA(p AttrPath) (string, bool) {
-	parts := make([]string, len(p))
-	for i, n := range p {
-		switch {
-		case strings.ContainsRune(n, '"'):
-			return "", false
-		case isBareAttr(n):
-			parts[i] = n
-		default:
-			parts[i] = `"` + n + `"`
-		}
-	}
-	return strings.Join(parts, "."), true
-}
-
-// flakeFragmentSafe reports whether every name can go into a flake URL
-// fragment as it is (flake references are URLs; anything unusual would need
-// percent-encoding that Nix versions treat differently).
-func flakeFragmentSafe(p AttrPath) bool {
-	for _, n := range p {
-		if !isBareAttr(n) {
-			return false
-		}
-	}
-	return true
-}
-
 // nixList writes names as a Nix list of string literals: data, escaped.
 func nixList(p AttrPath) string {
 	q := make([]string, len(p))

@@ -38,9 +38,9 @@ func halfEditedTarget(t *testing.T, where, body string) (tg *nixeval.Target, bro
 	broken = conf
 	if where == "import" {
 		broken = filepath.Join(dir, "module.nix")
-		writeFile(t, conf, "{ ... }:\n{\n  imports = [ ./module.nix ];\n}\n", 0o644)
+		testnix.WriteFile(t, conf, "{ ... }:\n{\n  imports = [ ./module.nix ];\n}\n", 0o644)
 	}
-	writeFile(t, broken, body, 0o644)
+	testnix.WriteFile(t, broken, body, 0o644)
 	// A file written while a request runs makes the session start a new
 	// repl (it cannot know which version Nix read); these were written
 	// before it, which file times can only tell apart past their slack.
@@ -62,16 +62,16 @@ func TestHalfEditedFileIsASyntaxError(t *testing.T) {
 	testnix.Setup(t)
 	for kind, body := range HalfEdited {
 		for _, where := range []string{"config", "import"} {
-			for _, warm := range []bool{true, false} {
+			for _, useWarm := range []bool{true, false} {
 				name := kind + "/" + where + "/one-shot"
-				if warm {
+				if useWarm {
 					name = kind + "/" + where + "/warm"
 				}
 				t.Run(name, func(t *testing.T) {
 					tg, broken := halfEditedTarget(t, where, body)
 					ev := nixeval.New(tg, nixeval.Tools{})
 					var session *nixeval.Session
-					if warm {
+					if useWarm {
 						session = nixeval.NewSession(tg, nixeval.Tools{})
 						ev.Backend = session
 					}
@@ -96,17 +96,17 @@ func TestHalfEditedFileIsASyntaxError(t *testing.T) {
 					}
 					syntaxError()
 					pid := 0
-					if warm {
+					if useWarm {
 						pid = session.Pid()
 						if pid == 0 {
 							t.Fatal("the repl is gone after a half-edited file: it must stay usable")
 						}
 					}
 					syntaxError() // again: the repl must not be waiting for more input
-					if warm && session.Pid() != pid {
+					if useWarm && session.Pid() != pid {
 						t.Errorf("the repl was replaced (pid %d, then %d); it should have been brought back to its prompt", pid, session.Pid())
 					}
-					writeFile(t, broken, fixedModule, 0o644)
+					testnix.WriteFile(t, broken, fixedModule, 0o644)
 					ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 					defer cancel()
 					ls, err := ev.List(ctx, nixeval.DefaultPath)

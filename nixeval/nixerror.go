@@ -1,7 +1,10 @@
 package nixeval
 
 import (
+	"errors"
 	"fmt"
+	"os"
+	"os/exec"
 	"regexp"
 	"strings"
 )
@@ -135,3 +138,15 @@ func indent(s, pre string) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// startError explains a program that could not be started.
+func startError(program string, err error) error {
+	var ee *exec.Error
+	if errors.As(err, &ee) || errors.Is(err, os.ErrNotExist) {
+		return &NixMissingError{Program: program, Err: err}
+	}
+	return err
+}
+
+// IsErrorLine reports whether a line of Nix's output starts an `error:` block.
+func IsErrorLine(l string) bool { return errorLineRE.MatchString(l) }

@@ -376,28 +376,6 @@ func unquoteNix(s string) ([]byte, error) {
 	return b, nil
 }
 
-// unescapeNix is the byte a Nix string escape \e stands for.
-func unescapeNix(e byte) byte {
-	switch e {
-	case 'n':
-		return '\n'
-	case 'r':
-		return '\r'
-	case 't':
-		return '\t'
-	}
-	return e
-}
-
-// startError explains a program that could not be started.
-func startError(program string, err error) error {
-	var ee *exec.Error
-	if errors.As(err, &ee) || errors.Is(err, os.ErrNotExist) {
-		return &NixMissingError{Program: program, Err: err}
-	}
-	return err
-}
-
 // evaluatedFile returns the path in a `-v` line `evaluating file '<path>'`.
 // Only absolute paths count: Nix also names its built-in files
 // (<nix/derivation-internal.nix>).

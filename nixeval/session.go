@@ -14,13 +14,6 @@ import (
 	"time"
 )
 
-// DepsReporter is a Backend that knows which files its answers so far were
-// computed from (the disk cache keys on them).
-type DepsReporter interface {
-	// Deps returns the absolute paths of every Nix file evaluated for the
-	// answers given so far (a superset is fine; nil means unknown).
-	Deps() []string
-}
 
 // Session is a Backend that keeps one `nix repl` alive for its target, so
 // every value Nix has evaluated stays evaluated: the second question about
@@ -100,7 +93,7 @@ func (s *Session) start(ctx context.Context) error {
 	}
 	wrapper := f.Name()
 	defer os.Remove(wrapper) // parsed once by :l; never read again
-	if _, err := f.WriteString(wrapperExpr); err != nil {
+	if _, err := f.WriteString(WrapperExpr()); err != nil {
 		f.Close()
 		return err
 	}
@@ -123,7 +116,7 @@ func (s *Session) start(ctx context.Context) error {
 	}
 	if err == nil {
 		for _, l := range block {
-			if errorLineRE.MatchString(l) {
+			if IsErrorLine(l) {
 				text := strings.Join(block, "\n")
 				err = &NixError{Command: s.command(), Exit: 1, Message: LastErrorBlock(text), Stderr: text}
 				break

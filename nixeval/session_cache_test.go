@@ -53,8 +53,8 @@ func tempConfig(t *testing.T) (tg *nixeval.Target, conf, mod string) {
 	dir := t.TempDir()
 	conf = filepath.Join(dir, "configuration.nix")
 	mod = filepath.Join(dir, "module.nix")
-	writeFile(t, conf, `{ ... }: { imports = [ ./module.nix ]; system.build.fromConf = 1; }`, 0o644)
-	writeFile(t, mod, `{ ... }: { system.build.fromModule = 1; }`, 0o644)
+	testnix.WriteFile(t, conf, `{ ... }: { imports = [ ./module.nix ]; system.build.fromConf = 1; }`, 0o644)
+	testnix.WriteFile(t, mod, `{ ... }: { system.build.fromModule = 1; }`, 0o644)
 	cache.RacySlack = 50 * time.Millisecond // local file systems here have a fine clock
 	time.Sleep(2 * cache.RacySlack)
 	tg, err := nixeval.Resolve(nixeval.Flags{SearchPath: []string{"nixpkgs=" + testnix.Testdata("nixpkgs"), "nixos-config=" + conf}},
@@ -94,7 +94,7 @@ func TestCacheNeverServesChangedFiles(t *testing.T) {
 		t.Error("peeking started Nix")
 	}
 
-	writeFile(t, mod, `{ ... }: { system.build.fromModuleChanged = 1; }`, 0o644)
+	testnix.WriteFile(t, mod, `{ ... }: { system.build.fromModuleChanged = 1; }`, 0o644)
 	if l, ok := cachedEvaluator(t, tg, dir).PeekList(nixeval.DefaultPath); ok {
 		t.Fatalf("served after the imported module changed: %v", names(l))
 	}
@@ -102,7 +102,7 @@ func TestCacheNeverServesChangedFiles(t *testing.T) {
 		t.Fatalf("re-check after the module changed: %v", names(l))
 	}
 
-	writeFile(t, conf, `{ ... }: { imports = [ ./module.nix ]; system.build.confChanged = 1; }`, 0o644)
+	testnix.WriteFile(t, conf, `{ ... }: { imports = [ ./module.nix ]; system.build.confChanged = 1; }`, 0o644)
 	if l, ok := cachedEvaluator(t, tg, dir).PeekList(nixeval.DefaultPath); ok {
 		t.Fatalf("served after the configuration changed: %v", names(l))
 	}
@@ -193,7 +193,7 @@ func TestCacheFlakeKeysOnLockedSource(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, host, strings.Replace(string(src), "system.build.myScript", "system.build.addedByEdit = 1;\n  system.build.myScript", 1), 0o644)
+	testnix.WriteFile(t, host, strings.Replace(string(src), "system.build.myScript", "system.build.addedByEdit = 1;\n  system.build.myScript", 1), 0o644)
 	if l, ok := cachedEvaluator(t, tg, dir).PeekList(nixeval.DefaultPath); ok {
 		t.Fatalf("served after the flake changed: %v", names(l))
 	}

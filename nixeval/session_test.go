@@ -233,7 +233,7 @@ func TestSessionReloadsChangedFile(t *testing.T) {
 	dir := t.TempDir()
 	conf := filepath.Join(dir, "configuration.nix")
 	mod := filepath.Join(dir, "module.nix")
-	write := func(p, s string) { writeFile(t, p, s, 0o644) }
+	write := func(p, s string) { testnix.WriteFile(t, p, s, 0o644) }
 	write(conf, `{ ... }: { imports = [ ./module.nix ]; system.build.fromConf = 1; }`)
 	write(mod, `{ ... }: { system.build.fromModule = 1; }`)
 	tg, err := nixeval.Resolve(nixeval.Flags{SearchPath: []string{"nixpkgs=" + testnix.Testdata("nixpkgs"), "nixos-config=" + conf}},
@@ -270,7 +270,7 @@ func TestSessionFallsBackToOneShot(t *testing.T) {
 	if err := os.Symlink(real, filepath.Join(dir, "nix-instantiate")); err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, filepath.Join(dir, "nix"), "#!/bin/sh\necho 'no repl here' >&2\nexit 1\n", 0o755)
+	testnix.WriteFile(t, filepath.Join(dir, "nix"), "#!/bin/sh\necho 'no repl here' >&2\nexit 1\n", 0o755)
 	tg := testnix.Classic(t, "laptop", "")
 	s := nixeval.NewSession(tg, nixeval.Tools{Dir: dir})
 	defer s.Close()
@@ -304,7 +304,7 @@ func TestSessionFallsBackWhenReplHangs(t *testing.T) {
 	if err := os.Symlink(real, filepath.Join(dir, "nix-instantiate")); err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, filepath.Join(dir, "nix"), "#!/bin/sh\nsleep 1000\n", 0o755)
+	testnix.WriteFile(t, filepath.Join(dir, "nix"), "#!/bin/sh\nsleep 1000\n", 0o755)
 	old := nixeval.ReplStartTimeout
 	nixeval.ReplStartTimeout = time.Second
 	t.Cleanup(func() { nixeval.ReplStartTimeout = old })
@@ -321,13 +321,6 @@ func TestSessionFallsBackWhenReplHangs(t *testing.T) {
 	t.Logf("answered after %s", time.Since(start))
 	if out, _ := exec.Command("pgrep", "-f", marker).Output(); len(out) > 0 {
 		t.Fatalf("the hung repl is still running: %s", out)
-	}
-}
-
-func writeFile(t *testing.T, path, text string, mode os.FileMode) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(text), mode); err != nil {
-		t.Fatal(err)
 	}
 }
 

@@ -46,7 +46,7 @@ func (w *wireName) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	if h.Hex == nil {
-		return fmt.Errorf("attribute name %s: neither a string nor {hex}", clip(string(b), 40))
+		return fmt.Errorf("attribute name %.40s: neither a string nor {hex}", b)
 	}
 	raw, err := hex.DecodeString(*h.Hex)
 	if err != nil {

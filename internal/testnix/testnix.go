@@ -163,3 +163,11 @@ func Processes() []Proc {
 	}
 	return out
 }
+
+// WriteFile writes a fixture file of a test, failing the test on error.
+func WriteFile(t testing.TB, path, text string, mode os.FileMode) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(text), mode); err != nil {
+		t.Fatal(err)
+	}
+}
