@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -113,8 +114,12 @@ func TestHalfEditedFileIsASyntaxError(t *testing.T) {
 					if err != nil {
 						t.Fatalf("after the fix: %v", err)
 					}
-					if !contains(names(&ls[0]), "finished") {
-						t.Errorf("after the fix the listing lacks the new attribute: %v", names(&ls[0]))
+					var got []string
+					for _, c := range ls[0].Children {
+						got = append(got, c.Name)
+					}
+					if !slices.Contains(got, "finished") {
+						t.Errorf("after the fix the listing lacks the new attribute: %v", got)
 					}
 				})
 			}
