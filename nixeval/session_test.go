@@ -134,13 +134,13 @@ func TestSessionListMatchesEvaluator(t *testing.T) {
 	testnix.Setup(t)
 	tg := testnix.Classic(t, "kinds", "")
 	ref := nixeval.New(tg, nixeval.Tools{})
-	warm := nixeval.New(tg, nixeval.Tools{})
+	warmEv := nixeval.New(tg, nixeval.Tools{})
 	s := nixeval.NewSession(tg, nixeval.Tools{})
-	warm.Backend = s
-	defer warm.Close()
+	warmEv.Backend = s
+	defer warmEv.Close()
 	ctx := context.Background()
 	a, errA := ref.List(ctx, nixeval.DefaultPath)
-	b, errB := warm.List(ctx, nixeval.DefaultPath)
+	b, errB := warmEv.List(ctx, nixeval.DefaultPath)
 	if errA != nil || errB != nil {
 		t.Fatalf("one-shot %v, session %v", errA, errB)
 	}
