@@ -65,9 +65,10 @@ bench: nix nix-modern build
 
 # Each fuzz target for a while (go test fuzzes one target per run).
 FUZZTIME ?= 30s
+FUZZ_TARGETS := attr:FuzzParsePath attr:FuzzPrintParse nixproc:FuzzLastErrorBlock build:FuzzBuildLog build:FuzzNixOutputParsers
 fuzz:
-	@set -e; for f in FuzzParsePath FuzzPrintParse FuzzLastErrorBlock FuzzBuildLog FuzzNixOutputParsers; do \
-	  $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) ./nixeval; done
+	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; f=$${t#*:}; \
+	  $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) ./nixeval/$$pkg; done
 
 clean:
 	rm -rf bin

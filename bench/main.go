@@ -34,6 +34,8 @@ import (
 	"time"
 
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/warm"
 )
 
 // defaultSlowN is the slow fixture's default amount of work
@@ -214,8 +216,8 @@ func (b *benchEnv) target() *nixeval.Target {
 // config.system.build (no disk cache: this measures the session alone).
 func (b *benchEnv) warmSession() *nixeval.Evaluator {
 	ev := nixeval.New(b.target(), nixeval.Tools{})
-	ev.Backend = nixeval.NewSession(ev.Target, nixeval.Tools{})
-	_, err := ev.List(context.Background(), nixeval.DefaultPath)
+	ev.Backend = warm.NewSession(ev.Target, nixeval.Tools{})
+	_, err := ev.List(context.Background(), attr.DefaultPath)
 	must(err)
 	return ev
 }
@@ -233,7 +235,7 @@ func (b *benchEnv) further() pair {
 		ev := b.warmSession()
 		start := time.Now()
 		for _, s := range furtherSets {
-			path, err := nixeval.ParsePath(s)
+			path, err := attr.Parse(s)
 			must(err)
 			_, err = ev.List(context.Background(), path)
 			must(err)
@@ -258,7 +260,7 @@ func (b *benchEnv) describeAgain() pair {
 	p := pair{name: "describe `toplevel` again in the session / `nix eval` of its drvPath", bar: "0.1", barValue: 0.1}
 	ev := b.warmSession()
 	defer ev.Close()
-	top := nixeval.DefaultPath.Child("toplevel")
+	top := attr.DefaultPath.Child("toplevel")
 	_, err := ev.Describe(context.Background(), top)
 	must(err)
 	for i := 0; i < b.runs; i++ {
@@ -284,7 +286,7 @@ func (b *benchEnv) memoryTUI() (int64, error) {
 	}
 	session := fmt.Sprintf("nixplore-bench-%d", os.Getpid())
 	pidFile := filepath.Join(b.cacheDir, "tui.pid")
-	shell := fmt.Sprintf("echo $$ > %s; exec %s --no-cache --expr %s", pidFile, nixeval.ShellQuote(b.nixplore), nixeval.ShellQuote(hundredThousand))
+	shell := fmt.Sprintf("echo $$ > %s; exec %s --no-cache --expr %s", pidFile, attr.ShellQuote(b.nixplore), attr.ShellQuote(hundredThousand))
 	if out, err := exec.Command("tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", shell).CombinedOutput(); err != nil {
 		return 0, fmt.Errorf("tmux: %v: %s", err, out)
 	}

@@ -6,22 +6,25 @@ import (
 	"encoding/json"
 	"os/exec"
 	"strings"
+
+	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
 //go:embed nixplore.nix
 var wrapperSource string
 
 // wrapperExpr is the wrapper with its byte table filled in.
-var wrapperExpr = strings.Replace(wrapperSource, "@BYTES@", nixBytesList(), 1)
+var wrapperExpr = strings.Replace(wrapperSource, "@BYTES@", attr.NixBytesList(), 1)
 
 // WrapperExpr is the constant Nix expression every request is answered by.
 func WrapperExpr() string { return wrapperExpr }
 
 // Request is one question to the wrapper expression; it travels as JSON.
 type Request struct {
-	Op    string     `json:"op"`
-	Path  AttrPath   `json:"path,omitempty"`
-	Paths []AttrPath `json:"paths,omitempty"`
+	Op    string      `json:"op"`
+	Path  attr.Path   `json:"path,omitempty"`
+	Paths []attr.Path `json:"paths,omitempty"`
 }
 
 // Backend answers requests about one target. OneShot starts a Nix process
@@ -48,7 +51,7 @@ func (t Tools) Program(name string) string {
 func (t Tools) LookPath() error {
 	_, err := exec.LookPath(t.Program("nix-instantiate"))
 	if err != nil {
-		return &NixMissingError{Program: "nix-instantiate", Err: err}
+		return &nixproc.NixMissingError{Program: "nix-instantiate", Err: err}
 	}
 	return nil
 }
@@ -131,15 +134,15 @@ func (o *OneShot) Eval(ctx context.Context, req Request) (json.RawMessage, error
 	if o.Verbose {
 		args = append(args, "-v")
 	}
-	cmd := &Command{Path: o.Tools.Program("nix-instantiate"), Args: args, OnStderrLine: o.OnStderrLine}
+	cmd := &nixproc.Command{Path: o.Tools.Program("nix-instantiate"), Args: args, OnStderrLine: o.OnStderrLine}
 	res, err := cmd.Run(ctx)
 	if err != nil {
 		return nil, err
 	}
-	out := res.trimOutput()
+	out := res.Trimmed()
 	if !json.Valid([]byte(out)) {
 		return nil, &EvalError{Kind: ErrNotNix, Summary: "the nix program printed something that is not JSON",
-			Hint:    "Is `nix-instantiate` on PATH really Nix? It printed: " + clip(out, 200),
+			Hint:    "Is `nix-instantiate` on PATH really Nix? It printed: " + Clip(out, 200),
 			Details: nil}
 	}
 	return json.RawMessage(out), nil
@@ -148,7 +151,7 @@ func (o *OneShot) Eval(ctx context.Context, req Request) (json.RawMessage, error
 // Close does nothing: one-shot processes end with their request.
 func (o *OneShot) Close() error { return nil }
 
-func clip(s string, n int) string {
+func Clip(s string, n int) string {
 	s = strings.TrimSpace(s)
 	if len(s) > n {
 		return s[:n] + "…"

@@ -6,7 +6,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/catalogue"
+	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
 // Output is one output of a derivation.
@@ -18,17 +20,17 @@ type Output struct {
 
 // Definition says where a value under config comes from.
 type Definition struct {
-	Files        []string `json:"files"`
-	Option       AttrPath `json:"option"`
-	Declarations []string `json:"declarations"`
-	Type         string   `json:"type,omitempty"`
-	Description  string   `json:"description,omitempty"`
-	Declared     bool     `json:"declared"` // the path is the option itself, not an attribute inside its value
+	Files        []string  `json:"files"`
+	Option       attr.Path `json:"option"`
+	Declarations []string  `json:"declarations"`
+	Type         string    `json:"type,omitempty"`
+	Description  string    `json:"description,omitempty"`
+	Declared     bool      `json:"declared"` // the path is the option itself, not an attribute inside its value
 }
 
 // Description is everything nixplore knows about one node.
 type Description struct {
-	Path        AttrPath
+	Path        attr.Path
 	Kind        string
 	Name        string
 	System      string
@@ -77,7 +79,7 @@ func deref(s *string) string {
 // outputs (and whether each is built), for anything its value or size, and
 // for values under config the files that define them. It instantiates the
 // derivation (writes its .drv), unlike List.
-func (e *Evaluator) Describe(ctx context.Context, path AttrPath) (*Description, error) {
+func (e *Evaluator) Describe(ctx context.Context, path attr.Path) (*Description, error) {
 	since := time.Now()
 	d, err := e.describe(ctx, path)
 	if err == nil {
@@ -86,7 +88,7 @@ func (e *Evaluator) Describe(ctx context.Context, path AttrPath) (*Description, 
 	return d, err
 }
 
-func (e *Evaluator) describe(ctx context.Context, path AttrPath) (*Description, error) {
+func (e *Evaluator) describe(ctx context.Context, path attr.Path) (*Description, error) {
 	var a describeAnswer
 	if err := e.eval(ctx, Request{Op: "describe", Path: path}, &a); err != nil {
 		return nil, err
@@ -135,7 +137,7 @@ func (e *Evaluator) finishDescription(d *Description) {
 // with its declarations, type and description. Unlike Describe it does not
 // force the value, so it also answers for a value that throws. It returns
 // nil for a path outside config or not under any option.
-func (e *Evaluator) DefinedIn(ctx context.Context, path AttrPath) (*Definition, error) {
+func (e *Evaluator) DefinedIn(ctx context.Context, path attr.Path) (*Definition, error) {
 	var a struct {
 		walkStatus
 		DefinedIn *Definition `json:"definedIn"`
@@ -172,7 +174,7 @@ func (e *Evaluator) markBuilt(ctx context.Context, outs []Output) error {
 
 // ValidPaths reports which store paths exist in the local store.
 func ValidPaths(ctx context.Context, tools Tools, paths []string) (map[string]bool, error) {
-	cmd := &Command{Path: tools.Program("nix-store"), Args: append([]string{"--check-validity", "--print-invalid"}, paths...)}
+	cmd := &nixproc.Command{Path: tools.Program("nix-store"), Args: append([]string{"--check-validity", "--print-invalid"}, paths...)}
 	res, err := cmd.Run(ctx)
 	if err != nil {
 		return nil, err
@@ -228,9 +230,9 @@ func (i *Info) IgnoredWarning() string {
 func (e *Evaluator) Info(ctx context.Context) (*Info, error) {
 	var a struct {
 		Info
-		Status  string     `json:"status"`
-		Hosts   []wireName `json:"hosts"`
-		Outputs []string   `json:"flakeOutputs"`
+		Status  string      `json:"status"`
+		Hosts   []attr.Wire `json:"hosts"`
+		Outputs []string    `json:"flakeOutputs"`
 	}
 	since := time.Now()
 	if err := e.eval(ctx, Request{Op: "info"}, &a); err != nil {

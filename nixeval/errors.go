@@ -5,6 +5,9 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
 // ErrKind says what went wrong in an evaluation, so the UI can explain it.
@@ -45,7 +48,7 @@ type EvalError struct {
 	Hint     string   // what to do about it
 	Location string   // file:line:column when Nix gave one
 	Details  []string // e.g. each failed assertion, or the available hosts
-	Nix      *NixError
+	Nix      *nixproc.NixError
 }
 
 func (e *EvalError) Error() string {
@@ -61,7 +64,7 @@ func (e *EvalError) Error() string {
 		fmt.Fprintf(&b, "\n%s", e.Hint)
 	}
 	if e.Nix != nil && e.Nix.Message != "" {
-		fmt.Fprintf(&b, "\n\nNix said:\n%s", indent(e.Nix.Message, "  "))
+		fmt.Fprintf(&b, "\n\nNix said:\n%s", nixproc.Indent(e.Nix.Message, "  "))
 	}
 	return b.String()
 }
@@ -76,11 +79,11 @@ func (e *EvalError) Unwrap() error {
 // MissingAttrError is an attribute path that does not exist: the missing
 // name, the deepest parent that does exist, and close matches there.
 type MissingAttrError struct {
-	Path       AttrPath // what was asked
-	Missing    string   // the first name that is not there
-	Parent     AttrPath // deepest existing parent
-	NotAttrs   string   // when the parent is not an attribute set: its kind
-	Suggest    []string // close matches among the parent's names
+	Path       attr.Path // what was asked
+	Missing    string    // the first name that is not there
+	Parent     attr.Path // deepest existing parent
+	NotAttrs   string    // when the parent is not an attribute set: its kind
+	Suggest    []string  // close matches among the parent's names
 	TargetDesc string
 }
 
@@ -90,7 +93,7 @@ func (e *MissingAttrError) Error() string {
 		fmt.Fprintf(&b, "attribute path %s does not exist: %s is a %s, not an attribute set", e.Path, e.Parent, e.NotAttrs)
 		return b.String()
 	}
-	fmt.Fprintf(&b, "attribute %s missing in %s", QuoteAttr(e.Missing), pathOrRoot(e.Parent))
+	fmt.Fprintf(&b, "attribute %s missing in %s", attr.Quote(e.Missing), pathOrRoot(e.Parent))
 	if len(e.Suggest) > 0 {
 		q := make([]string, len(e.Suggest))
 		for i, s := range e.Suggest {
@@ -98,11 +101,11 @@ func (e *MissingAttrError) Error() string {
 		}
 		fmt.Fprintf(&b, "\nDid you mean: %s?", strings.Join(q, ", "))
 	}
-	fmt.Fprintf(&b, "\nList what is there with: nixplore ls %s", ShellQuote(e.Parent.String()))
+	fmt.Fprintf(&b, "\nList what is there with: nixplore ls %s", attr.ShellQuote(e.Parent.String()))
 	return b.String()
 }
 
-func pathOrRoot(p AttrPath) string {
+func pathOrRoot(p attr.Path) string {
 	if len(p) == 0 {
 		return "the top level"
 	}
@@ -167,21 +170,21 @@ func isWrapperLocation(file, line string, excerpt []string) bool {
 }
 
 var (
-	missingAttrRE  = regexp.MustCompile(`attribute '([^']*)' missing`)
-	locationRE     = regexp.MustCompile(`at (?:«[^»]*»|(/[^:\s]+)):(\d+):(\d+)`)
-	syntaxRE       = regexp.MustCompile(`syntax error, (.*)`)
-	assertionRE    = regexp.MustCompile(`(?m)^\s*- (.*)$`)
-	searchPathRE   = regexp.MustCompile(`file '([^']*)' was not found in the Nix search path`)
-	fileMissingRE  = regexp.MustCompile(`(?:getting status of|path) '([^']*)'(?:: No such file or directory| does not exist)`)
-	flakeAttrRE    = regexp.MustCompile(`flake '([^']*)' does not provide attribute`)
-	featureRE      = regexp.MustCompile(`experimental Nix feature '([^']*)' is disabled`)
-	platformNixRE  = regexp.MustCompile(`a '([^']+)' with features \{[^}]*\} is required to build '([^']+)', but I am a '([^']+)'`)
-	builtinThrowRE = regexp.MustCompile(`(?s)^error:\s*(.*)`)
+	missingAttrRE      = regexp.MustCompile(`attribute '([^']*)' missing`)
+	locationRE         = regexp.MustCompile(`at (?:«[^»]*»|(/[^:\s]+)):(\d+):(\d+)`)
+	syntaxRE           = regexp.MustCompile(`syntax error, (.*)`)
+	assertionRE        = regexp.MustCompile(`(?m)^\s*- (.*)$`)
+	searchPathRE       = regexp.MustCompile(`file '([^']*)' was not found in the Nix search path`)
+	fileMissingRE      = regexp.MustCompile(`(?:getting status of|path) '([^']*)'(?:: No such file or directory| does not exist)`)
+	flakeAttrRE        = regexp.MustCompile(`flake '([^']*)' does not provide attribute`)
+	featureRE          = regexp.MustCompile(`experimental Nix feature '([^']*)' is disabled`)
+	PlatformMismatchRE = regexp.MustCompile(`a '([^']+)' with features \{[^}]*\} is required to build '([^']+)', but I am a '([^']+)'`)
+	builtinThrowRE     = regexp.MustCompile(`(?s)^error:\s*(.*)`)
 )
 
 // Classify turns a NixError from an evaluation into an EvalError a user can
 // act on. Errors it cannot place keep Nix's message under ErrOther.
-func Classify(ne *NixError) *EvalError {
+func Classify(ne *nixproc.NixError) *EvalError {
 	msg := ne.Message
 	e := &EvalError{Kind: ErrOther, Nix: ne}
 	if m := locationRE.FindStringSubmatch(msg); m != nil && m[1] != "" {
@@ -232,19 +235,19 @@ func Classify(ne *NixError) *EvalError {
 		e.Kind = ErrFeature
 		e.Summary = fmt.Sprintf("this Nix needs the experimental feature '%s'", featureRE.FindStringSubmatch(msg)[1])
 		e.Hint = "nixplore enables it itself; if you see this, your Nix is too old for flakes (2.4 or newer is needed)."
-	case platformNixRE.MatchString(msg):
-		m := platformNixRE.FindStringSubmatch(msg)
+	case PlatformMismatchRE.MatchString(msg):
+		m := PlatformMismatchRE.FindStringSubmatch(msg)
 		e.Kind = ErrPlatform
 		e.Summary = fmt.Sprintf("this machine (%s) cannot build for %s", m[3], m[1])
 	case strings.Contains(msg, "value is") && strings.Contains(msg, "while a") && strings.Contains(msg, "was expected"):
 		e.Kind = ErrType
-		e.Summary = "type error: " + firstLine(strings.TrimPrefix(msg, "error:"))
+		e.Summary = "type error: " + FirstLine(strings.TrimPrefix(msg, "error:"))
 	default:
 		e.Kind = ErrThrow
 		if m := builtinThrowRE.FindStringSubmatch(msg); m != nil {
-			e.Summary = firstLine(m[1])
+			e.Summary = FirstLine(m[1])
 		} else {
-			e.Summary = firstLine(msg)
+			e.Summary = FirstLine(msg)
 		}
 		if strings.TrimSpace(e.Summary) == "" {
 			e.Summary = "evaluation failed"
@@ -263,7 +266,7 @@ func searchPathHint(name string) string {
 	return fmt.Sprintf("Add it with -I %s=PATH or to NIX_PATH.", name)
 }
 
-func firstLine(s string) string {
+func FirstLine(s string) string {
 	s = strings.TrimSpace(s)
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
 		return strings.TrimSpace(s[:i])

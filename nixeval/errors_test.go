@@ -3,6 +3,8 @@ package nixeval
 import (
 	"strings"
 	"testing"
+
+	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
 // TestHideWrapperLocations: a location in nixplore's own expression (its
@@ -33,7 +35,7 @@ func TestHideWrapperLocations(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := hideWrapperLocations(LastErrorBlock(tt.in))
+			got := hideWrapperLocations(nixproc.LastErrorBlock(tt.in))
 			for _, k := range tt.keep {
 				if !strings.Contains(got, k) {
 					t.Errorf("lost %q:\n%s", k, got)

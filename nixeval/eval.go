@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/nixplore/nixplore/cache"
+	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
 // Kinds of nodes, as `ls --json` prints them.
@@ -31,15 +33,15 @@ const (
 
 // Child is one attribute of a listed set.
 type Child struct {
-	Name  string   `json:"name"`
-	Path  AttrPath `json:"-"`
-	Kind  string   `json:"kind"`
-	Error string   `json:"error,omitempty"`
+	Name  string    `json:"name"`
+	Path  attr.Path `json:"-"`
+	Kind  string    `json:"kind"`
+	Error string    `json:"error,omitempty"`
 }
 
 // Listing is the children of one attribute set.
 type Listing struct {
-	Path     AttrPath
+	Path     attr.Path
 	Children []Child
 	// FromCache is set when the answer came from the disk cache and has not
 	// been re-checked against Nix in this session.
@@ -93,18 +95,18 @@ func (e *Evaluator) eval(ctx context.Context, req Request, out any) error {
 		return e.explain(ctx, err)
 	}
 	if err := json.Unmarshal(raw, out); err != nil {
-		return &EvalError{Kind: ErrNotNix, Summary: "could not read Nix's answer: " + err.Error(), Hint: "Nix printed: " + clip(string(raw), 200)}
+		return &EvalError{Kind: ErrNotNix, Summary: "could not read Nix's answer: " + err.Error(), Hint: "Nix printed: " + Clip(string(raw), 200)}
 	}
 	return nil
 }
 
 func (e *Evaluator) explain(ctx context.Context, err error) error {
-	var ce *CancelledError
+	var ce *nixproc.CancelledError
 	if errors.As(err, &ce) && errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		return &EvalError{Kind: ErrTimeout, Summary: fmt.Sprintf("evaluation timed out after %s", e.Target.Timeout),
 			Hint: "Raise --timeout, or look for an evaluation that never ends (a value that loops)."}
 	}
-	var ne *NixError
+	var ne *nixproc.NixError
 	if errors.As(err, &ne) {
 		// Nix's message may point into nixplore's own expression; the
 		// user can act only on their own files and words.
@@ -117,28 +119,28 @@ func (e *Evaluator) explain(ctx context.Context, err error) error {
 
 // walkStatus is the wrapper's answer when a path cannot be walked.
 type walkStatus struct {
-	Status    string     `json:"status"`
-	Depth     int        `json:"depth"`
-	Missing   wireName   `json:"missing"`
-	Available []wireName `json:"available"`
-	Kind      string     `json:"kind"`
-	Hosts     []wireName `json:"hosts"`
-	Outputs   []string   `json:"flakeOutputs"`
+	Status    string      `json:"status"`
+	Depth     int         `json:"depth"`
+	Missing   attr.Wire   `json:"missing"`
+	Available []attr.Wire `json:"available"`
+	Kind      string      `json:"kind"`
+	Hosts     []attr.Wire `json:"hosts"`
+	Outputs   []string    `json:"flakeOutputs"`
 }
 
 // pathError explains a walk that stopped before the end of path.
-func (e *Evaluator) pathError(path AttrPath, w walkStatus) error {
+func (e *Evaluator) pathError(path attr.Path, w walkStatus) error {
 	switch w.Status {
 	case "nohost":
 		return &EvalError{Kind: ErrFlakeHost,
-			Summary: fmt.Sprintf("flake %s has no nixosConfigurations.%s; the hosts it has are:", e.Target.FlakeRef, QuoteAttr(e.Target.Host)),
-			Hint:    "Pick one with --flake " + e.Target.FlakeRef + "#HOST.", Details: wireNames(w.Hosts)}
+			Summary: fmt.Sprintf("flake %s has no nixosConfigurations.%s; the hosts it has are:", e.Target.FlakeRef, attr.Quote(e.Target.Host)),
+			Hint:    "Pick one with --flake " + e.Target.FlakeRef + "#HOST.", Details: attr.WireStrings(w.Hosts)}
 	case "noconfigs":
 		return &EvalError{Kind: ErrFlakeHost,
 			Summary: fmt.Sprintf("flake %s has no nixosConfigurations output", e.Target.FlakeRef),
 			Hint:    "Its outputs are: " + strings.Join(w.Outputs, ", ")}
 	case "missing":
-		return &MissingAttrError{Path: path, Missing: string(w.Missing), Parent: path[:w.Depth], Suggest: Suggest(string(w.Missing), wireNames(w.Available), 3)}
+		return &MissingAttrError{Path: path, Missing: string(w.Missing), Parent: path[:w.Depth], Suggest: Suggest(string(w.Missing), attr.WireStrings(w.Available), 3)}
 	case "notattrs":
 		return &MissingAttrError{Path: path, Parent: path[:w.Depth], NotAttrs: w.Kind}
 	}
@@ -148,8 +150,8 @@ func (e *Evaluator) pathError(path AttrPath, w walkStatus) error {
 type listAnswer struct {
 	walkStatus
 	Children []struct {
-		Name wireName `json:"name"`
-		Kind string   `json:"kind"`
+		Name attr.Wire `json:"name"`
+		Kind string    `json:"kind"`
 	} `json:"children"`
 }
 
@@ -157,7 +159,7 @@ type listAnswer struct {
 // one evaluation; when an error that tryEval cannot catch aborts it, each
 // path is listed child by child so one broken child never hides its
 // siblings. Listing never instantiates a derivation.
-func (e *Evaluator) List(ctx context.Context, paths ...AttrPath) ([]Listing, error) {
+func (e *Evaluator) List(ctx context.Context, paths ...attr.Path) ([]Listing, error) {
 	since := time.Now()
 	out, err := e.list(ctx, paths...)
 	if err == nil {
@@ -166,7 +168,7 @@ func (e *Evaluator) List(ctx context.Context, paths ...AttrPath) ([]Listing, err
 	return out, err
 }
 
-func (e *Evaluator) list(ctx context.Context, paths ...AttrPath) ([]Listing, error) {
+func (e *Evaluator) list(ctx context.Context, paths ...attr.Path) ([]Listing, error) {
 	var answers []listAnswer
 	err := e.eval(ctx, Request{Op: "list", Paths: paths}, &answers)
 	if err == nil && len(answers) != len(paths) {
@@ -223,7 +225,7 @@ func fallbackHelps(err error) bool {
 }
 
 // forceError evaluates path unprotected and returns the error Nix gives.
-func (e *Evaluator) forceError(ctx context.Context, p AttrPath) error {
+func (e *Evaluator) forceError(ctx context.Context, p attr.Path) error {
 	var w walkStatus
 	if err := e.eval(ctx, Request{Op: "force", Path: p}, &w); err != nil {
 		return err
@@ -265,10 +267,10 @@ func (e *Evaluator) forEach(ctx context.Context, children []Child, want func(*Ch
 	wg.Wait()
 }
 
-func (e *Evaluator) listChildByChild(ctx context.Context, p AttrPath) (*Listing, error) {
+func (e *Evaluator) listChildByChild(ctx context.Context, p attr.Path) (*Listing, error) {
 	var a struct {
 		walkStatus
-		Names []wireName `json:"names"`
+		Names []attr.Wire `json:"names"`
 	}
 	if err := e.eval(ctx, Request{Op: "names", Path: p}, &a); err != nil {
 		return nil, err
@@ -290,7 +292,7 @@ func (e *Evaluator) listChildByChild(ctx context.Context, p AttrPath) (*Listing,
 		c.Kind = w.Kind
 	})
 	if err := ctx.Err(); err != nil {
-		return nil, &CancelledError{Command: "listing " + p.String(), Cause: err}
+		return nil, &nixproc.CancelledError{Command: "listing " + p.String(), Cause: err}
 	}
 	return l, nil
 }

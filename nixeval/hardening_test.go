@@ -9,12 +9,13 @@ import (
 
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/attr"
 )
 
 func TestBigAndDeep(t *testing.T) {
 	testnix.Setup(t)
 	ev := newEval(t, testnix.Classic(t, "big", ""))
-	many := nixeval.DefaultPath.Child("many")
+	many := attr.DefaultPath.Child("many")
 	ls, err := ev.List(ctx(t), many)
 	if err != nil {
 		t.Fatal(err)
@@ -25,7 +26,7 @@ func TestBigAndDeep(t *testing.T) {
 	if c := ls[0].Children[9999]; c.Name != "many-09999" || c.Kind != "derivation" {
 		t.Fatalf("last child %+v", c)
 	}
-	deep := nixeval.DefaultPath.Child("deep")
+	deep := attr.DefaultPath.Child("deep")
 	for i := 0; i < 99; i++ {
 		deep = deep.Child("next")
 	}
@@ -40,7 +41,7 @@ func TestBigAndDeep(t *testing.T) {
 	if err != nil || d.Name != "deep-leaf" {
 		t.Fatalf("%+v %v", d, err)
 	}
-	if p, err := nixeval.ParsePath(deep.String()); err != nil || !p.Equal(deep) {
+	if p, err := attr.Parse(deep.String()); err != nil || !p.Equal(deep) {
 		t.Fatalf("deep path does not round-trip: %v", err)
 	}
 }
@@ -55,7 +56,7 @@ func TestNixThatIsNotNix(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("PATH", dir+":"+os.Getenv("PATH"))
-	_, err := newEval(t, testnix.Classic(t, "pi", "")).List(ctx(t), nixeval.DefaultPath)
+	_, err := newEval(t, testnix.Classic(t, "pi", "")).List(ctx(t), attr.DefaultPath)
 	var ee *nixeval.EvalError
 	if !errors.As(err, &ee) || ee.Kind != nixeval.ErrNotNix || !strings.Contains(ee.Hint, "fake nix") {
 		t.Fatalf("%T %v", err, err)
@@ -73,7 +74,7 @@ func TestFlakeWithoutNixosConfigurations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = newEval(t, tg).List(ctx(t), nixeval.DefaultPath)
+	_, err = newEval(t, tg).List(ctx(t), attr.DefaultPath)
 	var ee *nixeval.EvalError
 	if !errors.As(err, &ee) || ee.Kind != nixeval.ErrFlakeHost || !strings.Contains(ee.Summary, "no nixosConfigurations") || !strings.Contains(ee.Hint, "packages") {
 		t.Fatalf("%T %v", err, err)

@@ -14,6 +14,8 @@ import (
 
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
 func ctx(t *testing.T) context.Context {
@@ -28,9 +30,9 @@ func newEval(t *testing.T, tg *nixeval.Target) *nixeval.Evaluator {
 	return ev
 }
 
-func mustPath(t *testing.T, s string) nixeval.AttrPath {
+func mustPath(t *testing.T, s string) attr.Path {
 	t.Helper()
-	p, err := nixeval.ParsePath(s)
+	p, err := attr.Parse(s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +50,7 @@ func kinds(l nixeval.Listing) map[string]nixeval.Child {
 func TestListEveryKindAndErrors(t *testing.T) {
 	testnix.Setup(t)
 	ev := newEval(t, testnix.Classic(t, "kinds", ""))
-	ls, err := ev.List(ctx(t), nixeval.DefaultPath)
+	ls, err := ev.List(ctx(t), attr.DefaultPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +71,7 @@ func TestListEveryKindAndErrors(t *testing.T) {
 		if c.Kind != kind {
 			t.Errorf("%s: kind %q, want %q (error %q)", name, c.Kind, kind, c.Error)
 		}
-		if !c.Path.Equal(nixeval.DefaultPath.Child(name)) {
+		if !c.Path.Equal(attr.DefaultPath.Child(name)) {
 			t.Errorf("%s: path %s", name, c.Path)
 		}
 	}
@@ -90,7 +92,7 @@ func TestListSeveralPathsOneCall(t *testing.T) {
 	ev := newEval(t, testnix.Classic(t, "pi", "aarch64-linux"))
 	units := mustPath(t, "config.system.build.units")
 	manual := mustPath(t, "config.system.build.manual")
-	ls, err := ev.List(ctx(t), nixeval.DefaultPath, units, manual)
+	ls, err := ev.List(ctx(t), attr.DefaultPath, units, manual)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +125,7 @@ func TestListDoesNotInstantiate(t *testing.T) {
 	t.Setenv("NIXPLORE_SALT", salt)
 	tg := testnix.Classic(t, "buildfail", "")
 	ev := newEval(t, tg)
-	if _, err := ev.List(ctx(t), nixeval.DefaultPath); err != nil {
+	if _, err := ev.List(ctx(t), attr.DefaultPath); err != nil {
 		t.Fatal(err)
 	}
 	// Compute the drvPath without writing it (read-only mode).
@@ -207,7 +209,7 @@ func TestDefinedInEveryDefinitionStyle(t *testing.T) {
 	ev := newEval(t, testnix.Classic(t, "laptop", ""))
 	user := testnix.Testdata("configs", "laptop", "configuration.nix")
 	for _, name := range []string{"myScript", "conditional", "defaulted", "merged1", "merged2"} {
-		d, err := ev.Describe(ctx(t), nixeval.DefaultPath.Child(name))
+		d, err := ev.Describe(ctx(t), attr.DefaultPath.Child(name))
 		if err != nil {
 			t.Fatal(name, err)
 		}
@@ -281,7 +283,7 @@ func TestHostileNames(t *testing.T) {
 	_ = os.Remove("/tmp/nixplore-pwned")
 	tg := testnix.Classic(t, "hostile", "")
 	ev := newEval(t, tg)
-	ls, err := ev.List(ctx(t), nixeval.DefaultPath)
+	ls, err := ev.List(ctx(t), attr.DefaultPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -311,7 +313,7 @@ func TestHostileNames(t *testing.T) {
 			t.Errorf("describe %q: name %q", n, d.Name)
 		}
 		// The printed path parses back to the same names.
-		if p, err := nixeval.ParsePath(c.Path.String()); err != nil || !p.Equal(c.Path) {
+		if p, err := attr.Parse(c.Path.String()); err != nil || !p.Equal(c.Path) {
 			t.Errorf("path %q does not round-trip: %v", c.Path.String(), err)
 		}
 	}
@@ -352,7 +354,7 @@ func evalErr(t *testing.T, err error) *nixeval.EvalError {
 func TestErrorsUsersCanActOn(t *testing.T) {
 	testnix.Setup(t)
 	t.Run("syntax error with location", func(t *testing.T) {
-		_, err := newEval(t, testnix.Classic(t, "syntax", "")).List(ctx(t), nixeval.DefaultPath)
+		_, err := newEval(t, testnix.Classic(t, "syntax", "")).List(ctx(t), attr.DefaultPath)
 		ee := evalErr(t, err)
 		if ee.Kind != nixeval.ErrSyntax || !strings.HasSuffix(ee.Location, "configs/syntax/configuration.nix:5:3") {
 			t.Fatalf("%v (kind %v, location %q)", ee, ee.Kind, ee.Location)
@@ -374,7 +376,7 @@ func TestErrorsUsersCanActOn(t *testing.T) {
 		if !errors.As(err, &me) {
 			t.Fatalf("%T %v", err, err)
 		}
-		if me.Missing != "sdImag" || !me.Parent.Equal(nixeval.DefaultPath) || len(me.Suggest) == 0 || me.Suggest[0] != "sdImage" {
+		if me.Missing != "sdImag" || !me.Parent.Equal(attr.DefaultPath) || len(me.Suggest) == 0 || me.Suggest[0] != "sdImage" {
 			t.Fatalf("%+v", me)
 		}
 		if !strings.Contains(me.Error(), "config.system.build.sdImage") {
@@ -399,7 +401,7 @@ func TestErrorsUsersCanActOn(t *testing.T) {
 		tg := testnix.Classic(t, "slow", "")
 		tg.Timeout = 300 * time.Millisecond
 		start := time.Now()
-		_, err := newEval(t, tg).List(ctx(t), nixeval.DefaultPath)
+		_, err := newEval(t, tg).List(ctx(t), attr.DefaultPath)
 		if ee := evalErr(t, err); ee.Kind != nixeval.ErrTimeout {
 			t.Fatalf("%v", ee)
 		}
@@ -424,13 +426,13 @@ func TestErrorsUsersCanActOn(t *testing.T) {
 	t.Run("no nixpkgs on the search path", func(t *testing.T) {
 		tg := testnix.Classic(t, "pi", "")
 		tg.SearchPath = tg.SearchPath[1:]
-		_, err := newEval(t, tg).List(ctx(t), nixeval.DefaultPath)
+		_, err := newEval(t, tg).List(ctx(t), attr.DefaultPath)
 		if ee := evalErr(t, err); ee.Kind != nixeval.ErrSearchPath || !strings.Contains(ee.Hint, "nixpkgs") {
 			t.Fatalf("%v (kind %v)", ee, ee.Kind)
 		}
 	})
 	t.Run("flake host missing", func(t *testing.T) {
-		_, err := newEval(t, testnix.Flake(t, "nope")).List(ctx(t), nixeval.DefaultPath)
+		_, err := newEval(t, testnix.Flake(t, "nope")).List(ctx(t), attr.DefaultPath)
 		ee := evalErr(t, err)
 		sort.Strings(ee.Details)
 		if ee.Kind != nixeval.ErrFlakeHost || strings.Join(ee.Details, ",") != "laptop,pi" {
@@ -439,8 +441,8 @@ func TestErrorsUsersCanActOn(t *testing.T) {
 	})
 	t.Run("nix not installed", func(t *testing.T) {
 		t.Setenv("PATH", t.TempDir())
-		_, err := newEval(t, testnix.Classic(t, "pi", "")).List(ctx(t), nixeval.DefaultPath)
-		var nm *nixeval.NixMissingError
+		_, err := newEval(t, testnix.Classic(t, "pi", "")).List(ctx(t), attr.DefaultPath)
+		var nm *nixproc.NixMissingError
 		if !errors.As(err, &nm) || !strings.Contains(nm.Error(), "apt-get install nix-bin") {
 			t.Fatalf("%T %v", err, err)
 		}
@@ -450,7 +452,7 @@ func TestErrorsUsersCanActOn(t *testing.T) {
 func TestFlakeListing(t *testing.T) {
 	testnix.Setup(t)
 	ev := newEval(t, testnix.Flake(t, "pi"))
-	ls, err := ev.List(ctx(t), nixeval.DefaultPath)
+	ls, err := ev.List(ctx(t), attr.DefaultPath)
 	if err != nil {
 		t.Fatal(err)
 	}

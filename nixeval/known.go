@@ -1,6 +1,7 @@
 package nixeval
 
 import (
+	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/catalogue"
 )
 
@@ -14,11 +15,11 @@ var classicTopLevel = map[string]string{"system": "toplevel", "vm": "vm", "vmWit
 // shortcuts of a classic target. definedIn (the files that define the
 // value, from Description.DefinedIn) picks the right entry when several
 // modules define the same name.
-func DocFor(t *Target, path AttrPath, definedIn []string) (catalogue.Entry, bool) {
+func DocFor(t *Target, path attr.Path, definedIn []string) (catalogue.Entry, bool) {
 	switch {
-	case len(path) == len(DefaultPath)+1 && path.HasPrefix(DefaultPath):
+	case len(path) == len(attr.DefaultPath)+1 && path.HasPrefix(attr.DefaultPath):
 		return catalogue.Best(path.Last(), definedIn)
-	case len(path) == len(DefaultPath)+2 && path.HasPrefix(DefaultPath.Child("images")):
+	case len(path) == len(attr.DefaultPath)+2 && path.HasPrefix(attr.DefaultPath.Child("images")):
 		return catalogue.ForVariant(path.Last())
 	case len(path) == 1 && t != nil && t.Kind == Classic:
 		if name, ok := classicTopLevel[path[0]]; ok {
@@ -34,7 +35,7 @@ func DocFor(t *Target, path AttrPath, definedIn []string) (catalogue.Entry, bool
 // other listing it returns nothing. This is `ls --known` and the explorer's
 // toggle for known-but-absent outputs.
 func KnownAbsent(l Listing) ([]Child, []catalogue.Entry) {
-	if !l.Path.Equal(DefaultPath) {
+	if !l.Path.Equal(attr.DefaultPath) {
 		return nil, nil
 	}
 	present := make([]string, len(l.Children))

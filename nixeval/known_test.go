@@ -9,9 +9,11 @@ import (
 
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/teach"
 )
 
-func outputPath(name string) nixeval.AttrPath { return nixeval.DefaultPath.Child(name) }
+func outputPath(name string) attr.Path { return attr.DefaultPath.Child(name) }
 
 // The laptop fixture defines system.build attributes in its own file in
 // every definition style; each must be traced back to that file, and the
@@ -38,8 +40,8 @@ func TestWhereDefinedWithoutForcing(t *testing.T) {
 			if len(def.Files) != 1 || def.Files[0] != own {
 				t.Fatalf("defined in %v, want [%s]", def.Files, own)
 			}
-			if nixeval.DisplayFile(def.Files[0]) != own {
-				t.Errorf("the user's own file must be shown as it is, got %s", nixeval.DisplayFile(def.Files[0]))
+			if teach.DisplayFile(def.Files[0]) != own {
+				t.Errorf("the user's own file must be shown as it is, got %s", teach.DisplayFile(def.Files[0]))
 			}
 		})
 	}
@@ -63,7 +65,7 @@ func TestDescribeShowsCatalogueDoc(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		ev       *nixeval.Evaluator
-		path     nixeval.AttrPath
+		path     attr.Path
 		doc      string
 		source   string
 		definedI string // nixpkgs-relative defining file
@@ -74,8 +76,8 @@ func TestDescribeShowsCatalogueDoc(t *testing.T) {
 		{"laptop installBootLoader is grub's", laptop, outputPath("installBootLoader"), "installBootLoader",
 			"nixos/modules/system/boot/loader/grub/grub.nix", "nixos/modules/system/boot/loader/grub/grub.nix"},
 		{"laptop toplevel", laptop, outputPath("toplevel"), "toplevel", "nixos/modules/system/activation/top-level.nix", "nixos/modules/system/activation/top-level.nix"},
-		{"classic shortcut vm", laptop, nixeval.AttrPath{"vm"}, "vm", "nixos/modules/virtualisation/build-vm.nix", ""},
-		{"image variant", laptop, nixeval.DefaultPath.Child("images").Child("iso"), "isoImage", "nixos/modules/installer/cd-dvd/iso-image.nix", ""},
+		{"classic shortcut vm", laptop, attr.Path{"vm"}, "vm", "nixos/modules/virtualisation/build-vm.nix", ""},
+		{"image variant", laptop, attr.DefaultPath.Child("images").Child("iso"), "isoImage", "nixos/modules/installer/cd-dvd/iso-image.nix", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d, err := tc.ev.Describe(ctx(t), tc.path)
@@ -94,7 +96,7 @@ func TestDescribeShowsCatalogueDoc(t *testing.T) {
 			if d.DefinedIn == nil {
 				t.Fatal("no definedIn")
 			}
-			shown := nixeval.DisplayFiles(d.DefinedIn.Files)
+			shown := teach.DisplayFiles(d.DefinedIn.Files)
 			found := false
 			for _, f := range shown {
 				found = found || f == tc.definedI
@@ -124,7 +126,7 @@ func TestKnownAbsentOutputs(t *testing.T) {
 	} {
 		t.Run(tc.config, func(t *testing.T) {
 			ev := newEval(t, testnix.Classic(t, tc.config, tc.system))
-			ls, err := ev.List(ctx(t), nixeval.DefaultPath)
+			ls, err := ev.List(ctx(t), attr.DefaultPath)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -149,7 +151,7 @@ func TestKnownAbsentOutputs(t *testing.T) {
 					t.Errorf("%s is in the configuration but listed as absent", name)
 				}
 			}
-			if other, _ := nixeval.KnownAbsent(nixeval.Listing{Path: nixeval.DefaultPath.Child("units")}); other != nil {
+			if other, _ := nixeval.KnownAbsent(nixeval.Listing{Path: attr.DefaultPath.Child("units")}); other != nil {
 				t.Error("absent outputs only make sense for config.system.build")
 			}
 		})
@@ -185,7 +187,7 @@ func TestFlakeDocAndNixpkgsRelativeFiles(t *testing.T) {
 	if d.DefinedIn == nil || len(d.DefinedIn.Files) == 0 {
 		t.Fatalf("definedIn %+v", d.DefinedIn)
 	}
-	if got := nixeval.DisplayFiles(d.DefinedIn.Files); got[0] != "nixos/modules/installer/sd-card/sd-image.nix" {
+	if got := teach.DisplayFiles(d.DefinedIn.Files); got[0] != "nixos/modules/installer/sd-card/sd-image.nix" {
 		t.Errorf("store file %s shown as %s", d.DefinedIn.Files[0], got[0])
 	}
 }

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/nixplore/nixplore/cache"
+	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
 // The disk cache as the evaluator uses it. An answer is stored with every
@@ -43,7 +45,7 @@ func (e *Evaluator) Reload() {
 }
 
 // cacheKey is the key of one answer, or "" when the target cannot be keyed.
-func (e *Evaluator) cacheKey(op string, path AttrPath) string {
+func (e *Evaluator) cacheKey(op string, path attr.Path) string {
 	e.keyMu.Lock()
 	if !e.keyDone {
 		e.keyBase, e.keyDone = cacheBase(e.Target, e.Tools), true
@@ -130,7 +132,7 @@ func flakeFingerprint(t *Target, tools Tools) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	args := append([]string{"--extra-experimental-features", "nix-command flakes", "flake", "metadata", "--json", t.FlakeRef}, commonArgs(t)...)
-	res, err := (&Command{Path: tools.Program("nix"), Args: args, Dir: t.Dir}).Run(ctx)
+	res, err := (&nixproc.Command{Path: tools.Program("nix"), Args: args, Dir: t.Dir}).Run(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -148,9 +150,9 @@ func flakeFingerprint(t *Target, tools Tools) (string, error) {
 // cachedChild is a listed child on disk; names and texts in the lossless
 // wire form.
 type cachedChild struct {
-	Name  wireName `json:"name"`
-	Kind  string   `json:"kind"`
-	Error wireName `json:"error,omitempty"`
+	Name  attr.Wire `json:"name"`
+	Kind  string    `json:"kind"`
+	Error attr.Wire `json:"error,omitempty"`
 }
 
 // PeekList returns the cached listing of path, marked FromCache, when every
@@ -158,7 +160,7 @@ type cachedChild struct {
 // for a flake, `nix flake metadata` to key on its locked source). Show it
 // at once, then re-check with List in the background and update the view
 // if the answer differs. False without a cache, with Refresh, or on a miss.
-func (e *Evaluator) PeekList(path AttrPath) (*Listing, bool) {
+func (e *Evaluator) PeekList(path attr.Path) (*Listing, bool) {
 	var cs []cachedChild
 	if !e.peek("list", path, &cs) {
 		return nil, false
@@ -174,14 +176,14 @@ func (e *Evaluator) PeekList(path AttrPath) (*Listing, bool) {
 // entry are recomputed; whether outputs are built is checked again.
 type cachedDescription struct {
 	Kind        string          `json:"kind"`
-	Name        wireName        `json:"name"`
-	System      wireName        `json:"system"`
+	Name        attr.Wire       `json:"name"`
+	System      attr.Wire       `json:"system"`
 	DrvPath     string          `json:"drvPath"`
-	DrvError    wireName        `json:"drvError"`
+	DrvError    attr.Wire       `json:"drvError"`
 	Outputs     []cachedOutput  `json:"outputs"`
-	Description wireName        `json:"description"`
-	MainProgram wireName        `json:"mainProgram"`
-	FilePath    wireName        `json:"filePath"`
+	Description attr.Wire       `json:"description"`
+	MainProgram attr.Wire       `json:"mainProgram"`
+	FilePath    attr.Wire       `json:"filePath"`
 	Value       json.RawMessage `json:"value,omitempty"`
 	Length      int             `json:"length"`
 	Count       *int            `json:"count"`
@@ -189,13 +191,13 @@ type cachedDescription struct {
 }
 
 type cachedOutput struct {
-	Name wireName `json:"name"`
-	Path string   `json:"path"`
+	Name attr.Wire `json:"name"`
+	Path string    `json:"path"`
 }
 
 // PeekDescribe is PeekList for descriptions. Outputs are marked built when
 // their store path exists (Describe asks the store properly).
-func (e *Evaluator) PeekDescribe(path AttrPath) (*Description, bool) {
+func (e *Evaluator) PeekDescribe(path attr.Path) (*Description, bool) {
 	var c cachedDescription
 	if !e.peek("describe", path, &c) {
 		return nil, false
@@ -220,7 +222,7 @@ func (e *Evaluator) PeekInfo() (*Info, bool) {
 	return &i, true
 }
 
-func (e *Evaluator) peek(op string, path AttrPath, v any) bool {
+func (e *Evaluator) peek(op string, path attr.Path, v any) bool {
 	if e.Cache == nil || e.Refresh {
 		return false
 	}
@@ -234,7 +236,7 @@ func (e *Evaluator) peek(op string, path AttrPath, v any) bool {
 
 // store writes an answer computed since the given time, with the files
 // the backend evaluated so far (a superset of what it depends on).
-func (e *Evaluator) store(op string, path AttrPath, since time.Time, v any) {
+func (e *Evaluator) store(op string, path attr.Path, since time.Time, v any) {
 	if e.Cache == nil {
 		return
 	}
@@ -265,18 +267,18 @@ func (e *Evaluator) storeListings(ls []Listing, since time.Time) {
 	for _, l := range ls {
 		cs := make([]cachedChild, len(l.Children))
 		for i, c := range l.Children {
-			cs[i] = cachedChild{Name: wireName(c.Name), Kind: c.Kind, Error: wireName(c.Error)}
+			cs[i] = cachedChild{Name: attr.Wire(c.Name), Kind: c.Kind, Error: attr.Wire(c.Error)}
 		}
 		e.store("list", l.Path, since, cs)
 	}
 }
 
 func (e *Evaluator) storeDescription(d *Description, since time.Time) {
-	c := cachedDescription{Kind: d.Kind, Name: wireName(d.Name), System: wireName(d.System), DrvPath: d.DrvPath,
-		DrvError: wireName(d.DrvError), Description: wireName(d.Description), MainProgram: wireName(d.MainProgram),
-		FilePath: wireName(d.FilePath), Value: d.Value, Length: d.Length, Count: d.Count, DefinedIn: d.DefinedIn}
+	c := cachedDescription{Kind: d.Kind, Name: attr.Wire(d.Name), System: attr.Wire(d.System), DrvPath: d.DrvPath,
+		DrvError: attr.Wire(d.DrvError), Description: attr.Wire(d.Description), MainProgram: attr.Wire(d.MainProgram),
+		FilePath: attr.Wire(d.FilePath), Value: d.Value, Length: d.Length, Count: d.Count, DefinedIn: d.DefinedIn}
 	for _, o := range d.Outputs {
-		c.Outputs = append(c.Outputs, cachedOutput{Name: wireName(o.Name), Path: o.Path})
+		c.Outputs = append(c.Outputs, cachedOutput{Name: attr.Wire(o.Name), Path: o.Path})
 	}
 	e.store("describe", d.Path, since, c)
 }

@@ -12,6 +12,8 @@ import (
 	"github.com/nixplore/nixplore/cache"
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/warm"
 )
 
 // cachedEvaluator is what one nixplore process has: a warm session and
@@ -23,7 +25,7 @@ func cachedEvaluator(t *testing.T, tg *nixeval.Target, dir string) *nixeval.Eval
 		t.Fatal(err)
 	}
 	ev := nixeval.New(tg, nixeval.Tools{})
-	ev.Backend = nixeval.NewSession(tg, nixeval.Tools{})
+	ev.Backend = warm.NewSession(tg, nixeval.Tools{})
 	ev.Cache = c
 	t.Cleanup(func() { ev.Close() })
 	return ev
@@ -37,7 +39,7 @@ func names(l *nixeval.Listing) []string {
 	return out
 }
 
-func list(t *testing.T, ev *nixeval.Evaluator, p nixeval.AttrPath) *nixeval.Listing {
+func list(t *testing.T, ev *nixeval.Evaluator, p attr.Path) *nixeval.Listing {
 	t.Helper()
 	ls, err := ev.List(context.Background(), p)
 	if err != nil {
@@ -73,7 +75,7 @@ func TestCacheNeverServesChangedFiles(t *testing.T) {
 	dir := t.TempDir()
 	tg, conf, mod := tempConfig(t)
 	first := cachedEvaluator(t, tg, dir)
-	fresh := list(t, first, nixeval.DefaultPath)
+	fresh := list(t, first, attr.DefaultPath)
 
 	info, err := first.Info(context.Background())
 	if err != nil {
@@ -83,30 +85,30 @@ func TestCacheNeverServesChangedFiles(t *testing.T) {
 	if got, ok := second.PeekInfo(); !ok || !reflect.DeepEqual(got, info) {
 		t.Fatalf("cached info %+v (%v), fresh %+v", got, ok, info)
 	}
-	got, ok := second.PeekList(nixeval.DefaultPath)
+	got, ok := second.PeekList(attr.DefaultPath)
 	if !ok || !got.FromCache {
 		t.Fatal("no cached listing for a second process")
 	}
 	if !reflect.DeepEqual(got.Children, fresh.Children) {
 		t.Fatalf("cached %v\nfresh  %v", got.Children, fresh.Children)
 	}
-	if second.Backend.(*nixeval.Session).Starts() != 0 {
+	if second.Backend.(*warm.Session).Starts() != 0 {
 		t.Error("peeking started Nix")
 	}
 
 	testnix.WriteFile(t, mod, `{ ... }: { system.build.fromModuleChanged = 1; }`, 0o644)
-	if l, ok := cachedEvaluator(t, tg, dir).PeekList(nixeval.DefaultPath); ok {
+	if l, ok := cachedEvaluator(t, tg, dir).PeekList(attr.DefaultPath); ok {
 		t.Fatalf("served after the imported module changed: %v", names(l))
 	}
-	if l := list(t, second, nixeval.DefaultPath); !contains(names(l), "fromModuleChanged") {
+	if l := list(t, second, attr.DefaultPath); !contains(names(l), "fromModuleChanged") {
 		t.Fatalf("re-check after the module changed: %v", names(l))
 	}
 
 	testnix.WriteFile(t, conf, `{ ... }: { imports = [ ./module.nix ]; system.build.confChanged = 1; }`, 0o644)
-	if l, ok := cachedEvaluator(t, tg, dir).PeekList(nixeval.DefaultPath); ok {
+	if l, ok := cachedEvaluator(t, tg, dir).PeekList(attr.DefaultPath); ok {
 		t.Fatalf("served after the configuration changed: %v", names(l))
 	}
-	if l := list(t, first, nixeval.DefaultPath); !contains(names(l), "confChanged") || contains(names(l), "fromConf") {
+	if l := list(t, first, attr.DefaultPath); !contains(names(l), "confChanged") || contains(names(l), "fromConf") {
 		t.Fatalf("first process after the configuration changed: %v", names(l))
 	}
 }
@@ -130,9 +132,9 @@ func TestCacheRoundTripsEveryKind(t *testing.T) {
 			dir := t.TempDir()
 			tg := testnix.Classic(t, config, "")
 			ev := cachedEvaluator(t, tg, dir)
-			fresh := list(t, ev, nixeval.DefaultPath)
+			fresh := list(t, ev, attr.DefaultPath)
 			other := cachedEvaluator(t, tg, dir)
-			got, ok := other.PeekList(nixeval.DefaultPath)
+			got, ok := other.PeekList(attr.DefaultPath)
 			if !ok {
 				t.Fatal("listing not cached")
 			}
@@ -168,10 +170,10 @@ func TestRefreshIgnoresTheCache(t *testing.T) {
 	testnix.Setup(t)
 	dir := t.TempDir()
 	tg, _, _ := tempConfig(t)
-	list(t, cachedEvaluator(t, tg, dir), nixeval.DefaultPath)
+	list(t, cachedEvaluator(t, tg, dir), attr.DefaultPath)
 	ev := cachedEvaluator(t, tg, dir)
 	ev.Refresh = true
-	if _, ok := ev.PeekList(nixeval.DefaultPath); ok {
+	if _, ok := ev.PeekList(attr.DefaultPath); ok {
 		t.Fatal("Refresh served from the cache")
 	}
 }
@@ -183,8 +185,8 @@ func TestCacheFlakeKeysOnLockedSource(t *testing.T) {
 	testnix.Setup(t)
 	dir := t.TempDir()
 	tg := testnix.Flake(t, "laptop")
-	fresh := list(t, cachedEvaluator(t, tg, dir), nixeval.DefaultPath)
-	got, ok := cachedEvaluator(t, tg, dir).PeekList(nixeval.DefaultPath)
+	fresh := list(t, cachedEvaluator(t, tg, dir), attr.DefaultPath)
+	got, ok := cachedEvaluator(t, tg, dir).PeekList(attr.DefaultPath)
 	if !ok || !reflect.DeepEqual(got.Children, fresh.Children) {
 		t.Fatalf("flake listing not served from the cache (%v)", ok)
 	}
@@ -194,10 +196,10 @@ func TestCacheFlakeKeysOnLockedSource(t *testing.T) {
 		t.Fatal(err)
 	}
 	testnix.WriteFile(t, host, strings.Replace(string(src), "system.build.myScript", "system.build.addedByEdit = 1;\n  system.build.myScript", 1), 0o644)
-	if l, ok := cachedEvaluator(t, tg, dir).PeekList(nixeval.DefaultPath); ok {
+	if l, ok := cachedEvaluator(t, tg, dir).PeekList(attr.DefaultPath); ok {
 		t.Fatalf("served after the flake changed: %v", names(l))
 	}
-	if l := list(t, cachedEvaluator(t, tg, dir), nixeval.DefaultPath); !contains(names(l), "addedByEdit") {
+	if l := list(t, cachedEvaluator(t, tg, dir), attr.DefaultPath); !contains(names(l), "addedByEdit") {
 		t.Fatalf("after the edit: %v", names(l))
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/nixplore/nixplore/nixeval/attr"
 )
 
 // TargetKind says how the evaluation is reached.
@@ -185,12 +187,12 @@ func resolve(f Flags, env Environment) (*Target, error) {
 		t.Kind = Classic
 		t.File = absFile(f.File, env.Cwd)
 		t.ChosenBy = "-f " + f.File
-		t.ConfigFile = configFromSearchPath(t.SearchPath)
+		t.ConfigFile = ConfigFromSearchPath(t.SearchPath)
 		return t, nil
 	}
 	t.Kind = Classic
 	t.File = "<nixpkgs/nixos>"
-	if c := configFromSearchPath(t.SearchPath); c != "" {
+	if c := ConfigFromSearchPath(t.SearchPath); c != "" {
 		t.ConfigFile = c
 		t.ChosenBy = "-I nixos-config=" + c
 		return t, nil
@@ -230,7 +232,7 @@ func resolveFlake(t *Target, ref string, env Environment, chosenBy string) (*Tar
 	t.FlakeRef = absFlakeRef(flakeRef, env.Cwd)
 	if hasHost {
 		// Accept the long form too: #nixosConfigurations.<host>.
-		p, err := ParsePath(host)
+		p, err := attr.Parse(host)
 		if err != nil {
 			return nil, &UsageError{fmt.Sprintf("flake host %q: %v", host, err)}
 		}
@@ -304,7 +306,7 @@ func absFlakeRef(ref, cwd string) string {
 	return ref // a registry name such as "nixpkgs"
 }
 
-func configFromSearchPath(sp []string) string {
+func ConfigFromSearchPath(sp []string) string {
 	c := ""
 	for _, e := range sp {
 		if p, ok := strings.CutPrefix(e, "nixos-config="); ok && c == "" {
@@ -353,9 +355,9 @@ func (t *Target) Label() string {
 
 // RootPrefix is the attribute path of the evaluation root as a user sees it
 // in commands: nixosConfigurations.<host> for flakes, nothing otherwise.
-func (t *Target) RootPrefix() AttrPath {
+func (t *Target) RootPrefix() attr.Path {
 	if t.Kind == Flake {
-		return AttrPath{"nixosConfigurations", t.Host}
+		return attr.Path{"nixosConfigurations", t.Host}
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/attr"
 )
 
 // bigModel is an explorer whose start set has n children, all visible.
@@ -19,7 +20,7 @@ func bigModel(b *testing.B, n int) Model {
 	m := New(Config{Target: fakeTarget(), Eval: ev, PreviewDelay: 50_000_000})
 	mm, _ := m.Update(tea.WindowSizeMsg{Width: 200, Height: 50})
 	m = mm.(Model)
-	l, _ := ev.List(b.Context(), nixeval.DefaultPath)
+	l, _ := ev.List(b.Context(), attr.DefaultPath)
 	mm, _ = m.Update(listedMsg{id: m.tree.root.reqID, key: m.tree.root.key, listing: &l[0]})
 	m = mm.(Model)
 	if len(m.tree.visible) != n+1 {

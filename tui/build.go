@@ -11,6 +11,8 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/build"
 )
 
 // buildState is where the build panel stands.
@@ -36,21 +38,21 @@ type buildMsg interface{ buildID() uint64 }
 type (
 	buildPlanMsg struct {
 		id    uint64
-		plan  *nixeval.Plan
-		check *nixeval.PlatformCheck
+		plan  *build.Plan
+		check *build.PlatformCheck
 		err   error
 	}
 	buildStartedMsg struct {
 		id  uint64
-		run *nixeval.BuildRun
+		run *build.Run
 	}
 	buildEventMsg struct {
 		id uint64
-		ev nixeval.BuildEvent
+		ev build.Event
 	}
 	buildDoneMsg struct {
 		id     uint64
-		result *nixeval.BuildResult
+		result *build.Result
 		err    error
 	}
 )
@@ -69,21 +71,21 @@ type buildPanel struct {
 	c        *common
 	state    buildState
 	id       uint64
-	path     nixeval.AttrPath
+	path     attr.Path
 	system   string
 	cancelFn context.CancelFunc
 
-	plan       *nixeval.Plan
-	check      *nixeval.PlatformCheck
+	plan       *build.Plan
+	check      *build.PlatformCheck
 	planErr    error
-	run        *nixeval.BuildRun
+	run        *build.Run
 	command    string
-	stats      nixeval.BuildStats
+	stats      build.Stats
 	log        []string
 	started    time.Time
 	cancelling bool
 	scroll     int // first line shown when the panel is taller than the screen
-	result     *nixeval.BuildResult
+	result     *build.Result
 	err        error
 }
 
@@ -99,7 +101,7 @@ func (b *buildPanel) cancel() {
 
 // open starts the dry run and the platform check for path. system is the
 // derivation's platform when the preview knows it.
-func (b buildPanel) open(path nixeval.AttrPath, system string, info *nixeval.Info) (buildPanel, tea.Cmd) {
+func (b buildPanel) open(path attr.Path, system string, info *nixeval.Info) (buildPanel, tea.Cmd) {
 	b.cancel()
 	ctx, cancel := context.WithCancel(context.Background())
 	id := b.c.next()
@@ -111,11 +113,11 @@ func (b buildPanel) open(path nixeval.AttrPath, system string, info *nixeval.Inf
 	}
 	b.c.log.Printf("build: dry run of %s", path)
 	return b, b.c.run(func() tea.Msg {
-		plan, err := nixeval.DryRun(ctx, tools, target, path)
+		plan, err := build.DryRun(ctx, tools, target, path)
 		if err != nil {
 			return buildPlanMsg{id: id, err: err}
 		}
-		check := nixeval.CheckPlatform(ctx, tools, system)
+		check := build.CheckPlatform(ctx, tools, system)
 		if info != nil {
 			check = check.WithInfo(info)
 		}
@@ -135,7 +137,7 @@ func (b *buildPanel) start() tea.Cmd {
 	return func() tea.Msg {
 		// No ./result link: the explorer must not write into the
 		// directory it was started in; `nixplore build` makes one.
-		run := nixeval.StartBuild(ctx, tools, target, nixeval.BuildOptions{Path: path, NoLink: true})
+		run := build.Start(ctx, tools, target, build.Options{Path: path, NoLink: true})
 		// Counted until Nix and its builders have exited, so Wait after
 		// quit covers the build too.
 		c.inflight.Add(1)
@@ -149,7 +151,7 @@ func (b *buildPanel) start() tea.Cmd {
 
 // waitEvent reads the next event; Update re-arms it after each one, and
 // the closed channel gives the final result.
-func waitEvent(id uint64, run *nixeval.BuildRun) tea.Cmd {
+func waitEvent(id uint64, run *build.Run) tea.Cmd {
 	return func() tea.Msg {
 		ev, ok := <-run.Events()
 		if !ok {
@@ -230,19 +232,19 @@ func (b buildPanel) onMsg(msg buildMsg) (buildPanel, tea.Cmd) {
 	case buildEventMsg:
 		ev := msg.ev
 		b.stats = ev.Stats
-		if ev.Kind != nixeval.EventLog {
-			b.c.log.Printf("build event %s %s: built %d/%d", ev.Kind, nixeval.DrvName(ev.Drv), ev.Stats.Done, ev.Stats.Expected)
+		if ev.Kind != build.EventLog {
+			b.c.log.Printf("build event %s %s: built %d/%d", ev.Kind, build.DrvName(ev.Drv), ev.Stats.Done, ev.Stats.Expected)
 		}
 		switch ev.Kind {
-		case nixeval.EventLog:
-			b.addLog(nixeval.DrvName(ev.Drv) + "> " + ev.Line)
-		case nixeval.EventBuildStarted:
-			b.addLog("building " + nixeval.DrvName(ev.Drv))
-		case nixeval.EventBuildFailed:
-			b.addLog("failed: " + nixeval.DrvName(ev.Drv))
-		case nixeval.EventFetch:
+		case build.EventLog:
+			b.addLog(build.DrvName(ev.Drv) + "> " + ev.Line)
+		case build.EventBuildStarted:
+			b.addLog("building " + build.DrvName(ev.Drv))
+		case build.EventBuildFailed:
+			b.addLog("failed: " + build.DrvName(ev.Drv))
+		case build.EventFetch:
 			b.addLog("fetching " + ev.Path)
-		case nixeval.EventMessage:
+		case build.EventMessage:
 			if ev.Level <= 1 && ev.Text != "" {
 				b.addLog(firstLine(ev.Text))
 			}
@@ -262,7 +264,7 @@ func (b buildPanel) onMsg(msg buildMsg) (buildPanel, tea.Cmd) {
 }
 
 func (b *buildPanel) addLog(line string) {
-	b.log = append(b.log, nixeval.Printable(line))
+	b.log = append(b.log, attr.Printable(line))
 	if len(b.log) > logKeep {
 		b.log = b.log[len(b.log)-logKeep:]
 	}
@@ -295,7 +297,7 @@ func (b buildPanel) view(w, h int, spin string) []string {
 			out = append(out, "  "+st(wl))
 		}
 	}
-	out = append(out, s.PanelTitle.Render(truncate("Build "+nixeval.Printable(b.path.String()), w)))
+	out = append(out, s.PanelTitle.Render(truncate("Build "+attr.Printable(b.path.String()), w)))
 	add(s.Dim.Render, "$ "+b.command)
 	out = append(out, "")
 	switch b.state {
@@ -318,8 +320,8 @@ func (b buildPanel) view(w, h int, spin string) []string {
 		out = append(out, b.progressLines(w, "")...)
 		out = append(out, b.resultLines(w)...)
 	case buildFailed:
-		var bf *nixeval.BuildFailure
-		if errors.As(b.err, &bf) && bf.Kind == nixeval.FailCancelled {
+		var bf *build.Failure
+		if errors.As(b.err, &bf) && bf.Kind == build.FailCancelled {
 			add(s.Warning.Render, "Build cancelled.")
 		} else {
 			add(s.Bad.Render, "Build failed.")
@@ -366,7 +368,7 @@ func (b buildPanel) planLines(w int) []string {
 	p := b.plan
 	var out []string
 	line := func(st func(...string) string, t string) {
-		out = append(out, "  "+st(truncate(nixeval.Printable(t), w-2)))
+		out = append(out, "  "+st(truncate(attr.Printable(t), w-2)))
 	}
 	if p == nil || p.Empty() {
 		line(s.Good.Render, "Nothing to build or fetch: the outputs are already in the store.")
@@ -385,7 +387,7 @@ func (b buildPanel) planLines(w int) []string {
 	}
 	if n := len(p.Fetch); n > 0 {
 		line(s.Value.Render, fmt.Sprintf("will fetch %d path%s (%s download, %s unpacked)", n, plural(n),
-			nixeval.HumanBytes(p.DownloadSize), nixeval.HumanBytes(p.UnpackedSize)))
+			build.HumanBytes(p.DownloadSize), build.HumanBytes(p.UnpackedSize)))
 	}
 	if n := len(p.Unknown); n > 0 {
 		line(s.Warning.Render, fmt.Sprintf("%d path%s Nix does not know how to build", n, plural(n)))
@@ -427,7 +429,7 @@ func (b buildPanel) progressLines(w int, spin string) []string {
 		if a.Machine != "" {
 			t += " on " + a.Machine
 		}
-		out = append(out, "  "+s.Status.Render(truncate(nixeval.Printable(t), w-2)))
+		out = append(out, "  "+s.Status.Render(truncate(attr.Printable(t), w-2)))
 	}
 	return out
 }
@@ -437,7 +439,7 @@ func (b buildPanel) resultLines(w int) []string {
 	r := b.result
 	var out []string
 	add := func(st func(...string) string, text string) {
-		for _, wl := range wrap(nixeval.Printable(text), max(1, w-2)) {
+		for _, wl := range wrap(attr.Printable(text), max(1, w-2)) {
 			out = append(out, "  "+st(wl))
 		}
 	}
@@ -451,7 +453,7 @@ func (b buildPanel) resultLines(w int) []string {
 		add(s.Value.Render, name+" "+o.Path)
 	}
 	if r.ClosureSize > 0 {
-		add(s.Dim.Render, "closure size "+nixeval.HumanBytes(r.ClosureSize))
+		add(s.Dim.Render, "closure size "+build.HumanBytes(r.ClosureSize))
 	}
 	for _, n := range r.NextSteps {
 		add(s.Status.Render, n.Title)

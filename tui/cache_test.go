@@ -7,6 +7,7 @@ import (
 	"github.com/nixplore/nixplore/cache"
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/warm"
 )
 
 // cachedDriver opens pi with the real disk cache in dir.
@@ -23,7 +24,7 @@ func cachedDriver(t *testing.T, dir string) *driver {
 		t.Fatal(err)
 	}
 	ev := nixeval.New(tg, tools)
-	ev.Backend = nixeval.NewTrackedOneShot(tg, tools)
+	ev.Backend = warm.NewTrackedOneShot(tg, tools)
 	ev.Cache = c
 	t.Cleanup(func() { _ = ev.Close() })
 	return newDriver(t, Config{Target: tg, Eval: ev, Tools: tools}, 100, 30)

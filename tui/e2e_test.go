@@ -15,6 +15,7 @@ import (
 
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/attr"
 )
 
 // tmuxSession drives the real nixplore binary in a detached tmux server of
@@ -100,7 +101,7 @@ func unbuild(t *testing.T, tg *nixeval.Target, paths ...string) {
 	defer ev.Close()
 	var outs []string
 	for _, p := range paths {
-		ap, err := nixeval.ParsePath(p)
+		ap, err := attr.Parse(p)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -174,7 +175,7 @@ func TestEndToEndInTmux(t *testing.T) {
 	// Copy the command: on the screen and, through OSC 52, in tmux's buffer.
 	s.keys("c")
 	s.waitText("copied command: nix-build")
-	want := nixeval.BuildCommands(tg, nixeval.AttrPath{"config", "system", "build", "manual", "manualHTML"}).Build
+	want := nixeval.BuildCommands(tg, attr.Path{"config", "system", "build", "manual", "manualHTML"}).Build
 	var buf string
 	for i := 0; i < 50; i++ {
 		if out, err := exec.Command("tmux", "-L", s.socket, "show-buffer").Output(); err == nil {

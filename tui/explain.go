@@ -6,6 +6,8 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/teach"
 )
 
 // explainPanel takes the selected node's build command apart (key x): it
@@ -15,8 +17,8 @@ type explainPanel struct {
 	c      *common
 	open   bool
 	key    string // the node explained
-	path   nixeval.AttrPath
-	x      nixeval.Explanation
+	path   attr.Path
+	x      teach.Explanation
 	scroll int
 }
 
@@ -29,7 +31,7 @@ func (e *explainPanel) set(n *node, info *nixeval.Info) {
 		e.scroll = 0
 	}
 	e.key, e.path = n.key, n.path
-	e.x = nixeval.Explain(e.c.cfg.Target, n.path, info)
+	e.x = teach.Explain(e.c.cfg.Target, n.path, info)
 }
 
 func (e *explainPanel) close() { *e = explainPanel{c: e.c} }
@@ -49,7 +51,7 @@ func (e explainPanel) lines(w int) []string {
 		if w > 2*indent+10 {
 			ind = strings.Repeat(" ", indent)
 		}
-		for _, l := range wrap(nixeval.Printable(text), max(1, w-len(ind))) {
+		for _, l := range wrap(attr.Printable(text), max(1, w-len(ind))) {
 			out = append(out, ind+st.Render(l))
 		}
 	}

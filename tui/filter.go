@@ -7,9 +7,8 @@ import (
 	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/sahilm/fuzzy"
-
-	"github.com/nixplore/nixplore/nixeval"
 )
 
 // filterModel is the `/` fuzzy filter over every path loaded so far.
@@ -62,7 +61,7 @@ func buildIndex(t *tree) pathIndex {
 		if n.parent != nil {
 			// Relative to the start node: the common prefix would only
 			// attract matches (an "s" in "system" for every path).
-			idx.paths = append(idx.paths, nixeval.Printable(n.path[len(t.root.path):].String()))
+			idx.paths = append(idx.paths, attr.Printable(n.path[len(t.root.path):].String()))
 			idx.nodes = append(idx.nodes, n)
 		}
 		for _, c := range n.children {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/attr"
 )
 
 // TestMain pins colours to plain ASCII: views and golden files then hold
@@ -198,7 +199,7 @@ type fakeEval struct {
 	fail  error
 }
 
-func (f *fakeEval) List(ctx context.Context, paths ...nixeval.AttrPath) ([]nixeval.Listing, error) {
+func (f *fakeEval) List(ctx context.Context, paths ...attr.Path) ([]nixeval.Listing, error) {
 	if f.fail != nil {
 		return nil, f.fail
 	}
@@ -218,7 +219,7 @@ func (f *fakeEval) List(ctx context.Context, paths ...nixeval.AttrPath) ([]nixev
 	return out, nil
 }
 
-func (f *fakeEval) Describe(ctx context.Context, p nixeval.AttrPath) (*nixeval.Description, error) {
+func (f *fakeEval) Describe(ctx context.Context, p attr.Path) (*nixeval.Description, error) {
 	if d, ok := f.descs[p.String()]; ok {
 		return d, nil
 	}
@@ -227,11 +228,11 @@ func (f *fakeEval) Describe(ctx context.Context, p nixeval.AttrPath) (*nixeval.D
 }
 
 func (f *fakeEval) Info(ctx context.Context) (*nixeval.Info, error) { return f.info, nil }
-func (f *fakeEval) PeekList(nixeval.AttrPath) (*nixeval.Listing, bool) {
+func (f *fakeEval) PeekList(attr.Path) (*nixeval.Listing, bool) {
 	return nil, false
 }
 
-func (f *fakeEval) PeekDescribe(nixeval.AttrPath) (*nixeval.Description, bool) {
+func (f *fakeEval) PeekDescribe(attr.Path) (*nixeval.Description, bool) {
 	return nil, false
 }
 
@@ -255,7 +256,7 @@ func piLike() *fakeEval {
 				Description: "Bootable SD card image",
 				DrvPath:     "/nix/store/iccp0q8c361zvdpq0mnil4kbpd9g3zjg-nixos-sd-image-25.05.20250101.0000000-aarch64-linux.img.drv",
 				Outputs:     []nixeval.Output{{Name: "out", Path: "/nix/store/4f41vhzk0dck6nkvdl91jixc9np69a65-nixos-sd-image-25.05.20250101.0000000-aarch64-linux.img"}},
-				DefinedIn:   &nixeval.Definition{Files: []string{"nixos/modules/installer/sd-card/sd-image.nix"}, Option: nixeval.AttrPath{"system", "build"}, Type: "submodule"},
+				DefinedIn:   &nixeval.Definition{Files: []string{"nixos/modules/installer/sd-card/sd-image.nix"}, Option: attr.Path{"system", "build"}, Type: "submodule"},
 				Commands:    nixeval.Commands{Build: "nix-build '<nixpkgs/nixos>' -A config.system.build.sdImage -I nixos-config=./configuration.nix --argstr system aarch64-linux"},
 			},
 		},

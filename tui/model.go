@@ -17,16 +17,17 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/attr"
 )
 
 // Evaluator is what the explorer asks about the target; *nixeval.Evaluator
 // implements it.
 type Evaluator interface {
-	List(ctx context.Context, paths ...nixeval.AttrPath) ([]nixeval.Listing, error)
-	Describe(ctx context.Context, path nixeval.AttrPath) (*nixeval.Description, error)
+	List(ctx context.Context, paths ...attr.Path) ([]nixeval.Listing, error)
+	Describe(ctx context.Context, path attr.Path) (*nixeval.Description, error)
 	Info(ctx context.Context) (*nixeval.Info, error)
-	PeekList(path nixeval.AttrPath) (*nixeval.Listing, bool)
-	PeekDescribe(path nixeval.AttrPath) (*nixeval.Description, bool)
+	PeekList(path attr.Path) (*nixeval.Listing, bool)
+	PeekDescribe(path attr.Path) (*nixeval.Description, bool)
 }
 
 // Config is what the explorer is started with.
@@ -34,7 +35,7 @@ type Config struct {
 	Target *nixeval.Target
 	Eval   Evaluator
 	Tools  nixeval.Tools
-	Start  nixeval.AttrPath // the node the tree opens on (nixeval.DefaultPath)
+	Start  attr.Path // the node the tree opens on (nixeval.DefaultPath)
 	// Clipboard receives OSC 52 sequences for y and c: the terminal.
 	Clipboard io.Writer
 	// Log receives debug lines; nil discards them. Never the terminal.
@@ -121,7 +122,7 @@ type descEntry struct {
 // New returns the explorer for cfg.
 func New(cfg Config) Model {
 	if cfg.Start == nil {
-		cfg.Start = nixeval.DefaultPath
+		cfg.Start = attr.DefaultPath
 	}
 	if cfg.Clipboard == nil {
 		cfg.Clipboard = io.Discard

@@ -12,6 +12,7 @@ import (
 
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/attr"
 )
 
 func TestOpensOnBuildOutputsOfPi(t *testing.T) {
@@ -238,7 +239,7 @@ func TestCopyPathAndCommandWithOSC52(t *testing.T) {
 	}
 	d.key("c")
 	d.settle()
-	cmd := nixeval.BuildCommands(d.m.c.cfg.Target, nixeval.AttrPath{"config", "system", "build", "sdImage"}).Build
+	cmd := nixeval.BuildCommands(d.m.c.cfg.Target, attr.Path{"config", "system", "build", "sdImage"}).Build
 	if !strings.Contains(d.clip.String(), base64.StdEncoding.EncodeToString([]byte(cmd))) {
 		t.Errorf("c did not put the command on the clipboard: %q", d.clip.String())
 	}

@@ -10,7 +10,9 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/catalogue"
+	"github.com/nixplore/nixplore/nixeval/teach"
 )
 
 // previewState is where the preview of the selected node stands.
@@ -33,7 +35,7 @@ type previewPane struct {
 	state   previewState
 	key     string // the node shown
 	reqID   uint64 // the request whose answer is awaited
-	path    nixeval.AttrPath
+	path    attr.Path
 	kind    string
 	errText string // an error node's message
 	listErr string // listing this set failed
@@ -89,7 +91,7 @@ func (p previewPane) lines(w int, spin string) []string {
 	var rows []row
 	add := func(label, value string, st lipgloss.Style) {
 		if value != "" {
-			rows = append(rows, row{label, nixeval.Printable(value), st})
+			rows = append(rows, row{label, attr.Printable(value), st})
 		}
 	}
 	addMulti := func(label, value string, st lipgloss.Style) {
@@ -97,7 +99,7 @@ func (p previewPane) lines(w int, spin string) []string {
 			if i > 0 {
 				label = ""
 			}
-			rows = append(rows, row{label, nixeval.Printable(l), st})
+			rows = append(rows, row{label, attr.Printable(l), st})
 		}
 	}
 	add("path", p.path.String(), s.Title)
@@ -163,7 +165,7 @@ func absentRows(e *catalogue.Entry, s Styles) []row {
 	var rows []row
 	add := func(label, value string, st lipgloss.Style) {
 		if value != "" {
-			rows = append(rows, row{label, nixeval.Printable(value), st})
+			rows = append(rows, row{label, attr.Printable(value), st})
 		}
 	}
 	add("", "not in this configuration: nixplore's catalogue knows it", s.Warning)
@@ -195,7 +197,7 @@ func describeRows(d *nixeval.Description, s Styles, t *nixeval.Target) []row {
 	var rows []row
 	add := func(label, value string, st lipgloss.Style) {
 		if value != "" {
-			rows = append(rows, row{label, nixeval.Printable(value), st})
+			rows = append(rows, row{label, attr.Printable(value), st})
 		}
 	}
 	add("name", d.Name, s.Value)
@@ -241,7 +243,7 @@ func describeRows(d *nixeval.Description, s Styles, t *nixeval.Target) []row {
 				rows = append(rows, row{"", "…", s.Dim})
 				break
 			}
-			rows = append(rows, row{label, nixeval.Printable(l), s.Value})
+			rows = append(rows, row{label, attr.Printable(l), s.Value})
 		}
 	}
 	add("build", d.Commands.Build, s.Status)
@@ -260,7 +262,7 @@ func describeRows(d *nixeval.Description, s Styles, t *nixeval.Target) []row {
 				label = "defined"
 			}
 			// nixpkgs files relative to nixpkgs, the user's own as they are.
-			rows = append(rows, row{label, nixeval.Printable(relative(t, nixeval.DisplayFile(f))), s.Value})
+			rows = append(rows, row{label, attr.Printable(relative(t, teach.DisplayFile(f))), s.Value})
 		}
 		opt := def.Option.String()
 		if def.Type != "" {
@@ -292,7 +294,7 @@ func valueText(raw json.RawMessage) string {
 func wrapIndent(text string, w int) []string {
 	var out []string
 	for _, l := range strings.Split(text, "\n") {
-		l = nixeval.Printable(l)
+		l = attr.Printable(l)
 		lead := l[:len(l)-len(strings.TrimLeft(l, " "))]
 		if len(lead) > w/2 {
 			lead = ""

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/catalogue"
 )
 
@@ -9,7 +10,7 @@ import (
 // per request.
 type node struct {
 	name     string
-	path     nixeval.AttrPath
+	path     attr.Path
 	key      string // path.Key(), the index key
 	kind     string
 	errText  string // kind error: why forcing it failed
@@ -38,13 +39,13 @@ func (n *node) expandable() bool {
 	return n.kind == nixeval.KindAttrs || n.kind == nixeval.KindDerivation
 }
 
-func newNode(name string, path nixeval.AttrPath, kind string, parent *node) *node {
+func newNode(name string, path attr.Path, kind string, parent *node) *node {
 	n := &node{name: name, path: path, key: path.Key(), kind: kind, parent: parent}
 	if parent != nil {
 		n.depth = parent.depth + 1
-		n.label = nixeval.Printable(nixeval.QuoteAttr(name))
+		n.label = attr.Printable(attr.Quote(name))
 	} else {
-		n.label = nixeval.Printable(path.String())
+		n.label = attr.Printable(path.String())
 		if len(path) == 0 {
 			n.label = "(top level)"
 		}
@@ -61,7 +62,7 @@ type tree struct {
 	version uint64 // bumped whenever nodes are added or removed (filter index)
 }
 
-func newTree(start nixeval.AttrPath) *tree {
+func newTree(start attr.Path) *tree {
 	r := newNode(start.Last(), start, nixeval.KindAttrs, nil)
 	r.expanded = true
 	t := &tree{root: r, index: map[string]*node{r.key: r}}
@@ -110,7 +111,7 @@ func (t *tree) setChildren(n *node, children []nixeval.Child) {
 // it does not have, after its own children, or removes them (show false).
 // Other nodes are left alone.
 func (t *tree) setAbsent(n *node, show bool) {
-	if n == nil || !n.loaded || !n.path.Equal(nixeval.DefaultPath) {
+	if n == nil || !n.loaded || !n.path.Equal(attr.DefaultPath) {
 		return
 	}
 	kids := make([]*node, 0, len(n.children))
@@ -161,7 +162,7 @@ func (t *tree) flatten() {
 }
 
 // find returns the node at path, if it is loaded.
-func (t *tree) find(p nixeval.AttrPath) *node { return t.index[p.Key()] }
+func (t *tree) find(p attr.Path) *node { return t.index[p.Key()] }
 
 // revealAncestors expands every ancestor of n so it becomes visible.
 func (t *tree) revealAncestors(n *node) {

@@ -12,6 +12,9 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/nixproc"
+	"github.com/nixplore/nixplore/nixeval/teach"
 )
 
 var errUnexpected = errors.New("nix answered no listing")
@@ -91,7 +94,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			m.status = "could not copy: " + msg.err.Error()
 		} else {
-			m.status = "copied " + msg.what + ": " + nixeval.Printable(msg.text)
+			m.status = "copied " + msg.what + ": " + attr.Printable(msg.text)
 		}
 		return m, nil
 	case buildMsg:
@@ -118,7 +121,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 }
 
 func isCancel(err error) bool {
-	var ce *nixeval.CancelledError
+	var ce *nixproc.CancelledError
 	return errors.As(err, &ce)
 }
 
@@ -219,7 +222,7 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case key.Matches(msg, k.Absent):
 		m.showAbsent = !m.showAbsent
-		m.tree.setAbsent(m.tree.find(nixeval.DefaultPath), m.showAbsent)
+		m.tree.setAbsent(m.tree.find(attr.DefaultPath), m.showAbsent)
 		m.tree.flatten()
 		m.pane.reselect(h)
 		if m.showAbsent {
@@ -608,7 +611,7 @@ func (m *Model) syncKeys() {
 	} else {
 		k.Explain.SetHelp("x", "explain cmd")
 	}
-	root := m.tree.find(nixeval.DefaultPath)
+	root := m.tree.find(attr.DefaultPath)
 	k.Absent.SetEnabled(ready && root != nil && root.loaded)
 	if m.showAbsent {
 		k.Absent.SetHelp("a", "hide absent")
@@ -651,5 +654,5 @@ func (m Model) editorArgv() ([]string, bool) {
 		return nil, false
 	}
 	file := e.desc.DefinedIn.Files[0]
-	return nixeval.EditorCommand(file, nixeval.DefinitionLine(file, n.path.Last()), os.Getenv), true
+	return teach.EditorCommand(file, teach.DefinitionLine(file, n.path.Last()), os.Getenv), true
 }

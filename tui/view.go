@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/attr"
 )
 
 // headerHeight is the number of lines above the body.
@@ -27,7 +28,7 @@ var kindTags = map[string]string{
 	nixeval.KindFunction: "fun", nixeval.KindError: "ERR", nixeval.KindAbsent: "---",
 }
 
-func displayPath(n *node) string { return nixeval.Printable(n.path.String()) }
+func displayPath(n *node) string { return attr.Printable(n.path.String()) }
 
 // truncate cuts s (which may hold styles) to w cells.
 func truncate(s string, w int) string {
@@ -137,7 +138,7 @@ func (m Model) headerLines(w int) []string {
 	if t := m.c.cfg.Target; t != nil {
 		label = t.Label()
 	}
-	l1 := s.Title.Render("nixplore") + " " + nixeval.Printable(label)
+	l1 := s.Title.Render("nixplore") + " " + attr.Printable(label)
 	var l2 string
 	switch {
 	case m.info != nil:
@@ -148,7 +149,7 @@ func (m Model) headerLines(w int) []string {
 	case m.infoCancelled:
 		l2 = s.Dim.Render("platform and Nix version not read (cancelled; r reads them)")
 	case m.infoErr != "":
-		l2 = s.ErrorText.Render(nixeval.Printable(m.infoErr))
+		l2 = s.ErrorText.Render(attr.Printable(m.infoErr))
 	default:
 		l2 = s.Dim.Render(m.spinner.View() + " reading platform and Nix version…")
 	}
@@ -174,7 +175,7 @@ func (m Model) statusLines(w int) []string {
 		}
 		return lines
 	case m.state == stateLoading:
-		return []string{s.Dim.Render(truncate(m.spinner.View()+" listing "+nixeval.Printable(m.c.cfg.Start.String())+"…", w))}
+		return []string{s.Dim.Render(truncate(m.spinner.View()+" listing "+attr.Printable(m.c.cfg.Start.String())+"…", w))}
 	case m.state == stateReady:
 		n := m.pane.selected()
 		pos := fmt.Sprintf(" %d/%d", m.pane.cursor+1, len(m.tree.visible))
@@ -261,7 +262,7 @@ func (m Model) treeLines(w, h int) []string {
 		}
 		switch {
 		case n.kind == nixeval.KindError:
-			name = s.ErrorNode.Render(name + "  " + nixeval.Printable(firstLine(n.errText)))
+			name = s.ErrorNode.Render(name + "  " + attr.Printable(firstLine(n.errText)))
 		case n.listErr != "":
 			name = name + "  " + s.ErrorNode.Render("listing failed")
 		case n.cancelled:

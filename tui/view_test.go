@@ -12,6 +12,9 @@ import (
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/build"
+	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
 // screens puts a model into each state a user can see, for the layout
@@ -51,21 +54,21 @@ var screens = []struct {
 	{"build plan", func(d *driver) {
 		d.settle()
 		d.selectName("sdImage")
-		d.m.build = buildPanel{c: d.m.c, state: buildConfirm, path: nixeval.AttrPath{"config", "system", "build", "sdImage"},
+		d.m.build = buildPanel{c: d.m.c, state: buildConfirm, path: attr.Path{"config", "system", "build", "sdImage"},
 			command: strings.Repeat("nix-build '<nixpkgs/nixos>' -A config.system.build.sdImage ", 3),
-			plan:    &nixeval.Plan{Build: []string{"/nix/store/aaaa-a.drv", "/nix/store/bbbb-b.drv"}, Fetch: []string{"/nix/store/cccc-c"}, DownloadSize: 1 << 20},
-			check:   &nixeval.PlatformCheck{System: "aarch64-linux", Machine: "x86_64-linux"}}
+			plan:    &build.Plan{Build: []string{"/nix/store/aaaa-a.drv", "/nix/store/bbbb-b.drv"}, Fetch: []string{"/nix/store/cccc-c"}, DownloadSize: 1 << 20},
+			check:   &build.PlatformCheck{System: "aarch64-linux", Machine: "x86_64-linux"}}
 	}},
 	{"build running", func(d *driver) {
 		d.settle()
-		d.m.build = buildPanel{c: d.m.c, state: buildRunning, path: nixeval.AttrPath{"x"}, command: "nix-build",
-			stats: nixeval.BuildStats{Done: 1, Expected: 3, Active: []nixeval.ActiveBuild{{Name: "step-2", Phase: "buildPhase"}}},
+		d.m.build = buildPanel{c: d.m.c, state: buildRunning, path: attr.Path{"x"}, command: "nix-build",
+			stats: build.Stats{Done: 1, Expected: 3, Active: []build.ActiveBuild{{Name: "step-2", Phase: "buildPhase"}}},
 			log:   []string{"one", strings.Repeat("long ", 100)}, started: time.Now()}
 	}},
 	{"failed", func(d *driver) {
 		d.m.c.cfg.Eval.(*fakeEval).fail = &nixeval.EvalError{Kind: nixeval.ErrSyntax, Summary: "syntax error in a Nix file: unexpected '='",
 			Location: "/etc/nixos/configuration.nix:5:3", Hint: strings.Repeat("Fix the file at the location above. ", 5),
-			Nix: &nixeval.NixError{Message: "error: syntax error, unexpected '='\n\n       at /etc/nixos/configuration.nix:5:3:\n\n            4|   networking.hostName = \"x\";\n            5|   = broken;\n             |   ^"}}
+			Nix: &nixproc.NixError{Message: "error: syntax error, unexpected '='\n\n       at /etc/nixos/configuration.nix:5:3:\n\n            4|   networking.hostName = \"x\";\n            5|   = broken;\n             |   ^"}}
 		d.key("R")
 		d.settle()
 	}},
@@ -173,7 +176,7 @@ func TestGoldenFilterAndFailure(t *testing.T) {
 		ev := piLike()
 		ev.fail = &nixeval.EvalError{Kind: nixeval.ErrSyntax, Summary: "syntax error in a Nix file: unexpected '='",
 			Location: "/etc/nixos/configuration.nix:5:3", Hint: "Fix the file at the location above, then run again.",
-			Nix: &nixeval.NixError{Message: "error: syntax error, unexpected '='\n\n       at /etc/nixos/configuration.nix:5:3:\n\n            4|   networking.hostName = \"x\";\n            5|   = broken;\n             |   ^"}}
+			Nix: &nixproc.NixError{Message: "error: syntax error, unexpected '='\n\n       at /etc/nixos/configuration.nix:5:3:\n\n            4|   networking.hostName = \"x\";\n            5|   = broken;\n             |   ^"}}
 		tm := teatest.NewTestModel(t, New(Config{Target: fakeTarget(), Eval: ev}), teatest.WithInitialTermSize(80, 24))
 		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), "Nix said") },
 			teatest.WithDuration(10*time.Second))

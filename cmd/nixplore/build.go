@@ -12,6 +12,8 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/build"
 )
 
 // cmdBuild builds one attribute path: platform check and plan first, then
@@ -21,7 +23,7 @@ func cmdBuild(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	if len(o.paths) != 1 {
 		return &nixeval.UsageError{Msg: "build needs exactly one attribute PATH, e.g. nixplore build config.system.build.sdImage"}
 	}
-	path, err := nixeval.ParsePath(o.paths[0])
+	path, err := attr.Parse(o.paths[0])
 	if err != nil {
 		return err
 	}
@@ -34,7 +36,7 @@ func cmdBuild(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	}
 	defer s.Close()
 	if !o.all {
-		if err := nixeval.TopLevelCheck(s.target, path); err != nil {
+		if err := build.TopLevelCheck(s.target, path); err != nil {
 			return err
 		}
 	}
@@ -45,7 +47,7 @@ func cmdBuild(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		}
 	}
 	if o.dryRun {
-		plan, err := nixeval.DryRun(ctx, s.tools, s.target, path)
+		plan, err := build.DryRun(ctx, s.tools, s.target, path)
 		if err != nil {
 			return err
 		}
@@ -54,11 +56,11 @@ func cmdBuild(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	}
 	// Nix announces its plan before it builds anything; printing that
 	// saves evaluating the configuration once more for a dry run.
-	run := nixeval.StartBuild(ctx, s.tools, s.target, nixeval.BuildOptions{Path: path, OutLink: o.outLink, NoLink: o.noLink, AllowTopLevel: o.all})
+	run := build.Start(ctx, s.tools, s.target, build.Options{Path: path, OutLink: o.outLink, NoLink: o.noLink, AllowTopLevel: o.all})
 	out.info("building: %s", run.Command)
 	planned := false
 	for ev := range run.Events() {
-		if ev.Kind == nixeval.EventPlan {
+		if ev.Kind == build.EventPlan {
 			planned = true
 		}
 		out.event(ev)
@@ -69,7 +71,7 @@ func cmdBuild(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		out.plan(res.Plan)
 	}
 	if err != nil {
-		var f *nixeval.BuildFailure
+		var f *build.Failure
 		if o.json && errors.As(err, &f) {
 			out.jsonLine(map[string]any{"kind": "failure", "failure": f, "message": f.Error()})
 		}
@@ -81,7 +83,7 @@ func cmdBuild(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 
 // checkBefore describes the derivation and warns when this machine cannot
 // build its platform.
-func checkBefore(ctx context.Context, s *session, path nixeval.AttrPath, out *buildOutput) error {
+func checkBefore(ctx context.Context, s *session, path attr.Path, out *buildOutput) error {
 	d, err := s.eval.Describe(ctx, path)
 	if err != nil {
 		return err
@@ -90,7 +92,7 @@ func checkBefore(ctx context.Context, s *session, path nixeval.AttrPath, out *bu
 		out.info("note: %s is %s, not a derivation; Nix builds every derivation inside it", path, d.Kind)
 		return nil
 	}
-	pc := nixeval.CheckPlatform(ctx, s.tools, d.System)
+	pc := build.CheckPlatform(ctx, s.tools, d.System)
 	if s.target.Kind == nixeval.Classic {
 		if info, err := s.eval.Info(ctx); err == nil {
 			pc.WithInfo(info)
@@ -153,7 +155,7 @@ func (b *buildOutput) endLine() {
 	}
 }
 
-func (b *buildOutput) plan(p *nixeval.Plan) {
+func (b *buildOutput) plan(p *build.Plan) {
 	if b.json {
 		b.jsonLine(map[string]any{"kind": "plan", "plan": p})
 		return
@@ -166,27 +168,27 @@ func (b *buildOutput) plan(p *nixeval.Plan) {
 		b.info("plan: build %d derivation(s): %s", len(p.Build), strings.Join(p.BuildNames(), ", "))
 	}
 	if len(p.Fetch) > 0 {
-		b.info("plan: fetch %d path(s), %s download, %s unpacked", len(p.Fetch), nixeval.HumanBytes(p.DownloadSize), nixeval.HumanBytes(p.UnpackedSize))
+		b.info("plan: fetch %d path(s), %s download, %s unpacked", len(p.Fetch), build.HumanBytes(p.DownloadSize), build.HumanBytes(p.UnpackedSize))
 	}
 	if len(p.Unknown) > 0 {
 		b.info("plan: Nix does not know how to build %d path(s): %s", len(p.Unknown), strings.Join(p.Unknown, ", "))
 	}
 }
 
-func (b *buildOutput) event(ev nixeval.BuildEvent) {
+func (b *buildOutput) event(ev build.Event) {
 	if b.json {
 		b.jsonLine(ev)
 		return
 	}
 	switch ev.Kind {
-	case nixeval.EventMessage:
+	case build.EventMessage:
 		// Errors come back explained at the end; info is Nix's chatter.
 		if ev.Level == 1 {
 			b.endLine()
-			fmt.Fprintf(b.stderr, "%s\n", nixeval.Printable(ev.Text))
+			fmt.Fprintf(b.stderr, "%s\n", attr.Printable(ev.Text))
 		}
 		return
-	case nixeval.EventPlan:
+	case build.EventPlan:
 		b.plan(ev.Plan)
 		return
 	}
@@ -195,24 +197,24 @@ func (b *buildOutput) event(ev nixeval.BuildEvent) {
 		return
 	}
 	switch ev.Kind {
-	case nixeval.EventBuildStarted:
-		fmt.Fprintf(b.stderr, "building %s [%s]\n", nixeval.DrvName(ev.Drv), counts(ev.Stats))
-	case nixeval.EventBuildStopped:
-		fmt.Fprintf(b.stderr, "stopped %s [%s]\n", nixeval.DrvName(ev.Drv), counts(ev.Stats))
-	case nixeval.EventBuildFailed:
-		fmt.Fprintf(b.stderr, "failed %s\n", nixeval.DrvName(ev.Drv))
-	case nixeval.EventPhase:
-		fmt.Fprintf(b.stderr, "%s: %s\n", nixeval.DrvName(ev.Drv), ev.Phase)
-	case nixeval.EventLog:
-		fmt.Fprintf(b.stderr, "%s> %s\n", nixeval.DrvName(ev.Drv), nixeval.Printable(ev.Line))
-	case nixeval.EventFetch:
+	case build.EventBuildStarted:
+		fmt.Fprintf(b.stderr, "building %s [%s]\n", build.DrvName(ev.Drv), counts(ev.Stats))
+	case build.EventBuildStopped:
+		fmt.Fprintf(b.stderr, "stopped %s [%s]\n", build.DrvName(ev.Drv), counts(ev.Stats))
+	case build.EventBuildFailed:
+		fmt.Fprintf(b.stderr, "failed %s\n", build.DrvName(ev.Drv))
+	case build.EventPhase:
+		fmt.Fprintf(b.stderr, "%s: %s\n", build.DrvName(ev.Drv), ev.Phase)
+	case build.EventLog:
+		fmt.Fprintf(b.stderr, "%s> %s\n", build.DrvName(ev.Drv), attr.Printable(ev.Line))
+	case build.EventFetch:
 		fmt.Fprintf(b.stderr, "fetching %s\n", ev.Path)
 	}
 }
 
 // progressLine redraws the one status line: counts, then the running
 // builds with their phase or last log line, cut to the terminal width.
-func (b *buildOutput) progressLine(s nixeval.BuildStats) {
+func (b *buildOutput) progressLine(s build.Stats) {
 	line := "[" + counts(s) + "]"
 	for _, a := range s.Active {
 		line += " " + a.Name
@@ -220,7 +222,7 @@ func (b *buildOutput) progressLine(s nixeval.BuildStats) {
 		case a.Phase != "":
 			line += " (" + a.Phase + ")"
 		case a.LastLine != "":
-			line += ": " + nixeval.Printable(a.LastLine)
+			line += ": " + attr.Printable(a.LastLine)
 		}
 	}
 	if r := []rune(line); len(r) > b.width()-1 {
@@ -231,7 +233,7 @@ func (b *buildOutput) progressLine(s nixeval.BuildStats) {
 }
 
 // counts are the totals as Nix's progress bar shows them.
-func counts(s nixeval.BuildStats) string {
+func counts(s build.Stats) string {
 	c := fmt.Sprintf("%d/%d built", s.Done, s.Expected)
 	if s.Running > 0 {
 		c += fmt.Sprintf(", %d running", s.Running)
@@ -243,12 +245,12 @@ func counts(s nixeval.BuildStats) string {
 		c += fmt.Sprintf(", %d/%d fetched", s.Fetched, s.FetchExpected)
 	}
 	if s.DownloadExpected > 0 {
-		c += fmt.Sprintf(", %s/%s downloaded", nixeval.HumanBytes(s.Downloaded), nixeval.HumanBytes(s.DownloadExpected))
+		c += fmt.Sprintf(", %s/%s downloaded", build.HumanBytes(s.Downloaded), build.HumanBytes(s.DownloadExpected))
 	}
 	return c
 }
 
-func (b *buildOutput) result(res *nixeval.BuildResult) {
+func (b *buildOutput) result(res *build.Result) {
 	if b.json {
 		b.jsonLine(map[string]any{"kind": "result", "result": res})
 		return
@@ -256,7 +258,7 @@ func (b *buildOutput) result(res *nixeval.BuildResult) {
 	for _, o := range res.Outputs {
 		fmt.Fprintln(b.stdout, o.Path)
 	}
-	b.info("built %d derivation(s) in %s; closure size %s", len(res.Built), res.Duration.Round(1e7), nixeval.HumanBytes(res.ClosureSize))
+	b.info("built %d derivation(s) in %s; closure size %s", len(res.Built), res.Duration.Round(1e7), build.HumanBytes(res.ClosureSize))
 	for _, l := range res.Links {
 		if t, err := os.Readlink(l); err == nil {
 			b.info("link: %s -> %s", l, t)

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/nixplore/nixplore/internal/testnix"
-	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/build"
 )
 
 func saltEnv(t *testing.T) string {
@@ -219,9 +219,9 @@ func TestBuildCLIInterrupt(t *testing.T) {
 func TestBuildProgressLine(t *testing.T) {
 	var errb bytes.Buffer
 	b := &buildOutput{tty: true, stderr: &errb}
-	s := nixeval.BuildStats{Done: 2, Expected: 4, Running: 1, Active: []nixeval.ActiveBuild{{Name: "chain-step-3", LastLine: "chain step 3: " + strings.Repeat("working ", 20)}}}
-	b.event(nixeval.BuildEvent{Kind: nixeval.EventLog, Stats: s})
-	b.event(nixeval.BuildEvent{Kind: nixeval.EventPhase, Stats: nixeval.BuildStats{Done: 3, Expected: 4, Running: 1, Active: []nixeval.ActiveBuild{{Name: "chain-step-4", Phase: "installPhase"}}}})
+	s := build.Stats{Done: 2, Expected: 4, Running: 1, Active: []build.ActiveBuild{{Name: "chain-step-3", LastLine: "chain step 3: " + strings.Repeat("working ", 20)}}}
+	b.event(build.Event{Kind: build.EventLog, Stats: s})
+	b.event(build.Event{Kind: build.EventPhase, Stats: build.Stats{Done: 3, Expected: 4, Running: 1, Active: []build.ActiveBuild{{Name: "chain-step-4", Phase: "installPhase"}}}})
 	b.info("done")
 	frames := strings.Split(errb.String(), "\r\x1b[K")
 	if len(frames) != 4 {

@@ -7,7 +7,9 @@ import (
 	"strings"
 
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/catalogue"
+	"github.com/nixplore/nixplore/nixeval/teach"
 )
 
 type outputJSON struct {
@@ -76,7 +78,7 @@ func describeJSON(d *nixeval.Description) showJSON {
 func writeDescription(w io.Writer, d *nixeval.Description) {
 	row := func(k, v string) {
 		if v != "" {
-			fmt.Fprintf(w, "%-12s %s\n", k+":", nixeval.Printable(v))
+			fmt.Fprintf(w, "%-12s %s\n", k+":", attr.Printable(v))
 		}
 	}
 	row("path", d.Path.String())
@@ -114,19 +116,19 @@ func writeOrigin(w io.Writer, def *nixeval.Definition) {
 	}
 	row := func(k, v string) {
 		if v != "" {
-			fmt.Fprintf(w, "%-12s %s\n", k+":", nixeval.Printable(v))
+			fmt.Fprintf(w, "%-12s %s\n", k+":", attr.Printable(v))
 		}
 	}
 	files := "(no definition: the value is not set, or only under a condition that is false)"
 	if len(def.Files) > 0 {
-		files = strings.Join(nixeval.DisplayFiles(def.Files), ", ")
+		files = strings.Join(teach.DisplayFiles(def.Files), ", ")
 	}
 	row("defined in", files)
 	if len(def.Option) == 0 {
 		return
 	}
 	row("option", def.Option.String())
-	row("declared in", strings.Join(nixeval.DisplayFiles(def.Declarations), ", "))
+	row("declared in", strings.Join(teach.DisplayFiles(def.Declarations), ", "))
 	row("type", def.Type)
 	if def.Description != "" {
 		row("option doc", strings.Join(strings.Fields(def.Description), " "))
@@ -143,7 +145,7 @@ func writeDoc(w io.Writer, e *catalogue.Entry) {
 	para := func(title, text string) {
 		if text != "" {
 			fmt.Fprintf(w, "  %s\n", title)
-			for _, l := range nixeval.WrapWords(text, 76) {
+			for _, l := range teach.WrapWords(text, 76) {
 				fmt.Fprintf(w, "    %s\n", l)
 			}
 		}

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/nixplore/nixplore/internal/testnix"
-	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/attr"
 )
 
 // Attribute names that try to break out of the Nix expression
@@ -43,8 +43,8 @@ func TestInjection(t *testing.T) {
 	}
 	check(t, "ls", out+errOut)
 	for _, name := range hostile {
-		t.Run(nixeval.Printable(name), func(t *testing.T) {
-			path := nixeval.DefaultPath.Child(name).String()
+		t.Run(attr.Printable(name), func(t *testing.T) {
+			path := attr.DefaultPath.Child(name).String()
 			if !strings.Contains(out, mustJSONString(t, name)) {
 				t.Fatalf("ls --json does not list %q", name)
 			}

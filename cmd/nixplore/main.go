@@ -15,7 +15,10 @@ import (
 	"syscall"
 
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/catalogue"
+	"github.com/nixplore/nixplore/nixeval/teach"
+	"github.com/nixplore/nixplore/nixeval/warm"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -28,7 +31,7 @@ func main() {
 // exitCode maps an error to the documented exit status.
 func exitCode(err error) int {
 	var ue *nixeval.UsageError
-	var pe *nixeval.PathError
+	var pe *attr.PathError
 	if errors.As(err, &ue) || errors.As(err, &pe) {
 		return 2
 	}
@@ -86,9 +89,9 @@ func openSession(o *options, stderr io.Writer, announce bool) (*session, error) 
 	case !o.oneShot:
 		// One warm `nix repl` answers every question of this run; it falls
 		// back to one-shot processes by itself when it cannot start.
-		ev.Backend = nixeval.NewSession(t, tools)
+		ev.Backend = warm.NewSession(t, tools)
 	case !o.noCache:
-		ev.Backend = nixeval.NewTrackedOneShot(t, tools) // names its files, so answers can be cached
+		ev.Backend = warm.NewTrackedOneShot(t, tools) // names its files, so answers can be cached
 	}
 	if !o.noCache {
 		c, err := nixeval.OpenCache()
@@ -113,7 +116,7 @@ const fromCacheNote = "nixplore: from the cache (no file it was computed from ha
 
 // peekListings returns every listing from the cache, or false if any is
 // missing there.
-func peekListings(ev *nixeval.Evaluator, paths []nixeval.AttrPath) ([]nixeval.Listing, bool) {
+func peekListings(ev *nixeval.Evaluator, paths []attr.Path) ([]nixeval.Listing, bool) {
 	out := make([]nixeval.Listing, 0, len(paths))
 	for _, p := range paths {
 		l, ok := ev.PeekList(p)
@@ -126,13 +129,13 @@ func peekListings(ev *nixeval.Evaluator, paths []nixeval.AttrPath) ([]nixeval.Li
 }
 
 // startPaths parses the PATH words, defaulting to config.system.build.
-func startPaths(words []string) ([]nixeval.AttrPath, error) {
+func startPaths(words []string) ([]attr.Path, error) {
 	if len(words) == 0 {
-		return []nixeval.AttrPath{nixeval.DefaultPath}, nil
+		return []attr.Path{attr.DefaultPath}, nil
 	}
-	var out []nixeval.AttrPath
+	var out []attr.Path
 	for _, w := range words {
-		p, err := nixeval.ParsePath(w)
+		p, err := attr.Parse(w)
 		if err != nil {
 			return nil, err
 		}
@@ -155,11 +158,11 @@ func dispatch(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	return cmdTUI(ctx, o, stdout, stderr)
 }
 
-func onePath(o *options, verb string) (nixeval.AttrPath, error) {
+func onePath(o *options, verb string) (attr.Path, error) {
 	if len(o.paths) != 1 {
 		return nil, &nixeval.UsageError{Msg: fmt.Sprintf("%s needs exactly one attribute PATH, e.g. nixplore %s config.system.build.toplevel", verb, verb)}
 	}
-	return nixeval.ParsePath(o.paths[0])
+	return attr.Parse(o.paths[0])
 }
 
 func cmdLs(ctx context.Context, o *options, stdout, stderr io.Writer) error {
@@ -259,11 +262,11 @@ func writeListingText(w io.Writer, l nixeval.Listing, header bool) {
 		fmt.Fprintf(w, "%s:\n", l.Path)
 	}
 	for _, c := range l.Children {
-		line := fmt.Sprintf("%-10s %s", c.Kind, nixeval.QuoteAttr(c.Name))
+		line := fmt.Sprintf("%-10s %s", c.Kind, attr.Quote(c.Name))
 		if c.Error != "" {
 			line += "  " + firstLine(c.Error)
 		}
-		fmt.Fprintln(w, nixeval.Printable(line))
+		fmt.Fprintln(w, attr.Printable(line))
 	}
 }
 
@@ -303,7 +306,7 @@ func cmdShow(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 
 // showFailed prints what is known of a node whose value fails: the
 // catalogue's entry and the files that define it.
-func showFailed(ctx context.Context, s *session, p nixeval.AttrPath, asJSON bool, stdout io.Writer, cause error) {
+func showFailed(ctx context.Context, s *session, p attr.Path, asJSON bool, stdout io.Writer, cause error) {
 	var def *nixeval.Definition
 	var missing *nixeval.MissingAttrError
 	if !errors.As(cause, &missing) {
@@ -341,7 +344,7 @@ func showFailed(ctx context.Context, s *session, p nixeval.AttrPath, asJSON bool
 		}
 		return
 	}
-	fmt.Fprintf(stdout, "%-12s %s\n", "path:", nixeval.Printable(p.String()))
+	fmt.Fprintf(stdout, "%-12s %s\n", "path:", attr.Printable(p.String()))
 	fmt.Fprintf(stdout, "%-12s %s\n", "kind:", kind)
 	writeOrigin(stdout, def)
 	writeDoc(stdout, docp)
@@ -360,7 +363,7 @@ func cmdCmd(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout, nixeval.BuildCommands(t, p).Build)
 		return nil
 	}
-	x := nixeval.Explain(t, p, explainInfo(ctx, t, stderr))
+	x := teach.Explain(t, p, explainInfo(ctx, t, stderr))
 	if o.json {
 		b, err := json.Marshal(x)
 		if err != nil {

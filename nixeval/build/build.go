@@ -1,0 +1,471 @@
+package build
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/nixproc"
+)
+
+// BuildOptions say what to build and where to put the result link.
+type Options struct {
+	Path    attr.Path
+	DryRun  bool   // only report what would be built and fetched
+	OutLink string // result symlink; "" = Nix's default ./result
+	NoLink  bool   // no result symlink
+	// AllowTopLevel permits building the whole top level of
+	// <nixpkgs/nixos> (system, vm and vmWithBootLoader); see TopLevelCheck.
+	AllowTopLevel bool
+}
+
+// BuiltOutput is one output path a build produced.
+type BuiltOutput struct {
+	Name string `json:"name"` // "out", …; empty when Nix did not say
+	Path string `json:"path"`
+}
+
+// NextStep is what to do with a well-known output.
+type NextStep struct {
+	Title   string `json:"title"`
+	Command string `json:"command,omitempty"`
+	Warning string `json:"warning,omitempty"`
+}
+
+// BuildResult is a build that succeeded: only outputs that exist in the
+// store are reported.
+type Result struct {
+	Command     string        `json:"command"`
+	DryRun      bool          `json:"dryRun,omitempty"`
+	Plan        *Plan         `json:"plan,omitempty"` // what Nix announced (for a dry run: everything)
+	Outputs     []BuiltOutput `json:"outputs,omitempty"`
+	Links       []string      `json:"links,omitempty"`       // result symlinks created
+	ClosureSize int64         `json:"closureSize,omitempty"` // bytes, all outputs with their dependencies
+	Built       []string      `json:"built,omitempty"`       // derivations built by this run
+	Fetched     []string      `json:"fetched,omitempty"`
+	NextSteps   []NextStep    `json:"nextSteps,omitempty"`
+	Stats       Stats         `json:"stats"`
+	Duration    time.Duration `json:"duration"`
+}
+
+// BuildRun is a build in progress. Read Events until it is closed, then
+// call Wait (Wait may also be called first; it does not need the events
+// to be read).
+type Run struct {
+	// Command is the Nix command running, shell-quoted for display.
+	Command string
+	events  chan Event
+	queue   *eventQueue
+	done    chan struct{}
+	result  *Result
+	err     error
+}
+
+// Events delivers the build's events in order; it is closed after the last.
+func (r *Run) Events() <-chan Event { return r.events }
+
+// Wait returns the result, or a *BuildFailure (also for a cancelled build)
+// or another error.
+func (r *Run) Wait() (*Result, error) {
+	<-r.done
+	return r.result, r.err
+}
+
+// eventQueue never blocks the reader of Nix's stderr, however slowly the
+// events are consumed.
+type eventQueue struct {
+	mu     sync.Mutex
+	cond   *sync.Cond
+	items  []Event
+	closed bool
+}
+
+func newEventQueue() *eventQueue {
+	q := &eventQueue{}
+	q.cond = sync.NewCond(&q.mu)
+	return q
+}
+
+func (q *eventQueue) push(evs ...Event) {
+	if len(evs) == 0 {
+		return
+	}
+	q.mu.Lock()
+	q.items = append(q.items, evs...)
+	q.mu.Unlock()
+	q.cond.Signal()
+}
+
+func (q *eventQueue) close() {
+	q.mu.Lock()
+	q.closed = true
+	q.mu.Unlock()
+	q.cond.Signal()
+}
+
+// forward sends queued events to out and closes it after the last one.
+func (q *eventQueue) forward(out chan<- Event) {
+	for {
+		q.mu.Lock()
+		for len(q.items) == 0 && !q.closed {
+			q.cond.Wait()
+		}
+		if len(q.items) == 0 {
+			q.mu.Unlock()
+			close(out)
+			return
+		}
+		batch := q.items
+		q.items = nil
+		q.mu.Unlock()
+		for _, ev := range batch {
+			out <- ev
+		}
+	}
+}
+
+// TopLevelCheck refuses building the whole top level of <nixpkgs/nixos>:
+// without -A, nix-build builds every derivation there, system, vm and
+// vmWithBootLoader, two of them virtual machines with disk images.
+func TopLevelCheck(t *nixeval.Target, path attr.Path) error {
+	if len(path) != 0 || t.Kind != nixeval.Classic {
+		return nil
+	}
+	f := strings.TrimSuffix(t.File, "/default.nix")
+	if f != "<nixpkgs/nixos>" && !strings.HasSuffix(f, "/nixos") && !strings.HasSuffix(f, "/nixos>") {
+		return nil
+	}
+	return &nixeval.UsageError{Msg: "refusing to build the whole top level of " + t.File + ".\n" +
+		"Without an attribute path, nix-build builds every derivation there: system (config.system.build.toplevel),\n" +
+		"vm and vmWithBootLoader, two QEMU virtual machines with their own disk images. That is how a build meant\n" +
+		"for an SD card ends up running QEMU for minutes and failing with \"No space left on device\".\n" +
+		"Build the output you want, e.g.\n  nixplore build config.system.build.sdImage\n  nixplore build config.system.build.toplevel\n" +
+		"(list them with `nixplore ls`), or pass --all to build all three anyway."}
+}
+
+// buildFlags are the flags nixplore adds to the build command.
+func buildFlags(program string, opts Options) []string {
+	flags := []string{"--log-format", "internal-json"}
+	classic := program != "nix"
+	switch {
+	case opts.DryRun:
+		return append(flags, "--dry-run")
+	case opts.NoLink && classic:
+		flags = append(flags, "--no-out-link")
+	case opts.NoLink:
+		flags = append(flags, "--no-link")
+	case opts.OutLink != "":
+		flags = append(flags, "--out-link", opts.OutLink)
+	}
+	if !classic {
+		flags = append(flags, "--json") // nix build prints nothing else on stdout
+	}
+	return flags
+}
+
+// StartBuild builds opts.Path of t with exactly the command of
+// BuildCommands plus --log-format internal-json and the link flags. Cancel
+// ctx to stop it: Nix and every builder under it get SIGINT, then SIGKILL
+// after GracePeriod.
+func Start(ctx context.Context, tools nixeval.Tools, t *nixeval.Target, opts Options) *Run {
+	program := nixeval.BuildCommands(t, opts.Path).Argv[0]
+	cmd := buildCommand(tools, t, opts.Path, buildFlags(program, opts)...)
+	r := &Run{Command: cmd.String(), events: make(chan Event, 64), queue: newEventQueue(), done: make(chan struct{})}
+	go r.queue.forward(r.events)
+	go func() {
+		defer close(r.done)
+		defer r.queue.close()
+		if !opts.AllowTopLevel {
+			if err := TopLevelCheck(t, opts.Path); err != nil {
+				r.err = err
+				return
+			}
+		}
+		r.result, r.err = runBuild(ctx, tools, cmd, program, opts, r.queue)
+	}()
+	return r
+}
+
+func runBuild(ctx context.Context, tools nixeval.Tools, cmd *nixproc.Command, program string, opts Options, q *eventQueue) (*Result, error) {
+	start := time.Now()
+	prog := NewProgress()
+	var plain []string // stderr lines that were not @nix lines
+	cmd.OnStderrLine = func(line string) {
+		if !strings.HasPrefix(line, "@nix ") {
+			plain = append(plain, line)
+		}
+		q.push(prog.Feed([]byte(line))...)
+	}
+	res, err := cmd.Run(ctx)
+	q.push(prog.Flush()...)
+	if err != nil {
+		return nil, buildError(ctx, tools, prog, plain, cmd, res, err)
+	}
+	plan := prog.Plan()
+	out := &Result{Command: cmd.String(), DryRun: opts.DryRun, Plan: &plan, Built: prog.Finished(),
+		Fetched: prog.Fetched, Stats: prog.Stats(), Duration: time.Since(start)}
+	if opts.DryRun {
+		return out, nil
+	}
+	if program == "nix" {
+		out.Outputs, err = parseBuildJSON(res.Stdout)
+		if err != nil {
+			return nil, err
+		}
+	} else {
+		out.Outputs = parseOutPaths(res.Stdout)
+	}
+	// Report only what really is in the store.
+	var paths []string
+	for _, o := range out.Outputs {
+		paths = append(paths, o.Path)
+	}
+	if len(paths) == 0 {
+		return nil, fmt.Errorf("nix reported success but printed no output path\n  command: %s", cmd.String())
+	}
+	valid, err := nixeval.ValidPaths(ctx, tools, paths)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range paths {
+		if !valid[p] {
+			return nil, fmt.Errorf("nix reported %s as built but it is not valid in the store", p)
+		}
+	}
+	if !opts.NoLink {
+		out.Links = findLinks(opts.OutLink, paths)
+	}
+	out.ClosureSize, err = ClosureSize(ctx, tools, paths)
+	if err != nil {
+		return nil, err
+	}
+	out.NextSteps = NextSteps(out.Outputs, out.Links)
+	return out, nil
+}
+
+// buildError turns a failed or cancelled build into a *BuildFailure.
+func buildError(ctx context.Context, tools nixeval.Tools, prog *Progress, plain []string, cmd *nixproc.Command, res *nixproc.Result, err error) error {
+	var ce *nixproc.CancelledError
+	if errors.As(err, &ce) {
+		f := &Failure{Kind: FailCancelled, Summary: "build cancelled", Finished: prog.Finished(), Command: cmd.String(), Err: err}
+		if stopped := prog.Unfinished(); len(stopped) > 0 {
+			f.Notes = append(f.Notes, "stopped while building: "+strings.Join(names(stopped), ", "))
+		}
+		return f
+	}
+	var ne *nixproc.NixError
+	if !errors.As(err, &ne) {
+		return err
+	}
+	errs := prog.Errors
+	if len(errs) == 0 {
+		// Nix failed before its logger started (e.g. a bad flag): its
+		// message is in the plain lines.
+		if b := nixproc.LastErrorBlock(strings.Join(plain, "\n")); b != "" {
+			errs = []string{b}
+		}
+	}
+	var all []string
+	for _, d := range prog.logOrder {
+		all = append(all, prog.logs[d]...)
+	}
+	in := failureInput{errors: errs, warnings: prog.Messages, logs: prog.LogTail, lastLog: prog.LastLogged(), stopped: prog.Stopped(), allLog: strings.Join(all, "\n")}
+	f := diagnose(in, func(system string) *PlatformCheck {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
+		defer cancel()
+		return CheckPlatform(cctx, tools, system)
+	})
+	f.Finished = prog.Finished()
+	f.Command = cmd.String()
+	if res != nil {
+		f.Exit = res.Exit
+	}
+	f.Err = ne
+	// Evaluation errors (no build started) keep their own explanation.
+	if f.Kind == FailOther && f.Drv == "" && len(prog.Stopped()) == 0 {
+		ne2 := *ne
+		ne2.Message = strings.Join(errs, "\n")
+		if ev := nixeval.Classify(&ne2); ev.Kind != nixeval.ErrThrow && ev.Kind != nixeval.ErrOther {
+			return ev
+		}
+	}
+	return f
+}
+
+// parseOutPaths reads nix-build's stdout: one output path per line.
+func parseOutPaths(stdout []byte) []BuiltOutput {
+	var out []BuiltOutput
+	for _, l := range strings.Split(string(stdout), "\n") {
+		if l = strings.TrimSpace(l); strings.HasPrefix(l, "/") {
+			out = append(out, BuiltOutput{Path: l})
+		}
+	}
+	return out
+}
+
+// parseBuildJSON reads `nix build --json`:
+// [{"drvPath": …, "outputs": {"out": "/nix/store/…"}}].
+func parseBuildJSON(stdout []byte) ([]BuiltOutput, error) {
+	var items []struct {
+		Outputs map[string]string `json:"outputs"`
+	}
+	if err := json.Unmarshal(stdout, &items); err != nil {
+		return nil, fmt.Errorf("could not read `nix build --json` output: %w", err)
+	}
+	var out []BuiltOutput
+	for _, it := range items {
+		names := make([]string, 0, len(it.Outputs))
+		for n := range it.Outputs {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			out = append(out, BuiltOutput{Name: n, Path: it.Outputs[n]})
+		}
+	}
+	return out, nil
+}
+
+// findLinks lists the result symlinks pointing at the outputs: link, and
+// the link-<output> / link-2 … names Nix gives further outputs.
+func findLinks(link string, paths []string) []string {
+	if link == "" {
+		link = "result"
+	}
+	want := map[string]bool{}
+	for _, p := range paths {
+		want[p] = true
+	}
+	dir, base := filepath.Split(link)
+	if dir == "" {
+		dir = "."
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range entries {
+		n := e.Name()
+		if n != base && !strings.HasPrefix(n, base+"-") {
+			continue
+		}
+		p := n
+		if dir != "." {
+			p = filepath.Join(dir, n)
+		}
+		if target, err := os.Readlink(p); err == nil && want[target] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// ClosureSize sums the store size of paths and everything they depend on.
+func ClosureSize(ctx context.Context, tools nixeval.Tools, paths []string) (int64, error) {
+	res, err := (&nixproc.Command{Path: tools.Program("nix-store"), Args: append([]string{"-q", "-R"}, paths...)}).Run(ctx)
+	if err != nil {
+		return 0, err
+	}
+	closure := strings.Fields(string(res.Stdout))
+	if len(closure) == 0 {
+		return 0, nil
+	}
+	res, err = (&nixproc.Command{Path: tools.Program("nix-store"), Args: append([]string{"-q", "--size"}, closure...)}).Run(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var total int64
+	for _, f := range strings.Fields(string(res.Stdout)) {
+		n, err := strconv.ParseInt(f, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("nix-store -q --size printed %q", f)
+		}
+		total += n
+	}
+	return total, nil
+}
+
+const ddWarning = "Replace /dev/sdX with the card's device: compare `lsblk` before and after inserting it. dd overwrites the whole device without asking; a wrong letter erases another disk."
+
+// NextSteps says what to do with well-known outputs, found by what is
+// inside them (not by attribute name): an SD or ISO image, a VM script, a
+// system closure.
+func NextSteps(outputs []BuiltOutput, links []string) []NextStep {
+	var steps []NextStep
+	for _, o := range outputs {
+		shown := o.Path
+		for _, l := range links {
+			if t, err := os.Readlink(l); err == nil && t == o.Path {
+				shown = "./" + filepath.Clean(l)
+				if filepath.IsAbs(l) {
+					shown = l
+				}
+				break
+			}
+		}
+		for _, img := range imageFiles(o.Path) {
+			rel := shown + strings.TrimPrefix(img.file, o.Path)
+			write := "sudo dd if=" + attr.ShellQuote(rel) + " of=/dev/sdX bs=4M status=progress conv=fsync"
+			if strings.HasSuffix(img.file, ".zst") {
+				write = "zstdcat " + attr.ShellQuote(rel) + " | sudo dd of=/dev/sdX bs=4M status=progress conv=fsync"
+			}
+			title := "write the SD card image " + filepath.Base(img.file) + " to a card"
+			if img.kind == "iso" {
+				title = "write the ISO image " + filepath.Base(img.file) + " to a USB stick (or boot it in a VM)"
+			}
+			steps = append(steps, NextStep{Title: title, Command: write, Warning: ddWarning})
+		}
+		if vms, _ := filepath.Glob(filepath.Join(o.Path, "bin", "run-*-vm")); len(vms) > 0 {
+			for _, vm := range vms {
+				steps = append(steps, NextStep{Title: "start the virtual machine", Command: attr.ShellQuote(shown + "/bin/" + filepath.Base(vm))})
+			}
+		}
+		if _, err := os.Stat(filepath.Join(o.Path, "bin", "switch-to-configuration")); err == nil {
+			steps = append(steps, NextStep{Title: "this is a whole NixOS system; activate it on the machine it was built for",
+				Command: "sudo nixos-rebuild switch   (or: sudo " + attr.ShellQuote(shown+"/bin/switch-to-configuration") + " test)",
+				Warning: "switch makes it the boot default; test activates it until the next reboot. For another machine, copy it first: nix-copy-closure --to root@HOST " + o.Path})
+		}
+	}
+	return steps
+}
+
+type imageFile struct{ kind, file string }
+
+// imageFiles finds disk images in an output: the hydra-build-products list
+// nixpkgs' image builders write, else sd-image/ and iso/ directories.
+func imageFiles(out string) []imageFile {
+	var files []imageFile
+	if f, err := os.Open(filepath.Join(out, "nix-support", "hydra-build-products")); err == nil {
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			fields := strings.Fields(sc.Text())
+			if len(fields) == 3 && fields[0] == "file" && (fields[1] == "sd-image" || fields[1] == "iso") && strings.HasPrefix(fields[2], out+"/") {
+				files = append(files, imageFile{fields[1], fields[2]})
+			}
+		}
+		f.Close()
+		if len(files) > 0 {
+			return files
+		}
+	}
+	for kind, pat := range map[string]string{"sd-image": "sd-image/*.img*", "iso": "iso/*.iso"} {
+		m, _ := filepath.Glob(filepath.Join(out, pat))
+		for _, p := range m {
+			files = append(files, imageFile{kind, p})
+		}
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].file < files[j].file })
+	return files
+}

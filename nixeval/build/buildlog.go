@@ -1,0 +1,475 @@
+package build
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/nixplore/nixplore/nixeval/nixproc"
+)
+
+// Activity and result types of Nix's --log-format internal-json
+// (libutil/logging.hh; the same numbers from 2.4 to 2.26).
+const (
+	actCopyPath     = 100
+	actFileTransfer = 101
+	actRealise      = 102
+	actCopyPaths    = 103
+	actBuilds       = 104
+	actBuild        = 105
+	actSubstitute   = 108
+
+	resBuildLogLine = 101
+	resSetPhase     = 104
+	resProgress     = 105
+	resSetExpected  = 106
+)
+
+// logEntry is one `@nix {…}` line.
+type logEntry struct {
+	Action string            `json:"action"`
+	ID     uint64            `json:"id"`
+	Level  int               `json:"level"`
+	Type   int               `json:"type"`
+	Text   string            `json:"text"`
+	Parent uint64            `json:"parent"`
+	Fields []json.RawMessage `json:"fields"`
+	Msg    string            `json:"msg"`
+	RawMsg string            `json:"raw_msg"`
+}
+
+func (e *logEntry) str(i int) string {
+	if i >= len(e.Fields) {
+		return ""
+	}
+	var s string
+	_ = json.Unmarshal(e.Fields[i], &s)
+	return s
+}
+
+func (e *logEntry) num(i int) int64 {
+	if i >= len(e.Fields) {
+		return 0
+	}
+	var n int64
+	_ = json.Unmarshal(e.Fields[i], &n)
+	return n
+}
+
+var nixLogPrefix = []byte("@nix ")
+
+// parseLogLine reads one stderr line of --log-format internal-json. ok is
+// false for lines that are not `@nix` lines (Nix prints a few before its
+// logger starts); err is set for `@nix` lines whose JSON is broken.
+func parseLogLine(line []byte) (e logEntry, ok bool, err error) {
+	rest, found := bytes.CutPrefix(bytes.TrimRight(line, "\r\n"), nixLogPrefix)
+	if !found {
+		return e, false, nil
+	}
+	if err := json.Unmarshal(rest, &e); err != nil {
+		return e, true, fmt.Errorf("bad @nix line: %w", err)
+	}
+	return e, true, nil
+}
+
+// BuildEventKind says what a BuildEvent reports.
+type EventKind int
+
+const (
+	// EventPlan: Nix announced what it will build and fetch (Plan).
+	EventPlan EventKind = iota
+	// EventProgress: the counters in Stats changed.
+	EventProgress
+	// EventBuildStarted: Drv started building (on Machine when remote).
+	EventBuildStarted
+	// EventBuildStopped: Drv's build ended (successfully unless an
+	// EventBuildFailed for it follows).
+	EventBuildStopped
+	// EventPhase: Drv entered Phase (e.g. buildPhase).
+	EventPhase
+	// EventLog: Drv printed Line.
+	EventLog
+	// EventFetch: Path is being fetched from a binary cache (or copied).
+	EventFetch
+	// EventMessage: Nix said Text at Level (0 error, 1 warning, 3 info…).
+	EventMessage
+	// EventBuildFailed: Nix reported that Drv's builder failed.
+	EventBuildFailed
+)
+
+var eventKindNames = [...]string{"plan", "progress", "build-started", "build-stopped", "phase", "log", "fetch", "message", "build-failed"}
+
+func (k EventKind) String() string {
+	if int(k) < len(eventKindNames) {
+		return eventKindNames[k]
+	}
+	return fmt.Sprintf("event(%d)", int(k))
+}
+
+// MarshalText makes the kind print as its name in JSON.
+func (k EventKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// BuildEvent is one thing that happened during a build.
+type Event struct {
+	Kind    EventKind `json:"kind"`
+	Drv     string    `json:"drv,omitempty"`
+	Machine string    `json:"machine,omitempty"`
+	Phase   string    `json:"phase,omitempty"`
+	Line    string    `json:"line,omitempty"`
+	Path    string    `json:"path,omitempty"`
+	Text    string    `json:"text,omitempty"`
+	Level   int       `json:"level,omitempty"`
+	Plan    *Plan     `json:"plan,omitempty"`
+	Stats   Stats     `json:"stats"` // the totals after this event
+}
+
+// ActiveBuild is one derivation being built right now.
+type ActiveBuild struct {
+	Drv      string `json:"drv"`
+	Name     string `json:"name"`
+	Machine  string `json:"machine,omitempty"`
+	Phase    string `json:"phase,omitempty"`
+	LastLine string `json:"lastLine,omitempty"`
+}
+
+// BuildStats are the totals Nix's own progress bar shows.
+type Stats struct {
+	Done     int `json:"done"` // derivations built
+	Expected int `json:"expected"`
+	Running  int `json:"running"`
+	Failed   int `json:"failed"`
+	// Paths fetched (substituted or copied) and expected.
+	Fetched       int `json:"fetched"`
+	FetchExpected int `json:"fetchExpected"`
+	// Bytes downloaded and expected.
+	Downloaded       int64         `json:"downloaded"`
+	DownloadExpected int64         `json:"downloadExpected"`
+	Active           []ActiveBuild `json:"active,omitempty"`
+}
+
+// logTailKeep is how many log lines per derivation are kept in memory.
+const logTailKeep = 200
+
+type activity struct {
+	typ      int
+	drv      string // Build: the derivation; Substitute: the path
+	machine  string
+	phase    string
+	lastLine string
+	progress [4]int64 // done, expected, running, failed
+	expected map[int]int64
+}
+
+type typeTotals struct {
+	done, failed, expected int64
+	running                map[uint64]*activity
+}
+
+// BuildProgress turns Nix's internal-json lines into events and running
+// totals. It is a pure state machine: feed it lines, read its state.
+type Progress struct {
+	acts     map[uint64]*activity
+	byType   map[int]*typeTotals
+	order    []uint64 // running Build activities in start order
+	plan     planParser
+	inPlan   bool
+	logs     map[string][]string
+	logOrder []string // derivations in the order they first logged
+	stopped  []string // builds that stopped, in order
+	built    []string // … of which Nix counted as done
+	// Errors are Nix's error messages (level 0), without colours.
+	Errors []string
+	// Messages are all other messages Nix printed, without colours.
+	Messages []string
+	// Fetched are the paths Nix substituted or copied.
+	Fetched []string
+	// BadLines counts `@nix` lines whose JSON could not be read.
+	BadLines int
+}
+
+// NewBuildProgress returns an empty state.
+func NewProgress() *Progress {
+	return &Progress{acts: map[uint64]*activity{}, byType: map[int]*typeTotals{}, logs: map[string][]string{}}
+}
+
+func (p *Progress) totals(t int) *typeTotals {
+	tt := p.byType[t]
+	if tt == nil {
+		tt = &typeTotals{running: map[uint64]*activity{}}
+		p.byType[t] = tt
+	}
+	return tt
+}
+
+// Feed reads one stderr line and returns the events it caused.
+func (p *Progress) Feed(line []byte) []Event {
+	e, ok, err := parseLogLine(line)
+	if err != nil {
+		p.BadLines++
+		return nil
+	}
+	if !ok {
+		text := strings.TrimRight(nixproc.StripANSI(string(line)), "\r\n")
+		if strings.TrimSpace(text) == "" {
+			return nil
+		}
+		// Before its logger starts Nix prints plain text; warnings
+		// stay visible. Errors are read as a block when the build fails.
+		level := 3
+		if strings.HasPrefix(text, "warning:") {
+			level = 1
+		}
+		return p.message(level, text)
+	}
+	return p.apply(&e)
+}
+
+func (p *Progress) apply(e *logEntry) []Event {
+	if e.Action != "msg" {
+		evs := p.Flush()
+		return append(evs, p.applyActivity(e)...)
+	}
+	return p.message(e.Level, nixproc.StripANSI(e.Msg))
+}
+
+func (p *Progress) applyActivity(e *logEntry) []Event {
+	switch e.Action {
+	case "start":
+		return p.start(e)
+	case "stop":
+		return p.stop(e.ID)
+	case "result":
+		return p.result(e)
+	}
+	return nil
+}
+
+func (p *Progress) start(e *logEntry) []Event {
+	a := &activity{typ: e.Type}
+	p.acts[e.ID] = a
+	p.totals(e.Type).running[e.ID] = a
+	switch e.Type {
+	case actBuild:
+		a.drv, a.machine = e.str(0), e.str(1)
+		p.order = append(p.order, e.ID)
+		return []Event{p.event(Event{Kind: EventBuildStarted, Drv: a.drv, Machine: a.machine})}
+	case actSubstitute, actCopyPath:
+		a.drv = e.str(0)
+		if a.drv == "" {
+			return nil
+		}
+		if e.Type == actSubstitute || e.Parent == 0 || p.acts[e.Parent] == nil || p.acts[e.Parent].typ != actSubstitute {
+			p.Fetched = append(p.Fetched, a.drv)
+			return []Event{p.event(Event{Kind: EventFetch, Path: a.drv})}
+		}
+	}
+	return nil
+}
+
+func (p *Progress) stop(id uint64) []Event {
+	a := p.acts[id]
+	if a == nil {
+		return nil
+	}
+	delete(p.acts, id)
+	tt := p.totals(a.typ)
+	delete(tt.running, id)
+	tt.done += a.progress[0]
+	tt.failed += a.progress[3]
+	for t, n := range a.expected {
+		p.totals(t).expected -= n
+	}
+	if a.typ != actBuild {
+		return []Event{p.event(Event{Kind: EventProgress})}
+	}
+	for i, o := range p.order {
+		if o == id {
+			p.order = append(p.order[:i], p.order[i+1:]...)
+			break
+		}
+	}
+	p.stopped = append(p.stopped, a.drv)
+	// Nix counts a build as done (Builds progress) just before it stops
+	// the Build activity; a cancelled or failed build stops uncounted.
+	if done := p.Stats().Done; done > len(p.built) {
+		p.built = append(p.built, a.drv)
+	}
+	return []Event{p.event(Event{Kind: EventBuildStopped, Drv: a.drv})}
+}
+
+func (p *Progress) result(e *logEntry) []Event {
+	a := p.acts[e.ID]
+	switch e.Type {
+	case resBuildLogLine:
+		line := nixproc.StripANSI(e.str(0))
+		drv := ""
+		if a != nil {
+			drv = a.drv
+			a.lastLine = line
+		}
+		p.addLog(drv, line)
+		return []Event{p.event(Event{Kind: EventLog, Drv: drv, Line: line})}
+	case resSetPhase:
+		if a == nil {
+			return nil
+		}
+		a.phase = e.str(0)
+		return []Event{p.event(Event{Kind: EventPhase, Drv: a.drv, Phase: a.phase})}
+	case resProgress:
+		if a == nil {
+			return nil
+		}
+		old := a.progress
+		for i := range a.progress {
+			a.progress[i] = e.num(i)
+		}
+		if old == a.progress {
+			return nil
+		}
+		return []Event{p.event(Event{Kind: EventProgress})}
+	case resSetExpected:
+		if a == nil {
+			return nil
+		}
+		t, n := int(e.num(0)), e.num(1)
+		if a.expected == nil {
+			a.expected = map[int]int64{}
+		}
+		if a.expected[t] == n {
+			return nil
+		}
+		p.totals(t).expected += n - a.expected[t]
+		a.expected[t] = n
+		return []Event{p.event(Event{Kind: EventProgress})}
+	}
+	return nil
+}
+
+func (p *Progress) message(level int, text string) []Event {
+	if level == 0 {
+		p.Errors = append(p.Errors, text)
+	} else {
+		p.Messages = append(p.Messages, text)
+	}
+	// printMissing's lines arrive as info messages, one per line.
+	if level > 0 && p.plan.add(text) {
+		p.inPlan = true
+		return nil
+	}
+	evs := p.Flush()
+	evs = append(evs, p.event(Event{Kind: EventMessage, Level: level, Text: text}))
+	if m := builderFailedRE.FindStringSubmatch(text); m != nil && level == 0 {
+		evs = append(evs, p.event(Event{Kind: EventBuildFailed, Drv: m[1]}))
+	}
+	return evs
+}
+
+func (p *Progress) planEvent() Event {
+	pl := p.plan.plan
+	return p.event(Event{Kind: EventPlan, Plan: &pl})
+}
+
+// Flush ends a plan that was the last thing Nix printed (a dry run).
+func (p *Progress) Flush() []Event {
+	if p.inPlan {
+		p.inPlan = false
+		return []Event{p.planEvent()}
+	}
+	return nil
+}
+
+// Plan is what Nix announced it would build and fetch.
+func (p *Progress) Plan() Plan { return p.plan.plan }
+
+func (p *Progress) addLog(drv, line string) {
+	l, seen := p.logs[drv]
+	if !seen {
+		p.logOrder = append(p.logOrder, drv)
+	}
+	l = append(l, line)
+	if len(l) > logTailKeep {
+		l = append(l[:0], l[len(l)-logTailKeep:]...)
+	}
+	p.logs[drv] = l
+}
+
+// LogTail returns the last n log lines of drv ("" = lines Nix gave no
+// derivation for).
+func (p *Progress) LogTail(drv string, n int) []string {
+	l := p.logs[drv]
+	if len(l) > n {
+		l = l[len(l)-n:]
+	}
+	return append([]string(nil), l...)
+}
+
+// LastLogged is the derivation that printed the last log line.
+func (p *Progress) LastLogged() string {
+	if len(p.logOrder) == 0 {
+		return ""
+	}
+	return p.logOrder[len(p.logOrder)-1]
+}
+
+// Stopped are the derivations whose build ended, in order.
+func (p *Progress) Stopped() []string { return append([]string(nil), p.stopped...) }
+
+// Unfinished are the derivations that started building and did not finish:
+// still running, failed or interrupted.
+func (p *Progress) Unfinished() []string {
+	built := map[string]bool{}
+	for _, d := range p.built {
+		built[d] = true
+	}
+	var out []string
+	for _, d := range p.stopped {
+		if !built[d] {
+			out = append(out, d)
+		}
+	}
+	for _, id := range p.order {
+		out = append(out, p.acts[id].drv)
+	}
+	return out
+}
+
+// Finished are the derivations built successfully, in order.
+func (p *Progress) Finished() []string { return append([]string(nil), p.built...) }
+
+// Stats sums the activities like Nix's progress bar: for each type the
+// finished activities plus the running ones, the expected total being the
+// larger of that sum and what Nix announced with SetExpected.
+func (p *Progress) Stats() Stats {
+	sum := func(t int) (done, expected, running, failed int64) {
+		tt := p.byType[t]
+		if tt == nil {
+			return
+		}
+		done, expected, failed = tt.done, tt.done, tt.failed
+		for _, a := range tt.running {
+			done += a.progress[0]
+			expected += a.progress[1]
+			running += a.progress[2]
+			failed += a.progress[3]
+		}
+		expected = max(expected, tt.expected)
+		return
+	}
+	var s Stats
+	d, e, r, f := sum(actBuilds)
+	s.Done, s.Expected, s.Running, s.Failed = int(d), int(e), int(r), int(f)
+	d, e, _, _ = sum(actCopyPaths)
+	s.Fetched, s.FetchExpected = int(d), int(e)
+	s.Downloaded, s.DownloadExpected, _, _ = sum(actFileTransfer)
+	for _, id := range p.order {
+		a := p.acts[id]
+		s.Active = append(s.Active, ActiveBuild{Drv: a.drv, Name: DrvName(a.drv), Machine: a.machine, Phase: a.phase, LastLine: a.lastLine})
+	}
+	return s
+}
+
+func (p *Progress) event(ev Event) Event {
+	ev.Stats = p.Stats()
+	return ev
+}

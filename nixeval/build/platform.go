@@ -1,0 +1,209 @@
+package build
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/nixproc"
+)
+
+// BinfmtDir is where Linux lists binfmt_misc registrations.
+var BinfmtDir = "/proc/sys/fs/binfmt_misc"
+
+// Binfmt is what the kernel says about running another architecture's
+// programs through an emulator.
+type Binfmt struct {
+	Arch        string `json:"arch"`        // e.g. "aarch64"
+	Registered  bool   `json:"registered"`  // a registration for Arch exists
+	Enabled     bool   `json:"enabled"`     // … and is enabled
+	Entry       string `json:"entry"`       // its file under BinfmtDir
+	Interpreter string `json:"interpreter"` // the emulator it runs
+	Mounted     bool   `json:"mounted"`     // binfmt_misc is mounted at all
+}
+
+// PlatformCheck says whether this machine can build for a system, and if
+// not, what the ways out are.
+type PlatformCheck struct {
+	System         string   `json:"system"`  // the derivation's platform
+	Machine        string   `json:"machine"` // Nix's `system` here
+	ExtraPlatforms []string `json:"extraPlatforms"`
+	Builders       string   `json:"builders"` // Nix's `builders` setting
+	CanBuild       bool     `json:"canBuild"` // System is Machine or in ExtraPlatforms
+	Binfmt         Binfmt   `json:"binfmt"`
+	// IgnoredNote is set when --argstr system was given but the
+	// configuration fixes another platform (see Info.IgnoredWarning).
+	IgnoredNote string `json:"ignoredNote,omitempty"`
+	// Err is set when Nix's settings could not be read; the check then
+	// falls back to what is known.
+	Err error `json:"-"`
+}
+
+// CheckPlatform compares system with what the local Nix builds: its own
+// `system` and `extra-platforms` (read from Nix's settings, not guessed from
+// its version), and looks for a binfmt registration for the architecture.
+func CheckPlatform(ctx context.Context, tools nixeval.Tools, system string) *PlatformCheck {
+	pc := &PlatformCheck{System: system}
+	settings, err := nixSettings(ctx, tools)
+	if err != nil {
+		pc.Err = err
+		// builtins.currentSystem needs no experimental feature.
+		cmd := &nixproc.Command{Path: tools.Program("nix-instantiate"), Args: []string{"--eval", "--json", "-E", "builtins.currentSystem"}}
+		if res, err2 := cmd.Run(ctx); err2 == nil {
+			pc.Machine = strings.Trim(res.Trimmed(), `"`)
+		}
+	} else {
+		pc.Machine = settings["system"]
+		pc.ExtraPlatforms = strings.Fields(settings["extra-platforms"])
+		pc.Builders = settings["builders"]
+	}
+	pc.CanBuild = system == "" || system == pc.Machine || system == "builtin"
+	for _, p := range pc.ExtraPlatforms {
+		if p == system {
+			pc.CanBuild = true
+		}
+	}
+	pc.Binfmt = checkBinfmt(BinfmtDir, archOf(system))
+	return pc
+}
+
+// WithInfo adds the note about an ignored --argstr system.
+func (pc *PlatformCheck) WithInfo(info *nixeval.Info) *PlatformCheck {
+	if info != nil {
+		pc.IgnoredNote = info.IgnoredWarning()
+	}
+	return pc
+}
+
+// nixSettings reads Nix's effective settings. `nix show-config` exists from
+// 2.4 on and was renamed `nix config show` later; whichever this Nix knows
+// is used.
+func nixSettings(ctx context.Context, tools nixeval.Tools) (map[string]string, error) {
+	var lastErr error
+	for _, sub := range [][]string{{"config", "show"}, {"show-config"}} {
+		args := append([]string{"--extra-experimental-features", "nix-command"}, sub...)
+		res, err := (&nixproc.Command{Path: tools.Program("nix"), Args: args}).Run(ctx)
+		if err != nil {
+			lastErr = err
+			if ctx.Err() != nil {
+				break
+			}
+			continue
+		}
+		return parseSettings(string(res.Stdout)), nil
+	}
+	return nil, lastErr
+}
+
+// parseSettings reads `name = value` lines.
+func parseSettings(s string) map[string]string {
+	out := map[string]string{}
+	for _, l := range strings.Split(s, "\n") {
+		if k, v, ok := strings.Cut(l, " = "); ok {
+			out[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		}
+	}
+	return out
+}
+
+// archOf is the CPU part of a Nix system double ("aarch64-linux" → "aarch64").
+func archOf(system string) string {
+	a, _, _ := strings.Cut(system, "-")
+	return a
+}
+
+// checkBinfmt looks for a registration for arch under dir. NixOS names them
+// after the system (aarch64-linux), distributions' qemu-user packages after
+// the architecture (qemu-aarch64); both are found.
+func checkBinfmt(dir, arch string) Binfmt {
+	b := Binfmt{Arch: arch}
+	if _, err := os.Stat(filepath.Join(dir, "register")); err == nil {
+		b.Mounted = true
+	}
+	if arch == "" {
+		return b
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		n := e.Name()
+		if n == "register" || n == "status" || !strings.Contains(n, arch) {
+			continue
+		}
+		b.Registered = true
+		b.Entry = filepath.Join(dir, n)
+		f, err := os.Open(b.Entry)
+		if err != nil {
+			continue
+		}
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			l := sc.Text()
+			if l == "enabled" {
+				b.Enabled = true
+			}
+			if v, ok := strings.CutPrefix(l, "interpreter "); ok {
+				b.Interpreter = v
+			}
+		}
+		f.Close()
+		break
+	}
+	return b
+}
+
+// Explain says in a few lines whether the build can run here and, when it
+// cannot, the three ways out.
+func (pc *PlatformCheck) Explain() string {
+	var b strings.Builder
+	if pc.IgnoredNote != "" {
+		fmt.Fprintf(&b, "note: %s\n", pc.IgnoredNote)
+	}
+	if pc.CanBuild {
+		fmt.Fprintf(&b, "platform: %s builds on this machine (%s)", pc.System, pc.Machine)
+		return b.String()
+	}
+	extra := "none"
+	if len(pc.ExtraPlatforms) > 0 {
+		extra = strings.Join(pc.ExtraPlatforms, " ")
+	}
+	fmt.Fprintf(&b, "platform: this machine is %s (extra-platforms: %s) and cannot build %s itself.\n", orUnknown(pc.Machine), extra, pc.System)
+	b.WriteString("Three ways out:\n")
+	switch {
+	case pc.Binfmt.Registered && pc.Binfmt.Enabled:
+		fmt.Fprintf(&b, "  1. emulation: %s runs %s programs through %s, but Nix does not list %s in extra-platforms;\n"+
+			"     on NixOS set boot.binfmt.emulatedSystems = [ %q ]; elsewhere add `extra-platforms = %s` to nix.conf.\n",
+			pc.Binfmt.Entry, pc.Binfmt.Arch, orUnknown(pc.Binfmt.Interpreter), pc.System, pc.System, pc.System)
+	case pc.Binfmt.Registered:
+		fmt.Fprintf(&b, "  1. emulation: %s exists but is disabled; enable it, or on NixOS set boot.binfmt.emulatedSystems = [ %q ] and switch.\n", pc.Binfmt.Entry, pc.System)
+	default:
+		where := "no registration for " + pc.Binfmt.Arch + " under " + BinfmtDir
+		if !pc.Binfmt.Mounted {
+			where = BinfmtDir + " is not mounted"
+		}
+		fmt.Fprintf(&b, "  1. emulation on this build host (%s): on NixOS add boot.binfmt.emulatedSystems = [ %q ]\n"+
+			"     to THIS machine's configuration and `nixos-rebuild switch` (slow: every compiler runs under QEMU).\n", where, pc.System)
+	}
+	builders := "none configured"
+	if pc.Builders != "" && pc.Builders != "@/etc/nix/machines" {
+		builders = pc.Builders
+	} else if pc.Builders == "@/etc/nix/machines" {
+		if fi, err := os.Stat("/etc/nix/machines"); err == nil && fi.Size() > 0 {
+			builders = "see /etc/nix/machines"
+		}
+	}
+	fmt.Fprintf(&b, "  2. a remote %s builder (now: %s): --builders 'ssh://user@host %s' or nix.buildMachines on NixOS.\n", pc.System, builders, pc.System)
+	fmt.Fprintf(&b, "  3. cross compilation: set nixpkgs.buildPlatform = %q in the configuration being built;\n"+
+		"     everything is then built here natively, for %s (nothing comes from the binary cache's native builds).", orUnknown(pc.Machine), pc.System)
+	return b.String()
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "unknown"
+	}
+	return s
+}

@@ -1,0 +1,111 @@
+package nixproc
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/nixplore/nixplore/nixeval/attr"
+)
+
+// GracePeriod is how long a cancelled Nix process group gets after SIGINT
+// before it is killed.
+var GracePeriod = 1500 * time.Millisecond
+
+// Command is the one way nixplore runs Nix: an argv (never a shell string),
+// run in its own process group so cancelling ends Nix and every builder
+// under it.
+type Command struct {
+	Path  string   // program, e.g. "nix-instantiate"
+	Args  []string // arguments after the program
+	Env   []string // extra environment, appended to os.Environ()
+	Dir   string
+	Stdin io.Reader
+	// OnStderrLine, when set, receives every stderr line as it arrives
+	// (used for build progress); stderr is still collected.
+	OnStderrLine func(line string)
+}
+
+// String is the command shell-quoted, for display only.
+func (c *Command) String() string { return attr.ShellJoin(append([]string{c.Path}, c.Args...)) }
+
+// Result is what a finished command printed.
+type Result struct {
+	Stdout []byte
+	Stderr []byte
+	Exit   int
+}
+
+// Run runs the command to completion. A non-zero exit gives a *NixError
+// carrying the cleaned `error:` text; a cancelled context gives an error
+// wrapping ctx.Err().
+func (c *Command) Run(ctx context.Context) (*Result, error) {
+	cmd := exec.CommandContext(ctx, c.Path, c.Args...)
+	cmd.Env = append(os.Environ(), c.Env...)
+	cmd.Dir = c.Dir
+	cmd.Stdin = c.Stdin
+	SetProcessGroup(cmd)
+	cmd.Cancel = func() error { return interruptGroup(cmd) }
+	cmd.WaitDelay = GracePeriod
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout = &stdout
+	var pipeDone chan struct{}
+	if c.OnStderrLine != nil {
+		pr, err := cmd.StderrPipe()
+		if err != nil {
+			return nil, err
+		}
+		pipeDone = make(chan struct{})
+		go func() {
+			defer close(pipeDone)
+			sc := bufio.NewScanner(pr)
+			sc.Buffer(make([]byte, 64*1024), 64*1024*1024)
+			for sc.Scan() {
+				line := sc.Text()
+				stderr.WriteString(line)
+				stderr.WriteByte('\n')
+				c.OnStderrLine(line)
+			}
+			_, _ = io.Copy(io.Discard, pr)
+		}()
+	} else {
+		cmd.Stderr = &stderr
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, StartError(c.Path, err)
+	}
+	if pipeDone != nil {
+		<-pipeDone // drain stderr before Wait closes the pipe
+	}
+	err := cmd.Wait()
+	// The group may hold builders that outlived Nix itself.
+	KillGroup(cmd)
+	res := &Result{Stdout: stdout.Bytes(), Stderr: stderr.Bytes()}
+	if cmd.ProcessState != nil {
+		res.Exit = cmd.ProcessState.ExitCode()
+	}
+	if ctx.Err() != nil {
+		return res, &CancelledError{Command: c.String(), Cause: context.Cause(ctx)}
+	}
+	if err != nil {
+		var exitErr *exec.ExitError
+		if errors.As(err, &exitErr) {
+			if ws, ok := exitErr.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+				return res, &NixError{Command: c.String(), Exit: res.Exit, Message: "nix was killed by signal " + ws.Signal().String(), Stderr: string(res.Stderr), Killed: true}
+			}
+			return res, NewNixError(c.String(), res.Exit, res.Stderr)
+		}
+		return res, err
+	}
+	return res, nil
+}
+
+// Trimmed returns stdout without surrounding whitespace.
+func (r *Result) Trimmed() string { return strings.TrimSpace(string(r.Stdout)) }

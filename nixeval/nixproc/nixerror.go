@@ -1,0 +1,152 @@
+package nixproc
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+)
+
+// NixMissingError means the nix program could not be started at all.
+type NixMissingError struct {
+	Program string
+	Err     error
+}
+
+func (e *NixMissingError) Error() string {
+	return fmt.Sprintf("%s not found: Nix is not installed or not on PATH.\n"+
+		"Install it: on Debian/Ubuntu `sudo apt-get install nix-bin`, elsewhere see https://nixos.org/download\n(%v)", e.Program, e.Err)
+}
+
+// CancelledError means the request was cancelled or timed out before Nix answered.
+type CancelledError struct {
+	Command string
+	Cause   error
+}
+
+func (e *CancelledError) Error() string {
+	return fmt.Sprintf("cancelled: %v\n  command: %s", e.Cause, e.Command)
+}
+
+func (e *CancelledError) Unwrap() error { return e.Cause }
+
+// NixError is a Nix command that failed: the command (for display), its
+// exit status and the last `error:` block of its stderr, cleaned of colours
+// and traces.
+type NixError struct {
+	Command string
+	Exit    int
+	Message string // the cleaned error: block
+	Stderr  string // everything Nix printed, for logs
+	Killed  bool
+}
+
+// NewNixError builds a NixError from raw stderr.
+func NewNixError(command string, exit int, stderr []byte) *NixError {
+	return &NixError{Command: command, Exit: exit, Message: LastErrorBlock(string(stderr)), Stderr: string(stderr)}
+}
+
+func (e *NixError) Error() string {
+	msg := e.Message
+	if msg == "" {
+		msg = fmt.Sprintf("nix exited with status %d and printed no error", e.Exit)
+	}
+	return msg
+}
+
+var (
+	ansiRE      = regexp.MustCompile(`\x1b\[[0-9;?]*[ -/]*[@-~]`)
+	errorLineRE = regexp.MustCompile(`^\s*error:`)
+	showTraceRE = regexp.MustCompile(`\(use '--show-trace' to show detailed location information\)`)
+)
+
+// StripANSI removes terminal colour and cursor sequences.
+func StripANSI(s string) string { return ansiRE.ReplaceAllString(s, "") }
+
+// LastErrorBlock returns the last `error:` block of Nix's stderr without
+// colours, `… while evaluating` trace frames or the --show-trace hint. Nix
+// 2.26 nests the real message as the last `error:` under its trace; 2.8
+// prints one block. When no `error:` line exists the last lines are returned.
+func LastErrorBlock(stderr string) string {
+	s := StripANSI(stderr)
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	start := -1
+	for i, l := range lines {
+		if errorLineRE.MatchString(l) {
+			start = i
+		}
+	}
+	if start < 0 {
+		if len(lines) > 10 {
+			lines = lines[len(lines)-10:]
+		}
+		return strings.TrimSpace(strings.Join(lines, "\n"))
+	}
+	// 2.26 prints "error:" alone and the message on the next frames; a
+	// nested "error: msg" inside the block is then the last one found.
+	block := lines[start:]
+	var out []string
+	for _, l := range block {
+		if showTraceRE.MatchString(l) {
+			continue
+		}
+		if strings.HasPrefix(strings.TrimSpace(l), "@nix ") {
+			continue
+		}
+		out = append(out, l)
+	}
+	return strings.TrimSpace(dedent(out))
+}
+
+func dedent(lines []string) string {
+	minIndent := -1
+	for i, l := range lines {
+		if i == 0 || strings.TrimSpace(l) == "" {
+			continue
+		}
+		n := len(l) - len(strings.TrimLeft(l, " "))
+		if minIndent < 0 || n < minIndent {
+			minIndent = n
+		}
+	}
+	for i, l := range lines {
+		if i == 0 {
+			lines[i] = strings.TrimLeft(l, " ")
+			continue
+		}
+		if minIndent > 0 && len(l) >= minIndent {
+			lines[i] = l[minIndent:]
+		}
+	}
+	// Drop runs of blank lines.
+	var out []string
+	for _, l := range lines {
+		if strings.TrimSpace(l) == "" && len(out) > 0 && strings.TrimSpace(out[len(out)-1]) == "" {
+			continue
+		}
+		out = append(out, strings.TrimRight(l, " "))
+	}
+	return strings.Join(out, "\n")
+}
+
+func Indent(s, pre string) string {
+	lines := strings.Split(s, "\n")
+	for i := range lines {
+		lines[i] = pre + lines[i]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// startError explains a program that could not be started.
+func StartError(program string, err error) error {
+	var ee *exec.Error
+	if errors.As(err, &ee) || errors.Is(err, os.ErrNotExist) {
+		return &NixMissingError{Program: program, Err: err}
+	}
+	return err
+}
+
+// IsErrorLine reports whether a line of Nix's output starts an `error:` block.
+func IsErrorLine(l string) bool { return errorLineRE.MatchString(l) }

@@ -1,0 +1,152 @@
+package warm
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/nixplore/nixplore/internal/testsys"
+	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/nixproc"
+)
+
+func TestUnquoteNix(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`""`, ""},
+		{`"plain"`, "plain"},
+		{`"a\"b"`, `a"b`},
+		{`"back\\slash"`, `back\slash`},
+		{`"new\nline\ttab\rcr"`, "new\nline\ttab\rcr"},
+		{`"\${x}"`, "${x}"},
+		{`"{\"name\":\"a\\\"b\"}"`, `{"name":"a\"b"}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := unquoteNix(tt.in)
+			if err != nil || string(got) != tt.want {
+				t.Fatalf("unquoteNix(%s) = %q, %v; want %q", tt.in, got, err, tt.want)
+			}
+		})
+	}
+	for _, bad := range []string{``, `"`, `abc`, `"ends\"`} {
+		if _, err := unquoteNix(bad); err == nil {
+			t.Errorf("unquoteNix(%s) gave no error", bad)
+		}
+	}
+}
+
+func TestASCIIJSON(t *testing.T) {
+	in := []string{"plain", "new⏎line", "emoji 😀", "\x1b[31mred", "bad\xffname", `quote"back\`}
+	b, _ := json.Marshal(in)
+	s := asciiJSON(b)
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] >= 0x7f {
+			t.Fatalf("byte %#x at %d is not printable ASCII: %s", s[i], i, s)
+		}
+	}
+	var back []string
+	if err := json.Unmarshal([]byte(s), &back); err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	_ = json.Unmarshal(b, &want)
+	if strings.Join(back, "|") != strings.Join(want, "|") {
+		t.Fatalf("round trip: %q, want %q", back, want)
+	}
+}
+
+func TestFrameNeverEchoesItsMarks(t *testing.T) {
+	f := frame{token: newToken(), seq: 7}
+	line, err := f.requestLine(nixeval.Request{Op: "list", Paths: []attr.Path{{"config", "a\"b", "${x}", "new\nline"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := f.input(line)
+	for _, k := range []string{"b", "e", "a"} {
+		if strings.Contains(in, f.mark(k)) {
+			t.Errorf("input contains mark %q: %s", f.mark(k), in)
+		}
+	}
+	if strings.Count(in, "\n") != 3 {
+		t.Errorf("input is not three lines: %q", in)
+	}
+}
+
+func TestCleanReplLine(t *testing.T) {
+	tests := []struct {
+		in, want string
+		echo     bool
+	}{
+		{"nix-repl> 1 + 1", "1 + 1", true},
+		{"nix-repl> nix-repl> x", "x", true},
+		{"\x1b[35;1m\"s\"\x1b[0m", `"s"`, false},
+		{"error: boom\r", "error: boom", false},
+	}
+	for _, tt := range tests {
+		if got, echo := cleanReplLine(tt.in); got != tt.want || echo != tt.echo {
+			t.Errorf("cleanReplLine(%q) = %q, %v; want %q, %v", tt.in, got, echo, tt.want, tt.echo)
+		}
+	}
+}
+
+func TestEvaluatedFile(t *testing.T) {
+	tests := []struct {
+		in   string
+		want string
+		ok   bool
+	}{
+		{"evaluating file '/etc/nixos/configuration.nix'", "/etc/nixos/configuration.nix", true},
+		{"evaluating file '/a/it's.nix'", "/a/it's.nix", true},
+		{"evaluating file '<nix/derivation-internal.nix>'", "", false},
+		{"trace: evaluating file '/x.nix'", "", false},
+		{"evaluating file '/x.nix", "", false},
+	}
+	for _, tt := range tests {
+		got, ok := evaluatedFile(tt.in)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("evaluatedFile(%q) = %q, %v", tt.in, got, ok)
+		}
+	}
+}
+
+// TestParseReplAnswerCaptured reads the errors in the repl sessions captured
+// from both Nix versions as parseReplAnswer would receive them.
+func TestParseReplAnswerCaptured(t *testing.T) {
+	_, file, _, _ := runtime.Caller(0)
+	for _, v := range []string{"2.8", "2.26"} {
+		t.Run(v, func(t *testing.T) {
+			raw, err := os.ReadFile(filepath.Join(filepath.Dir(file), "..", "..", "testdata", "nixout", v, "repl-session.txt"))
+			if err != nil {
+				testsys.Missing(t, "captured repl output missing: %v", err)
+			}
+			blocks := map[string][]string{}
+			cur := ""
+			for _, l := range strings.Split(string(raw), "\n") {
+				if strings.HasPrefix(l, "nix-repl> ") {
+					cur = strings.TrimPrefix(l, "nix-repl> ")
+					continue
+				}
+				l, _ = cleanReplLine(l)
+				blocks[cur] = append(blocks[cur], l)
+			}
+			_, err = parseReplAnswer(blocks["x.config.system.build.throws"], "tok-a1", "nix repl")
+			var ne *nixproc.NixError
+			if !errors.As(err, &ne) || nixeval.Classify(ne).Kind != nixeval.ErrThrow || nixeval.Classify(ne).Summary != "boom" {
+				t.Errorf("throws: %v", err)
+			}
+			_, err = parseReplAnswer(blocks["x.config.system.build.missingAttr"], "tok-a1", "nix repl")
+			if !errors.As(err, &ne) || nixeval.Classify(ne).Kind != nixeval.ErrMissingAttr || !strings.Contains(nixeval.Classify(ne).Location, "configs/kinds/configuration.nix:23:19") {
+				t.Errorf("missingAttr: %v (%+v)", err, nixeval.Classify(ne))
+			}
+		})
+	}
+	got, err := parseReplAnswer([]string{"evaluating file '/x.nix'", "trace: \"tok-a1", `"tok-a1{\"a\":\"b\\\"c\"}"`, ""}, "tok-a1", "nix repl")
+	if err != nil || string(got) != `{"a":"b\"c"}` {
+		t.Fatalf("answer: %s, %v", got, err)
+	}
+}

@@ -1,0 +1,365 @@
+package warm
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/nixproc"
+)
+
+// Session is a Backend that keeps one `nix repl` alive for its target, so
+// every value Nix has evaluated stays evaluated: the second question about
+// a configuration costs almost nothing. Requests run one at a time, framed
+// by random sentinels. A failing request leaves the session usable; a repl
+// that dies is restarted and the request retried once; a cancelled request
+// interrupts the evaluation (or, if Nix does not come back, restarts the
+// repl). When a file the session evaluated changes on disk, the repl is
+// restarted so nothing stale is answered. When the repl cannot start at
+// all, requests go to Fallback (one-shot Nix processes).
+type Session struct {
+	Target   *nixeval.Target
+	Tools    nixeval.Tools
+	Fallback *TrackedOneShot
+
+	sem      chan struct{} // one request at a time
+	proc     *replProc
+	token    string
+	seq      int
+	deps     *depSet
+	startErr error
+	starts   atomic.Int32
+	closed   bool
+}
+
+// NewSession returns a warm session for t. The repl starts with the first
+// request (or Start).
+func NewSession(t *nixeval.Target, tools nixeval.Tools) *Session {
+	d := newDepSet()
+	return &Session{Target: t, Tools: tools, sem: make(chan struct{}, 1), token: newToken(), deps: d,
+		Fallback: newTrackedOneShot(t, tools, d)}
+}
+
+// Start starts the repl now, so the first request finds it ready. An error
+// means requests will use the fallback.
+func (s *Session) Start(ctx context.Context) error {
+	if err := s.lock(ctx); err != nil {
+		return err
+	}
+	defer s.unlock()
+	if s.proc == nil && s.startErr == nil {
+		s.startErr = s.start(ctx)
+	}
+	return s.startErr
+}
+
+func (s *Session) lock(ctx context.Context) error {
+	select {
+	case s.sem <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return &nixproc.CancelledError{Command: "waiting for the nix repl session", Cause: context.Cause(ctx)}
+	}
+}
+
+func (s *Session) unlock() { <-s.sem }
+
+// command names the session in errors.
+func (s *Session) command() string { return s.Tools.Program("nix") + " repl (nixplore session)" }
+
+// ReplStartTimeout bounds how long a new repl may take to load nixplore's
+// expression (which evaluates nothing of the configuration yet): a `nix`
+// that hangs (a stuck daemon, a lock, not Nix at all) must not hang
+// nixplore; the one-shot fallback answers instead.
+var ReplStartTimeout = 15 * time.Second
+
+// start runs the repl and loads the wrapper expression into it with the
+// target's arguments (`:l` applies them as auto arguments, on every Nix
+// version, so no command-line file syntax has to be detected).
+func (s *Session) start(ctx context.Context) error {
+	if s.closed {
+		return errors.New("session closed")
+	}
+	f, err := os.CreateTemp("", "nixplore-*.nix")
+	if err != nil {
+		return err
+	}
+	wrapper := f.Name()
+	defer os.Remove(wrapper) // parsed once by :l; never read again
+	if _, err := f.WriteString(nixeval.WrapperExpr()); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	s.deps.ignore(wrapper)
+	p, err := startRepl(s.Tools, s.Target, s.deps.line)
+	if err != nil {
+		return err
+	}
+	s.starts.Add(1)
+	s.seq++
+	lctx, cancel := context.WithTimeout(ctx, ReplStartTimeout)
+	defer cancel()
+	block, ok, err := p.exchange(lctx, frame{s.token, s.seq}, ":l "+wrapper)
+	if err != nil && ctx.Err() == nil && lctx.Err() != nil {
+		err = fmt.Errorf("nix repl did not answer within %s", ReplStartTimeout)
+		ok = false
+	}
+	if err == nil {
+		for _, l := range block {
+			if nixproc.IsErrorLine(l) {
+				text := strings.Join(block, "\n")
+				err = &nixproc.NixError{Command: s.command(), Exit: 1, Message: nixproc.LastErrorBlock(text), Stderr: text}
+				break
+			}
+		}
+	}
+	if err != nil || !ok {
+		p.kill()
+		if err == nil {
+			err = errors.New("nix repl did not load nixplore's expression")
+		}
+		return err
+	}
+	s.proc = p
+	return nil
+}
+
+// stop kills the repl, if any.
+func (s *Session) stop() {
+	if s.proc != nil {
+		s.proc.kill()
+		s.proc = nil
+	}
+}
+
+// Eval answers one request in the warm repl.
+func (s *Session) Eval(ctx context.Context, req nixeval.Request) (json.RawMessage, error) {
+	if err := s.lock(ctx); err != nil {
+		return nil, err
+	}
+	defer s.unlock()
+	if s.closed {
+		return nil, errors.New("nixplore: the evaluator was closed")
+	}
+	if s.startErr != nil {
+		return s.Fallback.Eval(ctx, req)
+	}
+	for attempt := 0; ; attempt++ {
+		if s.proc != nil && s.deps.changed() {
+			// A file this repl evaluated changed: its values are stale.
+			s.stop()
+			s.deps.reset()
+		}
+		if s.proc == nil {
+			if err := s.start(ctx); err != nil {
+				if ctx.Err() != nil {
+					return nil, &nixproc.CancelledError{Command: s.command(), Cause: context.Cause(ctx)}
+				}
+				s.startErr = err
+				return s.Fallback.Eval(ctx, req)
+			}
+		}
+		s.seq++
+		f := frame{s.token, s.seq}
+		line, err := f.requestLine(req)
+		if err != nil {
+			return nil, err
+		}
+		s.deps.begin(time.Now())
+		block, ok, err := s.proc.exchange(ctx, f, line)
+		if !ok {
+			s.stop()
+		}
+		var incomplete *replIncompleteError
+		if errors.As(err, &incomplete) {
+			// The repl cannot say what is wrong (it took the error for
+			// unfinished input); a one-shot evaluation of the same request
+			// prints Nix's real message, the syntax error with the user's
+			// file and line.
+			return s.Fallback.Eval(ctx, req)
+		}
+		var died *replDiedError
+		if errors.As(err, &died) {
+			if attempt == 0 && ctx.Err() == nil {
+				continue
+			}
+			return nil, died.nixError(s.command())
+		}
+		if err != nil {
+			return nil, err
+		}
+		return parseReplAnswer(block, f.mark("a"), s.command())
+	}
+}
+
+// Restart ends the repl so the next request starts a fresh one that
+// evaluates everything again (a flake's edits are only seen this way: its
+// files live in the store).
+func (s *Session) Restart() {
+	_ = s.lock(context.Background())
+	defer s.unlock()
+	s.stop()
+	s.deps.reset()
+	s.startErr = nil
+}
+
+// Deps reports every file the session (and its fallback) evaluated.
+func (s *Session) Deps() []string { return s.deps.list() }
+
+// Starts reports how many repl processes the session has started.
+func (s *Session) Starts() int { return int(s.starts.Load()) }
+
+// Pid is the running repl's process id, or 0.
+func (s *Session) Pid() int {
+	if err := s.lock(context.Background()); err != nil {
+		return 0
+	}
+	defer s.unlock()
+	if s.proc == nil || s.proc.cmd.Process == nil {
+		return 0
+	}
+	return s.proc.cmd.Process.Pid
+}
+
+// Fallen reports why the session answers through one-shot processes, or nil.
+func (s *Session) Fallen() error { return s.startErr }
+
+// Close ends the repl and its process group.
+func (s *Session) Close() error {
+	_ = s.lock(context.Background())
+	defer s.unlock()
+	s.closed = true
+	s.stop()
+	return nil
+}
+
+// fileStamp identifies one version of a file without reading it: any
+// write changes the ctime, which no user tool can set back.
+type fileStamp struct {
+	size    int64
+	mtime   time.Time
+	ctime   time.Time
+	ino     uint64
+	missing bool
+	store   bool // under /nix/store: immutable
+	racy    bool // changed while the evaluation that read it ran
+}
+
+func stampOf(path string) fileStamp {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fileStamp{missing: true}
+	}
+	st := fileStamp{size: fi.Size(), mtime: fi.ModTime()}
+	if sys, ok := fi.Sys().(*syscall.Stat_t); ok {
+		st.ino = sys.Ino
+		st.ctime = time.Unix(sys.Ctim.Sec, sys.Ctim.Nsec)
+	}
+	return st
+}
+
+func (a fileStamp) same(b fileStamp) bool {
+	return a.missing == b.missing && a.size == b.size && a.mtime.Equal(b.mtime) && a.ctime.Equal(b.ctime) && a.ino == b.ino
+}
+
+// depSet collects the files Nix reports evaluating (`-v`), with the stamp
+// each had when Nix read it.
+type depSet struct {
+	mu      sync.Mutex
+	files   map[string]fileStamp
+	skip    map[string]bool
+	reqTime time.Time
+}
+
+func newDepSet() *depSet {
+	return &depSet{files: map[string]fileStamp{}, skip: map[string]bool{}}
+}
+
+// racySlack is how much earlier than a request a file's time may be and
+// still count as written during it (file times come from a coarse kernel
+// clock). The disk cache is stricter (cache.RacySlack): a wrong guess there
+// costs a miss, here it would restart the repl.
+const racySlack = 50 * time.Millisecond
+
+// storeDir holds immutable paths: never re-checked.
+const storeDir = "/nix/store/"
+
+func (d *depSet) line(l string) {
+	p, ok := evaluatedFile(l)
+	if !ok {
+		return
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.skip[p] {
+		return
+	}
+	if _, seen := d.files[p]; seen {
+		return
+	}
+	st := fileStamp{store: true}
+	if !strings.HasPrefix(p, storeDir) {
+		st = stampOf(p)
+		// Written since the request began: Nix may have read either
+		// version, so the session must not trust it.
+		limit := d.reqTime.Add(-racySlack)
+		st.racy = !st.ctime.Before(limit) || !st.mtime.Before(limit)
+	}
+	d.files[p] = st
+}
+
+func (d *depSet) ignore(p string) {
+	d.mu.Lock()
+	d.skip[p] = true
+	d.mu.Unlock()
+}
+
+func (d *depSet) begin(t time.Time) {
+	d.mu.Lock()
+	d.reqTime = t
+	d.mu.Unlock()
+}
+
+// changed reports whether any file read so far differs from when Nix read it.
+func (d *depSet) changed() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	for p, st := range d.files {
+		if st.store {
+			continue
+		}
+		if st.racy || !st.same(stampOf(p)) {
+			return true
+		}
+	}
+	return false
+}
+
+func (d *depSet) reset() {
+	d.mu.Lock()
+	d.files = map[string]fileStamp{}
+	d.mu.Unlock()
+}
+
+func (d *depSet) list() []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	out := make([]string, 0, len(d.files))
+	for p := range d.files {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
