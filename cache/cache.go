@@ -31,8 +31,8 @@ const DefaultMaxBytes = 256 << 20
 // format is the entry layout version; a new layout uses a new subdirectory.
 const format = "v1"
 
-// storeDir holds immutable paths: recorded, never hashed.
-const storeDir = "/nix/store/"
+// StoreDir holds immutable paths: recorded, never hashed or re-checked.
+const StoreDir = "/nix/store/"
 
 // DefaultDir is $XDG_CACHE_HOME/nixplore, else ~/.cache/nixplore.
 func DefaultDir() string {
@@ -157,7 +157,7 @@ func (c *Cache) Get(key string) (Hit, bool) {
 
 // unchanged reports whether d's file still has the recorded content.
 func (c *Cache) unchanged(d Dep) bool {
-	if strings.HasPrefix(d.Path, storeDir) {
+	if strings.HasPrefix(d.Path, StoreDir) {
 		return true // store paths are immutable
 	}
 	st, ok := StampOf(d.Path)
@@ -221,7 +221,7 @@ func (c *Cache) Put(key string, deps []string, since time.Time, value json.RawMe
 	sort.Strings(sorted)
 	for _, p := range sorted {
 		d := Dep{Path: p}
-		if !strings.HasPrefix(p, storeDir) {
+		if !strings.HasPrefix(p, StoreDir) {
 			st, ok := StampOf(p)
 			if !ok {
 				return fmt.Errorf("%s: %w", p, fs.ErrNotExist)

@@ -92,7 +92,7 @@ func (e *Evaluator) eval(ctx context.Context, req Request, out any) error {
 	defer cancel()
 	raw, err := e.Backend.Eval(ctx, req)
 	if err != nil {
-		return e.explain(ctx, err)
+		return e.userError(ctx, err)
 	}
 	if err := json.Unmarshal(raw, out); err != nil {
 		return &EvalError{Kind: ErrNotNix, Summary: "could not read Nix's answer: " + err.Error(), Hint: "Nix printed: " + Clip(string(raw), 200)}
@@ -100,7 +100,9 @@ func (e *Evaluator) eval(ctx context.Context, req Request, out any) error {
 	return nil
 }
 
-func (e *Evaluator) explain(ctx context.Context, err error) error {
+// userError turns a backend failure into the error a user reads: a timeout
+// as such, Nix's message classified.
+func (e *Evaluator) userError(ctx context.Context, err error) error {
 	var ce *nixproc.CancelledError
 	if errors.As(err, &ce) && errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		return &EvalError{Kind: ErrTimeout, Summary: fmt.Sprintf("evaluation timed out after %s", e.Target.Timeout),

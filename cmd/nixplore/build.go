@@ -30,7 +30,7 @@ func cmdBuild(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	if o.noLink && o.outLink != "" {
 		return &nixeval.UsageError{Msg: "use only one of --out-link and --no-link"}
 	}
-	s, err := openSession(o, stderr, !o.json)
+	s, err := openVerbEnv(o, stderr, !o.json)
 	if err != nil {
 		return err
 	}
@@ -83,7 +83,7 @@ func cmdBuild(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 
 // checkBefore describes the derivation and warns when this machine cannot
 // build its platform.
-func checkBefore(ctx context.Context, s *session, path attr.Path, out *buildOutput) error {
+func checkBefore(ctx context.Context, s *verbEnv, path attr.Path, out *buildOutput) error {
 	d, err := s.eval.Describe(ctx, path)
 	if err != nil {
 		return err

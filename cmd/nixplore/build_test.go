@@ -22,20 +22,9 @@ func saltEnv(t *testing.T) string {
 	return salt
 }
 
-// markerPIDs are the processes `pgrep -f marker` finds that belong to this
-// test's builds: the fixture puts the salt into the builder's environment,
-// so parallel runs of the suite (other checkouts) do not count.
-func markerPIDs(marker, salt string) []string {
-	out, _ := exec.Command("pgrep", "-f", marker).Output()
-	var mine []string
-	for _, pid := range strings.Fields(string(out)) {
-		env, err := os.ReadFile("/proc/" + pid + "/environ")
-		if err == nil && bytes.Contains(env, []byte("salt="+salt+"\x00")) {
-			mine = append(mine, pid)
-		}
-	}
-	return mine
-}
+// markerPIDs are this test's builders: the marker in their command line,
+// the salt in their environment (parallel runs elsewhere do not count).
+func markerPIDs(marker, salt string) []testnix.Proc { return testnix.Marked(marker, salt) }
 
 func buildArgs(config string, extra ...string) []string {
 	return append(append([]string{"build"}, testnix.ClassicArgs(config, "")...), extra...)

@@ -65,14 +65,14 @@ func printError(w io.Writer, err error) {
 	fmt.Fprintf(w, "nixplore: %s\n", err)
 }
 
-// session is what every verb needs: the resolved target and an evaluator.
-type session struct {
+// verbEnv is what every verb needs: the resolved target and an evaluator.
+type verbEnv struct {
 	target *nixeval.Target
 	eval   *nixeval.Evaluator
 	tools  nixeval.Tools
 }
 
-func openSession(o *options, stderr io.Writer, announce bool) (*session, error) {
+func openVerbEnv(o *options, stderr io.Writer, announce bool) (*verbEnv, error) {
 	t, err := nixeval.Resolve(o.target, nixeval.SystemEnvironment())
 	if err != nil {
 		return nil, err
@@ -96,20 +96,20 @@ func openSession(o *options, stderr io.Writer, announce bool) (*session, error) 
 	if !o.noCache {
 		c, err := nixeval.OpenCache()
 		if err != nil {
-			fmt.Fprintf(stderr, "nixplore: warning: running without a cache: %v\n", firstLine(err.Error()))
+			fmt.Fprintf(stderr, "nixplore: warning: running without a cache: %v\n", nixeval.FirstLine(err.Error()))
 		} else {
 			ev.Cache, ev.Refresh = c, o.refresh
 			if announce { // the CLI; the explorer owns the terminal
 				ev.OnCacheError = func(err error) {
-					fmt.Fprintf(stderr, "nixplore: warning: could not write the cache in %s: %v\n", c.Dir(), firstLine(err.Error()))
+					fmt.Fprintf(stderr, "nixplore: warning: could not write the cache in %s: %v\n", c.Dir(), nixeval.FirstLine(err.Error()))
 				}
 			}
 		}
 	}
-	return &session{target: t, eval: ev, tools: tools}, nil
+	return &verbEnv{target: t, eval: ev, tools: tools}, nil
 }
 
-func (s *session) Close() { _ = s.eval.Close() }
+func (s *verbEnv) Close() { _ = s.eval.Close() }
 
 // fromCacheNote tells a CLI user that an answer was not re-evaluated.
 const fromCacheNote = "nixplore: from the cache (no file it was computed from has changed; --refresh re-evaluates)"
@@ -170,7 +170,7 @@ func cmdLs(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	s, err := openSession(o, stderr, true)
+	s, err := openVerbEnv(o, stderr, true)
 	if err != nil {
 		return err
 	}
@@ -264,7 +264,7 @@ func writeListingText(w io.Writer, l nixeval.Listing, header bool) {
 	for _, c := range l.Children {
 		line := fmt.Sprintf("%-10s %s", c.Kind, attr.Quote(c.Name))
 		if c.Error != "" {
-			line += "  " + firstLine(c.Error)
+			line += "  " + nixeval.FirstLine(c.Error)
 		}
 		fmt.Fprintln(w, attr.Printable(line))
 	}
@@ -275,7 +275,7 @@ func cmdShow(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	s, err := openSession(o, stderr, true)
+	s, err := openVerbEnv(o, stderr, true)
 	if err != nil {
 		return err
 	}
@@ -306,7 +306,7 @@ func cmdShow(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 
 // showFailed prints what is known of a node whose value fails: the
 // catalogue's entry and the files that define it.
-func showFailed(ctx context.Context, s *session, p attr.Path, asJSON bool, stdout io.Writer, cause error) {
+func showFailed(ctx context.Context, s *verbEnv, p attr.Path, asJSON bool, stdout io.Writer, cause error) {
 	var def *nixeval.Definition
 	var missing *nixeval.MissingAttrError
 	if !errors.As(cause, &missing) {
@@ -388,17 +388,8 @@ func explainInfo(ctx context.Context, t *nixeval.Target, stderr io.Writer) *nixe
 	defer ev.Close()
 	info, err := ev.Info(ctx)
 	if err != nil {
-		fmt.Fprintf(stderr, "nixplore: could not evaluate the configuration's platform, explaining without it: %s\n", firstLine(err.Error()))
+		fmt.Fprintf(stderr, "nixplore: could not evaluate the configuration's platform, explaining without it: %s\n", nixeval.FirstLine(err.Error()))
 		return nil
 	}
 	return info
-}
-
-func firstLine(s string) string {
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\n' {
-			return s[:i]
-		}
-	}
-	return s
 }

@@ -24,11 +24,8 @@ func buildBinary(t *testing.T) string {
 	return bin
 }
 
-// pgrepCount counts processes whose command line holds marker.
-func pgrepCount(marker string) int {
-	out, _ := exec.Command("pgrep", "-f", marker).Output()
-	return len(strings.Fields(string(out)))
-}
+// pgrepCount counts live processes whose command line holds marker.
+func pgrepCount(marker string) int { return len(testnix.Marked(marker, "")) }
 
 // SIGTERM and SIGHUP (a closed terminal) during an evaluation end nixplore
 // and every Nix process it started.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -9,17 +8,10 @@ import (
 	"github.com/nixplore/nixplore/internal/testnix"
 )
 
-func runTeach(t *testing.T, args ...string) (string, string, int) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	code := run(args, &out, &errb)
-	return out.String(), errb.String(), code
-}
-
 func TestShowPrintsCatalogueDoc(t *testing.T) {
 	testnix.Setup(t)
 	args := append([]string{"show", "--json", "config.system.build.sdImage"}, testnix.ClassicArgs("pi", "aarch64-linux")...)
-	out, stderr, code := runTeach(t, args...)
+	out, stderr, code := runCLI(t, args...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -37,7 +29,7 @@ func TestShowPrintsCatalogueDoc(t *testing.T) {
 		got.Doc.Summary == "" || !strings.Contains(got.Doc.HowToGet, "sd-image-aarch64.nix") {
 		t.Fatalf("doc: %+v", got.Doc)
 	}
-	text, _, code := runTeach(t, append([]string{"show", "config.system.build.sdImage"}, testnix.ClassicArgs("pi", "aarch64-linux")...)...)
+	text, _, code := runCLI(t, append([]string{"show", "config.system.build.sdImage"}, testnix.ClassicArgs("pi", "aarch64-linux")...)...)
 	if code != 0 {
 		t.Fatal(code)
 	}
@@ -48,7 +40,7 @@ func TestShowPrintsCatalogueDoc(t *testing.T) {
 	}
 	// A known output the configuration lacks: the missing-attribute error
 	// (exit 1) as before, but first the doc says how to get it.
-	text, _, code = runTeach(t, append([]string{"show", "config.system.build.isoImage"}, testnix.ClassicArgs("pi", "aarch64-linux")...)...)
+	text, _, code = runCLI(t, append([]string{"show", "config.system.build.isoImage"}, testnix.ClassicArgs("pi", "aarch64-linux")...)...)
 	if code != 1 || !strings.Contains(text, "kind:        absent") || !strings.Contains(text, "installation-cd-minimal.nix") {
 		t.Errorf("show of an absent known output, exit %d:\n%s", code, text)
 	}
@@ -56,7 +48,7 @@ func TestShowPrintsCatalogueDoc(t *testing.T) {
 
 func TestLsKnownListsAbsentOutputs(t *testing.T) {
 	testnix.Setup(t)
-	out, stderr, code := runTeach(t, append([]string{"ls", "--known", "--json"}, testnix.ClassicArgs("laptop", "")...)...)
+	out, stderr, code := runCLI(t, append([]string{"ls", "--known", "--json"}, testnix.ClassicArgs("laptop", "")...)...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -79,7 +71,7 @@ func TestLsKnownListsAbsentOutputs(t *testing.T) {
 	if kinds["sdImage"] != "absent" || kinds["isoImage"] != "absent" || kinds["toplevel"] != "derivation" || kinds["myScript"] != "derivation" {
 		t.Errorf("kinds: %v", kinds)
 	}
-	plain, _, _ := runTeach(t, append([]string{"ls", "--json"}, testnix.ClassicArgs("laptop", "")...)...)
+	plain, _, _ := runCLI(t, append([]string{"ls", "--json"}, testnix.ClassicArgs("laptop", "")...)...)
 	if strings.Contains(plain, `"absent"`) {
 		t.Error("absent outputs listed without --known")
 	}
@@ -88,7 +80,7 @@ func TestLsKnownListsAbsentOutputs(t *testing.T) {
 func TestCmdExplain(t *testing.T) {
 	testnix.Setup(t)
 	// The silently ignored --argstr system is found by evaluating.
-	out, stderr, code := runTeach(t, append([]string{"cmd", "--explain", "config.system.build.toplevel"}, testnix.ClassicArgs("hostplatform", "x86_64-linux")...)...)
+	out, stderr, code := runCLI(t, append([]string{"cmd", "--explain", "config.system.build.toplevel"}, testnix.ClassicArgs("hostplatform", "x86_64-linux")...)...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -112,7 +104,7 @@ func TestCmdExplain(t *testing.T) {
 		}
 	}
 	// JSON: the structured parts the explorer's panel shows.
-	out, _, code = runTeach(t, append([]string{"cmd", "--explain", "--json", "config.system.build.sdImage"}, testnix.ClassicArgs("pi", "aarch64-linux")...)...)
+	out, _, code = runCLI(t, append([]string{"cmd", "--explain", "--json", "config.system.build.sdImage"}, testnix.ClassicArgs("pi", "aarch64-linux")...)...)
 	if code != 0 {
 		t.Fatal(code)
 	}
@@ -131,7 +123,7 @@ func TestCmdExplain(t *testing.T) {
 		t.Errorf("roles %v", roles)
 	}
 	// Plain cmd is unchanged: one line.
-	out, _, _ = runTeach(t, append([]string{"cmd", "config.system.build.sdImage"}, testnix.ClassicArgs("pi", "aarch64-linux")...)...)
+	out, _, _ = runCLI(t, append([]string{"cmd", "config.system.build.sdImage"}, testnix.ClassicArgs("pi", "aarch64-linux")...)...)
 	if strings.Count(out, "\n") != 1 {
 		t.Errorf("cmd without --explain: %q", out)
 	}

@@ -38,7 +38,7 @@ func cmdTUI(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		defer f.Close()
 		lg = log.New(f, "", log.LstdFlags|log.Lmicroseconds)
 	}
-	s, err := openSession(o, stderr, false)
+	s, err := openVerbEnv(o, stderr, false)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@
 package testnix
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -131,8 +132,8 @@ func Tmpfs(t testing.TB, opts string) string {
 
 // Proc is one live process from /proc.
 type Proc struct {
-	PID, PPID int
-	State     string
+	PID, PPID, PGID int
+	State           string
 }
 
 // Processes reads the process table (zombies included, State "Z").
@@ -158,8 +159,54 @@ func Processes() []Proc {
 		if len(f) < 2 {
 			continue
 		}
+		if len(f) < 3 {
+			continue
+		}
 		ppid, _ := strconv.Atoi(f[1])
-		out = append(out, Proc{PID: pid, PPID: ppid, State: f[0]})
+		pgid, _ := strconv.Atoi(f[2])
+		out = append(out, Proc{PID: pid, PPID: ppid, PGID: pgid, State: f[0]})
+	}
+	return out
+}
+
+// Cmdline is a process's command line with its arguments joined by
+// spaces, or "" when it is gone.
+func Cmdline(pid int) string {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	if err != nil {
+		return ""
+	}
+	return strings.TrimRight(strings.ReplaceAll(string(b), "\x00", " "), " ")
+}
+
+// Marked lists the live processes (no zombies) whose command line holds
+// marker and, when salt is not empty, whose environment holds salt=SALT:
+// the fixtures put a test's salt into its builders' environment, so a
+// parallel run of the suite elsewhere does not count.
+func Marked(marker, salt string) []Proc {
+	var out []Proc
+	for _, p := range Processes() {
+		if p.State == "Z" || !strings.Contains(Cmdline(p.PID), marker) {
+			continue
+		}
+		if salt != "" {
+			env, err := os.ReadFile(fmt.Sprintf("/proc/%d/environ", p.PID))
+			if err != nil || !strings.Contains(string(env), "salt="+salt+"\x00") {
+				continue
+			}
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// GroupAlive lists the live processes (no zombies) of process group pgid.
+func GroupAlive(pgid int) []Proc {
+	var out []Proc
+	for _, p := range Processes() {
+		if p.PGID == pgid && p.State != "Z" {
+			out = append(out, p)
+		}
 	}
 	return out
 }

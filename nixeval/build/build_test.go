@@ -272,49 +272,14 @@ func TestBuildRefusesTopLevel(t *testing.T) {
 	}
 }
 
-// markerProcs lists processes whose command line holds the marker, with
-// their process group; only this test's builders count (the fixture puts
-// the salt into their environment), not those of a parallel run elsewhere.
-func markerProcs(t *testing.T, salt string) map[int]int {
-	t.Helper()
+// markerProcs maps this test's builders (the marker in their command
+// line, its salt in their environment) to their process groups.
+func markerProcs(salt string) map[int]int {
 	out := map[int]int{}
-	dirs, _ := filepath.Glob("/proc/[0-9]*")
-	for _, d := range dirs {
-		cmdline, err := os.ReadFile(d + "/cmdline")
-		if err != nil || !strings.Contains(string(cmdline), "nixplore-cancel-marker") {
-			continue
-		}
-		if env, err := os.ReadFile(d + "/environ"); err != nil || !strings.Contains(string(env), "salt="+salt+"\x00") {
-			continue
-		}
-		stat, err := os.ReadFile(d + "/stat")
-		if err != nil {
-			continue
-		}
-		// pid (comm) state ppid pgrp …; comm may hold spaces.
-		f := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
-		var pid, pgrp int
-		fmt.Sscan(filepath.Base(d), &pid)
-		fmt.Sscan(f[2], &pgrp)
-		out[pid] = pgrp
+	for _, p := range testnix.Marked("nixplore-cancel-marker", salt) {
+		out[p.PID] = p.PGID
 	}
 	return out
-}
-
-func groupAlive(pgrp int) []string {
-	var alive []string
-	dirs, _ := filepath.Glob("/proc/[0-9]*")
-	for _, d := range dirs {
-		stat, err := os.ReadFile(d + "/stat")
-		if err != nil {
-			continue
-		}
-		f := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
-		if len(f) > 2 && f[2] == fmt.Sprint(pgrp) && f[0] != "Z" {
-			alive = append(alive, d)
-		}
-	}
-	return alive
 }
 
 func TestBuildCancelLeavesNoProcess(t *testing.T) {
@@ -327,7 +292,7 @@ func TestBuildCancelLeavesNoProcess(t *testing.T) {
 	var cancelledAt time.Time
 	for ev := range run.Events() {
 		if ev.Kind == build.EventLog && strings.Contains(ev.Line, "nixplore-cancel-marker started") && cancelledAt.IsZero() {
-			procs := markerProcs(t, mySalt)
+			procs := markerProcs(mySalt)
 			for _, g := range procs {
 				pgrp = g
 			}
@@ -357,14 +322,14 @@ func TestBuildCancelLeavesNoProcess(t *testing.T) {
 	// Run has sent SIGKILL to the group when Wait returns; the kernel may
 	// take a moment to end a builder. The bound: 2 s after ctrl-c.
 	deadline := cancelledAt.Add(2 * time.Second)
-	for (len(markerProcs(t, mySalt)) != 0 || len(groupAlive(pgrp)) != 0) && time.Now().Before(deadline) {
+	for (len(markerProcs(mySalt)) != 0 || len(testnix.GroupAlive(pgrp)) != 0) && time.Now().Before(deadline) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	t.Logf("cancel to no process left: %v", time.Since(cancelledAt))
-	if left := markerProcs(t, mySalt); len(left) != 0 {
+	if left := markerProcs(mySalt); len(left) != 0 {
 		t.Errorf("marker processes left 2 s after cancel: %v", left)
 	}
-	if alive := groupAlive(pgrp); len(alive) != 0 {
+	if alive := testnix.GroupAlive(pgrp); len(alive) != 0 {
 		t.Errorf("process group %d still has %v 2 s after cancel", pgrp, alive)
 	}
 }

@@ -10,9 +10,9 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
+	"github.com/nixplore/nixplore/cache"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
@@ -245,34 +245,21 @@ func (s *Session) Close() error {
 	return nil
 }
 
-// fileStamp identifies one version of a file without reading it: any
-// write changes the ctime, which no user tool can set back.
+// fileStamp is the version of a file Nix read (see cache.Stamp), with
+// what the session knows about it.
 type fileStamp struct {
-	size    int64
-	mtime   time.Time
-	ctime   time.Time
-	ino     uint64
+	cache.Stamp
 	missing bool
 	store   bool // under /nix/store: immutable
 	racy    bool // changed while the evaluation that read it ran
 }
 
 func stampOf(path string) fileStamp {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return fileStamp{missing: true}
-	}
-	st := fileStamp{size: fi.Size(), mtime: fi.ModTime()}
-	if sys, ok := fi.Sys().(*syscall.Stat_t); ok {
-		st.ino = sys.Ino
-		st.ctime = time.Unix(sys.Ctim.Sec, sys.Ctim.Nsec)
-	}
-	return st
+	st, ok := cache.StampOf(path)
+	return fileStamp{Stamp: st, missing: !ok}
 }
 
-func (a fileStamp) same(b fileStamp) bool {
-	return a.missing == b.missing && a.size == b.size && a.mtime.Equal(b.mtime) && a.ctime.Equal(b.ctime) && a.ino == b.ino
-}
+func (a fileStamp) same(b fileStamp) bool { return a.missing == b.missing && a.Stamp == b.Stamp }
 
 // depSet collects the files Nix reports evaluating (`-v`), with the stamp
 // each had when Nix read it.
@@ -293,9 +280,6 @@ func newDepSet() *depSet {
 // costs a miss, here it would restart the repl.
 const racySlack = 50 * time.Millisecond
 
-// storeDir holds immutable paths: never re-checked.
-const storeDir = "/nix/store/"
-
 func (d *depSet) line(l string) {
 	p, ok := evaluatedFile(l)
 	if !ok {
@@ -310,12 +294,12 @@ func (d *depSet) line(l string) {
 		return
 	}
 	st := fileStamp{store: true}
-	if !strings.HasPrefix(p, storeDir) {
+	if !strings.HasPrefix(p, cache.StoreDir) {
 		st = stampOf(p)
 		// Written since the request began: Nix may have read either
 		// version, so the session must not trust it.
 		limit := d.reqTime.Add(-racySlack)
-		st.racy = !st.ctime.Before(limit) || !st.mtime.Before(limit)
+		st.racy = st.CTime >= limit.UnixNano() || st.MTime >= limit.UnixNano()
 	}
 	d.files[p] = st
 }
