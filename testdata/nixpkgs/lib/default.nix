@@ -185,7 +185,14 @@ let
           config._module.args = { }; };
         # Module arguments: like nixpkgs, names asked for in the function head are looked up
         # lazily in config._module.args / specialArgs, so `pkgs` can come from a module.
-        baseArgs = { inherit lib config options; specialArgs = specialArgs; } // specialArgs;
+        # extendModules (as upstream): the same evaluation with more modules, evaluated again
+        # from scratch (images.* and the VM variants are made this way).
+        extendModules = { modules ? [ ], specialArgs ? { }, prefix ? prefix0 }:
+          evalModules { modules = modules0 ++ modules; specialArgs = specialArgs0 // specialArgs; inherit prefix; };
+        modules0 = modules;
+        specialArgs0 = specialArgs;
+        prefix0 = prefix;
+        baseArgs = { inherit lib config options extendModules; specialArgs = specialArgs; } // specialArgs;
         args = f: baseArgs // mapAttrs (n: _: baseArgs.${n} or config._module.args.${n}) (b.functionArgs f);
         load = file: key: m:
           let
@@ -209,6 +216,6 @@ let
           (map (m: { inherit (m) file; value = m.config; }) all) null;
         config = tree.config;
         options = tree.options;
-      in { inherit config options; _type = "configuration"; };
+      in { inherit config options extendModules; _type = "configuration"; };
   };
 in lib

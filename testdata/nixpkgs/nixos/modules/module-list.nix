@@ -5,6 +5,7 @@
   ./installer/tools/tools.nix
   ./misc/assertions.nix
   ./misc/documentation.nix
+  ./misc/eval-cost.nix
   ./misc/nixpkgs.nix
   ./misc/version.nix
   ./services/networking/ssh/sshd.nix
