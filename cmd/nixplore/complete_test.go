@@ -132,10 +132,7 @@ func TestBashReplacementMeansTheCandidate(t *testing.T) {
 				t.Errorf("%q after %q: no replacement", text, c.typed)
 				continue
 			}
-			word := c.typed[:len(c.typed)-len(c.rlWord)] + rep
-			if _, st := scanWord(word); st != outside {
-				word += string(st) // readline closes the quote it found
-			}
+			word := readlineInsert(c.typed[:len(c.typed)-len(c.rlWord)], rep)
 			out, err := exec.Command(bash, "-c", `printf '%s' `+word).Output()
 			if err != nil || string(out) != text {
 				t.Errorf("%q after %q: bash reads %s as %q (%v)", text, c.typed, word, out, err)
@@ -162,6 +159,19 @@ func TestMain(m *testing.M) {
 		_ = os.RemoveAll(built.dir)
 	}
 	os.Exit(code)
+}
+
+// readlineInsert is the word readline leaves for a unique match: the
+// text before its word, the match, and the quote it found open closed,
+// unless the match already ends with that quote character (readline's
+// append_to_match looks at the last character only).
+func readlineInsert(before, match string) string {
+	word := before + match
+	_, st := scanWord(before)
+	if st != outside && !strings.HasSuffix(word, string(st)) {
+		word += string(st)
+	}
+	return word
 }
 
 // buildNixplore builds nixplore (once) and returns a PATH with it first.
@@ -228,6 +238,13 @@ func newBashCompleter(t *testing.T) *bashCompleter {
 	return &bashCompleter{t: t, bash: bash, path: buildNixplore(t), script: writeScript(t, "bash"), driver: driver}
 }
 
+// with is the completer reporting to t (a subtest).
+func (b *bashCompleter) with(t *testing.T) *bashCompleter {
+	c := *b
+	c.t = t
+	return &c
+}
+
 // complete completes the last of words (raw, as typed after "nixplore");
 // rlWord is readline's word when it is not the whole last word (after a
 // word-break character such as ':' or '=', or inside an open quote).
@@ -262,10 +279,7 @@ func (b *bashCompleter) complete(env []string, rlWord string, words ...string) [
 // readline's word, then the reply, then the quote readline closes).
 func (b *bashCompleter) meaning(typedBefore, reply string) string {
 	b.t.Helper()
-	word := typedBefore + reply
-	if _, st := scanWord(word); st != outside {
-		word += string(st)
-	}
+	word := readlineInsert(typedBefore, reply)
 	out, err := exec.Command(b.bash, "-c", `printf '%s' `+word).Output()
 	if err != nil {
 		b.t.Fatalf("bash cannot read %s: %v", word, err)
@@ -295,6 +309,7 @@ func TestBashCompletion(t *testing.T) {
 
 	noLive := []string{"NIXPLORE_COMPLETE_TIMEOUT=1ns"}
 	t.Run("live", func(t *testing.T) {
+		b := b.with(t)
 		t.Setenv("XDG_CACHE_HOME", t.TempDir())
 		check("live", b.complete(nil, "", append(pi, "config.system.build.sd")...), []string{"config.system.build.sdImage"})
 		// The answer was cached: the next TAB needs no Nix.
@@ -303,6 +318,7 @@ func TestBashCompletion(t *testing.T) {
 		check("show", b.complete(nil, "", append(append([]string{"show"}, pi...), "config.system.build.toplevel")...), []string{"config.system.build.toplevel"})
 	})
 	t.Run("from the cache", func(t *testing.T) {
+		b := b.with(t)
 		t.Setenv("XDG_CACHE_HOME", t.TempDir())
 		// Without the cache, no time for Nix means no answer ...
 		check("nothing without cache or time", b.complete(noLive, "", append(pi, "config.system.build.sd")...), nil)
@@ -333,11 +349,12 @@ func TestBashCompletionQuotes(t *testing.T) {
 			`config.system.build."$(touch /tmp/nixplore-pwned)"`, "$(touch /tmp/nixplore-pwned)"},
 		{"in single quotes", `'config.system.build."with`, `config.system.build."with`, []string{`config.system.build."with space"`},
 			`config.system.build."with space"`, "with space"},
-		{"in double quotes", `"config.system.build.\"a`, `config.system.build.\"a`, []string{`config.system.build.\"a\\\"b\"`},
+		{"in double quotes", `"config.system.build.\"a`, `config.system.build.\"a`, []string{`config.system.build.\"a\\\"b\""`},
 			`config.system.build."a\"b"`, `a"b`},
 		{"backquotes", "config.system.build.\\\"\\`", "", []string{"config.system.build.\\\"\\`id\\`\\\""}, "config.system.build.\"`id`\"", "`id`"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			b := b.with(t)
 			t.Setenv("XDG_CACHE_HOME", t.TempDir())
 			rl := c.rlWord
 			if rl == "" {

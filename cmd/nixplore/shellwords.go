@@ -152,5 +152,12 @@ func bashReplacement(text, rawCur, rlWord string) (string, bool) {
 		}
 		b.WriteByte(c)
 	}
-	return b.String(), true
+	out := b.String()
+	// Readline closes the quote it found open unless the match already
+	// ends with that character, which an escaped " or a '\'' does: close
+	// it here then.
+	if st != outside && strings.HasSuffix(out, string(rune(st))) {
+		out += string(rune(st))
+	}
+	return out, true
 }
