@@ -290,7 +290,7 @@ func (b *bashCompleter) meaning(typedBefore, reply string) string {
 // The bash script in a real bash: verbs, flags, flag values, and
 // attribute paths on the Raspberry Pi fixture live and from the cache.
 func TestBashCompletion(t *testing.T) {
-	testnix.Setup(t)
+	setupNix(t)
 	b := newBashCompleter(t)
 	pi := testnix.ClassicArgs("pi", "aarch64-linux")
 	check := func(name string, got, want []string) {
@@ -333,7 +333,7 @@ func TestBashCompletion(t *testing.T) {
 // Names that need Nix quoting are completed quoted, and escaped for bash
 // in every quoting state; none of them runs as code.
 func TestBashCompletionQuotes(t *testing.T) {
-	testnix.Setup(t)
+	setupNix(t)
 	const pwned = "/tmp/nixplore-pwned"
 	_, errBefore := os.Lstat(pwned)
 	b := newBashCompleter(t)
@@ -391,7 +391,7 @@ func TestBashCompletionQuotes(t *testing.T) {
 // A flake's hosts complete after #, with a word-break character (':') in
 // the reference.
 func TestBashCompletionFlakeHosts(t *testing.T) {
-	testnix.Setup(t)
+	setupNix(t)
 	b := newBashCompleter(t)
 	dir := testnix.FlakeDir(t)
 	got := b.complete(nil, dir+"#", "--flake", "path:"+dir+"#")
@@ -411,7 +411,7 @@ func TestBashCompletionFlakeHosts(t *testing.T) {
 // NIXPLORE_COMPLETE_TIMEOUT with nothing offered, and leaves no Nix
 // running.
 func TestBashCompletionGivesUp(t *testing.T) {
-	testnix.Setup(t)
+	setupNix(t)
 	b := newBashCompleter(t)
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	t.Setenv("NIXPLORE_SLOW_N", "400000000") // minutes of evaluation
@@ -450,7 +450,7 @@ func TestZshAndFishScripts(t *testing.T) {
 	if out, err := exec.Command(fish, "--no-execute", fishScript).CombinedOutput(); err != nil {
 		t.Errorf("fish --no-execute: %v\n%s", err, out)
 	}
-	testnix.Setup(t)
+	setupNix(t)
 	path := buildNixplore(t)
 	line := "nixplore ls " + strings.Join(testnix.ClassicArgs("pi", "aarch64-linux"), " ") + " config.system.build.sd"
 	cmd := exec.Command(fish, "--no-config", "-c", `source $argv[1]; complete -C $argv[2]`, fishScript, line)

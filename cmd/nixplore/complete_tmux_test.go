@@ -16,7 +16,7 @@ import (
 // zsh's completion system do with the answers, quotes included, is what
 // the user sees.
 func TestCompletionInATerminal(t *testing.T) {
-	testnix.Setup(t)
+	setupNix(t)
 	tmux := needTool(t, "tmux")
 	path := buildNixplore(t)
 	pi := strings.Join(testnix.ClassicArgs("pi", "aarch64-linux"), " ")

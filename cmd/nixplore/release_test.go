@@ -33,6 +33,15 @@ func needTool(t *testing.T, name string) string {
 	return ""
 }
 
+// setupNix is testnix.Setup, failing instead of skipping in CI when Nix
+// is missing.
+func setupNix(t *testing.T) {
+	t.Helper()
+	needTool(t, "nix-instantiate")
+	needTool(t, "nix")
+	testnix.Setup(t)
+}
+
 // packageExpr calls package.nix with stand-ins for what nixpkgs passes:
 // buildGoModule returns its arguments, so the test sees exactly what
 // package.nix would build. The repository root comes in as a string
@@ -104,7 +113,7 @@ type packageInfo struct {
 // nixpkgs (nixpkgs itself cannot be fetched here).
 func evalPackage(t *testing.T) packageInfo {
 	t.Helper()
-	testnix.Setup(t)
+	setupNix(t)
 	out, err := exec.Command("nix-instantiate", "--eval", "--strict", "--json", "-E", packageExpr,
 		"--argstr", "root", testnix.Root()).Output()
 	if err != nil {
@@ -126,7 +135,7 @@ func evalPackage(t *testing.T) packageInfo {
 // man page and meta; flake.nix the package, an app, a dev shell and an
 // overlay for Linux and Darwin on x86_64 and aarch64.
 func TestPackageAndFlake(t *testing.T) {
-	testnix.Setup(t)
+	setupNix(t)
 	for _, f := range []string{"package.nix", "flake.nix"} {
 		if out, err := exec.Command("nix-instantiate", "--parse", filepath.Join(testnix.Root(), f)).CombinedOutput(); err != nil {
 			t.Fatalf("%s does not parse: %v\n%s", f, err, out)
@@ -217,7 +226,7 @@ func TestVersionUnstamped(t *testing.T) {
 }
 
 func TestVersionNamesNix(t *testing.T) {
-	testnix.Setup(t)
+	setupNix(t)
 	want, err := exec.Command("nix", "--version").Output()
 	if err != nil {
 		t.Fatal(err)
@@ -225,6 +234,19 @@ func TestVersionNamesNix(t *testing.T) {
 	out, _, code := runCLI(t, "version")
 	if code != 0 || !strings.Contains(out, "nix: "+strings.TrimSpace(string(want))+" (") {
 		t.Fatalf("exit %d, want the line of `nix --version` (%s):\n%s", code, want, out)
+	}
+}
+
+// A nix that never answers --version is given up after a few seconds.
+func TestVersionNixHangs(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "nix"), []byte("#!/bin/sh\nsleep 8\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir+":/usr/bin:/bin")
+	out, _, code := runCLI(t, "version")
+	if code != 0 || !strings.Contains(out, "did not answer --version within") {
+		t.Fatalf("exit %d:\n%s", code, out)
 	}
 }
 

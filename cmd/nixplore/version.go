@@ -69,7 +69,9 @@ func nixVersionLine(ctx context.Context) string {
 	defer cancel()
 	// Plain exec: `nix --version` starts no builders, so the process-group
 	// handling of nixeval.Command is not needed.
-	out, err := exec.CommandContext(ctx, path, "--version").Output()
+	cmd := exec.CommandContext(ctx, path, "--version")
+	cmd.WaitDelay = time.Second // a child holding stdout open must not hang us either
+	out, err := cmd.Output()
 	if err != nil {
 		if ctx.Err() != nil {
 			return "nix: " + path + " did not answer --version within " + nixVersionTimeout.String()
