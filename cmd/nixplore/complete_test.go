@@ -460,3 +460,23 @@ func TestZshAndFishScripts(t *testing.T) {
 		t.Fatalf("fish complete -C: %v\n%q", err, out)
 	}
 }
+
+func TestCompletionVerb(t *testing.T) {
+	for shell, want := range map[string]string{"bash": "complete -F _nixplore nixplore\n", "zsh": "compdef _nixplore nixplore\n", "fish": "complete -c nixplore -f -a '(__nixplore_complete)'\n"} {
+		out, errOut, code := runCLI(t, "completion", shell)
+		if code != 0 || !strings.Contains(out, want) || errOut != "" {
+			t.Errorf("completion %s: exit %d, stderr %q, script lacks %q", shell, code, errOut, want)
+		}
+	}
+	for _, args := range [][]string{{"completion"}, {"completion", "tcsh"}, {"completion", "bash", "zsh"}} {
+		if _, errOut, code := runCLI(t, args...); code != 2 || !strings.Contains(errOut, "bash|zsh|fish") {
+			t.Errorf("%v: exit %d, stderr %q; want a usage error naming the shells", args, code, errOut)
+		}
+	}
+	// The hidden verb never fails visibly, whatever it is given.
+	for _, args := range [][]string{{"__complete"}, {"__complete", "tcsh", "--", "x"}, {"__complete", "bash", "x"}, {"__complete", "zsh", "x"}} {
+		if out, errOut, code := runCLI(t, args...); code != 0 || out != "" || errOut != "" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, errOut)
+		}
+	}
+}
