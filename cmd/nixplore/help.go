@@ -73,7 +73,7 @@ var manual = struct {
 		{"build", "[TARGET FLAGS] PATH [--dry-run] [--out-link P | --no-link] [--json] [--all]", "build PATH with progress, explaining failures"},
 		{"completion", "bash|zsh|fish", "print a shell completion script (see ENVIRONMENT for its time limit)"},
 		{"version", "", "print the version, the commit it was built from and the Nix found on PATH"},
-		{"help", "", "print this help"},
+		{"help", "", "print the verbs, flags and environment variables (the text of man nixplore)"},
 	},
 	Path: "PATH is an attribute path with Nix quoting, relative to the evaluation (default config.system.build), e.g. config.system.build.units.\"sshd.service\".",
 	Groups: []flagGroup{
@@ -107,7 +107,7 @@ var manual = struct {
 				{Names: []string{"--out-link", "-o"}, Arg: "P", Arity: 1, Value: valueFile, Verbs: []string{"build"}, Doc: "build: result symlink (default ./result, as nix-build)"},
 				{Names: []string{"--no-link", "--no-out-link"}, Verbs: []string{"build"}, Doc: "build: no result symlink"},
 				{Names: []string{"--all"}, Verbs: []string{"build"}, Doc: "build: allow building the whole top level of <nixpkgs/nixos>"},
-				{Names: []string{"--help", "-h"}, Doc: "print this help"},
+				{Names: []string{"--help", "-h"}, Doc: "print the help"},
 				{Names: []string{"--version"}, Doc: "print the version (as nixplore version)"},
 			},
 		},
