@@ -13,7 +13,7 @@ define newline
 
 endef
 
-.PHONY: all build test test-one demo bench nix nix-modern tmux fuzz clean
+.PHONY: all build test test-one demo bench nix nix-modern tmux shells fuzz man vendor-hash dist clean
 
 all: build
 
@@ -39,8 +39,13 @@ nix-modern:
 tmux:
 	@command -v tmux >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux; }
 
+# zsh and fish, whose completion scripts the tests parse and run.
+shells:
+	@command -v zsh >/dev/null 2>&1 && command -v fish >/dev/null 2>&1 || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq zsh fish; }
+
 # The whole suite, once per Nix version found (Debian's 2.8, 2.26, 2.34).
-test: nix nix-modern tmux
+test: nix nix-modern tmux shells
 	@set -e; for dir in /usr/bin $(MODERN)/bin $(LATEST)/bin; do \
 	  [ -x $$dir/nix-instantiate ] || continue; \
 	  echo "=== tests with $$($$dir/nix --version)"; \
@@ -48,7 +53,7 @@ test: nix nix-modern tmux
 	done
 
 # The suite with whatever nix is first on PATH.
-test-one: nix
+test-one: nix shells
 	$(GO) test -count=1 ./...
 
 demo: nix build
@@ -70,5 +75,32 @@ fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; f=$${t#*:}; \
 	  $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) ./nixeval/$$pkg; done
 
+# The man page, from the same text as --help (cmd/nixplore/help.go);
+# TestManPageIsCurrent fails when the checked-in one is stale.
+man:
+	$(GO) run ./cmd/nixplore __man > nixplore.1
+
+# vendorHash in package.nix for the current go.mod/go.sum: the NAR hash of
+# `go mod vendor`, as buildGoModule computes it. TestVendorHash checks it.
+vendor-hash: nix
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(GO) mod vendor -o "$$tmp/vendor"; \
+	hash=$$(nix --extra-experimental-features nix-command hash path "$$tmp/vendor"); \
+	sed -i "s|vendorHash = \".*\";|vendorHash = \"$$hash\";|" package.nix; \
+	echo "vendorHash = \"$$hash\"; (package.nix)"
+
+# Release binaries: static (no cgo) for Linux on amd64 and arm64 (the
+# Raspberry Pi), with SHA-256 checksums, into $(DIST).
+DIST    ?= dist
+VERSION := $(shell sed -n 's/^var version = "\(.*\)"/\1/p' cmd/nixplore/version.go)
+dist:
+	@set -e; rm -rf $(DIST); mkdir -p $(DIST); \
+	for arch in amd64 arm64; do \
+	  echo "building $(DIST)/nixplore-$(VERSION)-linux-$$arch"; \
+	  CGO_ENABLED=0 GOOS=linux GOARCH=$$arch $(GO) build -trimpath -buildvcs=auto \
+	    -ldflags "-s -w -X main.version=$(VERSION)" -o $(DIST)/nixplore-$(VERSION)-linux-$$arch ./cmd/nixplore; \
+	done; \
+	cd $(DIST) && sha256sum nixplore-$(VERSION)-linux-* > SHA256SUMS && cat SHA256SUMS
+
 clean:
-	rm -rf bin
+	rm -rf bin dist

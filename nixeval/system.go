@@ -44,3 +44,14 @@ func CheckSystem(s string) error {
 	}
 	return &UsageError{Msg: msg}
 }
+
+// KnownSystems lists, sorted, the systems CheckSystem accepts (for shell
+// completion of --system).
+func KnownSystems() []string {
+	out := make([]string, 0, len(knownSystems))
+	for k := range knownSystems {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

@@ -29,7 +29,7 @@ type options struct {
 	anyFlags bool // any target flag was given
 }
 
-var verbs = map[string]bool{"ls": true, "show": true, "cmd": true, "build": true, "tui": true, "help": true, "version": true}
+var verbs = map[string]bool{"ls": true, "show": true, "cmd": true, "build": true, "tui": true, "help": true, "version": true, "completion": true}
 
 // parseArgs reads flags the way nix-build does: -I takes one value,
 // --arg/--argstr/--option two; flags and positional words may mix.
@@ -160,46 +160,3 @@ func parseDuration(s string) (time.Duration, error) {
 	}
 	return d, nil
 }
-
-const usage = `nixplore: explore what a NixOS configuration can build.
-
-Usage:
-  nixplore [TARGET FLAGS] [PATH]            open the explorer (the default on a terminal)
-  nixplore ls   [TARGET FLAGS] [PATH…] [--json] [--known]
-  nixplore show [TARGET FLAGS] PATH [--json]
-  nixplore cmd  [TARGET FLAGS] PATH [--explain [--json]]
-  nixplore build [TARGET FLAGS] PATH [--dry-run] [--out-link P | --no-link] [--json] [--all]
-
-PATH is an attribute path with Nix quoting, relative to the evaluation
-(default config.system.build), e.g. config.system.build.units."sshd.service".
-
-Target flags (the same words as nix-build and nixos-rebuild):
-  -I name=path          add to the Nix search path (repeatable), e.g. -I nixos-config=./configuration.nix
-  --arg name expr       pass a Nix expression argument to the file's function
-  --argstr name value   pass a string argument
-  --system X            shorthand for --argstr system X
-  -f, --file FILE       the file to evaluate (default <nixpkgs/nixos>)
-  --expr EXPR           evaluate an expression instead of a file
-  --flake REF[#host]    nixosConfigurations.<host> of a flake (host defaults to the hostname)
-  --option name value   pass a Nix setting
-  --builders SPEC       remote builders, as Nix's --builders
-  --timeout D           give up on an evaluation after D (e.g. 30s; default: none)
-Without target flags the configuration is found like nixos-rebuild does:
-NIXOS_CONFIG, <nixos-config> in NIX_PATH, /etc/nixos/flake.nix, /etc/nixos/configuration.nix.
-
-Other flags:
-  --json                machine-readable output (ls: one JSON object per path per line)
-  --no-cache            neither read nor write the disk cache
-  --refresh             ignore cached answers, evaluate again and update the cache
-  --one-shot            one nix process per question instead of a warm evaluator
-  --log FILE            write a debug log to FILE (never to the terminal)
-  --known               ls: also list well-known outputs this configuration lacks
-  --explain             cmd: explain every part of the command, and its nixos-rebuild equivalent
-  --dry-run             build: show what would be built and fetched, build nothing
-  --out-link P, -o P    build: result symlink (default ./result, as nix-build)
-  --no-link             build: no result symlink
-  --all                 build: allow building the whole top level of <nixpkgs/nixos>
-  -h, --help            this help;  --version  print the version
-
-Exit status: 0 success, 1 evaluation or Nix error, 2 usage error.
-`

@@ -21,9 +21,6 @@ import (
 	"github.com/nixplore/nixplore/nixeval/warm"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "dev"
-
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
@@ -39,21 +36,39 @@ func exitCode(err error) int {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
+	// Hidden verbs for the completion scripts and make man; their words
+	// are not nixplore's flags.
+	if len(args) > 0 {
+		switch args[0] {
+		case "__complete":
+			return runComplete(args[1:], stdout)
+		case "__man":
+			renderMan(stdout)
+			return 0
+		}
+	}
 	o, err := parseArgs(args)
 	if err != nil {
 		fmt.Fprintf(stderr, "nixplore: %v\n", err)
 		return 2
 	}
 	if o.help || o.verb == "help" {
-		fmt.Fprint(stdout, usage)
-		return 0
-	}
-	if o.version || o.verb == "version" {
-		fmt.Fprintf(stdout, "nixplore %s\n", version)
+		renderHelp(stdout)
 		return 0
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
+	if o.version || o.verb == "version" {
+		writeVersion(ctx, stdout)
+		return 0
+	}
+	if o.verb == "completion" {
+		if err := writeCompletionScript(o.paths, stdout); err != nil {
+			printError(stderr, err)
+			return 2
+		}
+		return 0
+	}
 	if err := dispatch(ctx, o, stdout, stderr); err != nil {
 		printError(stderr, err)
 		return exitCode(err)

@@ -1,0 +1,438 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/nixproc"
+	"github.com/nixplore/nixplore/nixeval/warm"
+)
+
+// Shell completion. The scripts (completion_scripts.go) only call
+// `nixplore __complete SHELL …` and turn its answer into the shell's own
+// calls; everything else is here, in Go, so it is tested like the rest.
+//
+//	nixplore __complete bash READLINE-WORD LINE   (LINE: the command line up to the cursor)
+//	nixplore __complete zsh -- WORD…              (raw words after "nixplore", the current one last)
+//	nixplore __complete fish -- WORD…             (fish's unescaped tokens, then the raw current token)
+//
+// The answer is one directive line, then one candidate per line. It never
+// fails visibly: on any problem it prints nothing and exits 0, so a shell
+// never shows an error in the middle of a command line.
+
+// Directives: what the shell does besides offering the candidates.
+const (
+	directivePlain   = "plain"   // offer the candidates, a space after a unique one
+	directiveNoSpace = "nospace" // no space after: the word goes on (config.system.)
+	directiveFiles   = "files"   // the shell's own file name completion
+	directiveDirs    = "dirs"    // the shell's own directory completion
+)
+
+// defaultCompleteTimeout bounds the live listing when the cache cannot
+// answer; NIXPLORE_COMPLETE_TIMEOUT overrides it.
+const defaultCompleteTimeout = 2 * time.Second
+
+// completeGrace is how long a cancelled Nix gets before it is killed, and
+// how long after the timeout the answer is given up altogether.
+const completeGrace = 300 * time.Millisecond
+
+func completeTimeout() time.Duration {
+	if s := os.Getenv("NIXPLORE_COMPLETE_TIMEOUT"); s != "" {
+		if d, err := parseDuration(s); err == nil {
+			return d
+		}
+	}
+	return defaultCompleteTimeout
+}
+
+// candidate is one completion: the word as the shell's user means it
+// (unquoted for the shell, Nix-quoted inside) and a short description.
+type candidate struct {
+	Text string
+	Desc string
+}
+
+// answer is the result of completing one word.
+type answer struct {
+	Directive string
+	Cands     []candidate
+	// For directiveFiles: the part of the word before the file name
+	// (nixos-config= in -I nixos-config=./c) and the file name typed so far.
+	FilePrefix, FilePart string
+}
+
+func runComplete(args []string, stdout io.Writer) int {
+	if len(args) < 2 {
+		return 0
+	}
+	// A Nix the completion gave up on is killed soon after: the user is
+	// typing, not waiting.
+	nixproc.GracePeriod = completeGrace
+	shell := args[0]
+	var words []string
+	var rlWord, rawCur string
+	switch shell {
+	case "bash":
+		if len(args) != 3 {
+			return 0
+		}
+		rlWord = args[1]
+		var ok bool
+		words, rawCur, ok = splitShellLine(args[2])
+		if !ok || len(words) == 0 {
+			return 0
+		}
+		words = words[1:] // the program's name
+	case "zsh", "fish":
+		if args[1] != "--" {
+			return 0
+		}
+		words = args[2:]
+		if len(words) == 0 {
+			words = []string{""}
+		}
+		rawCur = words[len(words)-1]
+		if shell == "zsh" {
+			// zsh's $words hold every word as typed, quotes included.
+			for i, w := range words {
+				words[i] = shellUnquote(w)
+			}
+		} else {
+			// fish's earlier tokens come unescaped; the current one raw.
+			words[len(words)-1] = shellUnquote(rawCur)
+		}
+	default:
+		return 0
+	}
+	if len(words) == 0 {
+		return 0
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan answer, 1)
+	go func() { done <- completeWords(ctx, words[:len(words)-1], words[len(words)-1]) }()
+	var a answer
+	select {
+	case a = <-done:
+	case <-time.After(completeTimeout() + 2*completeGrace):
+		// Something beyond the live listing (a flake's metadata for the
+		// cache key) is slow: give up rather than keep the shell waiting.
+		return 0
+	}
+	if a.Directive == "" {
+		return 0
+	}
+	writeAnswer(stdout, shell, a, rawCur, rlWord)
+	return 0
+}
+
+// writeAnswer prints the answer in the form the shell's script reads.
+func writeAnswer(w io.Writer, shell string, a answer, rawCur, rlWord string) {
+	fmt.Fprintln(w, a.Directive)
+	switch {
+	case a.Directive == directiveFiles || a.Directive == directiveDirs:
+		if shell == "fish" {
+			fmt.Fprintln(w, a.FilePrefix)
+			fmt.Fprintln(w, a.FilePart)
+		}
+	case shell == "bash":
+		for _, c := range a.Cands {
+			if s, ok := bashReplacement(c.Text, rawCur, rlWord); ok {
+				fmt.Fprintln(w, s)
+			}
+		}
+	case shell == "fish":
+		for _, c := range a.Cands {
+			fmt.Fprintf(w, "%s\t%s\n", c.Text, c.Desc)
+		}
+	default:
+		for _, c := range a.Cands {
+			fmt.Fprintln(w, c.Text)
+		}
+	}
+}
+
+// completeWords completes cur, the word under the cursor, after the words
+// before it (both as the program will receive them, shell quoting removed).
+func completeWords(ctx context.Context, prev []string, cur string) answer {
+	verb, positional := "", 0
+	for i := 0; i < len(prev); i++ {
+		w := prev[i]
+		if w == "--" {
+			positional += len(prev) - i - 1
+			break
+		}
+		if strings.HasPrefix(w, "-") && len(w) > 1 {
+			if strings.HasPrefix(w, "--") && strings.Contains(w, "=") {
+				continue
+			}
+			if f, ok := flagByName(w); ok && f.Arity > 0 {
+				if i+f.Arity >= len(prev) {
+					return completeFlagValue(ctx, f, len(prev)-i, "", cur)
+				}
+				i += f.Arity
+			}
+			continue
+		}
+		if verb == "" && positional == 0 && verbs[w] {
+			verb = w
+			continue
+		}
+		positional++
+	}
+	if verb == "tui" {
+		verb = ""
+	}
+	if name, val, ok := strings.Cut(cur, "="); ok && strings.HasPrefix(cur, "--") {
+		if f, found := flagByName(name); found && f.Arity == 1 {
+			return completeFlagValue(ctx, f, 1, name+"=", val)
+		}
+		return answer{}
+	}
+	if strings.HasPrefix(cur, "-") {
+		return completeFlags(verb, cur)
+	}
+	switch verb {
+	case "completion":
+		if positional == 0 {
+			return fixedChoices([]string{"bash", "zsh", "fish"}, "shell", "", cur)
+		}
+		return answer{}
+	case "help", "version":
+		return answer{}
+	case "show", "cmd", "build":
+		if positional > 0 {
+			return answer{} // they take one PATH
+		}
+	case "":
+		if positional == 0 {
+			var names []string
+			for _, v := range manual.Verbs {
+				if v.Name != "" && strings.HasPrefix(v.Name, cur) {
+					names = append(names, v.Name)
+				}
+			}
+			// An attribute path is also a first word (the explorer's), but
+			// only asked for once the word can be no verb: TAB on an empty
+			// word must not start Nix.
+			if len(names) > 0 || cur == "" {
+				return fixedChoices(names, "verb", "", "")
+			}
+		}
+	}
+	return completePath(ctx, prev, cur)
+}
+
+// completeFlags offers the flags that apply to verb.
+func completeFlags(verb, cur string) answer {
+	a := answer{Directive: directivePlain}
+	for _, f := range allFlags() {
+		if !f.appliesTo(verb) {
+			continue
+		}
+		for _, n := range f.Names {
+			if strings.HasPrefix(n, cur) {
+				a.Cands = append(a.Cands, candidate{Text: n, Desc: f.Doc})
+			}
+		}
+	}
+	return a
+}
+
+// fixedChoices offers the choices that start with cur, each after prefix.
+func fixedChoices(choices []string, desc, prefix, cur string) answer {
+	a := answer{Directive: directivePlain}
+	for _, c := range choices {
+		if strings.HasPrefix(c, cur) {
+			a.Cands = append(a.Cands, candidate{Text: prefix + c, Desc: desc})
+		}
+	}
+	return a
+}
+
+// completeFlagValue completes value number n (from 1) of flag f; prefix is
+// "--flag=" when the value is written in the same word.
+func completeFlagValue(ctx context.Context, f flagDoc, n int, prefix, cur string) answer {
+	if n != f.Arity {
+		return answer{} // names of --arg, --option: anything goes
+	}
+	switch f.Value {
+	case valueSystem:
+		return fixedChoices(nixeval.KnownSystems(), "system", prefix, cur)
+	case valueFile:
+		return answer{Directive: directiveFiles, FilePrefix: prefix, FilePart: cur}
+	case valueSearchPath:
+		name, path, ok := strings.Cut(cur, "=")
+		if !ok {
+			a := fixedChoices([]string{"nixos-config=", "nixpkgs="}, "search path entry", prefix, cur)
+			a.Directive = directiveNoSpace
+			return a
+		}
+		return answer{Directive: directiveFiles, FilePrefix: prefix + name + "=", FilePart: path}
+	case valueFlake:
+		ref, host, ok := strings.Cut(cur, "#")
+		if !ok {
+			return answer{Directive: directiveDirs, FilePrefix: prefix, FilePart: cur}
+		}
+		hosts := flakeHosts(ctx, ref)
+		a := answer{Directive: directivePlain}
+		for _, h := range hosts {
+			if strings.HasPrefix(h, host) {
+				if text := prefix + ref + "#" + attr.Quote(h); typeable(text) {
+					a.Cands = append(a.Cands, candidate{Text: text, Desc: "host"})
+				}
+			}
+		}
+		return a
+	}
+	return answer{}
+}
+
+// flakeHosts lists nixosConfigurations of a flake, bounded by the
+// completion timeout; nil when Nix cannot say in time.
+func flakeHosts(ctx context.Context, ref string) []string {
+	if ref == "" {
+		ref = "."
+	}
+	ctx, cancel := context.WithTimeout(ctx, completeTimeout())
+	defer cancel()
+	// The reference is one argv word, as the user typed it; the applied
+	// function is constant.
+	c := &nixproc.Command{Path: "nix", Args: []string{"--extra-experimental-features", "nix-command flakes",
+		"eval", "--json", ref + "#nixosConfigurations", "--apply", "builtins.attrNames"}}
+	res, err := c.Run(ctx)
+	if err != nil {
+		return nil
+	}
+	var names []string
+	if json.Unmarshal(res.Stdout, &names) != nil {
+		return nil
+	}
+	return names
+}
+
+// completePath completes an attribute path: the next name after the last
+// dot, from the disk cache when it holds the parent's listing, else from
+// Nix within the completion timeout.
+func completePath(ctx context.Context, prev []string, cur string) answer {
+	parentText, parent, partial, ok := splitPartialPath(cur)
+	if !ok {
+		return answer{}
+	}
+	o, err := parseArgs(prev)
+	if err != nil {
+		return answer{}
+	}
+	t, err := nixeval.Resolve(o.target, nixeval.SystemEnvironment())
+	if err != nil {
+		return answer{}
+	}
+	children, err := childrenOf(ctx, t, parent)
+	if err != nil {
+		return answer{}
+	}
+	a := answer{Directive: directivePlain}
+	for _, c := range children {
+		if !strings.HasPrefix(c.Name, partial) {
+			continue
+		}
+		text := parentText + attr.Quote(c.Name)
+		if !typeable(text) {
+			continue
+		}
+		if c.Kind == nixeval.KindAttrs {
+			text += "." // a set: the path goes on
+			a.Directive = directiveNoSpace
+		}
+		a.Cands = append(a.Cands, candidate{Text: text, Desc: c.Kind})
+	}
+	return a
+}
+
+// childrenOf lists parent's children: from the disk cache at once when it
+// holds them, else by a one-shot Nix bounded by the completion timeout,
+// whose answer is cached for the next TAB.
+func childrenOf(ctx context.Context, t *nixeval.Target, parent attr.Path) ([]nixeval.Child, error) {
+	tools := nixeval.Tools{}
+	if err := tools.LookPath(); err != nil {
+		return nil, err
+	}
+	ev := nixeval.New(t, tools)
+	ev.Backend = warm.NewTrackedOneShot(t, tools)
+	defer ev.Close()
+	if c, err := nixeval.OpenCache(); err == nil {
+		ev.Cache = c
+	}
+	if l, ok := ev.PeekList(parent); ok {
+		return l.Children, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, completeTimeout())
+	defer cancel()
+	ls, err := ev.List(ctx, parent)
+	if err != nil {
+		return nil, err
+	}
+	return ls[0].Children, nil
+}
+
+// splitPartialPath splits a partly typed attribute path at its last dot
+// outside Nix quotes: the text up to and including that dot (kept as
+// typed, so candidates extend what is on the command line), the parent
+// path it names, and the start of the last name with its Nix quotes
+// removed (`units."ssh` gives `ssh`).
+func splitPartialPath(cur string) (parentText string, parent attr.Path, partial string, ok bool) {
+	last, inQuote := -1, false
+	for i := 0; i < len(cur); i++ {
+		switch c := cur[i]; {
+		case inQuote && c == '\\':
+			i++
+		case c == '"':
+			inQuote = !inQuote
+		case !inQuote && c == '.':
+			last = i
+		}
+	}
+	partialText := cur
+	if last >= 0 {
+		p, err := attr.Parse(cur[:last])
+		if err != nil {
+			return "", nil, "", false
+		}
+		parentText, parent, partialText = cur[:last+1], p, cur[last+1:]
+	}
+	if !strings.HasPrefix(partialText, `"`) {
+		return parentText, parent, partialText, true
+	}
+	if inQuote {
+		partialText += `"`
+	}
+	p, err := attr.Parse(partialText)
+	if err != nil || len(p) != 1 {
+		return "", nil, "", false
+	}
+	return parentText, parent, p[0], true
+}
+
+// typeable reports whether text can be put on a command line as it is:
+// valid UTF-8 without control characters. Names holding others (Nix
+// quoting keeps an ESC byte as it is) are left out rather than sent to
+// the terminal.
+func typeable(text string) bool {
+	if !utf8.ValidString(text) {
+		return false
+	}
+	for _, r := range text {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return false
+		}
+	}
+	return true
+}
