@@ -8,7 +8,7 @@ import (
 )
 
 // Activity and result types of Nix's --log-format internal-json
-// (libutil/logging.hh; the same numbers from 2.4 to 2.26).
+// (libutil/logging.hh; the same numbers from 2.4 to 2.34).
 const (
 	actCopyPath     = 100
 	actFileTransfer = 101
@@ -184,6 +184,13 @@ type BuildProgress struct {
 	Fetched []string
 	// BadLines counts `@nix` lines whose JSON could not be read.
 	BadLines int
+	// planned is set by the first line of Nix's plan; builtBefore and
+	// fetchedBefore count what was built and fetched before it (import
+	// from derivation), which the plan does not list.
+	planned                    bool
+	builtBefore, fetchedBefore int
+	// peak are the totals last reported, which the next never go below.
+	peak BuildStats
 }
 
 // NewBuildProgress returns an empty state.
@@ -352,6 +359,10 @@ func (p *BuildProgress) message(level int, text string) []BuildEvent {
 	}
 	// printMissing's lines arrive as info messages, one per line.
 	if level > 0 && p.plan.add(text) {
+		if !p.planned {
+			s := p.Stats()
+			p.planned, p.builtBefore, p.fetchedBefore = true, s.Done, s.Fetched
+		}
 		p.inPlan = true
 		return nil
 	}
@@ -435,10 +446,32 @@ func (p *BuildProgress) Unfinished() []string {
 // Finished are the derivations built successfully, in order.
 func (p *BuildProgress) Finished() []string { return append([]string(nil), p.built...) }
 
-// Stats sums the activities like Nix's progress bar: for each type the
+// Stats are the totals so far. None of them goes down from one event to
+// the next, and nothing shows more done than expected. Nix's own expected
+// counts do both: when a build fails they drop (a chain of three whose
+// second fails goes 3, 2, 1 from 2.8 to 2.34), and 2.34 expects 4 for a
+// moment in the same chain. So once Nix has announced its plan, what it
+// listed there is the expected total; more only if more really starts.
+func (p *BuildProgress) Stats() BuildStats {
+	s := p.nixStats()
+	if p.planned {
+		s.Expected = p.builtBefore + len(p.plan.plan.Build)
+		s.FetchExpected = p.fetchedBefore + len(p.plan.plan.Fetch)
+	}
+	s.Done = max(s.Done, p.peak.Done)
+	s.Failed = max(s.Failed, p.peak.Failed)
+	s.Fetched = max(s.Fetched, p.peak.Fetched)
+	s.Downloaded = max(s.Downloaded, p.peak.Downloaded)
+	s.Expected = max(s.Expected, s.Done+s.Running+s.Failed, p.peak.Expected)
+	s.FetchExpected = max(s.FetchExpected, s.Fetched, p.peak.FetchExpected)
+	s.DownloadExpected = max(s.DownloadExpected, s.Downloaded, p.peak.DownloadExpected)
+	return s
+}
+
+// nixStats sums the activities like Nix's progress bar: for each type the
 // finished activities plus the running ones, the expected total being the
 // larger of that sum and what Nix announced with SetExpected.
-func (p *BuildProgress) Stats() BuildStats {
+func (p *BuildProgress) nixStats() BuildStats {
 	sum := func(t int) (done, expected, running, failed int64) {
 		tt := p.byType[t]
 		if tt == nil {
@@ -469,5 +502,6 @@ func (p *BuildProgress) Stats() BuildStats {
 
 func (p *BuildProgress) event(ev BuildEvent) BuildEvent {
 	ev.Stats = p.Stats()
+	p.peak = ev.Stats
 	return ev
 }

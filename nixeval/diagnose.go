@@ -95,9 +95,6 @@ func (f *BuildFailure) Error() string {
 			fmt.Fprintf(&b, "\n  > %s", Printable(l))
 		}
 	}
-	if f.LogCommand != "" {
-		fmt.Fprintf(&b, "\nfull log: %s", f.LogCommand)
-	}
 	if len(f.Finished) > 0 {
 		fmt.Fprintf(&b, "\nfinished before that (kept in the store): %s", strings.Join(names(f.Finished), ", "))
 	} else if f.Kind == FailCancelled {
@@ -108,6 +105,10 @@ func (f *BuildFailure) Error() string {
 	}
 	if f.NixMessage != "" && f.Kind != FailCancelled {
 		fmt.Fprintf(&b, "\n\nNix said:\n%s", indent(f.NixMessage, "  "))
+	}
+	// Last, below Nix's message, where the eye lands when the report ends.
+	if f.LogCommand != "" {
+		fmt.Fprintf(&b, "\nfull log: %s", f.LogCommand)
 	}
 	return b.String()
 }
@@ -122,9 +123,13 @@ func names(drvs []string) []string {
 	return out
 }
 
+// Up to 2.26 Nix says "builder for 'X.drv' failed with exit code 1" and
+// "1 dependencies of derivation 'X.drv' failed to build"; 2.34 says
+// "Cannot build 'X.drv'." with "Reason: builder failed with exit code 1."
+// or "Reason: 1 dependency failed." on the lines below.
 var (
-	builderFailedRE = regexp.MustCompile(`builder for '([^']+\.drv)' failed`)
-	depsFailedRE    = regexp.MustCompile(`dependencies of derivation '([^']+\.drv)' failed to build`)
+	builderFailedRE = regexp.MustCompile(`(?:builder for|Cannot build) '([^']+\.drv)'(?: failed|\.\s+Reason: builder )`)
+	depsFailedRE    = regexp.MustCompile(`(?:dependencies of derivation|Cannot build) '([^']+\.drv)'(?: failed to build|\.\s+Reason: \d+ dependenc(?:y|ies) failed)`)
 	hashDrvRE       = regexp.MustCompile(`hash mismatch in fixed-output derivation '([^']+)'`)
 	specifiedRE     = regexp.MustCompile(`specified:\s*(\S+)`)
 	gotRE           = regexp.MustCompile(`got:\s*(\S+)`)
@@ -159,21 +164,23 @@ func diagnose(in failureInput, check func(system string) *PlatformCheck) *BuildF
 	}
 	if f.Drv != "" {
 		f.LogTail = in.logs(f.Drv, LogTailLines)
+		// nix-store -l works on every Nix without experimental features,
+		// and 2.34 no longer names a log command itself.
 		if len(f.LogTail) > 0 || builderFailedRE.MatchString(msg) {
-			f.LogCommand = "nix log " + ShellQuote(f.Drv)
+			f.LogCommand = "nix-store -l " + ShellQuote(f.Drv)
 		}
 	}
 	logText := strings.Join(f.LogTail, "\n")
 	searchText := logText + "\n" + in.allLog + "\n" + msg
 	kvm := kvmRE.FindString(in.allLog + "\n" + logText)
+	system, platformDrv, machine, isPlatform := platformMismatch(msg)
 	switch {
-	case platformNixRE.MatchString(msg):
-		m := platformNixRE.FindStringSubmatch(msg)
+	case isPlatform:
 		f.Kind = FailPlatform
-		f.Drv = m[2]
-		f.Summary = fmt.Sprintf("%s must be built on %s, but this machine is %s", DrvName(m[2]), m[1], m[3])
+		f.Drv = platformDrv
+		f.Summary = fmt.Sprintf("%s must be built on %s, but this machine is %s", DrvName(platformDrv), system, machine)
 		if check != nil {
-			f.Platform = check(m[1])
+			f.Platform = check(system)
 		}
 	case strings.Contains(searchText, "No space left on device"):
 		f.Kind = FailNoSpace
