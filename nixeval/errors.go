@@ -170,17 +170,35 @@ func isWrapperLocation(file, line string, excerpt []string) bool {
 }
 
 var (
-	missingAttrRE      = regexp.MustCompile(`attribute '([^']*)' missing`)
-	locationRE         = regexp.MustCompile(`at (?:«[^»]*»|(/[^:\s]+)):(\d+):(\d+)`)
-	syntaxRE           = regexp.MustCompile(`syntax error, (.*)`)
-	assertionRE        = regexp.MustCompile(`(?m)^\s*- (.*)$`)
-	searchPathRE       = regexp.MustCompile(`file '([^']*)' was not found in the Nix search path`)
-	fileMissingRE      = regexp.MustCompile(`(?:getting status of|path) '([^']*)'(?:: No such file or directory| does not exist)`)
-	flakeAttrRE        = regexp.MustCompile(`flake '([^']*)' does not provide attribute`)
-	featureRE          = regexp.MustCompile(`experimental Nix feature '([^']*)' is disabled`)
-	PlatformMismatchRE = regexp.MustCompile(`a '([^']+)' with features \{[^}]*\} is required to build '([^']+)', but I am a '([^']+)'`)
-	builtinThrowRE     = regexp.MustCompile(`(?s)^error:\s*(.*)`)
+	missingAttrRE  = regexp.MustCompile(`attribute '([^']*)' missing`)
+	locationRE     = regexp.MustCompile(`at (?:«[^»]*»|(/[^:\s]+)):(\d+):(\d+)`)
+	syntaxRE       = regexp.MustCompile(`syntax error, (.*)`)
+	assertionRE    = regexp.MustCompile(`(?m)^\s*- (.*)$`)
+	searchPathRE   = regexp.MustCompile(`file '([^']*)' was not found in the Nix search path`)
+	fileMissingRE  = regexp.MustCompile(`(?:getting status of|path) '([^']*)'(?:: No such file or directory| does not exist)`)
+	flakeAttrRE    = regexp.MustCompile(`flake '([^']*)' does not provide attribute`)
+	featureRE      = regexp.MustCompile(`experimental Nix feature '([^']*)' is disabled`)
+	platformNixRE  = regexp.MustCompile(`a '([^']+)' with features \{[^}]*\} is required to build '([^']+)', but I am a '([^']+)'`)
+	platform234RE  = regexp.MustCompile(`Cannot build '([^']+)'\.\s+Reason: platform mismatch\s+Required system: '([^']+)'\s+Current system: '([^']+)'`)
+	builtinThrowRE = regexp.MustCompile(`(?s)^error:\s*(.*)`)
+	// 2.8 says "value is a string while a set was expected", 2.26 and
+	// later "expected a set but found a string"; the other type errors
+	// read the same from 2.8 to 2.34.
+	typeErrorRE = regexp.MustCompile(`value is (?:an? |the |null)[^\n]*? while an? [^\n]+? was expected|expected (?:an? |the )[^:\n]+? but found (?:an? |the |null)|cannot (?:add|coerce) an? [^\n]+? to an? |attempt to call something which is not a function`)
 )
+
+// PlatformMismatch reads Nix's refusal to build a derivation for another
+// system: the system it needs, the derivation and this machine's system.
+// Up to 2.26 it is one sentence; 2.34 says "Cannot build" with a reason.
+func PlatformMismatch(msg string) (system, drv, machine string, ok bool) {
+	if m := platformNixRE.FindStringSubmatch(msg); m != nil {
+		return m[1], m[2], m[3], true
+	}
+	if m := platform234RE.FindStringSubmatch(msg); m != nil {
+		return m[2], m[1], m[3], true
+	}
+	return "", "", "", false
+}
 
 // Classify turns a NixError from an evaluation into an EvalError a user can
 // act on. Errors it cannot place keep Nix's message under ErrOther.
@@ -190,6 +208,7 @@ func Classify(ne *nixproc.NixError) *EvalError {
 	if m := locationRE.FindStringSubmatch(msg); m != nil && m[1] != "" {
 		e.Location = fmt.Sprintf("%s:%s:%s", m[1], m[2], m[3])
 	}
+	system, _, machine, isPlatform := PlatformMismatch(msg)
 	switch {
 	case ne.Killed:
 		e.Kind = ErrOther
@@ -235,11 +254,10 @@ func Classify(ne *nixproc.NixError) *EvalError {
 		e.Kind = ErrFeature
 		e.Summary = fmt.Sprintf("this Nix needs the experimental feature '%s'", featureRE.FindStringSubmatch(msg)[1])
 		e.Hint = "nixplore enables it itself; if you see this, your Nix is too old for flakes (2.4 or newer is needed)."
-	case PlatformMismatchRE.MatchString(msg):
-		m := PlatformMismatchRE.FindStringSubmatch(msg)
+	case isPlatform:
 		e.Kind = ErrPlatform
-		e.Summary = fmt.Sprintf("this machine (%s) cannot build for %s", m[3], m[1])
-	case strings.Contains(msg, "value is") && strings.Contains(msg, "while a") && strings.Contains(msg, "was expected"):
+		e.Summary = fmt.Sprintf("this machine (%s) cannot build for %s", machine, system)
+	case typeErrorRE.MatchString(msg):
 		e.Kind = ErrType
 		e.Summary = "type error: " + FirstLine(strings.TrimPrefix(msg, "error:"))
 	default:

@@ -107,7 +107,7 @@ func TestBuildCLIFailure(t *testing.T) {
 	if code != 1 || out != "" {
 		t.Fatalf("exit %d stdout %q", code, out)
 	}
-	for _, want := range []string{"ran out of disk space", "free on /nix/store", "inside the disk image", "full log: nix log /nix/store/"} {
+	for _, want := range []string{"ran out of disk space", "free on /nix/store", "inside the disk image", "full log: nix-store -l /nix/store/"} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errOut)
 		}

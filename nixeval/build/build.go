@@ -19,7 +19,7 @@ import (
 	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
-// BuildOptions say what to build and where to put the result link.
+// Options say what to build and where to put the result link.
 type Options struct {
 	Path    attr.Path
 	DryRun  bool   // only report what would be built and fetched
@@ -43,7 +43,7 @@ type NextStep struct {
 	Warning string `json:"warning,omitempty"`
 }
 
-// BuildResult is a build that succeeded: only outputs that exist in the
+// Result is a build that succeeded: only outputs that exist in the
 // store are reported.
 type Result struct {
 	Command     string        `json:"command"`
@@ -59,7 +59,7 @@ type Result struct {
 	Duration    time.Duration `json:"duration"`
 }
 
-// BuildRun is a build in progress. Read Events until it is closed, then
+// Run is a build in progress. Read Events until it is closed, then
 // call Wait (Wait may also be called first; it does not need the events
 // to be read).
 type Run struct {
@@ -75,7 +75,7 @@ type Run struct {
 // Events delivers the build's events in order; it is closed after the last.
 func (r *Run) Events() <-chan Event { return r.events }
 
-// Wait returns the result, or a *BuildFailure (also for a cancelled build)
+// Wait returns the result, or a *Failure (also for a cancelled build)
 // or another error.
 func (r *Run) Wait() (*Result, error) {
 	<-r.done
@@ -174,7 +174,7 @@ func buildFlags(program string, opts Options) []string {
 	return flags
 }
 
-// StartBuild builds opts.Path of t with exactly the command of
+// Start builds opts.Path of t with exactly the command of
 // BuildCommands plus --log-format internal-json and the link flags. Cancel
 // ctx to stop it: Nix and every builder under it get SIGINT, then SIGKILL
 // after GracePeriod.
@@ -254,7 +254,7 @@ func runBuild(ctx context.Context, tools nixeval.Tools, cmd *nixproc.Command, pr
 	return out, nil
 }
 
-// buildError turns a failed or cancelled build into a *BuildFailure.
+// buildError turns a failed or cancelled build into a *Failure.
 func buildError(ctx context.Context, tools nixeval.Tools, prog *Progress, plain []string, cmd *nixproc.Command, res *nixproc.Result, err error) error {
 	var ce *nixproc.CancelledError
 	if errors.As(err, &ce) {

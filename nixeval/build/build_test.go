@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -102,7 +103,7 @@ func buildFailure(t *testing.T, tg *nixeval.Target, path string) (*build.Failure
 	}
 	var f *build.Failure
 	if !errors.As(err, &f) {
-		t.Fatalf("want *BuildFailure, got %T: %v", err, err)
+		t.Fatalf("want *Failure, got %T: %v", err, err)
 	}
 	return f, evs
 }
@@ -117,7 +118,7 @@ func TestBuildFailingLogTail(t *testing.T) {
 	if len(f.LogTail) != 25 || f.LogTail[0] != "log line 6" || f.LogTail[24] != "log line 30" {
 		t.Errorf("log tail %q", f.LogTail)
 	}
-	if f.LogCommand != "nix log "+f.Drv || f.Exit != 100 {
+	if f.LogCommand != "nix-store -l "+f.Drv || f.Exit != 100 {
 		t.Errorf("log command %q exit %d", f.LogCommand, f.Exit)
 	}
 	if !strings.Contains(f.NixMessage, "failed with exit code 1") || strings.Contains(f.NixMessage, "\x1b") {
@@ -137,10 +138,48 @@ func TestBuildFailingLogTail(t *testing.T) {
 		t.Errorf("%d log events, failed event %v", logs, failed)
 	}
 	msg := f.Error()
-	for _, want := range []string{"building failing failed", "last 25 log lines of failing", "  > log line 30", "full log: nix log /nix/store/"} {
+	for _, want := range []string{"building failing failed", "last 25 log lines of failing", "  > log line 30"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("message lacks %q:\n%s", want, msg)
 		}
+	}
+	if !strings.HasSuffix(msg, "\nfull log: nix-store -l "+f.Drv) {
+		t.Errorf("message does not end with the log command:\n%s", msg)
+	}
+	// The command it names prints the log, whichever Nix built it.
+	out, err := exec.Command("nix-store", "-l", f.Drv).Output()
+	if err != nil || !strings.Contains(string(out), "log line 30") {
+		t.Errorf("nix-store -l: %v\n%s", err, out)
+	}
+}
+
+// TestBuildBrokenChain: the second of three fails, so the third never
+// starts. Every Nix version lowers its expected count then; the totals
+// nixplore reports never go back, never pass what the plan announced, and
+// name the derivation that failed, not the one that could not start.
+func TestBuildBrokenChain(t *testing.T) {
+	testnix.Setup(t)
+	salt(t)
+	f, evs := buildFailure(t, testnix.Classic(t, "buildfail", ""), "config.system.build.brokenChain")
+	if f.Kind != build.FailOther || build.DrvName(f.Drv) != "broken-chain-2" {
+		t.Fatalf("kind %v drv %q", f.Kind, f.Drv)
+	}
+	if got := strings.Join(namesOf(f.Finished), ","); got != "broken-chain-1" {
+		t.Errorf("finished %s", got)
+	}
+	var last build.Stats
+	for _, ev := range evs {
+		s := ev.Stats
+		if s.Done < last.Done || s.Expected < last.Expected || s.Failed < last.Failed {
+			t.Errorf("%s event: totals went back from %+v to %+v", ev.Kind, last, s)
+		}
+		if s.Done+s.Running+s.Failed > s.Expected || s.Expected > 3 {
+			t.Errorf("%s event: %d done, %d running, %d failed of %d expected", ev.Kind, s.Done, s.Running, s.Failed, s.Expected)
+		}
+		last = s
+	}
+	if last.Done != 1 || last.Failed != 1 || last.Expected != 3 {
+		t.Errorf("last totals %+v", last)
 	}
 }
 

@@ -10,7 +10,7 @@ import (
 )
 
 // Activity and result types of Nix's --log-format internal-json
-// (libutil/logging.hh; the same numbers from 2.4 to 2.26).
+// (libutil/logging.hh; the same numbers from 2.4 to 2.34).
 const (
 	actCopyPath     = 100
 	actFileTransfer = 101
@@ -73,7 +73,7 @@ func parseLogLine(line []byte) (e logEntry, ok bool, err error) {
 	return e, true, nil
 }
 
-// BuildEventKind says what a BuildEvent reports.
+// EventKind says what a Event reports.
 type EventKind int
 
 const (
@@ -110,7 +110,7 @@ func (k EventKind) String() string {
 // MarshalText makes the kind print as its name in JSON.
 func (k EventKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
 
-// BuildEvent is one thing that happened during a build.
+// Event is one thing that happened during a build.
 type Event struct {
 	Kind    EventKind `json:"kind"`
 	Drv     string    `json:"drv,omitempty"`
@@ -133,7 +133,7 @@ type ActiveBuild struct {
 	LastLine string `json:"lastLine,omitempty"`
 }
 
-// BuildStats are the totals Nix's own progress bar shows.
+// Stats are the totals Nix's own progress bar shows.
 type Stats struct {
 	Done     int `json:"done"` // derivations built
 	Expected int `json:"expected"`
@@ -166,7 +166,7 @@ type typeTotals struct {
 	running                map[uint64]*activity
 }
 
-// BuildProgress turns Nix's internal-json lines into events and running
+// Progress turns Nix's internal-json lines into events and running
 // totals. It is a pure state machine: feed it lines, read its state.
 type Progress struct {
 	acts     map[uint64]*activity
@@ -186,9 +186,16 @@ type Progress struct {
 	Fetched []string
 	// BadLines counts `@nix` lines whose JSON could not be read.
 	BadLines int
+	// planned is set by the first line of Nix's plan; builtBefore and
+	// fetchedBefore count what was built and fetched before it (import
+	// from derivation), which the plan does not list.
+	planned                    bool
+	builtBefore, fetchedBefore int
+	// peak are the totals last reported, which the next never go below.
+	peak Stats
 }
 
-// NewBuildProgress returns an empty state.
+// NewProgress returns an empty state.
 func NewProgress() *Progress {
 	return &Progress{acts: map[uint64]*activity{}, byType: map[int]*typeTotals{}, logs: map[string][]string{}}
 }
@@ -354,6 +361,10 @@ func (p *Progress) message(level int, text string) []Event {
 	}
 	// printMissing's lines arrive as info messages, one per line.
 	if level > 0 && p.plan.add(text) {
+		if !p.planned {
+			s := p.Stats()
+			p.planned, p.builtBefore, p.fetchedBefore = true, s.Done, s.Fetched
+		}
 		p.inPlan = true
 		return nil
 	}
@@ -437,10 +448,32 @@ func (p *Progress) Unfinished() []string {
 // Finished are the derivations built successfully, in order.
 func (p *Progress) Finished() []string { return append([]string(nil), p.built...) }
 
-// Stats sums the activities like Nix's progress bar: for each type the
+// Stats are the totals so far. None of them goes down from one event to
+// the next, and nothing shows more done than expected. Nix's own expected
+// counts do both: when a build fails they drop (a chain of three whose
+// second fails goes 3, 2, 1 from 2.8 to 2.34), and 2.34 expects 4 for a
+// moment in the same chain. So once Nix has announced its plan, what it
+// listed there is the expected total; more only if more really starts.
+func (p *Progress) Stats() Stats {
+	s := p.nixStats()
+	if p.planned {
+		s.Expected = p.builtBefore + len(p.plan.plan.Build)
+		s.FetchExpected = p.fetchedBefore + len(p.plan.plan.Fetch)
+	}
+	s.Done = max(s.Done, p.peak.Done)
+	s.Failed = max(s.Failed, p.peak.Failed)
+	s.Fetched = max(s.Fetched, p.peak.Fetched)
+	s.Downloaded = max(s.Downloaded, p.peak.Downloaded)
+	s.Expected = max(s.Expected, s.Done+s.Running+s.Failed, p.peak.Expected)
+	s.FetchExpected = max(s.FetchExpected, s.Fetched, p.peak.FetchExpected)
+	s.DownloadExpected = max(s.DownloadExpected, s.Downloaded, p.peak.DownloadExpected)
+	return s
+}
+
+// nixStats sums the activities like Nix's progress bar: for each type the
 // finished activities plus the running ones, the expected total being the
 // larger of that sum and what Nix announced with SetExpected.
-func (p *Progress) Stats() Stats {
+func (p *Progress) nixStats() Stats {
 	sum := func(t int) (done, expected, running, failed int64) {
 		tt := p.byType[t]
 		if tt == nil {
@@ -471,5 +504,6 @@ func (p *Progress) Stats() Stats {
 
 func (p *Progress) event(ev Event) Event {
 	ev.Stats = p.Stats()
+	p.peak = ev.Stats
 	return ev
 }

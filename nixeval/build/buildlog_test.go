@@ -6,11 +6,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-
-	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
-var nixVersions = []string{"2.8", "2.26"}
+var nixVersions = []string{"2.8", "2.26", "2.34"}
 
 // capture reads testdata/nixout/<version>/<name>.txt without the command
 // line and the [exit N] line the capture script adds.
@@ -72,7 +70,7 @@ func TestParseLogLine(t *testing.T) {
 }
 
 // TestBuildProgressCaptured replays a real chain build (4 derivations) of
-// both Nix versions through the state machine.
+// every Nix version through the state machine.
 func TestBuildProgressCaptured(t *testing.T) {
 	for _, v := range nixVersions {
 		t.Run(v, func(t *testing.T) {
@@ -204,8 +202,8 @@ func TestDiagnoseCaptured(t *testing.T) {
 			if len(f.LogTail) != 25 || f.LogTail[0] != "log line 6" || f.LogTail[24] != "log line 30" {
 				t.Errorf("tail %q", f.LogTail)
 			}
-			if f.LogCommand != "nix log "+f.Drv {
-				t.Errorf("log command %q", f.LogCommand)
+			if f.LogCommand != "nix-store -l "+f.Drv || !strings.HasSuffix(f.Error(), "\nfull log: nix-store -l "+f.Drv) {
+				t.Errorf("log command %q, message:\n%s", f.LogCommand, f.Error())
 			}
 			if len(p.Finished()) != 0 {
 				t.Errorf("finished %v", p.Finished())
@@ -215,8 +213,7 @@ func TestDiagnoseCaptured(t *testing.T) {
 			for name, want := range map[string]FailureKind{"build-failure-diskfull": FailNoSpace, "hash-mismatch": FailHashMismatch,
 				"other-platform": FailPlatform, "platform-mismatch": FailPlatform} {
 				text := strings.Join(capture(t, v, name), "\n")
-				block := nixproc.LastErrorBlock(text)
-				f := diagnose(failureInput{errors: []string{block}, logs: func(string, int) []string { return nil }, allLog: text}, noCheck)
+				f := diagnose(failureInput{errors: errorBlocks(text), logs: func(string, int) []string { return nil }, allLog: text}, noCheck)
 				if f.Kind != want {
 					t.Errorf("%s: kind %v, want %v (%s)", name, f.Kind, want, f.Summary)
 				}
@@ -234,6 +231,66 @@ func TestDiagnoseCaptured(t *testing.T) {
 						t.Errorf("platform: %+v %q", f.Platform, f.Drv)
 					}
 				}
+			}
+		})
+	}
+}
+
+// errorBlocks splits plain stderr into Nix's error messages, each from an
+// unindented "error:" to the next, as --log-format internal-json delivers
+// them one msg each (2.34 reports a platform mismatch first and the
+// dependents that could not be built after it).
+func errorBlocks(text string) []string {
+	var blocks []string
+	for _, l := range strings.Split(text, "\n") {
+		switch {
+		case strings.HasPrefix(l, "error:"):
+			blocks = append(blocks, l)
+		case len(blocks) > 0 && strings.HasPrefix(l, " "):
+			blocks[len(blocks)-1] += "\n" + l
+		}
+	}
+	return blocks
+}
+
+// TestBuildProgressBrokenChain replays a chain of three whose second fails.
+// Nix's own expected count falls (3, 2, 1) and in 2.34 first rises to 4;
+// the totals shown must do neither, nor show more done than expected.
+func TestBuildProgressBrokenChain(t *testing.T) {
+	for _, v := range nixVersions {
+		t.Run(v, func(t *testing.T) {
+			p := NewProgress()
+			evs := feedAll(p, capture(t, v, "internal-json-build-broken-chain"))
+			var last Stats
+			var failed []string
+			for _, ev := range evs {
+				s := ev.Stats
+				if s.Done < last.Done || s.Expected < last.Expected || s.Failed < last.Failed || s.Fetched < last.Fetched || s.FetchExpected < last.FetchExpected {
+					t.Errorf("%s event: totals went back from %+v to %+v", ev.Kind, last, s)
+				}
+				if s.Done+s.Running+s.Failed > s.Expected || s.Expected > 3 {
+					t.Errorf("%s event: %d done, %d running, %d failed of %d expected", ev.Kind, s.Done, s.Running, s.Failed, s.Expected)
+				}
+				if ev.Kind == EventBuildFailed {
+					failed = append(failed, DrvName(ev.Drv))
+				}
+				last = s
+			}
+			if s := p.Stats(); s.Done != 1 || s.Expected != 3 || s.Failed != 1 || s.Running != 0 || len(s.Active) != 0 {
+				t.Errorf("final stats %+v", s)
+			}
+			if got := strings.Join(failed, ","); got != "broken-chain-2" {
+				t.Errorf("failed events %s", got)
+			}
+			if got := p.Finished(); len(got) != 1 || DrvName(got[0]) != "broken-chain-1" {
+				t.Errorf("finished %v", got)
+			}
+			f := diagnose(failureInput{errors: p.Errors, logs: p.LogTail}, nil)
+			if f.Kind != FailOther || DrvName(f.Drv) != "broken-chain-2" || f.LogCommand != "nix-store -l "+f.Drv {
+				t.Fatalf("got %v %q %q", f.Kind, f.Drv, f.LogCommand)
+			}
+			if len(f.LogTail) != 1 || f.LogTail[0] != "second fails" {
+				t.Errorf("tail %q", f.LogTail)
 			}
 		})
 	}

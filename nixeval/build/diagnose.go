@@ -43,7 +43,7 @@ type DiskSpace struct {
 	Size uint64 `json:"size"`
 }
 
-// BuildFailure is a build that did not produce its outputs, explained.
+// Failure is a build that did not produce its outputs, explained.
 type Failure struct {
 	Kind    FailureKind `json:"kind"`
 	Summary string      `json:"summary"` // one line: what happened
@@ -99,9 +99,6 @@ func (f *Failure) Error() string {
 			fmt.Fprintf(&b, "\n  > %s", attr.Printable(l))
 		}
 	}
-	if f.LogCommand != "" {
-		fmt.Fprintf(&b, "\nfull log: %s", f.LogCommand)
-	}
 	if len(f.Finished) > 0 {
 		fmt.Fprintf(&b, "\nfinished before that (kept in the store): %s", strings.Join(names(f.Finished), ", "))
 	} else if f.Kind == FailCancelled {
@@ -112,6 +109,10 @@ func (f *Failure) Error() string {
 	}
 	if f.NixMessage != "" && f.Kind != FailCancelled {
 		fmt.Fprintf(&b, "\n\nNix said:\n%s", nixproc.Indent(f.NixMessage, "  "))
+	}
+	// Last, below Nix's message, where the eye lands when the report ends.
+	if f.LogCommand != "" {
+		fmt.Fprintf(&b, "\nfull log: %s", f.LogCommand)
 	}
 	return b.String()
 }
@@ -126,9 +127,13 @@ func names(drvs []string) []string {
 	return out
 }
 
+// Up to 2.26 Nix says "builder for 'X.drv' failed with exit code 1" and
+// "1 dependencies of derivation 'X.drv' failed to build"; 2.34 says
+// "Cannot build 'X.drv'." with "Reason: builder failed with exit code 1."
+// or "Reason: 1 dependency failed." on the lines below.
 var (
-	builderFailedRE = regexp.MustCompile(`builder for '([^']+\.drv)' failed`)
-	depsFailedRE    = regexp.MustCompile(`dependencies of derivation '([^']+\.drv)' failed to build`)
+	builderFailedRE = regexp.MustCompile(`(?:builder for|Cannot build) '([^']+\.drv)'(?: failed|\.\s+Reason: builder )`)
+	depsFailedRE    = regexp.MustCompile(`(?:dependencies of derivation|Cannot build) '([^']+\.drv)'(?: failed to build|\.\s+Reason: \d+ dependenc(?:y|ies) failed)`)
 	hashDrvRE       = regexp.MustCompile(`hash mismatch in fixed-output derivation '([^']+)'`)
 	specifiedRE     = regexp.MustCompile(`specified:\s*(\S+)`)
 	gotRE           = regexp.MustCompile(`got:\s*(\S+)`)
@@ -163,21 +168,23 @@ func diagnose(in failureInput, check func(system string) *PlatformCheck) *Failur
 	}
 	if f.Drv != "" {
 		f.LogTail = in.logs(f.Drv, LogTailLines)
+		// nix-store -l works on every Nix without experimental features,
+		// and 2.34 no longer names a log command itself.
 		if len(f.LogTail) > 0 || builderFailedRE.MatchString(msg) {
-			f.LogCommand = "nix log " + attr.ShellQuote(f.Drv)
+			f.LogCommand = "nix-store -l " + attr.ShellQuote(f.Drv)
 		}
 	}
 	logText := strings.Join(f.LogTail, "\n")
 	searchText := logText + "\n" + in.allLog + "\n" + msg
 	kvm := kvmRE.FindString(in.allLog + "\n" + logText)
+	system, platformDrv, machine, isPlatform := nixeval.PlatformMismatch(msg)
 	switch {
-	case nixeval.PlatformMismatchRE.MatchString(msg):
-		m := nixeval.PlatformMismatchRE.FindStringSubmatch(msg)
+	case isPlatform:
 		f.Kind = FailPlatform
-		f.Drv = m[2]
-		f.Summary = fmt.Sprintf("%s must be built on %s, but this machine is %s", DrvName(m[2]), m[1], m[3])
+		f.Drv = platformDrv
+		f.Summary = fmt.Sprintf("%s must be built on %s, but this machine is %s", DrvName(platformDrv), system, machine)
 		if check != nil {
-			f.Platform = check(m[1])
+			f.Platform = check(system)
 		}
 	case strings.Contains(searchText, "No space left on device"):
 		f.Kind = FailNoSpace

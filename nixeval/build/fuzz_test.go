@@ -9,8 +9,8 @@ import (
 	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
-// Seeds for the Nix-output parsers: every captured sample from both Nix
-// versions (testdata/nixout), so fuzzing starts from real output.
+// Seeds for the Nix-output parsers: every captured sample from every Nix
+// version (testdata/nixout), so fuzzing starts from real output.
 func addNixoutSeeds(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join("..", "..", "testdata", "nixout", "*", "*.txt"))
 	for _, p := range files {

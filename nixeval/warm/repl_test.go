@@ -115,10 +115,10 @@ func TestEvaluatedFile(t *testing.T) {
 }
 
 // TestParseReplAnswerCaptured reads the errors in the repl sessions captured
-// from both Nix versions as parseReplAnswer would receive them.
+// from every Nix version as parseReplAnswer would receive them.
 func TestParseReplAnswerCaptured(t *testing.T) {
 	_, file, _, _ := runtime.Caller(0)
-	for _, v := range []string{"2.8", "2.26"} {
+	for _, v := range []string{"2.8", "2.26", "2.34"} {
 		t.Run(v, func(t *testing.T) {
 			raw, err := os.ReadFile(filepath.Join(filepath.Dir(file), "..", "..", "testdata", "nixout", v, "repl-session.txt"))
 			if err != nil {

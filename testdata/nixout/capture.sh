@@ -1,9 +1,12 @@
 #!/bin/bash
 # Regenerates testdata/nixout/<version>/*.txt. Usage (from anywhere):
 #   testdata/nixout/capture.sh 2.8 /usr/bin; testdata/nixout/capture.sh 2.26 /opt/nix-modern/bin
+#   testdata/nixout/capture.sh 2.34 /opt/nix-latest/bin
 # Store hashes in the samples change with NIXPLORE_SALT (a timestamp per run).
-V=$1; B=$2; O=/work/main/testdata/nixout/$V; mkdir -p $O
-cd /work/main
+# It writes into the checkout it lies in, so a worktree captures into itself.
+R=$(cd "$(dirname "$0")/../.." && pwd)
+V=$1; B=$2; O=$R/testdata/nixout/$V; mkdir -p $O
+cd "$R"
 export NIX_CONFIG=$'substituters =\nsandbox = false'
 T=testdata; I=(-I nixpkgs=$T/nixpkgs)
 cfg() { echo "-I nixos-config=$T/configs/$1/configuration.nix"; }
@@ -15,6 +18,7 @@ cap platform-mismatch $B/nix-build '<nixpkgs/nixos>' -A config.system.build.sdIm
   echo "\$ nix-build --dry-run manual.manualHTML (pi, already built)"; $B/nix-build --dry-run '<nixpkgs/nixos>' -A config.system.build.manual.manualHTML "${I[@]}" $(cfg pi) --argstr system aarch64-linux; echo "[exit $?]"; } > $O/dry-run.txt 2>&1
 { NIXPLORE_SALT=$SALT $B/nix-build --log-format internal-json -v '<nixpkgs/nixos>' -A config.system.build.chain "${I[@]}" $(cfg buildfail) --no-out-link >/dev/null; echo "[exit $?]"; } > $O/internal-json-build.txt 2>&1
 { NIXPLORE_SALT=$SALT $B/nix-build --log-format internal-json -v '<nixpkgs/nixos>' -A config.system.build.failing "${I[@]}" $(cfg buildfail) --no-out-link >/dev/null; echo "[exit $?]"; } > $O/internal-json-build-failure.txt 2>&1
+{ NIXPLORE_SALT=$SALT $B/nix-build --log-format internal-json -v '<nixpkgs/nixos>' -A config.system.build.brokenChain "${I[@]}" $(cfg buildfail) --no-out-link >/dev/null; echo "[exit $?]"; } > $O/internal-json-build-broken-chain.txt 2>&1
 cap build-failure env NIXPLORE_SALT=$SALT $B/nix-build '<nixpkgs/nixos>' -A config.system.build.failing "${I[@]}" $(cfg buildfail) --no-out-link
 cap build-failure-diskfull env NIXPLORE_SALT=$SALT $B/nix-build '<nixpkgs/nixos>' -A config.system.build.diskfull "${I[@]}" $(cfg buildfail) --no-out-link
 cap other-platform env NIXPLORE_SALT=$SALT $B/nix-build '<nixpkgs/nixos>' -A config.system.build.otherPlatform "${I[@]}" $(cfg buildfail) --no-out-link

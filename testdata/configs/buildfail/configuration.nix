@@ -32,6 +32,11 @@ in
       exit 1
     ''; };
     chain = step 4 (step 3 (step 2 (step 1 null)));
+    # Three in a row whose second fails: the third never starts.
+    brokenChain = let
+      first = drv { name = "broken-chain-1"; script = "echo first; mkdir -p $out"; };
+      second = drv { name = "broken-chain-2"; env.prev = first; script = "echo second fails; exit 1"; };
+    in drv { name = "broken-chain-3"; env.prev = second; script = "mkdir -p $out"; };
     slowmarker = drv { name = "nixplore-cancel-marker"; script = "echo nixplore-cancel-marker started; sleep 300; : nixplore-cancel-marker; exit 1"; };
     otherPlatform = drv { name = "other-platform"; system = "aarch64-linux"; script = "echo never > $out"; };
     hashMismatch = let d = derivation {
