@@ -171,6 +171,22 @@ func (e *Evaluator) List(ctx context.Context, paths ...attr.Path) ([]Listing, er
 }
 
 func (e *Evaluator) list(ctx context.Context, paths ...attr.Path) ([]Listing, error) {
+	if _, ok := e.Backend.(Concurrent); ok {
+		// Warm evaluators: names first, kinds a few children per request,
+		// spread over the workers (the same machinery the explorer uses).
+		out := make([]Listing, len(paths))
+		for i, p := range paths {
+			l, err := e.Names(ctx, p)
+			if err != nil {
+				return nil, err
+			}
+			if err := e.kindsInBatches(ctx, l.Children, nil); err != nil {
+				return nil, err
+			}
+			out[i] = *l
+		}
+		return out, nil
+	}
 	var answers []listAnswer
 	err := e.eval(ctx, Request{Op: "list", Paths: paths}, &answers)
 	if err == nil && len(answers) != len(paths) {

@@ -92,6 +92,19 @@ let
         (builtins.attrNames w.value);
     };
 
+  # The kind of each value at paths (children of sets already listed by
+  # name), each forced alone under tryEval: one child's kind may cost a
+  # whole evaluation (an images.* variant, vm), so callers ask for few at a
+  # time, the ones the user sees first.
+  kindAt = path:
+    let
+      w = walk path;
+      r = builtins.tryEval (if w.status == "ok" then kindOf w.value else w.status);
+    in
+    if !r.success then { status = "ok"; kind = "error"; }
+    else if w.status != "ok" then plain w
+    else { status = "ok"; kind = r.value; };
+
   # Unprotected: used to get Nix's own message for a failing value.
   force = path: let w = walk path; in if w.status != "ok" then plain w else { status = "ok"; kind = kindOf w.value; };
 
@@ -198,6 +211,7 @@ let
   run = req:
     if req.op == "list" then map (p: listOne (decPath p)) (req.paths or [ ])
     else if req.op == "names" then names (decPath (req.path or [ ]))
+    else if req.op == "kinds" then map (p: kindAt (decPath p)) (req.paths or [ ])
     else if req.op == "force" then force (decPath (req.path or [ ]))
     else if req.op == "describe" then describe (decPath (req.path or [ ]))
     else if req.op == "where" then where (decPath (req.path or [ ]))

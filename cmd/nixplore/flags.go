@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,7 +28,10 @@ type options struct {
 	help     bool
 	version  bool
 	oneShot  bool
-	anyFlags bool // any target flag was given
+	names    bool
+	workers  int   // --eval-workers; 0 = the default
+	maxMem   int64 // --max-eval-memory in bytes; -1 = the default, 0 = off
+	anyFlags bool  // any target flag was given
 }
 
 var verbs = map[string]bool{"ls": true, "show": true, "cmd": true, "build": true, "tui": true, "help": true, "version": true, "completion": true}
@@ -34,7 +39,7 @@ var verbs = map[string]bool{"ls": true, "show": true, "cmd": true, "build": true
 // parseArgs reads flags the way nix-build does: -I takes one value,
 // --arg/--argstr/--option two; flags and positional words may mix.
 func parseArgs(args []string) (*options, error) {
-	o := &options{}
+	o := &options{maxMem: -1}
 	need := func(i *int, n int, flag string) ([]string, error) {
 		if *i+n >= len(args) {
 			return nil, fmt.Errorf("%s needs %d value(s)", flag, n)
@@ -49,7 +54,7 @@ func parseArgs(args []string) (*options, error) {
 		if strings.HasPrefix(a, "--") && strings.Contains(a, "=") {
 			name, val, _ := strings.Cut(a, "=")
 			switch name {
-			case "--system", "--file", "--expr", "--flake", "--builders", "--timeout", "--log", "--out-link":
+			case "--system", "--file", "--expr", "--flake", "--builders", "--timeout", "--log", "--out-link", "--eval-workers", "--max-eval-memory":
 				args = append(args[:i], append([]string{name, val}, args[i+1:]...)...)
 				a = name
 			}
@@ -105,6 +110,26 @@ func parseArgs(args []string) (*options, error) {
 			case "--out-link", "-o":
 				o.outLink = v[0]
 			}
+		case a == "--eval-workers" || a == "--max-eval-memory":
+			v, err := need(&i, 1, a)
+			if err != nil {
+				return nil, err
+			}
+			if a == "--eval-workers" {
+				n, err := strconv.Atoi(v[0])
+				if err != nil || n < 1 || n > 64 {
+					return nil, fmt.Errorf("--eval-workers %q: give a number of evaluators from 1 to 64", v[0])
+				}
+				o.workers = n
+			} else {
+				b, err := parseSize(v[0])
+				if err != nil {
+					return nil, err
+				}
+				o.maxMem = b
+			}
+		case a == "--names":
+			o.names = true
 		case a == "--json":
 			o.json = true
 		case a == "--no-cache":
@@ -159,4 +184,37 @@ func parseDuration(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("--timeout %q: the limit must be longer than zero (e.g. 30s); leave --timeout out for no limit", s)
 	}
 	return d, nil
+}
+
+// parseSize reads a memory size as nix-eval-jobs and GNU tools write it:
+// a number of bytes with an optional K, M, G or T suffix (powers of 1024,
+// with or without a trailing B or iB); 0 turns the bound off.
+func parseSize(s string) (int64, error) {
+	t := strings.ToUpper(strings.TrimSpace(s))
+	t = strings.TrimSuffix(strings.TrimSuffix(t, "IB"), "B")
+	mult := int64(1)
+	if n := len(t); n > 0 {
+		switch t[n-1] {
+		case 'K':
+			mult = 1 << 10
+		case 'M':
+			mult = 1 << 20
+		case 'G':
+			mult = 1 << 30
+		case 'T':
+			mult = 1 << 40
+		}
+		if mult > 1 {
+			t = t[:n-1]
+		}
+	}
+	f, err := strconv.ParseFloat(t, 64)
+	if err != nil || f < 0 || math.IsInf(f, 0) || math.IsNaN(f) || f*float64(mult) > 1<<62 {
+		return 0, fmt.Errorf("--max-eval-memory %q: give a size such as 700M or 4G (0 turns the bound off)", s)
+	}
+	b := int64(f * float64(mult))
+	if b != 0 && b < 64<<20 {
+		return 0, fmt.Errorf("--max-eval-memory %q: under 64 MiB no NixOS evaluation fits; give e.g. 700M, or 0 for no bound", s)
+	}
+	return b, nil
 }

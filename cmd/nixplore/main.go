@@ -12,10 +12,12 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/build"
 	"github.com/nixplore/nixplore/nixeval/catalogue"
 	"github.com/nixplore/nixplore/nixeval/teach"
 	"github.com/nixplore/nixplore/nixeval/warm"
@@ -102,9 +104,29 @@ func openVerbEnv(o *options, stderr io.Writer, announce bool) (*verbEnv, error) 
 	ev := nixeval.New(t, tools)
 	switch {
 	case !o.oneShot:
-		// One warm `nix repl` answers every question of this run; it falls
-		// back to one-shot processes by itself when it cannot start.
-		ev.Backend = warm.NewSession(t, tools)
+		// Warm `nix repl`s answer every question of this run, several at
+		// once; each falls back to one-shot processes by itself when it
+		// cannot start.
+		maxMem := o.maxMem
+		if maxMem < 0 {
+			maxMem = warm.DefaultMaxMemory()
+		}
+		workers := o.workers
+		if workers == 0 {
+			workers = warm.DefaultWorkers(maxMem)
+		}
+		pool := warm.NewPool(t, tools, workers, maxMem)
+		if announce {
+			var once sync.Once
+			pool.OnMemoryRestart = func(r warm.MemoryRestart) {
+				once.Do(func() {
+					fmt.Fprintf(stderr, "nixplore: evaluator %d reached %s, over its share %s of --max-eval-memory %s: it is replaced by a fresh one between requests (answers are kept)\n",
+						r.Worker, build.HumanBytes(r.RSS), build.HumanBytes(r.Share), build.HumanBytes(r.Max))
+				})
+			}
+		}
+		ev.Backend = pool
+		ev.Parallel = workers
 	case !o.noCache:
 		ev.Backend = warm.NewTrackedOneShot(t, tools) // names its files, so answers can be cached
 	}
@@ -190,11 +212,21 @@ func cmdLs(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer s.Close()
+	if o.names {
+		return lsNames(ctx, s, paths, o.json, stdout)
+	}
 	listings, ok := peekListings(s.eval, paths)
-	if ok {
+	switch {
+	case ok:
 		fmt.Fprintln(stderr, fromCacheNote)
-	} else if listings, err = s.eval.List(ctx, paths...); err != nil {
-		return err
+	case !o.json && !o.known && isTerminal(stdout) && !o.oneShot:
+		// A person is reading: the names at once, then each line as soon
+		// as its kind and those before it are known.
+		return lsStreaming(ctx, s, paths, stdout, stderr)
+	default:
+		if listings, err = s.eval.List(ctx, paths...); err != nil {
+			return err
+		}
 	}
 	for _, l := range listings {
 		var absent []knownAbsent
@@ -211,6 +243,114 @@ func cmdLs(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		writeAbsentText(stdout, absent)
 	}
 	return nil
+}
+
+// lsNames prints the names of each path's children: one builtins.attrNames
+// each, no kinds (JSON children {"name","path"}).
+func lsNames(ctx context.Context, s *verbEnv, paths []attr.Path, asJSON bool, stdout io.Writer) error {
+	for _, p := range paths {
+		var l *nixeval.Listing
+		if cached, ok := s.eval.PeekList(p); ok {
+			l = cached
+		} else {
+			var err error
+			if l, err = s.eval.Names(ctx, p); err != nil {
+				return err
+			}
+		}
+		if asJSON {
+			type nameJSON struct {
+				Name string `json:"name"`
+				Path string `json:"path"`
+			}
+			out := struct {
+				Path     string     `json:"path"`
+				Children []nameJSON `json:"children"`
+			}{Path: p.String(), Children: []nameJSON{}}
+			for _, c := range l.Children {
+				out.Children = append(out.Children, nameJSON{Name: c.Name, Path: c.Path.String()})
+			}
+			b, err := json.Marshal(out)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "%s\n", b)
+			continue
+		}
+		if len(paths) > 1 {
+			fmt.Fprintf(stdout, "%s:\n", p)
+		}
+		for _, c := range l.Children {
+			fmt.Fprintln(stdout, attr.Printable(attr.Quote(c.Name)))
+		}
+	}
+	return nil
+}
+
+// lsStreaming lists for a terminal: each path's names on stderr at once
+// (the answer to "what is there?"), then its lines on stdout in order, each
+// printed as soon as its kind and the kinds before it are known.
+func lsStreaming(ctx context.Context, s *verbEnv, paths []attr.Path, stdout, stderr io.Writer) error {
+	for _, p := range paths {
+		var l nixeval.Listing
+		next := 0
+		printReady := func() {
+			for next < len(l.Children) && l.Children[next].Kind != nixeval.KindPending {
+				writeChildText(stdout, l.Children[next])
+				next++
+			}
+		}
+		_, err := s.eval.ListStream(ctx, p,
+			func(names nixeval.Listing) {
+				l = names
+				quoted := make([]string, len(names.Children))
+				for i, c := range names.Children {
+					quoted[i] = attr.Quote(c.Name)
+				}
+				fmt.Fprintf(stderr, "nixplore: %s has %s: %s (kinds follow)\n", pathOrTop(p), plural(len(quoted), "attribute"),
+					attr.Printable(clipList(quoted, 400)))
+				if len(paths) > 1 {
+					fmt.Fprintf(stdout, "%s:\n", p)
+				}
+			},
+			func([]nixeval.Child) { printReady() })
+		if err != nil {
+			return err
+		}
+		printReady()
+	}
+	return nil
+}
+
+func pathOrTop(p attr.Path) string {
+	if len(p) == 0 {
+		return "the top level"
+	}
+	return p.String()
+}
+
+// plural writes n and the noun, with an s unless n is 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// clipList joins names with ", " up to about n bytes, then "…".
+func clipList(names []string, n int) string {
+	var b strings.Builder
+	for i, x := range names {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		if b.Len()+len(x) > n {
+			b.WriteString("…")
+			break
+		}
+		b.WriteString(x)
+	}
+	return b.String()
 }
 
 // knownAbsent is an output the catalogue knows and the configuration does
@@ -277,12 +417,16 @@ func writeListingText(w io.Writer, l nixeval.Listing, header bool) {
 		fmt.Fprintf(w, "%s:\n", l.Path)
 	}
 	for _, c := range l.Children {
-		line := fmt.Sprintf("%-10s %s", c.Kind, attr.Quote(c.Name))
-		if c.Error != "" {
-			line += "  " + nixeval.FirstLine(c.Error)
-		}
-		fmt.Fprintln(w, attr.Printable(line))
+		writeChildText(w, c)
 	}
+}
+
+func writeChildText(w io.Writer, c nixeval.Child) {
+	line := fmt.Sprintf("%-10s %s", c.Kind, attr.Quote(c.Name))
+	if c.Error != "" {
+		line += "  " + nixeval.FirstLine(c.Error)
+	}
+	fmt.Fprintln(w, attr.Printable(line))
 }
 
 func cmdShow(ctx context.Context, o *options, stdout, stderr io.Writer) error {

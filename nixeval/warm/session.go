@@ -38,6 +38,7 @@ type Session struct {
 	deps     *depSet
 	startErr error
 	starts   atomic.Int32
+	pid      atomic.Int64 // the running repl's, readable while a request holds sem
 	closed   bool
 }
 
@@ -133,6 +134,9 @@ func (s *Session) start(ctx context.Context) error {
 		return err
 	}
 	s.proc = p
+	if p.cmd.Process != nil {
+		s.pid.Store(int64(p.cmd.Process.Pid))
+	}
 	return nil
 }
 
@@ -141,6 +145,7 @@ func (s *Session) stop() {
 	if s.proc != nil {
 		s.proc.kill()
 		s.proc = nil
+		s.pid.Store(0)
 	}
 }
 
@@ -232,6 +237,19 @@ func (s *Session) Pid() int {
 	}
 	return s.proc.cmd.Process.Pid
 }
+
+// RSS is the resident memory of the running repl in bytes (0 when none
+// runs), read without waiting for the request in progress.
+func (s *Session) RSS() int64 {
+	pid := s.pid.Load()
+	if pid == 0 {
+		return 0
+	}
+	return residentBytes(int(pid))
+}
+
+// Workers is 1: a session answers one request at a time.
+func (s *Session) Workers() int { return 1 }
 
 // Fallen reports why the session answers through one-shot processes, or nil.
 func (s *Session) Fallen() error { return s.startErr }
