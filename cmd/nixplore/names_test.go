@@ -1,0 +1,129 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/nixplore/nixplore/internal/testnix"
+	"github.com/nixplore/nixplore/nixeval/attr"
+)
+
+// TestLsNamesJSON: ls --names prints the names only, children {name, path}
+// with no kind, for the set and for images (whose throwing sd-card variant
+// is a name like the others: nothing is forced).
+func TestLsNamesJSON(t *testing.T) {
+	testnix.Setup(t)
+	args := append([]string{"ls", "--names", "--json", "--no-cache"}, testnix.ClassicArgs("heavy", "")...)
+	out, errOut, code := runCLI(t, append(args, "config.system.build", "config.system.build.images")...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("want one object per path:\n%s", out)
+	}
+	for i, want := range []struct {
+		path string
+		has  []string
+		n    int
+	}{{"config.system.build", []string{"toplevel", "images", "vm"}, 0}, {"config.system.build.images", []string{"sd-card", "amazon", "iso"}, 25}} {
+		var raw map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(lines[i]), &raw); err != nil {
+			t.Fatal(err)
+		}
+		var path string
+		_ = json.Unmarshal(raw["path"], &path)
+		if path != want.path || len(raw) != 2 {
+			t.Errorf("object %d: %s", i, lines[i])
+		}
+		var children []map[string]string
+		if err := json.Unmarshal(raw["children"], &children); err != nil {
+			t.Fatal(err)
+		}
+		if want.n != 0 && len(children) != want.n {
+			t.Errorf("%s: %d children", path, len(children))
+		}
+		names := map[string]bool{}
+		for _, c := range children {
+			if len(c) != 2 || c["path"] != path+"."+attr.Quote(c["name"]) {
+				t.Errorf("child %v: want exactly name and path", c)
+			}
+			names[c["name"]] = true
+		}
+		for _, n := range want.has {
+			if !names[n] {
+				t.Errorf("%s lacks %s", path, n)
+			}
+		}
+	}
+}
+
+// TestLsStreamingMatchesLs: on a terminal ls says the names on stderr
+// first, then prints exactly what ls prints anywhere else.
+func TestLsStreamingMatchesLs(t *testing.T) {
+	testnix.Setup(t)
+	args := append([]string{"ls", "--no-cache"}, testnix.ClassicArgs("heavy", "")...)
+	args = append(args, "config.system.build.images")
+	plain, errOut, code := runCLI(t, args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	o, err := parseArgs(args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr, stdout bytes.Buffer
+	s, err := openVerbEnv(o, &stderr, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var namesSaidFirst bool
+	w := writerFunc(func(p []byte) (int, error) {
+		if stdout.Len() == 0 {
+			namesSaidFirst = strings.Contains(stderr.String(), "has 25 attributes: amazon, azure")
+		}
+		return stdout.Write(p)
+	})
+	if err := lsStreaming(context.Background(), s, []attr.Path{{"config", "system", "build", "images"}}, w, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	if !namesSaidFirst {
+		t.Errorf("the names were not on stderr before the first line:\n%s", stderr.String())
+	}
+	if stdout.String() != plain {
+		t.Errorf("streamed lines differ from ls:\n%s\nwant\n%s", stdout.String(), plain)
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// TestWorkerAndMemoryFlags: the values are checked, with the reason.
+func TestWorkerAndMemoryFlags(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"ls", "--eval-workers", "0"}, "from 1 to 64"},
+		{[]string{"ls", "--eval-workers", "two"}, "from 1 to 64"},
+		{[]string{"ls", "--max-eval-memory", "lots"}, "give a size such as 700M"},
+		{[]string{"ls", "--max-eval-memory", "10M"}, "under 64 MiB"},
+		{[]string{"ls", "--max-eval-memory", "-1G"}, "give a size"},
+	} {
+		_, errOut, code := runCLI(t, c.args...)
+		if code != 2 || !strings.Contains(errOut, c.msg) {
+			t.Errorf("%v: exit %d, %q", c.args, code, errOut)
+		}
+	}
+	for in, want := range map[string]int64{"700M": 700 << 20, "4G": 4 << 30, "4GiB": 4 << 30, "1.5g": 3 << 29, "0": 0, "100000000": 100000000} {
+		got, err := parseSize(in)
+		if err != nil || got != want {
+			t.Errorf("parseSize(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+}

@@ -1,0 +1,305 @@
+package warm_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/nixplore/nixplore/internal/testnix"
+	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/nixproc"
+	"github.com/nixplore/nixplore/nixeval/warm"
+)
+
+// images is where the heavy fixture keeps its 25 variants, each an
+// evaluation of the whole configuration.
+var images = attr.Path{"config", "system", "build", "images"}
+
+// heavy is the fixture with upstream's cost shape, each evaluation costing
+// cpu units of work (1000 ≈ 1 ms) and keeping keep strings alive.
+func heavy(t *testing.T, cpu, keep int) *nixeval.Target {
+	t.Helper()
+	testnix.Setup(t)
+	t.Setenv("NIXPLORE_EVAL_CPU", fmt.Sprint(cpu))
+	t.Setenv("NIXPLORE_EVAL_KEEP", fmt.Sprint(keep))
+	return testnix.Classic(t, "heavy", "")
+}
+
+func poolEvaluator(t *testing.T, tg *nixeval.Target, workers int, maxMem int64) (*nixeval.Evaluator, *warm.Pool) {
+	t.Helper()
+	ev := nixeval.New(tg, nixeval.Tools{})
+	pool := warm.NewPool(tg, nixeval.Tools{}, workers, maxMem)
+	ev.Backend, ev.Parallel = pool, workers
+	t.Cleanup(func() { ev.Close() })
+	return ev, pool
+}
+
+func kindsOf(l nixeval.Listing) map[string]string {
+	out := map[string]string{}
+	for _, c := range l.Children {
+		k := c.Kind
+		if c.Error != "" {
+			k += ": " + c.Error
+		}
+		out[c.Name] = k
+	}
+	return out
+}
+
+// TestNamesBeforeKinds: the names of images come from one attrNames, every
+// kind pending, without forcing a variant; the kinds then come, the
+// throwing sd-card variant an error beside 24 derivations.
+func TestNamesBeforeKinds(t *testing.T) {
+	tg := heavy(t, 200000, 0)
+	ev, pool := poolEvaluator(t, tg, 1, 0)
+	ctx := context.Background()
+	var namesAt time.Time
+	var pendingWhenNamed int
+	var batches atomic.Int32
+	l, err := ev.ListStream(ctx, images, func(l nixeval.Listing) {
+		namesAt = time.Now()
+		for _, c := range l.Children {
+			if c.Kind == nixeval.KindPending {
+				pendingWhenNamed++
+			}
+		}
+	}, func([]nixeval.Child) { batches.Add(1) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if namesAt.IsZero() || pendingWhenNamed != 25 {
+		t.Fatalf("names callback: %d of 25 pending", pendingWhenNamed)
+	}
+	if batches.Load() < 2 {
+		t.Errorf("kinds came in %d batch(es): they should stream", batches.Load())
+	}
+	kinds := kindsOf(*l)
+	if len(kinds) != 25 {
+		t.Fatalf("%d children: %v", len(kinds), kinds)
+	}
+	for name, k := range kinds {
+		switch {
+		case name == "sd-card":
+			if !strings.HasPrefix(k, "error: ") || !strings.Contains(k, "sd-image-arm64.nix does not exist") {
+				t.Errorf("sd-card: %q", k)
+			}
+		case k != "derivation":
+			t.Errorf("%s: %q", name, k)
+		}
+	}
+	if pool.Starts() != 1 {
+		t.Errorf("%d repls started for one worker", pool.Starts())
+	}
+}
+
+// TestNamesCostOnlyTheSet: listing the names of images forces no variant:
+// it takes about as long as the names of config.system.build, far less
+// than forcing a single variant would add each time.
+func TestNamesCostOnlyTheSet(t *testing.T) {
+	tg := heavy(t, 1500000, 0)
+	ev, _ := poolEvaluator(t, tg, 1, 0)
+	ctx := context.Background()
+	if _, err := ev.Names(ctx, attr.DefaultPath); err != nil { // pays the base evaluation
+		t.Fatal(err)
+	}
+	start := time.Now()
+	l, err := ev.Names(ctx, images)
+	if err != nil {
+		t.Fatal(err)
+	}
+	namesTook := time.Since(start)
+	if len(l.Children) != 25 {
+		t.Fatalf("%d names", len(l.Children))
+	}
+	start = time.Now()
+	one := []nixeval.Child{l.Children[0]}
+	if err := ev.Kinds(ctx, one); err != nil {
+		t.Fatal(err)
+	}
+	kindTook := time.Since(start)
+	// One variant is a whole evaluation; the names are none.
+	if namesTook*5 > kindTook {
+		t.Errorf("names of images took %s, one variant's kind %s: the names must not force variants", namesTook, kindTook)
+	}
+}
+
+// TestWorkersGiveIdenticalAnswers: one, two and three workers list images
+// (kinds and errors) and config.system.build exactly alike, and as the
+// one-shot reference does.
+func TestWorkersGiveIdenticalAnswers(t *testing.T) {
+	tg := heavy(t, 0, 0)
+	ref := nixeval.New(tg, nixeval.Tools{})
+	want, err := ref.List(context.Background(), attr.DefaultPath, images)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, workers := range []int{1, 2, 3} {
+		t.Run(fmt.Sprint(workers), func(t *testing.T) {
+			ev, pool := poolEvaluator(t, tg, workers, 0)
+			got, err := ev.List(context.Background(), attr.DefaultPath, images)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := range want {
+				if !reflect.DeepEqual(kindsOf(got[i]), kindsOf(want[i])) {
+					t.Errorf("%s with %d workers:\n got %v\nwant %v", want[i].Path, workers, kindsOf(got[i]), kindsOf(want[i]))
+				}
+			}
+			if workers > 1 && pool.Starts() < 2 {
+				t.Errorf("only %d repl started for %d workers: the work was not shared", pool.Starts(), workers)
+			}
+		})
+	}
+}
+
+// TestMemoryBoundReplacesEvaluators: with a bound below what one evaluator
+// reaches after a few variants, sessions are replaced between requests,
+// the event is reported, and every answer is still there and right.
+func TestMemoryBoundReplacesEvaluators(t *testing.T) {
+	tg := heavy(t, 0, 200000)
+	ref := nixeval.New(tg, nixeval.Tools{})
+	want, err := ref.List(context.Background(), images)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Measure one evaluator after the base evaluation, then bound two
+	// workers to a little more than that each.
+	probe, probePool := poolEvaluator(t, tg, 1, 0)
+	if _, err := probe.Names(context.Background(), attr.DefaultPath); err != nil {
+		t.Fatal(err)
+	}
+	base := probePool.Memory()[0]
+	if base == 0 {
+		t.Fatal("no resident memory read for the repl")
+	}
+	limit := 2 * (base + base/4)
+	ev, pool := poolEvaluator(t, tg, 2, limit)
+	var mu sync.Mutex
+	var restarts []warm.MemoryRestart
+	pool.OnMemoryRestart = func(r warm.MemoryRestart) {
+		mu.Lock()
+		restarts = append(restarts, r)
+		mu.Unlock()
+	}
+	got, err := ev.List(context.Background(), images)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(kindsOf(got[0]), kindsOf(want[0])) {
+		t.Errorf("answers under the memory bound differ:\n got %v\nwant %v", kindsOf(got[0]), kindsOf(want[0]))
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(restarts) == 0 {
+		t.Fatalf("no evaluator was replaced with a share of %d bytes (one evaluator: %d after the base evaluation)", limit/2, base)
+	}
+	for _, r := range restarts {
+		if r.RSS <= r.Share || r.Share != limit/2 || r.Max != limit {
+			t.Errorf("restart report %+v", r)
+		}
+	}
+	if pool.Starts() <= 2 {
+		t.Errorf("%d repls started: the replaced ones were not started again", pool.Starts())
+	}
+}
+
+// TestForegroundNeverQueuesBehindBackground: with the only worker busy
+// with one background request for every variant's kind, a foreground
+// request interrupts it and is answered at once; the background request
+// then runs again and completes.
+func TestForegroundNeverQueuesBehindBackground(t *testing.T) {
+	tg := heavy(t, 300000, 0)
+	ev, pool := poolEvaluator(t, tg, 1, 0)
+	ctx := context.Background()
+	l, err := ev.Names(ctx, images)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ev.Describe(ctx, attr.DefaultPath.Child("toplevel")); err != nil { // warm, so the next one is cheap
+		t.Fatal(err)
+	}
+	children := append([]nixeval.Child(nil), l.Children...)
+	bgDone := make(chan error, 1)
+	go func() { bgDone <- ev.Kinds(nixeval.InBackground(ctx), children) }()
+	// Wait until the background request holds the worker.
+	deadline := time.Now().Add(30 * time.Second)
+	for pool.Busy() == 0 && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond) // well into the variants (25 × about 0.1 s here)
+	start := time.Now()
+	d, err := ev.Describe(ctx, attr.DefaultPath.Child("toplevel"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(start)
+	if d.Kind != nixeval.KindDerivation {
+		t.Errorf("toplevel: %s", d.Kind)
+	}
+	select {
+	case <-bgDone:
+		t.Fatalf("the foreground request (%s) waited for the whole background request", took)
+	default:
+	}
+	if err := <-bgDone; err != nil {
+		t.Fatalf("the interrupted background request failed instead of running again: %v", err)
+	}
+	for _, c := range children {
+		if c.Kind == nixeval.KindPending || c.Name != "sd-card" && c.Kind != nixeval.KindDerivation {
+			t.Errorf("%s: %s after the background request ran again", c.Name, c.Kind)
+		}
+	}
+}
+
+// TestPoolCancelEndsNixWork: cancelling a request stops its evaluation
+// within 2 s (the repl comes back to its prompt, or is replaced), and
+// closing the pool leaves no Nix process.
+func TestPoolCancelEndsNixWork(t *testing.T) {
+	tg := heavy(t, 2000000, 0)
+	ev, pool := poolEvaluator(t, tg, 2, 0)
+	l, err := ev.Names(context.Background(), images)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- ev.Kinds(ctx, l.Children) }()
+	time.Sleep(300 * time.Millisecond) // into the evaluation of the variants
+	cancel()
+	select {
+	case err := <-done:
+		var ce *nixproc.CancelledError
+		if !errors.As(err, &ce) {
+			t.Errorf("want a cancellation, got %v", err)
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("the cancelled request still runs 2 s later")
+	}
+	pids := pool.Pids()
+	ev.Close()
+	deadline := time.Now().Add(2 * time.Second)
+	for time.Now().Before(deadline) && anyAlive(pids) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if anyAlive(pids) {
+		t.Errorf("repl processes %v still alive after Close", pids)
+	}
+}
+
+func anyAlive(pids []int) bool {
+	for _, p := range testnix.Processes() {
+		for _, pid := range pids {
+			if pid != 0 && p.PID == pid && p.State != "Z" {
+				return true
+			}
+		}
+	}
+	return false
+}
