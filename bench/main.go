@@ -1,6 +1,8 @@
-// Command bench measures nixplore against plain `nix eval` on the slow
-// fixture (testdata/configs/slow), side by side in one run, and prints a
-// Markdown table of medians for BENCHMARKS.md. Run it with `make bench`,
+// Command bench measures nixplore against plain `nix eval` on the heavy
+// fixture (testdata/configs/heavy: upstream's cost shape, every evaluation
+// costing CPU and memory, 25 images.* variants each an evaluation of its
+// own), side by side in one run, and prints a Markdown table of medians
+// for BENCHMARKS.md. Run it with `make bench`,
 // which builds nixplore first and runs once per Nix version found.
 //
 //	go run ./bench -nixplore bin/nixplore -runs 5
@@ -27,6 +29,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"sort"
 	"strconv"
@@ -38,9 +41,14 @@ import (
 	"github.com/nixplore/nixplore/nixeval/warm"
 )
 
-// defaultSlowN is the slow fixture's default amount of work
-// (testdata/configs/slow/slow-module.nix).
-const defaultSlowN = 2700000
+// defaultCPU is a first guess at the heavy fixture's work per evaluation
+// (NIXPLORE_EVAL_CPU, testdata/nixpkgs/nixos/modules/misc/eval-cost.nix);
+// the bench sizes it so a plain listing takes about 1.5 s here.
+const defaultCPU = 2700000
+
+// defaultKeep is how many strings each evaluation keeps alive
+// (NIXPLORE_EVAL_KEEP): about 30 MB a variant, as memory grows upstream.
+const defaultKeep = 300000
 
 type benchEnv struct {
 	root     string
@@ -51,7 +59,7 @@ type benchEnv struct {
 
 func (b *benchEnv) targetFlags() []string {
 	return []string{"-I", "nixpkgs=" + filepath.Join(b.root, "testdata/nixpkgs"),
-		"-I", "nixos-config=" + filepath.Join(b.root, "testdata/configs/slow/configuration.nix")}
+		"-I", "nixos-config=" + filepath.Join(b.root, "testdata/configs/heavy/configuration.nix")}
 }
 
 // plainEval is the reference: nix eval of one attribute, as a user would type it.
@@ -130,28 +138,40 @@ func main() {
 	// caller wins).
 	d, err := run(b.plainEval("config.system.build", "builtins.attrNames"))
 	must(err)
-	if os.Getenv("NIXPLORE_SLOW_N") == "" {
+	if os.Getenv("NIXPLORE_EVAL_KEEP") == "" {
+		os.Setenv("NIXPLORE_EVAL_KEEP", strconv.Itoa(defaultKeep))
+	}
+	if os.Getenv("NIXPLORE_EVAL_CPU") == "" {
 		const want = 1500 * time.Millisecond
-		n := defaultSlowN
+		n := defaultCPU
+		os.Setenv("NIXPLORE_EVAL_CPU", strconv.Itoa(n))
+		d, err = run(b.plainEval("config.system.build", "builtins.attrNames"))
+		must(err)
 		for i := 0; i < 4 && (d < want*9/10 || d > want*11/10); i++ {
 			n = int(float64(n) * float64(want) / float64(d))
-			os.Setenv("NIXPLORE_SLOW_N", strconv.Itoa(n))
+			os.Setenv("NIXPLORE_EVAL_CPU", strconv.Itoa(n))
 			d, err = run(b.plainEval("config.system.build", "builtins.attrNames"))
 			must(err)
 		}
 	}
-	fmt.Fprintf(os.Stderr, "bench: NIXPLORE_SLOW_N=%s, plain listing %s\n", os.Getenv("NIXPLORE_SLOW_N"), ms(d))
+	fmt.Fprintf(os.Stderr, "bench: NIXPLORE_EVAL_CPU=%s NIXPLORE_EVAL_KEEP=%s, plain listing %s\n", os.Getenv("NIXPLORE_EVAL_CPU"), os.Getenv("NIXPLORE_EVAL_KEEP"), ms(d))
 
 	loadBefore := readFirstLine("/proc/loadavg")
-	pairs := []pair{b.cold(), b.further(), b.warmCache(), b.describeAgain()}
+	pairs := []pair{b.coldNames(), b.cold(), b.workers(), b.further(), b.warmCache(), b.describeAgain()}
+	if p, err := b.explorerNames(); err == nil {
+		pairs = append(pairs, p)
+	} else {
+		fmt.Fprintf(os.Stderr, "bench: explorer names of images not measured: %v\n", err)
+	}
+	peakNix, limit, memErr := b.nixMemory()
 	rss, err := b.memory()
 	must(err)
 	tuiRSS, tuiErr := b.memoryTUI()
 
-	fmt.Printf("Machine: %d CPUs (%s), %s memory; load average before %s, after %s; %s; %d runs each, medians; NIXPLORE_SLOW_N=%s.\n\n",
+	fmt.Printf("Machine: %d CPUs (%s), %s memory; load average before %s, after %s; %s; %d runs each, medians; NIXPLORE_EVAL_CPU=%s, NIXPLORE_EVAL_KEEP=%s.\n\n",
 		runtime.NumCPU(), procField("/proc/cpuinfo", "model name"), procField("/proc/meminfo", "MemTotal"),
 		field3(loadBefore), field3(readFirstLine("/proc/loadavg")), time.Now().UTC().Format("2006-01-02 15:04 UTC"), b.runs,
-		os.Getenv("NIXPLORE_SLOW_N"))
+		os.Getenv("NIXPLORE_EVAL_CPU"), os.Getenv("NIXPLORE_EVAL_KEEP"))
 
 	fmt.Printf("| %s | | | | |\n|---|---|---|---|---|\n", strings.TrimSpace(string(version)))
 	fmt.Printf("| measurement | nixplore (median) | plain nix (median) | ratio | bar |\n")
@@ -160,7 +180,20 @@ func main() {
 		if p.ratio() > p.barValue {
 			ok = "**misses**"
 		}
+		if p.barValue == 0 {
+			ok, p.bar = "no bar", "—"
+		}
 		fmt.Printf("| %s | %s | %s | %.3f | ≤ %s (%s) |\n", p.name, ms(median(p.ours)), ms(median(p.plain)), p.ratio(), p.bar, ok)
+	}
+	if memErr != nil {
+		fmt.Printf("| peak RSS of all Nix processes, every kind of `images` under `--max-eval-memory` | not measured: %v | | | ≤ 1.2 |\n", memErr)
+	} else {
+		ok := "meets"
+		if float64(peakNix) > 1.2*float64(limit) {
+			ok = "**misses**"
+		}
+		fmt.Printf("| peak RSS of all Nix processes, every kind of `images` with `--max-eval-memory %s` (25 answers, sd-card's error among them) | %.0f MB | %.0f MB (the limit) | %.3f | ≤ 1.2 (%s) |\n",
+			humanMiB(limit), float64(peakNix)/(1<<20), float64(limit)/(1<<20), float64(peakNix)/float64(limit), ok)
 	}
 	ok := "meets"
 	if rss > 150<<20 {
@@ -180,12 +213,129 @@ func main() {
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.0f ms", float64(d)/float64(time.Millisecond)) }
 
-// cold: a fresh nixplore process without cache lists config.system.build.
+// coldNames: a fresh nixplore process without cache lists the names of
+// config.system.build: the answer to "what can I build?".
+func (b *benchEnv) coldNames() pair {
+	p := pair{name: "cold names (`nixplore ls --names --no-cache`) / `nix eval` of the attrNames", bar: "1.1", barValue: 1.1}
+	b.alternate(&p, append([]string{b.nixplore, "ls", "--names", "--json", "--no-cache"}, b.targetFlags()...))
+	return p
+}
+
+// cold: a fresh nixplore process without cache lists config.system.build
+// with every kind. No bar: the kinds of vm and vmWithBootLoader are two
+// more evaluations of the configuration, as upstream.
 func (b *benchEnv) cold() pair {
-	p := pair{name: "cold first listing (`nixplore ls --no-cache`) / `nix eval` of the listing", bar: "1.2", barValue: 1.2}
+	p := pair{name: "cold listing with kinds (`nixplore ls --no-cache`: vm and vmWithBootLoader evaluate the configuration again) / `nix eval` of the attrNames"}
 	b.alternate(&p, append([]string{b.nixplore, "ls", "--json", "--no-cache"}, b.targetFlags()...))
 	return p
 }
+
+// workers: every kind of images (25 evaluations) with two evaluators
+// against one, interleaved.
+func (b *benchEnv) workers() pair {
+	p := pair{name: "every kind of `images`, `--eval-workers 2` / `--eval-workers 1` (`ls --no-cache`)", bar: "0.7", barValue: 0.7}
+	ls := func(n string) []string {
+		return append([]string{b.nixplore, "ls", "--json", "--no-cache", "--max-eval-memory", "0", "--eval-workers", n, "config.system.build.images"}, b.targetFlags()...)
+	}
+	for i := 0; i < max(1, b.runs/2); i++ {
+		d, err := run(ls("1"))
+		must(err)
+		p.plain = append(p.plain, d)
+		d, err = run(ls("2"))
+		must(err)
+		p.ours = append(p.ours, d)
+	}
+	return p
+}
+
+// nixMemory lists every kind of images with one evaluator under a memory
+// bound below what it reaches without one, sampling the resident memory of
+// every Nix process nixplore runs; every answer must still be there.
+func (b *benchEnv) nixMemory() (peak, limit int64, err error) {
+	// What one evaluator reaches: the base evaluation, then all variants.
+	free, err := b.peakNix(append([]string{b.nixplore, "ls", "--json", "--no-cache", "--max-eval-memory", "0", "--eval-workers", "1", "config.system.build.images"}, b.targetFlags()...))
+	if err != nil {
+		return 0, 0, err
+	}
+	base, err := b.peakNix(append([]string{b.nixplore, "ls", "--names", "--json", "--no-cache", "--max-eval-memory", "0", "--eval-workers", "1"}, b.targetFlags()...))
+	if err != nil {
+		return 0, 0, err
+	}
+	limit = base + (free-base)/3
+	fmt.Fprintf(os.Stderr, "bench: one evaluator reaches %s listing every kind of images (%s after the base evaluation); bound %s\n", humanMiB(free), humanMiB(base), humanMiB(limit))
+	peak, err = b.peakNix(append([]string{b.nixplore, "ls", "--json", "--no-cache", "--max-eval-memory", strconv.FormatInt(limit, 10), "--eval-workers", "1", "config.system.build.images"}, b.targetFlags()...))
+	return peak, limit, err
+}
+
+// peakNix runs argv and samples the summed resident memory of its Nix
+// descendants every 10 ms; it checks the images answer is complete when
+// argv lists images with kinds.
+func (b *benchEnv) peakNix(argv []string) (int64, error) {
+	cmd := exec.Command(argv[0], argv[1:]...)
+	var out, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &stderr
+	if err := cmd.Start(); err != nil {
+		return 0, err
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	var peak int64
+	for {
+		if v := descendantsRSS(cmd.Process.Pid); v > peak {
+			peak = v
+		}
+		select {
+		case err := <-done:
+			if err != nil {
+				return 0, fmt.Errorf("%s: %v\n%s", strings.Join(argv, " "), err, stderr.String())
+			}
+			if strings.Contains(strings.Join(argv, " "), "images") && !strings.Contains(strings.Join(argv, " "), "--names") {
+				s := out.String()
+				if n := strings.Count(s, `"kind":"derivation"`); n != 24 || !strings.Contains(s, "sd-image-arm64.nix does not exist") {
+					return 0, fmt.Errorf("answers lost: %d derivations (want 24) and sd-card's error in\n%s", n, s)
+				}
+			}
+			return peak, nil
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+// descendantsRSS sums VmRSS over the descendants of pid.
+func descendantsRSS(pid int) int64 {
+	parent := map[int]int{}
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		p, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile("/proc/" + e.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		s := string(stat)
+		if i := strings.LastIndexByte(s, ')'); i > 0 {
+			f := strings.Fields(s[i+1:])
+			if len(f) > 1 {
+				pp, _ := strconv.Atoi(f[1])
+				parent[p] = pp
+			}
+		}
+	}
+	var sum int64
+	for p := range parent {
+		for q := parent[p]; q > 1; q = parent[q] {
+			if q == pid {
+				sum += statusKB("/proc/"+strconv.Itoa(p)+"/status", "VmRSS:") << 10
+				break
+			}
+		}
+	}
+	return sum
+}
+
+func humanMiB(n int64) string { return fmt.Sprintf("%dM", n>>20) }
 
 // alternate times plain `nix eval` of the listing and the nixplore command,
 // one after the other, runs times.
@@ -202,12 +352,12 @@ func (b *benchEnv) alternate(p *pair, nixplore []string) {
 
 // furtherSets are other attribute sets of the slow fixture, each listed
 // once in the session after config.system.build.
-var furtherSets = []string{"config.system.build.units", "config.system.build.manual", "config.system.build.images",
-	"config.system.build.groups", "config.system.build.groups.wheel"}
+var furtherSets = []string{"config.system.build.units", "config.system.build.manual", `config.system.build.units."sshd.service"`,
+	"config.system.nixos", "config.boot.loader"}
 
 func (b *benchEnv) target() *nixeval.Target {
 	t, err := nixeval.Resolve(nixeval.Flags{SearchPath: []string{"nixpkgs=" + filepath.Join(b.root, "testdata/nixpkgs"),
-		"nixos-config=" + filepath.Join(b.root, "testdata/configs/slow/configuration.nix")}}, nixeval.SystemEnvironment())
+		"nixos-config=" + filepath.Join(b.root, "testdata/configs/heavy/configuration.nix")}}, nixeval.SystemEnvironment())
 	must(err)
 	return t
 }
@@ -273,6 +423,65 @@ func (b *benchEnv) describeAgain() pair {
 		p.ours = append(p.ours, time.Since(start))
 	}
 	return p
+}
+
+// explorerNames times, in a warm explorer in tmux, how long the names of
+// images take to appear after → on it, against a cold plain listing of
+// config.system.build's names.
+func (b *benchEnv) explorerNames() (pair, error) {
+	p := pair{name: "warm explorer: names of `images` on screen after → / `nix eval` of the attrNames", bar: "0.2", barValue: 0.2}
+	if _, err := exec.LookPath("tmux"); err != nil {
+		return p, err
+	}
+	selected := regexp.MustCompile(`(?m)^\s*>.*\bimages\b`)
+	for i := 0; i < b.runs; i++ {
+		d, err := run(b.plainEval("config.system.build", "builtins.attrNames"))
+		if err != nil {
+			return p, err
+		}
+		p.plain = append(p.plain, d)
+		session := fmt.Sprintf("nixplore-bench-names-%d-%d", os.Getpid(), i)
+		argv := append([]string{b.nixplore, "--no-cache"}, b.targetFlags()...)
+		quoted := make([]string, len(argv))
+		for j, a := range argv {
+			quoted[j] = attr.ShellQuote(a)
+		}
+		if out, err := exec.Command("tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", strings.Join(quoted, " ")).CombinedOutput(); err != nil {
+			return p, fmt.Errorf("tmux: %v: %s", err, out)
+		}
+		screen := func() string {
+			out, _ := exec.Command("tmux", "capture-pane", "-p", "-t", session).Output()
+			return string(out)
+		}
+		waitFor := func(ok func(string) bool, what string) error {
+			deadline := time.Now().Add(3 * time.Minute)
+			for time.Now().Before(deadline) {
+				if ok(screen()) {
+					return nil
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			return fmt.Errorf("the explorer did not show %s within 3 minutes:\n%s", what, screen())
+		}
+		err = waitFor(func(sc string) bool { return strings.Contains(sc, "images") && strings.Contains(sc, "toplevel") }, "config.system.build")
+		if err == nil {
+			_ = exec.Command("tmux", "send-keys", "-t", session, "/").Run()
+			_ = exec.Command("tmux", "send-keys", "-t", session, "-l", "images").Run()
+			_ = exec.Command("tmux", "send-keys", "-t", session, "Enter").Run()
+			err = waitFor(selected.MatchString, "images selected")
+		}
+		if err == nil {
+			start := time.Now()
+			_ = exec.Command("tmux", "send-keys", "-t", session, "Right").Run()
+			err = waitFor(func(sc string) bool { return strings.Contains(sc, "amazon") && strings.Contains(sc, "vmware") }, "the names of images")
+			p.ours = append(p.ours, time.Since(start))
+		}
+		_ = exec.Command("tmux", "kill-session", "-t", session).Run()
+		if err != nil {
+			return p, err
+		}
+	}
+	return p, nil
 }
 
 // hundredThousand is a target whose config.system.build has 100,000 children.
@@ -372,7 +581,10 @@ func procField(path, name string) string {
 	return "unknown"
 }
 
-func vmHWM(path string) int64 {
+func vmHWM(path string) int64 { return statusKB(path, "VmHWM:") << 10 }
+
+// statusKB is a "Name:  123 kB" field of a /proc status file, in kB.
+func statusKB(path, name string) int64 {
 	f, err := os.Open(path)
 	if err != nil {
 		return 0
@@ -380,9 +592,9 @@ func vmHWM(path string) int64 {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+		if rest, ok := strings.CutPrefix(sc.Text(), name); ok {
 			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
-			return kb << 10
+			return kb
 		}
 	}
 	return 0
