@@ -168,16 +168,80 @@ func TestCacheRoundTripsEveryKind(t *testing.T) {
 	}
 }
 
-// TestRefreshIgnoresTheCache: with Refresh, Peek misses and List rewrites.
+// poisonListing replaces the stored listing of path with one child no
+// configuration has, as the cache's own Put would write it, and returns
+// that child's name.
+func poisonListing(t *testing.T, dir string, path attr.Path) string {
+	t.Helper()
+	p, _ := json.Marshal(path)
+	suffix := "\x00list\x00" + string(p)
+	var key string
+	var deps []string
+	_ = filepath.WalkDir(dir, func(f string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(f, ".json") {
+			return err
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		var e struct {
+			Key  string `json:"key"`
+			Deps []struct {
+				Path string `json:"path"`
+			} `json:"deps"`
+		}
+		if json.Unmarshal(b, &e) == nil && strings.HasSuffix(e.Key, suffix) {
+			key = e.Key
+			for _, d := range e.Deps {
+				deps = append(deps, d.Path)
+			}
+		}
+		return nil
+	})
+	if key == "" {
+		t.Fatalf("no stored listing of %s in %s", path, dir)
+	}
+	c, err := cache.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const poison = "poisonedByTheTest"
+	if err := c.Put(key, deps, time.Now(), json.RawMessage(`[{"name":"`+poison+`","kind":"int"}]`)); err != nil {
+		t.Fatal(err)
+	}
+	return poison
+}
+
+// TestRefreshIgnoresTheCache: with Refresh, Peek misses and the answer
+// comes from Nix even where the cache holds another one for unchanged
+// files; that answer replaces the cached one.
 func TestRefreshIgnoresTheCache(t *testing.T) {
 	testnix.Setup(t)
 	dir := t.TempDir()
 	tg, _, _ := tempConfig(t)
-	list(t, cachedEvaluator(t, tg, dir), attr.DefaultPath)
+	fresh := names(list(t, cachedEvaluator(t, tg, dir), attr.DefaultPath))
+	poison := poisonListing(t, dir, attr.DefaultPath)
+	// The poisoned entry is what the cache serves without Refresh.
+	if l, ok := cachedEvaluator(t, tg, dir).PeekList(attr.DefaultPath); !ok || !reflect.DeepEqual(names(l), []string{poison}) {
+		t.Fatalf("the poisoned entry is not served (%v): %v", ok, l)
+	}
+
 	ev := cachedEvaluator(t, tg, dir)
 	ev.Refresh = true
-	if _, ok := ev.PeekList(attr.DefaultPath); ok {
-		t.Fatal("Refresh served from the cache")
+	if l, ok := ev.PeekList(attr.DefaultPath); ok {
+		t.Fatalf("Refresh served from the cache: %v", names(l))
+	}
+	l := list(t, ev, attr.DefaultPath)
+	if l.FromCache || !reflect.DeepEqual(names(l), fresh) {
+		t.Fatalf("with Refresh: %v (from cache %v), Nix's answer %v", names(l), l.FromCache, fresh)
+	}
+	if ev.Backend.(*warm.Session).Starts() != 1 {
+		t.Errorf("with Refresh, %d repls started, want 1", ev.Backend.(*warm.Session).Starts())
+	}
+	// Nix's answer replaced the poisoned one for the next process.
+	if l, ok := cachedEvaluator(t, tg, dir).PeekList(attr.DefaultPath); !ok || !reflect.DeepEqual(names(l), fresh) {
+		t.Fatalf("after the refresh the cache serves %v (%v), want %v", l, ok, fresh)
 	}
 }
 
