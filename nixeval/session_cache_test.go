@@ -61,6 +61,8 @@ func tempConfig(t *testing.T) (tg *nixeval.Target, conf, mod string) {
 	testnix.WriteFile(t, conf, `{ ... }: { imports = [ ./module.nix ]; system.build.fromConf = 1; }`, 0o644)
 	testnix.WriteFile(t, mod, `{ ... }: { system.build.fromModule = 1; }`, 0o644)
 	cache.RacySlack = 50 * time.Millisecond // local file systems here have a fine clock
+	// Not synchronisation: file times are only told apart from a later
+	// computation's start past RacySlack, so the files must age that long.
 	time.Sleep(2 * cache.RacySlack)
 	tg, err := nixeval.Resolve(nixeval.Flags{SearchPath: []string{"nixpkgs=" + testnix.Testdata("nixpkgs"), "nixos-config=" + conf}},
 		nixeval.Environment{Getenv: os.Getenv, Hostname: os.Hostname, EtcNixOS: dir, Cwd: dir})
