@@ -83,7 +83,7 @@ func (e *Evaluator) Describe(ctx context.Context, path attr.Path) (*Description,
 	since := time.Now()
 	d, err := e.describe(ctx, path)
 	if err == nil {
-		e.storeDescription(d, since)
+		e.storeDescription(ctx, d, since)
 	}
 	return d, err
 }
@@ -241,6 +241,6 @@ func (e *Evaluator) Info(ctx context.Context) (*Info, error) {
 	if a.Status != "ok" {
 		return nil, e.pathError(nil, walkStatus{Status: a.Status, Hosts: a.Hosts, Outputs: a.Outputs})
 	}
-	e.store("info", nil, since, a.Info)
+	e.store(ctx, "info", nil, since, a.Info)
 	return &a.Info, nil
 }

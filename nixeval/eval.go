@@ -68,6 +68,12 @@ type Evaluator struct {
 	keyMu   sync.Mutex
 	keyDone bool
 	keyBase string
+
+	// life is cancelled by Close: what runs for the evaluator rather than
+	// for one request (a Peek's flake key) ends with it.
+	lifeOnce   sync.Once
+	life       context.Context
+	lifeCancel context.CancelFunc
 }
 
 // New returns an evaluator using one Nix process per request.
@@ -75,8 +81,18 @@ func New(t *Target, tools Tools) *Evaluator {
 	return &Evaluator{Target: t, Backend: &OneShot{Target: t, Tools: tools}, Tools: tools, Parallel: 4}
 }
 
-// Close ends the backend's processes.
-func (e *Evaluator) Close() error { return e.Backend.Close() }
+// Close ends the backend's processes and whatever else runs for the
+// evaluator.
+func (e *Evaluator) Close() error {
+	e.lifetime()
+	e.lifeCancel()
+	return e.Backend.Close()
+}
+
+func (e *Evaluator) lifetime() context.Context {
+	e.lifeOnce.Do(func() { e.life, e.lifeCancel = context.WithCancel(context.Background()) })
+	return e.life
+}
 
 func (e *Evaluator) withTimeout(ctx context.Context) (context.Context, context.CancelFunc) {
 	if e.Target.Timeout > 0 {
@@ -165,7 +181,7 @@ func (e *Evaluator) List(ctx context.Context, paths ...attr.Path) ([]Listing, er
 	since := time.Now()
 	out, err := e.list(ctx, paths...)
 	if err == nil {
-		e.storeListings(out, since)
+		e.storeListings(ctx, out, since)
 	}
 	return out, err
 }

@@ -45,10 +45,14 @@ func (e *Evaluator) Reload() {
 }
 
 // cacheKey is the key of one answer, or "" when the target cannot be keyed.
-func (e *Evaluator) cacheKey(op string, path attr.Path) string {
+// ctx bounds the one Nix process a flake's key needs (flakeFingerprint):
+// the request's, so a cancelled request or a quit does not leave it
+// running; when it is cancelled the key is asked for again next time.
+func (e *Evaluator) cacheKey(ctx context.Context, op string, path attr.Path) string {
 	e.keyMu.Lock()
 	if !e.keyDone {
-		e.keyBase, e.keyDone = cacheBase(e.Target, e.Tools), true
+		e.keyBase = cacheBase(ctx, e.Target, e.Tools)
+		e.keyDone = e.keyBase != "" || ctx.Err() == nil
 	}
 	base := e.keyBase
 	e.keyMu.Unlock()
@@ -64,7 +68,7 @@ func (e *Evaluator) cacheKey(op string, path attr.Path) string {
 // arguments, the environment Nix reads paths from, and for a flake its
 // locked source. "" means the target cannot be keyed (a flake whose
 // metadata Nix cannot give).
-func cacheBase(t *Target, tools Tools) string {
+func cacheBase(ctx context.Context, t *Target, tools Tools) string {
 	id := struct {
 		Wrapper    string
 		Nix        []string
@@ -94,7 +98,7 @@ func cacheBase(t *Target, tools Tools) string {
 		id.Env = append(id.Env, v+"="+os.Getenv(v))
 	}
 	if t.Kind == Flake {
-		fp, err := flakeFingerprint(t, tools)
+		fp, err := flakeFingerprint(ctx, t, tools)
 		if err != nil {
 			return ""
 		}
@@ -128,8 +132,8 @@ func programIdentity(prog string) string {
 
 // flakeFingerprint is the flake's locked source as Nix reports it: the
 // store path of its source (a content hash) and its locked inputs.
-func flakeFingerprint(t *Target, tools Tools) (string, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+func flakeFingerprint(ctx context.Context, t *Target, tools Tools) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	args := append([]string{"--extra-experimental-features", "nix-command flakes", "flake", "metadata", "--json", t.FlakeRef}, commonArgs(t)...)
 	res, err := (&nixproc.Command{Path: tools.Program("nix"), Args: args, Dir: t.Dir}).Run(ctx)
@@ -222,11 +226,13 @@ func (e *Evaluator) PeekInfo() (*Info, bool) {
 	return &i, true
 }
 
+// peek has no request: a flake's key is asked for on the evaluator's own
+// context, which Close cancels (the explorer closes it on quit).
 func (e *Evaluator) peek(op string, path attr.Path, v any) bool {
 	if e.Cache == nil || e.Refresh {
 		return false
 	}
-	key := e.cacheKey(op, path)
+	key := e.cacheKey(e.lifetime(), op, path)
 	if key == "" {
 		return false
 	}
@@ -236,7 +242,7 @@ func (e *Evaluator) peek(op string, path attr.Path, v any) bool {
 
 // store writes an answer computed since the given time, with the files
 // the backend evaluated so far (a superset of what it depends on).
-func (e *Evaluator) store(op string, path attr.Path, since time.Time, v any) {
+func (e *Evaluator) store(ctx context.Context, op string, path attr.Path, since time.Time, v any) {
 	if e.Cache == nil {
 		return
 	}
@@ -248,7 +254,7 @@ func (e *Evaluator) store(op string, path attr.Path, since time.Time, v any) {
 	if deps == nil {
 		return
 	}
-	key := e.cacheKey(op, path)
+	key := e.cacheKey(ctx, op, path)
 	if key == "" {
 		return
 	}
@@ -263,24 +269,24 @@ func (e *Evaluator) store(op string, path attr.Path, since time.Time, v any) {
 	}
 }
 
-func (e *Evaluator) storeListings(ls []Listing, since time.Time) {
+func (e *Evaluator) storeListings(ctx context.Context, ls []Listing, since time.Time) {
 	for _, l := range ls {
 		cs := make([]cachedChild, len(l.Children))
 		for i, c := range l.Children {
 			cs[i] = cachedChild{Name: attr.Wire(c.Name), Kind: c.Kind, Error: attr.Wire(c.Error)}
 		}
-		e.store("list", l.Path, since, cs)
+		e.store(ctx, "list", l.Path, since, cs)
 	}
 }
 
-func (e *Evaluator) storeDescription(d *Description, since time.Time) {
+func (e *Evaluator) storeDescription(ctx context.Context, d *Description, since time.Time) {
 	c := cachedDescription{Kind: d.Kind, Name: attr.Wire(d.Name), System: attr.Wire(d.System), DrvPath: d.DrvPath,
 		DrvError: attr.Wire(d.DrvError), Description: attr.Wire(d.Description), MainProgram: attr.Wire(d.MainProgram),
 		FilePath: attr.Wire(d.FilePath), Value: d.Value, Length: d.Length, Count: d.Count, DefinedIn: d.DefinedIn}
 	for _, o := range d.Outputs {
 		c.Outputs = append(c.Outputs, cachedOutput{Name: attr.Wire(o.Name), Path: o.Path})
 	}
-	e.store("describe", d.Path, since, c)
+	e.store(ctx, "describe", d.Path, since, c)
 }
 
 // OpenCache opens the default cache directory for an evaluator. On error

@@ -2,10 +2,13 @@ package nixeval_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -58,6 +61,8 @@ func tempConfig(t *testing.T) (tg *nixeval.Target, conf, mod string) {
 	testnix.WriteFile(t, conf, `{ ... }: { imports = [ ./module.nix ]; system.build.fromConf = 1; }`, 0o644)
 	testnix.WriteFile(t, mod, `{ ... }: { system.build.fromModule = 1; }`, 0o644)
 	cache.RacySlack = 50 * time.Millisecond // local file systems here have a fine clock
+	// Not synchronisation: file times are only told apart from a later
+	// computation's start past RacySlack, so the files must age that long.
 	time.Sleep(2 * cache.RacySlack)
 	tg, err := nixeval.Resolve(nixeval.Flags{SearchPath: []string{"nixpkgs=" + testnix.Testdata("nixpkgs"), "nixos-config=" + conf}},
 		nixeval.Environment{Getenv: os.Getenv, Hostname: os.Hostname, EtcNixOS: dir, Cwd: dir})
@@ -165,16 +170,80 @@ func TestCacheRoundTripsEveryKind(t *testing.T) {
 	}
 }
 
-// TestRefreshIgnoresTheCache: with Refresh, Peek misses and List rewrites.
+// poisonListing replaces the stored listing of path with one child no
+// configuration has, as the cache's own Put would write it, and returns
+// that child's name.
+func poisonListing(t *testing.T, dir string, path attr.Path) string {
+	t.Helper()
+	p, _ := json.Marshal(path)
+	suffix := "\x00list\x00" + string(p)
+	var key string
+	var deps []string
+	_ = filepath.WalkDir(dir, func(f string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(f, ".json") {
+			return err
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		var e struct {
+			Key  string `json:"key"`
+			Deps []struct {
+				Path string `json:"path"`
+			} `json:"deps"`
+		}
+		if json.Unmarshal(b, &e) == nil && strings.HasSuffix(e.Key, suffix) {
+			key = e.Key
+			for _, d := range e.Deps {
+				deps = append(deps, d.Path)
+			}
+		}
+		return nil
+	})
+	if key == "" {
+		t.Fatalf("no stored listing of %s in %s", path, dir)
+	}
+	c, err := cache.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const poison = "poisonedByTheTest"
+	if err := c.Put(key, deps, time.Now(), json.RawMessage(`[{"name":"`+poison+`","kind":"int"}]`)); err != nil {
+		t.Fatal(err)
+	}
+	return poison
+}
+
+// TestRefreshIgnoresTheCache: with Refresh, Peek misses and the answer
+// comes from Nix even where the cache holds another one for unchanged
+// files; that answer replaces the cached one.
 func TestRefreshIgnoresTheCache(t *testing.T) {
 	testnix.Setup(t)
 	dir := t.TempDir()
 	tg, _, _ := tempConfig(t)
-	list(t, cachedEvaluator(t, tg, dir), attr.DefaultPath)
+	fresh := names(list(t, cachedEvaluator(t, tg, dir), attr.DefaultPath))
+	poison := poisonListing(t, dir, attr.DefaultPath)
+	// The poisoned entry is what the cache serves without Refresh.
+	if l, ok := cachedEvaluator(t, tg, dir).PeekList(attr.DefaultPath); !ok || !reflect.DeepEqual(names(l), []string{poison}) {
+		t.Fatalf("the poisoned entry is not served (%v): %v", ok, l)
+	}
+
 	ev := cachedEvaluator(t, tg, dir)
 	ev.Refresh = true
-	if _, ok := ev.PeekList(attr.DefaultPath); ok {
-		t.Fatal("Refresh served from the cache")
+	if l, ok := ev.PeekList(attr.DefaultPath); ok {
+		t.Fatalf("Refresh served from the cache: %v", names(l))
+	}
+	l := list(t, ev, attr.DefaultPath)
+	if l.FromCache || !reflect.DeepEqual(names(l), fresh) {
+		t.Fatalf("with Refresh: %v (from cache %v), Nix's answer %v", names(l), l.FromCache, fresh)
+	}
+	if ev.Backend.(*warm.Session).Starts() != 1 {
+		t.Errorf("with Refresh, %d repls started, want 1", ev.Backend.(*warm.Session).Starts())
+	}
+	// Nix's answer replaced the poisoned one for the next process.
+	if l, ok := cachedEvaluator(t, tg, dir).PeekList(attr.DefaultPath); !ok || !reflect.DeepEqual(names(l), fresh) {
+		t.Fatalf("after the refresh the cache serves %v (%v), want %v", l, ok, fresh)
 	}
 }
 
@@ -202,4 +271,117 @@ func TestCacheFlakeKeysOnLockedSource(t *testing.T) {
 	if l := list(t, cachedEvaluator(t, tg, dir), attr.DefaultPath); !contains(names(l), "addedByEdit") {
 		t.Fatalf("after the edit: %v", names(l))
 	}
+}
+
+// answerOnly answers every request at once and names no file, so the
+// evaluator stores the answer and needs its cache key: for a flake, the
+// `nix flake metadata` of flakeFingerprint.
+type answerOnly struct{}
+
+func (answerOnly) Eval(context.Context, nixeval.Request) (json.RawMessage, error) {
+	return json.RawMessage(`{"status":"ok","nixVersion":"fake"}`), nil
+}
+func (answerOnly) Close() error   { return nil }
+func (answerOnly) Deps() []string { return []string{} }
+
+// hungFlakeEvaluator is a cached evaluator of a flake whose `nix` never
+// answers (a stuck daemon, a lock); marker is in the fake's command line.
+func hungFlakeEvaluator(t *testing.T) (ev *nixeval.Evaluator, marker string) {
+	t.Helper()
+	marker = fmt.Sprintf("hungmetadata%d", time.Now().UnixNano())
+	dir := filepath.Join(t.TempDir(), marker)
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	testnix.WriteFile(t, filepath.Join(dir, "nix"), "#!/bin/sh\nsleep 1000\n", 0o755)
+	tg := &nixeval.Target{Kind: nixeval.Flake, FlakeRef: "path:" + t.TempDir(), Host: "h", Dir: t.TempDir()}
+	ev = nixeval.New(tg, nixeval.Tools{Dir: dir})
+	ev.Backend = answerOnly{}
+	c, err := cache.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev.Cache = c
+	t.Cleanup(func() {
+		// A failing run must not leave the fake behind.
+		for _, p := range testnix.Marked(marker, "") {
+			_ = syscall.Kill(-p.PGID, syscall.SIGKILL)
+		}
+	})
+	return ev, marker
+}
+
+// awaitMarked waits until the fake `nix` runs and returns its process group.
+func awaitMarked(t *testing.T, marker string) int {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if ps := testnix.Marked(marker, ""); len(ps) > 0 {
+			return ps[0].PGID
+		}
+	}
+	t.Fatal("flake metadata was never asked for")
+	return 0
+}
+
+// awaitGone checks, polling, that process group pgid ends within 2 s of
+// since (the bound the README gives for a cancelled request's Nix).
+func awaitGone(t *testing.T, pgid int, since time.Time) {
+	t.Helper()
+	for time.Since(since) < 2*time.Second && len(testnix.GroupAlive(pgid)) > 0 {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if left := testnix.GroupAlive(pgid); len(left) > 0 {
+		t.Fatalf("the flake metadata process is still running 2 s after the cancel: %v", left)
+	}
+}
+
+// The flake key's `nix flake metadata` runs on the request's context: a
+// cancelled request (or a quit) ends it, instead of a background context
+// that outlives them. Peek, which has no request, runs it on the
+// evaluator's own context, which Close ends.
+func TestFlakeKeyEndsWithItsContext(t *testing.T) {
+	t.Run("request", func(t *testing.T) {
+		ev, marker := hungFlakeEvaluator(t)
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		done := make(chan error, 1)
+		go func() {
+			_, err := ev.Info(ctx)
+			done <- err
+		}()
+		pgid := awaitMarked(t, marker)
+		cancelled := time.Now()
+		cancel()
+		select {
+		case err := <-done:
+			// The answer came before the key was wanted; only storing it
+			// was cut short.
+			if err != nil {
+				t.Errorf("Info: %v", err)
+			}
+		case <-time.After(2 * time.Second):
+			t.Fatal("Info still waits for flake metadata 2 s after its request was cancelled")
+		}
+		awaitGone(t, pgid, cancelled)
+	})
+	t.Run("peek", func(t *testing.T) {
+		ev, marker := hungFlakeEvaluator(t)
+		done := make(chan bool, 1)
+		go func() {
+			_, ok := ev.PeekInfo()
+			done <- ok
+		}()
+		pgid := awaitMarked(t, marker)
+		closed := time.Now()
+		ev.Close()
+		select {
+		case ok := <-done:
+			if ok {
+				t.Error("a peek without a key was served")
+			}
+		case <-time.After(2 * time.Second):
+			t.Fatal("PeekInfo still waits for flake metadata 2 s after Close")
+		}
+		awaitGone(t, pgid, closed)
+	})
 }

@@ -134,6 +134,9 @@ func Tmpfs(t testing.TB, opts string) string {
 type Proc struct {
 	PID, PPID, PGID int
 	State           string
+	// CPU is the user and system time it has used, in clock ticks: a
+	// process evaluating gains some every tick, an idle one none.
+	CPU int64
 }
 
 // Processes reads the process table (zombies included, State "Z").
@@ -155,16 +158,17 @@ func Processes() []Proc {
 		if i < 0 {
 			continue
 		}
+		// Fields from state on (proc(5) numbers them from 3): ppid 4,
+		// pgrp 5, utime 14, stime 15.
 		f := strings.Fields(s[i+1:])
-		if len(f) < 2 {
-			continue
-		}
-		if len(f) < 3 {
+		if len(f) < 13 {
 			continue
 		}
 		ppid, _ := strconv.Atoi(f[1])
 		pgid, _ := strconv.Atoi(f[2])
-		out = append(out, Proc{PID: pid, PPID: ppid, PGID: pgid, State: f[0]})
+		utime, _ := strconv.ParseInt(f[11], 10, 64)
+		stime, _ := strconv.ParseInt(f[12], 10, 64)
+		out = append(out, Proc{PID: pid, PPID: ppid, PGID: pgid, State: f[0], CPU: utime + stime})
 	}
 	return out
 }
@@ -196,6 +200,36 @@ func Marked(marker, salt string) []Proc {
 			}
 		}
 		out = append(out, p)
+	}
+	return out
+}
+
+// Process is process pid as Processes reads it; ok is false when it is gone
+// or a zombie.
+func Process(pid int) (p Proc, ok bool) {
+	for _, p := range Processes() {
+		if p.PID == pid {
+			return p, p.State != "Z"
+		}
+	}
+	return Proc{}, false
+}
+
+// Descendants lists the live processes below pid (children, theirs, …).
+func Descendants(pid int) []Proc {
+	all := Processes()
+	var out []Proc
+	parents := map[int]bool{pid: true}
+	for grew := true; grew; {
+		grew = false
+		for _, p := range all {
+			if parents[p.PPID] && !parents[p.PID] {
+				parents[p.PID], grew = true, true
+				if p.State != "Z" {
+					out = append(out, p)
+				}
+			}
+		}
 	}
 	return out
 }

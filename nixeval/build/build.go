@@ -70,6 +70,8 @@ type Run struct {
 	done    chan struct{}
 	result  *Result
 	err     error
+	// forwarded is closed when the forwarder has returned (tests).
+	forwarded chan struct{}
 }
 
 // Events delivers the build's events in order; it is closed after the last.
@@ -83,13 +85,23 @@ func (r *Run) Wait() (*Result, error) {
 }
 
 // eventQueue never blocks the reader of Nix's stderr, however slowly the
-// events are consumed.
+// events are consumed, and never grows without bound: past queueCap
+// queued events a reader that is behind gets the newest progress, phase
+// and log event in place of the ones it missed (every event carries the
+// totals after it), while the events a build's outcome is read from
+// (plan, builds started, stopped and failed, fetches, errors and
+// warnings) are always kept. Those are bounded by the derivations and
+// Nix's own messages, not by what builders print.
 type eventQueue struct {
-	mu     sync.Mutex
-	cond   *sync.Cond
-	items  []Event
-	closed bool
+	mu      sync.Mutex
+	cond    *sync.Cond
+	items   []Event
+	closed  bool
+	dropped int // events coalesced away, for tests
 }
+
+// queueCap bounds the queued events a builder's output can add.
+const queueCap = 4096
 
 func newEventQueue() *eventQueue {
 	q := &eventQueue{}
@@ -97,12 +109,32 @@ func newEventQueue() *eventQueue {
 	return q
 }
 
+// coalescible reports whether a newer event may stand for ev when the
+// reader is behind: ev only moves the counters, the phase or the log on.
+func coalescible(ev Event) bool {
+	switch ev.Kind {
+	case EventProgress, EventPhase, EventLog:
+		return true
+	case EventMessage:
+		return ev.Level > 1 // info and chattier; errors and warnings stay
+	}
+	return false
+}
+
 func (q *eventQueue) push(evs ...Event) {
 	if len(evs) == 0 {
 		return
 	}
 	q.mu.Lock()
-	q.items = append(q.items, evs...)
+	for _, ev := range evs {
+		last := len(q.items) - 1
+		if len(q.items) >= queueCap && coalescible(ev) && coalescible(q.items[last]) {
+			q.items[last] = ev
+			q.dropped++
+			continue
+		}
+		q.items = append(q.items, ev)
+	}
 	q.mu.Unlock()
 	q.cond.Signal()
 }
@@ -114,8 +146,19 @@ func (q *eventQueue) close() {
 	q.cond.Signal()
 }
 
-// forward sends queued events to out and closes it after the last one.
-func (q *eventQueue) forward(out chan<- Event) {
+// abandonAfter is how long, once the build has ended or its context is
+// done, the forwarder waits for someone to take an event before deciding
+// nobody reads any more (a caller that only calls Wait, an explorer that
+// quit) and closing the channel.
+var abandonAfter = 2 * time.Second
+
+// forward sends queued events to out and closes it after the last one. It
+// blocks on a slow reader while the build runs and its context lives
+// (queueCap bounds what waits); after stop is closed (the build ended or
+// its context is done) an event nobody takes within abandonAfter ends it,
+// so the goroutine never outlives its build waiting on a reader that left.
+func (q *eventQueue) forward(out chan<- Event, stop <-chan struct{}) {
+	defer close(out)
 	for {
 		q.mu.Lock()
 		for len(q.items) == 0 && !q.closed {
@@ -123,14 +166,24 @@ func (q *eventQueue) forward(out chan<- Event) {
 		}
 		if len(q.items) == 0 {
 			q.mu.Unlock()
-			close(out)
 			return
 		}
 		batch := q.items
 		q.items = nil
 		q.mu.Unlock()
 		for _, ev := range batch {
-			out <- ev
+			select {
+			case out <- ev:
+				continue
+			case <-stop:
+			}
+			t := time.NewTimer(abandonAfter)
+			select {
+			case out <- ev:
+				t.Stop()
+			case <-t.C:
+				return
+			}
 		}
 	}
 }
@@ -181,8 +234,22 @@ func buildFlags(program string, opts Options) []string {
 func Start(ctx context.Context, tools nixeval.Tools, t *nixeval.Target, opts Options) *Run {
 	program := nixeval.BuildCommands(t, opts.Path).Argv[0]
 	cmd := buildCommand(tools, t, opts.Path, buildFlags(program, opts)...)
-	r := &Run{Command: cmd.String(), events: make(chan Event, 64), queue: newEventQueue(), done: make(chan struct{})}
-	go r.queue.forward(r.events)
+	r := &Run{Command: cmd.String(), events: make(chan Event, 64), queue: newEventQueue(), done: make(chan struct{}),
+		forwarded: make(chan struct{})}
+	// The forwarder may give up on a reader once the build has ended or
+	// its requester is gone (ctx done: a quit, a closed panel).
+	stop := make(chan struct{})
+	go func() {
+		select {
+		case <-r.done:
+		case <-ctx.Done():
+		}
+		close(stop)
+	}()
+	go func() {
+		defer close(r.forwarded)
+		r.queue.forward(r.events, stop)
+	}()
 	go func() {
 		defer close(r.done)
 		defer r.queue.close()
@@ -197,13 +264,27 @@ func Start(ctx context.Context, tools nixeval.Tools, t *nixeval.Target, opts Opt
 	return r
 }
 
+// stderrKeep is how much of a build's stderr is kept for its NixError, and
+// plainKeep how many lines Nix printed before its logger started (a bad
+// flag's error is among the last of them).
+const (
+	stderrKeep = 64 << 10
+	plainKeep  = 200
+)
+
 func runBuild(ctx context.Context, tools nixeval.Tools, cmd *nixproc.Command, program string, opts Options, q *eventQueue) (*Result, error) {
 	start := time.Now()
 	prog := NewProgress()
-	var plain []string // stderr lines that were not @nix lines
+	// Builders can print gigabytes: only the end of stderr is kept (Nix's
+	// error is there; the builders' logs are kept per derivation by prog).
+	cmd.StderrTail = stderrKeep
+	var plain []string // the last stderr lines that were not @nix lines
 	cmd.OnStderrLine = func(line string) {
 		if !strings.HasPrefix(line, "@nix ") {
 			plain = append(plain, line)
+			if len(plain) > 2*plainKeep {
+				plain = append(plain[:0], plain[len(plain)-plainKeep:]...)
+			}
 		}
 		q.push(prog.Feed([]byte(line))...)
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/build"
+	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
 // salt makes the buildfail fixture's derivations new, so they really build
@@ -470,5 +472,50 @@ func TestNextStepsImages(t *testing.T) {
 	steps = build.NextSteps([]build.BuiltOutput{{Path: out2}}, nil)
 	if len(steps) != 1 || steps[0].Command != "sudo dd if="+filepath.Join(out2, "sd-image", "pi.img")+" of=/dev/sdX bs=4M status=progress conv=fsync" {
 		t.Errorf("%+v", steps)
+	}
+}
+
+// A builder printing about 20 MB (28 MB of Nix's internal-json stderr):
+// what the build keeps of it stays bounded while it runs and after, and
+// the failure is still explained with the builder's last lines.
+func TestBuildLoudBuilderStaysBounded(t *testing.T) {
+	testnix.Setup(t)
+	salt(t)
+	run := build.Start(context.Background(), nixeval.Tools{}, testnix.Classic(t, "buildfail", ""), build.Options{Path: buildPath(t, "config.system.build.loud"), NoLink: true})
+	heap := func() uint64 {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return ms.HeapAlloc
+	}
+	base := heap()
+	var peak uint64
+	n := 0
+	for range run.Events() {
+		if n++; n%20_000 == 0 {
+			peak = max(peak, heap())
+		}
+	}
+	_, err := run.Wait()
+	var f *build.Failure
+	if !errors.As(err, &f) {
+		t.Fatalf("got %T %v", err, err)
+	}
+	peak = max(peak, heap())
+	t.Logf("%d events; heap %d KiB before, at most %d KiB during and after", n, base>>10, peak>>10)
+	if n < 20_000 {
+		t.Fatalf("only %d events: the builder did not print", n)
+	}
+	// Kept: the stderr tail (64 KiB), 200 lines per derivation and the
+	// event queue; everything the builder printed would be ~30 MB.
+	if grown := int64(peak) - int64(base); grown > 12<<20 {
+		t.Errorf("the heap grew by %d MiB while the builder printed ~28 MB", grown>>20)
+	}
+	var ne *nixproc.NixError
+	if !errors.As(err, &ne) || len(ne.Stderr) > 64<<10 {
+		t.Errorf("the failure keeps %d bytes of stderr", len(ne.Stderr))
+	}
+	if build.DrvName(f.Drv) != "loud" || len(f.LogTail) != build.LogTailLines || !strings.HasPrefix(f.LogTail[len(f.LogTail)-1], "loud builder line 200000,") {
+		t.Errorf("not explained with the builder's last lines: drv %q, log tail %q\n%v", f.Drv, f.LogTail, f)
 	}
 }

@@ -31,6 +31,10 @@ type Command struct {
 	// OnStderrLine, when set, receives every stderr line as it arrives
 	// (used for build progress); stderr is still collected.
 	OnStderrLine func(line string)
+	// StderrTail, when above zero, keeps only about the last StderrTail
+	// bytes of stderr (whole lines) in Result.Stderr and NixError: a build
+	// log can be gigabytes, and Nix prints its error at the end.
+	StderrTail int
 }
 
 // String is the command shell-quoted, for display only.
@@ -54,8 +58,17 @@ func (c *Command) Run(ctx context.Context) (*Result, error) {
 	SetProcessGroup(cmd)
 	cmd.Cancel = func() error { return interruptGroup(cmd) }
 	cmd.WaitDelay = GracePeriod
-	var stdout, stderr bytes.Buffer
+	var stdout bytes.Buffer
 	cmd.Stdout = &stdout
+	var stderr interface {
+		io.Writer
+		io.StringWriter
+		io.ByteWriter
+		Bytes() []byte
+	} = new(bytes.Buffer)
+	if c.StderrTail > 0 {
+		stderr = &tailBuffer{limit: c.StderrTail}
+	}
 	var pipeDone chan struct{}
 	if c.OnStderrLine != nil {
 		pr, err := cmd.StderrPipe()
@@ -76,7 +89,7 @@ func (c *Command) Run(ctx context.Context) (*Result, error) {
 			_, _ = io.Copy(io.Discard, pr)
 		}()
 	} else {
-		cmd.Stderr = &stderr
+		cmd.Stderr = stderr
 	}
 	if err := cmd.Start(); err != nil {
 		return nil, StartError(c.Path, err)

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -185,7 +186,7 @@ func TestSessionRestartsAfterKill(t *testing.T) {
 // request is retried once on a new repl.
 func TestSessionKilledMidRequest(t *testing.T) {
 	testnix.Setup(t)
-	t.Setenv("NIXPLORE_SLOW_N", "3000000")
+	t.Setenv("NIXPLORE_SLOW_N", "10000000") // seconds of evaluation
 	tg := testnix.Classic(t, "slow", "")
 	s := warm.NewSession(tg, nixeval.Tools{})
 	defer s.Close()
@@ -194,7 +195,9 @@ func TestSessionKilledMidRequest(t *testing.T) {
 	}
 	pid := s.Pid()
 	go func() {
-		time.Sleep(150 * time.Millisecond)
+		// Killed once Nix is evaluating the request, not before it came.
+		for deadline := time.Now().Add(30 * time.Second); !evaluating(pid) && time.Now().Before(deadline); {
+		}
 		_ = syscall.Kill(pid, syscall.SIGKILL)
 	}()
 	got := ask(t, s, nixeval.Request{Op: "names", Path: attr.DefaultPath})
@@ -206,22 +209,75 @@ func TestSessionKilledMidRequest(t *testing.T) {
 	}
 }
 
-// TestSessionCancel cancels a long evaluation: the caller gets a
-// CancelledError at once and the next request is answered.
+// evaluating reports whether process pid uses the CPU: its CPU time grows
+// by more than a tick over a quarter second (false when it is gone). It
+// always takes that quarter second, so a loop polling it never spins.
+func evaluating(pid int) bool {
+	p, before := testnix.Process(pid)
+	time.Sleep(250 * time.Millisecond) // the window CPU time is measured over
+	q, after := testnix.Process(pid)
+	return before && after && q.CPU-p.CPU > 1
+}
+
+// TestSessionCancel cancels a long evaluation while Nix is at it: the
+// caller gets a CancelledError within 2 s (the README's bound for esc),
+// by then no Nix process of the session evaluates any more (the
+// interrupted repl waits idle at its prompt, or it was killed with its
+// group), and the next request is answered.
 func TestSessionCancel(t *testing.T) {
 	testnix.Setup(t)
-	t.Setenv("NIXPLORE_SLOW_N", "30000000")
+	// Minutes of evaluation uncancelled, so only the cancel can end it.
+	t.Setenv("NIXPLORE_SLOW_N", "300000000")
 	tg := testnix.Classic(t, "slow", "")
 	s := warm.NewSession(tg, nixeval.Tools{})
 	defer s.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-	defer cancel()
-	_, err := s.Eval(ctx, nixeval.Request{Op: "names", Path: attr.DefaultPath})
-	var ce *nixproc.CancelledError
-	if !errors.As(err, &ce) {
-		t.Fatalf("cancelled request: %T %v", err, err)
+	if err := s.Start(context.Background()); err != nil {
+		t.Fatal(err)
 	}
-	t.Logf("repl starts before the next request: %d", s.Starts())
+	pid := s.Pid()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.Eval(ctx, nixeval.Request{Op: "names", Path: attr.DefaultPath})
+		done <- err
+	}()
+	// Cancel only once Nix is evaluating, not while the request is sent.
+	for deadline := time.Now().Add(30 * time.Second); !evaluating(pid); {
+		if time.Now().After(deadline) {
+			t.Fatal("the repl never started evaluating the request")
+		}
+	}
+	cancel()
+	cancelled := time.Now()
+	select {
+	case err := <-done:
+		t.Logf("cancel to answer: %v", time.Since(cancelled))
+		var ce *nixproc.CancelledError
+		if !errors.As(err, &ce) {
+			t.Fatalf("cancelled request: %T %v", err, err)
+		}
+	case <-time.After(2 * time.Second):
+		_ = syscall.Kill(-pid, syscall.SIGKILL) // so Close does not wait for the evaluation
+		t.Fatal("the cancelled request did not return within 2 s")
+	}
+	// Whatever is left of the repl's process group must be idle by the
+	// same bound; polled, as the kernel may take a moment to end a process.
+	busy := func() []testnix.Proc {
+		var out []testnix.Proc
+		for _, p := range testnix.GroupAlive(pid) {
+			if evaluating(p.PID) {
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+	for time.Since(cancelled) < 2*time.Second && len(busy()) > 0 { // busy measures over 250 ms itself
+	}
+	if left := busy(); len(left) > 0 {
+		t.Fatalf("Nix still evaluates 2 s after the cancel: %v", left)
+	}
+	t.Logf("repl %d after the cancel: %v (restarted: %v)", pid, testnix.GroupAlive(pid), s.Pid() != pid)
 	got := ask(t, s, nixeval.Request{Op: "names", Path: attr.Path{"config", "networking"}})
 	if got.Kind != "" || !strings.Contains(got.JSON, "hostName") {
 		t.Fatalf("after cancel: %+v", got)
@@ -313,17 +369,62 @@ func TestSessionFallsBackWhenReplHangs(t *testing.T) {
 	t.Cleanup(func() { warm.ReplStartTimeout = old })
 	s := warm.NewSession(testnix.Classic(t, "laptop", ""), nixeval.Tools{Dir: dir})
 	defer s.Close()
+	var hung []testnix.Proc
+	t.Cleanup(func() {
+		// A failing run must not leave the fake behind.
+		for _, p := range hung {
+			_ = syscall.Kill(-p.PGID, syscall.SIGKILL)
+		}
+	})
 	start := time.Now()
-	got := ask(t, s, nixeval.Request{Op: "names", Path: attr.DefaultPath})
-	if got.Kind != "" || !strings.Contains(got.JSON, "myScript") {
-		t.Fatalf("fallback answer: %+v", got)
+	type reply struct {
+		raw json.RawMessage
+		err error
+	}
+	answered := make(chan reply, 1)
+	go func() {
+		raw, err := s.Eval(context.Background(), nixeval.Request{Op: "names", Path: attr.DefaultPath})
+		answered <- reply{raw, err}
+	}()
+	// While the session waits for it: the fake's shell (the marker is in
+	// its command line) and the sleep under it, which is not marked.
+	for deadline := time.Now().Add(20 * time.Second); len(hung) < 2 && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		hung = nil
+		for _, p := range testnix.Marked(marker, "") {
+			hung = append(append(hung, p), testnix.Descendants(p.PID)...)
+		}
+	}
+	if len(hung) < 2 {
+		t.Fatalf("the hung repl and its child were never seen: %v", hung)
+	}
+	got := <-answered
+	if got.err != nil || !strings.Contains(string(got.raw), "myScript") {
+		t.Fatalf("fallback answer: %s %v", got.raw, got.err)
 	}
 	if s.Fallen() == nil || !strings.Contains(s.Fallen().Error(), "did not answer") {
 		t.Fatalf("fallen: %v", s.Fallen())
 	}
 	t.Logf("answered after %s", time.Since(start))
-	if out, _ := exec.Command("pgrep", "-f", marker).Output(); len(out) > 0 {
-		t.Fatalf("the hung repl is still running: %s", out)
+	alive := func() []testnix.Proc {
+		var out []testnix.Proc
+		for _, p := range hung {
+			if q, ok := testnix.Process(p.PID); ok && q.PGID == p.PGID { // not a reused pid
+				out = append(out, q)
+			}
+		}
+		for _, q := range testnix.GroupAlive(hung[0].PGID) {
+			if !slices.ContainsFunc(out, func(p testnix.Proc) bool { return p.PID == q.PID }) {
+				out = append(out, q)
+			}
+		}
+		return out
+	}
+	// The session kills the group before falling back; the kernel may take
+	// a moment to end a process.
+	for deadline := time.Now().Add(2 * time.Second); len(alive()) > 0 && time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+	}
+	if left := alive(); len(left) > 0 {
+		t.Fatalf("the hung repl or its child is still running: %v", left)
 	}
 }
 

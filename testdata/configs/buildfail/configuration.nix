@@ -31,6 +31,11 @@ in
       echo "cp: error writing '/boot/nixos/x-initrd.tmp': No space left on device" >&2
       exit 1
     ''; };
+    # Prints about 20 MB and fails: what nixplore keeps of a build must stay bounded.
+    loud = drv { name = "loud"; script = ''
+      seq -f "loud builder line %.0f, as long as a compiler's command line tends to be" 1 200000
+      exit 1
+    ''; };
     chain = step 4 (step 3 (step 2 (step 1 null)));
     # Three in a row whose second fails: the third never starts.
     brokenChain = let
