@@ -140,7 +140,7 @@ func (e *Evaluator) ListStream(ctx context.Context, p attr.Path, names func(List
 	if err := e.kindsInBatches(ctx, l.Children, kinds); err != nil {
 		return nil, err
 	}
-	e.storeListings([]Listing{*l}, since)
+	e.storeListings(ctx, []Listing{*l}, since)
 	return l, nil
 }
 
