@@ -165,19 +165,23 @@ func (e *Evaluator) kindsInBatches(ctx context.Context, children []Child, done f
 		go func() {
 			defer wg.Done()
 			for b := range batches {
-				if err := e.Kinds(ctx, b); err != nil {
-					mu.Lock()
+				// Kinds fills its children step by step (the kind, then an
+				// error's message): work on a copy, so the caller only ever
+				// sees whole answers.
+				work := append([]Child(nil), b...)
+				err := e.Kinds(ctx, work)
+				mu.Lock()
+				if err != nil {
 					if firstErr == nil {
 						firstErr = err
 					}
-					mu.Unlock()
-					continue
+				} else {
+					copy(b, work)
+					if done != nil {
+						done(b)
+					}
 				}
-				if done != nil {
-					mu.Lock()
-					done(b)
-					mu.Unlock()
-				}
+				mu.Unlock()
 			}
 		}()
 	}

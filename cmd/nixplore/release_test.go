@@ -354,7 +354,7 @@ func TestDocumentedFlagsParse(t *testing.T) {
 		for _, n := range f.Names {
 			args := []string{n}
 			for i := 0; i < f.Arity; i++ {
-				args = append(args, "1s")
+				args = append(args, sampleValue(f.Arg))
 			}
 			if _, err := parseArgs(args); err != nil {
 				t.Errorf("%v: %v", args, err)
@@ -421,4 +421,15 @@ func TestDist(t *testing.T) {
 	if n := strings.Count(string(sums), "\n"); n != len(machines) {
 		t.Errorf("SHA256SUMS has %d lines, want %d", n, len(machines))
 	}
+}
+
+// sampleValue is a value the parser takes for a flag documented with arg.
+func sampleValue(arg string) string {
+	switch arg {
+	case "N":
+		return "2"
+	case "SIZE":
+		return "700M"
+	}
+	return "1s"
 }
