@@ -82,7 +82,7 @@ func TestEscCancelsASlowEvaluation(t *testing.T) {
 	waitGone(t, marker, "start listing")
 	d.settle()
 	v := d.m.View()
-	if tl := strings.Join(d.m.treeLines(80, 5), "\n"); !strings.Contains(tl, "config.system.build (cancelled)") ||
+	if tl := d.treeView(80, 5); !strings.Contains(tl, "config.system.build (cancelled)") ||
 		strings.Contains(v, "ERR") || strings.Contains(v, "failed") || !strings.Contains(v, "cancelled: r evaluates it again") {
 		t.Errorf("the cancelled start node:\n%s", v)
 	}
@@ -135,7 +135,7 @@ func TestEscCancelsASlowEvaluation(t *testing.T) {
 	}
 	waitGone(t, marker, "listing")
 	d.settle()
-	if v := strings.Join(d.m.treeLines(80, 30), "\n"); !strings.Contains(v, "groups (cancelled)") {
+	if v := d.treeView(80, 30); !strings.Contains(v, "groups (cancelled)") {
 		t.Errorf("cancelled listing:\n%s", v)
 	}
 	if d.m.c.keys.CancelEval.Enabled() {

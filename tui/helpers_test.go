@@ -179,12 +179,19 @@ func (d *driver) selectName(name string) {
 	d.t.Helper()
 	for i, n := range d.m.tree.visible {
 		if n.name == name {
-			d.m.pane.setCursor(i, d.m.bodyHeight())
+			d.m.pane.setCursor(i)
 			d.exec(d.m.selectionChanged())
 			return
 		}
 	}
 	d.t.Fatalf("no visible node %q in\n%s", name, d.m.View())
+}
+
+// treeView draws the tree in w x h, however tall the screen is.
+func (d *driver) treeView(w, h int) string {
+	p := d.m.pane
+	p.setSize(w, h)
+	return p.View()
 }
 
 func (d *driver) selectedPath() string { return d.m.pane.selected().path.String() }

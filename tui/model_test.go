@@ -76,7 +76,7 @@ func TestExpandShowsChildrenAndPreview(t *testing.T) {
 	}
 	// The tree, not the whole view: the preview of manual now shows the
 	// catalogue's doc, which names manualHTML.
-	if strings.Contains(strings.Join(d.m.treeLines(80, 40), "\n"), "manualHTML") {
+	if strings.Contains(d.treeView(80, 40), "manualHTML") {
 		t.Errorf("folded children still shown")
 	}
 }
@@ -302,7 +302,7 @@ func TestHostileNamesNeverReachTheTerminal(t *testing.T) {
 	}
 	names := 0
 	for i := range d.m.tree.visible {
-		d.m.pane.setCursor(i, d.m.bodyHeight())
+		d.m.pane.setCursor(i)
 		d.exec(d.m.selectionChanged())
 		d.settle()
 		n := d.m.pane.selected()
@@ -360,7 +360,7 @@ func TestHostileNamesNeverReachTheTerminal(t *testing.T) {
 		if n == nil {
 			t.Fatalf("no node %q", name)
 		}
-		d.m.pane.selectNode(n, d.m.bodyHeight())
+		d.m.pane.selectNode(n)
 		d.exec(d.m.selectionChanged())
 		d.settle()
 		for _, k := range []string{"y", "c"} {
@@ -476,8 +476,8 @@ func TestMouse(t *testing.T) {
 	d.settle()
 	d.send(tea.WindowSizeMsg{Width: 80, Height: 15})
 	d.send(tea.MouseMsg{X: 70, Y: 5, Button: tea.MouseButtonWheelDown, Action: tea.MouseActionPress})
-	if d.m.preview.scroll != 3 || d.selectedPath() != "config.system.build.sdImage" {
-		t.Errorf("wheel over the preview: scroll %d, selected %s", d.m.preview.scroll, d.selectedPath())
+	if d.m.preview.pg.offset() != 3 || d.selectedPath() != "config.system.build.sdImage" {
+		t.Errorf("wheel over the preview: scroll %d, selected %s", d.m.preview.pg.offset(), d.selectedPath())
 	}
 	if v := d.m.View(); strings.Contains(v, "path    config.system.build.sdImage") {
 		t.Errorf("preview did not scroll:\n%s", v)

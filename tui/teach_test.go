@@ -53,7 +53,7 @@ func TestAbsentOutputsToggle(t *testing.T) {
 	}
 	// How to get it, in full: the installer modules to import.
 	how := iso.absent.HowToGet()
-	if whole := strings.Join(d.m.preview.lines(1000, ""), "\n"); !strings.Contains(how, "<nixpkgs/nixos/modules/installer/cd-dvd/") || !strings.Contains(whole, how) {
+	if whole := strings.Join(d.m.preview.lines(1000), "\n"); !strings.Contains(how, "<nixpkgs/nixos/modules/installer/cd-dvd/") || !strings.Contains(whole, how) {
 		t.Errorf("the preview does not say how to get isoImage (%q):\n%s", how, whole)
 	}
 	k := d.m.c.keys
@@ -100,8 +100,8 @@ func TestExplainPanel(t *testing.T) {
 		t.Errorf("explain panel not shown, or not scrollable:\n%s", v)
 	}
 	d.key("J")
-	if d.m.explain.scroll == 0 || strings.Contains(d.m.View(), "How config.system.build.sdImage") {
-		t.Errorf("J did not scroll the explanation (scroll %d)", d.m.explain.scroll)
+	if d.m.explain.pg.offset() == 0 || strings.Contains(d.m.View(), "How config.system.build.sdImage") {
+		t.Errorf("J did not scroll the explanation (scroll %d)", d.m.explain.pg.offset())
 	}
 	// It follows the cursor: toplevel has a nixos-rebuild equivalent.
 	d.selectName("toplevel")
@@ -109,8 +109,8 @@ func TestExplainPanel(t *testing.T) {
 	if !strings.Contains(all, "-A config.system.build.toplevel") || !strings.Contains(all, "nixos-rebuild build") {
 		t.Errorf("explanation of toplevel:\n%s", all)
 	}
-	if d.m.explain.scroll != 0 {
-		t.Errorf("a new node's explanation starts scrolled to %d", d.m.explain.scroll)
+	if d.m.explain.pg.offset() != 0 {
+		t.Errorf("a new node's explanation starts scrolled to %d", d.m.explain.pg.offset())
 	}
 	d.key("esc")
 	if d.m.explain.open {
