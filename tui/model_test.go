@@ -409,29 +409,72 @@ func TestStaleAnswersAreDropped(t *testing.T) {
 	}
 }
 
+// TestRefreshAndReload edits the configuration while the explorer runs:
+// r on a listed set lists the new child and r on a value describes its new
+// value; R reloads everything and sees the next edit. On the warm session
+// this is what the session's watch of the files it evaluated is for: a
+// repl that kept its old values would answer as before the edit.
 func TestRefreshAndReload(t *testing.T) {
-	d := nixDriver(t, "pi", "aarch64-linux", 100, 30)
-	d.settle()
-	d.selectName("units")
-	d.key("l")
-	d.settle()
-	before := len(d.m.tree.visible)
-	d.key("r")
-	if !d.m.pane.selected().loading {
-		t.Error("r on a listed set does not list it again")
-	}
-	d.settle()
-	if len(d.m.tree.visible) != before || !d.m.pane.selected().expanded {
-		t.Errorf("r changed the tree: %d visible, was %d", len(d.m.tree.visible), before)
-	}
-	d.key("R")
-	if d.m.State() != "loading" || len(d.m.tree.visible) != 1 {
-		t.Errorf("R: state %s with %d visible", d.m.State(), len(d.m.tree.visible))
-	}
-	d.settle()
-	if d.m.State() != "ready" || len(d.m.descs) != 1 {
-		t.Errorf("after R: state %s, %d descriptions", d.m.State(), len(d.m.descs))
-	}
+	onEachBackend(t, func(t *testing.T, b backend) {
+		testnix.Setup(t)
+		dir := t.TempDir()
+		conf := filepath.Join(dir, "configuration.nix")
+		write := func(body string) {
+			t.Helper()
+			if err := os.WriteFile(conf, []byte("{ ... }: { system.build = { "+body+" }; }\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		write(`nixploreFirst = "one"; nixploreSet = { a = 1; };`)
+		tg, err := nixeval.Resolve(nixeval.Flags{SearchPath: []string{"nixpkgs=" + testnix.Testdata("nixpkgs"), "nixos-config=" + conf}},
+			testnix.Env(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := targetDriverOn(t, b, tg, 100, 30)
+		d.settle()
+		d.selectName("nixploreSet")
+		d.key("l")
+		d.settle()
+		set := d.m.pane.selected()
+		d.selectName("nixploreFirst")
+		d.settle()
+		if d.m.preview.desc == nil || valueText(d.m.preview.desc.Value) != "one" {
+			t.Fatalf("nixploreFirst: %+v %v", d.m.preview.desc, d.m.preview.err)
+		}
+		before := len(d.m.tree.visible)
+
+		write(`nixploreFirst = "uno"; nixploreSet = { a = 1; b = 2; };`)
+		d.key("r")
+		d.settle()
+		if d.m.preview.desc == nil || valueText(d.m.preview.desc.Value) != "uno" {
+			t.Errorf("r on nixploreFirst after the edit: value %s, want uno", valueText(d.m.preview.desc.Value))
+		}
+		d.m.pane.selectNode(set)
+		d.exec(d.m.selectionChanged())
+		d.key("r")
+		if !set.loading {
+			t.Error("r on a listed set does not list it again")
+		}
+		d.settle()
+		if len(set.children) != 2 || !set.expanded || len(d.m.tree.visible) != before+1 {
+			t.Errorf("r on the edited set: %d children (want a and b), expanded %v, %d visible (was %d)",
+				len(set.children), set.expanded, len(d.m.tree.visible), before)
+		}
+
+		write(`nixploreFirst = "uno"; nixploreSet = { a = 1; b = 2; }; nixploreNew = true;`)
+		d.key("R")
+		if d.m.State() != "loading" || len(d.m.tree.visible) != 1 {
+			t.Errorf("R: state %s with %d visible", d.m.State(), len(d.m.tree.visible))
+		}
+		d.settle()
+		if d.m.State() != "ready" || len(d.m.descs) != 1 {
+			t.Errorf("after R: state %s, %d descriptions", d.m.State(), len(d.m.descs))
+		}
+		if d.m.tree.find(append(nixeval.AttrPath{}, append(nixeval.DefaultPath, "nixploreNew")...)) == nil {
+			t.Errorf("R does not list the child added since:\n%s", d.m.View())
+		}
+	})
 }
 
 func TestQuitCancelsEveryRequest(t *testing.T) {
