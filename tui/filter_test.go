@@ -38,8 +38,8 @@ func TestFilterRanksFullPaths(t *testing.T) {
 	attrs := func(n string) nixeval.Child { return nixeval.Child{Name: n, Kind: nixeval.KindAttrs} }
 	drv := func(n string) nixeval.Child { return nixeval.Child{Name: n, Kind: nixeval.KindDerivation} }
 	lists := map[string][]nixeval.Child{
-		"config.system.build":       {drv("kernel"), attrs("manual"), drv("sdImage"), drv("toplevel"), attrs("units"), drv("vm"), drv("vmWithBootLoader")},
-		"config.system.build.units": {attrs("dbus.service"), attrs("getty@.service"), attrs("sshd.service")},
+		"config.system.build":        {drv("kernel"), attrs("manual"), drv("sdImage"), drv("toplevel"), attrs("units"), drv("vm"), drv("vmWithBootLoader")},
+		"config.system.build.units":  {attrs("dbus.service"), attrs("getty@.service"), attrs("sshd.service")},
 		"config.system.build.manual": {drv("manpages"), drv("manualHTML")},
 	}
 	order := []string{"config.system.build", "config.system.build.units", "config.system.build.manual"}
