@@ -46,7 +46,6 @@ func (p *pager) top()            { p.vp.GotoTop() }
 func (p *pager) bottom()         { p.vp.GotoBottom() }
 func (p pager) offset() int      { return p.vp.YOffset }
 func (p pager) atBottom() bool   { return p.vp.AtBottom() }
-func (p pager) total() int       { return p.n }
 func (p pager) overflows() bool  { return p.n > p.vp.Height }
 func (p pager) moreBelow() int   { return max(0, p.n-p.vp.YOffset-p.vp.Height) }
 func (p pager) window() []string { return p.lines(p.vp.Height) }
