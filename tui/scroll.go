@@ -42,22 +42,21 @@ func (p *pager) scroll(delta int) {
 	p.vp.SetYOffset(p.vp.YOffset + delta)
 }
 
-func (p *pager) top()            { p.vp.GotoTop() }
-func (p *pager) bottom()         { p.vp.GotoBottom() }
-func (p pager) offset() int      { return p.vp.YOffset }
-func (p pager) atBottom() bool   { return p.vp.AtBottom() }
-func (p pager) overflows() bool  { return p.n > p.vp.Height }
-func (p pager) moreBelow() int   { return max(0, p.n-p.vp.YOffset-p.vp.Height) }
-func (p pager) window() []string { return p.lines(p.vp.Height) }
+func (p *pager) top()           { p.vp.GotoTop() }
+func (p *pager) bottom()        { p.vp.GotoBottom() }
+func (p pager) offset() int     { return p.vp.YOffset }
+func (p pager) atBottom() bool  { return p.vp.AtBottom() }
+func (p pager) overflows() bool { return p.n > p.vp.Height }
+func (p pager) moreBelow() int  { return max(0, p.n-p.vp.YOffset-p.vp.Height) }
 
-// lines is the window as at most h lines (h ≤ the viewport's height):
-// only content, no padding below the last line.
-func (p pager) lines(h int) []string {
+// window is the viewport's view as lines: only content, no padding below
+// the last line.
+func (p pager) window() []string {
 	if p.n == 0 || p.vp.Width < 1 || p.vp.Height < 1 {
 		return nil
 	}
 	out := strings.Split(p.vp.View(), "\n")
-	return out[:min(len(out), h, p.n-p.vp.YOffset)]
+	return out[:min(len(out), p.n-p.vp.YOffset)]
 }
 
 // follow is the first line to show so that the line at cursor stays in a
