@@ -188,3 +188,43 @@ func TestBuildPanelScrollStopsAtItsEnd(t *testing.T) {
 	}
 	d.key("esc")
 }
+
+// TestBuildLogScrollsUnderTheProgress: on a screen too small for the log,
+// the progress stays in view while Nix builds and the log shows its newest
+// line.
+func TestBuildLogScrollsUnderTheProgress(t *testing.T) {
+	salt(t)
+	d := nixDriver(t, "buildfail", "", 60, 15)
+	d.settle()
+	d.selectName("chain")
+	d.settle()
+	d.key("b")
+	d.settle()
+	if d.m.build.state != buildConfirm {
+		t.Fatalf("after the dry run: state %s, err %v", d.m.build.state, d.m.build.err)
+	}
+	overflowing := 0
+	d.observe = func() {
+		b := d.m.build
+		if b.state != buildRunning || len(b.log) == 0 || !b.pg.overflows() {
+			return
+		}
+		overflowing++
+		v := d.m.View()
+		checkFits(t, v, 60, 15, "build log")
+		if !strings.Contains(v, "derivations") {
+			t.Errorf("the progress scrolled out of view:\n%s", v)
+		}
+		if last := b.log[len(b.log)-1]; !strings.Contains(v, truncate(last, 50)) {
+			t.Errorf("the newest log line %q is not on screen:\n%s", last, v)
+		}
+	}
+	d.key("enter")
+	d.settle()
+	if d.m.build.state != buildDone {
+		t.Fatalf("build ended in state %s: %v", d.m.build.state, d.m.build.err)
+	}
+	if overflowing == 0 {
+		t.Fatal("the log never outgrew the screen: nothing was checked")
+	}
+}
