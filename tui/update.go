@@ -23,13 +23,13 @@ const doubleClick = 400 * time.Millisecond
 // Update handles one message. It never waits for Nix.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	next, cmd := m.update(msg)
-	// What applies (esc while something runs, b on a derivation) changes
-	// with every message: the bindings follow once, here.
+	nm := next.(Model)
 	// The sizes of the panes follow the footer (a status message, the
 	// full help) as well as the terminal: they are set here, once, so
 	// View never has to.
-	nm := next.(Model)
 	nm.layout()
+	// What applies (esc while something runs, b on a derivation) changes
+	// with every message: the bindings follow once, here.
 	nm.syncKeys()
 	return nm, cmd
 }
