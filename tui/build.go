@@ -84,9 +84,13 @@ type buildPanel struct {
 	log        []string
 	started    time.Time
 	cancelling bool
-	scroll     int // first line shown when the panel is taller than the screen
 	result     *build.Result
 	err        error
+
+	width, height int
+	// pg holds what scrolls below the title: everything, or while Nix
+	// builds only the log (the progress above it stays in view).
+	pg pager
 }
 
 func (b buildPanel) active() bool  { return b.state != buildClosed }
@@ -105,8 +109,10 @@ func (b buildPanel) open(path attr.Path, system string, info *nixeval.Info) (bui
 	b.cancel()
 	ctx, cancel := context.WithCancel(context.Background())
 	id := b.c.next()
-	b = buildPanel{c: b.c, state: buildPlanning, id: id, path: path, system: system, cancelFn: cancel}
+	b = buildPanel{c: b.c, state: buildPlanning, id: id, path: path, system: system, cancelFn: cancel,
+		width: b.width, height: b.height, pg: newPager()}
 	b.command = nixeval.BuildCommands(b.c.cfg.Target, path).Build
+	b.refresh()
 	tools, target := b.c.cfg.Tools, b.c.cfg.Target
 	if system == "" && info != nil {
 		system = info.Platform()
@@ -131,6 +137,8 @@ func (b *buildPanel) start() tea.Cmd {
 	ctx, cancel := context.WithCancel(context.Background())
 	b.cancelFn = cancel
 	b.state, b.started = buildRunning, time.Now()
+	b.pg.top()
+	b.refresh()
 	id, c := b.id, b.c
 	tools, target, path := c.cfg.Tools, c.cfg.Target, b.path
 	c.log.Printf("build: start %s", path)
@@ -172,18 +180,19 @@ func (b buildPanel) Update(msg tea.Msg) (buildPanel, tea.Cmd) {
 		}
 		return b.onMsg(msg)
 	case tea.KeyMsg:
+		page := max(1, b.pg.vp.Height-1)
 		switch {
 		case key.Matches(msg, k.Up):
-			b.scroll = max(0, b.scroll-1)
+			b.pg.scroll(-1)
 			return b, nil
 		case key.Matches(msg, k.Down):
-			b.scroll++
+			b.pg.scroll(1)
 			return b, nil
 		case key.Matches(msg, k.PageUp):
-			b.scroll = max(0, b.scroll-10)
+			b.pg.scroll(-page)
 			return b, nil
 		case key.Matches(msg, k.PageDn):
-			b.scroll += 10
+			b.pg.scroll(page)
 			return b, nil
 		}
 		switch b.state {
@@ -194,7 +203,8 @@ func (b buildPanel) Update(msg tea.Msg) (buildPanel, tea.Cmd) {
 		case buildConfirm:
 			switch {
 			case key.Matches(msg, k.Confirm):
-				return b, b.start()
+				cmd := b.start()
+				return b, cmd
 			case key.Matches(msg, k.Cancel), key.Matches(msg, k.ClosePanel):
 				b.close()
 			}
@@ -203,6 +213,7 @@ func (b buildPanel) Update(msg tea.Msg) (buildPanel, tea.Cmd) {
 				b.cancelling = true
 				b.c.log.Printf("build: cancel %s", b.path)
 				b.cancel()
+				b.refresh()
 			}
 		case buildDone, buildFailed:
 			if key.Matches(msg, k.ClosePanel) || key.Matches(msg, k.Accept) || key.Matches(msg, k.Cancel) {
@@ -215,10 +226,17 @@ func (b buildPanel) Update(msg tea.Msg) (buildPanel, tea.Cmd) {
 
 func (b *buildPanel) close() {
 	b.cancel()
-	*b = buildPanel{c: b.c}
+	*b = buildPanel{c: b.c, width: b.width, height: b.height, pg: newPager()}
 }
 
+// onMsg applies a message of this build, then lays the text out again.
 func (b buildPanel) onMsg(msg buildMsg) (buildPanel, tea.Cmd) {
+	b, cmd := b.apply(msg)
+	b.refresh()
+	return b, cmd
+}
+
+func (b buildPanel) apply(msg buildMsg) (buildPanel, tea.Cmd) {
 	switch msg := msg.(type) {
 	case buildPlanMsg:
 		if msg.err != nil {
@@ -288,21 +306,92 @@ func (b buildPanel) helpKeys() helpKeys {
 	return helpKeys{k.ClosePanel, key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "scroll"))}
 }
 
-// view draws the panel in w x h.
-func (b buildPanel) view(w, h int, spin string) []string {
-	s := b.c.styles
+// setSize fits the panel to w x h.
+func (b *buildPanel) setSize(w, h int) {
+	if w != b.width || h != b.height {
+		b.width, b.height = w, h
+		b.refresh()
+	}
+}
+
+// tick redraws the spinner and the elapsed time of a running panel.
+func (b *buildPanel) tick() {
+	if b.running() {
+		b.refresh()
+	}
+}
+
+// fixed is what stays in view below the title: while Nix builds, the
+// command and the progress; otherwise nothing (all of it scrolls).
+func (b buildPanel) fixed() []string {
+	if b.state != buildRunning {
+		return nil
+	}
+	return append(b.commandLines(), b.progressLines(b.width, b.c.spin)...)
+}
+
+// refresh lays out what scrolls and sizes the pager to the room left,
+// one line less for the scroll hint when it does not fit. The log follows
+// its end while the window is there, so new lines show up; a user who
+// scrolled up stays where they are.
+func (b *buildPanel) refresh() {
+	if b.state == buildClosed {
+		return
+	}
+	follow := b.state == buildRunning && b.pg.atBottom()
+	body := b.body()
+	room := max(0, b.height-1-len(b.fixed()))
+	if len(body) > room {
+		room = max(0, room-1)
+	}
+	b.pg.setSize(b.width, room)
+	b.pg.setLines(body)
+	if follow {
+		b.pg.bottom()
+	}
+}
+
+// View draws the panel: the title, what stays in view, the scrolled rest
+// and, when it does not all fit, how to scroll.
+func (b buildPanel) View() string { return strings.Join(b.lines(), "\n") }
+
+func (b buildPanel) lines() []string {
+	s, w := b.c.styles, b.width
+	out := []string{s.PanelTitle.Render(truncate("Build "+attr.Printable(b.path.String()), w))}
+	out = append(out, b.fixed()...)
+	out = append(out, b.pg.window()...)
+	if b.pg.overflows() {
+		out = append(out, s.Dim.Render(truncate("  ↑/↓ scroll", w)))
+	}
+	if len(out) > b.height {
+		out = out[:max(0, b.height)]
+	}
+	return out
+}
+
+func (b buildPanel) commandLines() []string {
+	var out []string
+	for _, wl := range wrapIndent("$ "+b.command, max(1, b.width-2)) {
+		out = append(out, "  "+b.c.styles.Dim.Render(wl))
+	}
+	return append(out, "")
+}
+
+// body is everything of the panel that scrolls.
+func (b buildPanel) body() []string {
+	s, w := b.c.styles, b.width
 	var out []string
 	add := func(st func(...string) string, text string) {
 		for _, wl := range wrapIndent(text, max(1, w-2)) {
 			out = append(out, "  "+st(wl))
 		}
 	}
-	out = append(out, s.PanelTitle.Render(truncate("Build "+attr.Printable(b.path.String()), w)))
-	add(s.Dim.Render, "$ "+b.command)
-	out = append(out, "")
+	if b.state != buildRunning {
+		out = append(out, b.commandLines()...)
+	}
 	switch b.state {
 	case buildPlanning:
-		add(s.Dim.Render, spin+" asking Nix what this would build and fetch (dry run)…")
+		add(s.Dim.Render, b.c.spin+" asking Nix what this would build and fetch (dry run)…")
 	case buildConfirm:
 		if b.check != nil && !b.check.CanBuild {
 			add(s.Bad.Render, "This machine cannot build "+b.check.System+" derivations as it is set up:")
@@ -315,7 +404,13 @@ func (b buildPanel) view(w, h int, spin string) []string {
 		out = append(out, "")
 		add(s.Status.Render, "Press enter (or y) to build, esc to go back.")
 	case buildRunning:
-		out = append(out, b.progressLines(w, spin)...)
+		// The log, every line kept, one screen line each.
+		if len(b.log) > 0 {
+			out = append(out, s.Label.Render("log"))
+			for _, l := range b.log {
+				out = append(out, "  "+s.Dim.Render(truncate(l, w-2)))
+			}
+		}
 	case buildDone:
 		out = append(out, b.progressLines(w, "")...)
 		out = append(out, b.resultLines(w)...)
@@ -327,30 +422,6 @@ func (b buildPanel) view(w, h int, spin string) []string {
 			add(s.Bad.Render, "Build failed.")
 		}
 		add(s.ErrorText.Render, errorText(b.err))
-	}
-	// The log tail fills what is left while building.
-	if b.state == buildRunning && len(out) < h {
-		room := h - len(out) - 1
-		if room > 0 && len(b.log) > 0 {
-			out = append(out, s.Label.Render("log"))
-			tail := b.log[max(0, len(b.log)-room):]
-			for _, l := range tail {
-				out = append(out, "  "+s.Dim.Render(truncate(l, w-2)))
-			}
-		}
-	}
-	if len(out) > h && b.state == buildRunning {
-		// Keep the title and the end (the progress and the log tail).
-		out = append(out[:1], out[len(out)-h+1:]...)
-	}
-	if len(out) > h {
-		// Taller than the screen: the title stays, the rest scrolls.
-		more := s.Dim.Render("  ↑/↓ scroll")
-		body := out[1:]
-		room := max(1, h-2)
-		from := clamp(b.scroll, 0, max(0, len(body)-room))
-		out = append([]string{out[0]}, body[from:min(len(body), from+room)]...)
-		out = append(out, more)
 	}
 	return out
 }

@@ -151,3 +151,80 @@ func TestBuildPanelExplainsOtherPlatform(t *testing.T) {
 		t.Error("esc did not close the plan")
 	}
 }
+
+// TestBuildPanelScrollStopsAtItsEnd: a plan taller than the screen
+// scrolls to its last line and no further, so the first ↑ after holding ↓
+// moves it at once.
+func TestBuildPanelScrollStopsAtItsEnd(t *testing.T) {
+	salt(t)
+	d := nixDriver(t, "buildfail", "", 60, 15)
+	d.settle()
+	d.selectName("chain")
+	d.settle()
+	d.key("b")
+	d.settle()
+	if d.m.build.state != buildConfirm {
+		t.Fatalf("after the dry run: state %s, err %v", d.m.build.state, d.m.build.err)
+	}
+	top := d.m.View()
+	if !strings.Contains(top, "↑/↓ scroll") || strings.Contains(top, "Press enter") {
+		t.Fatalf("the plan fits at 60x15, nothing to scroll:\n%s", top)
+	}
+	for i := 0; i < 50; i++ {
+		d.key("down")
+	}
+	bottom := d.m.View()
+	if !strings.Contains(bottom, "Press enter") {
+		t.Errorf("50 ↓ do not reach the end of the plan:\n%s", bottom)
+	}
+	checkFits(t, bottom, 60, 15, "plan scrolled to its end")
+	d.key("up")
+	if d.m.View() == bottom {
+		t.Errorf("↑ after scrolling to the end did not move: the panel had scrolled past its end\n%s", bottom)
+	}
+	d.key("pgup", "pgup", "pgup", "pgup")
+	if d.m.View() != top {
+		t.Errorf("page up to the top does not show the top again:\n%s\nwas:\n%s", d.m.View(), top)
+	}
+	d.key("esc")
+}
+
+// TestBuildLogScrollsUnderTheProgress: on a screen too small for the log,
+// the progress stays in view while Nix builds and the log shows its newest
+// line.
+func TestBuildLogScrollsUnderTheProgress(t *testing.T) {
+	salt(t)
+	d := nixDriver(t, "buildfail", "", 60, 15)
+	d.settle()
+	d.selectName("chain")
+	d.settle()
+	d.key("b")
+	d.settle()
+	if d.m.build.state != buildConfirm {
+		t.Fatalf("after the dry run: state %s, err %v", d.m.build.state, d.m.build.err)
+	}
+	overflowing := 0
+	d.observe = func() {
+		b := d.m.build
+		if b.state != buildRunning || len(b.log) == 0 || !b.pg.overflows() {
+			return
+		}
+		overflowing++
+		v := d.m.View()
+		checkFits(t, v, 60, 15, "build log")
+		if !strings.Contains(v, "derivations") {
+			t.Errorf("the progress scrolled out of view:\n%s", v)
+		}
+		if last := b.log[len(b.log)-1]; !strings.Contains(v, truncate(last, 50)) {
+			t.Errorf("the newest log line %q is not on screen:\n%s", last, v)
+		}
+	}
+	d.key("enter")
+	d.settle()
+	if d.m.build.state != buildDone {
+		t.Fatalf("build ended in state %s: %v", d.m.build.state, d.m.build.err)
+	}
+	if overflowing == 0 {
+		t.Fatal("the log never outgrew the screen: nothing was checked")
+	}
+}

@@ -82,7 +82,7 @@ func TestEscCancelsASlowEvaluation(t *testing.T) {
 	waitGone(t, marker, "start listing")
 	d.settle()
 	v := d.m.View()
-	if tl := strings.Join(d.m.treeLines(80, 5), "\n"); !strings.Contains(tl, "config.system.build (cancelled)") ||
+	if tl := d.treeView(80, 5); !strings.Contains(tl, "config.system.build (cancelled)") ||
 		strings.Contains(v, "ERR") || strings.Contains(v, "failed") || !strings.Contains(v, "cancelled: r evaluates it again") {
 		t.Errorf("the cancelled start node:\n%s", v)
 	}
@@ -135,7 +135,7 @@ func TestEscCancelsASlowEvaluation(t *testing.T) {
 	}
 	waitGone(t, marker, "listing")
 	d.settle()
-	if v := strings.Join(d.m.treeLines(80, 30), "\n"); !strings.Contains(v, "groups (cancelled)") {
+	if v := d.treeView(80, 30); !strings.Contains(v, "groups (cancelled)") {
 		t.Errorf("cancelled listing:\n%s", v)
 	}
 	if d.m.c.keys.CancelEval.Enabled() {
@@ -147,4 +147,51 @@ func TestEscCancelsASlowEvaluation(t *testing.T) {
 	if !g.loaded || g.cancelled || len(g.children) != 4 {
 		t.Errorf("r after cancel: loaded %v, cancelled %v, %d children\n%s", g.loaded, g.cancelled, len(g.children), d.m.View())
 	}
+}
+
+// TestEscNeverMarksAListedNodeCancelled: esc while a listed set is listed
+// again (r, or the re-check of a cached answer) stops that request, and
+// the set keeps its children with no "(cancelled)" mark: only a set that
+// was never listed is marked.
+func TestEscNeverMarksAListedNodeCancelled(t *testing.T) {
+	onEachBackend(t, func(t *testing.T, b backend) {
+		d := nixDriverOn(t, b, "pi", "aarch64-linux", 100, 30)
+		d.settle()
+		d.selectName("units")
+		d.key("l")
+		d.settle()
+		units := d.m.pane.selected()
+		if !units.loaded || len(units.children) != 4 {
+			t.Fatalf("units: loaded %v, %d children", units.loaded, len(units.children))
+		}
+		for _, n := range []*node{units, d.m.tree.root} {
+			d.m.pane.selectNode(n)
+			d.exec(d.m.selectionChanged())
+			d.settle()
+			d.key("r")
+			if !n.loading {
+				t.Fatalf("r on %s did not list it again", n.path)
+			}
+			if !d.m.c.keys.CancelEval.Enabled() {
+				t.Errorf("esc is not offered while %s is listed again", n.path)
+			}
+			d.key("esc")
+			if n.loading || n.cancelled || !n.loaded {
+				t.Errorf("esc on %s listed again: loading %v, cancelled %v, loaded %v", n.path, n.loading, n.cancelled, n.loaded)
+			}
+			if tl := d.treeView(100, 40); strings.Contains(tl, "(cancelled)") || !strings.Contains(tl, `"sshd.service"`) {
+				t.Errorf("esc on %s listed again:\n%s", n.path, tl)
+			}
+			if !strings.Contains(d.m.status, "cancelled the new listing") {
+				t.Errorf("the status does not say what esc stopped: %q", d.m.status)
+			}
+			d.settle()
+			if n.cancelled || n.loading || len(n.children) == 0 || strings.Contains(d.treeView(100, 40), "(cancelled)") {
+				t.Errorf("after the cancelled answer came in, %s: cancelled %v, %d children\n%s", n.path, n.cancelled, len(n.children), d.treeView(100, 40))
+			}
+			if d.m.c.keys.CancelEval.Enabled() {
+				t.Error("esc still offered with nothing running")
+			}
+		}
+	})
 }

@@ -3,6 +3,7 @@ package tui
 import (
 	"strings"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/nixplore/nixplore/nixeval"
@@ -12,29 +13,75 @@ import (
 
 // explainPanel takes the selected node's build command apart (key x): it
 // replaces the preview and follows the cursor until esc or x closes it.
-// nixeval.Explain is pure string work, so it runs in Update.
+// nixeval.Explain is pure string work, so it runs in Update, and so does
+// the layout of its text into the pager.
 type explainPanel struct {
-	c      *common
-	open   bool
-	key    string // the node explained
-	path   attr.Path
-	x      teach.Explanation
-	scroll int
+	c     *common
+	open  bool
+	key   string // the node explained
+	path  attr.Path
+	x     teach.Explanation
+	width int
+	pg    pager
 }
 
-// set explains n's command, unless it is already the one shown.
+func newExplain(c *common) explainPanel { return explainPanel{c: c, pg: newPager()} }
+
+// show opens the panel on n.
+func (e *explainPanel) show(n *node, info *nixeval.Info) {
+	e.open = true
+	e.set(n, info)
+}
+
+// set explains n's command, unless it is already the one shown; a new
+// path starts at the top.
 func (e *explainPanel) set(n *node, info *nixeval.Info) {
 	if n == nil || n.key == e.key {
 		return
 	}
 	if n.path.Key() != e.path.Key() {
-		e.scroll = 0
+		e.pg.top()
 	}
 	e.key, e.path = n.key, n.path
 	e.x = teach.Explain(e.c.cfg.Target, n.path, info)
+	e.refresh()
 }
 
-func (e *explainPanel) close() { *e = explainPanel{c: e.c} }
+// reexplain explains n again: Info, which adds notes, has arrived.
+func (e *explainPanel) reexplain(n *node, info *nixeval.Info) {
+	e.key = ""
+	e.set(n, info)
+}
+
+func (e *explainPanel) close() { *e = explainPanel{c: e.c, width: e.width, pg: e.pg} }
+
+// setSize lays the text out again when the width changed.
+func (e *explainPanel) setSize(w, h int) {
+	e.pg.setSize(w, h)
+	if w != e.width {
+		e.width = w
+		e.refresh()
+	}
+}
+
+func (e *explainPanel) refresh() {
+	if !e.open {
+		e.pg.setLines(nil)
+		return
+	}
+	e.pg.setLines(e.lines(e.width))
+}
+
+// Update scrolls on J/K and the wheel, as the preview does.
+func (e explainPanel) Update(msg tea.Msg) (explainPanel, tea.Cmd) {
+	e.pg = scrollPager(e.pg, e.c.keys, msg)
+	return e, nil
+}
+
+// View is the window of the explanation from the scroll position.
+func (e explainPanel) View() string { return strings.Join(e.window(), "\n") }
+
+func (e explainPanel) window() []string { return withMore(e.c.styles, e.pg, e.width) }
 
 // lines is the whole explanation wrapped to w columns: the command, each
 // part with what it does, the nixos-rebuild equivalent and the notes.
@@ -74,8 +121,4 @@ func (e explainPanel) lines(w int) []string {
 		add(s.Value, 2, n)
 	}
 	return out
-}
-
-func (e explainPanel) view(w, h int) []string {
-	return scrolled(e.c.styles, e.lines(w), e.scroll, w, h)
 }

@@ -2,16 +2,19 @@ package tui
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/sahilm/fuzzy"
 )
 
-// filterModel is the `/` fuzzy filter over every path loaded so far.
+// filterModel is the `/` filter over every path loaded so far: it takes a
+// path as the footer prints it as well as a fuzzy fragment.
 type filterModel struct {
 	c       *common
 	active  bool
@@ -19,16 +22,21 @@ type filterModel struct {
 	index   pathIndex
 	matches fuzzy.Matches
 	sel     int // the highlighted match; enter jumps to it
-	offset  int
+	offset  int // the first match on screen
+	width   int
+	height  int
 }
 
 // pathIndex is the filter's haystack: every loaded node's path as printed,
-// rebuilt only when the tree changed since the last time.
+// relative to the start node, rebuilt only when the tree changed since the
+// last time.
 type pathIndex struct {
 	version uint64
 	tree    *tree
 	paths   []string
 	nodes   []*node
+	byKey   map[string]int // a node's path key → its place in paths
+	byPath  map[string]int // a printed path → its place in paths
 }
 
 func (p pathIndex) String(i int) string { return p.paths[i] }
@@ -40,7 +48,7 @@ func newFilter(c *common) filterModel {
 	ti.Placeholder = "type to filter every loaded path"
 	// A blinking cursor would redraw twice a second for nothing.
 	ti.Cursor.SetMode(cursor.CursorStatic)
-	return filterModel{c: c, input: ti}
+	return filterModel{c: c, input: ti, height: 1}
 }
 
 // open starts filtering the loaded part of t.
@@ -54,14 +62,17 @@ func (f *filterModel) open(t *tree) {
 }
 
 func buildIndex(t *tree) pathIndex {
-	idx := pathIndex{version: t.version, tree: t, paths: make([]string, 0, len(t.index)), nodes: make([]*node, 0, len(t.index))}
+	idx := pathIndex{version: t.version, tree: t, paths: make([]string, 0, len(t.index)), nodes: make([]*node, 0, len(t.index)),
+		byKey: make(map[string]int, len(t.index)), byPath: make(map[string]int, len(t.index))}
 	// Walk in tree order so equal scores keep the order a user sees.
 	var walk func(n *node)
 	walk = func(n *node) {
 		if n.parent != nil {
 			// Relative to the start node: the common prefix would only
 			// attract matches (an "s" in "system" for every path).
-			idx.paths = append(idx.paths, attr.Printable(n.path[len(t.root.path):].String()))
+			p := attr.Printable(n.path[len(t.root.path):].String())
+			idx.byKey[n.key], idx.byPath[p] = len(idx.paths), len(idx.paths)
+			idx.paths = append(idx.paths, p)
 			idx.nodes = append(idx.nodes, n)
 		}
 		for _, c := range n.children {
@@ -80,6 +91,14 @@ func (f *filterModel) close() {
 	f.matches = nil
 }
 
+// setSize fits the matches to the tree's w x h and the input to the
+// status line of width sw, next to the match count.
+func (f *filterModel) setSize(w, h, sw int) {
+	f.width, f.height = w, max(1, h)
+	f.input.Width = max(1, sw-24)
+	f.offset = follow(f.sel, f.offset, f.height, len(f.matches))
+}
+
 // refilter ranks every path against the query; an empty query lists all.
 func (f *filterModel) refilter() {
 	q := f.input.Value()
@@ -91,7 +110,99 @@ func (f *filterModel) refilter() {
 		}
 		return
 	}
-	f.matches = fuzzy.FindFrom(q, f.index)
+	f.matches = f.index.rank(q)
+}
+
+// rank orders the loaded paths for the query q. The query may be a path
+// as the footer prints it (config.system.build.units."sshd.service"),
+// relative to the start node (units."sshd.service") or to one of the
+// start's ancestors (build.toplevel): a loaded path it names comes first,
+// whatever its quoting. Every other path follows as a fuzzy match
+// (sahilm/fuzzy) of the query or of the query with that prefix taken off,
+// best score first.
+func (idx pathIndex) rank(q string) fuzzy.Matches {
+	queries := idx.relative(q)
+	var exact fuzzy.Matches
+	seen := map[int]bool{}
+	for _, v := range queries {
+		i, ok := idx.find(v)
+		if !ok || seen[i] {
+			continue
+		}
+		seen[i] = true
+		all := make([]int, 0, len(idx.paths[i]))
+		for b := range idx.paths[i] {
+			all = append(all, b)
+		}
+		exact = append(exact, fuzzy.Match{Str: idx.paths[i], Index: i, MatchedIndexes: all})
+	}
+	var fz fuzzy.Matches
+	if len(queries) == 1 {
+		fz = fuzzy.FindFrom(q, idx)
+	} else {
+		best := map[int]fuzzy.Match{}
+		for _, v := range queries {
+			for _, m := range fuzzy.FindFrom(v, idx) {
+				if b, ok := best[m.Index]; !ok || m.Score > b.Score {
+					best[m.Index] = m
+				}
+			}
+		}
+		for _, m := range best {
+			fz = append(fz, m)
+		}
+		// Equal scores keep the tree's order, as fuzzy's own sort does.
+		sort.Slice(fz, func(a, b int) bool {
+			if fz[a].Score != fz[b].Score {
+				return fz[a].Score > fz[b].Score
+			}
+			return fz[a].Index < fz[b].Index
+		})
+	}
+	out := exact
+	for _, m := range fz {
+		if !seen[m.Index] {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// relative is q, then q without each leading part of the start node's
+// printed path it begins with, longest first: "config.system.build.x",
+// "system.build.x" and "build.x" all give "x" at config.system.build.
+func (idx pathIndex) relative(q string) []string {
+	out := []string{q}
+	if idx.tree == nil {
+		return out
+	}
+	root := idx.tree.root.path
+	for i := range root {
+		prefix := attr.Printable(root[i:].String()) + "."
+		if rest, ok := strings.CutPrefix(q, prefix); ok && rest != "" {
+			out = append(out, rest)
+		}
+	}
+	return out
+}
+
+// find is the loaded path that v names relative to the start node: as
+// printed, or parsed with any quoting Nix accepts (`"toplevel"`).
+func (idx pathIndex) find(v string) (int, bool) {
+	if i, ok := idx.byPath[v]; ok {
+		return i, true
+	}
+	if idx.tree == nil {
+		return 0, false
+	}
+	rel, err := attr.Parse(v)
+	if err != nil || len(rel) == 0 {
+		return 0, false
+	}
+	root := idx.tree.root.path
+	abs := append(append(attr.Path{}, root...), rel...)
+	i, ok := idx.byKey[abs.Key()]
+	return i, ok
 }
 
 // chosen is the node the highlighted match stands for.
@@ -106,42 +217,35 @@ func (f *filterModel) chosen() *node {
 // root's: they change the tree).
 func (f filterModel) Update(msg tea.Msg) (filterModel, tea.Cmd) {
 	k := f.c.keys
-	if km, ok := msg.(tea.KeyMsg); ok {
-		switch {
-		case keyMatches(km, k.FilterUp):
-			f.sel = max(0, f.sel-1)
-			return f, nil
-		case keyMatches(km, k.FilterDown):
-			f.sel = min(max(0, len(f.matches)-1), f.sel+1)
-			return f, nil
+	var cmd tea.Cmd
+	km, isKey := msg.(tea.KeyMsg)
+	switch {
+	case isKey && key.Matches(km, k.FilterUp):
+		f.sel = max(0, f.sel-1)
+	case isKey && key.Matches(km, k.FilterDown):
+		f.sel = min(max(0, len(f.matches)-1), f.sel+1)
+	default:
+		before := f.input.Value()
+		f.input, cmd = f.input.Update(msg)
+		if f.input.Value() != before {
+			f.refilter()
 		}
 	}
-	before := f.input.Value()
-	var cmd tea.Cmd
-	f.input, cmd = f.input.Update(msg)
-	if f.input.Value() != before {
-		f.refilter()
-	}
+	f.offset = follow(f.sel, f.offset, f.height, len(f.matches))
 	return f, cmd
 }
 
-// view renders the ranked matches in w x h, matched letters highlighted.
-func (f *filterModel) view(w, h int) []string {
-	s := f.c.styles
-	if h < 1 {
-		return nil
-	}
+// View renders the ranked matches in the tree's place, matched letters
+// highlighted.
+func (f filterModel) View() string { return strings.Join(f.lines(), "\n") }
+
+func (f filterModel) lines() []string {
+	s, w := f.c.styles, f.width
 	if len(f.matches) == 0 {
 		return []string{s.Dim.Render(truncate("no loaded path matches", w))}
 	}
-	if f.sel < f.offset {
-		f.offset = f.sel
-	}
-	if f.sel >= f.offset+h {
-		f.offset = f.sel - h + 1
-	}
 	var out []string
-	for i := f.offset; i < len(f.matches) && len(out) < h; i++ {
+	for i := f.offset; i < len(f.matches) && len(out) < f.height; i++ {
 		m := f.matches[i]
 		line := highlight(m.Str, m.MatchedIndexes, s.Match.Render)
 		if f.index.nodes[m.Index].absent != nil {
@@ -156,9 +260,8 @@ func (f *filterModel) view(w, h int) []string {
 	return out
 }
 
-// statusLine is the input and the match count.
-func (f *filterModel) statusLine(w int) string {
-	f.input.Width = max(1, w-24)
+// statusLine is the input and the match count, in w columns.
+func (f filterModel) statusLine(w int) string {
 	count := fmt.Sprintf("  %d/%d paths", len(f.matches), len(f.index.paths))
 	return truncate(f.input.View()+f.c.styles.Dim.Render(count), w)
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/warm"
 )
 
 // TestMain pins colours to plain ASCII: views and golden files then hold
@@ -87,13 +88,76 @@ func nixDriver(t testing.TB, config, system string, w, h int) *driver {
 // question (so a cancelled request leaves no process behind).
 func targetDriver(t testing.TB, tg *nixeval.Target, w, h int) *driver {
 	t.Helper()
+	return targetDriverOn(t, backends[0], tg, w, h)
+}
+
+// backend is one way the explorer's evaluator reaches Nix.
+type backend struct {
+	name string
+	new  func(tg *nixeval.Target, tools nixeval.Tools) nixeval.Backend
+}
+
+// backends are a Nix process per question (`--one-shot`) and the warm
+// `nix repl` session the explorer runs by default, whose answers come from
+// a long-lived evaluator and so can go stale in ways one-shot ones cannot.
+var backends = []backend{
+	{"oneshot", func(tg *nixeval.Target, tools nixeval.Tools) nixeval.Backend {
+		return &nixeval.OneShot{Target: tg, Tools: tools}
+	}},
+	{"session", func(tg *nixeval.Target, tools nixeval.Tools) nixeval.Backend {
+		return warm.NewSession(tg, tools)
+	}},
+}
+
+// onEachBackend runs f once per backend, as a subtest named after it.
+func onEachBackend(t *testing.T, f func(t *testing.T, b backend)) {
+	t.Helper()
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) { f(t, b) })
+	}
+}
+
+// nixDriverOn is nixDriver on backend b.
+func nixDriverOn(t testing.TB, b backend, config, system string, w, h int) *driver {
+	t.Helper()
+	testnix.Setup(t)
+	return targetDriverOn(t, b, testnix.Classic(t, config, system), w, h)
+}
+
+// targetDriverOn opens the explorer on tg with real Nix through backend b.
+// On the session it fails the test when the repl never answered (the
+// session falls back to one-shot processes by itself, which would make a
+// "session" test a second one-shot test).
+func targetDriverOn(t testing.TB, b backend, tg *nixeval.Target, w, h int) *driver {
+	t.Helper()
 	tools := nixeval.Tools{}
 	if err := tools.LookPath(); err != nil {
 		t.Fatal(err)
 	}
 	ev := nixeval.New(tg, tools)
+	ev.Backend = b.new(tg, tools)
 	t.Cleanup(func() { _ = ev.Close() })
+	if s, ok := ev.Backend.(*warm.Session); ok {
+		t.Cleanup(func() {
+			if err := s.Fallen(); err != nil || s.Starts() == 0 {
+				t.Errorf("the warm session never answered (%d starts, fell back: %v): this ran on one-shot processes", s.Starts(), err)
+			}
+		})
+	}
 	return newDriver(t, Config{Target: tg, Eval: ev, Tools: tools}, w, h)
+}
+
+// previewFollows fails unless the preview shows the node the user points
+// at (the filter's highlighted match, else the tree's cursor).
+func (d *driver) previewFollows(what string) {
+	d.t.Helper()
+	f := d.m.focused()
+	if f == nil {
+		d.t.Fatalf("%s: no node under the cursor:\n%s", what, d.m.View())
+	}
+	if d.m.preview.key != f.key || !d.m.preview.path.Equal(f.path) {
+		d.t.Errorf("%s: the preview shows %s, the cursor is on %s:\n%s", what, d.m.preview.path, f.path, d.m.View())
+	}
 }
 
 func (d *driver) exec(cmd tea.Cmd) {
@@ -180,12 +244,19 @@ func (d *driver) selectName(name string) {
 	d.t.Helper()
 	for i, n := range d.m.tree.visible {
 		if n.name == name {
-			d.m.pane.setCursor(i, d.m.bodyHeight())
+			d.m.pane.setCursor(i)
 			d.exec(d.m.selectionChanged())
 			return
 		}
 	}
 	d.t.Fatalf("no visible node %q in\n%s", name, d.m.View())
+}
+
+// treeView draws the tree in w x h, however tall the screen is.
+func (d *driver) treeView(w, h int) string {
+	p := d.m.pane
+	p.setSize(w, h)
+	return p.View()
 }
 
 func (d *driver) selectedPath() string { return d.m.pane.selected().path.String() }

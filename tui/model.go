@@ -76,12 +76,16 @@ type common struct {
 	inflight *atomic.Int64
 	seq      uint64 // the last request id handed out
 	spinning bool   // a spinner tick is scheduled
+	spin     string // the spinner's frame, set in Update, drawn by every pane
 }
 
 // next returns a fresh request id.
 func (c *common) next() uint64 { c.seq++; return c.seq }
 
-// Model is the explorer's root model.
+// Model is the explorer's root model. It holds what the panes share and
+// routes messages to them; each pane is a child model with its own Update
+// and View (treepane.go, preview.go, filter.go, explain.go, build.go).
+// Every state change happens in Update: View only reads.
 type Model struct {
 	c       *common
 	state   state
@@ -135,6 +139,7 @@ func New(cfg Config) Model {
 	sp := spinner.New(spinner.WithSpinner(spinner.Line))
 	h := help.New()
 	h.ShortSeparator = " · "
+	c.spin = sp.View()
 	m := Model{
 		c:       c,
 		tree:    newTree(cfg.Start),
@@ -143,11 +148,12 @@ func New(cfg Config) Model {
 		cancels: map[uint64]context.CancelFunc{},
 		descs:   map[string]*descEntry{},
 	}
-	m.pane = treePane{c: c, tree: m.tree, sel: m.tree.root}
-	m.preview = previewPane{c: c}
+	m.pane = newTreePane(c, m.tree)
+	m.preview = newPreview(c)
 	m.filter = newFilter(c)
-	m.build = buildPanel{c: c}
-	m.explain = explainPanel{c: c}
+	m.build = buildPanel{c: c, pg: newPager()}
+	m.explain = newExplain(c)
+	m.layout()
 	m.syncKeys()
 	return m
 }

@@ -16,146 +16,154 @@ import (
 )
 
 func TestOpensOnBuildOutputsOfPi(t *testing.T) {
-	d := nixDriver(t, "pi", "aarch64-linux", 100, 30)
-	if got := d.m.State(); got != "loading" {
-		t.Errorf("before Nix answers the state is %q, want loading", got)
-	}
-	if v := d.m.View(); !strings.Contains(v, "listing config.system.build") {
-		t.Errorf("loading view does not say what it lists:\n%s", v)
-	}
-	d.settle()
-	if got := d.m.State(); got != "ready" {
-		t.Fatalf("state %q, want ready; view:\n%s", got, d.m.View())
-	}
-	v := d.m.View()
-	for _, want := range []string{"system aarch64-linux", "Nix ", "drv sdImage", "set manual", "nul grub", "> ▾ set config.system.build", "25 attributes"} {
-		if !strings.Contains(v, want) {
-			t.Errorf("view lacks %q:\n%s", want, v)
+	onEachBackend(t, func(t *testing.T, b backend) {
+		d := nixDriverOn(t, b, "pi", "aarch64-linux", 100, 30)
+		if got := d.m.State(); got != "loading" {
+			t.Errorf("before Nix answers the state is %q, want loading", got)
 		}
-	}
+		if v := d.m.View(); !strings.Contains(v, "listing config.system.build") {
+			t.Errorf("loading view does not say what it lists:\n%s", v)
+		}
+		d.settle()
+		if got := d.m.State(); got != "ready" {
+			t.Fatalf("state %q, want ready; view:\n%s", got, d.m.View())
+		}
+		v := d.m.View()
+		for _, want := range []string{"system aarch64-linux", "Nix ", "drv sdImage", "set manual", "nul grub", "> ▾ set config.system.build", "25 attributes"} {
+			if !strings.Contains(v, want) {
+				t.Errorf("view lacks %q:\n%s", want, v)
+			}
+		}
+	})
 }
 
 func TestExpandShowsChildrenAndPreview(t *testing.T) {
-	d := nixDriver(t, "pi", "aarch64-linux", 120, 40)
-	d.settle()
-	d.selectName("manual")
-	d.key("l")
-	if n := d.m.pane.selected(); !n.loading || !n.expanded {
-		t.Fatalf("after l the set is not loading: loading=%v expanded=%v", n.loading, n.expanded)
-	}
-	d.settle()
-	if !strings.Contains(d.m.View(), "drv manualHTML") {
-		t.Fatalf("manual's children are not shown:\n%s", d.m.View())
-	}
-	// → on an expanded set steps into it.
-	d.key("right")
-	if got := d.selectedPath(); got != "config.system.build.manual.manpages" && got != "config.system.build.manual.manualHTML" {
-		t.Fatalf("→ on an expanded set selected %s", got)
-	}
-	d.selectName("manualHTML")
-	d.settle()
-	v := d.m.View()
-	for _, want := range []string{"config.system.build.manual.manualHTML", "nixos-manual-html", "x86_64-linux", ".drv", "build   nix-build '<nixpkgs/nixos>' -A"} {
-		if !strings.Contains(v, want) {
-			t.Errorf("preview lacks %q:\n%s", want, v)
+	onEachBackend(t, func(t *testing.T, b backend) {
+		d := nixDriverOn(t, b, "pi", "aarch64-linux", 120, 40)
+		d.settle()
+		d.selectName("manual")
+		d.key("l")
+		if n := d.m.pane.selected(); !n.loading || !n.expanded {
+			t.Fatalf("after l the set is not loading: loading=%v expanded=%v", n.loading, n.expanded)
 		}
-	}
-	if d.m.preview.desc == nil || !strings.HasSuffix(d.m.preview.desc.DrvPath, ".drv") {
-		t.Fatalf("preview description has no .drv: %+v", d.m.preview.desc)
-	}
-	if c := d.m.preview.desc.Commands.Build; !strings.Contains(c, "-A config.system.build.manual.manualHTML") {
-		t.Errorf("preview command %q does not select manualHTML", c)
-	}
-	// ← goes to the parent, then folds it.
-	d.key("left")
-	if got := d.selectedPath(); got != "config.system.build.manual" {
-		t.Errorf("← selected %s, want the parent", got)
-	}
-	d.key("h")
-	if d.m.pane.selected().expanded {
-		t.Errorf("← on an expanded set did not fold it")
-	}
-	// The tree, not the whole view: the preview of manual now shows the
-	// catalogue's doc, which names manualHTML.
-	if strings.Contains(strings.Join(d.m.treeLines(80, 40), "\n"), "manualHTML") {
-		t.Errorf("folded children still shown")
-	}
+		d.settle()
+		if !strings.Contains(d.m.View(), "drv manualHTML") {
+			t.Fatalf("manual's children are not shown:\n%s", d.m.View())
+		}
+		// → on an expanded set steps into it.
+		d.key("right")
+		if got := d.selectedPath(); got != "config.system.build.manual.manpages" && got != "config.system.build.manual.manualHTML" {
+			t.Fatalf("→ on an expanded set selected %s", got)
+		}
+		d.selectName("manualHTML")
+		d.settle()
+		v := d.m.View()
+		for _, want := range []string{"config.system.build.manual.manualHTML", "nixos-manual-html", "x86_64-linux", ".drv", "build   nix-build '<nixpkgs/nixos>' -A"} {
+			if !strings.Contains(v, want) {
+				t.Errorf("preview lacks %q:\n%s", want, v)
+			}
+		}
+		if d.m.preview.desc == nil || !strings.HasSuffix(d.m.preview.desc.DrvPath, ".drv") {
+			t.Fatalf("preview description has no .drv: %+v", d.m.preview.desc)
+		}
+		if c := d.m.preview.desc.Commands.Build; !strings.Contains(c, "-A config.system.build.manual.manualHTML") {
+			t.Errorf("preview command %q does not select manualHTML", c)
+		}
+		// ← goes to the parent, then folds it.
+		d.key("left")
+		if got := d.selectedPath(); got != "config.system.build.manual" {
+			t.Errorf("← selected %s, want the parent", got)
+		}
+		d.key("h")
+		if d.m.pane.selected().expanded {
+			t.Errorf("← on an expanded set did not fold it")
+		}
+		// The tree, not the whole view: the preview of manual now shows the
+		// catalogue's doc, which names manualHTML.
+		if strings.Contains(d.treeView(80, 40), "manualHTML") {
+			t.Errorf("folded children still shown")
+		}
+	})
 }
 
 func TestFilterJumpsToLoadedPath(t *testing.T) {
-	d := nixDriver(t, "pi", "aarch64-linux", 120, 40)
-	d.settle()
-	d.selectName("manual")
-	d.key("l")
-	d.settle()
-	d.key("g")
-	d.key("/")
-	if !d.m.filter.active {
-		t.Fatal("/ did not open the filter")
-	}
-	d.typeText("manhtml")
-	if len(d.m.filter.matches) == 0 || d.m.filter.matches[0].Str != "manual.manualHTML" {
-		t.Fatalf("top match for manhtml: %+v", d.m.filter.matches)
-	}
-	if v := d.m.View(); !strings.Contains(v, "/manhtml") || !strings.Contains(v, "paths") {
-		t.Errorf("filter line not shown:\n%s", v)
-	}
-	// The preview already shows the highlighted match, not the old selection.
-	d.settle()
-	if d.m.preview.key != d.m.filter.chosen().key || d.m.preview.desc == nil || !strings.Contains(d.m.preview.desc.Name, "manual-html") {
-		t.Errorf("preview while filtering shows %q (%+v), want the highlighted match", d.m.preview.key, d.m.preview.desc)
-	}
-	d.key("down")
-	if d.m.preview.key != d.m.filter.chosen().key {
-		t.Errorf("↓ in the filter: preview shows %q, highlighted %q", d.m.preview.key, d.m.filter.chosen().key)
-	}
-	d.key("up")
-	d.key("enter")
-	if d.m.filter.active {
-		t.Error("enter did not close the filter")
-	}
-	// Keys that arrive in one read ("/manhtml" typed fast) act one by one.
-	d.key("g")
-	d.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("/manhtml")})
-	if !d.m.filter.active || d.m.filter.input.Value() != "manhtml" {
-		t.Fatalf("keys in one message: filter active %v, query %q", d.m.filter.active, d.m.filter.input.Value())
-	}
-	d.key("enter")
-	if got := d.selectedPath(); got != "config.system.build.manual.manualHTML" {
-		t.Fatalf("enter jumped to %s", got)
-	}
-	d.settle()
-	if d.m.preview.desc == nil || !strings.HasSuffix(d.m.preview.desc.DrvPath, ".drv") {
-		t.Errorf("no .drv in the preview after the jump:\n%s", d.m.View())
-	}
-	// esc leaves the selection where it was.
-	d.key("/")
-	d.typeText("sdimage")
-	d.key("esc")
-	if d.m.filter.active || d.selectedPath() != "config.system.build.manual.manualHTML" {
-		t.Errorf("esc: filter active=%v, selected %s", d.m.filter.active, d.selectedPath())
-	}
-	if d.m.preview.key != d.m.pane.selected().key {
-		t.Errorf("after esc the preview shows %q, not the selection", d.m.preview.key)
-	}
+	onEachBackend(t, func(t *testing.T, b backend) {
+		d := nixDriverOn(t, b, "pi", "aarch64-linux", 120, 40)
+		d.settle()
+		d.selectName("manual")
+		d.key("l")
+		d.settle()
+		d.key("g")
+		d.key("/")
+		if !d.m.filter.active {
+			t.Fatal("/ did not open the filter")
+		}
+		d.typeText("manhtml")
+		if len(d.m.filter.matches) == 0 || d.m.filter.matches[0].Str != "manual.manualHTML" {
+			t.Fatalf("top match for manhtml: %+v", d.m.filter.matches)
+		}
+		if v := d.m.View(); !strings.Contains(v, "/manhtml") || !strings.Contains(v, "paths") {
+			t.Errorf("filter line not shown:\n%s", v)
+		}
+		// The preview already shows the highlighted match, not the old selection.
+		d.settle()
+		if d.m.preview.key != d.m.filter.chosen().key || d.m.preview.desc == nil || !strings.Contains(d.m.preview.desc.Name, "manual-html") {
+			t.Errorf("preview while filtering shows %q (%+v), want the highlighted match", d.m.preview.key, d.m.preview.desc)
+		}
+		d.key("down")
+		if d.m.preview.key != d.m.filter.chosen().key {
+			t.Errorf("↓ in the filter: preview shows %q, highlighted %q", d.m.preview.key, d.m.filter.chosen().key)
+		}
+		d.key("up")
+		d.key("enter")
+		if d.m.filter.active {
+			t.Error("enter did not close the filter")
+		}
+		// Keys that arrive in one read ("/manhtml" typed fast) act one by one.
+		d.key("g")
+		d.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("/manhtml")})
+		if !d.m.filter.active || d.m.filter.input.Value() != "manhtml" {
+			t.Fatalf("keys in one message: filter active %v, query %q", d.m.filter.active, d.m.filter.input.Value())
+		}
+		d.key("enter")
+		if got := d.selectedPath(); got != "config.system.build.manual.manualHTML" {
+			t.Fatalf("enter jumped to %s", got)
+		}
+		d.settle()
+		if d.m.preview.desc == nil || !strings.HasSuffix(d.m.preview.desc.DrvPath, ".drv") {
+			t.Errorf("no .drv in the preview after the jump:\n%s", d.m.View())
+		}
+		// esc leaves the selection where it was.
+		d.key("/")
+		d.typeText("sdimage")
+		d.key("esc")
+		if d.m.filter.active || d.selectedPath() != "config.system.build.manual.manualHTML" {
+			t.Errorf("esc: filter active=%v, selected %s", d.m.filter.active, d.selectedPath())
+		}
+		if d.m.preview.key != d.m.pane.selected().key {
+			t.Errorf("after esc the preview shows %q, not the selection", d.m.preview.key)
+		}
+	})
 }
 
 func TestErrorNodesShowTheirMessage(t *testing.T) {
-	d := nixDriver(t, "kinds", "", 120, 40)
-	d.settle()
-	v := d.m.View()
-	for _, want := range []string{"ERR abortChild", "ERR failedAssert", "ERR infinite", "drv derivation", "fun function", "flt float", "bol bool", "pth path"} {
-		if !strings.Contains(v, want) && !strings.Contains(strings.Join(d.visibleLines(), "\n"), want) {
-			t.Errorf("tree lacks %q", want)
+	onEachBackend(t, func(t *testing.T, b backend) {
+		d := nixDriverOn(t, b, "kinds", "", 120, 40)
+		d.settle()
+		v := d.m.View()
+		for _, want := range []string{"ERR abortChild", "ERR failedAssert", "ERR infinite", "drv derivation", "fun function", "flt float", "bol bool", "pth path"} {
+			if !strings.Contains(v, want) && !strings.Contains(strings.Join(d.visibleLines(), "\n"), want) {
+				t.Errorf("tree lacks %q", want)
+			}
 		}
-	}
-	d.selectName("failedAssert")
-	if d.m.preview.state != previewReady {
-		t.Errorf("an error node's preview waits for Nix (state %s)", d.m.preview.state)
-	}
-	if v := d.m.View(); !strings.Contains(v, "assertion 'false' failed") {
-		t.Errorf("error message not in preview:\n%s", v)
-	}
+		d.selectName("failedAssert")
+		if d.m.preview.state != previewReady {
+			t.Errorf("an error node's preview waits for Nix (state %s)", d.m.preview.state)
+		}
+		if v := d.m.View(); !strings.Contains(v, "assertion 'false' failed") {
+			t.Errorf("error message not in preview:\n%s", v)
+		}
+	})
 }
 
 // visibleLines renders every visible node, not just the screenful.
@@ -303,7 +311,7 @@ func TestHostileNamesNeverReachTheTerminal(t *testing.T) {
 	}
 	names := 0
 	for i := range d.m.tree.visible {
-		d.m.pane.setCursor(i, d.m.bodyHeight())
+		d.m.pane.setCursor(i)
 		d.exec(d.m.selectionChanged())
 		d.settle()
 		n := d.m.pane.selected()
@@ -361,7 +369,7 @@ func TestHostileNamesNeverReachTheTerminal(t *testing.T) {
 		if n == nil {
 			t.Fatalf("no node %q", name)
 		}
-		d.m.pane.selectNode(n, d.m.bodyHeight())
+		d.m.pane.selectNode(n)
 		d.exec(d.m.selectionChanged())
 		d.settle()
 		for _, k := range []string{"y", "c"} {
@@ -384,74 +392,121 @@ func TestHostileNamesNeverReachTheTerminal(t *testing.T) {
 }
 
 func TestStaleAnswersAreDropped(t *testing.T) {
-	d := nixDriver(t, "pi", "aarch64-linux", 100, 30)
-	d.settle()
-	d.selectName("kernel")
-	d.settle()
-	kernel := d.m.preview.desc
-	if kernel == nil || !strings.Contains(kernel.Name, "linux") {
-		t.Fatalf("kernel preview: %+v", kernel)
-	}
-	old := d.m.preview.reqID
-	// Move on and back fast: the first describe is cancelled, and a late
-	// answer for an old request id does not repaint the preview.
-	d.selectName("sdImage")
-	d.selectName("toplevel")
-	d.send(describedMsg{id: old, key: d.m.pane.selected().key, desc: kernel})
-	if d.m.preview.desc == kernel {
-		t.Error("an answer with a stale request id painted the preview")
-	}
-	d.settle()
-	if d.m.preview.key != d.m.pane.selected().key {
-		t.Errorf("preview shows another node than the selected one")
-	}
-	if len(d.m.cancels) != 0 {
-		t.Errorf("%d requests left in flight after settling", len(d.m.cancels))
-	}
+	onEachBackend(t, func(t *testing.T, b backend) {
+		d := nixDriverOn(t, b, "pi", "aarch64-linux", 100, 30)
+		d.settle()
+		d.selectName("kernel")
+		d.settle()
+		kernel := d.m.preview.desc
+		if kernel == nil || !strings.Contains(kernel.Name, "linux") {
+			t.Fatalf("kernel preview: %+v", kernel)
+		}
+		old := d.m.preview.reqID
+		// Move on and back fast: the first describe is cancelled, and a late
+		// answer for an old request id does not repaint the preview.
+		d.selectName("sdImage")
+		d.selectName("toplevel")
+		d.send(describedMsg{id: old, key: d.m.pane.selected().key, desc: kernel})
+		if d.m.preview.desc == kernel {
+			t.Error("an answer with a stale request id painted the preview")
+		}
+		d.settle()
+		if d.m.preview.key != d.m.pane.selected().key {
+			t.Errorf("preview shows another node than the selected one")
+		}
+		if len(d.m.cancels) != 0 {
+			t.Errorf("%d requests left in flight after settling", len(d.m.cancels))
+		}
+	})
 }
 
+// TestRefreshAndReload edits the configuration while the explorer runs:
+// r on a listed set lists the new child and r on a value describes its new
+// value; R reloads everything and sees the next edit. On the warm session
+// this is what the session's watch of the files it evaluated is for: a
+// repl that kept its old values would answer as before the edit.
 func TestRefreshAndReload(t *testing.T) {
-	d := nixDriver(t, "pi", "aarch64-linux", 100, 30)
-	d.settle()
-	d.selectName("units")
-	d.key("l")
-	d.settle()
-	before := len(d.m.tree.visible)
-	d.key("r")
-	if !d.m.pane.selected().loading {
-		t.Error("r on a listed set does not list it again")
-	}
-	d.settle()
-	if len(d.m.tree.visible) != before || !d.m.pane.selected().expanded {
-		t.Errorf("r changed the tree: %d visible, was %d", len(d.m.tree.visible), before)
-	}
-	d.key("R")
-	if d.m.State() != "loading" || len(d.m.tree.visible) != 1 {
-		t.Errorf("R: state %s with %d visible", d.m.State(), len(d.m.tree.visible))
-	}
-	d.settle()
-	if d.m.State() != "ready" || len(d.m.descs) != 1 {
-		t.Errorf("after R: state %s, %d descriptions", d.m.State(), len(d.m.descs))
-	}
+	onEachBackend(t, func(t *testing.T, b backend) {
+		testnix.Setup(t)
+		dir := t.TempDir()
+		conf := filepath.Join(dir, "configuration.nix")
+		write := func(body string) {
+			t.Helper()
+			if err := os.WriteFile(conf, []byte("{ ... }: { system.build = { "+body+" }; }\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		write(`nixploreFirst = "one"; nixploreSet = { a = 1; };`)
+		tg, err := nixeval.Resolve(nixeval.Flags{SearchPath: []string{"nixpkgs=" + testnix.Testdata("nixpkgs"), "nixos-config=" + conf}},
+			testnix.Env(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := targetDriverOn(t, b, tg, 100, 30)
+		d.settle()
+		d.selectName("nixploreSet")
+		d.key("l")
+		d.settle()
+		set := d.m.pane.selected()
+		d.selectName("nixploreFirst")
+		d.settle()
+		if d.m.preview.desc == nil || valueText(d.m.preview.desc.Value) != "one" {
+			t.Fatalf("nixploreFirst: %+v %v", d.m.preview.desc, d.m.preview.err)
+		}
+		before := len(d.m.tree.visible)
+
+		write(`nixploreFirst = "uno"; nixploreSet = { a = 1; b = 2; };`)
+		d.key("r")
+		d.settle()
+		if d.m.preview.desc == nil || valueText(d.m.preview.desc.Value) != "uno" {
+			t.Errorf("r on nixploreFirst after the edit: value %s, want uno", valueText(d.m.preview.desc.Value))
+		}
+		d.m.pane.selectNode(set)
+		d.exec(d.m.selectionChanged())
+		d.key("r")
+		if !set.loading {
+			t.Error("r on a listed set does not list it again")
+		}
+		d.settle()
+		if len(set.children) != 2 || !set.expanded || len(d.m.tree.visible) != before+1 {
+			t.Errorf("r on the edited set: %d children (want a and b), expanded %v, %d visible (was %d)",
+				len(set.children), set.expanded, len(d.m.tree.visible), before)
+		}
+
+		write(`nixploreFirst = "uno"; nixploreSet = { a = 1; b = 2; }; nixploreNew = true;`)
+		d.key("R")
+		if d.m.State() != "loading" || len(d.m.tree.visible) != 1 {
+			t.Errorf("R: state %s with %d visible", d.m.State(), len(d.m.tree.visible))
+		}
+		d.settle()
+		if d.m.State() != "ready" || len(d.m.descs) != 1 {
+			t.Errorf("after R: state %s, %d descriptions", d.m.State(), len(d.m.descs))
+		}
+		if d.m.tree.find(append(attr.Path{}, append(attr.DefaultPath, "nixploreNew")...)) == nil {
+			t.Errorf("R does not list the child added since:\n%s", d.m.View())
+		}
+	})
 }
 
 func TestQuitCancelsEveryRequest(t *testing.T) {
-	d := nixDriver(t, "pi", "aarch64-linux", 100, 30)
-	d.settle()
-	d.selectName("toplevel")
-	d.selectName("manual")
-	d.key("l")
-	d.key("q")
-	if !d.m.quitting || len(d.m.cancels) != 0 {
-		t.Fatalf("q: quitting=%v, %d requests not cancelled", d.m.quitting, len(d.m.cancels))
-	}
-	if !d.m.Wait(5 * time.Second) {
-		t.Error("requests still running 5s after q")
-	}
-	d.settle()
-	if !d.quit {
-		t.Error("q did not quit")
-	}
+	onEachBackend(t, func(t *testing.T, b backend) {
+		d := nixDriverOn(t, b, "pi", "aarch64-linux", 100, 30)
+		d.settle()
+		d.selectName("toplevel")
+		d.selectName("manual")
+		d.key("l")
+		d.key("q")
+		if !d.m.quitting || len(d.m.cancels) != 0 {
+			t.Fatalf("q: quitting=%v, %d requests not cancelled", d.m.quitting, len(d.m.cancels))
+		}
+		if !d.m.Wait(5 * time.Second) {
+			t.Error("requests still running 5s after q")
+		}
+		d.settle()
+		if !d.quit {
+			t.Error("q did not quit")
+		}
+	})
 }
 
 func TestMouse(t *testing.T) {
@@ -477,8 +532,8 @@ func TestMouse(t *testing.T) {
 	d.settle()
 	d.send(tea.WindowSizeMsg{Width: 80, Height: 15})
 	d.send(tea.MouseMsg{X: 70, Y: 5, Button: tea.MouseButtonWheelDown, Action: tea.MouseActionPress})
-	if d.m.preview.scroll != 3 || d.selectedPath() != "config.system.build.sdImage" {
-		t.Errorf("wheel over the preview: scroll %d, selected %s", d.m.preview.scroll, d.selectedPath())
+	if d.m.preview.pg.offset() != 3 || d.selectedPath() != "config.system.build.sdImage" {
+		t.Errorf("wheel over the preview: scroll %d, selected %s", d.m.preview.pg.offset(), d.selectedPath())
 	}
 	if v := d.m.View(); strings.Contains(v, "path    config.system.build.sdImage") {
 		t.Errorf("preview did not scroll:\n%s", v)

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
@@ -29,7 +31,8 @@ func (s previewState) String() string {
 	return [...]string{"empty", "loading", "ready", "cancelled"}[s]
 }
 
-// previewPane shows everything Describe says about one node.
+// previewPane shows everything Describe says about one node. Its text is
+// laid out in Update (refresh) into a pager; View only cuts the window.
 type previewPane struct {
 	c       *common
 	state   previewState
@@ -43,16 +46,99 @@ type previewPane struct {
 	absent  *catalogue.Entry // an output this configuration does not have
 	err     error
 	cached  bool
-	scroll  int // first line shown; J/K move it
+	width   int
+	pg      pager // J/K and the wheel scroll it
 }
 
-// show points the preview at n; its description comes later.
+func newPreview(c *common) previewPane { return previewPane{c: c, pg: newPager()} }
+
+// show points the preview at n, from the top; its description comes later.
 func (p *previewPane) show(n *node, id uint64) {
-	*p = previewPane{c: p.c, state: previewLoading, key: n.key, reqID: id, path: n.path, kind: n.kind, errText: n.errText, listErr: n.listErr, absent: n.absent}
+	*p = previewPane{c: p.c, state: previewLoading, key: n.key, reqID: id, path: n.path, kind: n.kind, errText: n.errText,
+		listErr: n.listErr, absent: n.absent, width: p.width, pg: p.pg}
+	p.pg.top()
+	p.refresh()
 }
 
 func (p *previewPane) set(d *nixeval.Description, err error, cached bool) {
 	p.state, p.desc, p.err, p.cached = previewReady, d, err, cached
+	p.refresh()
+}
+
+// setState moves the preview to st with what it already holds (an error
+// node and an absent output are ready without Nix; esc cancels).
+func (p *previewPane) setState(st previewState) {
+	p.state = st
+	p.refresh()
+}
+
+func (p *previewPane) setListErr(e string) {
+	p.listErr = e
+	p.refresh()
+}
+
+// setSize lays the text out again when the width changed.
+func (p *previewPane) setSize(w, h int) {
+	p.pg.setSize(w, h)
+	if w != p.width {
+		p.width = w
+		p.refresh()
+	}
+}
+
+// tick redraws the spinner of a description in flight.
+func (p *previewPane) tick() {
+	if p.state == previewLoading {
+		p.refresh()
+	}
+}
+
+func (p *previewPane) refresh() { p.pg.setLines(p.lines(p.width)) }
+
+// Update scrolls on J/K (half a screen) and the wheel (the root sends the
+// wheel only when it is over the preview).
+func (p previewPane) Update(msg tea.Msg) (previewPane, tea.Cmd) {
+	p.pg = scrollPager(p.pg, p.c.keys, msg)
+	return p, nil
+}
+
+// View is the window of the preview from the scroll position, the last
+// line saying how much more there is.
+func (p previewPane) View() string { return strings.Join(p.window(), "\n") }
+
+func (p previewPane) window() []string { return withMore(p.c.styles, p.pg, p.width) }
+
+// scrollPager scrolls pg on J/K (half its height) and the wheel (three
+// lines), the keys the preview and the explanation share.
+func scrollPager(pg pager, k KeyMap, msg tea.Msg) pager {
+	half := max(1, pg.vp.Height/2)
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		switch {
+		case key.Matches(msg, k.PreviewDown):
+			pg.scroll(half)
+		case key.Matches(msg, k.PreviewUp):
+			pg.scroll(-half)
+		}
+	case tea.MouseMsg:
+		switch msg.Button {
+		case tea.MouseButtonWheelDown:
+			pg.scroll(3)
+		case tea.MouseButtonWheelUp:
+			pg.scroll(-3)
+		}
+	}
+	return pg
+}
+
+// withMore is pg's window whose last line, when more follows, says how
+// much and how to scroll.
+func withMore(s Styles, pg pager, w int) []string {
+	out := pg.window()
+	if more := pg.moreBelow(); more > 0 && len(out) > 1 {
+		out[len(out)-1] = s.Dim.Render(truncate(fmt.Sprintf("↓ %d more lines (J/K scroll)", more), w))
+	}
+	return out
 }
 
 // row is one labelled line of the preview before wrapping.
@@ -62,28 +148,8 @@ type row struct {
 	style lipgloss.Style
 }
 
-// view renders the preview in w columns and at most h lines, from the
-// scroll position.
-func (p previewPane) view(w, h int, spin string) []string {
-	return scrolled(p.c.styles, p.lines(w, spin), p.scroll, w, h)
-}
-
-// scrolled is the window of out that fits h lines from line scroll, the
-// last line saying how much more there is.
-func scrolled(s Styles, out []string, scroll, w, h int) []string {
-	if len(out) > h {
-		from := clamp(scroll, 0, len(out)-h)
-		more := len(out) - from - h
-		out = out[from : from+h]
-		if more > 0 && h > 1 {
-			out[h-1] = s.Dim.Render(truncate(fmt.Sprintf("↓ %d more lines (J/K scroll)", more), w))
-		}
-	}
-	return out
-}
-
 // lines is the whole preview, wrapped to w columns.
-func (p previewPane) lines(w int, spin string) []string {
+func (p previewPane) lines(w int) []string {
 	s := p.c.styles
 	if p.state == previewEmpty || w < 1 {
 		return nil
@@ -123,7 +189,7 @@ func (p previewPane) lines(w int, spin string) []string {
 	case p.state == previewCancelled:
 		add("", "cancelled: r evaluates it again", s.Warning)
 	case p.state == previewLoading && p.errText == "":
-		add("", spin+" evaluating… (esc cancels)", s.Dim)
+		add("", p.c.spin+" evaluating… (esc cancels)", s.Dim)
 	case p.err != nil:
 		addMulti("error", nixeval.ErrorText(p.err), s.ErrorText)
 		var me *nixeval.MissingAttrError

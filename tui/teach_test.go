@@ -9,120 +9,124 @@ import (
 )
 
 func TestAbsentOutputsToggle(t *testing.T) {
-	d := nixDriver(t, "pi", "aarch64-linux", 120, 50)
-	d.settle()
-	if !d.m.c.keys.Absent.Enabled() || d.m.c.keys.Absent.Help().Desc != "show absent" {
-		t.Fatalf("a: enabled %v, help %q", d.m.c.keys.Absent.Enabled(), d.m.c.keys.Absent.Help().Desc)
-	}
-	for _, n := range d.m.tree.visible {
-		if n.absent != nil {
-			t.Fatalf("absent output %s shown before a", n.name)
+	onEachBackend(t, func(t *testing.T, b backend) {
+		d := nixDriverOn(t, b, "pi", "aarch64-linux", 120, 50)
+		d.settle()
+		if !d.m.c.keys.Absent.Enabled() || d.m.c.keys.Absent.Help().Desc != "show absent" {
+			t.Fatalf("a: enabled %v, help %q", d.m.c.keys.Absent.Enabled(), d.m.c.keys.Absent.Help().Desc)
 		}
-	}
-	before := len(d.m.tree.visible)
-	d.key("a")
-	if d.m.c.keys.Absent.Help().Desc != "hide absent" {
-		t.Errorf("help after a: %q", d.m.c.keys.Absent.Help().Desc)
-	}
-	// A Pi configuration has sdImage but not the installer ISO.
-	var iso *node
-	for _, n := range d.m.tree.visible {
-		if n.name == "sdImage" && n.absent != nil {
-			t.Error("sdImage, which the Pi has, is listed as absent")
+		for _, n := range d.m.tree.visible {
+			if n.absent != nil {
+				t.Fatalf("absent output %s shown before a", n.name)
+			}
 		}
-		if n.name == "isoImage" {
-			iso = n
+		before := len(d.m.tree.visible)
+		d.key("a")
+		if d.m.c.keys.Absent.Help().Desc != "hide absent" {
+			t.Errorf("help after a: %q", d.m.c.keys.Absent.Help().Desc)
 		}
-	}
-	if iso == nil || iso.absent == nil || iso.kind != nixeval.KindAbsent {
-		t.Fatalf("isoImage not listed as absent: %+v", iso)
-	}
-	if lines := strings.Join(d.visibleLines(), "\n"); !strings.Contains(lines, "--- isoImage") {
-		t.Errorf("absent outputs are not tagged ---:\n%s", lines)
-	}
-	d.selectName("isoImage")
-	if d.m.preview.state != previewReady || len(d.m.cancels) != 0 {
-		t.Errorf("an absent output is sent to Nix: preview %s, %d requests", d.m.preview.state, len(d.m.cancels))
-	}
-	v := d.m.View()
-	flat := strings.Join(strings.Fields(v), " ")
-	for _, want := range []string{"isoImage (absent)", "not in this configuration", "get it", "source"} {
-		if !strings.Contains(v, want) && !strings.Contains(flat, want) {
-			t.Errorf("absent preview lacks %q:\n%s", want, v)
+		// A Pi configuration has sdImage but not the installer ISO.
+		var iso *node
+		for _, n := range d.m.tree.visible {
+			if n.name == "sdImage" && n.absent != nil {
+				t.Error("sdImage, which the Pi has, is listed as absent")
+			}
+			if n.name == "isoImage" {
+				iso = n
+			}
 		}
-	}
-	// How to get it, in full: the installer modules to import.
-	how := iso.absent.HowToGet()
-	if whole := strings.Join(d.m.preview.lines(1000, ""), "\n"); !strings.Contains(how, "<nixpkgs/nixos/modules/installer/cd-dvd/") || !strings.Contains(whole, how) {
-		t.Errorf("the preview does not say how to get isoImage (%q):\n%s", how, whole)
-	}
-	k := d.m.c.keys
-	if k.Build.Enabled() || k.CopyCmd.Enabled() || k.Explain.Enabled() {
-		t.Errorf("on an absent output: build %v, copy cmd %v, explain %v enabled", k.Build.Enabled(), k.CopyCmd.Enabled(), k.Explain.Enabled())
-	}
-	d.key("l", "b", "c", "x")
-	if iso.expanded || iso.loading || d.m.build.active() || d.m.explain.open || len(d.m.cancels) != 0 {
-		t.Errorf("keys acted on an absent output: expanded %v, loading %v, build %v, explain %v, %d requests",
-			iso.expanded, iso.loading, d.m.build.active(), d.m.explain.open, len(d.m.cancels))
-	}
-	// Re-listing the set keeps them; a hides them again.
-	d.selectName("sdImage")
-	d.key("r")
-	d.settle()
-	if d.m.tree.find(iso.path) == nil {
-		t.Error("re-evaluating dropped the absent outputs")
-	}
-	d.key("a")
-	if len(d.m.tree.visible) != before || d.m.tree.find(iso.path) != nil {
-		t.Errorf("a did not hide them: %d visible, was %d", len(d.m.tree.visible), before)
-	}
+		if iso == nil || iso.absent == nil || iso.kind != nixeval.KindAbsent {
+			t.Fatalf("isoImage not listed as absent: %+v", iso)
+		}
+		if lines := strings.Join(d.visibleLines(), "\n"); !strings.Contains(lines, "--- isoImage") {
+			t.Errorf("absent outputs are not tagged ---:\n%s", lines)
+		}
+		d.selectName("isoImage")
+		if d.m.preview.state != previewReady || len(d.m.cancels) != 0 {
+			t.Errorf("an absent output is sent to Nix: preview %s, %d requests", d.m.preview.state, len(d.m.cancels))
+		}
+		v := d.m.View()
+		flat := strings.Join(strings.Fields(v), " ")
+		for _, want := range []string{"isoImage (absent)", "not in this configuration", "get it", "source"} {
+			if !strings.Contains(v, want) && !strings.Contains(flat, want) {
+				t.Errorf("absent preview lacks %q:\n%s", want, v)
+			}
+		}
+		// How to get it, in full: the installer modules to import.
+		how := iso.absent.HowToGet()
+		if whole := strings.Join(d.m.preview.lines(1000), "\n"); !strings.Contains(how, "<nixpkgs/nixos/modules/installer/cd-dvd/") || !strings.Contains(whole, how) {
+			t.Errorf("the preview does not say how to get isoImage (%q):\n%s", how, whole)
+		}
+		k := d.m.c.keys
+		if k.Build.Enabled() || k.CopyCmd.Enabled() || k.Explain.Enabled() {
+			t.Errorf("on an absent output: build %v, copy cmd %v, explain %v enabled", k.Build.Enabled(), k.CopyCmd.Enabled(), k.Explain.Enabled())
+		}
+		d.key("l", "b", "c", "x")
+		if iso.expanded || iso.loading || d.m.build.active() || d.m.explain.open || len(d.m.cancels) != 0 {
+			t.Errorf("keys acted on an absent output: expanded %v, loading %v, build %v, explain %v, %d requests",
+				iso.expanded, iso.loading, d.m.build.active(), d.m.explain.open, len(d.m.cancels))
+		}
+		// Re-listing the set keeps them; a hides them again.
+		d.selectName("sdImage")
+		d.key("r")
+		d.settle()
+		if d.m.tree.find(iso.path) == nil {
+			t.Error("re-evaluating dropped the absent outputs")
+		}
+		d.key("a")
+		if len(d.m.tree.visible) != before || d.m.tree.find(iso.path) != nil {
+			t.Errorf("a did not hide them: %d visible, was %d", len(d.m.tree.visible), before)
+		}
+	})
 }
 
 func TestExplainPanel(t *testing.T) {
-	d := nixDriver(t, "pi", "aarch64-linux", 120, 40)
-	d.settle()
-	d.selectName("sdImage")
-	d.settle()
-	d.key("x")
-	if !d.m.explain.open {
-		t.Fatal("x did not open the explanation")
-	}
-	all := strings.Join(d.m.explain.lines(d.m.previewWidth()), "\n")
-	for _, want := range []string{"How config.system.build.sdImage is built", "$ nix-build '<nixpkgs/nixos>' -A config.system.build.sdImage",
-		"A path looked up in the search path", "-I nixos-config=", "--argstr system aarch64-linux", "mkDefault"} {
-		if !strings.Contains(all, want) {
-			t.Errorf("explanation lacks %q:\n%s", want, all)
+	onEachBackend(t, func(t *testing.T, b backend) {
+		d := nixDriverOn(t, b, "pi", "aarch64-linux", 120, 40)
+		d.settle()
+		d.selectName("sdImage")
+		d.settle()
+		d.key("x")
+		if !d.m.explain.open {
+			t.Fatal("x did not open the explanation")
 		}
-	}
-	v := d.m.View()
-	checkFits(t, v, 120, 40, "explain")
-	if !strings.Contains(v, "How config.system.build.sdImage") || !strings.Contains(v, "more lines (J/K scroll)") {
-		t.Errorf("explain panel not shown, or not scrollable:\n%s", v)
-	}
-	d.key("J")
-	if d.m.explain.scroll == 0 || strings.Contains(d.m.View(), "How config.system.build.sdImage") {
-		t.Errorf("J did not scroll the explanation (scroll %d)", d.m.explain.scroll)
-	}
-	// It follows the cursor: toplevel has a nixos-rebuild equivalent.
-	d.selectName("toplevel")
-	all = strings.Join(d.m.explain.lines(d.m.previewWidth()), "\n")
-	if !strings.Contains(all, "-A config.system.build.toplevel") || !strings.Contains(all, "nixos-rebuild build") {
-		t.Errorf("explanation of toplevel:\n%s", all)
-	}
-	if d.m.explain.scroll != 0 {
-		t.Errorf("a new node's explanation starts scrolled to %d", d.m.explain.scroll)
-	}
-	d.key("esc")
-	if d.m.explain.open {
-		t.Error("esc did not close the explanation")
-	}
-	if !strings.Contains(d.m.View(), "path    config.system.build.toplevel") {
-		t.Errorf("the preview is not back:\n%s", d.m.View())
-	}
-	d.key("x", "x")
-	if d.m.explain.open {
-		t.Error("x did not close the explanation")
-	}
+		all := strings.Join(d.m.explain.lines(d.m.previewWidth()), "\n")
+		for _, want := range []string{"How config.system.build.sdImage is built", "$ nix-build '<nixpkgs/nixos>' -A config.system.build.sdImage",
+			"A path looked up in the search path", "-I nixos-config=", "--argstr system aarch64-linux", "mkDefault"} {
+			if !strings.Contains(all, want) {
+				t.Errorf("explanation lacks %q:\n%s", want, all)
+			}
+		}
+		v := d.m.View()
+		checkFits(t, v, 120, 40, "explain")
+		if !strings.Contains(v, "How config.system.build.sdImage") || !strings.Contains(v, "more lines (J/K scroll)") {
+			t.Errorf("explain panel not shown, or not scrollable:\n%s", v)
+		}
+		d.key("J")
+		if d.m.explain.pg.offset() == 0 || strings.Contains(d.m.View(), "How config.system.build.sdImage") {
+			t.Errorf("J did not scroll the explanation (scroll %d)", d.m.explain.pg.offset())
+		}
+		// It follows the cursor: toplevel has a nixos-rebuild equivalent.
+		d.selectName("toplevel")
+		all = strings.Join(d.m.explain.lines(d.m.previewWidth()), "\n")
+		if !strings.Contains(all, "-A config.system.build.toplevel") || !strings.Contains(all, "nixos-rebuild build") {
+			t.Errorf("explanation of toplevel:\n%s", all)
+		}
+		if d.m.explain.pg.offset() != 0 {
+			t.Errorf("a new node's explanation starts scrolled to %d", d.m.explain.pg.offset())
+		}
+		d.key("esc")
+		if d.m.explain.open {
+			t.Error("esc did not close the explanation")
+		}
+		if !strings.Contains(d.m.View(), "path    config.system.build.toplevel") {
+			t.Errorf("the preview is not back:\n%s", d.m.View())
+		}
+		d.key("x", "x")
+		if d.m.explain.open {
+			t.Error("x did not close the explanation")
+		}
+	})
 }
 
 // TestFlakeTarget explores nixosConfigurations.pi of the test flake: the

@@ -26,11 +26,25 @@ const doubleClick = 400 * time.Millisecond
 // Update handles one message. It never waits for Nix.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	next, cmd := m.update(msg)
+	nm := next.(Model)
+	// The sizes of the panes follow the footer (a status message, the
+	// full help) as well as the terminal: they are set here, once, so
+	// View never has to.
+	nm.layout()
 	// What applies (esc while something runs, b on a derivation) changes
 	// with every message: the bindings follow once, here.
-	nm := next.(Model)
 	nm.syncKeys()
 	return nm, cmd
+}
+
+// layout gives every pane its size.
+func (m *Model) layout() {
+	bh, tw, pw := m.bodyHeight(), m.treeWidth(), max(0, m.previewWidth())
+	m.pane.setSize(tw, bh)
+	m.filter.setSize(tw, bh, m.c.width)
+	m.preview.setSize(pw, bh)
+	m.explain.setSize(pw, bh)
+	m.build.setSize(m.c.width, bh)
 }
 
 func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -38,7 +52,6 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.WindowSizeMsg:
 		m.c.width, m.c.height = msg.Width, msg.Height
 		m.help.Width = msg.Width
-		m.pane.scrollTo(m.bodyHeight())
 		return m, nil
 	case spinner.TickMsg:
 		if !m.busy() {
@@ -47,6 +60,9 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		var cmd tea.Cmd
 		m.spinner, cmd = m.spinner.Update(msg)
+		m.c.spin = m.spinner.View()
+		m.preview.tick()
+		m.build.tick()
 		return m, cmd
 	case infoMsg:
 		m.finish(msg.id)
@@ -67,9 +83,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.explain.open {
 			// The notes (an ignored --system, a foreign platform) come
 			// from Info.
-			n := m.tree.index[m.explain.key]
-			m.explain.key = ""
-			m.explain.set(n, m.info)
+			m.explain.reexplain(m.tree.index[m.explain.key], m.info)
 		}
 		return m, nil
 	case listedMsg:
@@ -158,7 +172,6 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	}
 	if key.Matches(msg, k.Help) {
 		m.help.ShowAll = !m.help.ShowAll
-		m.pane.scrollTo(m.bodyHeight())
 		return m, nil
 	}
 	if key.Matches(msg, k.ReloadAll) {
@@ -174,25 +187,14 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.status = ""
-	h := m.bodyHeight()
 	if m.explain.open && (key.Matches(msg, k.Cancel) || key.Matches(msg, k.Explain)) {
 		m.explain.close()
 		m.syncKeys()
 		return m, nil
 	}
 	switch {
-	case key.Matches(msg, k.Up):
-		m.pane.move(-1, h)
-	case key.Matches(msg, k.Down):
-		m.pane.move(1, h)
-	case key.Matches(msg, k.PageUp):
-		m.pane.move(-max(1, h-1), h)
-	case key.Matches(msg, k.PageDn):
-		m.pane.move(max(1, h-1), h)
-	case key.Matches(msg, k.Top):
-		m.pane.move(-len(m.tree.visible), h)
-	case key.Matches(msg, k.Bottom):
-		m.pane.move(len(m.tree.visible), h)
+	case key.Matches(msg, k.Up, k.Down, k.PageUp, k.PageDn, k.Top, k.Bottom):
+		m.pane, _ = m.pane.Update(msg)
 	case key.Matches(msg, k.Expand):
 		return m.expand()
 	case key.Matches(msg, k.Collapse):
@@ -200,7 +202,7 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Filter):
 		m.filter.open(m.tree)
 		m.syncKeys()
-		return m, tea.Batch(m.filter.focus(), m.previewNode(m.filter.chosen()))
+		return m, tea.Batch(m.filter.focus(), m.previewNode(m.focused()))
 	case key.Matches(msg, k.CopyPath):
 		n := m.pane.selected()
 		return m, copyCmd(m.c.cfg.Clipboard, "path", n.path.String())
@@ -209,22 +211,18 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, copyCmd(m.c.cfg.Clipboard, "command", nixeval.BuildCommands(m.c.cfg.Target, n.path).Build)
 	case key.Matches(msg, k.Refresh):
 		return m.refresh()
-	case key.Matches(msg, k.PreviewDown):
-		m.scrollPreview(max(1, h/2))
-		return m, nil
-	case key.Matches(msg, k.PreviewUp):
-		m.scrollPreview(-max(1, h/2))
+	case key.Matches(msg, k.PreviewDown, k.PreviewUp):
+		m.scrollPreview(msg)
 		return m, nil
 	case key.Matches(msg, k.Explain):
-		m.explain.open = true
-		m.explain.set(m.pane.selected(), m.info)
+		m.explain.show(m.pane.selected(), m.info)
 		m.syncKeys()
 		return m, nil
 	case key.Matches(msg, k.Absent):
 		m.showAbsent = !m.showAbsent
 		m.tree.setAbsent(m.tree.find(attr.DefaultPath), m.showAbsent)
 		m.tree.flatten()
-		m.pane.reselect(h)
+		m.pane.reselect()
 		if m.showAbsent {
 			m.status = "showing the outputs this configuration does not have (dimmed, ---); a hides them"
 		}
@@ -260,18 +258,32 @@ func (m Model) onFilterKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		n := m.filter.chosen()
 		m.filter.close()
 		m.syncKeys()
-		if n == nil || m.tree.index[n.key] != n {
-			return m, nil
+		if n != nil && m.tree.index[n.key] == n {
+			m.tree.revealAncestors(n)
+			m.tree.flatten()
+			m.pane.selectNode(n)
 		}
-		m.tree.revealAncestors(n)
-		m.tree.flatten()
-		m.pane.selectNode(n, m.bodyHeight())
+		// With no match (or a match dropped meanwhile) the cursor stays
+		// where it was, and the preview goes back to it.
 		return m, m.selectionChanged()
 	}
 	var cmd tea.Cmd
 	m.filter, cmd = m.filter.Update(msg)
-	// The preview shows the highlighted match, as enter would.
-	return m, tea.Batch(cmd, m.previewNode(m.filter.chosen()))
+	// The preview shows the highlighted match, as enter would; with none,
+	// the tree's cursor.
+	return m, tea.Batch(cmd, m.previewNode(m.focused()))
+}
+
+// focused is the node the user points at: the filter's highlighted match
+// while it has one, otherwise the tree's cursor. The preview and the
+// explanation always show it.
+func (m Model) focused() *node {
+	if m.filter.active {
+		if n := m.filter.chosen(); n != nil {
+			return n
+		}
+	}
+	return m.pane.selected()
 }
 
 // expand lists a set's children, or steps into an expanded one.
@@ -282,14 +294,14 @@ func (m Model) expand() (tea.Model, tea.Cmd) {
 	}
 	if n.expanded && n.loaded {
 		if len(n.children) > 0 {
-			m.pane.move(1, m.bodyHeight())
+			m.pane.move(1)
 			return m, m.selectionChanged()
 		}
 		return m, nil
 	}
 	n.expanded = true
 	m.tree.flatten()
-	m.pane.reselect(m.bodyHeight())
+	m.pane.reselect()
 	if n.loaded || n.loading {
 		return m, nil
 	}
@@ -302,18 +314,18 @@ func (m *Model) collapse() {
 	if n.expanded {
 		n.expanded = false
 		m.tree.flatten()
-		m.pane.reselect(m.bodyHeight())
+		m.pane.reselect()
 		return
 	}
 	if n.parent != nil {
-		m.pane.selectNode(n.parent, m.bodyHeight())
+		m.pane.selectNode(n.parent)
 	}
 }
 
-// selectionChanged points the preview at the selected node: at once from
+// selectionChanged points the preview at the focused node: at once from
 // what is known, otherwise after the cursor rests for PreviewDelay.
 func (m *Model) selectionChanged() tea.Cmd {
-	cmd := m.previewNode(m.pane.selected())
+	cmd := m.previewNode(m.focused())
 	m.syncKeys()
 	return cmd
 }
@@ -337,7 +349,7 @@ func (m *Model) previewNode(n *node) tea.Cmd {
 	m.preview.show(n, id)
 	if n.kind == nixeval.KindError || n.absent != nil {
 		// Known without Nix: the error text, or the catalogue's entry.
-		m.preview.state = previewReady
+		m.preview.setState(previewReady)
 		return nil
 	}
 	if e, ok := m.descs[n.key]; ok {
@@ -386,14 +398,14 @@ func (m Model) onListed(msg listedMsg) (tea.Model, tea.Cmd) {
 		}
 	}
 	m.tree.flatten()
-	m.pane.reselect(m.bodyHeight())
+	m.pane.reselect()
 	if m.state == stateLoading {
 		m.state = stateReady
 		m.syncKeys()
 		return m, m.selectionChanged()
 	}
-	if n == m.pane.selected() && n.listErr != "" {
-		m.preview.listErr = n.listErr
+	if n.key == m.preview.key && n.listErr != "" {
+		m.preview.setListErr(n.listErr)
 	}
 	m.syncKeys()
 	return m, nil
@@ -454,7 +466,9 @@ func (m Model) refresh() (tea.Model, tea.Cmd) {
 }
 
 // cancelSelected stops the selected node's listing and description (esc):
-// the node shows "cancelled" and r evaluates it again.
+// a node never listed shows "cancelled", and r evaluates it again. A node
+// already listed (a re-check of a cached answer, or r) keeps its children:
+// esc only stops the work in flight, it takes nothing that is known away.
 func (m *Model) cancelSelected() {
 	n := m.pane.selected()
 	var what []string
@@ -462,12 +476,18 @@ func (m *Model) cancelSelected() {
 		// Forgetting the request id drops its answer, whatever error the
 		// interrupted Nix reports.
 		m.finish(n.reqID)
-		n.loading, n.cancelled, n.reqID = false, true, 0
-		what = append(what, "listing")
+		n.loading, n.reqID = false, 0
+		if n.loaded {
+			what = append(what, "new listing")
+		} else {
+			n.cancelled = true
+			what = append(what, "listing")
+		}
 	}
 	if m.preview.key == n.key && m.preview.state == previewLoading && n.kind != nixeval.KindError {
 		m.finish(m.preview.reqID)
-		m.preview.state, m.preview.reqID = previewCancelled, 0
+		m.preview.reqID = 0
+		m.preview.setState(previewCancelled)
 		what = append(what, "description")
 	}
 	if len(what) == 0 {
@@ -484,30 +504,32 @@ func (m Model) cancelStart() Model {
 	m.cancelAll()
 	m.infoID = 0
 	root := m.tree.root
-	root.loading, root.cancelled, root.reqID = false, true, 0
+	root.loading, root.cancelled, root.reqID = false, !root.loaded, 0
 	m.infoCancelled = m.info == nil
 	m.state = stateReady
 	m.tree.flatten()
-	m.pane.setCursor(0, m.bodyHeight())
+	m.pane.setCursor(0)
 	m.preview.show(root, 0)
-	m.preview.state = previewCancelled
+	m.preview.setState(previewCancelled)
 	m.status = "cancelled listing " + displayPath(root) + "; r evaluates it again"
 	m.c.log.Printf("cancelled the start listing of %s", root.path)
 	m.syncKeys()
 	return m
 }
 
-// scrollPreview scrolls whatever the right side shows by delta lines.
-func (m *Model) scrollPreview(delta int) {
-	h := m.bodyHeight()
-	if m.explain.open && m.pane.selected() != nil && m.pane.selected().absent == nil {
-		total := len(m.explain.lines(m.previewWidth()))
-		m.explain.scroll = clamp(m.explain.scroll+delta, 0, max(0, total-h))
+// scrollPreview hands a scroll key or wheel to whatever the right side
+// shows.
+func (m *Model) scrollPreview(msg tea.Msg) {
+	if m.explaining() {
+		m.explain, _ = m.explain.Update(msg)
 		return
 	}
-	total := len(m.preview.lines(m.previewWidth(), ""))
-	m.preview.scroll = clamp(m.preview.scroll+delta, 0, max(0, total-h))
+	m.preview, _ = m.preview.Update(msg)
 }
+
+// explaining reports whether the right side shows the explanation: it is
+// open and the node has a command (an absent output has none).
+func (m Model) explaining() bool { return m.explain.open && m.preview.absent == nil }
 
 // reloadAll forgets everything and starts again from the start node.
 func (m Model) reloadAll() (tea.Model, tea.Cmd) {
@@ -515,8 +537,8 @@ func (m Model) reloadAll() (tea.Model, tea.Cmd) {
 	m.build.cancel()
 	m.descs = map[string]*descEntry{}
 	m.tree = newTree(m.c.cfg.Start)
-	m.pane = treePane{c: m.c, tree: m.tree}
-	m.preview = previewPane{c: m.c}
+	m.pane = newTreePane(m.c, m.tree)
+	m.preview = newPreview(m.c)
 	m.explain.close()
 	m.state, m.fatal, m.info, m.infoErr, m.status = stateLoading, nil, nil, "", ""
 	m.syncKeys()
@@ -541,39 +563,27 @@ func (m Model) onMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
 	if m.state != stateReady || m.filter.active || m.build.active() {
 		return m, nil
 	}
-	h := m.bodyHeight()
-	overPreview := msg.X > m.treeWidth()+1
+	wheel := msg.Button == tea.MouseButtonWheelUp || msg.Button == tea.MouseButtonWheelDown
 	switch {
-	case overPreview && msg.Button == tea.MouseButtonWheelUp:
-		m.scrollPreview(-3)
+	case wheel && msg.X > m.treeWidth()+1:
+		// Over the preview the wheel scrolls it, not the tree.
+		m.scrollPreview(msg)
 		return m, nil
-	case overPreview && msg.Button == tea.MouseButtonWheelDown:
-		m.scrollPreview(3)
-		return m, nil
-	}
-	switch msg.Button {
-	case tea.MouseButtonWheelUp:
-		m.pane.move(-3, h)
+	case wheel:
+		m.pane, _ = m.pane.Update(msg)
 		return m, m.selectionChanged()
-	case tea.MouseButtonWheelDown:
-		m.pane.move(3, h)
-		return m, m.selectionChanged()
-	case tea.MouseButtonLeft:
-		if msg.Action != tea.MouseActionPress {
+	case msg.Button == tea.MouseButtonLeft:
+		if msg.Action != tea.MouseActionPress || msg.X >= m.treeWidth() {
 			return m, nil
 		}
-		row := msg.Y - headerHeight
-		if row < 0 || row >= h || msg.X >= m.treeWidth() {
-			return m, nil
-		}
-		i := m.pane.offset + row
-		if i >= len(m.tree.visible) {
+		i, ok := m.pane.rowAt(msg.Y - headerHeight)
+		if !ok {
 			return m, nil
 		}
 		now := time.Now()
 		double := i == m.lastClickRow && now.Sub(m.lastClickTime) < doubleClick
 		m.lastClickRow, m.lastClickTime = i, now
-		m.pane.setCursor(i, h)
+		m.pane.setCursor(i)
 		if double {
 			m.lastClickTime = time.Time{}
 			n := m.pane.selected()

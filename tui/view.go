@@ -3,7 +3,6 @@ package tui
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -81,7 +80,6 @@ func (m Model) helpView() string {
 	case m.filter.active:
 		km = helpKeys{m.c.keys.Accept, m.c.keys.Cancel, m.c.keys.FilterUp, m.c.keys.FilterDown}
 	}
-	m.help.Width = m.c.width
 	return m.help.View(km)
 }
 
@@ -105,7 +103,7 @@ func (m Model) View() string {
 	case m.state == stateFailed:
 		body = m.failedView(w, bh)
 	case m.build.active():
-		body = m.build.view(w, bh, m.spinner.View())
+		body = m.build.lines()
 	default:
 		body = m.panesView(w, bh)
 	}
@@ -184,23 +182,25 @@ func (m Model) statusLines(w int) []string {
 	return []string{""}
 }
 
-// panesView is the tree on the left and the preview on the right.
+// panesView is the tree (or the filter's matches) on the left and the
+// preview (or the explanation) on the right, each drawn by its own model
+// at the size Update gave it.
 func (m Model) panesView(w, h int) []string {
 	tw := m.treeWidth()
 	pw := m.previewWidth()
 	var left []string
 	if m.filter.active {
-		left = m.filter.view(tw, h)
+		left = m.filter.lines()
 	} else {
-		left = m.treeLines(tw, h)
+		left = m.pane.lines()
 	}
 	var right []string
 	switch {
 	case pw <= 0:
-	case m.explain.open && m.preview.absent == nil:
-		right = m.explain.view(pw, h)
+	case m.explaining():
+		right = m.explain.window()
 	default:
-		right = m.preview.view(pw, h, m.spinner.View())
+		right = m.preview.window()
 	}
 	sep := m.c.styles.Border.Render(" │ ")
 	out := make([]string, h)
@@ -217,70 +217,6 @@ func (m Model) panesView(w, h int) []string {
 		} else {
 			out[i] = l
 		}
-	}
-	return out
-}
-
-// treeLines renders the visible window of the tree. Only the lines on
-// screen are drawn, whatever the size of the tree.
-func (m Model) treeLines(w, h int) []string {
-	s := m.c.styles
-	vis := m.tree.visible
-	end := min(len(vis), m.pane.offset+h)
-	out := make([]string, 0, h)
-	maxIndent := max(2, w/3)
-	for i := m.pane.offset; i < end; i++ {
-		n := vis[i]
-		indent := strings.Repeat("  ", n.depth)
-		if len(indent) > maxIndent {
-			// Deep paths: the depth as a number; the preview has the full path.
-			indent = fmt.Sprintf("%*s ", maxIndent-1, "·"+strconv.Itoa(n.depth))
-		}
-		arrow := " "
-		switch {
-		case n.loading:
-			arrow = m.spinner.View()
-		case n.expandable() && n.expanded:
-			arrow = "▾"
-		case n.expandable():
-			arrow = "▸"
-		}
-		tag := kindTags[n.kind]
-		if tag == "" {
-			tag = "???"
-		}
-		tagStyle, ok := s.Kind[n.kind]
-		if !ok {
-			tagStyle = s.Dim
-		}
-		name := n.label
-		if n.absent != nil {
-			// Not in the configuration: dimmed, and marked in words so it
-			// reads without colour.
-			tagStyle = s.Dim
-			name = s.Dim.Render(name + " (absent)")
-		}
-		switch {
-		case n.kind == nixeval.KindError:
-			name = s.ErrorNode.Render(name + "  " + attr.Printable(firstLine(n.errText)))
-		case n.listErr != "":
-			name = name + "  " + s.ErrorNode.Render("listing failed")
-		case n.cancelled:
-			name = name + s.Warning.Render(" (cancelled)")
-		case n.cached:
-			name = name + s.Cached.Render(" (cached)")
-		case n.expanded && n.loaded && len(n.children) == 0:
-			name = name + s.Dim.Render(" (empty)")
-		}
-		mark := "  "
-		if i == m.pane.cursor {
-			mark = s.CursorMark.Render("> ")
-		}
-		line := indent + arrow + " " + tagStyle.Render(tag) + " " + name
-		if i == m.pane.cursor {
-			line = s.Cursor.Render(pad(ansi.Strip(line), w-2))
-		}
-		out = append(out, mark+truncate(line, w-2))
 	}
 	return out
 }

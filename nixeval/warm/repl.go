@@ -138,6 +138,18 @@ func (e *replIncompleteError) Error() string {
 // continuation of unfinished input: ten spaces, the width of "nix-repl> ".
 const contPrompt = "          "
 
+// errFrameLost is an exchange that an interrupt meant for an earlier
+// request stopped before it began.
+var errFrameLost = errors.New("nix repl: an interrupt meant for an earlier request stopped this one")
+
+// interruptedLate reports whether err is Nix saying a request was
+// interrupted when nobody cancelled it: the interrupt was meant for an
+// earlier request and reached Nix only while it evaluated this one.
+func interruptedLate(ctx context.Context, err error) bool {
+	var ne *nixproc.NixError
+	return ctx.Err() == nil && errors.As(err, &ne) && strings.Contains(ne.Message, "interrupted by the user")
+}
+
 // replDiedError is a repl whose output ended while a request was pending.
 type replDiedError struct{ tail []string }
 
@@ -238,6 +250,15 @@ func (p *replProc) exchange(ctx context.Context, f frame, line string) (block []
 				started = true
 			case l == continued && grace == nil:
 				return nil, p.clearInput(ctx, f), &replIncompleteError{}
+			case l == end && !started:
+				// This frame's begin mark never printed: an interrupt sent
+				// for an earlier, cancelled request reached Nix only as it
+				// evaluated this frame's first line. The repl is back at
+				// its prompt, and the request can be sent again.
+				if grace != nil {
+					return nil, true, &nixproc.CancelledError{Command: "nix repl", Cause: context.Cause(ctx)}
+				}
+				return nil, true, errFrameLost
 			case l == end && started:
 				if grace != nil {
 					return nil, true, &nixproc.CancelledError{Command: "nix repl", Cause: context.Cause(ctx)}

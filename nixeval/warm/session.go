@@ -202,10 +202,23 @@ func (s *Session) Eval(ctx context.Context, req nixeval.Request) (json.RawMessag
 			}
 			return nil, died.nixError(s.command())
 		}
+		// Cancelling sends the repl SIGINT, which can reach Nix after the
+		// cancelled evaluation ended, while it reads or evaluates the next
+		// request: that request is then lost or reported interrupted,
+		// though nobody cancelled it. It is sent again (the stray
+		// interrupt is spent), instead of waiting forever for a frame
+		// that will never begin.
+		if errors.Is(err, errFrameLost) && attempt < 2 {
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
-		return parseReplAnswer(block, f.mark("a"), s.command())
+		raw, err := parseReplAnswer(block, f.mark("a"), s.command())
+		if interruptedLate(ctx, err) && attempt < 2 {
+			continue
+		}
+		return raw, err
 	}
 }
 

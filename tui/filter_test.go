@@ -1,0 +1,187 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/attr"
+)
+
+// listedTree is a tree at start with the children of each listed path
+// (printed as the footer prints it) loaded, as Nix would list them.
+func listedTree(t *testing.T, start string, lists map[string][]nixeval.Child, order ...string) *tree {
+	t.Helper()
+	sp, err := attr.Parse(start)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := newTree(sp)
+	for _, p := range order {
+		ap, err := attr.Parse(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := tr.find(ap)
+		if n == nil {
+			t.Fatalf("%s is not loaded", p)
+		}
+		tr.setChildren(n, lists[p])
+	}
+	return tr
+}
+
+// TestFilterRanksFullPaths: a query naming a loaded path, in any form the
+// explorer prints it (the footer's full path, with Nix quoting) or
+// relative to the start node or one of its ancestors, puts that path
+// first; a fuzzy fragment still finds it.
+func TestFilterRanksFullPaths(t *testing.T) {
+	attrs := func(n string) nixeval.Child { return nixeval.Child{Name: n, Kind: nixeval.KindAttrs} }
+	drv := func(n string) nixeval.Child { return nixeval.Child{Name: n, Kind: nixeval.KindDerivation} }
+	lists := map[string][]nixeval.Child{
+		"config.system.build":        {drv("kernel"), attrs("manual"), drv("sdImage"), drv("toplevel"), attrs("units"), drv("vm"), drv("vmWithBootLoader")},
+		"config.system.build.units":  {attrs("dbus.service"), attrs("getty@.service"), attrs("sshd.service")},
+		"config.system.build.manual": {drv("manpages"), drv("manualHTML")},
+	}
+	order := []string{"config.system.build", "config.system.build.units", "config.system.build.manual"}
+	for _, tc := range []struct {
+		start, query string
+		first        string // the top match, relative to start as the filter prints it
+		none         bool   // nothing matches
+	}{
+		{"config.system.build", "config.system.build.toplevel", "toplevel", false},
+		{"config.system.build", "toplevel", "toplevel", false},
+		{"config.system.build", "system.build.toplevel", "toplevel", false},
+		{"config.system.build", "build.toplevel", "toplevel", false},
+		{"config.system.build", `config.system.build."toplevel"`, "toplevel", false},
+		{"config.system.build", `config.system.build.units."sshd.service"`, `units."sshd.service"`, false},
+		{"config.system.build", `units."sshd.service"`, `units."sshd.service"`, false},
+		{"config.system.build", "config.system.build.units", "units", false},
+		{"config.system.build", "config.system.build.vm", "vm", false},
+		{"config.system.build", "config.system.build.manual.manualHTML", "manual.manualHTML", false},
+		{"config.system.build", "tplvl", "toplevel", false},
+		{"config.system.build", "sshd", `units."sshd.service"`, false},
+		{"config.system.build", "config.system.build.sshd", `units."sshd.service"`, false},
+		{"config.system.build", "manhtml", "manual.manualHTML", false},
+		{"config.system.build", "config.system.build.zzz", "", true},
+		{"config.system.build.units", `config.system.build.units."sshd.service"`, `"sshd.service"`, false},
+		{"config.system.build.units", `"getty@.service"`, `"getty@.service"`, false},
+	} {
+		t.Run(tc.start+" "+tc.query, func(t *testing.T) {
+			var tr *tree
+			if tc.start == "config.system.build" {
+				tr = listedTree(t, tc.start, lists, order...)
+			} else {
+				tr = listedTree(t, tc.start, map[string][]nixeval.Child{tc.start: lists[tc.start]}, tc.start)
+			}
+			ms := buildIndex(tr).rank(tc.query)
+			if tc.none {
+				if len(ms) != 0 {
+					t.Errorf("%q matches %d paths, first %q", tc.query, len(ms), ms[0].Str)
+				}
+				return
+			}
+			if len(ms) == 0 || ms[0].Str != tc.first {
+				var got []string
+				for _, m := range ms {
+					got = append(got, m.Str)
+				}
+				t.Errorf("%q ranks %q, want %q first", tc.query, got, tc.first)
+			}
+		})
+	}
+}
+
+// TestFilterTakesTheFooterPath types into `/` the path the footer shows
+// for a node, as a user copying it would, and enter lands on that node.
+func TestFilterTakesTheFooterPath(t *testing.T) {
+	onEachBackend(t, func(t *testing.T, b backend) {
+		d := nixDriverOn(t, b, "pi", "aarch64-linux", 120, 40)
+		d.settle()
+		d.selectName("units")
+		d.key("l")
+		d.settle()
+		for _, name := range []string{"toplevel", "sshd.service"} {
+			d.selectName(name)
+			d.settle()
+			lines := strings.Split(d.m.View(), "\n")
+			footer := strings.Fields(lines[len(lines)-2])[0]
+			if footer != displayPath(d.m.pane.selected()) {
+				t.Fatalf("the footer shows %q for %s", footer, displayPath(d.m.pane.selected()))
+			}
+			want := d.selectedPath()
+			d.key("g", "/")
+			d.typeText(footer)
+			if c := d.m.filter.chosen(); c == nil || c.path.String() != want {
+				t.Errorf("/%s highlights %v, want %s; matches %+v", footer, c, want, d.m.filter.matches)
+			}
+			d.settle()
+			d.previewFollows("/" + footer)
+			d.key("enter")
+			if got := d.selectedPath(); got != want {
+				t.Errorf("/%s then enter selected %s", footer, got)
+			}
+			d.settle()
+			d.previewFollows("enter on " + footer)
+		}
+	})
+}
+
+// TestFilterScrollsWithItsCursor: in a list of matches longer than the
+// screen the highlighted match moves within its window, which scrolls only
+// when it must; and a query longer than the input leaves the match count
+// in view (the input scrolls instead).
+func TestFilterScrollsWithItsCursor(t *testing.T) {
+	onEachBackend(t, func(t *testing.T, b backend) {
+		d := nixDriverOn(t, b, "pi", "aarch64-linux", 80, 16)
+		d.settle()
+		d.key("/")
+		h := d.m.bodyHeight()
+		if len(d.m.filter.matches) < h+5 {
+			t.Fatalf("%d matches for %d rows: nothing to scroll", len(d.m.filter.matches), h)
+		}
+		// The row of the highlighted match on screen.
+		row := func() int {
+			t.Helper()
+			lines := strings.Split(d.m.View(), "\n")
+			for i := headerHeight; i < headerHeight+h; i++ {
+				if strings.HasPrefix(lines[i], "> ") {
+					return i - headerHeight
+				}
+			}
+			t.Fatalf("no highlighted match on screen:\n%s", d.m.View())
+			return -1
+		}
+		for i := 0; i < h+3; i++ {
+			d.key("down")
+		}
+		if r := row(); r != h-1 {
+			t.Errorf("after scrolling down the highlighted match is on row %d of %d, want the last", r, h)
+		}
+		d.key("up")
+		if r := row(); r != h-2 {
+			t.Errorf("one ↑ moved the highlighted match to row %d of %d, want %d: the window scrolled instead", r, h, h-2)
+		}
+		want := d.m.filter.chosen()
+		for i := 0; i < h-2; i++ {
+			d.key("up")
+		}
+		if r := row(); r != 0 {
+			t.Errorf("%d more ↑ put the highlighted match on row %d, want 0", h-2, r)
+		}
+		if want == d.m.filter.chosen() {
+			t.Error("↑ did not move the highlight")
+		}
+		d.settle()
+		d.previewFollows("the highlighted match after scrolling")
+
+		// A long query: the input scrolls, the count stays.
+		d.typeText(strings.Repeat("config.system.build.", 4))
+		lines := strings.Split(d.m.View(), "\n")
+		status := lines[len(lines)-2]
+		if !strings.Contains(status, "paths") || !strings.HasPrefix(status, "/") {
+			t.Errorf("a long query pushed the match count off the status line: %q", status)
+		}
+		checkFits(t, d.m.View(), 80, 16, "long query")
+	})
+}

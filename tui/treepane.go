@@ -1,0 +1,201 @@
+package tui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/attr"
+)
+
+// treePane is the left pane: the cursor and scroll position over the
+// tree's visible nodes. Moving is O(1): the visible list is only rebuilt
+// when the tree's shape changes.
+type treePane struct {
+	c             *common
+	tree          *tree
+	cursor        int
+	offset        int
+	sel           *node // the selected node: the cursor follows it when the tree changes
+	width, height int
+}
+
+func newTreePane(c *common, t *tree) treePane {
+	return treePane{c: c, tree: t, sel: t.root, height: 1}
+}
+
+func (p *treePane) selected() *node {
+	if p.tree == nil || len(p.tree.visible) == 0 {
+		return nil
+	}
+	return p.tree.visible[p.cursor]
+}
+
+// setSize fits the pane to w x h, keeping the cursor on screen.
+func (p *treePane) setSize(w, h int) {
+	p.width, p.height = w, max(1, h)
+	p.scrollTo()
+}
+
+// Update moves the cursor on the movement keys and the wheel; the root
+// compares the selection before and after to point the preview at it.
+func (p treePane) Update(msg tea.Msg) (treePane, tea.Cmd) {
+	k, h := p.c.keys, p.height
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		switch {
+		case key.Matches(msg, k.Up):
+			p.move(-1)
+		case key.Matches(msg, k.Down):
+			p.move(1)
+		case key.Matches(msg, k.PageUp):
+			p.move(-max(1, h-1))
+		case key.Matches(msg, k.PageDn):
+			p.move(max(1, h-1))
+		case key.Matches(msg, k.Top):
+			p.move(-len(p.tree.visible))
+		case key.Matches(msg, k.Bottom):
+			p.move(len(p.tree.visible))
+		}
+	case tea.MouseMsg:
+		switch msg.Button {
+		case tea.MouseButtonWheelUp:
+			p.move(-3)
+		case tea.MouseButtonWheelDown:
+			p.move(3)
+		}
+	}
+	return p, nil
+}
+
+// move shifts the cursor by delta lines, clamped, and scrolls so it stays
+// on screen.
+func (p *treePane) move(delta int) {
+	p.setCursor(p.cursor + delta)
+}
+
+// setCursor selects the visible node at index i (clamped).
+func (p *treePane) setCursor(i int) {
+	p.cursor = clamp(i, 0, len(p.tree.visible)-1)
+	p.sel = p.tree.visible[p.cursor]
+	p.scrollTo()
+}
+
+// scrollTo keeps the cursor on screen.
+func (p *treePane) scrollTo() {
+	if p.tree == nil {
+		return
+	}
+	p.cursor = clamp(p.cursor, 0, len(p.tree.visible)-1)
+	p.offset = follow(p.cursor, p.offset, p.height, len(p.tree.visible))
+}
+
+// selectNode puts the cursor on n, which must be visible.
+func (p *treePane) selectNode(n *node) {
+	p.restore(n)
+}
+
+// reselect finds the selected node again after the visible list was
+// rebuilt; when it is gone (folded away), its nearest visible ancestor.
+func (p *treePane) reselect() {
+	p.restore(p.sel)
+}
+
+func (p *treePane) restore(sel *node) {
+	for n := sel; n != nil; n = n.parent {
+		for i, v := range p.tree.visible {
+			if v == n {
+				p.setCursor(i)
+				return
+			}
+		}
+	}
+	p.setCursor(p.cursor)
+}
+
+// rowAt is the index of the visible node drawn on the pane's row, if any.
+func (p treePane) rowAt(row int) (int, bool) {
+	i := p.offset + row
+	return i, row >= 0 && row < p.height && i < len(p.tree.visible)
+}
+
+// View renders the visible window of the tree. Only the lines on screen
+// are drawn, whatever the size of the tree.
+func (p treePane) View() string { return strings.Join(p.lines(), "\n") }
+
+func (p treePane) lines() []string {
+	s, w := p.c.styles, p.width
+	vis := p.tree.visible
+	end := min(len(vis), p.offset+p.height)
+	out := make([]string, 0, p.height)
+	maxIndent := max(2, w/3)
+	for i := p.offset; i < end; i++ {
+		n := vis[i]
+		indent := strings.Repeat("  ", n.depth)
+		if len(indent) > maxIndent {
+			// Deep paths: the depth as a number; the preview has the full path.
+			indent = fmt.Sprintf("%*s ", maxIndent-1, "·"+strconv.Itoa(n.depth))
+		}
+		arrow := " "
+		switch {
+		case n.loading:
+			arrow = p.c.spin
+		case n.expandable() && n.expanded:
+			arrow = "▾"
+		case n.expandable():
+			arrow = "▸"
+		}
+		tag := kindTags[n.kind]
+		if tag == "" {
+			tag = "???"
+		}
+		tagStyle, ok := s.Kind[n.kind]
+		if !ok {
+			tagStyle = s.Dim
+		}
+		name := n.label
+		if n.absent != nil {
+			// Not in the configuration: dimmed, and marked in words so it
+			// reads without colour.
+			tagStyle = s.Dim
+			name = s.Dim.Render(name + " (absent)")
+		}
+		switch {
+		case n.kind == nixeval.KindError:
+			name = s.ErrorNode.Render(name + "  " + attr.Printable(firstLine(n.errText)))
+		case n.listErr != "":
+			name = name + "  " + s.ErrorNode.Render("listing failed")
+		case n.cancelled:
+			name = name + s.Warning.Render(" (cancelled)")
+		case n.cached:
+			name = name + s.Cached.Render(" (cached)")
+		case n.expanded && n.loaded && len(n.children) == 0:
+			name = name + s.Dim.Render(" (empty)")
+		}
+		mark := "  "
+		if i == p.cursor {
+			mark = s.CursorMark.Render("> ")
+		}
+		line := indent + arrow + " " + tagStyle.Render(tag) + " " + name
+		if i == p.cursor {
+			line = s.Cursor.Render(pad(ansi.Strip(line), w-2))
+		}
+		out = append(out, mark+truncate(line, w-2))
+	}
+	return out
+}
+
+func clamp(v, lo, hi int) int {
+	if v > hi {
+		v = hi
+	}
+	if v < lo {
+		v = lo
+	}
+	return v
+}
