@@ -49,3 +49,20 @@ func KnownAbsent(l Listing) ([]Child, []catalogue.Entry) {
 	}
 	return children, abs
 }
+
+// EvaluationCost says, for a node whose value is a whole evaluation of the
+// configuration again, why it takes long to evaluate (the explorer shows it
+// while its kind or preview loads); "" for any other node. Upstream makes
+// each images.* variant and both VMs with extendModules.
+func EvaluationCost(t *Target, path attr.Path) string {
+	images := attr.DefaultPath.Child("images")
+	switch {
+	case len(path) == len(images)+1 && path.HasPrefix(images):
+		return "evaluates the whole configuration again with the " + attr.Quote(path.Last()) + " image module (extendModules)"
+	case path.Equal(attr.DefaultPath.Child("vm")), t != nil && t.Kind == Classic && path.Equal(attr.Path{"vm"}):
+		return "evaluates the whole configuration again as a virtual machine (virtualisation.vmVariant)"
+	case path.Equal(attr.DefaultPath.Child("vmWithBootLoader")), t != nil && t.Kind == Classic && path.Equal(attr.Path{"vmWithBootLoader"}):
+		return "evaluates the whole configuration again as a virtual machine with its boot loader (virtualisation.vmVariantWithBootLoader)"
+	}
+	return ""
+}

@@ -269,6 +269,18 @@ func (e *Evaluator) store(ctx context.Context, op string, path attr.Path, since 
 	}
 }
 
+// Remember stores a listing whose kinds were filled in after its names
+// (the explorer asks for them row by row): since is when its names were
+// asked for, so a file written after that keeps it out of the cache.
+func (e *Evaluator) Remember(ctx context.Context, l Listing, since time.Time) {
+	for _, c := range l.Children {
+		if c.Kind == KindPending {
+			return // never store half an answer
+		}
+	}
+	e.storeListings(ctx, []Listing{l}, since)
+}
+
 func (e *Evaluator) storeListings(ctx context.Context, ls []Listing, since time.Time) {
 	for _, l := range ls {
 		cs := make([]cachedChild, len(l.Children))

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"io"
+	"time"
 
 	"github.com/aymanbagabas/go-osc52/v2"
 	tea "github.com/charmbracelet/bubbletea"
@@ -62,6 +63,10 @@ func (m *Model) cancelAll() {
 		cancel()
 		delete(m.cancels, id)
 	}
+	for id, r := range m.kinds {
+		m.dropKinds(id, r)
+	}
+	clear(m.working)
 }
 
 // run wraps a Cmd so Wait can tell when its Nix process has ended. It
@@ -87,15 +92,17 @@ func (m *Model) startList(n *node) tea.Cmd {
 	ctx := m.track(id)
 	ev, path, key := m.c.cfg.Eval, n.path, n.key
 	m.c.log.Printf("list %s (request %d)", path, id)
+	// Names only: the kinds follow in the background (kinds.go), for the
+	// rows on screen first.
+	now := time.Now()
+	m.working[id] = workItem{what: "the names of " + displayPath(n), since: now}
+	n.namesAt = now
 	list := m.c.run(func() tea.Msg {
-		ls, err := ev.List(ctx, path)
-		if err == nil && len(ls) != 1 {
-			err = errUnexpected
-		}
+		l, err := ev.Names(ctx, path)
 		if err != nil {
 			return listedMsg{id: id, key: key, err: err}
 		}
-		return listedMsg{id: id, key: key, listing: &ls[0]}
+		return listedMsg{id: id, key: key, listing: l}
 	})
 	peek := func() tea.Msg {
 		if l, ok := ev.PeekList(path); ok {

@@ -290,6 +290,37 @@ func (f *fakeEval) List(ctx context.Context, paths ...attr.Path) ([]nixeval.List
 	return out, nil
 }
 
+// Names is List with every kind pending, as the real evaluator answers.
+func (f *fakeEval) Names(ctx context.Context, p attr.Path) (*nixeval.Listing, error) {
+	ls, err := f.List(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	l := ls[0]
+	for i := range l.Children {
+		l.Children[i].Kind, l.Children[i].Error = nixeval.KindPending, ""
+	}
+	return &l, nil
+}
+
+// Kinds fills in the kinds from the listings the fake holds.
+func (f *fakeEval) Kinds(ctx context.Context, children []nixeval.Child) error {
+	for i, c := range children {
+		ls, err := f.List(ctx, c.Path.Parent())
+		if err != nil {
+			return err
+		}
+		for _, k := range ls[0].Children {
+			if k.Name == c.Name {
+				children[i].Kind, children[i].Error = k.Kind, k.Error
+			}
+		}
+	}
+	return nil
+}
+
+func (f *fakeEval) Remember(context.Context, nixeval.Listing, time.Time) {}
+
 func (f *fakeEval) Describe(ctx context.Context, p attr.Path) (*nixeval.Description, error) {
 	if d, ok := f.descs[p.String()]; ok {
 		return d, nil

@@ -24,6 +24,12 @@ import (
 // implements it.
 type Evaluator interface {
 	List(ctx context.Context, paths ...attr.Path) ([]nixeval.Listing, error)
+	// Names lists a set's children with every kind KindPending (one
+	// builtins.attrNames); Kinds fills in kinds afterwards.
+	Names(ctx context.Context, path attr.Path) (*nixeval.Listing, error)
+	Kinds(ctx context.Context, children []nixeval.Child) error
+	// Remember stores a listing completed kind by kind in the disk cache.
+	Remember(ctx context.Context, l nixeval.Listing, since time.Time)
 	Describe(ctx context.Context, path attr.Path) (*nixeval.Description, error)
 	Info(ctx context.Context) (*nixeval.Info, error)
 	PeekList(path attr.Path) (*nixeval.Listing, bool)
@@ -43,6 +49,15 @@ type Config struct {
 	// PreviewDelay lets the cursor settle before a preview is requested,
 	// so holding a key does not start a Nix process per line.
 	PreviewDelay time.Duration
+	// Workers is how many requests the evaluator answers at once; the
+	// explorer keeps as many background kind requests in flight (0: 1).
+	Workers int
+	// Memory, when set, reports each evaluator's resident memory (bytes),
+	// shown in the header.
+	Memory func() []int64
+	// Notices, when set, carries messages from below for the footer (an
+	// evaluator replaced for its memory).
+	Notices <-chan string
 }
 
 // state is where the explorer as a whole stands.
@@ -114,6 +129,24 @@ type Model struct {
 
 	lastClickRow  int
 	lastClickTime time.Time
+
+	// kinds are the background kind requests in flight, by id.
+	kinds map[uint64]*kindsReq
+	// early holds keys typed before the start listing arrived; they are
+	// replayed, in order, once the names are there (/images⏎ typed at
+	// once works).
+	early []tea.KeyMsg
+	// memory is each evaluator's resident memory, sampled in Update.
+	memory []int64
+	// working is what each foreground request in flight evaluates, for the
+	// footer: what and since when.
+	working map[uint64]workItem
+}
+
+// workItem is a request in flight as the footer names it.
+type workItem struct {
+	what  string
+	since time.Time
 }
 
 // descEntry is a finished (or cached) description.
@@ -147,6 +180,8 @@ func New(cfg Config) Model {
 		spinner: sp,
 		cancels: map[uint64]context.CancelFunc{},
 		descs:   map[string]*descEntry{},
+		kinds:   map[uint64]*kindsReq{},
+		working: map[uint64]workItem{},
 	}
 	m.pane = newTreePane(c, m.tree)
 	m.preview = newPreview(c)
@@ -177,7 +212,7 @@ func (m Model) State() string { return m.state.String() }
 
 // Init lists the start node and reads the header facts.
 func (m Model) Init() tea.Cmd {
-	return tea.Batch(m.reloadCmds()...)
+	return tea.Batch(append(m.reloadCmds(), m.c.waitNotice())...)
 }
 
 // Close cancels every request and build still running (a program ended

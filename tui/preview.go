@@ -190,6 +190,10 @@ func (p previewPane) lines(w int) []string {
 		add("", "cancelled: r evaluates it again", s.Warning)
 	case p.state == previewLoading && p.errText == "":
 		add("", p.c.spin+" evaluating… (esc cancels)", s.Dim)
+		if why := nixeval.EvaluationCost(p.c.cfg.Target, p.path); why != "" {
+			// Say why this one takes long: it is a whole evaluation.
+			addMulti("", "this "+why+": it takes as long as evaluating the configuration", s.Dim)
+		}
 	case p.err != nil:
 		addMulti("error", nixeval.ErrorText(p.err), s.ErrorText)
 		var me *nixeval.MissingAttrError

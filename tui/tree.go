@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"time"
+
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/catalogue"
@@ -32,6 +34,20 @@ type node struct {
 	// does not have (kind absent, shown with `a`); such a node is never
 	// listed, described or built.
 	absent *catalogue.Entry
+	// kindReq is the background (or expand) kind request in flight for
+	// this pending node, 0 when none; kindSince is when it started.
+	kindReq   uint64
+	kindSince time.Time
+	// wantExpand: → on a node whose kind was pending; it opens once the
+	// kind says it is a set.
+	wantExpand bool
+	// recheck: a new listing of the parent (r, or a cached answer
+	// re-checked) gave this child's name again; its kind, known from
+	// before, is asked for again while the node (and its expansion) stays.
+	recheck bool
+	// namesAt is when this set's names were asked for: the listing is
+	// stored in the cache with it once every child's kind is known.
+	namesAt time.Time
 }
 
 // expandable reports whether the node is a set whose children can be listed.
@@ -81,8 +97,12 @@ func (t *tree) setChildren(n *node, children []nixeval.Child) {
 	}
 	kids := make([]*node, 0, len(children))
 	for _, c := range children {
-		if o, ok := old[c.Name]; ok && o.kind == c.Kind {
-			o.errText = c.Error
+		if o, ok := old[c.Name]; ok && (o.kind == c.Kind || c.Kind == nixeval.KindPending) {
+			if c.Kind == nixeval.KindPending {
+				o.recheck = o.kind != nixeval.KindPending
+			} else {
+				o.errText, o.recheck = c.Error, false
+			}
 			delete(old, c.Name)
 			kids = append(kids, o)
 			continue
@@ -105,6 +125,29 @@ func (t *tree) setChildren(n *node, children []nixeval.Child) {
 	n.listErr = ""
 	n.cancelled = false
 	t.version++
+}
+
+// setKind records a child's kind; a set that is no longer one loses its
+// children (the caller flattens).
+func (t *tree) setKind(n *node, kind, errText string) {
+	n.kind, n.errText, n.recheck = kind, errText, false
+	if !n.expandable() && len(n.children) > 0 {
+		for _, c := range n.children {
+			t.drop(c)
+		}
+		n.children, n.loaded, n.expanded = nil, false, false
+		t.version++
+	}
+}
+
+// complete reports whether every child of n has a known kind.
+func (n *node) complete() bool {
+	for _, c := range n.children {
+		if c.absent == nil && (c.kind == nixeval.KindPending || c.recheck) {
+			return false
+		}
+	}
+	return true
 }
 
 // setAbsent adds to a listed config.system.build the catalogue's outputs

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -134,6 +135,7 @@ func (p treePane) lines() []string {
 	end := min(len(vis), p.offset+p.height)
 	out := make([]string, 0, p.height)
 	maxIndent := max(2, w/3)
+	now := time.Now()
 	for i := p.offset; i < end; i++ {
 		n := vis[i]
 		indent := strings.Repeat("  ", n.depth)
@@ -143,7 +145,7 @@ func (p treePane) lines() []string {
 		}
 		arrow := " "
 		switch {
-		case n.loading:
+		case n.loading, n.kind == nixeval.KindPending && pendingNote(n, now) != "":
 			arrow = p.c.spin
 		case n.expandable() && n.expanded:
 			arrow = "▾"
@@ -172,6 +174,8 @@ func (p treePane) lines() []string {
 			name = name + "  " + s.ErrorNode.Render("listing failed")
 		case n.cancelled:
 			name = name + s.Warning.Render(" (cancelled)")
+		case n.kind == nixeval.KindPending && pendingNote(n, now) != "":
+			name = name + s.Dim.Render("  "+pendingNote(n, now))
 		case n.cached:
 			name = name + s.Cached.Render(" (cached)")
 		case n.expanded && n.loaded && len(n.children) == 0:

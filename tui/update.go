@@ -17,7 +17,8 @@ import (
 	"github.com/nixplore/nixplore/nixeval/teach"
 )
 
-var errUnexpected = errors.New("nix answered no listing")
+// maxEarlyKeys bounds the keys kept while the start listing loads.
+const maxEarlyKeys = 256
 
 // doubleClick is the longest gap between two clicks on the same line that
 // still expands it.
@@ -34,6 +35,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	// What applies (esc while something runs, b on a derivation) changes
 	// with every message: the bindings follow once, here.
 	nm.syncKeys()
+	// The rows on screen may have changed (a listing, a scroll, a fold):
+	// their kinds are asked for here, once.
+	if kcmd := nm.scheduleKinds(); kcmd != nil {
+		cmd = tea.Batch(cmd, kcmd)
+	}
 	return nm, cmd
 }
 
@@ -58,6 +64,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.c.spinning = false
 			return m, nil
 		}
+		m.sampleMemory()
 		var cmd tea.Cmd
 		m.spinner, cmd = m.spinner.Update(msg)
 		m.c.spin = m.spinner.View()
@@ -88,6 +95,12 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case listedMsg:
 		return m.onListed(msg)
+	case kindsMsg:
+		return m.onKinds(msg)
+	case noticeMsg:
+		m.status = string(msg)
+		m.sampleMemory()
+		return m, m.c.waitNotice()
 	case describedMsg:
 		return m.onDescribed(msg)
 	case previewDueMsg:
@@ -183,6 +196,11 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if m.state != stateReady {
 		if m.state == stateFailed && key.Matches(msg, k.Refresh) {
 			return m.reloadAll()
+		}
+		if m.state == stateLoading && len(m.early) < maxEarlyKeys {
+			// Typed before the names arrived (/images⏎): kept, and
+			// replayed once they are there.
+			m.early = append(m.early, msg)
 		}
 		return m, nil
 	}
@@ -289,6 +307,18 @@ func (m Model) focused() *node {
 // expand lists a set's children, or steps into an expanded one.
 func (m Model) expand() (tea.Model, tea.Cmd) {
 	n := m.pane.selected()
+	if n.kind == nixeval.KindPending && n.absent == nil {
+		// Not known to be a set yet: ask for its kind now, as a request
+		// the user waits for, and open it when it is one.
+		n.wantExpand = true
+		if r, ok := m.kinds[n.kindReq]; ok && !r.foreground {
+			m.dropKinds(n.kindReq, r)
+		}
+		if n.kindReq == 0 {
+			return m, m.startKinds([]*node{n}, true)
+		}
+		return m, nil
+	}
 	if !n.expandable() {
 		return m, nil
 	}
@@ -366,6 +396,7 @@ func (m *Model) previewNode(n *node) tea.Cmd {
 func (m Model) onListed(msg listedMsg) (tea.Model, tea.Cmd) {
 	if !msg.cached {
 		m.finish(msg.id)
+		delete(m.working, msg.id)
 	}
 	n := m.tree.index[msg.key]
 	if n == nil || n.reqID != msg.id {
@@ -402,7 +433,17 @@ func (m Model) onListed(msg listedMsg) (tea.Model, tea.Cmd) {
 	if m.state == stateLoading {
 		m.state = stateReady
 		m.syncKeys()
-		return m, m.selectionChanged()
+		cmds := []tea.Cmd{m.selectionChanged()}
+		// Keys typed while the names were on their way, in order.
+		early := m.early
+		m.early = nil
+		var cur tea.Model = m
+		for _, k := range early {
+			var cmd tea.Cmd
+			cur, cmd = cur.(Model).onKey(k)
+			cmds = append(cmds, cmd)
+		}
+		return cur, tea.Batch(cmds...)
 	}
 	if n.key == m.preview.key && n.listErr != "" {
 		m.preview.setListErr(n.listErr)
@@ -425,6 +466,15 @@ func (m Model) onDescribed(msg describedMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.preview.set(msg.desc, msg.err, msg.cached)
+	if n := m.tree.index[msg.key]; n != nil && msg.desc != nil && !msg.cached && (n.kind == nixeval.KindPending || n.recheck) && msg.desc.Kind != "" {
+		// The preview evaluated the value: its kind is known now too.
+		if r, ok := m.kinds[n.kindReq]; ok && !r.foreground {
+			m.dropKinds(n.kindReq, r)
+		}
+		m.tree.setKind(n, msg.desc.Kind, "")
+		m.tree.flatten()
+		m.pane.reselect()
+	}
 	if !msg.cached {
 		m.descs[msg.key] = &descEntry{desc: msg.desc, err: msg.err}
 	}

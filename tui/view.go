@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -25,6 +26,7 @@ var kindTags = map[string]string{
 	nixeval.KindString: "str", nixeval.KindPath: "pth", nixeval.KindInt: "int",
 	nixeval.KindFloat: "flt", nixeval.KindBool: "bol", nixeval.KindNull: "nul",
 	nixeval.KindFunction: "fun", nixeval.KindError: "ERR", nixeval.KindAbsent: "---",
+	nixeval.KindPending: "···",
 }
 
 func displayPath(n *node) string { return attr.Printable(n.path.String()) }
@@ -137,6 +139,9 @@ func (m Model) headerLines(w int) []string {
 		label = t.Label()
 	}
 	l1 := s.Title.Render("nixplore") + " " + attr.Printable(label)
+	if mem := memoryText(m.memory); mem != "" {
+		l1 += s.Dim.Render(" · " + mem)
+	}
 	var l2 string
 	switch {
 	case m.info != nil:
@@ -173,10 +178,19 @@ func (m Model) statusLines(w int) []string {
 		}
 		return lines
 	case m.state == stateLoading:
-		return []string{s.Dim.Render(truncate(m.spinner.View()+" listing "+attr.Printable(m.c.cfg.Start.String())+"…", w))}
+		line := m.spinner.View() + " listing " + attr.Printable(m.c.cfg.Start.String()) + "…"
+		if work := m.statusWork(time.Now()); work != "" {
+			line = m.spinner.View() + " " + work
+		}
+		return []string{s.Dim.Render(truncate(line, w))}
 	case m.state == stateReady:
 		n := m.pane.selected()
 		pos := fmt.Sprintf(" %d/%d", m.pane.cursor+1, len(m.tree.visible))
+		if work := m.statusWork(time.Now()); work != "" {
+			// One line either way, so the layout never jumps: what Nix
+			// is working on wins over the path, which the preview has.
+			return []string{s.Dim.Render(truncate(m.spinner.View()+" "+work, w-len(pos)) + pos)}
+		}
 		return []string{s.Dim.Render(truncate(displayPath(n), w-len(pos)) + pos)}
 	}
 	return []string{""}
@@ -273,4 +287,22 @@ func (m Model) failedView(w, h int) []string {
 func tooSmall(w, h int) string {
 	msg := fmt.Sprintf("terminal too small: %dx%d; nixplore needs at least %dx%d. Enlarge it, or q quits.", w, h, minWidth, minHeight)
 	return screen(wrap(msg, w), w, h)
+}
+
+// memoryText is the evaluators' resident memory for the header ("" when
+// unknown or none runs).
+func memoryText(mem []int64) string {
+	var parts []string
+	for _, b := range mem {
+		if b > 0 {
+			parts = append(parts, fmt.Sprintf("%dM", b>>20))
+		}
+	}
+	switch len(parts) {
+	case 0:
+		return ""
+	case 1:
+		return "evaluator " + parts[0]
+	}
+	return "evaluators " + strings.Join(parts, " ")
 }

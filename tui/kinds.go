@@ -1,0 +1,302 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/attr"
+)
+
+// Names come first: a listing gives the children's names at once, every
+// kind pending, and the kinds follow in the background, for the rows on
+// screen and the selected one first. A child's kind can be a whole
+// evaluation of the configuration (an images.* variant, vm), so rows
+// scrolled away or folded are not evaluated until they are seen again, and
+// their requests in flight are cancelled. Background requests go through
+// nixeval.InBackground: the evaluators interrupt them for a request the
+// user waits for (a listing just opened, the selected node's preview).
+
+// kindsReq is one kind request in flight: the nodes it evaluates.
+type kindsReq struct {
+	keys       []string
+	foreground bool // → on a pending node: the user waits for it
+}
+
+// kindsMsg is the answer to a kind request.
+type kindsMsg struct {
+	id       uint64
+	keys     []string
+	children []nixeval.Child
+	err      error
+}
+
+// noticeMsg is a message from below for the footer (Config.Notices).
+type noticeMsg string
+
+// kindBatch is how many rows one background request evaluates: one at a
+// time where a child may be a whole evaluation, so answers stream and a
+// foreground request interrupts little work.
+const kindBatch = 4
+
+// slowKind is how long a kind may take before its row says it is being
+// evaluated.
+const slowKind = time.Second
+
+func (c *common) workers() int { return max(1, c.cfg.Workers) }
+
+// scheduleKinds starts background kind requests for the pending rows the
+// user can see, the selected one first, keeping Workers() in flight, and
+// cancels the ones whose rows are no longer on screen. It is called after
+// every message (Update), so scrolling, folding and new listings all count.
+func (m *Model) scheduleKinds() tea.Cmd {
+	if m.state != stateReady || len(m.tree.visible) == 0 {
+		return nil
+	}
+	onScreen := map[string]bool{}
+	from, to := m.pane.offset, min(len(m.tree.visible), m.pane.offset+m.pane.height)
+	for _, n := range m.tree.visible[from:to] {
+		onScreen[n.key] = true
+	}
+	if m.filter.active {
+		// The filter's highlighted match is what the user looks at.
+		if n := m.focused(); n != nil {
+			onScreen[n.key] = true
+		}
+	}
+	// Cancel background requests none of whose rows are on screen.
+	background := 0
+	for id, r := range m.kinds {
+		if r.foreground {
+			continue
+		}
+		seen := false
+		for _, k := range r.keys {
+			if onScreen[k] {
+				seen = true
+				break
+			}
+		}
+		if !seen {
+			m.dropKinds(id, r)
+			continue
+		}
+		background++
+	}
+	free := m.c.workers() - background
+	if free <= 0 {
+		return nil
+	}
+	var cmds []tea.Cmd
+	pick := func(batch []*node) {
+		if len(batch) > 0 && free > 0 {
+			cmds = append(cmds, m.startKinds(batch, false))
+			free--
+		}
+	}
+	if n := m.focused(); n != nil && m.wantsKind(n) {
+		pick([]*node{n})
+	}
+	var batch []*node
+	for _, n := range m.tree.visible[from:to] {
+		if free <= 0 {
+			break
+		}
+		if !m.wantsKind(n) {
+			continue
+		}
+		batch = append(batch, n)
+		// A child that is a whole evaluation goes alone.
+		if len(batch) == kindBatch || nixeval.EvaluationCost(m.c.cfg.Target, n.path) != "" {
+			pick(batch)
+			batch = nil
+		}
+	}
+	pick(batch)
+	return tea.Batch(cmds...)
+}
+
+// wantsKind reports whether n's kind is still to be asked for.
+func (m *Model) wantsKind(n *node) bool {
+	return (n.kind == nixeval.KindPending || n.recheck) && n.kindReq == 0 && n.absent == nil && n.parent != nil
+}
+
+// startKinds asks for the kinds of nodes, in the background unless the
+// user waits for them (→ on a pending node).
+func (m *Model) startKinds(nodes []*node, foreground bool) tea.Cmd {
+	id := m.c.next()
+	ctx := m.track(id)
+	if !foreground {
+		ctx = nixeval.InBackground(ctx)
+	}
+	r := &kindsReq{foreground: foreground}
+	children := make([]nixeval.Child, len(nodes))
+	now := time.Now()
+	for i, n := range nodes {
+		n.kindReq, n.kindSince = id, now
+		r.keys = append(r.keys, n.key)
+		children[i] = nixeval.Child{Name: n.name, Path: n.path, Kind: nixeval.KindPending}
+	}
+	m.kinds[id] = r
+	if foreground {
+		m.working[id] = workItem{what: "the kind of " + displayPath(nodes[0]), since: now}
+	}
+	ev, keys := m.c.cfg.Eval, r.keys
+	m.c.log.Printf("kinds of %d node(s) from %s (request %d, foreground %v)", len(nodes), nodes[0].path, id, foreground)
+	return tea.Batch(m.c.run(func() tea.Msg {
+		err := ev.Kinds(ctx, children)
+		return kindsMsg{id: id, keys: keys, children: children, err: err}
+	}), m.spin())
+}
+
+// dropKinds cancels a kind request; its nodes stay pending.
+func (m *Model) dropKinds(id uint64, r *kindsReq) {
+	m.finish(id)
+	delete(m.kinds, id)
+	delete(m.working, id)
+	for _, k := range r.keys {
+		if n := m.tree.index[k]; n != nil && n.kindReq == id {
+			n.kindReq = 0
+		}
+	}
+}
+
+// onKinds fills in the kinds a request found; a node the user asked to
+// open opens now if it is a set.
+func (m Model) onKinds(msg kindsMsg) (tea.Model, tea.Cmd) {
+	m.finish(msg.id)
+	delete(m.kinds, msg.id)
+	delete(m.working, msg.id)
+	var cmds []tea.Cmd
+	for i, k := range msg.keys {
+		n := m.tree.index[k]
+		if n == nil || n.kindReq != msg.id {
+			continue // folded, refreshed or asked again since
+		}
+		n.kindReq = 0
+		if msg.err != nil {
+			if !isCancel(msg.err) {
+				m.c.log.Printf("kinds from %s failed: %v", n.path, msg.err)
+				m.tree.setKind(n, nixeval.KindError, nixeval.ErrorText(msg.err))
+			}
+			continue
+		}
+		c := msg.children[i]
+		m.tree.setKind(n, c.Kind, c.Error)
+		if n.parent != nil && !n.parent.cached && !n.parent.namesAt.IsZero() && n.parent.complete() {
+			cmds = append(cmds, m.remember(n.parent))
+		}
+		if n.wantExpand {
+			n.wantExpand = false
+			if n.expandable() && m.pane.selected() == n {
+				_, cmd := m.expand()
+				cmds = append(cmds, cmd)
+			}
+		}
+		if m.preview.key == n.key {
+			// The preview shows the kind (and an error's message).
+			m.preview.kind, m.preview.errText = n.kind, n.errText
+			m.preview.refresh()
+		}
+	}
+	m.tree.flatten()
+	m.pane.reselect()
+	m.sampleMemory()
+	return m, tea.Batch(cmds...)
+}
+
+// remember stores n's listing, complete now kind by kind, in the disk
+// cache, so the next run shows it at once.
+func (m *Model) remember(n *node) tea.Cmd {
+	l := nixeval.Listing{Path: n.path}
+	for _, c := range n.children {
+		if c.absent == nil {
+			l.Children = append(l.Children, nixeval.Child{Name: c.name, Path: c.path, Kind: c.kind, Error: c.errText})
+		}
+	}
+	since, ev := n.namesAt, m.c.cfg.Eval
+	n.namesAt = time.Time{} // once
+	return m.c.run(func() tea.Msg {
+		ev.Remember(context.Background(), l, since)
+		return nil
+	})
+}
+
+// sampleMemory reads the evaluators' resident memory for the header.
+func (m *Model) sampleMemory() {
+	if m.c.cfg.Memory != nil {
+		m.memory = m.c.cfg.Memory()
+	}
+}
+
+// waitNotice waits for the next message from below (Config.Notices).
+func (c *common) waitNotice() tea.Cmd {
+	ch := c.cfg.Notices
+	if ch == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		s, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return noticeMsg(s)
+	}
+}
+
+// pendingNote is what a pending row says after it: nothing at first, then
+// that it is being evaluated (and the evaluation it stands for).
+func pendingNote(n *node, now time.Time) string {
+	if n.kindReq == 0 || now.Sub(n.kindSince) < slowKind {
+		return ""
+	}
+	return "evaluating… " + formatSeconds(now.Sub(n.kindSince))
+}
+
+func formatSeconds(d time.Duration) string {
+	if d < 10*time.Second {
+		return d.Truncate(100 * time.Millisecond).String()
+	}
+	return d.Truncate(time.Second).String()
+}
+
+// statusWork is the footer line while a request the user waits for takes
+// long: what is evaluated, and for how long.
+func (m Model) statusWork(now time.Time) string {
+	var oldest workItem
+	for _, w := range m.working {
+		if oldest.since.IsZero() || w.since.Before(oldest.since) {
+			oldest = w
+		}
+	}
+	background := 0
+	var bgSince time.Time
+	var bgPath attr.Path
+	for _, r := range m.kinds {
+		if r.foreground {
+			continue
+		}
+		background++
+		if n := m.tree.index[r.keys[0]]; n != nil && (bgSince.IsZero() || n.kindSince.Before(bgSince)) {
+			bgSince, bgPath = n.kindSince, n.path
+		}
+	}
+	switch {
+	case !oldest.since.IsZero() && now.Sub(oldest.since) >= slowKind:
+		return "evaluating " + oldest.what + " for " + formatSeconds(now.Sub(oldest.since)) + " (esc cancels)"
+	case background > 0 && now.Sub(bgSince) >= slowKind:
+		what := attr.Printable(bgPath.String())
+		if why := nixeval.EvaluationCost(m.c.cfg.Target, bgPath); why != "" {
+			what += ": " + why
+		}
+		more := ""
+		if background > 1 {
+			more = fmt.Sprintf(" and %d more", background-1)
+		}
+		return "kinds: evaluating " + what + more + " for " + formatSeconds(now.Sub(bgSince))
+	}
+	return ""
+}
