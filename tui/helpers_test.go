@@ -97,15 +97,16 @@ type backend struct {
 	new  func(tg *nixeval.Target, tools nixeval.Tools) nixeval.Backend
 }
 
-// backends are a Nix process per question (`--one-shot`) and the warm
-// `nix repl` session the explorer runs by default, whose answers come from
-// a long-lived evaluator and so can go stale in ways one-shot ones cannot.
+// backends are a Nix process per question (`--one-shot`) and what the
+// explorer runs by default: a pool of two warm `nix repl` sessions, whose
+// answers come from long-lived evaluators and so can go stale in ways
+// one-shot ones cannot, and which answer several requests at once.
 var backends = []backend{
 	{"oneshot", func(tg *nixeval.Target, tools nixeval.Tools) nixeval.Backend {
 		return &nixeval.OneShot{Target: tg, Tools: tools}
 	}},
 	{"session", func(tg *nixeval.Target, tools nixeval.Tools) nixeval.Backend {
-		return warm.NewSession(tg, tools)
+		return warm.NewPool(tg, tools, 2, 0)
 	}},
 }
 
@@ -137,14 +138,14 @@ func targetDriverOn(t testing.TB, b backend, tg *nixeval.Target, w, h int) *driv
 	ev := nixeval.New(tg, tools)
 	ev.Backend = b.new(tg, tools)
 	t.Cleanup(func() { _ = ev.Close() })
-	if s, ok := ev.Backend.(*warm.Session); ok {
+	if s, ok := ev.Backend.(*warm.Pool); ok {
 		t.Cleanup(func() {
 			if err := s.Fallen(); err != nil || s.Starts() == 0 {
-				t.Errorf("the warm session never answered (%d starts, fell back: %v): this ran on one-shot processes", s.Starts(), err)
+				t.Errorf("the warm sessions never answered (%d starts, fell back: %v): this ran on one-shot processes", s.Starts(), err)
 			}
 		})
 	}
-	return newDriver(t, Config{Target: tg, Eval: ev, Tools: tools}, w, h)
+	return newDriver(t, Config{Target: tg, Eval: ev, Tools: tools, Workers: ev.Workers()}, w, h)
 }
 
 // previewFollows fails unless the preview shows the node the user points

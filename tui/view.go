@@ -139,13 +139,13 @@ func (m Model) headerLines(w int) []string {
 		label = t.Label()
 	}
 	l1 := s.Title.Render("nixplore") + " " + attr.Printable(label)
-	if mem := memoryText(m.memory); mem != "" {
-		l1 += s.Dim.Render(" · " + mem)
-	}
 	var l2 string
 	switch {
 	case m.info != nil:
 		l2 = "system " + m.info.Platform() + s.Dim.Render(" · Nix "+m.info.NixVersion)
+		if mem := memoryText(m.memory); mem != "" {
+			l2 += s.Dim.Render(" · " + mem)
+		}
 		if m.info.SystemIgnored() {
 			l2 += " " + s.Warning.Render("⚠ --system "+m.info.RequestedSystem+" ignored: nixpkgs.hostPlatform is "+m.info.HostSystem)
 		}

@@ -6,12 +6,15 @@ import (
 	"io"
 	"log"
 	"os"
+	"sync"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/term"
 
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/build"
+	"github.com/nixplore/nixplore/nixeval/warm"
 	"github.com/nixplore/nixplore/tui"
 )
 
@@ -44,10 +47,25 @@ func cmdTUI(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	}
 	defer s.Close()
 	lg.Printf("target %s (chosen by %s)", s.target.Label(), s.target.ChosenBy)
-	m := tui.New(tui.Config{
+	cfg := tui.Config{
 		Target: s.target, Eval: s.eval, Tools: s.tools, Start: start[0],
 		Clipboard: out, Log: lg, PreviewDelay: 60 * time.Millisecond,
-	})
+		Workers: s.eval.Workers(),
+	}
+	if pool, ok := s.eval.Backend.(*warm.Pool); ok {
+		cfg.Memory = pool.Memory
+		notices := make(chan string, 1)
+		var once sync.Once // the footer says it once; the header keeps showing the memory
+		pool.OnMemoryRestart = func(r warm.MemoryRestart) {
+			lg.Printf("evaluator %d replaced at %s (share %s of %s)", r.Worker, build.HumanBytes(r.RSS), build.HumanBytes(r.Share), build.HumanBytes(r.Max))
+			once.Do(func() {
+				notices <- fmt.Sprintf("evaluator %d reached %s, over its share %s of --max-eval-memory %s: replaced by a fresh one (answers are kept)",
+					r.Worker, build.HumanBytes(r.RSS), build.HumanBytes(r.Share), build.HumanBytes(r.Max))
+			})
+		}
+		cfg.Notices = notices
+	}
+	m := tui.New(cfg)
 	// ctx ends on SIGINT, SIGTERM and SIGHUP (main's signal.NotifyContext).
 	// bubbletea's own SIGINT/SIGTERM handler is off: racing ctx, it could
 	// block on sending its QuitMsg after the event loop had returned, and

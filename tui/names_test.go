@@ -1,0 +1,226 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/nixplore/nixplore/internal/testnix"
+	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/warm"
+)
+
+var imagesPath = attr.DefaultPath.Child("images")
+
+// recordingEval is the real evaluator, noting which children each Kinds
+// request asked for, in order.
+type recordingEval struct {
+	*nixeval.Evaluator
+	mu    sync.Mutex
+	asked [][]string
+}
+
+func (r *recordingEval) Kinds(ctx context.Context, children []nixeval.Child) error {
+	var names []string
+	for _, c := range children {
+		names = append(names, c.Path.String())
+	}
+	r.mu.Lock()
+	r.asked = append(r.asked, names)
+	r.mu.Unlock()
+	return r.Evaluator.Kinds(ctx, children)
+}
+
+func (r *recordingEval) askedFor() map[string]bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := map[string]bool{}
+	for _, b := range r.asked {
+		for _, p := range b {
+			out[p] = true
+		}
+	}
+	return out
+}
+
+func (r *recordingEval) requests() [][]string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([][]string(nil), r.asked...)
+}
+
+// heavyDriver opens the explorer on the heavy fixture (each evaluation
+// costing cpu units) at start, through a pool of two warm evaluators.
+func heavyDriver(t *testing.T, cpu int, start attr.Path, w, h int) (*driver, *recordingEval) {
+	t.Helper()
+	testnix.Setup(t)
+	t.Setenv("NIXPLORE_EVAL_CPU", fmt.Sprint(cpu))
+	t.Setenv("NIXPLORE_EVAL_KEEP", "0")
+	tg := testnix.Classic(t, "heavy", "")
+	tools := nixeval.Tools{}
+	ev := nixeval.New(tg, tools)
+	pool := warm.NewPool(tg, tools, 2, 0)
+	ev.Backend = pool
+	rec := &recordingEval{Evaluator: ev}
+	t.Cleanup(func() { _ = ev.Close() })
+	return newDriver(t, Config{Target: tg, Eval: rec, Tools: tools, Start: start, Workers: 2, Memory: pool.Memory}, w, h), rec
+}
+
+// TestNamesShowBeforeKinds: the tree shows images' 25 names, every kind
+// pending, as soon as the names are in; then the rows on screen get their
+// kinds, the throwing sd-card variant an error beside its siblings.
+func TestNamesShowBeforeKinds(t *testing.T) {
+	d, _ := heavyDriver(t, 100000, imagesPath, 100, 40)
+	var pendingRows int
+	var viewAtNames string
+	d.until(func() bool {
+		if d.m.state != stateReady {
+			return false
+		}
+		if viewAtNames == "" {
+			viewAtNames = d.m.View()
+			for _, n := range d.m.tree.root.children {
+				if n.kind == nixeval.KindPending {
+					pendingRows++
+				}
+			}
+		}
+		return true
+	})
+	if len(d.m.tree.root.children) != 25 || pendingRows != 25 {
+		t.Fatalf("when the names came: %d children, %d pending:\n%s", len(d.m.tree.root.children), pendingRows, viewAtNames)
+	}
+	if !strings.Contains(viewAtNames, "··· amazon") || !strings.Contains(viewAtNames, "··· vmware") {
+		t.Errorf("the names are not on screen, marked pending:\n%s", viewAtNames)
+	}
+	d.settle()
+	v := d.m.View()
+	for _, want := range []string{"drv amazon", "drv vmware", "ERR sd-card"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("after the kinds: no %q:\n%s", want, v)
+		}
+	}
+	sd := d.m.tree.find(imagesPath.Child("sd-card"))
+	if sd == nil || !strings.Contains(sd.errText, "sd-image-arm64.nix does not exist") {
+		t.Errorf("sd-card's error: %+v", sd)
+	}
+	if !strings.Contains(v, "evaluators ") {
+		t.Errorf("the header does not show the evaluators' memory:\n%s", v)
+	}
+}
+
+// TestOnlyRowsOnScreenAreEvaluated: on a short terminal, opening images
+// evaluates the variants on screen, not the ones below; scrolling down
+// evaluates those; a folded set's children are never asked for.
+func TestOnlyRowsOnScreenAreEvaluated(t *testing.T) {
+	d, rec := heavyDriver(t, 0, imagesPath, 100, 16)
+	d.settle()
+	rows := d.m.pane.height
+	if rows >= 25 {
+		t.Fatalf("the test needs fewer rows than variants (%d)", rows)
+	}
+	asked := rec.askedFor()
+	var onScreen, below []string
+	for i, n := range d.m.tree.visible {
+		if n.parent == nil {
+			continue
+		}
+		if i < rows {
+			onScreen = append(onScreen, n.path.String())
+		} else {
+			below = append(below, n.path.String())
+		}
+	}
+	for _, p := range onScreen {
+		if !asked[p] {
+			t.Errorf("%s is on screen and was not evaluated", p)
+		}
+	}
+	for _, p := range below {
+		if asked[p] {
+			t.Errorf("%s is below the screen and was evaluated", p)
+		}
+	}
+	d.key("G")
+	d.settle()
+	asked = rec.askedFor()
+	if last := imagesPath.Child("vmware").String(); !asked[last] {
+		t.Errorf("%s was not evaluated once scrolled to", last)
+	}
+	if n := d.m.tree.find(imagesPath.Child("vmware")); n == nil || n.kind != nixeval.KindDerivation {
+		t.Errorf("vmware after scrolling: %+v", n)
+	}
+}
+
+// TestSelectedRowIsEvaluatedFirst: jumping to the last, pending row asks
+// for its kind before those of the other rows that came on screen.
+func TestSelectedRowIsEvaluatedFirst(t *testing.T) {
+	d, _ := heavyDriver(t, 0, imagesPath, 100, 16)
+	d.settle()
+	d.key("G") // no answer delivered yet: the requests are as Update made them
+	sel := d.m.pane.selected()
+	if sel == nil || sel.name != "vmware" || sel.kindReq == 0 {
+		t.Fatalf("after G: %+v", sel)
+	}
+	others := 0
+	for _, n := range d.m.tree.visible {
+		if n != sel && n.kindReq != 0 {
+			others++
+			if n.kindReq < sel.kindReq {
+				t.Errorf("%s was asked for (request %d) before the selected vmware (request %d)", n.name, n.kindReq, sel.kindReq)
+			}
+		}
+	}
+	if others == 0 {
+		t.Error("no other row on screen was asked for")
+	}
+	d.settle()
+}
+
+// TestKeysTypedBeforeTheNamesAreKept: /images⏎ typed while the start
+// listing loads selects images once the names are there.
+func TestKeysTypedBeforeTheNamesAreKept(t *testing.T) {
+	d, _ := heavyDriver(t, 200000, attr.DefaultPath, 100, 30)
+	if d.m.state != stateLoading {
+		t.Fatalf("state %s before any answer", d.m.state)
+	}
+	d.key("/")
+	d.typeText("images")
+	d.key("enter")
+	d.settle()
+	if got := d.selectedPath(); got != imagesPath.String() {
+		t.Errorf("after /images⏎ typed early the cursor is on %s:\n%s", got, d.m.View())
+	}
+}
+
+// TestPendingVariantSaysWhyItTakesLong: the preview of an image variant
+// whose kind is not known yet says it is a whole evaluation again.
+func TestPendingVariantSaysWhyItTakesLong(t *testing.T) {
+	ev := piLike()
+	var cs []nixeval.Child
+	for _, v := range []string{"amazon", "iso"} {
+		cs = append(cs, nixeval.Child{Name: v, Kind: nixeval.KindDerivation})
+	}
+	ev.lists[imagesPath.String()] = cs
+	root := attr.DefaultPath.String()
+	ev.lists[root] = append(ev.lists[root], nixeval.Child{Name: "images", Kind: nixeval.KindAttrs})
+	d := fakeDriver(t, ev, 120, 30)
+	d.settle()
+	n := d.m.tree.find(imagesPath)
+	if n == nil {
+		t.Fatal("no images in the fake")
+	}
+	d.m.pane.selectNode(n)
+	d.key("l")
+	// Deliver only the listing: the kinds stay pending.
+	d.until(func() bool { return len(n.children) == 2 })
+	child := n.children[0]
+	d.m.pane.selectNode(child)
+	d.m.preview.show(child, 0)
+	if !strings.Contains(strings.Join(d.m.preview.lines(120), "\n"), `evaluates the whole configuration again with the amazon image module`) {
+		t.Errorf("the preview of a pending variant does not say why it takes long:\n%s", strings.Join(d.m.preview.lines(120), "\n"))
+	}
+}
