@@ -302,20 +302,9 @@ func (e *Evaluator) forEach(ctx context.Context, children []Child, want func(*Ch
 }
 
 func (e *Evaluator) listChildByChild(ctx context.Context, p attr.Path) (*Listing, error) {
-	var a struct {
-		walkStatus
-		Names []attr.Wire `json:"names"`
-	}
-	if err := e.eval(ctx, Request{Op: "names", Path: p}, &a); err != nil {
+	l, err := e.Names(ctx, p)
+	if err != nil {
 		return nil, err
-	}
-	if a.Status != "ok" {
-		return nil, e.pathError(p, a.walkStatus)
-	}
-	l := &Listing{Path: p, Children: make([]Child, len(a.Names))}
-	for i, w := range a.Names {
-		n := string(w)
-		l.Children[i] = Child{Name: n, Path: p.Child(n)}
 	}
 	e.forEach(ctx, l.Children, func(*Child) bool { return true }, func(c *Child) {
 		var w walkStatus
