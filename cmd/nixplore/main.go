@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
@@ -224,7 +225,10 @@ func cmdLs(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		// as its kind and those before it are known.
 		return lsStreaming(ctx, s, paths, stdout, stderr)
 	default:
-		if listings, err = s.eval.List(ctx, paths...); err != nil {
+		stop := stillEvaluating(stderr, "listing "+pathOrTop(paths[0]))
+		listings, err = s.eval.List(ctx, paths...)
+		stop()
+		if err != nil {
 			return err
 		}
 	}
@@ -320,6 +324,32 @@ func lsStreaming(ctx context.Context, s *verbEnv, paths []attr.Path, stdout, std
 		printReady()
 	}
 	return nil
+}
+
+// stillEvaluating tells a person at a terminal, once an evaluation has
+// taken a few seconds, that nixplore is working and how to stop it: a
+// request that produces nothing is never waited on in silence. It returns
+// the function that ends the notice.
+func stillEvaluating(stderr io.Writer, what string) (stop func()) {
+	if !isTerminal(stderr) {
+		return func() {}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		start := time.Now()
+		select {
+		case <-done:
+			return
+		case <-time.After(3 * time.Second):
+		}
+		fmt.Fprintf(stderr, "nixplore: still %s (%s so far; Ctrl-C cancels)\n", attr.Printable(what), time.Since(start).Truncate(time.Second))
+	}()
+	return func() {
+		close(done)
+		<-finished
+	}
 }
 
 func pathOrTop(p attr.Path) string {
@@ -443,7 +473,9 @@ func cmdShow(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	if ok {
 		fmt.Fprintln(stderr, fromCacheNote)
 	} else {
+		stop := stillEvaluating(stderr, "describing "+pathOrTop(p))
 		d, err = s.eval.Describe(ctx, p)
+		stop()
 	}
 	if err != nil {
 		// The value fails, but where it comes from and what it is meant
