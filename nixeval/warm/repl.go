@@ -238,6 +238,7 @@ func (p *replProc) exchange(ctx context.Context, f frame, line string) (block []
 	started := false
 	done := ctx.Done()
 	var grace <-chan time.Time
+	resync := "" // the end mark of the frame sent after an interrupt
 	for {
 		select {
 		case l, open := <-p.lines:
@@ -246,6 +247,8 @@ func (p *replProc) exchange(ctx context.Context, f frame, line string) (block []
 			}
 			p.remember(l)
 			switch {
+			case resync != "" && l == resync:
+				return nil, true, &nixproc.CancelledError{Command: "nix repl", Cause: context.Cause(ctx)}
 			case l == begin:
 				started = true
 			case l == continued && grace == nil:
@@ -271,6 +274,15 @@ func (p *replProc) exchange(ctx context.Context, f frame, line string) (block []
 			done = nil
 			p.interrupt()
 			grace = time.After(nixproc.GracePeriod)
+			// Nix may stop the evaluation of this frame's end mark too
+			// (the interrupt is still pending when it reads that line):
+			// a frame of its own then says the repl is back at its prompt,
+			// instead of the grace period running out and the repl with
+			// everything it evaluated being killed.
+			rf := frame{f.token, -(f.seq*10 + 9)}
+			if _, err := io.WriteString(p.stdin, rf.input("null")); err == nil {
+				resync = `"` + rf.mark("e") + `"`
+			}
 		case <-grace:
 			return nil, false, &nixproc.CancelledError{Command: "nix repl", Cause: context.Cause(ctx)}
 		}
