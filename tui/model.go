@@ -58,6 +58,13 @@ type Config struct {
 	// Notices, when set, carries messages from below for the footer (an
 	// evaluator replaced for its memory).
 	Notices <-chan string
+	// Restart, when set, ends the warm evaluators (R): they evaluate
+	// everything again, so edits to a flake (copied to the store, never
+	// seen changing) show.
+	Restart func()
+	// Fallen, when set, says why the warm evaluators answer through
+	// one-shot Nix processes (nil while they do not); the header says so.
+	Fallen func() error
 }
 
 // state is where the explorer as a whole stands.

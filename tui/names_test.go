@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -222,5 +223,46 @@ func TestPendingVariantSaysWhyItTakesLong(t *testing.T) {
 	d.m.preview.show(child, 0)
 	if !strings.Contains(strings.Join(d.m.preview.lines(120), "\n"), `evaluates the whole configuration again with the amazon image module`) {
 		t.Errorf("the preview of a pending variant does not say why it takes long:\n%s", strings.Join(d.m.preview.lines(120), "\n"))
+	}
+}
+
+// TestReloadRestartsTheEvaluators: R after an edit to a flake shows the
+// new attribute. The flake is copied to the store, so the warm evaluators
+// never see its files change: R must start them afresh.
+func TestReloadRestartsTheEvaluators(t *testing.T) {
+	testnix.Setup(t)
+	dir := testnix.FlakeDir(t)
+	tg, err := nixeval.Resolve(nixeval.Flags{Flake: "path:" + dir + "#laptop"}, testnix.Env(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tools := nixeval.Tools{}
+	ev := nixeval.New(tg, tools)
+	pool := warm.NewPool(tg, tools, 2, 0)
+	ev.Backend = pool
+	t.Cleanup(func() { _ = ev.Close() })
+	d := newDriver(t, Config{Target: tg, Eval: ev, Tools: tools, Workers: 2, Restart: pool.Restart, Fallen: pool.Fallen}, 100, 40)
+	d.settle()
+	if d.m.tree.find(attr.DefaultPath.Child("nixploreAdded")) != nil {
+		t.Fatal("the attribute is there before the edit")
+	}
+	starts := pool.Starts()
+	host := dir + "/hosts/laptop.nix"
+	b, err := os.ReadFile(host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(string(b), "\n{\n", "\n{\n  system.build.nixploreAdded = \"after R\";\n", 1)
+	if edited == string(b) {
+		t.Fatal("the fixture's host file has no body to edit")
+	}
+	testnix.WriteFile(t, host, edited, 0o644)
+	d.key("R")
+	d.settle()
+	if d.m.tree.find(attr.DefaultPath.Child("nixploreAdded")) == nil {
+		t.Errorf("R did not show the attribute added to the flake:\n%s", d.m.View())
+	}
+	if pool.Starts() <= starts {
+		t.Errorf("R started no new repl (%d starts before, %d after)", starts, pool.Starts())
 	}
 }

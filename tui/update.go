@@ -97,6 +97,8 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onListed(msg)
 	case kindsMsg:
 		return m.onKinds(msg)
+	case restartedMsg:
+		return m.reloadTree()
 	case noticeMsg:
 		m.status = string(msg)
 		m.sampleMemory()
@@ -583,6 +585,24 @@ func (m Model) explaining() bool { return m.explain.open && m.preview.absent == 
 
 // reloadAll forgets everything and starts again from the start node.
 func (m Model) reloadAll() (tea.Model, tea.Cmd) {
+	m.cancelAll()
+	if m.c.cfg.Restart != nil {
+		// In a Cmd: ending a repl waits for it to exit.
+		restart := m.c.cfg.Restart
+		m.c.log.Printf("R: restarting the evaluators")
+		m.status = "reloading: the evaluators start afresh and evaluate everything again"
+		return m, m.c.run(func() tea.Msg {
+			restart()
+			return restartedMsg{}
+		})
+	}
+	return m.reloadTree()
+}
+
+// restartedMsg says the evaluators were restarted: reload the tree.
+type restartedMsg struct{}
+
+func (m Model) reloadTree() (tea.Model, tea.Cmd) {
 	m.cancelAll()
 	m.build.cancel()
 	m.descs = map[string]*descEntry{}

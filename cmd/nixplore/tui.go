@@ -53,7 +53,7 @@ func cmdTUI(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		Workers: s.eval.Workers(),
 	}
 	if pool, ok := s.eval.Backend.(*warm.Pool); ok {
-		cfg.Memory = pool.Memory
+		cfg.Memory, cfg.Restart, cfg.Fallen = pool.Memory, pool.Restart, pool.Fallen
 		notices := make(chan string, 1)
 		var once sync.Once // the footer says it once; the header keeps showing the memory
 		pool.OnMemoryRestart = func(r warm.MemoryRestart) {
