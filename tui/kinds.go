@@ -46,7 +46,10 @@ const kindBatch = 4
 // evaluated.
 const slowKind = time.Second
 
-func (c *common) workers() int { return max(1, c.cfg.Workers) }
+// backgroundSlots is how many background kind requests the explorer keeps
+// in flight: one per evaluator but one, which stays free (and warm) for
+// what the user asks next.
+func (c *common) backgroundSlots() int { return max(1, c.cfg.Workers-1) }
 
 // scheduleKinds starts background kind requests for the pending rows the
 // user can see, the selected one first, keeping Workers() in flight, and
@@ -86,7 +89,7 @@ func (m *Model) scheduleKinds() tea.Cmd {
 		}
 		background++
 	}
-	free := m.c.workers() - background
+	free := m.c.backgroundSlots() - background
 	if free <= 0 {
 		return nil
 	}

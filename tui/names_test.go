@@ -175,10 +175,15 @@ func TestSelectedRowIsEvaluatedFirst(t *testing.T) {
 			}
 		}
 	}
-	if others == 0 {
-		t.Error("no other row on screen was asked for")
-	}
 	d.settle()
+	// One background request at a time here (two evaluators, one kept
+	// free for the user): the others followed the selected one.
+	for _, n := range d.m.tree.visible[d.m.pane.offset:] {
+		if n.parent != nil && n.kind == nixeval.KindPending {
+			t.Errorf("%s on screen is still pending after the selected one", n.name)
+		}
+	}
+	_ = others
 }
 
 // TestKeysTypedBeforeTheNamesAreKept: /images⏎ typed while the start

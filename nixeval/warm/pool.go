@@ -16,9 +16,10 @@ import (
 // independent requests run at once, each on a session of its own. Every
 // session evaluates the same target from scratch, so an answer is the same
 // whichever gives it. A foreground request never queues behind background
-// work (nixeval.InBackground): when every session is busy, a background
-// request is interrupted, the foreground one runs, and the background one
-// runs again later. Past its share of MaxMemory a session is replaced by a
+// work (nixeval.InBackground): background work keeps one session free when
+// there are several, and when none is free a background request is
+// interrupted, the foreground one runs, and the background one runs again
+// later. Past its share of MaxMemory a session is replaced by a
 // fresh one between requests (nix-eval-jobs' --max-memory-size): Nix never
 // gives memory back, and a repl that has forced every image variant holds
 // them all.
@@ -118,8 +119,16 @@ func (p *Pool) acquire(ctx context.Context, fg bool) (*slot, context.Context, er
 		p.fgWaiting++
 	}
 	for {
-		if fg || p.fgWaiting == 0 {
-			for _, sl := range p.slots {
+		if fg || p.fgWaiting == 0 && p.backgroundLocked() < p.maxBackground() {
+			for i := range p.slots {
+				// Foreground requests take the first free session, which
+				// background work leaves alone while it can: the one that
+				// has answered the user so far, warm with what they asked.
+				// Background work takes the last free one.
+				sl := p.slots[i]
+				if !fg {
+					sl = p.slots[len(p.slots)-1-i]
+				}
 				if sl.busy {
 					continue
 				}
@@ -151,6 +160,24 @@ func (p *Pool) acquire(ctx context.Context, fg bool) (*slot, context.Context, er
 		}
 		p.mu.Lock()
 	}
+}
+
+// maxBackground is how many sessions background work may hold at once:
+// all but one when there are several, so a request the user waits for
+// finds a warm session free without interrupting anything (an interrupted
+// evaluation may not stop at once, and a session killed for it has to
+// evaluate everything again); the only one otherwise, preempted when the
+// user needs it.
+func (p *Pool) maxBackground() int { return max(1, len(p.slots)-1) }
+
+func (p *Pool) backgroundLocked() int {
+	n := 0
+	for _, sl := range p.slots {
+		if sl.busy && sl.background {
+			n++
+		}
+	}
+	return n
 }
 
 // preemptLocked interrupts background requests until as many are on their
