@@ -400,6 +400,16 @@ func (m Model) onListed(msg listedMsg) (tea.Model, tea.Cmd) {
 		m.finish(msg.id)
 		delete(m.working, msg.id)
 	}
+	if n := m.tree.index[msg.key]; !msg.cached && n == m.tree.root && n.reqID == msg.id && m.info == nil && m.infoID == 0 && !isCancel(msg.err) {
+		// The start listing is in (or failed): now the header's facts.
+		next, cmd := m.onListedInner(msg)
+		nm := next.(Model)
+		return nm, tea.Batch(cmd, nm.startInfo())
+	}
+	return m.onListedInner(msg)
+}
+
+func (m Model) onListedInner(msg listedMsg) (tea.Model, tea.Cmd) {
 	n := m.tree.index[msg.key]
 	if n == nil || n.reqID != msg.id {
 		return m, nil
@@ -617,7 +627,12 @@ func (m Model) reloadTree() (tea.Model, tea.Cmd) {
 
 func (m *Model) reloadCmds() []tea.Cmd {
 	m.pane.tree = m.tree
-	return []tea.Cmd{m.startInfo(), m.startList(m.tree.root)}
+	// The header's facts (platform, Nix version) are asked for once the
+	// start listing is in: on the same warm evaluator, after the
+	// configuration is evaluated, they cost nothing, and asked at once they
+	// would make a second evaluator evaluate it all in parallel with the
+	// listing the user waits for.
+	return []tea.Cmd{m.startList(m.tree.root)}
 }
 
 // quit cancels every request and build; the caller waits for the

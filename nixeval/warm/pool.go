@@ -188,6 +188,13 @@ func (p *Pool) preemptLocked() {
 		if sl.busy && sl.preempted {
 			leaving++
 		}
+		if sl.busy && !sl.background {
+			// A session the user's requests use will be free in a moment
+			// (they are short once the configuration is evaluated):
+			// waiting for it costs less than interrupting an evaluation,
+			// which may not stop at once and may cost the session.
+			leaving++
+		}
 	}
 	for _, sl := range p.slots {
 		if leaving >= p.fgWaiting {
