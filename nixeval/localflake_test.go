@@ -1,0 +1,276 @@
+package nixeval_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nixplore/nixplore/internal/testnix"
+	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/attr"
+)
+
+// needGit ends a test that needs the git program (testnix.Missing: a
+// failure under CI=true).
+func needGit(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		testnix.Missing(t, "git is not installed")
+	}
+}
+
+func run(t *testing.T, dir string, argv ...string) string {
+	t.Helper()
+	c := exec.Command(argv[0], argv[1:]...)
+	c.Dir = dir
+	out, err := c.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", strings.Join(argv, " "), err, out)
+	}
+	return string(out)
+}
+
+// extraLaptop is the fixture's laptop host importing ./extra.nix, the
+// module a user forgets to `git add`.
+const extraLaptop = `{ pkgs, ... }:
+{
+  imports = [ ./extra.nix ];
+  nixpkgs.hostPlatform = "x86_64-linux";
+  networking.hostName = "laptop";
+  boot.loader.grub.device = "/dev/sda";
+  fileSystems."/" = { device = "/dev/disk/by-uuid/0000-laptop"; fsType = "ext4"; };
+}
+`
+
+const extraModule = `{ pkgs, ... }: { system.build.extraThing = pkgs.writeScript "extra-thing" "#!/bin/sh\necho extra\n"; }
+`
+
+// gitFlakeRepo makes a git repository holding the test flake (with the
+// stand-in nixpkgs inside it) in the subdirectory sub ("" = the top),
+// its laptop importing hosts/extra.nix, everything committed except
+// hosts/extra.nix, which is written but left untracked. It returns the
+// repository's top and the flake's directory.
+func gitFlakeRepo(t *testing.T, sub string) (root, dir string) {
+	t.Helper()
+	needGit(t)
+	root = filepath.Join(t.TempDir(), "repo")
+	dir = filepath.Join(root, sub)
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	run(t, "", "cp", "-r", testnix.Testdata("flake"), dir)
+	run(t, "", "cp", "-r", testnix.Testdata("nixpkgs"), filepath.Join(dir, "nixpkgs"))
+	testnix.WriteFile(t, filepath.Join(dir, "hosts", "laptop.nix"), extraLaptop, 0o644)
+	// The flake has no inputs, so Nix writes no lock file for it (checked
+	// on 2.8, 2.26 and 2.34): the lock-file tests make their own flakes.
+	run(t, root, "git", "init", "-q")
+	run(t, root, "git", "config", "user.name", "nixplore test")
+	run(t, root, "git", "config", "user.email", "test@nixplore.invalid")
+	run(t, root, "git", "add", ".")
+	run(t, root, "git", "commit", "-q", "-m", "flake")
+	testnix.WriteFile(t, filepath.Join(dir, "hosts", "extra.nix"), extraModule, 0o644)
+	return root, dir
+}
+
+// resolveIn resolves --flake ref as typed in directory cwd.
+func resolveIn(t *testing.T, cwd, ref string) *nixeval.Target {
+	t.Helper()
+	env := testnix.Env(t)
+	env.Cwd = cwd
+	tg, err := nixeval.Resolve(nixeval.Flags{Flake: ref}, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tg
+}
+
+func TestFlakeReferenceLikeNix(t *testing.T) {
+	needGit(t)
+	root, dir := gitFlakeRepo(t, "sub")
+	plain := t.TempDir()
+	for _, c := range []struct {
+		name, cwd, ref, want, gitRoot, flakeDir string
+	}{
+		{"top of a work tree", "/", root + "#box", "git+file://" + root, root, root},
+		{"flake in a subdirectory", "/", dir + "#box", "git+file://" + root + "?dir=sub", root, dir},
+		{"--flake .#host from inside the work tree", dir, ".#box", "git+file://" + root + "?dir=sub", root, dir},
+		{"relative path from the top", root, "./sub#box", "git+file://" + root + "?dir=sub", root, dir},
+		{"plain directory", "/", plain + "#box", "path:" + plain, "", plain},
+		{"path: kept as given", "/", "path:" + dir + "#box", "path:" + dir, "", dir},
+		{"git+file kept as given", "/", "git+file://" + root + "?dir=sub#box", "git+file://" + root + "?dir=sub", root, dir},
+		{"registry name kept", "/", "nixpkgs#box", "nixpkgs", "", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			tg := resolveIn(t, c.cwd, c.ref)
+			if tg.FlakeRef != c.want || tg.GitRoot != c.gitRoot || tg.FlakeDir != c.flakeDir || tg.Host != "box" {
+				t.Fatalf("ref %q in %s: got FlakeRef %q GitRoot %q FlakeDir %q host %q; want %q %q %q",
+					c.ref, c.cwd, tg.FlakeRef, tg.GitRoot, tg.FlakeDir, tg.Host, c.want, c.gitRoot, c.flakeDir)
+			}
+			cmd := nixeval.BuildCommands(tg, attr.Path{"config", "system", "build", "toplevel"})
+			if want := c.want + "#nixosConfigurations.box.config.system.build.toplevel"; !containsWord(cmd.Argv, want) {
+				t.Fatalf("printed command %s does not build %s", cmd.Build, want)
+			}
+		})
+	}
+}
+
+func containsWord(argv []string, w string) bool {
+	for _, a := range argv {
+		if a == w {
+			return true
+		}
+	}
+	return false
+}
+
+// listBuild lists config.system.build of the laptop through the real Nix.
+func listBuild(t *testing.T, tg *nixeval.Target) ([]string, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	if _, err := nixeval.PrepareFlake(ctx, tg, nixeval.Tools{}); err != nil {
+		t.Fatalf("prepare: %v", err)
+	}
+	ev := nixeval.New(tg, nixeval.Tools{})
+	defer ev.Close()
+	ls, err := ev.List(ctx, attr.DefaultPath)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, c := range ls[0].Children {
+		names = append(names, c.Name)
+	}
+	return names, nil
+}
+
+// buildPrinted runs the printed command for path in a scratch directory
+// (its ./result link lands there) and returns its output and error.
+func buildPrinted(t *testing.T, tg *nixeval.Target, path attr.Path) (string, error) {
+	t.Helper()
+	cmd := nixeval.BuildCommands(tg, path)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	c := exec.CommandContext(ctx, cmd.Argv[0], cmd.Argv[1:]...)
+	c.Dir = t.TempDir()
+	out, err := c.CombinedOutput()
+	if err == nil {
+		b, rerr := os.ReadFile(filepath.Join(c.Dir, "result"))
+		if rerr != nil {
+			t.Fatalf("%s succeeded but left no ./result: %v", cmd.Build, rerr)
+		}
+		return string(b), nil
+	}
+	return string(out), err
+}
+
+var extraPath = attr.Path{"config", "system", "build", "extraThing"}
+
+func TestFlakeUntrackedFileLikeNixBuild(t *testing.T) {
+	testnix.Setup(t)
+	root, dir := gitFlakeRepo(t, "sub")
+	tg := resolveIn(t, dir, ".#laptop")
+	_, err := listBuild(t, tg)
+	var ee *nixeval.EvalError
+	if !errors.As(err, &ee) || ee.Kind != nixeval.ErrUntracked {
+		t.Fatalf("want an untracked-file error, got %v", err)
+	}
+	if !strings.Contains(ee.Summary, filepath.Join("sub", "hosts", "extra.nix")+" is not tracked by git") {
+		t.Errorf("summary does not name the file: %q", ee.Summary)
+	}
+	// Typed in the flake's directory, the fix is relative to it.
+	if ee.Hint != "Track it (committing is not needed): git add hosts/extra.nix" {
+		t.Errorf("hint: %q", ee.Hint)
+	}
+	// From elsewhere the command says which work tree.
+	tg2 := resolveIn(t, "/", dir+"#laptop")
+	_, err = listBuild(t, tg2)
+	if !errors.As(err, &ee) || !strings.HasSuffix(ee.Hint, "git -C "+root+" add sub/hosts/extra.nix") {
+		t.Errorf("from / : %v / hint %q", err, ee.Hint)
+	}
+	// nix build fails the same way: nixplore promised nothing it cannot build.
+	if out, err := buildPrinted(t, tg, extraPath); err == nil {
+		t.Fatalf("the printed command built an output of an untracked file: %s", out)
+	}
+}
+
+func TestFlakeAddedButUncommittedIsDirty(t *testing.T) {
+	testnix.Setup(t)
+	root, dir := gitFlakeRepo(t, "sub")
+	run(t, root, "git", "add", "sub/hosts/extra.nix")
+	tg := resolveIn(t, dir, ".#laptop")
+	ctx := context.Background()
+	notes, err := nixeval.PrepareFlake(ctx, tg, nixeval.Tools{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "warning: Git tree '" + root + "' is dirty"
+	if !tg.Dirty || len(notes) != 1 || notes[0] != want {
+		t.Fatalf("dirty %v, notes %q; want one note %q", tg.Dirty, notes, want)
+	}
+	// Nix says it in the same words.
+	c := exec.Command("nix", "--extra-experimental-features", "nix-command flakes", "flake", "metadata", tg.FlakeRef)
+	out, _ := c.CombinedOutput()
+	if !strings.Contains(string(out), want) {
+		t.Fatalf("Nix does not say %q:\n%s", want, out)
+	}
+	names, err := listBuild(t, tg)
+	if err != nil || !containsWord(names, "extraThing") {
+		t.Fatalf("added file not seen: %v %v", names, err)
+	}
+	out2, err := buildPrinted(t, tg, extraPath)
+	if err != nil || !strings.Contains(out2, "echo extra") {
+		t.Fatalf("printed command: %v\n%s", err, out2)
+	}
+}
+
+func TestFlakeCommittedIsCleanAndBuilds(t *testing.T) {
+	testnix.Setup(t)
+	root, dir := gitFlakeRepo(t, "")
+	run(t, root, "git", "add", "hosts/extra.nix")
+	run(t, root, "git", "commit", "-q", "-m", "extra")
+	// An untracked file elsewhere does not make the tree dirty, for Nix.
+	testnix.WriteFile(t, filepath.Join(root, "notes.txt"), "x\n", 0o644)
+	tg := resolveIn(t, dir, ".#laptop")
+	if tg.FlakeRef != "git+file://"+root {
+		t.Fatalf("ref %q", tg.FlakeRef)
+	}
+	notes, err := nixeval.PrepareFlake(context.Background(), tg, nixeval.Tools{})
+	if err != nil || tg.Dirty || len(notes) != 0 {
+		t.Fatalf("clean tree: dirty %v notes %q err %v", tg.Dirty, notes, err)
+	}
+	names, err := listBuild(t, tg)
+	if err != nil || !containsWord(names, "extraThing") {
+		t.Fatalf("listing %v %v", names, err)
+	}
+	out, err := buildPrinted(t, tg, extraPath)
+	if err != nil || !strings.Contains(out, "echo extra") {
+		t.Fatalf("printed command: %v\n%s", err, out)
+	}
+}
+
+func TestFlakeMissingFileNamesItsImporter(t *testing.T) {
+	testnix.Setup(t)
+	root, dir := gitFlakeRepo(t, "sub")
+	if err := os.Remove(filepath.Join(dir, "hosts", "extra.nix")); err != nil {
+		t.Fatal(err)
+	}
+	tg := resolveIn(t, root, "./sub#laptop")
+	_, err := listBuild(t, tg)
+	var ee *nixeval.EvalError
+	if !errors.As(err, &ee) || ee.Kind != nixeval.ErrFileMissing {
+		t.Fatalf("want file missing, got %v", err)
+	}
+	if !strings.Contains(ee.Summary, "sub/hosts/extra.nix is not in the flake's source") ||
+		!strings.Contains(ee.Summary, "imported from sub/hosts/laptop.nix") {
+		t.Fatalf("summary %q", ee.Summary)
+	}
+	if strings.Contains(ee.Hint, "nixos-config") {
+		t.Fatalf("hint points at the wrong thing: %q", ee.Hint)
+	}
+}
