@@ -2,6 +2,7 @@ package nixeval
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -138,7 +139,7 @@ func PrepareFlake(ctx context.Context, t *Target, tools Tools) ([]string, error)
 	if err != nil {
 		var ne *nixproc.NixError
 		if errors.As(err, &ne) {
-			return notes, lockError(t, ne)
+			return notes, lockError(ctx, t, tools, ne)
 		}
 		return notes, err
 	}
@@ -147,7 +148,7 @@ func PrepareFlake(ctx context.Context, t *Target, tools Tools) ([]string, error)
 		notes = append(notes, fmt.Sprintf("wrote the lock file %s, as nix build does (--no-write-lock-file leaves it alone)", m[2]))
 	} else if t.NoWriteLockFile && strings.Contains(stderr, "not writing modified lock file") {
 		t.LockUnwritten = true
-		notes = append(notes, "the flake's lock file is missing or out of date; evaluating with inputs locked in memory, not writing "+filepath.Join(t.FlakeDir, "flake.lock")+" (--no-write-lock-file)")
+		notes = append(notes, "the flake's lock file is missing or out of date; not writing "+filepath.Join(t.FlakeDir, "flake.lock")+" (--no-write-lock-file): its inputs are locked for this run only")
 	}
 	return notes, nil
 }
@@ -156,14 +157,18 @@ var (
 	inputNameRE  = regexp.MustCompile(`while updating the flake input '([^']*)'`)
 	inputURLRE   = regexp.MustCompile(`while fetching the input '([^']*)'`)
 	downloadRE   = regexp.MustCompile(`unable to download '([^']*)'`)
+	gitAccessRE  = regexp.MustCompile(`fatal: unable to access '([^']*)'`)
 	lockFromFile = regexp.MustCompile(`requires lock file changes but they're not allowed`)
 )
 
 // lockError explains a failure to lock the flake's inputs, naming the
 // input and where it comes from as far as Nix said (2.8 names only the
 // URL it tried).
-func lockError(t *Target, ne *nixproc.NixError) *EvalError {
-	msg := ne.Message
+func lockError(ctx context.Context, t *Target, tools Tools, ne *nixproc.NixError) *EvalError {
+	// The whole stderr: Nix's trace lines ("… while updating the flake
+	// input") come before the last error block, and 2.8's git says the
+	// URL on a line of its own.
+	msg := ne.Stderr
 	e := &EvalError{Kind: ErrFlakeInput, Nix: ne}
 	name, from := "", ""
 	if m := inputNameRE.FindStringSubmatch(msg); m != nil {
@@ -173,6 +178,11 @@ func lockError(t *Target, ne *nixproc.NixError) *EvalError {
 		from = m[1]
 	} else if m := downloadRE.FindStringSubmatch(msg); m != nil {
 		from = m[1]
+	} else if m := gitAccessRE.FindStringSubmatch(msg); m != nil {
+		from = m[1]
+	}
+	if name == "" && from != "" {
+		name = inputFor(ctx, t, tools, from)
 	}
 	switch {
 	case name != "" && from != "":
@@ -182,9 +192,49 @@ func lockError(t *Target, ne *nixproc.NixError) *EvalError {
 	default:
 		e.Summary = "cannot lock the inputs of flake " + t.FlakeRef
 	}
-	e.Details = []string{FirstLine(lastLine(msg))}
+	e.Details = []string{FirstLine(lastLine(ne.Message))}
 	e.Hint = "Nix needs the input to lock the flake: check the network, or point the input at a local copy (nix flake lock --override-input NAME path:/some/dir)."
 	return e
+}
+
+// inputFor finds which of the flake's declared inputs a URL Nix could not
+// download belongs to, for a Nix (2.8) that does not say: the one input
+// whose every URL part (github:NixOS/nixpkgs/x → NixOS, nixpkgs, x)
+// appears in it. "" when not exactly one does. flake.nix is imported as a
+// plain Nix file, its path passed as data.
+func inputFor(ctx context.Context, t *Target, tools Tools, download string) string {
+	const expr = `{ file }: builtins.mapAttrs (n: i: i.url or "") ((import (/. + file)).inputs or { })`
+	res, err := (&nixproc.Command{Path: tools.Program("nix-instantiate"),
+		Args: []string{"--eval", "--strict", "--json", "-E", expr, "--argstr", "file", filepath.Join(t.FlakeDir, "flake.nix")}}).Run(ctx)
+	if err != nil {
+		return ""
+	}
+	var inputs map[string]string
+	if json.Unmarshal(res.Stdout, &inputs) != nil {
+		return ""
+	}
+	found := ""
+	for name, u := range inputs {
+		_, rest, ok := strings.Cut(u, ":")
+		if !ok || rest == "" {
+			continue
+		}
+		all := true
+		for _, part := range strings.FieldsFunc(rest, func(r rune) bool { return r == '/' || r == '?' || r == '&' || r == '=' }) {
+			if !strings.Contains(download, part) {
+				all = false
+				break
+			}
+		}
+		if !all {
+			continue
+		}
+		if found != "" {
+			return ""
+		}
+		found = name
+	}
+	return found
 }
 
 func lastLine(s string) string {
@@ -203,7 +253,7 @@ func explainFlakeSource(t *Target, e *EvalError) {
 	if e == nil || t.Kind != Flake || t.FlakeDir == "" {
 		return
 	}
-	if e.Kind == ErrOther && e.Nix != nil && lockFromFile.MatchString(e.Nix.Message) {
+	if e.Nix != nil && lockFromFile.MatchString(e.Nix.Message) {
 		e.Kind = ErrFlakeInput
 		e.Summary = "the flake's lock file is missing or out of date, and this Nix evaluates a flake only with its lock file written"
 		e.Hint = "Drop --no-write-lock-file so nixplore locks it as nix build does, or run: nix flake lock " + t.FlakeRef

@@ -274,3 +274,166 @@ func TestFlakeMissingFileNamesItsImporter(t *testing.T) {
 		t.Fatalf("hint points at the wrong thing: %q", ee.Hint)
 	}
 }
+
+// inputFlake writes, in dir, a flake whose nixpkgs input is url and whose
+// box host has system.build.extraThing. No lock file.
+func inputFlake(t *testing.T, dir, url string) {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	testnix.WriteFile(t, filepath.Join(dir, "flake.nix"), `{
+  inputs.nixpkgs.url = `+attr.NixString(url)+`;
+  outputs = { self, nixpkgs }: {
+    nixosConfigurations.box = nixpkgs.lib.nixosSystem { modules = [ ./box.nix ]; };
+  };
+}
+`, 0o644)
+	testnix.WriteFile(t, filepath.Join(dir, "box.nix"), `{ pkgs, ... }: {
+  imports = [ ./extra.nix ];
+  nixpkgs.hostPlatform = "x86_64-linux";
+  networking.hostName = "box";
+  boot.loader.grub.device = "/dev/sda";
+  fileSystems."/" = { device = "/dev/disk/by-uuid/0000-box"; fsType = "ext4"; };
+}
+`, 0o644)
+	testnix.WriteFile(t, filepath.Join(dir, "extra.nix"), extraModule, 0o644)
+}
+
+// standInInput is a copy of the stand-in nixpkgs outside any work tree,
+// as a path: input URL.
+func standInInput(t *testing.T) string {
+	t.Helper()
+	np := filepath.Join(t.TempDir(), "nixpkgs")
+	run(t, "", "cp", "-r", testnix.Testdata("nixpkgs"), np)
+	return "path:" + np
+}
+
+func exists(p string) bool { _, err := os.Stat(p); return err == nil }
+
+func TestFlakeLockFile(t *testing.T) {
+	version := testnix.Setup(t)
+	// Nix 2.8's builtins.getFlake cannot use inputs that are not locked in
+	// the file (it refuses "due to '--no-update-lock-file'"); 2.26 and
+	// later lock them in memory.
+	old := strings.Contains(version, " 2.8.")
+	input := standInInput(t)
+	ctx := context.Background()
+
+	t.Run("missing lock file is written, as nix build does", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "f")
+		inputFlake(t, dir, input)
+		tg := resolveIn(t, "/", dir+"#box")
+		notes, err := nixeval.PrepareFlake(ctx, tg, nixeval.Tools{})
+		lock := filepath.Join(dir, "flake.lock")
+		want := "wrote the lock file " + lock + ", as nix build does (--no-write-lock-file leaves it alone)"
+		if err != nil || len(notes) != 1 || notes[0] != want || !exists(lock) {
+			t.Fatalf("notes %q err %v lock written %v", notes, err, exists(lock))
+		}
+		names, err := listBuild(t, tg)
+		if err != nil || !containsWord(names, "extraThing") {
+			t.Fatalf("listing %v %v", names, err)
+		}
+		out, err := buildPrinted(t, tg, extraPath)
+		if err != nil || !strings.Contains(out, "echo extra") {
+			t.Fatalf("printed command: %v\n%s", err, out)
+		}
+		// Locked now: nothing more to say.
+		if notes, err := nixeval.PrepareFlake(ctx, tg, nixeval.Tools{}); err != nil || len(notes) != 0 {
+			t.Fatalf("second time: %q %v", notes, err)
+		}
+	})
+
+	t.Run("changed inputs update the lock file", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "f")
+		inputFlake(t, dir, input)
+		tg := resolveIn(t, "/", dir+"#box")
+		if _, err := nixeval.PrepareFlake(ctx, tg, nixeval.Tools{}); err != nil {
+			t.Fatal(err)
+		}
+		inputFlake(t, dir, standInInput(t)) // another copy: another input
+		notes, err := nixeval.PrepareFlake(ctx, tg, nixeval.Tools{})
+		if err != nil || len(notes) != 1 || !strings.HasPrefix(notes[0], "wrote the lock file "+filepath.Join(dir, "flake.lock")) {
+			t.Fatalf("notes %q err %v", notes, err)
+		}
+	})
+
+	t.Run("in a git work tree the written lock file is tracked", func(t *testing.T) {
+		needGit(t)
+		root := filepath.Join(t.TempDir(), "repo")
+		inputFlake(t, root, input)
+		run(t, root, "git", "init", "-q")
+		run(t, root, "git", "config", "user.name", "nixplore test")
+		run(t, root, "git", "config", "user.email", "test@nixplore.invalid")
+		run(t, root, "git", "add", ".")
+		run(t, root, "git", "commit", "-q", "-m", "flake")
+		tg := resolveIn(t, root, ".#box")
+		notes, err := nixeval.PrepareFlake(ctx, tg, nixeval.Tools{})
+		if err != nil || len(notes) == 0 || !strings.HasPrefix(notes[len(notes)-1], "wrote the lock file "+filepath.Join(root, "flake.lock")) {
+			t.Fatalf("notes %q err %v", notes, err)
+		}
+		if out := run(t, root, "git", "ls-files", "flake.lock"); strings.TrimSpace(out) != "flake.lock" {
+			t.Fatalf("Nix did not git add the lock file: %q", out)
+		}
+		names, err := listBuild(t, tg)
+		if err != nil || !containsWord(names, "extraThing") {
+			t.Fatalf("listing %v %v", names, err)
+		}
+		out, err := buildPrinted(t, tg, extraPath)
+		if err != nil || !strings.Contains(out, "echo extra") {
+			t.Fatalf("printed command: %v\n%s", err, out)
+		}
+	})
+
+	t.Run("--no-write-lock-file writes nothing and says so", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "f")
+		inputFlake(t, dir, input)
+		env := testnix.Env(t)
+		tg, err := nixeval.Resolve(nixeval.Flags{Flake: dir + "#box", NoWriteLockFile: true}, env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lock := filepath.Join(dir, "flake.lock")
+		notes, err := nixeval.PrepareFlake(ctx, tg, nixeval.Tools{})
+		if err != nil || len(notes) != 1 || !strings.Contains(notes[0], "not writing "+lock+" (--no-write-lock-file)") || exists(lock) {
+			t.Fatalf("notes %q err %v lock written %v", notes, err, exists(lock))
+		}
+		cmd := nixeval.BuildCommands(tg, extraPath)
+		if !containsWord(cmd.Argv, "--no-write-lock-file") {
+			t.Fatalf("printed command %s would write the lock file", cmd.Build)
+		}
+		names, err := listBuild(t, tg)
+		if old {
+			var ee *nixeval.EvalError
+			if !errors.As(err, &ee) || ee.Kind != nixeval.ErrFlakeInput || !strings.Contains(ee.Hint, "Drop --no-write-lock-file") {
+				t.Fatalf("Nix 2.8: want the lock-file explanation, got %v", err)
+			}
+		} else {
+			if err != nil || !containsWord(names, "extraThing") {
+				t.Fatalf("listing %v %v", names, err)
+			}
+			out, err := buildPrinted(t, tg, extraPath)
+			if err != nil || !strings.Contains(out, "echo extra") {
+				t.Fatalf("printed command: %v\n%s", err, out)
+			}
+		}
+		if exists(lock) {
+			t.Fatal("a lock file was written despite --no-write-lock-file")
+		}
+	})
+
+	t.Run("an input that cannot be fetched is named with its URL", func(t *testing.T) {
+		dir := filepath.Join(t.TempDir(), "f")
+		// No network here (and 127.0.0.1:9 refuses at once elsewhere).
+		inputFlake(t, dir, "git+http://127.0.0.1:9/nowhere/nixpkgs.git")
+		tg := resolveIn(t, "/", dir+"#box")
+		_, err := nixeval.PrepareFlake(ctx, tg, nixeval.Tools{})
+		var ee *nixeval.EvalError
+		if !errors.As(err, &ee) || ee.Kind != nixeval.ErrFlakeInput {
+			t.Fatalf("want a flake input error, got %v", err)
+		}
+		if !strings.Contains(ee.Summary, "'nixpkgs'") || !strings.Contains(ee.Summary, "127.0.0.1:9/nowhere/nixpkgs.git") {
+			t.Fatalf("summary does not name the input and its URL: %q", ee.Summary)
+		}
+	})
+}
