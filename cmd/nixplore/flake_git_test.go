@@ -98,3 +98,48 @@ func firstLine(s string) string {
 	l, _, _ := strings.Cut(s, "\n")
 	return l
 }
+
+// TestFlakeLockFileCLI: a flake without flake.lock is locked as nix build
+// locks it, and said once; with --no-write-lock-file (and the disk cache,
+// whose key reads the flake's metadata) nothing is written.
+func TestFlakeLockFileCLI(t *testing.T) {
+	version := testnix.Setup(t)
+	np := filepath.Join(t.TempDir(), "nixpkgs")
+	if out, err := exec.Command("cp", "-r", testnix.Testdata("nixpkgs"), np).CombinedOutput(); err != nil {
+		t.Fatalf("cp: %v %s", err, out)
+	}
+	dir := t.TempDir()
+	testnix.WriteFile(t, filepath.Join(dir, "flake.nix"), `{
+  inputs.nixpkgs.url = "path:`+np+`";
+  outputs = { self, nixpkgs }: {
+    nixosConfigurations.box = nixpkgs.lib.nixosSystem { modules = [ {
+      nixpkgs.hostPlatform = "x86_64-linux";
+      boot.loader.grub.device = "/dev/sda";
+      fileSystems."/" = { device = "/dev/disk/by-uuid/0000-box"; fsType = "ext4"; };
+    } ]; };
+  };
+}
+`, 0o644)
+	lock := filepath.Join(dir, "flake.lock")
+	_, stderr, code := runCLI(t, "ls", "--flake", dir+"#box", "--no-write-lock-file")
+	if _, err := os.Stat(lock); err == nil {
+		t.Fatalf("--no-write-lock-file wrote %s\n%s", lock, stderr)
+	}
+	if !strings.Contains(stderr, "not writing "+lock+" (--no-write-lock-file)") {
+		t.Fatalf("not said:\n%s", stderr)
+	}
+	if strings.Contains(version, " 2.8.") {
+		if code != 1 || !strings.Contains(stderr, "Drop --no-write-lock-file") {
+			t.Fatalf("Nix 2.8: exit %d\n%s", code, stderr)
+		}
+	} else if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	stdout, stderr, code := runCLI(t, "ls", "--flake", dir+"#box")
+	if code != 0 || !strings.Contains(stdout, "toplevel") || strings.Count(stderr, "wrote the lock file "+lock) != 1 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if _, err := os.Stat(lock); err != nil {
+		t.Fatal(err)
+	}
+}
