@@ -164,7 +164,7 @@ var (
 // lockError explains a failure to lock the flake's inputs, naming the
 // input and where it comes from as far as Nix said (2.8 names only the
 // URL it tried).
-func lockError(ctx context.Context, t *Target, tools Tools, ne *nixproc.NixError) *EvalError {
+func lockError(ctx context.Context, t *Target, tools Tools, ne *nixproc.NixError) error {
 	// The whole stderr: Nix's trace lines ("… while updating the flake
 	// input") come before the last error block, and 2.8's git says the
 	// URL on a line of its own.
@@ -181,7 +181,14 @@ func lockError(ctx context.Context, t *Target, tools Tools, ne *nixproc.NixError
 	} else if m := gitAccessRE.FindStringSubmatch(msg); m != nil {
 		from = m[1]
 	}
-	if name == "" && from != "" {
+	if name == "" && from == "" {
+		// Not an input: locking read the flake itself and failed on it
+		// (an untracked flake.nix, a syntax error), as evaluating would.
+		ev := Classify(ne)
+		explainFlakeSource(t, ev)
+		return ev
+	}
+	if name == "" {
 		name = inputFor(ctx, t, tools, from)
 	}
 	switch {
@@ -242,6 +249,9 @@ func lastLine(s string) string {
 	return strings.TrimSpace(lines[len(lines)-1])
 }
 
+// untrackedRE is Nix 2.34's own word on an untracked file it needed.
+var untrackedRE = regexp.MustCompile(`Path '([^']*)' in the repository "[^"]*" is not tracked by Git`)
+
 // storeSourceRE is a file inside a flake's store copy.
 var storeSourceRE = regexp.MustCompile(`^/nix/store/[0-9a-z]{32}-source(?:/(.*))?$`)
 
@@ -259,18 +269,27 @@ func explainFlakeSource(t *Target, e *EvalError) {
 		e.Hint = "Drop --no-write-lock-file so nixplore locks it as nix build does, or run: nix flake lock " + t.FlakeRef
 		return
 	}
-	if e.Kind != ErrFileMissing || e.Nix == nil {
+	if e.Nix == nil {
 		return
 	}
-	m := fileMissingRE.FindStringSubmatch(e.Nix.Message)
-	if m == nil {
-		return
+	var rel string
+	if m := untrackedRE.FindStringSubmatch(e.Nix.Message); m != nil && t.GitRoot != "" {
+		// 2.34 says it itself (for flake.nix), naming the work tree.
+		rel = filepath.FromSlash(m[1])
+	} else {
+		if e.Kind != ErrFileMissing {
+			return
+		}
+		m := fileMissingRE.FindStringSubmatch(e.Nix.Message)
+		if m == nil {
+			return
+		}
+		sm := storeSourceRE.FindStringSubmatch(m[1])
+		if sm == nil || sm[1] == "" {
+			return
+		}
+		rel = filepath.FromSlash(sm[1])
 	}
-	sm := storeSourceRE.FindStringSubmatch(m[1])
-	if sm == nil || sm[1] == "" {
-		return
-	}
-	rel := filepath.FromSlash(sm[1])
 	local := filepath.Join(t.sourceRoot(), rel)
 	if _, err := os.Lstat(local); err == nil && t.GitRoot != "" && !gitTracked(t.GitRoot, rel) {
 		e.Kind = ErrUntracked

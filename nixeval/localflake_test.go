@@ -437,3 +437,26 @@ func TestFlakeLockFile(t *testing.T) {
 		}
 	})
 }
+
+// TestFlakeUntrackedFlakeNix: a flake never added to its repository fails
+// while it is locked, before any evaluation; the error says to add it.
+// 2.8 names the flake's directory, later versions flake.nix.
+func TestFlakeUntrackedFlakeNix(t *testing.T) {
+	version := testnix.Setup(t)
+	root, _ := gitFlakeRepo(t, "sub")
+	dir := filepath.Join(root, "other")
+	inputFlake(t, dir, standInInput(t))
+	tg := resolveIn(t, dir, ".#box")
+	_, err := nixeval.PrepareFlake(context.Background(), tg, nixeval.Tools{})
+	var ee *nixeval.EvalError
+	if !errors.As(err, &ee) || ee.Kind != nixeval.ErrUntracked {
+		t.Fatalf("want an untracked-file error, got %v", err)
+	}
+	want := "Track it (committing is not needed): git add flake.nix"
+	if strings.Contains(version, " 2.8.") {
+		want = "Track it (committing is not needed): git add ."
+	}
+	if ee.Hint != want {
+		t.Fatalf("hint %q, want %q", ee.Hint, want)
+	}
+}
