@@ -28,6 +28,8 @@ const (
 	ErrTimeout
 	ErrNotNix
 	ErrPlatform
+	ErrUntracked  // a file of a git flake exists but git does not track it
+	ErrFlakeInput // a flake's inputs cannot be locked or fetched
 )
 
 var errKindNames = map[ErrKind]string{
@@ -36,6 +38,7 @@ var errKindNames = map[ErrKind]string{
 	ErrThrow: "evaluation aborted", ErrType: "type error", ErrFileMissing: "file missing",
 	ErrSearchPath: "search path", ErrFlakeHost: "flake host missing", ErrFeature: "nix feature missing",
 	ErrTimeout: "timeout", ErrNotNix: "not nix", ErrPlatform: "platform mismatch",
+	ErrUntracked: "file not tracked by git", ErrFlakeInput: "flake input",
 }
 
 func (k ErrKind) String() string { return errKindNames[k] }

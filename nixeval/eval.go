@@ -130,7 +130,9 @@ func (e *Evaluator) userError(ctx context.Context, err error) error {
 		// user can act only on their own files and words.
 		shown := *ne
 		shown.Message = hideWrapperLocations(ne.Message)
-		return Classify(&shown)
+		ev := Classify(&shown)
+		explainFlakeSource(e.Target, ev)
+		return ev
 	}
 	return err
 }

@@ -39,6 +39,9 @@ func BuildCommands(t *Target, path attr.Path) Commands {
 		full := append(append(attr.Path{}, t.RootPrefix()...), path...)
 		if a, ok := attr.ForA(full); ok && attr.FlakeFragmentSafe(full) {
 			argv = []string{"nix", "--extra-experimental-features", "nix-command flakes", "build", t.FlakeRef + "#" + a}
+			if t.NoWriteLockFile {
+				argv = append(argv, "--no-write-lock-file")
+			}
 		} else {
 			portable = false
 			argv = []string{"nix-build", "-E",

@@ -135,7 +135,9 @@ func programIdentity(prog string) string {
 func flakeFingerprint(ctx context.Context, t *Target, tools Tools) (string, error) {
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	args := append([]string{"--extra-experimental-features", "nix-command flakes", "flake", "metadata", "--json", t.FlakeRef}, commonArgs(t)...)
+	// --no-write-lock-file: reading the key must never write the lock file
+	// (PrepareFlake has written it already, unless the user said not to).
+	args := append([]string{"--extra-experimental-features", "nix-command flakes", "flake", "metadata", "--json", "--no-write-lock-file", t.FlakeRef}, commonArgs(t)...)
 	res, err := (&nixproc.Command{Path: tools.Program("nix"), Args: args, Dir: t.Dir}).Run(ctx)
 	if err != nil {
 		return "", err

@@ -53,6 +53,14 @@ type Target struct {
 	ChosenBy   string // how the target was found, for the header / stderr
 	ConfigFile string // the nixos-config in use (classic), for display and commands
 	Dir        string // working directory the target's relative paths were resolved in
+	// A local flake: FlakeDir holds its flake.nix; GitRoot is the work
+	// tree it is read from as git+file ("" for path:).
+	FlakeDir, GitRoot string
+	// NoWriteLockFile is --no-write-lock-file: lock in memory only.
+	NoWriteLockFile bool
+	// Set by PrepareFlake: the work tree has uncommitted changes to
+	// tracked files; the lock file was out of date and not written.
+	Dirty, LockUnwritten bool
 }
 
 // Flags are the target flags as a user typed them.
@@ -66,6 +74,8 @@ type Flags struct {
 	Options    []Option
 	Builders   string
 	Timeout    time.Duration
+	// NoWriteLockFile is nix build's --no-write-lock-file.
+	NoWriteLockFile bool
 }
 
 // HasTarget reports whether the flags name a target themselves.
@@ -142,6 +152,8 @@ func resolve(f Flags, env Environment) (*Target, error) {
 		Builders:   f.Builders,
 		Timeout:    f.Timeout,
 		Dir:        env.Cwd,
+		// Applies to a flake found in /etc/nixos too.
+		NoWriteLockFile: f.NoWriteLockFile,
 	}
 	set := 0
 	for _, b := range []bool{f.File != "", f.Expr != "", f.Flake != ""} {
@@ -230,6 +242,10 @@ func resolveFlake(t *Target, ref string, env Environment, chosenBy string) (*Tar
 		flakeRef = "."
 	}
 	t.FlakeRef = absFlakeRef(flakeRef, env.Cwd)
+	if filepath.IsAbs(t.FlakeRef) {
+		t.FlakeRef, _ = localFlakeRef(t.FlakeRef)
+	}
+	setLocalFlake(t)
 	if hasHost {
 		// Accept the long form too: #nixosConfigurations.<host>.
 		p, err := attr.Parse(host)

@@ -69,7 +69,7 @@ func TestResolveOrderLikeNixosRebuild(t *testing.T) {
 		touch(t, filepath.Join(env.EtcNixOS, "flake.nix"))
 		touch(t, filepath.Join(env.EtcNixOS, "configuration.nix"))
 		tg, err := Resolve(Flags{}, env)
-		if err != nil || tg.Kind != Flake || tg.Host != "mybox" || tg.FlakeRef != env.EtcNixOS {
+		if err != nil || tg.Kind != Flake || tg.Host != "mybox" || tg.FlakeRef != "path:"+env.EtcNixOS {
 			t.Fatalf("%+v %v", tg, err)
 		}
 	})
@@ -95,7 +95,7 @@ func TestResolveFlags(t *testing.T) {
 	env := fakeEnv(t, nil, "laptop")
 	t.Run("flake without host uses the hostname", func(t *testing.T) {
 		tg, err := Resolve(Flags{Flake: "."}, env)
-		if err != nil || tg.Host != "laptop" || tg.FlakeRef != env.Cwd {
+		if err != nil || tg.Host != "laptop" || tg.FlakeRef != "path:"+env.Cwd {
 			t.Fatalf("%+v %v", tg, err)
 		}
 	})

@@ -160,7 +160,7 @@ func TestFlakeTarget(t *testing.T) {
 	}
 	d.key("x")
 	all := strings.Join(d.m.explain.lines(100), "\n")
-	for _, want := range []string{"The flake:", "#nixosConfigurations.pi.config.system.build.manual.manualHTML"} {
+	for _, want := range []string{"The flake, the directory " + tg.FlakeDir, "#nixosConfigurations.pi.config.system.build.manual.manualHTML"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("flake explanation lacks %q:\n%s", want, all)
 		}

@@ -139,6 +139,10 @@ func (m Model) headerLines(w int) []string {
 		label = t.Label()
 	}
 	l1 := s.Title.Render("nixplore") + " " + attr.Printable(label)
+	if t := m.c.cfg.Target; t != nil && t.Dirty {
+		// Nix's own words, so a user who knows them recognises them.
+		l1 += " " + s.Warning.Render("⚠ "+strings.TrimPrefix(nixeval.DirtyWarning(t.GitRoot), "warning: "))
+	}
 	var l2 string
 	switch {
 	case m.info != nil:

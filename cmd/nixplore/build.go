@@ -30,7 +30,7 @@ func cmdBuild(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	if o.noLink && o.outLink != "" {
 		return &nixeval.UsageError{Msg: "use only one of --out-link and --no-link"}
 	}
-	s, err := openVerbEnv(o, stderr, !o.json)
+	s, err := openVerbEnv(ctx, o, stderr, !o.json)
 	if err != nil {
 		return err
 	}

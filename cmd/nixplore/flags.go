@@ -134,6 +134,8 @@ func parseArgs(args []string) (*options, error) {
 			o.json = true
 		case a == "--no-cache":
 			o.noCache = true
+		case a == "--no-write-lock-file":
+			o.target.NoWriteLockFile = true
 		case a == "--refresh":
 			o.refresh = true
 		case a == "--known":

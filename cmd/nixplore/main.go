@@ -90,17 +90,36 @@ type verbEnv struct {
 	tools  nixeval.Tools
 }
 
-func openVerbEnv(o *options, stderr io.Writer, announce bool) (*verbEnv, error) {
+func openVerbEnv(ctx context.Context, o *options, stderr io.Writer, announce bool) (*verbEnv, error) {
+	s, _, err := openVerbEnvNotes(ctx, o, stderr, announce)
+	return s, err
+}
+
+// openVerbEnvNotes is openVerbEnv returning what preparing a local flake
+// had to say (a dirty work tree, a lock file written); announce prints
+// them on stderr, once, before any evaluation.
+func openVerbEnvNotes(ctx context.Context, o *options, stderr io.Writer, announce bool) (*verbEnv, []string, error) {
 	t, err := nixeval.Resolve(o.target, nixeval.SystemEnvironment())
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	tools := nixeval.Tools{}
 	if err := tools.LookPath(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if announce {
 		fmt.Fprintf(stderr, "nixplore: target %s (chosen by %s)\n", t.Label(), t.ChosenBy)
+	}
+	// Before the first evaluation: it needs the lock file nix build would
+	// write, and the warm evaluators must read the written one.
+	notes, err := nixeval.PrepareFlake(ctx, t, tools)
+	if announce {
+		for _, n := range notes {
+			fmt.Fprintln(stderr, "nixplore: "+n)
+		}
+	}
+	if err != nil {
+		return nil, notes, err
 	}
 	ev := nixeval.New(t, tools)
 	switch {
@@ -144,7 +163,7 @@ func openVerbEnv(o *options, stderr io.Writer, announce bool) (*verbEnv, error) 
 			}
 		}
 	}
-	return &verbEnv{target: t, eval: ev, tools: tools}, nil
+	return &verbEnv{target: t, eval: ev, tools: tools}, notes, nil
 }
 
 func (s *verbEnv) Close() { _ = s.eval.Close() }
@@ -208,7 +227,7 @@ func cmdLs(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	s, err := openVerbEnv(o, stderr, true)
+	s, err := openVerbEnv(ctx, o, stderr, true)
 	if err != nil {
 		return err
 	}
@@ -464,7 +483,7 @@ func cmdShow(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	s, err := openVerbEnv(o, stderr, true)
+	s, err := openVerbEnv(ctx, o, stderr, true)
 	if err != nil {
 		return err
 	}

@@ -76,7 +76,7 @@ func TestLsStreamingMatchesLs(t *testing.T) {
 		t.Fatal(err)
 	}
 	var stderr, stdout bytes.Buffer
-	s, err := openVerbEnv(o, &stderr, false)
+	s, err := openVerbEnv(context.Background(), o, &stderr, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -41,20 +42,31 @@ func cmdTUI(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		defer f.Close()
 		lg = log.New(f, "", log.LstdFlags|log.Lmicroseconds)
 	}
-	s, err := openVerbEnv(o, stderr, false)
+	s, notes, err := openVerbEnvNotes(ctx, o, stderr, false)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	lg.Printf("target %s (chosen by %s)", s.target.Label(), s.target.ChosenBy)
+	for _, n := range notes {
+		lg.Printf("%s", n)
+	}
 	cfg := tui.Config{
 		Target: s.target, Eval: s.eval, Tools: s.tools, Start: start[0],
 		Clipboard: out, Log: lg, PreviewDelay: 60 * time.Millisecond,
 		Workers: s.eval.Workers(),
 	}
+	// A dirty tree stays in the header (Target.Dirty); a written lock file
+	// is said once in the footer, through the channel the pool's notice
+	// uses too (buffered for all, so no send blocks).
+	lock := lockNotes(notes)
+	notices := make(chan string, 1+len(lock))
+	for _, n := range lock {
+		notices <- n
+	}
+	cfg.Notices = notices
 	if pool, ok := s.eval.Backend.(*warm.Pool); ok {
 		cfg.Memory, cfg.Restart, cfg.Fallen = pool.Memory, pool.Restart, pool.Fallen
-		notices := make(chan string, 1)
 		var once sync.Once // the footer says it once; the header keeps showing the memory
 		pool.OnMemoryRestart = func(r warm.MemoryRestart) {
 			lg.Printf("evaluator %d replaced at %s (share %s of %s)", r.Worker, build.HumanBytes(r.RSS), build.HumanBytes(r.Share), build.HumanBytes(r.Max))
@@ -63,8 +75,8 @@ func cmdTUI(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 					r.Worker, build.HumanBytes(r.RSS), build.HumanBytes(r.Share), build.HumanBytes(r.Max))
 			})
 		}
-		cfg.Notices = notices
 	}
+
 	m := tui.New(cfg)
 	// ctx ends on SIGINT, SIGTERM and SIGHUP (main's signal.NotifyContext).
 	// bubbletea's own SIGINT/SIGTERM handler is off: racing ctx, it could
@@ -93,4 +105,16 @@ func cmdTUI(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		return err
 	}
 	return nil
+}
+
+// lockNotes are the notes other than the dirty-tree warning, which the
+// explorer's header shows by itself.
+func lockNotes(notes []string) []string {
+	var out []string
+	for _, n := range notes {
+		if !strings.HasPrefix(n, "warning: Git tree ") {
+			out = append(out, n)
+		}
+	}
+	return out
 }

@@ -101,6 +101,8 @@ func Explain(t *nixeval.Target, path attr.Path, info *nixeval.Info) Explanation 
 		case a == "--option":
 			w := three()
 			add("option", "Sets the Nix setting "+w[len(w)-2]+" for this run, as if it were in nix.conf.", w...)
+		case a == "--no-write-lock-file":
+			add("lock", "Do not write flake.lock: inputs missing from it are locked for this run only (you gave --no-write-lock-file).", a)
 		case a == "--builders":
 			add("builders", "Remote machines Nix may build on (Nix's distributed builds), e.g. for a platform this machine cannot build itself.", two()...)
 		case a == "-E":
@@ -109,7 +111,7 @@ func Explain(t *nixeval.Target, path attr.Path, info *nixeval.Info) Explanation 
 			ref, frag, _ := strings.Cut(a, "#")
 			// The installable is one word; its two halves are shown apart
 			// (unquoted: quote the joined word to use it).
-			x.Parts = append(x.Parts, Part{Text: ref, Role: "flake", Meaning: "The flake: a directory (or git repository, or other reference) with a flake.nix. Nix copies it to the store first; in a git repository only tracked files are seen. Its inputs (nixpkgs) are pinned by flake.lock, not by your channels or NIX_PATH."},
+			x.Parts = append(x.Parts, Part{Text: ref, Role: "flake", Meaning: explainFlakeRef(t, ref)},
 				Part{Text: "#" + frag, Role: "attribute", Meaning: explainFlakeAttr(t, path, frag)})
 		default:
 			add("argument", "Passed to Nix as it is.", a)
@@ -127,6 +129,23 @@ func Explain(t *nixeval.Target, path attr.Path, info *nixeval.Info) Explanation 
 		}
 	}
 	return x
+}
+
+// explainFlakeRef says what Nix reads of the flake, which for a local
+// directory nixplore has made explicit (git+file or path:).
+func explainFlakeRef(t *nixeval.Target, ref string) string {
+	const pinned = " Its inputs (nixpkgs) are pinned by flake.lock, not by your channels or NIX_PATH."
+	switch {
+	case t.GitRoot != "":
+		m := "The flake, read from the git work tree " + t.GitRoot
+		if t.FlakeDir != t.GitRoot {
+			m += " (?dir= names the flake's directory in it)"
+		}
+		return m + ": Nix copies only the files git tracks to the store (added counts, committed or not; an untracked file is invisible), as it does when you type the directory itself." + pinned
+	case t.FlakeDir != "":
+		return "The flake, the directory " + t.FlakeDir + " (not in a git work tree): Nix copies all of it to the store." + pinned
+	}
+	return "The flake: a directory, git repository or other reference with a flake.nix. Nix copies it to the store first." + pinned
 }
 
 func explainFile(t *nixeval.Target, file string) string {

@@ -245,3 +245,45 @@ func TestTopLevelCheckRefusesTheWholeNixOSEntry(t *testing.T) {
 		})
 	}
 }
+
+func TestExplainFlakeReferenceKinds(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		tg   nixeval.Target
+		want []string // in the flake part's meaning
+		lock bool     // a --no-write-lock-file part
+	}{
+		{"git work tree, flake below the top",
+			nixeval.Target{Kind: nixeval.Flake, FlakeRef: "git+file:///r?dir=sub", Host: "h", GitRoot: "/r", FlakeDir: "/r/sub"},
+			[]string{"git work tree /r", "?dir=", "only the files git tracks"}, false},
+		{"plain directory, --no-write-lock-file",
+			nixeval.Target{Kind: nixeval.Flake, FlakeRef: "path:/d", Host: "h", FlakeDir: "/d", NoWriteLockFile: true},
+			[]string{"the directory /d (not in a git work tree)"}, true},
+		{"remote", nixeval.Target{Kind: nixeval.Flake, FlakeRef: "github:me/cfg", Host: "h"},
+			[]string{"or other reference"}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			x := Explain(&c.tg, attr.DefaultPath.Child("toplevel"), nil)
+			var flake, lock *Part
+			for i := range x.Parts {
+				switch x.Parts[i].Role {
+				case "flake":
+					flake = &x.Parts[i]
+				case "lock":
+					lock = &x.Parts[i]
+				}
+			}
+			if flake == nil || flake.Text != c.tg.FlakeRef {
+				t.Fatalf("no flake part for %s: %+v", c.tg.FlakeRef, x.Parts)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(flake.Meaning, w) {
+					t.Errorf("flake part lacks %q: %s", w, flake.Meaning)
+				}
+			}
+			if (lock != nil) != c.lock {
+				t.Errorf("lock part %v, want %v: %s", lock, c.lock, x.Command)
+			}
+		})
+	}
+}
