@@ -7,39 +7,15 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
 
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/gitwork"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
-
-// localFlakeRef gives a flake directory the reference Nix itself gives it
-// when a user types the directory to `nix build`: inside a git work tree,
-// git+file of the work tree's top (with ?dir= for a flake below it), so
-// only tracked files are seen; otherwise path: of the directory. Nix finds
-// the work tree by looking upward for a .git entry (a directory, or a file
-// in a linked work tree or submodule), and so does this, so no git program
-// is needed to decide. Making the reference explicit means the evaluation
-// and the printed `nix build` command name the same flake.
-func localFlakeRef(dir string) (ref, gitRoot string) {
-	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
-			u := url.URL{Scheme: "git+file", Path: d}
-			if rel, err := filepath.Rel(d, dir); err == nil && rel != "." {
-				u.RawQuery = "dir=" + url.QueryEscape(filepath.ToSlash(rel))
-			}
-			return u.String(), d
-		}
-		if parent := filepath.Dir(d); parent == d {
-			break
-		}
-	}
-	return "path:" + dir, ""
-}
 
 // setLocalFlake fills the target's local-source facts from a reference
 // nixplore made or a user gave as git+file:///… or path:/…: the work tree
@@ -75,33 +51,6 @@ func (t *Target) sourceRoot() string {
 	return t.FlakeDir
 }
 
-// gitDirty says whether the work tree differs from its last commit in a
-// tracked file (or has no commit), which is when Nix warns "Git tree '…'
-// is dirty": untracked files do not count, as they do not for Nix.
-func gitDirty(ctx context.Context, root string) (bool, error) {
-	if err := exec.CommandContext(ctx, "git", "-C", root, "rev-parse", "--verify", "--quiet", "HEAD").Run(); err != nil {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			return true, nil // no commit yet: everything is uncommitted
-		}
-		return false, err
-	}
-	out, err := exec.CommandContext(ctx, "git", "-C", root, "status", "--porcelain", "--untracked-files=no").Output()
-	if err != nil {
-		return false, err
-	}
-	return len(strings.TrimSpace(string(out))) > 0, nil
-}
-
-// gitTracked says whether rel (relative to the work tree's top) is in
-// git's index; a file added but not committed is tracked, as Nix sees it.
-func gitTracked(root, rel string) bool {
-	return exec.Command("git", "-C", root, "ls-files", "--error-unmatch", "--", rel).Run() == nil
-}
-
-// DirtyWarning is Nix's own words for a dirty work tree.
-func DirtyWarning(root string) string { return fmt.Sprintf("warning: Git tree '%s' is dirty", root) }
-
 // lockWrittenRE finds Nix's note that it wrote a lock file: 2.8 says
 // "creating lock file '/p/flake.lock'", 2.26 quotes the path twice, 2.34
 // uses double quotes; "updating" when inputs changed.
@@ -118,10 +67,10 @@ func PrepareFlake(ctx context.Context, t *Target, tools Tools) ([]string, error)
 	}
 	var notes []string
 	if t.GitRoot != "" {
-		dirty, err := gitDirty(ctx, t.GitRoot)
+		dirty, err := gitwork.Dirty(ctx, t.GitRoot)
 		if err == nil && dirty {
 			t.Dirty = true
-			notes = append(notes, DirtyWarning(t.GitRoot))
+			notes = append(notes, gitwork.DirtyWarning(t.GitRoot))
 		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
@@ -291,7 +240,7 @@ func explainFlakeSource(t *Target, e *EvalError) {
 		rel = filepath.FromSlash(sm[1])
 	}
 	local := filepath.Join(t.sourceRoot(), rel)
-	if _, err := os.Lstat(local); err == nil && t.GitRoot != "" && !gitTracked(t.GitRoot, rel) {
+	if _, err := os.Lstat(local); err == nil && t.GitRoot != "" && !gitwork.Tracked(t.GitRoot, rel) {
 		e.Kind = ErrUntracked
 		e.Summary = fmt.Sprintf("%s is not tracked by git: a flake in a git work tree sees only tracked files, so Nix (and nix build) cannot read it", rel)
 		e.Hint = "Track it (committing is not needed): " + gitAddCommand(t, local)
@@ -326,21 +275,9 @@ func gitAddCommand(t *Target, local string) string {
 // tracked files count, as Nix sees no other.
 func importerOf(t *Target, rel string) string {
 	root := t.sourceRoot()
-	var files []string
-	if t.GitRoot != "" {
-		out, err := exec.Command("git", "-C", root, "ls-files", "-z", "--", "*.nix").Output()
-		if err != nil {
-			return ""
-		}
-		files = strings.Split(strings.TrimRight(string(out), "\x00"), "\x00")
-	} else {
-		_ = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-			if err == nil && !d.IsDir() && strings.HasSuffix(p, ".nix") {
-				r, _ := filepath.Rel(root, p)
-				files = append(files, r)
-			}
-			return nil
-		})
+	files, ok := gitwork.NixFiles(root, t.GitRoot != "")
+	if !ok {
+		return ""
 	}
 	base := filepath.Base(rel)
 	found := ""

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/gitwork"
 )
 
 // TargetKind says how the evaluation is reached.
@@ -243,7 +244,7 @@ func resolveFlake(t *Target, ref string, env Environment, chosenBy string) (*Tar
 	}
 	t.FlakeRef = absFlakeRef(flakeRef, env.Cwd)
 	if filepath.IsAbs(t.FlakeRef) {
-		t.FlakeRef, _ = localFlakeRef(t.FlakeRef)
+		t.FlakeRef, _ = gitwork.FlakeRef(t.FlakeRef)
 	}
 	setLocalFlake(t)
 	if hasHost {

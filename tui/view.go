@@ -13,6 +13,7 @@ import (
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/gitwork"
 )
 
 // headerHeight is the number of lines above the body.
@@ -141,7 +142,7 @@ func (m Model) headerLines(w int) []string {
 	l1 := s.Title.Render("nixplore") + " " + attr.Printable(label)
 	if t := m.c.cfg.Target; t != nil && t.Dirty {
 		// Nix's own words, so a user who knows them recognises them.
-		l1 += " " + s.Warning.Render("⚠ "+strings.TrimPrefix(nixeval.DirtyWarning(t.GitRoot), "warning: "))
+		l1 += " " + s.Warning.Render("⚠ "+strings.TrimPrefix(gitwork.DirtyWarning(t.GitRoot), "warning: "))
 	}
 	var l2 string
 	switch {
