@@ -36,7 +36,7 @@ func TestLoadRejectsIncompleteEntries(t *testing.T) {
 }
 
 func TestCatalogueAnswersTheMotivatingQuestions(t *testing.T) {
-	sd := Lookup("sdImage")
+	sd := Lookup("sdImage", "")
 	if len(sd) != 1 || sd[0].Source != "nixos/modules/installer/sd-card/sd-image.nix" {
 		t.Fatalf("sdImage: %+v", sd)
 	}
@@ -49,7 +49,7 @@ func TestCatalogueAnswersTheMotivatingQuestions(t *testing.T) {
 		}
 	}
 	for name, rebuild := range map[string]string{"toplevel": "build", "vm": "build-vm", "vmWithBootLoader": "build-vm-with-bootloader", "images": "build-image --image-variant VARIANT"} {
-		e, ok := Best(name, nil)
+		e, ok := Best(name, nil, "")
 		if !ok || e.Rebuild != rebuild {
 			t.Errorf("%s: rebuild %q, want %q", name, e.Rebuild, rebuild)
 		}
@@ -70,25 +70,25 @@ func TestBest(t *testing.T) {
 		{"sdImage", nil, "nixos/modules/installer/sd-card/sd-image.nix"},
 	} {
 		t.Run(tc.name+"/"+strings.Join(tc.definedIn, ","), func(t *testing.T) {
-			e, ok := Best(tc.name, tc.definedIn)
+			e, ok := Best(tc.name, tc.definedIn, "")
 			if !ok || e.Source != tc.want {
 				t.Fatalf("Best = %q, %v; want %q", e.Source, ok, tc.want)
 			}
 		})
 	}
-	if _, ok := Best("myScript", nil); ok {
+	if _, ok := Best("myScript", nil, ""); ok {
 		t.Error("an unknown name has no entry")
 	}
 }
 
 func TestForVariant(t *testing.T) {
 	for variant, want := range map[string]string{"sd-card": "sdImage", "iso": "isoImage", "qemu": "image", "kexec": "kexecTarball", "amazon": "amazonImage", "lxc": "tarball"} {
-		e, ok := ForVariant(variant)
+		e, ok := ForVariant(variant, "")
 		if !ok || e.Name != want {
 			t.Errorf("ForVariant(%q) = %q, %v; want %q", variant, e.Name, ok, want)
 		}
 	}
-	if _, ok := ForVariant("no-such-variant"); ok {
+	if _, ok := ForVariant("no-such-variant", ""); ok {
 		t.Error("unknown variant found")
 	}
 }
