@@ -191,4 +191,3 @@ func writeDoc(w io.Writer, e *catalogue.Entry, note string) {
 		para("With nixos-rebuild:", "nixos-rebuild "+e.Rebuild)
 	}
 }
-
