@@ -222,7 +222,11 @@ let
     ++ (if output == "images" && k == "attrs" then fact "variants" (_: builtins.attrNames v) else [ ])
     ++ (if k == "derivation" then
       fact "outputs" (_: v.outputs or [ "out" ])
-      ++ fact "filePath" (_: let f = v.passthru.filePath or v.filePath or null; in if f == "" then null else f)
+      # Where the file lies inside the result: the variant's passthru
+      # (upstream's images.nix), else the image module's image.filePath.
+      ++ fact "filePath" (_:
+        let f = v.passthru.filePath or v.filePath or (if imageCfg == null then null else getIn imageCfg [ "image" "filePath" ]); in
+        if f == "" then null else f)
     else [ ])
     ++ (if imageCfg == null then [ ] else
       fact "sdImage.compressImage" (_: getIn imageCfg [ "sdImage" "compressImage" ])
