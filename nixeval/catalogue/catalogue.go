@@ -362,15 +362,17 @@ func (e Entry) HowToGet() string {
 	return strings.Join(parts, "; ")
 }
 
-// Releases says in words which NixOS releases the entry's text holds for.
+// Releases says in words which NixOS releases the entry's text holds for,
+// and the release the catalogue was last checked against.
 func (e Entry) Releases() string {
+	checked := "catalogue checked against NixOS " + Checked.Release
 	switch {
 	case e.Since != "" && e.Until != "":
-		return "NixOS " + e.Since + " to before " + e.Until
+		return "NixOS " + e.Since + " to before " + e.Until + "; " + checked
 	case e.Since != "":
-		return "NixOS " + e.Since + " and later, checked up to " + Checked.Release
+		return "NixOS " + e.Since + " and later; " + checked
 	case e.Until != "":
-		return "NixOS before " + e.Until
+		return "NixOS before " + e.Until + "; " + checked
 	}
-	return "checked up to NixOS " + Checked.Release
+	return checked
 }
