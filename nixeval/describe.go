@@ -46,8 +46,15 @@ type Description struct {
 	DefinedIn   *Definition
 	// Doc is the catalogue's entry for a well-known output (sdImage,
 	// toplevel, vm, images.<variant>, …); nil when the catalogue does not
-	// know the node.
-	Doc       *catalogue.Entry
+	// know the node. Its text is the one for the configuration's release,
+	// qualified by Facts (catalogue.Entry.Given).
+	Doc *catalogue.Entry
+	// Facts are what the configuration itself says about the node (its
+	// release, image variants, image file, outputs), shown before Doc.
+	Facts Facts
+	// DocNote says when the configuration's release is newer than the
+	// catalogue's last check; "" otherwise.
+	DocNote   string
 	Commands  Commands
 	FromCache bool // see Listing.FromCache
 }
@@ -66,6 +73,7 @@ type describeAnswer struct {
 	Length        int             `json:"length"`
 	Count         *int            `json:"count"`
 	DefinedIn     *Definition     `json:"definedIn"`
+	Facts         []factAnswer    `json:"facts"`
 }
 
 func deref(s *string) string {
@@ -102,7 +110,7 @@ func (e *Evaluator) describe(ctx context.Context, path attr.Path) (*Description,
 	}
 	d := &Description{Path: path, Kind: a.Kind, Name: deref(a.Name), System: deref(a.System), DrvPath: deref(a.DrvPath),
 		Description: deref(a.Description), MainProgram: deref(a.MainProgram), FilePath: deref(a.FilePath),
-		Value: a.Value, Length: a.Length, Count: a.Count, DefinedIn: a.DefinedIn}
+		Value: a.Value, Length: a.Length, Count: a.Count, DefinedIn: a.DefinedIn, Facts: decodeFacts(a.Facts)}
 	for _, o := range a.Outputs {
 		d.Outputs = append(d.Outputs, Output{Name: deref(o.Name), Path: deref(o.Path)})
 	}
@@ -118,16 +126,17 @@ func (e *Evaluator) describe(ctx context.Context, path attr.Path) (*Description,
 	return d, nil
 }
 
-// finishDescription adds what follows from the path alone: commands and
-// the catalogue entry.
+// finishDescription adds what follows from the path and the facts:
+// commands and the catalogue entry.
 func (e *Evaluator) finishDescription(d *Description) {
 	d.Commands = BuildCommands(e.Target, d.Path)
 	var files []string
 	if d.DefinedIn != nil {
 		files = d.DefinedIn.Files
 	}
-	if doc, ok := DocFor(e.Target, d.Path, files); ok {
+	if doc, ok := DocFor(e.Target, d.Path, files, d.Facts); ok {
 		d.Doc = &doc
+		d.DocNote = catalogue.NewerThanChecked(d.Facts.Release())
 	}
 }
 

@@ -14,16 +14,35 @@ var classicTopLevel = map[string]string{"system": "toplevel", "vm": "vm", "vmWit
 // config.system.build.images.<variant>, or the system/vm/vmWithBootLoader
 // shortcuts of a classic target. definedIn (the files that define the
 // value, from Description.DefinedIn) picks the right entry when several
-// modules define the same name.
-func DocFor(t *Target, path attr.Path, definedIn []string) (catalogue.Entry, bool) {
+// modules define the same name. facts (from the configuration) pick the
+// entries of its NixOS release and qualify the sentences they override.
+func DocFor(t *Target, path attr.Path, definedIn []string, facts Facts) (catalogue.Entry, bool) {
+	e, ok := docFor(t, path, definedIn, facts)
+	if !ok {
+		return e, false
+	}
+	return e.Given(facts.Map()), true
+}
+
+func docFor(t *Target, path attr.Path, definedIn []string, facts Facts) (catalogue.Entry, bool) {
+	release := facts.Release()
 	switch {
 	case len(path) == len(attr.DefaultPath)+1 && path.HasPrefix(attr.DefaultPath):
-		return catalogue.Best(path.Last(), definedIn)
+		return catalogue.Best(path.Last(), definedIn, release)
 	case len(path) == len(attr.DefaultPath)+2 && path.HasPrefix(attr.DefaultPath.Child("images")):
-		return catalogue.ForVariant(path.Last())
+		if e, ok := catalogue.ForVariant(path.Last(), release); ok {
+			return e, true
+		}
+		// A variant of the configuration's own (image.modules.<name>): its
+		// configuration has the options of the module that built it.
+		for fact, output := range map[string]string{"sdImage.compressImage": "sdImage", "isoImage.squashfsCompression": "isoImage"} {
+			if _, ok := facts.Get(fact); ok {
+				return catalogue.Best(output, nil, release)
+			}
+		}
 	case len(path) == 1 && t != nil && t.Kind == Classic:
 		if name, ok := classicTopLevel[path[0]]; ok {
-			return catalogue.Best(name, nil)
+			return catalogue.Best(name, nil, release)
 		}
 	}
 	return catalogue.Entry{}, false

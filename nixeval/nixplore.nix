@@ -185,8 +185,59 @@ let
         else { };
     in
     if w.status != "ok" then plain w
-    else { status = "ok"; kind = k; definedIn = definedIn path; }
+    else { status = "ok"; kind = k; definedIn = definedIn path; facts = factsOf path w; }
       // (if k == "derivation" then drv else scalar);
+
+  # What this configuration itself says about the node at path, for the
+  # general catalogue text to follow and never contradict. Each fact is read
+  # alone under tryEval: one that throws is just absent. Nothing costly is
+  # forced: the image variants are attrNames (each variant is a whole
+  # evaluation), an image's options are read from its own configuration.
+  getIn = set: p: builtins.foldl' (acc: n: if builtins.isAttrs acc && acc ? ${n} then acc.${n} else null) set p;
+  factValue = v:
+    if builtins.isBool v then { bool = v; }
+    else if builtins.isInt v then { int = v; }
+    else if builtins.isString v then { string = encName (discard v); }
+    else if builtins.isList v && builtins.all builtins.isString v then { list = map (s: encName (discard s)) v; }
+    else null;
+  fact = name: get:
+    let r = builtins.tryEval (let v = get null; in builtins.deepSeq v (if v == null then null else factValue v)); in
+    if r.success && r.value != null then [ ({ inherit name; } // r.value) ] else [ ];
+  buildPath = [ "config" "system" "build" ];
+  factsOf = path: w:
+    let
+      cfg = rootInfo.value.config or null;
+      v = w.value;
+      k = let r = builtins.tryEval (kindOf v); in if r.success then r.value else "error";
+      under = builtins.length path == 4 && builtins.genList (i: builtins.elemAt path i) 3 == buildPath;
+      output = if under then builtins.elemAt path 3 else null;
+      # An images.* variant carries its own configuration (upstream's
+      # passthru.config); sdImage, isoImage and image are the root's.
+      imageCfg =
+        if k == "derivation" && ((v.passthru or { }) ? config) then v.passthru.config
+        else if builtins.elem output [ "sdImage" "isoImage" "image" ] then cfg
+        else null;
+    in
+    fact "system.nixos.release" (_: getIn cfg [ "system" "nixos" "release" ])
+    ++ (if output == "images" && k == "attrs" then fact "variants" (_: builtins.attrNames v) else [ ])
+    ++ (if k == "derivation" then
+      fact "outputs" (_: v.outputs or [ "out" ])
+      # Where the file lies inside the result: the variant's passthru
+      # (upstream's images.nix), else the image module's image.filePath.
+      ++ fact "filePath" (_:
+        let f = v.passthru.filePath or v.filePath or (if imageCfg == null then null else getIn imageCfg [ "image" "filePath" ]); in
+        if f == "" then null else f)
+    else [ ])
+    ++ (if imageCfg == null then [ ] else
+      fact "sdImage.compressImage" (_: getIn imageCfg [ "sdImage" "compressImage" ])
+      ++ fact "isoImage.squashfsCompression" (_: getIn imageCfg [ "isoImage" "squashfsCompression" ]))
+    ++ (if output == "initialRamdisk" then fact "boot.initrd.systemd.enable" (_: getIn cfg [ "boot" "initrd" "systemd" "enable" ]) else [ ]);
+
+  facts = path:
+    let w = walk path; r = builtins.tryEval w.status; in
+    if !r.success then { status = "error"; }
+    else if w.status != "ok" then plain w
+    else { status = "ok"; facts = factsOf path w; };
 
   # Where a value comes from, without forcing the value itself: works for
   # a value that throws, and for a mkIf false definition lists nothing.
@@ -214,6 +265,7 @@ let
     else if req.op == "kinds" then map (p: kindAt (decPath p)) (req.paths or [ ])
     else if req.op == "force" then force (decPath (req.path or [ ]))
     else if req.op == "describe" then describe (decPath (req.path or [ ]))
+    else if req.op == "facts" then facts (decPath (req.path or [ ]))
     else if req.op == "where" then where (decPath (req.path or [ ]))
     else if req.op == "info" then info
     else throw "nixplore: unknown request ${req.op}";

@@ -194,6 +194,7 @@ type cachedDescription struct {
 	Length      int             `json:"length"`
 	Count       *int            `json:"count"`
 	DefinedIn   *Definition     `json:"definedIn"`
+	Facts       []factAnswer    `json:"facts,omitempty"`
 }
 
 type cachedOutput struct {
@@ -210,7 +211,8 @@ func (e *Evaluator) PeekDescribe(path attr.Path) (*Description, bool) {
 	}
 	d := &Description{Path: path, Kind: c.Kind, Name: string(c.Name), System: string(c.System), DrvPath: c.DrvPath,
 		DrvError: string(c.DrvError), Description: string(c.Description), MainProgram: string(c.MainProgram),
-		FilePath: string(c.FilePath), Value: c.Value, Length: c.Length, Count: c.Count, DefinedIn: c.DefinedIn, FromCache: true}
+		FilePath: string(c.FilePath), Value: c.Value, Length: c.Length, Count: c.Count, DefinedIn: c.DefinedIn,
+		Facts: decodeFacts(c.Facts), FromCache: true}
 	for _, o := range c.Outputs {
 		_, err := os.Stat(o.Path)
 		d.Outputs = append(d.Outputs, Output{Name: string(o.Name), Path: o.Path, Built: o.Path != "" && err == nil})
@@ -296,7 +298,8 @@ func (e *Evaluator) storeListings(ctx context.Context, ls []Listing, since time.
 func (e *Evaluator) storeDescription(ctx context.Context, d *Description, since time.Time) {
 	c := cachedDescription{Kind: d.Kind, Name: attr.Wire(d.Name), System: attr.Wire(d.System), DrvPath: d.DrvPath,
 		DrvError: attr.Wire(d.DrvError), Description: attr.Wire(d.Description), MainProgram: attr.Wire(d.MainProgram),
-		FilePath: attr.Wire(d.FilePath), Value: d.Value, Length: d.Length, Count: d.Count, DefinedIn: d.DefinedIn}
+		FilePath: attr.Wire(d.FilePath), Value: d.Value, Length: d.Length, Count: d.Count, DefinedIn: d.DefinedIn,
+		Facts: encodeFacts(d.Facts)}
 	for _, o := range d.Outputs {
 		c.Outputs = append(c.Outputs, cachedOutput{Name: attr.Wire(o.Name), Path: o.Path})
 	}

@@ -28,14 +28,15 @@ type explainPanel struct {
 func newExplain(c *common) explainPanel { return explainPanel{c: c, pg: newPager()} }
 
 // show opens the panel on n.
-func (e *explainPanel) show(n *node, info *nixeval.Info) {
+func (e *explainPanel) show(n *node, info *nixeval.Info, facts nixeval.Facts) {
 	e.open = true
-	e.set(n, info)
+	e.set(n, info, facts)
 }
 
 // set explains n's command, unless it is already the one shown; a new
 // path starts at the top.
-func (e *explainPanel) set(n *node, info *nixeval.Info) {
+// facts are n's, from its description (the preview's), when known.
+func (e *explainPanel) set(n *node, info *nixeval.Info, facts nixeval.Facts) {
 	if n == nil || n.key == e.key {
 		return
 	}
@@ -43,14 +44,15 @@ func (e *explainPanel) set(n *node, info *nixeval.Info) {
 		e.pg.top()
 	}
 	e.key, e.path = n.key, n.path
-	e.x = teach.Explain(e.c.cfg.Target, n.path, info)
+	e.x = teach.ExplainWith(e.c.cfg.Target, n.path, info, facts)
 	e.refresh()
 }
 
-// reexplain explains n again: Info, which adds notes, has arrived.
-func (e *explainPanel) reexplain(n *node, info *nixeval.Info) {
+// reexplain explains n again: Info, which adds notes, or n's facts have
+// arrived.
+func (e *explainPanel) reexplain(n *node, info *nixeval.Info, facts nixeval.Facts) {
 	e.key = ""
-	e.set(n, info)
+	e.set(n, info, facts)
 }
 
 func (e *explainPanel) close() { *e = explainPanel{c: e.c, width: e.width, pg: e.pg} }
@@ -104,6 +106,13 @@ func (e explainPanel) lines(w int) []string {
 	}
 	add(s.PanelTitle, 0, "How "+e.path.String()+" is built (x or esc closes)")
 	add(s.Status, 0, "$ "+e.x.Command)
+	if len(e.x.Facts) > 0 {
+		out = append(out, "")
+		add(s.Label, 0, "In this configuration:")
+		for _, f := range e.x.Facts {
+			add(s.Value, 2, "- "+f.Text())
+		}
+	}
 	for _, p := range e.x.Parts {
 		out = append(out, "")
 		add(s.Title, 0, p.Text)

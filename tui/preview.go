@@ -273,9 +273,6 @@ func describeRows(d *nixeval.Description, s Styles, t *nixeval.Target) []row {
 	add("name", d.Name, s.Value)
 	add("system", d.System, s.Value)
 	add("about", d.Description, s.Value)
-	if d.Doc != nil {
-		add("what", d.Doc.Summary, s.Value)
-	}
 	add("drv", d.DrvPath, s.Value)
 	if d.DrvError != "" {
 		for _, l := range strings.Split(d.DrvError, "\n") {
@@ -291,7 +288,6 @@ func describeRows(d *nixeval.Description, s Styles, t *nixeval.Target) []row {
 		add("", "("+state+")", st)
 	}
 	add("program", d.MainProgram, s.Value)
-	add("file", relative(t, d.FilePath), s.Value)
 	if d.Count != nil {
 		unit := "attributes"
 		if d.Kind == nixeval.KindList {
@@ -317,8 +313,19 @@ func describeRows(d *nixeval.Description, s Styles, t *nixeval.Target) []row {
 		}
 	}
 	add("build", d.Commands.Build, s.Status)
+	if len(d.Facts) > 0 {
+		// What the configuration itself says comes before the general text,
+		// which was qualified so that it never contradicts it.
+		add("", "in this configuration:", s.Label)
+		for _, f := range d.Facts {
+			add("", "- "+f.Text(), s.Value)
+		}
+	}
 	if doc := d.Doc; doc != nil {
 		// The catalogue's entry for a well-known output (nixeval/catalogue).
+		add("", "in general ("+doc.Releases()+"):", s.Label)
+		add("", d.DocNote, s.Warning)
+		add("what", doc.Summary, s.Value)
 		add("result", doc.Result, s.Value)
 		add("choose", doc.Choose, s.Value)
 		if doc.Rebuild != "" {

@@ -90,7 +90,8 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.explain.open {
 			// The notes (an ignored --system, a foreign platform) come
 			// from Info.
-			m.explain.reexplain(m.tree.index[m.explain.key], m.info)
+			n := m.tree.index[m.explain.key]
+			m.explain.reexplain(n, m.info, m.factsOf(n))
 		}
 		return m, nil
 	case listedMsg:
@@ -235,7 +236,8 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.scrollPreview(msg)
 		return m, nil
 	case key.Matches(msg, k.Explain):
-		m.explain.show(m.pane.selected(), m.info)
+		n := m.pane.selected()
+		m.explain.show(n, m.info, m.factsOf(n))
 		m.syncKeys()
 		return m, nil
 	case key.Matches(msg, k.Absent):
@@ -369,7 +371,7 @@ func (m *Model) previewNode(n *node) tea.Cmd {
 		return nil
 	}
 	if m.explain.open {
-		m.explain.set(n, m.info)
+		m.explain.set(n, m.info, m.factsOf(n))
 	}
 	if n.key == m.preview.key && m.preview.state != previewEmpty {
 		return nil
@@ -478,6 +480,10 @@ func (m Model) onDescribed(msg describedMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.preview.set(msg.desc, msg.err, msg.cached)
+	if m.explain.open && m.explain.key == msg.key && msg.desc != nil {
+		// The explanation lists the same facts as the preview.
+		m.explain.reexplain(m.tree.index[msg.key], m.info, msg.desc.Facts)
+	}
 	if n := m.tree.index[msg.key]; n != nil && msg.desc != nil && !msg.cached && (n.kind == nixeval.KindPending || n.recheck) && msg.desc.Kind != "" {
 		// The preview evaluated the value: its kind is known now too.
 		if r, ok := m.kinds[n.kindReq]; ok && !r.foreground {
@@ -750,4 +756,19 @@ func (m Model) editorArgv() ([]string, bool) {
 	}
 	file := e.desc.DefinedIn.Files[0]
 	return teach.EditorCommand(file, teach.DefinitionLine(file, n.path.Last()), os.Getenv), true
+}
+
+// factsOf is what the configuration says about n, from its description
+// when the preview or an earlier one has it; nil until then.
+func (m Model) factsOf(n *node) nixeval.Facts {
+	if n == nil {
+		return nil
+	}
+	if m.preview.key == n.key && m.preview.desc != nil {
+		return m.preview.desc.Facts
+	}
+	if d := m.descs[n.key]; d != nil && d.desc != nil {
+		return d.desc.Facts
+	}
+	return nil
 }

@@ -31,8 +31,11 @@ type showJSON struct {
 	Count       *int                  `json:"count,omitempty"`
 	DefinedIn   []string              `json:"definedIn,omitempty"`
 	Option      *optionJSON           `json:"option,omitempty"`
-	Doc         *docJSON              `json:"doc,omitempty"`
-	Commands    map[string]string     `json:"commands"`
+	// Facts are read from the configuration (name → value); Doc is the
+	// catalogue's general text, qualified so that it agrees with them.
+	Facts    nixeval.Facts     `json:"facts,omitempty"`
+	Doc      *docJSON          `json:"doc,omitempty"`
+	Commands map[string]string `json:"commands"`
 }
 
 // docJSON is the catalogue's entry for a well-known output, with the
@@ -40,13 +43,17 @@ type showJSON struct {
 type docJSON struct {
 	catalogue.Entry
 	HowToGet string `json:"howToGet"`
+	// Checked is the NixOS release and nixpkgs revision the catalogue was
+	// last checked against; Note says when the configuration is newer.
+	Checked any    `json:"checked"`
+	Note    string `json:"note,omitempty"`
 }
 
-func newDocJSON(e *catalogue.Entry) *docJSON {
+func newDocJSON(e *catalogue.Entry, note string) *docJSON {
 	if e == nil {
 		return nil
 	}
-	return &docJSON{Entry: *e, HowToGet: e.HowToGet()}
+	return &docJSON{Entry: *e, HowToGet: e.HowToGet(), Checked: catalogue.Checked, Note: note}
 }
 
 type optionJSON struct {
@@ -71,7 +78,8 @@ func describeJSON(d *nixeval.Description) showJSON {
 		out.Option = &optionJSON{Path: d.DefinedIn.Option.String(), Declarations: d.DefinedIn.Declarations,
 			Type: d.DefinedIn.Type, Description: d.DefinedIn.Description}
 	}
-	out.Doc = newDocJSON(d.Doc)
+	out.Facts = d.Facts
+	out.Doc = newDocJSON(d.Doc, d.DocNote)
 	return out
 }
 
@@ -105,7 +113,26 @@ func writeDescription(w io.Writer, d *nixeval.Description) {
 	}
 	writeOrigin(w, d.DefinedIn)
 	row("build with", d.Commands.Build)
-	writeDoc(w, d.Doc)
+	writeFacts(w, d.Facts)
+	writeDoc(w, d.Doc, d.DocNote)
+}
+
+// writeFacts prints what the configuration itself says about the node,
+// before the catalogue's general text.
+func writeFacts(w io.Writer, fs nixeval.Facts) {
+	if len(fs) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nin this configuration:\n")
+	for _, f := range fs {
+		for i, l := range teach.WrapWords(attr.Printable(f.Text()), 76) {
+			lead := "  - "
+			if i > 0 {
+				lead = "    "
+			}
+			fmt.Fprintf(w, "%s%s\n", lead, l)
+		}
+	}
 }
 
 // writeOrigin says where a value comes from: the defining files (nixpkgs
@@ -135,13 +162,19 @@ func writeOrigin(w io.Writer, def *nixeval.Definition) {
 	}
 }
 
-// writeDoc prints the catalogue's entry: what the output is, what the
-// result holds, when to choose it, how to get it.
-func writeDoc(w io.Writer, e *catalogue.Entry) {
+// writeDoc prints the catalogue's entry, marked as general: what the
+// output is, what the result holds, when to choose it, how to get it; note
+// says when the configuration is newer than the catalogue's last check.
+func writeDoc(w io.Writer, e *catalogue.Entry, note string) {
 	if e == nil {
 		return
 	}
-	fmt.Fprintf(w, "\n%s (from %s)\n", e.Name, e.Source)
+	fmt.Fprintf(w, "\nin general: %s (from %s; %s)\n", e.Name, e.Source, e.Releases())
+	if note != "" {
+		for _, l := range teach.WrapWords("Note: "+note+".", 78) {
+			fmt.Fprintf(w, "  %s\n", l)
+		}
+	}
 	para := func(title, text string) {
 		if text != "" {
 			fmt.Fprintf(w, "  %s\n", title)

@@ -68,7 +68,7 @@ var manual = struct {
 	Verbs: []verbDoc{
 		{"", "[TARGET FLAGS] [PATH]", "open the explorer on PATH (the default on a terminal)"},
 		{"ls", "[TARGET FLAGS] [PATH…] [--json] [--known] [--names]", "list the children of each attribute set with their kind (names first on a terminal)"},
-		{"show", "[TARGET FLAGS] PATH [--json]", "describe one node: kind, derivation, outputs, where it is defined, what it is for"},
+		{"show", "[TARGET FLAGS] PATH [--json]", "describe one node: kind, derivation, outputs, where it is defined, what this configuration says about it, what it is for in general"},
 		{"cmd", "[TARGET FLAGS] PATH [--explain [--json]]", "print the equivalent build command, shell-quoted"},
 		{"build", "[TARGET FLAGS] PATH [--dry-run] [--out-link P | --no-link] [--json] [--all]", "build PATH with progress, explaining failures"},
 		{"completion", "bash|zsh|fish", "print a shell completion script (see ENVIRONMENT for its time limit)"},

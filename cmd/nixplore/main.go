@@ -530,7 +530,9 @@ func showFailed(ctx context.Context, s *verbEnv, p attr.Path, asJSON bool, stdou
 	if def != nil {
 		files = def.Files
 	}
-	doc, hasDoc := nixeval.DocFor(s.target, p, files)
+	// The value throws, so its facts (read by describe) are unknown: the
+	// catalogue's current text, unqualified.
+	doc, hasDoc := nixeval.DocFor(s.target, p, files, nil)
 	if def == nil && !hasDoc {
 		return
 	}
@@ -543,7 +545,7 @@ func showFailed(ctx context.Context, s *verbEnv, p attr.Path, asJSON bool, stdou
 		kind = nixeval.KindAbsent
 	}
 	if asJSON {
-		out := showJSON{Path: p.String(), Kind: kind, Error: nixeval.ErrorText(cause), Doc: newDocJSON(docp),
+		out := showJSON{Path: p.String(), Kind: kind, Error: nixeval.ErrorText(cause), Doc: newDocJSON(docp, ""),
 			Commands: map[string]string{"build": nixeval.BuildCommands(s.target, p).Build}}
 		if def != nil {
 			out.DefinedIn = def.Files
@@ -557,7 +559,7 @@ func showFailed(ctx context.Context, s *verbEnv, p attr.Path, asJSON bool, stdou
 	fmt.Fprintf(stdout, "%-12s %s\n", "path:", attr.Printable(p.String()))
 	fmt.Fprintf(stdout, "%-12s %s\n", "kind:", kind)
 	writeOrigin(stdout, def)
-	writeDoc(stdout, docp)
+	writeDoc(stdout, docp, "")
 }
 
 func cmdCmd(ctx context.Context, o *options, stdout, stderr io.Writer) error {
@@ -573,7 +575,8 @@ func cmdCmd(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout, nixeval.BuildCommands(t, p).Build)
 		return nil
 	}
-	x := teach.Explain(t, p, explainInfo(ctx, t, stderr))
+	info, facts := explainEval(ctx, t, p, stderr)
+	x := teach.ExplainWith(t, p, info, facts)
 	if o.json {
 		b, err := json.Marshal(x)
 		if err != nil {
@@ -586,20 +589,25 @@ func cmdCmd(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// explainInfo evaluates the platform facts that change what a command
-// does (an ignored --argstr system). The explanation stands without them,
-// so a failure is only mentioned.
-func explainInfo(ctx context.Context, t *nixeval.Target, stderr io.Writer) *nixeval.Info {
+// explainEval evaluates the platform facts that change what a command
+// does (an ignored --argstr system) and what the configuration says about
+// the node (its facts, shown first, as in the preview and `show`). The
+// explanation stands without either, so a failure is only mentioned.
+func explainEval(ctx context.Context, t *nixeval.Target, p attr.Path, stderr io.Writer) (*nixeval.Info, nixeval.Facts) {
 	tools := nixeval.Tools{}
 	if tools.LookPath() != nil {
-		return nil
+		return nil, nil
 	}
 	ev := nixeval.New(t, tools)
 	defer ev.Close()
 	info, err := ev.Info(ctx)
 	if err != nil {
 		fmt.Fprintf(stderr, "nixplore: could not evaluate the configuration's platform, explaining without it: %s\n", nixeval.FirstLine(err.Error()))
-		return nil
+		return nil, nil
 	}
-	return info
+	facts, err := ev.Facts(ctx, p)
+	if err != nil {
+		fmt.Fprintf(stderr, "nixplore: could not read what the configuration says about %s, explaining without it: %s\n", attr.Printable(p.String()), nixeval.FirstLine(err.Error()))
+	}
+	return info, facts
 }

@@ -52,7 +52,35 @@ type Entry struct {
 	Result string `json:"result"`
 	// Choose says when to choose it over its neighbours.
 	Choose string `json:"choose"`
+	// Since and Until are the NixOS releases the entry holds for: from
+	// Since (empty: any older one) up to but not including Until (empty:
+	// still true at the release Checked names).
+	Since string `json:"since,omitempty"`
+	Until string `json:"until,omitempty"`
+	// Given are the sentences a fact read from the configuration
+	// overrides, so the general text never contradicts what is shown above
+	// it (".img.zst when compressImage" with compressImage off).
+	Qualifiers []Qualifier `json:"given,omitempty"`
 }
+
+// Qualifier replaces one sentence of an entry's text when the
+// configuration's fact Fact has the value Equals (any value when Equals is
+// null): Drop, a verbatim part of Summary, Result or Choose, becomes Say
+// (empty: the sentence goes).
+type Qualifier struct {
+	Fact   string `json:"fact"`
+	Equals any    `json:"equals,omitempty"`
+	Drop   string `json:"drop"`
+	Say    string `json:"say,omitempty"`
+}
+
+// Checked is the nixpkgs the catalogue was last checked against: its NixOS
+// release and revision. A configuration of a newer release may have
+// outputs the catalogue describes wrongly.
+var Checked = struct {
+	Release  string `json:"release"`
+	Revision string `json:"revision"`
+}{Release: "26.11", Revision: "2680ad0cfc17b68f4b56f5a7788c78040563105c"}
 
 var entries = mustLoad(outputsJSON)
 
@@ -98,18 +126,90 @@ func (e Entry) check() error {
 			return fmt.Errorf("import %q is not a nixpkgs file", m)
 		}
 	}
+	for _, r := range []string{e.Since, e.Until} {
+		if r != "" && !validRelease(r) {
+			return fmt.Errorf("release %q is not YY.MM", r)
+		}
+	}
+	if e.Since != "" && e.Until != "" && CompareReleases(e.Since, e.Until) >= 0 {
+		return fmt.Errorf("since %s is not before until %s", e.Since, e.Until)
+	}
+	for _, q := range e.Qualifiers {
+		// A qualifier whose sentence is not there would silently leave a
+		// contradiction in place.
+		if q.Fact == "" || q.Drop == "" || !strings.Contains(e.Summary+"\n"+e.Result+"\n"+e.Choose, q.Drop) {
+			return fmt.Errorf("qualifier for %q: its sentence %q is not in the text", q.Fact, q.Drop)
+		}
+	}
 	return nil
+}
+
+func validRelease(r string) bool {
+	y, m, ok := strings.Cut(r, ".")
+	return ok && len(y) == 2 && len(m) == 2 && strings.Trim(y+m, "0123456789") == ""
+}
+
+// CompareReleases orders NixOS releases ("24.11" < "25.05"): -1, 0 or 1.
+// Releases are YY.MM, so the strings order as the releases do; anything
+// else ("unstable") sorts after every release.
+func CompareReleases(a, b string) int {
+	va, vb := validRelease(a), validRelease(b)
+	switch {
+	case va && !vb:
+		return -1
+	case !va && vb:
+		return 1
+	}
+	return strings.Compare(a, b)
+}
+
+// HoldsFor reports whether the entry describes the output of a NixOS
+// release ("" when unknown: the current entries hold).
+func (e Entry) HoldsFor(release string) bool {
+	if release == "" || !validRelease(release) {
+		return e.Until == ""
+	}
+	return (e.Since == "" || CompareReleases(e.Since, release) <= 0) && (e.Until == "" || CompareReleases(release, e.Until) < 0)
+}
+
+// NewerThanChecked says, for a configuration of a release newer than the
+// one the catalogue was checked against, that its text may be out of
+// date; "" otherwise.
+func NewerThanChecked(release string) string {
+	if release == "" || CompareReleases(release, Checked.Release) <= 0 {
+		return ""
+	}
+	return "this configuration is NixOS " + release + ", newer than " + Checked.Release +
+		", the release nixplore's catalogue was last checked against: the general text may be out of date"
+}
+
+// Given returns the entry with each sentence a fact overrides replaced,
+// so its text agrees with facts (name → value, from the configuration).
+func (e Entry) Given(facts map[string]any) Entry {
+	for _, q := range e.Qualifiers {
+		v, ok := facts[q.Fact]
+		if !ok || (q.Equals != nil && fmt.Sprint(q.Equals) != fmt.Sprint(v)) {
+			continue
+		}
+		repl := func(s string) string {
+			s = strings.Replace(s, q.Drop, q.Say, 1)
+			return strings.Join(strings.Fields(s), " ")
+		}
+		e.Summary, e.Result, e.Choose = repl(e.Summary), repl(e.Result), repl(e.Choose)
+	}
+	e.Qualifiers = nil
+	return e
 }
 
 // All returns every entry, in catalogue order.
 func All() []Entry { return append([]Entry(nil), entries...) }
 
-// Lookup returns the entries for an output name, the ones in every
-// configuration first.
-func Lookup(name string) []Entry {
+// Lookup returns the entries for an output name that hold for release
+// (see HoldsFor), the ones in every configuration first.
+func Lookup(name, release string) []Entry {
 	var out []Entry
 	for _, e := range entries {
-		if e.Name == name {
+		if e.Name == name && e.HoldsFor(release) {
 			out = append(out, e)
 		}
 	}
@@ -133,11 +233,11 @@ func Names() []string {
 
 // Best picks the entry for name that matches where the value is defined:
 // the entry whose Source is one of definedIn (files as Nix reports them,
-// absolute or nixpkgs-relative). Without a match it prefers an entry that
-// is in every configuration with no condition. It reports false for an
-// unknown name.
-func Best(name string, definedIn []string) (Entry, bool) {
-	es := Lookup(name)
+// absolute or nixpkgs-relative), among those that hold for release.
+// Without a match it prefers an entry that is in every configuration with
+// no condition. It reports false for an unknown name.
+func Best(name string, definedIn []string, release string) (Entry, bool) {
+	es := Lookup(name, release)
 	if len(es) == 0 {
 		return Entry{}, false
 	}
@@ -160,17 +260,18 @@ func Best(name string, definedIn []string) (Entry, bool) {
 // system.build.images.<variant> builds: the variant's system.build.image,
 // or the output it is another name for (sdImage for sd-card). Variants
 // whose module sets image to its own output are described by that output.
-func ForVariant(variant string) (Entry, bool) {
+// Only entries that hold for release are considered.
+func ForVariant(variant, release string) (Entry, bool) {
 	var named []Entry
 	for _, e := range entries {
-		if !contains(e.Variants, variant) {
+		if !contains(e.Variants, variant) || !e.HoldsFor(release) {
 			continue
 		}
 		if e.Name == "image" {
 			if e.SameAs == "" {
 				return e, true
 			}
-			for _, o := range Lookup(e.SameAs) {
+			for _, o := range Lookup(e.SameAs, release) {
 				if contains(o.Variants, variant) {
 					return o, true
 				}
@@ -197,7 +298,8 @@ func contains(list []string, s string) bool {
 
 // Absent returns, for every known name not in present, one entry that
 // says how to get it, with the Imports and Variants of all the name's
-// entries merged. Sorted by name.
+// entries merged. Sorted by name. Only current entries count (a listing
+// does not say its release): an output nixpkgs removed is not offered.
 func Absent(present []string) []Entry {
 	have := map[string]bool{}
 	for _, n := range present {
@@ -205,10 +307,10 @@ func Absent(present []string) []Entry {
 	}
 	var out []Entry
 	for _, n := range Names() {
-		if have[n] {
+		es := Lookup(n, "")
+		if have[n] || len(es) == 0 {
 			continue
 		}
-		es := Lookup(n)
 		e := es[0]
 		e.Imports = nil
 		e.Variants = nil
@@ -258,4 +360,19 @@ func (e Entry) HowToGet() string {
 			" (config.system.build.images."+e.Variants[0]+")")
 	}
 	return strings.Join(parts, "; ")
+}
+
+// Releases says in words which NixOS releases the entry's text holds for,
+// and the release the catalogue was last checked against.
+func (e Entry) Releases() string {
+	checked := "catalogue checked against NixOS " + Checked.Release
+	switch {
+	case e.Since != "" && e.Until != "":
+		return "NixOS " + e.Since + " to before " + e.Until + "; " + checked
+	case e.Since != "":
+		return "NixOS " + e.Since + " and later; " + checked
+	case e.Until != "":
+		return "NixOS before " + e.Until + "; " + checked
+	}
+	return checked
 }

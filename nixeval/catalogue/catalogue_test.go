@@ -36,7 +36,7 @@ func TestLoadRejectsIncompleteEntries(t *testing.T) {
 }
 
 func TestCatalogueAnswersTheMotivatingQuestions(t *testing.T) {
-	sd := Lookup("sdImage")
+	sd := Lookup("sdImage", "")
 	if len(sd) != 1 || sd[0].Source != "nixos/modules/installer/sd-card/sd-image.nix" {
 		t.Fatalf("sdImage: %+v", sd)
 	}
@@ -49,7 +49,7 @@ func TestCatalogueAnswersTheMotivatingQuestions(t *testing.T) {
 		}
 	}
 	for name, rebuild := range map[string]string{"toplevel": "build", "vm": "build-vm", "vmWithBootLoader": "build-vm-with-bootloader", "images": "build-image --image-variant VARIANT"} {
-		e, ok := Best(name, nil)
+		e, ok := Best(name, nil, "")
 		if !ok || e.Rebuild != rebuild {
 			t.Errorf("%s: rebuild %q, want %q", name, e.Rebuild, rebuild)
 		}
@@ -70,25 +70,25 @@ func TestBest(t *testing.T) {
 		{"sdImage", nil, "nixos/modules/installer/sd-card/sd-image.nix"},
 	} {
 		t.Run(tc.name+"/"+strings.Join(tc.definedIn, ","), func(t *testing.T) {
-			e, ok := Best(tc.name, tc.definedIn)
+			e, ok := Best(tc.name, tc.definedIn, "")
 			if !ok || e.Source != tc.want {
 				t.Fatalf("Best = %q, %v; want %q", e.Source, ok, tc.want)
 			}
 		})
 	}
-	if _, ok := Best("myScript", nil); ok {
+	if _, ok := Best("myScript", nil, ""); ok {
 		t.Error("an unknown name has no entry")
 	}
 }
 
 func TestForVariant(t *testing.T) {
 	for variant, want := range map[string]string{"sd-card": "sdImage", "iso": "isoImage", "qemu": "image", "kexec": "kexecTarball", "amazon": "amazonImage", "lxc": "tarball"} {
-		e, ok := ForVariant(variant)
+		e, ok := ForVariant(variant, "")
 		if !ok || e.Name != want {
 			t.Errorf("ForVariant(%q) = %q, %v; want %q", variant, e.Name, ok, want)
 		}
 	}
-	if _, ok := ForVariant("no-such-variant"); ok {
+	if _, ok := ForVariant("no-such-variant", ""); ok {
 		t.Error("unknown variant found")
 	}
 }
@@ -139,5 +139,92 @@ func TestHowToGet(t *testing.T) {
 				t.Fatalf("HowToGet = %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+func TestLoadRejectsBadReleasesAndQualifiers(t *testing.T) {
+	const base = `"source":"nixos/modules/x.nix","default":true,"kind":"derivation","summary":"s","result":"r r","choose":"c"`
+	for _, tc := range []struct{ name, json, want string }{
+		{"release not YY.MM", `[{"name":"x",` + base + `,"since":"25.5"}]`, "not YY.MM"},
+		{"since after until", `[{"name":"x",` + base + `,"since":"25.11","until":"25.05"}]`, "not before"},
+		{"qualifier sentence not in the text", `[{"name":"x",` + base + `,"given":[{"fact":"f","drop":"nowhere"}]}]`, "not in the text"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := load([]byte(tc.json))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("load: %v, want an error containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestReleaseSelection(t *testing.T) {
+	for _, tc := range []struct {
+		name, release, want string
+	}{
+		{"kexecTarball", "24.11", "nixos-kexec-<label>-<system>.tar.zst"},
+		{"kexecTarball", "25.05", "tarball/<image.baseName>.tar.xz"},
+		{"kexecTarball", "", "tarball/<image.baseName>.tar.xz"},
+		{"nixos-rebuild", "25.11", "unless system.rebuild.enableNg is false"},
+		{"nixos-rebuild", "26.05", "announced the removal"},
+		{"nixos-rebuild", "", "announced the removal"},
+	} {
+		t.Run(tc.name+"@"+tc.release, func(t *testing.T) {
+			e, ok := Best(tc.name, nil, tc.release)
+			if !ok {
+				t.Fatalf("no entry")
+			}
+			if text := e.Summary + " " + e.Result; !strings.Contains(text, tc.want) {
+				t.Errorf("NixOS %q: %q lacks %q", tc.release, text, tc.want)
+			}
+		})
+	}
+	// The kexec variant's image is described by the kexecTarball of the release.
+	if e, ok := ForVariant("kexec", "24.11"); !ok || e.Name != "kexecTarball" || e.Until != "25.05" {
+		t.Errorf("ForVariant(kexec, 24.11) = %s until %q, %v", e.Name, e.Until, ok)
+	}
+	// An output nixpkgs has in every release stays known whatever the release.
+	if _, ok := Best("toplevel", nil, "21.11"); !ok {
+		t.Error("toplevel unknown for 21.11")
+	}
+}
+
+func TestNewerThanChecked(t *testing.T) {
+	if n := NewerThanChecked(Checked.Release); n != "" {
+		t.Errorf("the checked release itself: %q", n)
+	}
+	if n := NewerThanChecked("25.05"); n != "" {
+		t.Errorf("an older release: %q", n)
+	}
+	if n := NewerThanChecked("99.05"); !strings.Contains(n, "99.05") || !strings.Contains(n, Checked.Release) {
+		t.Errorf("a newer release: %q", n)
+	}
+	if CompareReleases("24.11", "25.05") >= 0 || CompareReleases("25.05", "unstable") >= 0 {
+		t.Error("releases out of order")
+	}
+}
+
+func TestGivenNeverContradictsTheFacts(t *testing.T) {
+	sd, _ := Best("sdImage", nil, "")
+	off := sd.Given(map[string]any{"sdImage.compressImage": false}).Result
+	for _, wrong := range []string{".img.zst", "zstdcat", "(the default)"} {
+		if strings.Contains(off, wrong) {
+			t.Errorf("compressImage off, the text still says %q: %s", wrong, off)
+		}
+	}
+	if !strings.Contains(off, "uncompressed .img") {
+		t.Errorf("compressImage off: %s", off)
+	}
+	on := sd.Given(map[string]any{"sdImage.compressImage": true}).Result
+	if !strings.Contains(on, ".img.zst") || strings.Contains(on, "else .img") || strings.Contains(on, "dd the .img directly") {
+		t.Errorf("compressImage on: %s", on)
+	}
+	if unknown := sd.Given(nil); unknown.Result != sd.Result {
+		t.Errorf("without facts the text changed: %s", unknown.Result)
+	}
+	images, _ := Best("images", nil, "")
+	mine := images.Given(map[string]any{"variants": []string{"myboard"}}).Result
+	if strings.Contains(mine, "vmware") || !strings.Contains(mine, "image.modules.<name>") {
+		t.Errorf("with the variants read, the fixed list must go: %s", mine)
 	}
 }

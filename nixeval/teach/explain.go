@@ -34,6 +34,9 @@ type Explanation struct {
 	// Notes are facts about this evaluation that change what the command
 	// does (a silently ignored --argstr system, a foreign platform).
 	Notes []string `json:"notes,omitempty"`
+	// Facts are what the configuration says about the node (the same as
+	// the preview's and `show`'s), as name → value in JSON.
+	Facts nixeval.Facts `json:"facts,omitempty"`
 }
 
 // isNixOSEntry reports whether a classic target's file is NixOS's entry
@@ -56,8 +59,16 @@ const withoutA = "Without -A, nix-build builds every derivation at the top level
 // adds what this evaluation revealed (Evaluator.Info): an --argstr system
 // that the configuration ignores, a platform this machine cannot build.
 func Explain(t *nixeval.Target, path attr.Path, info *nixeval.Info) Explanation {
+	return ExplainWith(t, path, info, nil)
+}
+
+// ExplainWith is Explain with the facts read from the configuration
+// (Evaluator.Facts): they are listed first, and the catalogue's summary of
+// the attribute is the one for the configuration's release, qualified by
+// them.
+func ExplainWith(t *nixeval.Target, path attr.Path, info *nixeval.Info, facts nixeval.Facts) Explanation {
 	cmd := nixeval.BuildCommands(t, path)
-	x := Explanation{Command: cmd.Build}
+	x := Explanation{Command: cmd.Build, Facts: facts}
 	argv := cmd.Argv
 	add := func(role, meaning string, words ...string) {
 		x.Parts = append(x.Parts, Part{Text: attr.ShellJoin(words), Role: role, Meaning: meaning})
@@ -91,7 +102,7 @@ func Explain(t *nixeval.Target, path attr.Path, info *nixeval.Info) Explanation 
 			add("file", explainFile(t, a), a)
 		case a == "-A":
 			w := two()
-			add("attribute", explainAttr(t, path), w...)
+			add("attribute", explainAttr(t, path, facts), w...)
 		case a == "-I":
 			w := two()
 			add("search-path", explainSearchPath(w[len(w)-1]), w...)
@@ -112,7 +123,7 @@ func Explain(t *nixeval.Target, path attr.Path, info *nixeval.Info) Explanation 
 			// The installable is one word; its two halves are shown apart
 			// (unquoted: quote the joined word to use it).
 			x.Parts = append(x.Parts, Part{Text: ref, Role: "flake", Meaning: explainFlakeRef(t, ref)},
-				Part{Text: "#" + frag, Role: "attribute", Meaning: explainFlakeAttr(t, path, frag)})
+				Part{Text: "#" + frag, Role: "attribute", Meaning: explainFlakeAttr(t, path, frag, facts)})
 		default:
 			add("argument", "Passed to Nix as it is.", a)
 		}
@@ -177,9 +188,9 @@ func explainFile(t *nixeval.Target, file string) string {
 	return m
 }
 
-func explainAttr(t *nixeval.Target, path attr.Path) string {
+func explainAttr(t *nixeval.Target, path attr.Path, facts nixeval.Facts) string {
 	m := "Which attribute of the evaluated file to build: " + path.String() + "."
-	if doc, ok := nixeval.DocFor(t, path, nil); ok {
+	if doc, ok := nixeval.DocFor(t, path, nil, facts); ok {
 		m += " " + doc.Name + ": " + doc.Summary
 	}
 	if t.Kind == nixeval.Classic && isNixOSEntry(t.File) {
@@ -188,10 +199,10 @@ func explainAttr(t *nixeval.Target, path attr.Path) string {
 	return m
 }
 
-func explainFlakeAttr(t *nixeval.Target, path attr.Path, frag string) string {
+func explainFlakeAttr(t *nixeval.Target, path attr.Path, frag string, facts nixeval.Facts) string {
 	m := "The output to build, after #: nixosConfigurations." + attr.Quote(t.Host) + " is the NixOS configuration the flake made with nixpkgs.lib.nixosSystem, " +
 		"and ." + path.String() + " the attribute inside it (the same path as after -A with <nixpkgs/nixos>; its system and vm shortcuts do not exist here)."
-	if doc, ok := nixeval.DocFor(t, path, nil); ok {
+	if doc, ok := nixeval.DocFor(t, path, nil, facts); ok {
 		m += " " + doc.Name + ": " + doc.Summary
 	}
 	m += " There is no --argstr system for a flake: the platform is fixed inside the flake (nixpkgs.hostPlatform or nixosSystem's system)."
@@ -291,6 +302,18 @@ func (x Explanation) Text(width int) string {
 	}
 	var b strings.Builder
 	b.WriteString(x.Command + "\n")
+	if len(x.Facts) > 0 {
+		b.WriteString("\nIn this configuration:\n")
+		for _, f := range x.Facts {
+			for i, l := range WrapWords(f.Text(), width-6) {
+				lead := "  - "
+				if i > 0 {
+					lead = "    "
+				}
+				fmt.Fprintf(&b, "%s%s\n", lead, attr.Printable(l))
+			}
+		}
+	}
 	for _, p := range x.Parts {
 		fmt.Fprintf(&b, "\n  %s\n", p.Text)
 		for _, l := range WrapWords(p.Meaning, width-6) {

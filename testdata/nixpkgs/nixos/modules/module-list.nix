@@ -1,6 +1,7 @@
 # Mirrors nixpkgs nixos/modules/module-list.nix (a small subset). NOT listed, like upstream:
 # installer/sd-card/*, installer/cd-dvd/iso-image.nix (imported explicitly by configurations).
 [
+  ./image/file-options.nix
   ./image/images.nix
   ./installer/tools/tools.nix
   ./misc/assertions.nix

@@ -4,6 +4,8 @@
 # configuration again (with its cost, see misc/eval-cost.nix). Its attrNames cost nothing more.
 # Like upstream, sd-card imports sd-card/sd-image-${linuxArch}.nix, which does not exist for
 # aarch64 ("arm64"), so that variant throws there beside its working siblings.
+# Like upstream, the variants are config.image.modules, so a configuration adds its own with
+# image.modules.<name>, and each variant's image carries passthru.{config,filePath}.
 { config, lib, pkgs, extendModules, modulesPath, ... }:
 let
   sys = pkgs.stdenv.hostPlatform.system;
@@ -52,12 +54,25 @@ let
   };
 in
 {
+  options.image.modules = lib.mkOption {
+    type = lib.types.attrsOf lib.types.raw;
+    description = "image-specific NixOS Modules used for `system.build.images`.";
+  };
+  config.image.modules = imageModules;
   options.system.build.images = lib.mkOption {
     type = lib.types.lazyAttrsOf lib.types.raw;
     readOnly = true;
     description = "Different target images generated for this NixOS configuration.";
   };
   config.system.build.images = lib.mapAttrs
-    (name: m: (extendModules { modules = [ m ]; }).config.system.build.image)
-    imageModules;
+    (name: m:
+      let
+        inherit ((extendModules { modules = [ m ]; })) config;
+        builder = config.system.build.image;
+        # The variant modules above give their file as passthru.filePath;
+        # sd-image.nix sets image.filePath, as upstream's modules do.
+        filePath = builder.filePath or config.image.filePath;
+      in
+      builder // { passthru = (builder.passthru or { }) // { inherit config filePath; }; })
+    config.image.modules;
 }

@@ -9,5 +9,8 @@ let name = "nixos-${config.system.nixos.label}-${pkgs.stdenv.hostPlatform.system
     env.toplevel = config.system.build.toplevel;
     script = ''mkdir -p $out/iso; echo "iso of $toplevel" > "$out/iso/${config.isoImage.isoName}"'';
   };
+  # As upstream, the file inside the result is image.filePath.
+  config.image.extension = "iso";
+  config.image.filePath = "iso/${config.isoImage.isoName}";
   config.system.build.image = config.system.build.isoImage;
 }

@@ -1,6 +1,7 @@
 # Mirrors nixpkgs nixos/modules/installer/sd-card/sd-image.nix (NOT in module-list.nix):
 # system.build.sdImage, $out/sd-image/<sdImage.imageName>[.zst]; also system.build.image.
-# imageName = "${imageBaseName}-${label}-${hostPlatform.system}.img".
+# imageName = "${imageBaseName}-${label}-${hostPlatform.system}.img". Like upstream it sets
+# image.extension (img.zst when compressImage) and image.filePath = sd-image/<image.fileName>.
 { config, lib, pkgs, ... }:
 let
   cfg = config.sdImage;
@@ -27,6 +28,9 @@ in
         echo "file sd-image $out/sd-image/$file" > $out/nix-support/hydra-build-products
       '';
     };
+    image.baseName = "${cfg.imageBaseName}-${config.system.nixos.label}-${pkgs.stdenv.hostPlatform.system}";
+    image.extension = if cfg.compressImage then "img.zst" else "img";
+    image.filePath = "sd-image/${config.image.fileName}";
     system.build.image = config.system.build.sdImage;
   };
 }

@@ -1,0 +1,64 @@
+package tui
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// The preview and the explain panel show what the configuration says
+// (facts) before the catalogue's general text, and the same facts as
+// `show`: here a variant of the configuration's own whose SD image is
+// not compressed.
+func TestPreviewShowsTheConfigurationsFactsFirst(t *testing.T) {
+	onEachBackend(t, func(t *testing.T, b backend) {
+		d := nixDriverOn(t, b, "ownimage", "", 200, 60)
+		d.settle()
+		d.selectName("images")
+		d.until(func() bool { return d.m.preview.state == previewReady && d.m.preview.desc != nil })
+		images := strings.Join(d.m.preview.lines(1000), "\n")
+		if !strings.Contains(images, "image variants:") || !strings.Contains(images, "myboard") || strings.Contains(images, "vmware (older") {
+			t.Errorf("images preview:\n%s", images)
+		}
+		d.key("right")
+		d.until(func() bool { return d.m.tree.find(d.m.preview.path.Child("myboard")) != nil })
+		d.selectName("myboard")
+		d.until(func() bool {
+			return d.m.preview.state == previewReady && d.m.preview.desc != nil && d.m.preview.path.Last() == "myboard"
+		})
+		if d.m.preview.err != nil {
+			t.Fatalf("describe myboard: %v", d.m.preview.err)
+		}
+		lines := strings.Join(d.m.preview.lines(1000), "\n")
+		const file = "sd-image/nixos-sd-image-25.05.20250101.0000000-x86_64-linux.img"
+		here, general := strings.Index(lines, "in this configuration:"), strings.Index(lines, "in general (")
+		if here < 0 || general < here {
+			t.Fatalf("facts do not come before the general text:\n%s", lines)
+		}
+		for _, want := range []string{"- the file inside the result: " + file, "- sdImage.compressImage = false", "- NixOS 25.05 (system.nixos.release)"} {
+			if !strings.Contains(lines[here:general], want) {
+				t.Errorf("preview lacks %q among the facts:\n%s", want, lines)
+			}
+		}
+		if strings.Contains(lines, ".img.zst") || !strings.Contains(lines, "uncompressed .img") {
+			t.Errorf("the general text contradicts compressImage = false:\n%s", lines)
+		}
+		facts := d.m.preview.desc.Facts
+		d.key("x")
+		if !d.m.explain.open || !reflect.DeepEqual(d.m.explain.x.Facts, facts) {
+			t.Fatalf("explain facts %v, preview facts %v", d.m.explain.x.Facts, facts)
+		}
+		explained := strings.Join(d.m.explain.lines(1000), "\n")
+		for _, f := range facts {
+			if !strings.Contains(explained, "- "+f.Text()) {
+				t.Errorf("explain panel lacks %q:\n%s", f.Text(), explained)
+			}
+		}
+		if v, ok := facts.Get("sdImage.compressImage"); !ok || v != false {
+			t.Errorf("facts: %v", facts)
+		}
+		if _, ok := facts.Get("variants"); ok {
+			t.Errorf("an image has no variants: %v", facts)
+		}
+	})
+}
