@@ -79,15 +79,15 @@ func EvalArgs(t *Target) []string {
 	if t.Kind == Expr {
 		a = append(a, "--arg", "nixploreExpr", t.ExprText)
 	}
-	a = append(a, commonArgs(t)...)
+	a = append(a, CommonArgs(t)...)
 	if t.Kind == Flake {
 		a = append(a, "--option", "extra-experimental-features", "nix-command flakes")
 	}
 	return a
 }
 
-// commonArgs are the flags a user gave that Nix itself must see.
-func commonArgs(t *Target) []string {
+// CommonArgs are the flags a user gave that Nix itself must see.
+func CommonArgs(t *Target) []string {
 	var a []string
 	for _, s := range t.SearchPath {
 		a = append(a, "-I", s)

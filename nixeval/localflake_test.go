@@ -13,6 +13,7 @@ import (
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/flakelock"
 )
 
 // needGit ends a test that needs the git program (testnix.Missing: a
@@ -133,7 +134,7 @@ func listBuild(t *testing.T, tg *nixeval.Target) ([]string, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	if _, err := nixeval.PrepareFlake(ctx, tg, nixeval.Tools{}); err != nil {
+	if _, err := flakelock.Prepare(ctx, tg, nixeval.Tools{}); err != nil {
 		t.Fatalf("prepare: %v", err)
 	}
 	ev := nixeval.New(tg, nixeval.Tools{})
@@ -205,7 +206,7 @@ func TestFlakeAddedButUncommittedIsDirty(t *testing.T) {
 	run(t, root, "git", "add", "sub/hosts/extra.nix")
 	tg := resolveIn(t, dir, ".#laptop")
 	ctx := context.Background()
-	notes, err := nixeval.PrepareFlake(ctx, tg, nixeval.Tools{})
+	notes, err := flakelock.Prepare(ctx, tg, nixeval.Tools{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,7 +241,7 @@ func TestFlakeCommittedIsCleanAndBuilds(t *testing.T) {
 	if tg.FlakeRef != "git+file://"+root {
 		t.Fatalf("ref %q", tg.FlakeRef)
 	}
-	notes, err := nixeval.PrepareFlake(context.Background(), tg, nixeval.Tools{})
+	notes, err := flakelock.Prepare(context.Background(), tg, nixeval.Tools{})
 	if err != nil || tg.Dirty || len(notes) != 0 {
 		t.Fatalf("clean tree: dirty %v notes %q err %v", tg.Dirty, notes, err)
 	}
@@ -324,7 +325,7 @@ func TestFlakeLockFile(t *testing.T) {
 		dir := filepath.Join(t.TempDir(), "f")
 		inputFlake(t, dir, input)
 		tg := resolveIn(t, "/", dir+"#box")
-		notes, err := nixeval.PrepareFlake(ctx, tg, nixeval.Tools{})
+		notes, err := flakelock.Prepare(ctx, tg, nixeval.Tools{})
 		lock := filepath.Join(dir, "flake.lock")
 		want := "wrote the lock file " + lock + ", as nix build does (--no-write-lock-file leaves it alone)"
 		if err != nil || len(notes) != 1 || notes[0] != want || !exists(lock) {
@@ -339,7 +340,7 @@ func TestFlakeLockFile(t *testing.T) {
 			t.Fatalf("printed command: %v\n%s", err, out)
 		}
 		// Locked now: nothing more to say.
-		if notes, err := nixeval.PrepareFlake(ctx, tg, nixeval.Tools{}); err != nil || len(notes) != 0 {
+		if notes, err := flakelock.Prepare(ctx, tg, nixeval.Tools{}); err != nil || len(notes) != 0 {
 			t.Fatalf("second time: %q %v", notes, err)
 		}
 	})
@@ -348,11 +349,11 @@ func TestFlakeLockFile(t *testing.T) {
 		dir := filepath.Join(t.TempDir(), "f")
 		inputFlake(t, dir, input)
 		tg := resolveIn(t, "/", dir+"#box")
-		if _, err := nixeval.PrepareFlake(ctx, tg, nixeval.Tools{}); err != nil {
+		if _, err := flakelock.Prepare(ctx, tg, nixeval.Tools{}); err != nil {
 			t.Fatal(err)
 		}
 		inputFlake(t, dir, standInInput(t)) // another copy: another input
-		notes, err := nixeval.PrepareFlake(ctx, tg, nixeval.Tools{})
+		notes, err := flakelock.Prepare(ctx, tg, nixeval.Tools{})
 		if err != nil || len(notes) != 1 || !strings.HasPrefix(notes[0], "wrote the lock file "+filepath.Join(dir, "flake.lock")) {
 			t.Fatalf("notes %q err %v", notes, err)
 		}
@@ -368,7 +369,7 @@ func TestFlakeLockFile(t *testing.T) {
 		run(t, root, "git", "add", ".")
 		run(t, root, "git", "commit", "-q", "-m", "flake")
 		tg := resolveIn(t, root, ".#box")
-		notes, err := nixeval.PrepareFlake(ctx, tg, nixeval.Tools{})
+		notes, err := flakelock.Prepare(ctx, tg, nixeval.Tools{})
 		if err != nil || len(notes) == 0 || !strings.HasPrefix(notes[len(notes)-1], "wrote the lock file "+filepath.Join(root, "flake.lock")) {
 			t.Fatalf("notes %q err %v", notes, err)
 		}
@@ -394,7 +395,7 @@ func TestFlakeLockFile(t *testing.T) {
 			t.Fatal(err)
 		}
 		lock := filepath.Join(dir, "flake.lock")
-		notes, err := nixeval.PrepareFlake(ctx, tg, nixeval.Tools{})
+		notes, err := flakelock.Prepare(ctx, tg, nixeval.Tools{})
 		if err != nil || len(notes) != 1 || !strings.Contains(notes[0], "not writing "+lock+" (--no-write-lock-file)") || exists(lock) {
 			t.Fatalf("notes %q err %v lock written %v", notes, err, exists(lock))
 		}
@@ -427,7 +428,7 @@ func TestFlakeLockFile(t *testing.T) {
 		// No network here (and 127.0.0.1:9 refuses at once elsewhere).
 		inputFlake(t, dir, "git+http://127.0.0.1:9/nowhere/nixpkgs.git")
 		tg := resolveIn(t, "/", dir+"#box")
-		_, err := nixeval.PrepareFlake(ctx, tg, nixeval.Tools{})
+		_, err := flakelock.Prepare(ctx, tg, nixeval.Tools{})
 		var ee *nixeval.EvalError
 		if !errors.As(err, &ee) || ee.Kind != nixeval.ErrFlakeInput {
 			t.Fatalf("want a flake input error, got %v", err)
@@ -447,7 +448,7 @@ func TestFlakeUntrackedFlakeNix(t *testing.T) {
 	dir := filepath.Join(root, "other")
 	inputFlake(t, dir, standInInput(t))
 	tg := resolveIn(t, dir, ".#box")
-	_, err := nixeval.PrepareFlake(context.Background(), tg, nixeval.Tools{})
+	_, err := flakelock.Prepare(context.Background(), tg, nixeval.Tools{})
 	var ee *nixeval.EvalError
 	if !errors.As(err, &ee) || ee.Kind != nixeval.ErrUntracked {
 		t.Fatalf("want an untracked-file error, got %v", err)

@@ -95,5 +95,5 @@ func commandTargetArgs(t *Target) []string {
 	if t.ConfigFile != "" && ConfigFromSearchPath(t.SearchPath) == "" {
 		a = append(a, "-I", "nixos-config="+t.ConfigFile)
 	}
-	return append(a, commonArgs(t)...)
+	return append(a, CommonArgs(t)...)
 }

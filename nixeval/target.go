@@ -9,6 +9,7 @@ import (
 
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/gitwork"
+	"github.com/nixplore/nixplore/nixeval/systems"
 )
 
 // TargetKind says how the evaluation is reached.
@@ -166,12 +167,12 @@ func resolve(f Flags, env Environment) (*Target, error) {
 		return nil, &UsageError{"use only one of -f/--file, --expr and --flake"}
 	}
 	args := append([]Arg(nil), f.Args...)
-	if err := CheckSystem(f.System); err != nil {
+	if err := checkSystem(f.System); err != nil {
 		return nil, err
 	}
 	for _, a := range f.Args {
 		if a.Name == "system" && a.Str {
-			if err := CheckSystem(a.Value); err != nil {
+			if err := checkSystem(a.Value); err != nil {
 				return nil, err
 			}
 		}
@@ -375,6 +376,14 @@ func (t *Target) Label() string {
 func (t *Target) RootPrefix() attr.Path {
 	if t.Kind == Flake {
 		return attr.Path{"nixosConfigurations", t.Host}
+	}
+	return nil
+}
+
+// checkSystem refuses an unknown --system as a usage error.
+func checkSystem(s string) error {
+	if err := systems.Check(s); err != nil {
+		return &UsageError{Msg: err.Error()}
 	}
 	return nil
 }

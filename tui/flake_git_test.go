@@ -10,6 +10,7 @@ import (
 
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/flakelock"
 )
 
 // flakeInWorkTree makes a git repository that is the test flake, its
@@ -59,7 +60,7 @@ func flakeInWorkTree(t *testing.T) (*nixeval.Target, string) {
 func TestFlakeUntrackedFileOnFailureScreen(t *testing.T) {
 	testnix.Setup(t)
 	tg, _ := flakeInWorkTree(t)
-	if _, err := nixeval.PrepareFlake(context.Background(), tg, nixeval.Tools{}); err != nil {
+	if _, err := flakelock.Prepare(context.Background(), tg, nixeval.Tools{}); err != nil {
 		t.Fatal(err)
 	}
 	d := newDriver(t, Config{Target: tg, Eval: nixeval.New(tg, nixeval.Tools{}), Tools: nixeval.Tools{}}, 100, 30)
@@ -82,7 +83,7 @@ func TestFlakeDirtyTreeInHeader(t *testing.T) {
 	if out, err := exec.Command("git", "-C", root, "add", "hosts/extra.nix").CombinedOutput(); err != nil {
 		t.Fatalf("git add: %v %s", err, out)
 	}
-	if _, err := nixeval.PrepareFlake(context.Background(), tg, nixeval.Tools{}); err != nil {
+	if _, err := flakelock.Prepare(context.Background(), tg, nixeval.Tools{}); err != nil {
 		t.Fatal(err)
 	}
 	d := newDriver(t, Config{Target: tg, Eval: nixeval.New(tg, nixeval.Tools{}), Tools: nixeval.Tools{}}, 300, 30)

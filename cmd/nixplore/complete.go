@@ -13,6 +13,7 @@ import (
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
+	"github.com/nixplore/nixplore/nixeval/systems"
 	"github.com/nixplore/nixplore/nixeval/warm"
 )
 
@@ -266,7 +267,7 @@ func completeFlagValue(ctx context.Context, f flagDoc, n int, prefix, cur string
 	}
 	switch f.Value {
 	case valueSystem:
-		return fixedChoices(nixeval.KnownSystems(), "system", prefix, cur)
+		return fixedChoices(systems.Known(), "system", prefix, cur)
 	case valueFile:
 		return answer{Directive: directiveFiles, FilePrefix: prefix, FilePart: cur}
 	case valueSearchPath:

@@ -20,6 +20,7 @@ import (
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/build"
 	"github.com/nixplore/nixplore/nixeval/catalogue"
+	"github.com/nixplore/nixplore/nixeval/flakelock"
 	"github.com/nixplore/nixplore/nixeval/teach"
 	"github.com/nixplore/nixplore/nixeval/warm"
 )
@@ -112,7 +113,7 @@ func openVerbEnvNotes(ctx context.Context, o *options, stderr io.Writer, announc
 	}
 	// Before the first evaluation: it needs the lock file nix build would
 	// write, and the warm evaluators must read the written one.
-	notes, err := nixeval.PrepareFlake(ctx, t, tools)
+	notes, err := flakelock.Prepare(ctx, t, tools)
 	if announce {
 		for _, n := range notes {
 			fmt.Fprintln(stderr, "nixplore: "+n)

@@ -1,9 +1,15 @@
-package nixeval
+// Package systems knows the platform doubles nixpkgs knows (CPU-OS), to
+// refuse a --system string before an evaluation fails deep inside
+// nixpkgs' platform parser.
+package systems
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/nixplore/nixplore/nixeval/attr"
 )
 
 // knownSystems are the system doubles nixpkgs knows (lib/systems/doubles.nix,
@@ -23,10 +29,9 @@ var knownSystems = map[string]bool{
 	"riscv64-none": true, "aarch64-none": true, "arm-none": true, "armv6l-none": true, "x86_64-none": true,
 }
 
-// CheckSystem rejects a --system string that nixpkgs would not know, with
-// the common ones and the closest match, before an evaluation fails deep
-// inside nixpkgs' platform parser.
-func CheckSystem(s string) error {
+// Check rejects a --system string that nixpkgs would not know, with the
+// common ones and the closest match.
+func Check(s string) error {
 	if s == "" || knownSystems[s] {
 		return nil
 	}
@@ -36,18 +41,18 @@ func CheckSystem(s string) error {
 	}
 	sort.Strings(all)
 	msg := fmt.Sprintf("unknown system %q: a system is CPU-OS, e.g. aarch64-linux (Raspberry Pi 3/4/5), armv7l-linux, x86_64-linux", s)
-	if sug := Suggest(s, all, 1); len(sug) > 0 {
+	if sug := attr.Suggest(s, all, 1); len(sug) > 0 {
 		msg += fmt.Sprintf("\nDid you mean %s?", sug[0])
 	}
 	if !strings.Contains(s, "-") {
 		msg += "\n(the OS part is missing)"
 	}
-	return &UsageError{Msg: msg}
+	return errors.New(msg)
 }
 
-// KnownSystems lists, sorted, the systems CheckSystem accepts (for shell
-// completion of --system).
-func KnownSystems() []string {
+// Known lists, sorted, the systems Check accepts (for shell completion of
+// --system).
+func Known() []string {
 	out := make([]string, 0, len(knownSystems))
 	for k := range knownSystems {
 		out = append(out, k)
