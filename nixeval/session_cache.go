@@ -255,7 +255,7 @@ func (e *Evaluator) store(ctx context.Context, op string, path attr.Path, since 
 		return
 	}
 	deps := dr.Deps()
-	if deps == nil {
+	if deps == nil || !e.depsCoverTarget(deps) {
 		return
 	}
 	key := e.cacheKey(ctx, op, path)
@@ -271,6 +271,38 @@ func (e *Evaluator) store(ctx context.Context, op string, path attr.Path, since 
 	if err := e.Cache.Put(key, deps, since, b); err != nil && !errors.Is(err, cache.ErrRacy) && e.OnCacheError != nil {
 		e.cacheErrOnce.Do(func() { e.OnCacheError(err) })
 	}
+}
+
+// depsCoverTarget reports whether the files an answer was computed from
+// include the configuration itself (classic: the nixos-config file; a
+// flake: its flake.nix): an answer is served from the cache only while its
+// files are unchanged, so a list that lacks them (Nix's -v output changed,
+// or a file was read some way Nix does not report) must never be stored.
+func (e *Evaluator) depsCoverTarget(deps []string) bool {
+	t := e.Target
+	var want func(string) bool
+	switch {
+	case t.Kind == Flake:
+		want = func(d string) bool { return filepath.Base(d) == "flake.nix" }
+	case t.ConfigFile != "" && filepath.IsAbs(t.ConfigFile):
+		conf := t.ConfigFile
+		if fi, err := os.Stat(conf); err == nil && fi.IsDir() {
+			conf = filepath.Join(conf, "default.nix")
+		}
+		real, err := filepath.EvalSymlinks(conf)
+		if err != nil {
+			real = conf
+		}
+		want = func(d string) bool { return d == conf || d == real }
+	default:
+		return true // an --expr or a search-path file: nothing to require
+	}
+	for _, d := range deps {
+		if want(d) {
+			return true
+		}
+	}
+	return false
 }
 
 // Remember stores a listing whose kinds were filled in after its names

@@ -281,8 +281,10 @@ type answerOnly struct{}
 func (answerOnly) Eval(context.Context, nixeval.Request) (json.RawMessage, error) {
 	return json.RawMessage(`{"status":"ok","nixVersion":"fake"}`), nil
 }
-func (answerOnly) Close() error   { return nil }
-func (answerOnly) Deps() []string { return []string{} }
+func (answerOnly) Close() error { return nil }
+func (answerOnly) Deps() []string {
+	return []string{"/nix/store/00000000000000000000000000000000-source/flake.nix"}
+}
 
 // hungFlakeEvaluator is a cached evaluator of a flake whose `nix` never
 // answers (a stuck daemon, a lock); marker is in the fake's command line.
@@ -384,4 +386,50 @@ func TestFlakeKeyEndsWithItsContext(t *testing.T) {
 		}
 		awaitGone(t, pgid, closed)
 	})
+}
+
+// depsOnly answers every request and reports deps as the files evaluated.
+type depsOnly struct{ deps []string }
+
+func (d depsOnly) Eval(context.Context, nixeval.Request) (json.RawMessage, error) {
+	return json.RawMessage(`{"status":"ok","nixVersion":"fake"}`), nil
+}
+func (depsOnly) Close() error     { return nil }
+func (d depsOnly) Deps() []string { return d.deps }
+
+// TestCacheRefusesAnswersWithoutTheConfiguration: an answer whose file
+// list is empty or lacks the configuration file is never stored (being
+// served from the cache rests on those files being unchanged), and one
+// whose list has it is.
+func TestCacheRefusesAnswersWithoutTheConfiguration(t *testing.T) {
+	tg, conf, mod := tempConfig(t)
+	for _, c := range []struct {
+		name   string
+		deps   []string
+		stored bool
+	}{
+		{"no files", []string{}, false},
+		{"only an import", []string{mod}, false},
+		{"the configuration", []string{conf, mod}, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cacheDir := t.TempDir()
+			ev := cachedEvaluator(t, tg, cacheDir)
+			ev.Backend = depsOnly{c.deps}
+			if _, err := ev.Info(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			ents, _ := os.ReadDir(cacheDir)
+			var files int
+			_ = filepath.WalkDir(cacheDir, func(p string, d os.DirEntry, err error) error {
+				if err == nil && !d.IsDir() {
+					files++
+				}
+				return nil
+			})
+			if (files > 0) != c.stored {
+				t.Errorf("deps %v: %d cache files (%d entries at the top), want stored %v", c.deps, files, len(ents), c.stored)
+			}
+		})
+	}
 }
