@@ -38,3 +38,25 @@ func statusField(file, name string) int64 {
 	}
 	return 0
 }
+
+// cpuState is a process's CPU time so far (clock ticks) and its state
+// letter (R running, S sleeping, …); ok is false when it is gone.
+func cpuState(pid int) (ticks int64, state byte, ok bool) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, 0, false
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return 0, 0, false
+	}
+	f := strings.Fields(s[i+1:])
+	if len(f) < 13 {
+		return 0, 0, false
+	}
+	var utime, stime int64
+	fmt.Sscan(f[11], &utime)
+	fmt.Sscan(f[12], &stime)
+	return utime + stime, f[0][0], true
+}

@@ -299,14 +299,19 @@ func (p *replProc) exchange(ctx context.Context, f frame, line string) (block []
 func (p *replProc) clearInput(ctx context.Context, f frame) (ok bool) {
 	delay := 20 * time.Millisecond
 	base := f.seq
-	for try := 1; try <= 5; try++ {
+	for try := 1; try <= 8; try++ {
+		// An interrupt only clears the input while Nix waits in its line
+		// reader; while it parses the half-edited file again it may be
+		// missed. So wait until the repl is idle first (as long as a
+		// loaded machine needs).
+		p.waitIdle(ctx, 2*time.Second)
 		p.interrupt()
 		select {
 		case <-time.After(delay):
 		case <-ctx.Done():
 			return false
 		}
-		delay *= 2
+		delay = min(2*delay, 500*time.Millisecond)
 		f.seq = -(base*10 + try) // a resync frame never shares marks with a request
 		if _, err := io.WriteString(p.stdin, "\n"+f.input("null")); err != nil {
 			return false
@@ -319,6 +324,36 @@ func (p *replProc) clearInput(ctx context.Context, f frame) (ok bool) {
 		}
 	}
 	return false
+}
+
+// waitIdle waits, at most limit, until the repl uses no CPU and sleeps
+// (waiting for input) across a few looks; where that cannot be read it
+// waits a little.
+func (p *replProc) waitIdle(ctx context.Context, limit time.Duration) {
+	if p.cmd.Process == nil {
+		return
+	}
+	pid := p.cmd.Process.Pid
+	deadline := time.Now().Add(limit)
+	last, _, ok := cpuState(pid)
+	if !ok {
+		time.Sleep(50 * time.Millisecond)
+		return
+	}
+	quiet := 0
+	for quiet < 3 && time.Now().Before(deadline) && ctx.Err() == nil {
+		time.Sleep(10 * time.Millisecond)
+		ticks, state, ok := cpuState(pid)
+		if !ok {
+			return
+		}
+		if ticks == last && state == 'S' {
+			quiet++
+		} else {
+			quiet = 0
+		}
+		last = ticks
+	}
 }
 
 type resyncOutcome int
