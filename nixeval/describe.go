@@ -101,12 +101,8 @@ func (e *Evaluator) describe(ctx context.Context, path attr.Path) (*Description,
 	if err := e.eval(ctx, Request{Op: "describe", Path: path}, &a); err != nil {
 		return nil, err
 	}
-	switch a.Status {
-	case "ok":
-	case "error":
-		return nil, e.forceError(ctx, path)
-	default:
-		return nil, e.pathError(path, a.walkStatus)
+	if err := e.walkError(ctx, path, a.walkStatus); err != nil {
+		return nil, err
 	}
 	d := &Description{Path: path, Kind: a.Kind, Name: deref(a.Name), System: deref(a.System), DrvPath: deref(a.DrvPath),
 		Description: deref(a.Description), MainProgram: deref(a.MainProgram), FilePath: deref(a.FilePath),

@@ -226,13 +226,8 @@ func (e *Evaluator) list(ctx context.Context, paths ...attr.Path) ([]Listing, er
 	out := make([]Listing, len(paths))
 	for i, a := range answers {
 		p := paths[i]
-		switch a.Status {
-		case "ok":
-		case "error":
-			// Walking to the set itself throws: get Nix's message.
-			return nil, e.forceError(ctx, p)
-		default:
-			return nil, e.pathError(p, a.walkStatus)
+		if err := e.walkError(ctx, p, a.walkStatus); err != nil {
+			return nil, err
 		}
 		children := make([]Child, len(a.Children))
 		for j, c := range a.Children {
@@ -257,6 +252,19 @@ func fallbackHelps(err error) bool {
 		return ee.Nix != nil && !ee.Nix.Killed
 	}
 	return false
+}
+
+// walkError is the error of a walk to path that did not end "ok": the
+// value on the way throws (Nix's own message, from forcing it again
+// unprotected), or the path is missing or goes through a non-set.
+func (e *Evaluator) walkError(ctx context.Context, path attr.Path, w walkStatus) error {
+	switch w.Status {
+	case "ok":
+		return nil
+	case "error":
+		return e.forceError(ctx, path)
+	}
+	return e.pathError(path, w)
 }
 
 // forceError evaluates path unprotected and returns the error Nix gives.

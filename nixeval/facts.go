@@ -129,12 +129,8 @@ func (e *Evaluator) Facts(ctx context.Context, path attr.Path) (Facts, error) {
 	if err := e.eval(ctx, Request{Op: "facts", Path: path}, &a); err != nil {
 		return nil, err
 	}
-	switch a.Status {
-	case "ok":
-	case "error":
-		return nil, e.forceError(ctx, path)
-	default:
-		return nil, e.pathError(path, a.walkStatus)
+	if err := e.walkError(ctx, path, a.walkStatus); err != nil {
+		return nil, err
 	}
 	return decodeFacts(a.Facts), nil
 }
