@@ -77,7 +77,7 @@ func (c *common) run(f func() tea.Msg) tea.Cmd {
 	return func() tea.Msg {
 		c.inflight.Add(1)
 		defer c.inflight.Add(-1)
-		return f()
+		return c.readEvaluators(f())
 	}
 }
 

@@ -173,6 +173,7 @@ func (m Model) onKinds(msg kindsMsg) (tea.Model, tea.Cmd) {
 	m.finish(msg.id)
 	delete(m.kinds, msg.id)
 	delete(m.working, msg.id)
+	shape := m.tree.version
 	var cmds []tea.Cmd
 	for i, k := range msg.keys {
 		n := m.tree.index[k]
@@ -205,9 +206,11 @@ func (m Model) onKinds(msg kindsMsg) (tea.Model, tea.Cmd) {
 			m.preview.refresh()
 		}
 	}
-	m.tree.flatten()
-	m.pane.reselect()
-	m.sampleMemory()
+	if m.tree.version != shape {
+		// A set that turned out not to be one lost its children.
+		m.tree.flatten()
+		m.pane.reselect()
+	}
 	return m, tea.Batch(cmds...)
 }
 
@@ -228,11 +231,30 @@ func (m *Model) remember(n *node) tea.Cmd {
 	})
 }
 
-// sampleMemory reads the evaluators' resident memory for the header.
-func (m *Model) sampleMemory() {
-	if m.c.cfg.Memory != nil {
-		m.memory = m.c.cfg.Memory()
+// evaluatorsMsg is what the header shows of the evaluators: each one's
+// resident memory and why they fell back to one-shot Nix (nil if not),
+// read after a request, off the Update goroutine (/proc reads, a session's
+// state), and delivered with the request's own answer.
+type evaluatorsMsg struct {
+	memory []int64
+	fallen error
+	answer tea.Msg
+}
+
+// readEvaluators wraps a request's answer with the evaluators' facts.
+func (c *common) readEvaluators(answer tea.Msg) tea.Msg {
+	memory, fallen := c.cfg.Memory, c.cfg.Fallen
+	if memory == nil && fallen == nil || answer == nil {
+		return answer
 	}
+	msg := evaluatorsMsg{answer: answer}
+	if memory != nil {
+		msg.memory = memory()
+	}
+	if fallen != nil {
+		msg.fallen = fallen()
+	}
+	return msg
 }
 
 // waitNotice waits for the next message from below (Config.Notices).

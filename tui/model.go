@@ -143,8 +143,10 @@ type Model struct {
 	// replayed, in order, once the names are there (/images⏎ typed at
 	// once works).
 	early []tea.KeyMsg
-	// memory is each evaluator's resident memory, sampled in Update.
+	// memory is each evaluator's resident memory and fallen why they
+	// answer through one-shot Nix, as read after the last request.
 	memory []int64
+	fallen error
 	// working is what each foreground request in flight evaluates, for the
 	// footer: what and since when.
 	working map[uint64]workItem

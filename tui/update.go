@@ -64,7 +64,6 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.c.spinning = false
 			return m, nil
 		}
-		m.sampleMemory()
 		var cmd tea.Cmd
 		m.spinner, cmd = m.spinner.Update(msg)
 		m.c.spin = m.spinner.View()
@@ -102,8 +101,10 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.reloadTree()
 	case noticeMsg:
 		m.status = string(msg)
-		m.sampleMemory()
 		return m, m.c.waitNotice()
+	case evaluatorsMsg:
+		m.memory, m.fallen = msg.memory, msg.fallen
+		return m.update(msg.answer)
 	case describedMsg:
 		return m.onDescribed(msg)
 	case previewDueMsg:

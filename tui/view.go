@@ -151,10 +151,8 @@ func (m Model) headerLines(w int) []string {
 		if mem := memoryText(m.memory); mem != "" {
 			l2 += s.Dim.Render(" · " + mem)
 		}
-		if m.c.cfg.Fallen != nil {
-			if err := m.c.cfg.Fallen(); err != nil {
-				l2 += " " + s.Warning.Render("⚠ one-shot evaluation (slower): nix repl failed: "+attr.Printable(firstLine(err.Error())))
-			}
+		if m.fallen != nil {
+			l2 += " " + s.Warning.Render("⚠ one-shot evaluation (slower): nix repl failed: "+attr.Printable(firstLine(m.fallen.Error())))
 		}
 		if m.info.SystemIgnored() {
 			l2 += " " + s.Warning.Render("⚠ --system "+m.info.RequestedSystem+" ignored: nixpkgs.hostPlatform is "+m.info.HostSystem)
