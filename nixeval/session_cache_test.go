@@ -314,25 +314,34 @@ func hungFlakeEvaluator(t *testing.T) (ev *nixeval.Evaluator, marker string) {
 }
 
 // awaitMarked waits until the fake `nix` runs and returns its process group.
-func awaitMarked(t *testing.T, marker string) int {
+func awaitMarked(t *testing.T, marker string) {
 	t.Helper()
 	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
-		if ps := testnix.Marked(marker, ""); len(ps) > 0 {
-			return ps[0].PGID
+		if len(testnix.Marked(marker, "")) > 0 {
+			return
 		}
 	}
 	t.Fatal("flake metadata was never asked for")
-	return 0
 }
 
-// awaitGone checks, polling, that process group pgid ends within 2 s of
-// since (the bound the README gives for a cancelled request's Nix).
-func awaitGone(t *testing.T, pgid int, since time.Time) {
+// awaitGone checks, polling, that the fake `nix` marked with marker and
+// every process under it end within 2 s of since (the bound the README
+// gives for a cancelled request's Nix). It follows the processes
+// themselves, not a process group: under `make test` a group can hold
+// processes of other tests (a daemonized tmux server), which never end.
+func awaitGone(t *testing.T, marker string, since time.Time) {
 	t.Helper()
-	for time.Since(since) < 2*time.Second && len(testnix.GroupAlive(pgid)) > 0 {
+	alive := func() []testnix.Proc {
+		var out []testnix.Proc
+		for _, p := range testnix.Marked(marker, "") {
+			out = append(append(out, p), testnix.Descendants(p.PID)...)
+		}
+		return out
+	}
+	for time.Since(since) < 2*time.Second && len(alive()) > 0 {
 		time.Sleep(10 * time.Millisecond)
 	}
-	if left := testnix.GroupAlive(pgid); len(left) > 0 {
+	if left := alive(); len(left) > 0 {
 		t.Fatalf("the flake metadata process is still running 2 s after the cancel: %v", left)
 	}
 }
@@ -351,7 +360,7 @@ func TestFlakeKeyEndsWithItsContext(t *testing.T) {
 			_, err := ev.Info(ctx)
 			done <- err
 		}()
-		pgid := awaitMarked(t, marker)
+		awaitMarked(t, marker)
 		cancelled := time.Now()
 		cancel()
 		select {
@@ -364,7 +373,7 @@ func TestFlakeKeyEndsWithItsContext(t *testing.T) {
 		case <-time.After(2 * time.Second):
 			t.Fatal("Info still waits for flake metadata 2 s after its request was cancelled")
 		}
-		awaitGone(t, pgid, cancelled)
+		awaitGone(t, marker, cancelled)
 	})
 	t.Run("peek", func(t *testing.T) {
 		ev, marker := hungFlakeEvaluator(t)
@@ -373,7 +382,7 @@ func TestFlakeKeyEndsWithItsContext(t *testing.T) {
 			_, ok := ev.PeekInfo()
 			done <- ok
 		}()
-		pgid := awaitMarked(t, marker)
+		awaitMarked(t, marker)
 		closed := time.Now()
 		ev.Close()
 		select {
@@ -384,7 +393,7 @@ func TestFlakeKeyEndsWithItsContext(t *testing.T) {
 		case <-time.After(2 * time.Second):
 			t.Fatal("PeekInfo still waits for flake metadata 2 s after Close")
 		}
-		awaitGone(t, pgid, closed)
+		awaitGone(t, marker, closed)
 	})
 }
 
