@@ -126,6 +126,7 @@ func (e *Evaluator) describe(ctx context.Context, path attr.Path) (*Description,
 // commands and the catalogue entry.
 func (e *Evaluator) finishDescription(d *Description) {
 	d.Commands = BuildCommands(e.Target, d.Path)
+	d.Facts = e.withCachedFailures(d.Path, d.Facts)
 	var files []string
 	if d.DefinedIn != nil {
 		files = d.DefinedIn.Files

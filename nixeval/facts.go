@@ -71,6 +71,8 @@ func (f Fact) Text() string {
 		return "outputs of the derivation: " + valueText(f.Value)
 	case "filePath":
 		return fmt.Sprintf("the file inside the result: %v", f.Value)
+	case FailingVariants:
+		return "variants known to fail: " + valueText(f.Value) + " (each one's error is shown with it; variants not evaluated yet are not counted)"
 	}
 	return f.Name + " = " + valueText(f.Value)
 }
@@ -132,13 +134,61 @@ func (e *Evaluator) Facts(ctx context.Context, path attr.Path) (Facts, error) {
 	if err := e.walkError(ctx, path, a.walkStatus); err != nil {
 		return nil, err
 	}
-	return decodeFacts(a.Facts), nil
+	return e.withCachedFailures(path, decodeFacts(a.Facts)), nil
+}
+
+// FailingVariants is the fact naming the image variants whose evaluation
+// failed. The wrapper never forces a variant (each is a whole evaluation),
+// so it comes from kinds already known: the tree's, or the disk cache's
+// listing of the set.
+const FailingVariants = "failingVariants"
+
+// WithFailing returns fs with the FailingVariants fact set from the kinds
+// of children known so far, when fs names image variants; the fact is
+// dropped when none is known to fail. fs itself is not changed.
+func (fs Facts) WithFailing(children []Child) Facts {
+	if _, ok := fs.Get("variants"); !ok {
+		return fs
+	}
+	var failing []string
+	for _, c := range children {
+		if c.Kind == KindError {
+			failing = append(failing, c.Name)
+		}
+	}
+	out := make(Facts, 0, len(fs)+1)
+	for _, f := range fs {
+		if f.Name != FailingVariants {
+			out = append(out, f)
+		}
+	}
+	if len(failing) > 0 {
+		out = append(out, Fact{Name: FailingVariants, Value: failing})
+	}
+	return out
+}
+
+// withCachedFailures adds FailingVariants from the disk cache's listing of
+// path, which never runs Nix.
+func (e *Evaluator) withCachedFailures(path attr.Path, fs Facts) Facts {
+	if _, ok := fs.Get("variants"); !ok {
+		return fs
+	}
+	if l, ok := e.PeekList(path); ok {
+		return fs.WithFailing(l.Children)
+	}
+	return fs
 }
 
 // encodeFacts is decodeFacts backwards, for the disk cache.
 func encodeFacts(fs Facts) []factAnswer {
 	var as []factAnswer
 	for _, f := range fs {
+		if f.Name == FailingVariants {
+			// Read again from the listing each time: a stored copy
+			// could outlive the listing it came from.
+			continue
+		}
 		a := factAnswer{Name: f.Name}
 		switch v := f.Value.(type) {
 		case bool:

@@ -4,6 +4,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/nixplore/nixplore/internal/testnix"
+	"github.com/nixplore/nixplore/nixeval"
 )
 
 // The preview and the explain panel show what the configuration says
@@ -59,6 +62,43 @@ func TestPreviewShowsTheConfigurationsFactsFirst(t *testing.T) {
 		}
 		if _, ok := facts.Get("variants"); ok {
 			t.Errorf("an image has no variants: %v", facts)
+		}
+	})
+}
+
+// The images' preview names the variants known to fail as soon as their
+// kinds arrive in the tree, and the explain panel says the same.
+func TestPreviewNamesTheFailingVariants(t *testing.T) {
+	onEachBackend(t, func(t *testing.T, b backend) {
+		testnix.Setup(t)
+		flags := testnix.ClassicFlags("ownimage", "")
+		flags.SearchPath[1] = "nixos-config=" + testnix.Testdata("configs", "ownimage", "failing.nix")
+		tg, err := nixeval.Resolve(flags, testnix.Env(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := targetDriverOn(t, b, tg, 200, 60)
+		d.settle()
+		d.selectName("images")
+		d.until(func() bool { return d.m.preview.state == previewReady && d.m.preview.desc != nil })
+		if _, ok := d.m.preview.desc.Facts.Get(nixeval.FailingVariants); ok {
+			t.Errorf("no variant was evaluated yet: %v", d.m.preview.desc.Facts)
+		}
+		d.key("right")
+		d.until(func() bool {
+			n := d.m.tree.find(d.m.preview.path.Child("broken"))
+			return n != nil && n.kind == nixeval.KindError
+		})
+		d.until(func() bool {
+			v, ok := d.m.preview.desc.Facts.Get(nixeval.FailingVariants)
+			return ok && reflect.DeepEqual(v, []string{"broken"})
+		})
+		if lines := strings.Join(d.m.preview.lines(1000), "\n"); !strings.Contains(lines, "- variants known to fail: broken") {
+			t.Errorf("images preview:\n%s", lines)
+		}
+		d.key("x")
+		if !d.m.explain.open || !strings.Contains(strings.Join(d.m.explain.lines(1000), "\n"), "variants known to fail: broken") {
+			t.Errorf("explain panel:\n%s", strings.Join(d.m.explain.lines(1000), "\n"))
 		}
 	})
 }

@@ -205,6 +205,9 @@ func (m Model) onKinds(msg kindsMsg) (tea.Model, tea.Cmd) {
 			m.preview.kind, m.preview.errText = n.kind, n.errText
 			m.preview.refresh()
 		}
+		if n.parent != nil && m.preview.key == n.parent.key {
+			m.syncFailingVariants()
+		}
 	}
 	if m.tree.version != shape {
 		// A set that turned out not to be one lost its children.
@@ -212,6 +215,34 @@ func (m Model) onKinds(msg kindsMsg) (tea.Model, tea.Cmd) {
 		m.pane.reselect()
 	}
 	return m, tea.Batch(cmds...)
+}
+
+// syncFailingVariants brings the previewed set's facts up to date with
+// the kinds its children have in the tree: the image variants known to
+// fail (nixeval.FailingVariants). Until a child's kind is known, the facts
+// keep what the description said (from the disk cache's listing).
+func (m *Model) syncFailingVariants() {
+	d, n := m.preview.desc, m.tree.index[m.preview.key]
+	if d == nil || n == nil {
+		return
+	}
+	if _, ok := d.Facts.Get("variants"); !ok {
+		return
+	}
+	var known []nixeval.Child
+	for _, c := range n.children {
+		if c.absent == nil && c.kind != nixeval.KindPending {
+			known = append(known, nixeval.Child{Name: c.name, Path: c.path, Kind: c.kind})
+		}
+	}
+	if len(known) == 0 {
+		return
+	}
+	d.Facts = d.Facts.WithFailing(known)
+	m.preview.refresh()
+	if m.explain.open && m.explain.key == n.key {
+		m.explain.reexplain(n, m.info, d.Facts)
+	}
 }
 
 // remember stores n's listing, complete now kind by kind, in the disk

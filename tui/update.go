@@ -481,6 +481,7 @@ func (m Model) onDescribed(msg describedMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.preview.set(msg.desc, msg.err, msg.cached)
+	m.syncFailingVariants()
 	if m.explain.open && m.explain.key == msg.key && msg.desc != nil {
 		// The explanation lists the same facts as the preview.
 		m.explain.reexplain(m.tree.index[msg.key], m.info, msg.desc.Facts)

@@ -136,3 +136,38 @@ func containsAny(list []any, s string) bool {
 	}
 	return false
 }
+
+// The variants that fail are a fact once their kinds are known: the wrapper
+// never forces a variant for the facts (each is a whole evaluation), so
+// `show` names them after `ls` listed the set (from the disk cache's
+// listing), and `show --json` and `cmd --explain` agree.
+func TestFailingVariantsAreFactsOnceKnown(t *testing.T) {
+	testnix.Setup(t)
+	const images = "config.system.build.images"
+	before := showJSONOf(t, "failing.nix", images)
+	if v, ok := before.Facts["failingVariants"]; ok {
+		t.Errorf("nothing evaluated the variants yet, but failingVariants = %v", v)
+	}
+	if variants, _ := before.Facts["variants"].([]any); !containsAny(variants, "broken") {
+		t.Fatalf("variants: %v", before.Facts["variants"])
+	}
+	out, stderr, code := runCLI(t, append([]string{"ls", images}, ownImageArgs("failing.nix")...)...)
+	if code != 0 || !strings.Contains(out, "broken") || !strings.Contains(out, "the broken variant has no image") {
+		t.Fatalf("ls: exit %d:\n%s\n%s", code, out, stderr)
+	}
+	after := showJSONOf(t, "failing.nix", images)
+	if !reflect.DeepEqual(after.Facts["failingVariants"], []any{"broken"}) {
+		t.Errorf("after ls, failingVariants = %v", after.Facts["failingVariants"])
+	}
+	text, stderr, code := runCLI(t, append([]string{"show", images}, ownImageArgs("failing.nix")...)...)
+	if code != 0 || !strings.Contains(text, "- variants known to fail: broken") {
+		t.Errorf("show text, exit %d:\n%s\n%s", code, text, stderr)
+	}
+	out, stderr, code = runCLI(t, append([]string{"cmd", "--explain", "--json", images}, ownImageArgs("failing.nix")...)...)
+	var x struct {
+		Facts map[string]any `json:"facts"`
+	}
+	if code != 0 || json.Unmarshal([]byte(out), &x) != nil || !reflect.DeepEqual(x.Facts, after.Facts) {
+		t.Errorf("cmd --explain facts %v (exit %d, %s), show --json facts %v", x.Facts, code, stderr, after.Facts)
+	}
+}

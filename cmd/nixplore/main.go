@@ -576,7 +576,7 @@ func cmdCmd(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout, nixeval.BuildCommands(t, p).Build)
 		return nil
 	}
-	info, facts := explainEval(ctx, t, p, stderr)
+	info, facts := explainEval(ctx, t, p, !o.noCache, stderr)
 	x := teach.ExplainWith(t, p, info, facts)
 	if o.json {
 		b, err := json.Marshal(x)
@@ -594,13 +594,18 @@ func cmdCmd(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 // does (an ignored --argstr system) and what the configuration says about
 // the node (its facts, shown first, as in the preview and `show`). The
 // explanation stands without either, so a failure is only mentioned.
-func explainEval(ctx context.Context, t *nixeval.Target, p attr.Path, stderr io.Writer) (*nixeval.Info, nixeval.Facts) {
+func explainEval(ctx context.Context, t *nixeval.Target, p attr.Path, useCache bool, stderr io.Writer) (*nixeval.Info, nixeval.Facts) {
 	tools := nixeval.Tools{}
 	if tools.LookPath() != nil {
 		return nil, nil
 	}
 	ev := nixeval.New(t, tools)
 	defer ev.Close()
+	if c, err := nixeval.OpenCache(); err == nil && useCache {
+		// As in the other verbs: the facts that come from a cached
+		// listing (the variants known to fail) are the ones show gives.
+		ev.Cache = c
+	}
 	info, err := ev.Info(ctx)
 	if err != nil {
 		fmt.Fprintf(stderr, "nixplore: could not evaluate the configuration's platform, explaining without it: %s\n", nixeval.FirstLine(err.Error()))

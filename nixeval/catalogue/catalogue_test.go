@@ -166,8 +166,10 @@ func TestReleaseSelection(t *testing.T) {
 		{"kexecTarball", "25.05", "tarball/<image.baseName>.tar.xz"},
 		{"kexecTarball", "", "tarball/<image.baseName>.tar.xz"},
 		{"nixos-rebuild", "25.11", "unless system.rebuild.enableNg is false"},
-		{"nixos-rebuild", "26.05", "announced the removal"},
-		{"nixos-rebuild", "", "announced the removal"},
+		{"nixos-rebuild", "26.05", "the Bash implementation was removed"},
+		{"nixos-rebuild", "", "the Bash implementation was removed"},
+		{"nixos-option", "25.11", "deprecated accessor"},
+		{"nixos-enter", "25.11", "deprecated accessor"},
 	} {
 		t.Run(tc.name+"@"+tc.release, func(t *testing.T) {
 			e, ok := Best(tc.name, nil, tc.release)
@@ -182,6 +184,15 @@ func TestReleaseSelection(t *testing.T) {
 	// The kexec variant's image is described by the kexecTarball of the release.
 	if e, ok := ForVariant("kexec", "24.11"); !ok || e.Name != "kexecTarball" || e.Until != "25.05" {
 		t.Errorf("ForVariant(kexec, 24.11) = %s until %q, %v", e.Name, e.Until, ok)
+	}
+	// nixos-option and nixos-enter left system.build with the Bash
+	// nixos-rebuild (the tools.nix that removed one lacks the others).
+	for _, name := range []string{"nixos-option", "nixos-enter"} {
+		for _, release := range []string{"26.05", ""} {
+			if e, ok := Best(name, nil, release); ok {
+				t.Errorf("%s@%q still described: %q", name, release, e.Summary)
+			}
+		}
 	}
 	// An output nixpkgs has in every release stays known whatever the release.
 	if _, ok := Best("toplevel", nil, "21.11"); !ok {
