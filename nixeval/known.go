@@ -1,6 +1,8 @@
 package nixeval
 
 import (
+	"strings"
+
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/catalogue"
 )
@@ -71,17 +73,25 @@ func KnownAbsent(l Listing) ([]Child, []catalogue.Entry) {
 
 // EvaluationCost says, for a node whose value is a whole evaluation of the
 // configuration again, why it takes long to evaluate (the explorer shows it
-// while its kind or preview loads); "" for any other node. Upstream makes
+// while its kind or preview loads); "" for any other node. The catalogue
+// says which outputs are (reevaluates, childrenReevaluate): upstream makes
 // each images.* variant and both VMs with extendModules.
 func EvaluationCost(t *Target, path attr.Path) string {
-	images := attr.DefaultPath.Child("images")
+	build := attr.DefaultPath
+	if t != nil && t.Kind == Classic && len(path) == 1 {
+		// <nixpkgs/nixos> has vm and vmWithBootLoader at its root too.
+		build = attr.Path{}
+	}
 	switch {
-	case len(path) == len(images)+1 && path.HasPrefix(images):
-		return "evaluates the whole configuration again with the " + attr.Quote(path.Last()) + " image module (extendModules)"
-	case path.Equal(attr.DefaultPath.Child("vm")), t != nil && t.Kind == Classic && path.Equal(attr.Path{"vm"}):
-		return "evaluates the whole configuration again as a virtual machine (virtualisation.vmVariant)"
-	case path.Equal(attr.DefaultPath.Child("vmWithBootLoader")), t != nil && t.Kind == Classic && path.Equal(attr.Path{"vmWithBootLoader"}):
-		return "evaluates the whole configuration again as a virtual machine with its boot loader (virtualisation.vmVariantWithBootLoader)"
+	case len(path) == len(build)+1 && path.HasPrefix(build):
+		if e, ok := catalogue.Best(path.Last(), nil, ""); ok && e.Reevaluates != "" {
+			return "evaluates the whole configuration again " + e.Reevaluates
+		}
+	case len(path) == len(attr.DefaultPath)+2 && path.HasPrefix(attr.DefaultPath):
+		set := path[len(attr.DefaultPath)]
+		if e, ok := catalogue.Best(set, nil, ""); ok && e.ChildrenReevaluate != "" {
+			return "evaluates the whole configuration again " + strings.ReplaceAll(e.ChildrenReevaluate, "<child>", attr.Quote(path.Last()))
+		}
 	}
 	return ""
 }

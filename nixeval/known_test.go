@@ -191,3 +191,33 @@ func TestFlakeDocAndNixpkgsRelativeFiles(t *testing.T) {
 		t.Errorf("store file %s shown as %s", d.DefinedIn.Files[0], got[0])
 	}
 }
+
+// The outputs whose value is a whole evaluation again are the catalogue's
+// (reevaluates, childrenReevaluate): each image variant and both VMs, under
+// config.system.build and, for the VMs, at the root of <nixpkgs/nixos>.
+func TestEvaluationCostFromTheCatalogue(t *testing.T) {
+	classic := &nixeval.Target{Kind: nixeval.Classic}
+	build := attr.DefaultPath
+	for _, tc := range []struct {
+		path attr.Path
+		want string
+	}{
+		{build.Child("images").Child("sd-card"), `with the sd-card image module (extendModules)`},
+		{build.Child("images").Child("my board"), `with the "my board" image module`},
+		{build.Child("vm"), "as a virtual machine (virtualisation.vmVariant)"},
+		{build.Child("vmWithBootLoader"), "with its boot loader"},
+		{attr.Path{"vm"}, "as a virtual machine"},
+		{build.Child("toplevel"), ""},
+		{build.Child("images"), ""},
+		{build.Child("sdImage").Child("x"), ""},
+		{attr.Path{"system"}, ""},
+	} {
+		got := nixeval.EvaluationCost(classic, tc.path)
+		if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
+			t.Errorf("%s: %q, want %q", tc.path, got, tc.want)
+		}
+	}
+	if got := nixeval.EvaluationCost(&nixeval.Target{Kind: nixeval.Flake}, attr.Path{"vm"}); got != "" {
+		t.Errorf("a flake's root has no vm: %q", got)
+	}
+}

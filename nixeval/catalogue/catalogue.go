@@ -57,6 +57,13 @@ type Entry struct {
 	// still true at the release Checked names).
 	Since string `json:"since,omitempty"`
 	Until string `json:"until,omitempty"`
+	// Reevaluates says how the output's value is a whole evaluation of the
+	// configuration again ("as a virtual machine (…vmVariant)"), when it
+	// is one: the explorer says so while it loads. ChildrenReevaluate is
+	// the same for each child of a set (images: "with the <child> image
+	// module (extendModules)", <child> standing for the child's name).
+	Reevaluates        string `json:"reevaluates,omitempty"`
+	ChildrenReevaluate string `json:"childrenReevaluate,omitempty"`
 	// Given are the sentences a fact read from the configuration
 	// overrides, so the general text never contradicts what is shown above
 	// it (".img.zst when compressImage" with compressImage off).
@@ -120,6 +127,9 @@ func (e Entry) check() error {
 		return fmt.Errorf("summary, result, choose and kind are all needed")
 	case !e.Default && len(e.Imports) == 0:
 		return fmt.Errorf("not in every configuration, but no module to import is given")
+	}
+	if e.ChildrenReevaluate != "" && !strings.Contains(e.ChildrenReevaluate, "<child>") {
+		return fmt.Errorf("childrenReevaluate %q does not name the child (<child>)", e.ChildrenReevaluate)
 	}
 	for _, m := range e.Imports {
 		if !isNixpkgsFile(m) {

@@ -147,6 +147,7 @@ func TestLoadRejectsBadReleasesAndQualifiers(t *testing.T) {
 	for _, tc := range []struct{ name, json, want string }{
 		{"release not YY.MM", `[{"name":"x",` + base + `,"since":"25.5"}]`, "not YY.MM"},
 		{"since after until", `[{"name":"x",` + base + `,"since":"25.11","until":"25.05"}]`, "not before"},
+		{"children's cost without the child", `[{"name":"x",` + base + `,"childrenReevaluate":"with a module"}]`, "does not name the child"},
 		{"qualifier sentence not in the text", `[{"name":"x",` + base + `,"given":[{"fact":"f","drop":"nowhere"}]}]`, "not in the text"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
