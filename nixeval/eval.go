@@ -36,6 +36,8 @@ type Child struct {
 	Path  attr.Path `json:"-"`
 	Kind  string    `json:"kind"`
 	Error string    `json:"error,omitempty"`
+	// Warnings are what Nix printed evaluating this child's kind.
+	Warnings []Warning `json:"-"`
 }
 
 // Listing is the children of one attribute set.
@@ -45,6 +47,9 @@ type Listing struct {
 	// FromCache is set when the answer came from the disk cache and has not
 	// been re-checked against Nix in this session.
 	FromCache bool
+	// Warnings are what Nix printed reaching the set (its children's own
+	// are theirs; AllWarnings has both).
+	Warnings []Warning
 }
 
 // Evaluator answers questions about one target through a Backend.
@@ -105,6 +110,9 @@ func (e *Evaluator) withTimeout(ctx context.Context) (context.Context, context.C
 func (e *Evaluator) eval(ctx context.Context, req Request, out any) error {
 	ctx, cancel := e.withTimeout(ctx)
 	defer cancel()
+	if len(req.Paths) > 0 && req.Mark == "" {
+		req.Mark = newMark()
+	}
 	raw, err := e.Backend.Eval(ctx, req)
 	if err != nil {
 		return e.userError(ctx, err)
@@ -180,8 +188,10 @@ type listAnswer struct {
 // siblings. Listing never instantiates a derivation.
 func (e *Evaluator) List(ctx context.Context, paths ...attr.Path) ([]Listing, error) {
 	since := time.Now()
+	ctx, sink := CollectWarnings(ctx)
 	out, err := e.list(ctx, paths...)
 	if err == nil {
+		giveListingsWarnings(out, sink.Warnings())
 		e.storeListings(ctx, out, since)
 	}
 	return out, err
