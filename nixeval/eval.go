@@ -69,6 +69,11 @@ type Evaluator struct {
 	OnCacheError func(error)
 	cacheErrOnce sync.Once
 
+	// warned remembers every warning by the path that printed it: a warm
+	// evaluator prints a value's warnings only the first time it evaluates
+	// it, and every later answer about that path still reports them.
+	warned warningMemo
+
 	keyMu   sync.Mutex
 	keyDone bool
 	keyBase string
@@ -113,7 +118,9 @@ func (e *Evaluator) eval(ctx context.Context, req Request, out any) error {
 	if len(req.Paths) > 0 && req.Mark == "" {
 		req.Mark = newMark()
 	}
+	ctx, sink := CollectWarnings(ctx)
 	raw, err := e.Backend.Eval(ctx, req)
+	e.warned.note(sink.Warnings())
 	if err != nil {
 		return e.userError(ctx, err)
 	}

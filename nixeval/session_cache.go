@@ -42,6 +42,7 @@ func (e *Evaluator) Reload() {
 	e.keyMu.Lock()
 	e.keyBase, e.keyDone = "", false
 	e.keyMu.Unlock()
+	e.warned.reset()
 }
 
 // cacheKey is the key of one answer, or "" when the target cannot be keyed.

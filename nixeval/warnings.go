@@ -298,3 +298,40 @@ func giveListingsWarnings(ls []Listing, ws []Warning) {
 		ls[0].Warnings = UniqueWarnings(ls[0].Warnings, ws)
 	}
 }
+
+// warningMemo is every warning an evaluator has seen, with its path.
+type warningMemo struct {
+	mu   sync.Mutex
+	list []Warning
+	seen map[string]bool
+}
+
+func (m *warningMemo) note(ws []Warning) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, w := range ws {
+		k := w.key() + "\x00" + w.Path.Key()
+		if w.Path == nil || m.seen[k] {
+			continue
+		}
+		if m.seen == nil {
+			m.seen = map[string]bool{}
+		}
+		m.seen[k] = true
+		m.list = append(m.list, w)
+	}
+}
+
+// under returns the warnings printed evaluating p or a value below it.
+func (m *warningMemo) under(p attr.Path) []Warning {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	in, _ := warningsUnder(m.list, p)
+	return in
+}
+
+func (m *warningMemo) reset() {
+	m.mu.Lock()
+	m.list, m.seen = nil, nil
+	m.mu.Unlock()
+}
