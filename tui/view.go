@@ -139,7 +139,12 @@ func (m Model) headerLines(w int) []string {
 	if t := m.c.cfg.Target; t != nil {
 		label = t.Label()
 	}
-	l1 := s.Title.Render("nixplore") + " " + attr.Printable(label)
+	l1 := s.Title.Render("nixplore") + " "
+	if n := m.warnings.count(); n != "" {
+		// First, so a long target never hides it; w lists them.
+		l1 += s.Warning.Render(n) + s.Dim.Render(" (w)") + " "
+	}
+	l1 += attr.Printable(label)
 	if t := m.c.cfg.Target; t != nil && t.Dirty {
 		// Nix's own words, so a user who knows them recognises them.
 		l1 += " " + s.Warning.Render("⚠ "+strings.TrimPrefix(gitwork.DirtyWarning(t.GitRoot), "warning: "))
@@ -219,6 +224,8 @@ func (m Model) panesView(w, h int) []string {
 	var right []string
 	switch {
 	case pw <= 0:
+	case m.warnings.open:
+		right = m.warnings.window()
 	case m.explaining():
 		right = m.explain.window()
 	default:
