@@ -139,12 +139,7 @@ func (m Model) headerLines(w int) []string {
 	if t := m.c.cfg.Target; t != nil {
 		label = t.Label()
 	}
-	l1 := s.Title.Render("nixplore") + " "
-	if n := m.warnings.count(); n != "" {
-		// First, so a long target never hides it; w lists them.
-		l1 += s.Warning.Render(n) + s.Dim.Render(" (w)") + " "
-	}
-	l1 += attr.Printable(label)
+	l1 := s.Title.Render("nixplore") + " " + attr.Printable(label)
 	if t := m.c.cfg.Target; t != nil && t.Dirty {
 		// Nix's own words, so a user who knows them recognises them.
 		l1 += " " + s.Warning.Render("⚠ "+strings.TrimPrefix(gitwork.DirtyWarning(t.GitRoot), "warning: "))
@@ -168,6 +163,11 @@ func (m Model) headerLines(w int) []string {
 		l2 = s.ErrorText.Render(attr.Printable(m.infoErr))
 	default:
 		l2 = s.Dim.Render(m.spinner.View() + " reading platform and Nix version…")
+	}
+	if n := m.warnings.count(); n != "" {
+		// First on the shorter line, so a long target never hides it;
+		// w lists them.
+		l2 = s.Warning.Render(n) + s.Dim.Render(" (w) · ") + l2
 	}
 	return []string{truncate(l1, w), truncate(l2, w)}
 }
