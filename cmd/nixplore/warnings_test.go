@@ -16,6 +16,25 @@ const (
 // backends are the ways a verb can evaluate: warm repls, one-shot processes.
 var backends = map[string][]string{"warm": nil, "one-shot": {"--one-shot"}}
 
+// TestWarningsExplain: `cmd --explain` evaluates the node's facts, and
+// says what Nix warned about on stderr (its JSON has no place for them).
+func TestWarningsExplain(t *testing.T) {
+	testnix.Setup(t)
+	for _, asJSON := range []bool{false, true} {
+		args := append([]string{"cmd", "--explain"}, append(testnix.ClassicArgs("warnings", ""), "config.system.build.toplevel")...)
+		if asJSON {
+			args = append(args, "--json")
+		}
+		out, errOut, code := runCLI(t, args...)
+		if code != 0 || !strings.Contains(out, "nix-build") {
+			t.Fatalf("json %v: exit %d\n%s\n%s", asJSON, code, out, errOut)
+		}
+		if n := strings.Count(errOut, "warning: "+renamedWarning); n != 1 {
+			t.Errorf("json %v: renamed option %d times on stderr:\n%s", asJSON, n, errOut)
+		}
+	}
+}
+
 // TestWarningsText: `ls` and `show` print each warning Nix printed once
 // on stderr, as `warning: MSG`, beside the whole answer; a second run
 // served from the cache says them again.
