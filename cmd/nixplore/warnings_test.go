@@ -1,11 +1,14 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
 
 	"github.com/nixplore/nixplore/internal/testnix"
+	"github.com/nixplore/nixplore/nixeval/attr"
 )
 
 const (
@@ -140,5 +143,43 @@ func TestWarningsJSON(t *testing.T) {
 				t.Errorf("show: %+v", top.Warnings)
 			}
 		})
+	}
+}
+
+// TestWarningsStreaming: ls on a terminal says each warning once on
+// stderr as the kind that printed it arrives, and prints the same lines.
+func TestWarningsStreaming(t *testing.T) {
+	testnix.Setup(t)
+	args := append([]string{"ls", "--no-cache"}, testnix.ClassicArgs("warnings", "")...)
+	plain, errOut, code := runCLI(t, args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	o, err := parseArgs(args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr, stdout bytes.Buffer
+	s, err := openVerbEnv(context.Background(), o, &stderr, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx, wo := withWarningOut(context.Background(), &stderr)
+	if err := lsStreaming(ctx, s, []attr.Path{attr.DefaultPath}, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	before := stderr.String()
+	wo.flush()
+	if stderr.String() != before {
+		t.Errorf("warnings left for the end:\n%s", strings.TrimPrefix(stderr.String(), before))
+	}
+	if stdout.String() != plain {
+		t.Errorf("streamed lines differ from ls:\n%s\nwant\n%s", stdout.String(), plain)
+	}
+	for _, w := range []string{"warning: " + renamedWarning, "warning: " + legacyWarning} {
+		if n := strings.Count(before, w); n != 1 {
+			t.Errorf("%q %d times:\n%s", w, n, before)
+		}
 	}
 }
