@@ -25,6 +25,10 @@ type Request struct {
 	Op    string      `json:"op"`
 	Path  attr.Path   `json:"path,omitempty"`
 	Paths []attr.Path `json:"paths,omitempty"`
+	// Mark, for a request about several paths, makes the wrapper trace
+	// Mark+index as it begins each one, so what Nix prints is attributed
+	// to its path (ScanWarnings).
+	Mark string `json:"mark,omitempty"`
 }
 
 // Backend answers requests about one target. OneShot starts a Nix process
@@ -134,8 +138,15 @@ func (o *OneShot) Eval(ctx context.Context, req Request) (json.RawMessage, error
 	if o.Verbose {
 		args = append(args, "-v")
 	}
-	cmd := &nixproc.Command{Path: o.Tools.Program("nix-instantiate"), Args: args, OnStderrLine: o.OnStderrLine}
+	var lines []string // for the request's warnings, read after Nix ends
+	cmd := &nixproc.Command{Path: o.Tools.Program("nix-instantiate"), Args: args, OnStderrLine: func(l string) {
+		lines = append(lines, l)
+		if o.OnStderrLine != nil {
+			o.OnStderrLine(l)
+		}
+	}}
 	res, err := cmd.Run(ctx)
+	NoteWarnings(ctx, ScanWarnings(req, lines))
 	if err != nil {
 		return nil, err
 	}

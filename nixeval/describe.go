@@ -57,6 +57,8 @@ type Description struct {
 	DocNote   string
 	Commands  Commands
 	FromCache bool // see Listing.FromCache
+	// Warnings are what Nix printed describing the node.
+	Warnings []Warning
 }
 
 type describeAnswer struct {
@@ -89,8 +91,10 @@ func deref(s *string) string {
 // derivation (writes its .drv), unlike List.
 func (e *Evaluator) Describe(ctx context.Context, path attr.Path) (*Description, error) {
 	since := time.Now()
+	ctx, sink := CollectWarnings(ctx)
 	d, err := e.describe(ctx, path)
 	if err == nil {
+		d.Warnings = UniqueWarnings(sink.Warnings(), e.warned.under(path))
 		e.storeDescription(ctx, d, since)
 	}
 	return d, err
@@ -203,6 +207,8 @@ type Info struct {
 	RequestedSystem string `json:"requestedSystem"`
 	HostSystem      string `json:"hostSystem"`
 	BuildSystem     string `json:"buildSystem"`
+	// Warnings are what Nix printed reading these facts (stored with them).
+	Warnings []Warning `json:"warnings,omitempty"`
 }
 
 // SystemIgnored reports whether --argstr system was given but the
@@ -241,9 +247,11 @@ func (e *Evaluator) Info(ctx context.Context) (*Info, error) {
 		Outputs []string    `json:"flakeOutputs"`
 	}
 	since := time.Now()
+	ctx, sink := CollectWarnings(ctx)
 	if err := e.eval(ctx, Request{Op: "info"}, &a); err != nil {
 		return nil, err
 	}
+	a.Info.Warnings = UniqueWarnings(sink.Warnings())
 	if a.Status != "ok" {
 		return nil, e.pathError(nil, walkStatus{Status: a.Status, Hosts: a.Hosts, Outputs: a.Outputs})
 	}

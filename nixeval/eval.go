@@ -36,6 +36,8 @@ type Child struct {
 	Path  attr.Path `json:"-"`
 	Kind  string    `json:"kind"`
 	Error string    `json:"error,omitempty"`
+	// Warnings are what Nix printed evaluating this child's kind.
+	Warnings []Warning `json:"-"`
 }
 
 // Listing is the children of one attribute set.
@@ -45,6 +47,9 @@ type Listing struct {
 	// FromCache is set when the answer came from the disk cache and has not
 	// been re-checked against Nix in this session.
 	FromCache bool
+	// Warnings are what Nix printed reaching the set (its children's own
+	// are theirs; AllWarnings has both).
+	Warnings []Warning
 }
 
 // Evaluator answers questions about one target through a Backend.
@@ -63,6 +68,11 @@ type Evaluator struct {
 	// (a full disk): answers still come, only the next start is slower.
 	OnCacheError func(error)
 	cacheErrOnce sync.Once
+
+	// warned remembers every warning by the path that printed it: a warm
+	// evaluator prints a value's warnings only the first time it evaluates
+	// it, and every later answer about that path still reports them.
+	warned warningMemo
 
 	keyMu   sync.Mutex
 	keyDone bool
@@ -105,7 +115,12 @@ func (e *Evaluator) withTimeout(ctx context.Context) (context.Context, context.C
 func (e *Evaluator) eval(ctx context.Context, req Request, out any) error {
 	ctx, cancel := e.withTimeout(ctx)
 	defer cancel()
+	if len(req.Paths) > 0 && req.Mark == "" {
+		req.Mark = newMark()
+	}
+	ctx, sink := CollectWarnings(ctx)
 	raw, err := e.Backend.Eval(ctx, req)
+	e.warned.note(sink.Warnings())
 	if err != nil {
 		return e.userError(ctx, err)
 	}
@@ -180,8 +195,10 @@ type listAnswer struct {
 // siblings. Listing never instantiates a derivation.
 func (e *Evaluator) List(ctx context.Context, paths ...attr.Path) ([]Listing, error) {
 	since := time.Now()
+	ctx, sink := CollectWarnings(ctx)
 	out, err := e.list(ctx, paths...)
 	if err == nil {
+		giveListingsWarnings(out, sink.Warnings())
 		e.storeListings(ctx, out, since)
 	}
 	return out, err

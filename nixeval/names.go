@@ -43,6 +43,7 @@ func IsBackground(ctx context.Context) bool {
 // Names lists the names of path's children, every kind KindPending: one
 // builtins.attrNames, nothing forced below the set itself.
 func (e *Evaluator) Names(ctx context.Context, p attr.Path) (*Listing, error) {
+	ctx, sink := CollectWarnings(ctx)
 	var a struct {
 		walkStatus
 		Names []attr.Wire `json:"names"`
@@ -53,7 +54,7 @@ func (e *Evaluator) Names(ctx context.Context, p attr.Path) (*Listing, error) {
 	if a.Status != "ok" {
 		return nil, e.pathError(p, a.walkStatus)
 	}
-	l := &Listing{Path: p, Children: make([]Child, len(a.Names))}
+	l := &Listing{Path: p, Children: make([]Child, len(a.Names)), Warnings: UniqueWarnings(sink.Warnings())}
 	for i, w := range a.Names {
 		n := string(w)
 		l.Children[i] = Child{Name: n, Path: p.Child(n), Kind: KindPending}
@@ -63,11 +64,25 @@ func (e *Evaluator) Names(ctx context.Context, p attr.Path) (*Listing, error) {
 
 // Kinds evaluates the kind of each child (of any sets), each alone under
 // tryEval, in one request; a child that fails gets Nix's message. The
-// children are updated in place.
+// children are updated in place, each with the warnings Nix printed
+// evaluating it.
 func (e *Evaluator) Kinds(ctx context.Context, children []Child) error {
 	if len(children) == 0 {
 		return nil
 	}
+	ctx, sink := CollectWarnings(ctx)
+	err := e.kinds(ctx, children)
+	for i := range children {
+		children[i].Warnings = UniqueWarnings(children[i].Warnings, e.warned.under(children[i].Path))
+	}
+	if rest := claimWarnings(children, sink.Warnings()); len(rest) > 0 {
+		// Printed before the first child's mark: its evaluation began.
+		children[0].Warnings = UniqueWarnings(children[0].Warnings, rest)
+	}
+	return err
+}
+
+func (e *Evaluator) kinds(ctx context.Context, children []Child) error {
 	paths := make([]attr.Path, len(children))
 	for i, c := range children {
 		paths[i] = c.Path

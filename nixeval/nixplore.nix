@@ -73,9 +73,17 @@ let
   plain = w: removeAttrs w [ "value" ];
   discard = builtins.unsafeDiscardStringContext;
 
+  # For a request about several paths (req.mark set), traces the mark and
+  # tag as the evaluation of one of them begins: nixplore reads these lines
+  # to tell which path printed a warning, and drops them.
+  markAt = req: tag: v: if (req.mark or "") == "" then v else builtins.trace (req.mark + tag) v;
+  eachPath = req: f: builtins.genList
+    (i: markAt req (toString i) (f i (decPath (builtins.elemAt req.paths i))))
+    (builtins.length (req.paths or [ ]));
+
   # A whole listing in one evaluation; each child is forced alone under
   # tryEval so a throwing child shows as an error beside its siblings.
-  listOne = path:
+  listOne = req: i: path:
     let
       w = walk path;
       r = builtins.tryEval (builtins.seq w.status (if w.status == "ok" then builtins.isAttrs w.value else false));
@@ -87,7 +95,7 @@ let
       status = "ok";
       children = map
         (n:
-          let k = builtins.tryEval (kindOf w.value.${n}); in
+          let k = builtins.tryEval (markAt req "${toString i} ${builtins.toJSON (encName n)}" (kindOf w.value.${n})); in
           { name = encName n; kind = if k.success then k.value else "error"; })
         (builtins.attrNames w.value);
     };
@@ -260,9 +268,9 @@ let
   };
 
   run = req:
-    if req.op == "list" then map (p: listOne (decPath p)) (req.paths or [ ])
+    if req.op == "list" then eachPath req (listOne req)
     else if req.op == "names" then names (decPath (req.path or [ ]))
-    else if req.op == "kinds" then map (p: kindAt (decPath p)) (req.paths or [ ])
+    else if req.op == "kinds" then eachPath req (_: kindAt)
     else if req.op == "force" then force (decPath (req.path or [ ]))
     else if req.op == "describe" then describe (decPath (req.path or [ ]))
     else if req.op == "facts" then facts (decPath (req.path or [ ]))

@@ -42,6 +42,7 @@ func (e *Evaluator) Reload() {
 	e.keyMu.Lock()
 	e.keyBase, e.keyDone = "", false
 	e.keyMu.Unlock()
+	e.warned.reset()
 }
 
 // cacheKey is the key of one answer, or "" when the target cannot be keyed.
@@ -156,9 +157,17 @@ func flakeFingerprint(ctx context.Context, t *Target, tools Tools) (string, erro
 // cachedChild is a listed child on disk; names and texts in the lossless
 // wire form.
 type cachedChild struct {
-	Name  attr.Wire `json:"name"`
-	Kind  string    `json:"kind"`
-	Error attr.Wire `json:"error,omitempty"`
+	Name     attr.Wire `json:"name"`
+	Kind     string    `json:"kind"`
+	Error    attr.Wire `json:"error,omitempty"`
+	Warnings []Warning `json:"warnings,omitempty"`
+}
+
+// cachedListing is a Listing on disk, with what Nix printed computing it,
+// so an answer from the cache reports the same warnings.
+type cachedListing struct {
+	Children []cachedChild `json:"children"`
+	Warnings []Warning     `json:"warnings,omitempty"`
 }
 
 // PeekList returns the cached listing of path, marked FromCache, when every
@@ -167,13 +176,13 @@ type cachedChild struct {
 // at once, then re-check with List in the background and update the view
 // if the answer differs. False without a cache, with Refresh, or on a miss.
 func (e *Evaluator) PeekList(path attr.Path) (*Listing, bool) {
-	var cs []cachedChild
-	if !e.peek("list", path, &cs) {
+	var cl cachedListing
+	if !e.peek("list", path, &cl) {
 		return nil, false
 	}
-	l := &Listing{Path: path, Children: make([]Child, len(cs)), FromCache: true}
-	for i, c := range cs {
-		l.Children[i] = Child{Name: string(c.Name), Path: path.Child(string(c.Name)), Kind: c.Kind, Error: string(c.Error)}
+	l := &Listing{Path: path, Children: make([]Child, len(cl.Children)), FromCache: true, Warnings: cl.Warnings}
+	for i, c := range cl.Children {
+		l.Children[i] = Child{Name: string(c.Name), Path: path.Child(string(c.Name)), Kind: c.Kind, Error: string(c.Error), Warnings: c.Warnings}
 	}
 	return l, true
 }
@@ -195,6 +204,7 @@ type cachedDescription struct {
 	Count       *int            `json:"count"`
 	DefinedIn   *Definition     `json:"definedIn"`
 	Facts       []factAnswer    `json:"facts,omitempty"`
+	Warnings    []Warning       `json:"warnings,omitempty"`
 }
 
 type cachedOutput struct {
@@ -212,7 +222,7 @@ func (e *Evaluator) PeekDescribe(path attr.Path) (*Description, bool) {
 	d := &Description{Path: path, Kind: c.Kind, Name: string(c.Name), System: string(c.System), DrvPath: c.DrvPath,
 		DrvError: string(c.DrvError), Description: string(c.Description), MainProgram: string(c.MainProgram),
 		FilePath: string(c.FilePath), Value: c.Value, Length: c.Length, Count: c.Count, DefinedIn: c.DefinedIn,
-		Facts: decodeFacts(c.Facts), FromCache: true}
+		Facts: decodeFacts(c.Facts), FromCache: true, Warnings: c.Warnings}
 	for _, o := range c.Outputs {
 		_, err := os.Stat(o.Path)
 		d.Outputs = append(d.Outputs, Output{Name: string(o.Name), Path: o.Path, Built: o.Path != "" && err == nil})
@@ -319,11 +329,11 @@ func (e *Evaluator) Remember(ctx context.Context, l Listing, since time.Time) {
 
 func (e *Evaluator) storeListings(ctx context.Context, ls []Listing, since time.Time) {
 	for _, l := range ls {
-		cs := make([]cachedChild, len(l.Children))
+		cl := cachedListing{Children: make([]cachedChild, len(l.Children)), Warnings: l.Warnings}
 		for i, c := range l.Children {
-			cs[i] = cachedChild{Name: attr.Wire(c.Name), Kind: c.Kind, Error: attr.Wire(c.Error)}
+			cl.Children[i] = cachedChild{Name: attr.Wire(c.Name), Kind: c.Kind, Error: attr.Wire(c.Error), Warnings: c.Warnings}
 		}
-		e.store(ctx, "list", l.Path, since, cs)
+		e.store(ctx, "list", l.Path, since, cl)
 	}
 }
 
@@ -331,7 +341,7 @@ func (e *Evaluator) storeDescription(ctx context.Context, d *Description, since 
 	c := cachedDescription{Kind: d.Kind, Name: attr.Wire(d.Name), System: attr.Wire(d.System), DrvPath: d.DrvPath,
 		DrvError: attr.Wire(d.DrvError), Description: attr.Wire(d.Description), MainProgram: attr.Wire(d.MainProgram),
 		FilePath: attr.Wire(d.FilePath), Value: d.Value, Length: d.Length, Count: d.Count, DefinedIn: d.DefinedIn,
-		Facts: encodeFacts(d.Facts)}
+		Facts: encodeFacts(d.Facts), Warnings: d.Warnings}
 	for _, o := range d.Outputs {
 		c.Outputs = append(c.Outputs, cachedOutput{Name: attr.Wire(o.Name), Path: o.Path})
 	}

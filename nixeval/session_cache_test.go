@@ -209,7 +209,7 @@ func poisonListing(t *testing.T, dir string, path attr.Path) string {
 		t.Fatal(err)
 	}
 	const poison = "poisonedByTheTest"
-	if err := c.Put(key, deps, time.Now(), json.RawMessage(`[{"name":"`+poison+`","kind":"int"}]`)); err != nil {
+	if err := c.Put(key, deps, time.Now(), json.RawMessage(`{"children":[{"name":"`+poison+`","kind":"int"}]}`)); err != nil {
 		t.Fatal(err)
 	}
 	return poison

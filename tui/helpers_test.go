@@ -313,7 +313,7 @@ func (f *fakeEval) Kinds(ctx context.Context, children []nixeval.Child) error {
 		}
 		for _, k := range ls[0].Children {
 			if k.Name == c.Name {
-				children[i].Kind, children[i].Error = k.Kind, k.Error
+				children[i].Kind, children[i].Error, children[i].Warnings = k.Kind, k.Error, k.Warnings
 			}
 		}
 	}

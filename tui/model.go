@@ -99,6 +99,9 @@ type common struct {
 	seq      uint64 // the last request id handed out
 	spinning bool   // a spinner tick is scheduled
 	spin     string // the spinner's frame, set in Update, drawn by every pane
+	// warned counts, by path key, the warnings Nix printed evaluating
+	// that path (warnings.go); the tree marks those nodes.
+	warned map[string]int
 }
 
 // next returns a fresh request id.
@@ -128,6 +131,7 @@ type Model struct {
 	// have to config.system.build (key a).
 	showAbsent bool
 	explain    explainPanel
+	warnings   warningsPanel
 	fatal      error  // stateFailed: why
 	status     string // one-line message: what was copied, what failed
 	cancels    map[uint64]context.CancelFunc
@@ -197,6 +201,7 @@ func New(cfg Config) Model {
 	m.filter = newFilter(c)
 	m.build = buildPanel{c: c, pg: newPager()}
 	m.explain = newExplain(c)
+	m.warnings = newWarnings(c)
 	m.layout()
 	m.syncKeys()
 	return m

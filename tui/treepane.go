@@ -167,6 +167,9 @@ func (p treePane) lines() []string {
 			tagStyle = s.Dim
 			name = s.Dim.Render(name + " (absent)")
 		}
+		if p.c.warned[n.key] > 0 {
+			name += s.Warning.Render(" ⚠") // Nix warned evaluating it (w lists why)
+		}
 		switch {
 		case n.kind == nixeval.KindError:
 			name = s.ErrorNode.Render(name + "  " + attr.Printable(firstLine(n.errText)))

@@ -50,10 +50,14 @@ func (m *Model) layout() {
 	m.filter.setSize(tw, bh, m.c.width)
 	m.preview.setSize(pw, bh)
 	m.explain.setSize(pw, bh)
+	m.warnings.setSize(pw, bh)
 	m.build.setSize(m.c.width, bh)
 }
 
 func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	// Before anything drops the answer as stale: a warm evaluator prints
+	// a warning once, whichever request made it.
+	m.warnings.add(warningsIn(msg))
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.c.width, m.c.height = msg.Width, msg.Height
@@ -214,6 +218,11 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.syncKeys()
 		return m, nil
 	}
+	if m.warnings.open && (key.Matches(msg, k.Cancel) || key.Matches(msg, k.Warnings)) {
+		m.warnings.close()
+		m.syncKeys()
+		return m, nil
+	}
 	switch {
 	case key.Matches(msg, k.Up, k.Down, k.PageUp, k.PageDn, k.Top, k.Bottom):
 		m.pane, _ = m.pane.Update(msg)
@@ -238,7 +247,13 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case key.Matches(msg, k.Explain):
 		n := m.pane.selected()
+		m.warnings.close()
 		m.explain.show(n, m.info, m.factsOf(n))
+		m.syncKeys()
+		return m, nil
+	case key.Matches(msg, k.Warnings):
+		m.explain.close()
+		m.warnings.toggle()
 		m.syncKeys()
 		return m, nil
 	case key.Matches(msg, k.Absent):
@@ -590,6 +605,10 @@ func (m Model) cancelStart() Model {
 // scrollPreview hands a scroll key or wheel to whatever the right side
 // shows.
 func (m *Model) scrollPreview(msg tea.Msg) {
+	if m.warnings.open {
+		m.warnings, _ = m.warnings.Update(msg)
+		return
+	}
 	if m.explaining() {
 		m.explain, _ = m.explain.Update(msg)
 		return
@@ -628,6 +647,7 @@ func (m Model) reloadTree() (tea.Model, tea.Cmd) {
 	m.pane = newTreePane(m.c, m.tree)
 	m.preview = newPreview(m.c)
 	m.explain.close()
+	m.warnings.reset()
 	m.state, m.fatal, m.info, m.infoErr, m.status = stateLoading, nil, nil, "", ""
 	m.syncKeys()
 	return m, tea.Batch(m.reloadCmds()...)
@@ -713,6 +733,12 @@ func (m *Model) syncKeys() {
 		k.Explain.SetHelp("x", "close explain")
 	} else {
 		k.Explain.SetHelp("x", "explain cmd")
+	}
+	k.Warnings.SetEnabled(m.state == stateReady && len(m.warnings.list) > 0)
+	if m.warnings.open {
+		k.Warnings.SetHelp("w", "close warnings")
+	} else {
+		k.Warnings.SetHelp("w", "warnings")
 	}
 	root := m.tree.find(attr.DefaultPath)
 	k.Absent.SetEnabled(ready && root != nil && root.loaded)

@@ -164,6 +164,11 @@ func (m Model) headerLines(w int) []string {
 	default:
 		l2 = s.Dim.Render(m.spinner.View() + " reading platform and Nix version…")
 	}
+	if n := m.warnings.count(); n != "" {
+		// First on the shorter line, so a long target never hides it;
+		// w lists them.
+		l2 = s.Warning.Render(n) + s.Dim.Render(" (w) · ") + l2
+	}
 	return []string{truncate(l1, w), truncate(l2, w)}
 }
 
@@ -219,6 +224,8 @@ func (m Model) panesView(w, h int) []string {
 	var right []string
 	switch {
 	case pw <= 0:
+	case m.warnings.open:
+		right = m.warnings.window()
 	case m.explaining():
 		right = m.explain.window()
 	default:

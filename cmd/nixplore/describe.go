@@ -36,6 +36,8 @@ type showJSON struct {
 	Facts    nixeval.Facts     `json:"facts,omitempty"`
 	Doc      *docJSON          `json:"doc,omitempty"`
 	Commands map[string]string `json:"commands"`
+	// Warnings are what Nix printed answering (absent when nothing).
+	Warnings []warningJSON `json:"warnings,omitempty"`
 }
 
 // docJSON is the catalogue's entry for a well-known output, with the

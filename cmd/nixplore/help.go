@@ -97,7 +97,7 @@ var manual = struct {
 		{
 			Title: "Other flags",
 			Flags: []flagDoc{
-				{Names: []string{"--json"}, Verbs: []string{"ls", "show", "cmd", "build"}, Doc: "machine-readable output (ls: one JSON object per path per line)"},
+				{Names: []string{"--json"}, Verbs: []string{"ls", "show", "cmd", "build"}, Doc: "machine-readable output (ls: one JSON object per path per line); what Nix warned about is in its \"warnings\", otherwise on stderr as warning: MSG"},
 				{Names: []string{"--no-cache"}, Verbs: []string{"", "ls", "show", "build"}, Doc: "neither read nor write the disk cache"},
 				{Names: []string{"--refresh"}, Verbs: []string{"", "ls", "show", "build"}, Doc: "ignore cached answers, evaluate again and update the cache"},
 				{Names: []string{"--one-shot"}, Verbs: []string{"", "ls", "show", "build"}, Doc: "one nix process per question instead of warm evaluators"},

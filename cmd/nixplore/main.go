@@ -203,6 +203,12 @@ func startPaths(words []string) ([]attr.Path, error) {
 }
 
 func dispatch(ctx context.Context, o *options, stdout, stderr io.Writer) error {
+	if o.verb != "" {
+		// Before an error is printed: what Nix warned about first.
+		var wo *warningOut
+		ctx, wo = withWarningOut(ctx, stderr)
+		defer wo.flush()
+	}
 	switch o.verb {
 	case "ls":
 		return cmdLs(ctx, o, stdout, stderr)
@@ -258,13 +264,14 @@ func cmdLs(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 			absent = knownAbsentOf(l)
 		}
 		if o.json {
-			if err := writeListingJSON(stdout, l, absent); err != nil {
+			if err := writeListingJSON(stdout, l, absent, runWarnings(ctx).inJSON(l.AllWarnings())); err != nil {
 				return err
 			}
 			continue
 		}
 		writeListingText(stdout, l, len(listings) > 1)
 		writeAbsentText(stdout, absent)
+		runWarnings(ctx).print(l.AllWarnings())
 	}
 	return nil
 }
@@ -288,9 +295,10 @@ func lsNames(ctx context.Context, s *verbEnv, paths []attr.Path, asJSON bool, st
 				Path string `json:"path"`
 			}
 			out := struct {
-				Path     string     `json:"path"`
-				Children []nameJSON `json:"children"`
-			}{Path: p.String(), Children: []nameJSON{}}
+				Path     string        `json:"path"`
+				Children []nameJSON    `json:"children"`
+				Warnings []warningJSON `json:"warnings,omitempty"`
+			}{Path: p.String(), Children: []nameJSON{}, Warnings: runWarnings(ctx).inJSON(l.AllWarnings())}
 			for _, c := range l.Children {
 				out.Children = append(out.Children, nameJSON{Name: c.Name, Path: c.Path.String()})
 			}
@@ -307,6 +315,7 @@ func lsNames(ctx context.Context, s *verbEnv, paths []attr.Path, asJSON bool, st
 		for _, c := range l.Children {
 			fmt.Fprintln(stdout, attr.Printable(attr.Quote(c.Name)))
 		}
+		runWarnings(ctx).print(l.AllWarnings())
 	}
 	return nil
 }
@@ -336,8 +345,14 @@ func lsStreaming(ctx context.Context, s *verbEnv, paths []attr.Path, stdout, std
 				if len(paths) > 1 {
 					fmt.Fprintf(stdout, "%s:\n", p)
 				}
+				runWarnings(ctx).print(names.Warnings)
 			},
-			func([]nixeval.Child) { printReady() })
+			func(done []nixeval.Child) {
+				printReady()
+				for _, c := range done {
+					runWarnings(ctx).print(c.Warnings)
+				}
+			})
 		if err != nil {
 			return err
 		}
@@ -442,11 +457,12 @@ type childJSON struct {
 	Variants []string `json:"imageVariants,omitempty"`
 }
 
-func writeListingJSON(w io.Writer, l nixeval.Listing, absent []knownAbsent) error {
+func writeListingJSON(w io.Writer, l nixeval.Listing, absent []knownAbsent, warnings []warningJSON) error {
 	out := struct {
-		Path     string      `json:"path"`
-		Children []childJSON `json:"children"`
-	}{Path: l.Path.String(), Children: []childJSON{}}
+		Path     string        `json:"path"`
+		Children []childJSON   `json:"children"`
+		Warnings []warningJSON `json:"warnings,omitempty"`
+	}{Path: l.Path.String(), Children: []childJSON{}, Warnings: warnings}
 	for _, c := range l.Children {
 		out.Children = append(out.Children, childJSON{Name: c.Name, Path: c.Path.String(), Kind: c.Kind, Error: c.Error})
 	}
@@ -504,7 +520,9 @@ func cmdShow(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		return err
 	}
 	if o.json {
-		b, err := json.Marshal(describeJSON(d))
+		out := describeJSON(d)
+		out.Warnings = runWarnings(ctx).inJSON(d.Warnings)
+		b, err := json.Marshal(out)
 		if err != nil {
 			return err
 		}
@@ -512,6 +530,7 @@ func cmdShow(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		return err
 	}
 	writeDescription(stdout, d)
+	runWarnings(ctx).print(d.Warnings)
 	return nil
 }
 
@@ -548,6 +567,10 @@ func showFailed(ctx context.Context, s *verbEnv, p attr.Path, asJSON bool, stdou
 	if asJSON {
 		out := showJSON{Path: p.String(), Kind: kind, Error: nixeval.ErrorText(cause), Doc: newDocJSON(docp, ""),
 			Commands: map[string]string{"build": nixeval.BuildCommands(s.target, p).Build}}
+		if wo := runWarnings(ctx); wo.sink != nil {
+			// What Nix printed before the value failed.
+			out.Warnings = wo.inJSON(nixeval.UniqueWarnings(wo.sink.Warnings()))
+		}
 		if def != nil {
 			out.DefinedIn = def.Files
 			out.Option = &optionJSON{Path: def.Option.String(), Declarations: def.Declarations, Type: def.Type, Description: def.Description}

@@ -214,6 +214,9 @@ func (s *Session) Eval(ctx context.Context, req nixeval.Request) (json.RawMessag
 		if err != nil {
 			return nil, err
 		}
+		// The block is this request's alone (between its sentinels, one
+		// request at a time), so what Nix printed in it is this request's.
+		nixeval.NoteWarnings(ctx, nixeval.ScanWarnings(req, block))
 		raw, err := parseReplAnswer(block, f.mark("a"), s.command())
 		if interruptedLate(ctx, err) && attempt < 2 {
 			continue

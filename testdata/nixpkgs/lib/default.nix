@@ -32,6 +32,15 @@ let
     attrByPath = path: d: a: if path == [ ] then a else if a ? ${head path} then attrByPath (tail path) d a.${head path} else d;
     recursiveUpdate = a: c: a // mapAttrs (n: v: if isAttrs v && isAttrs (a.${n} or null) && !(v ? type) then recursiveUpdate a.${n} v else v) c;
     range = f: t: genList (i: f + i) (t - f + 1);
+    foldr = op: nul: l: foldl' (acc: x: op x acc) nul (genList (i: elemAt l (length l - 1 - i)) (length l));
+
+    # ---- lib/trivial.nix: warn and showWarnings ----
+    # builtins.warn where Nix has it (2.23 and later: `evaluation warning: MSG`), else a trace in
+    # the same words with upstream's colours (`trace: evaluation warning: MSG`).
+    warn = b.warn or (msg: v: b.trace "${esc}[1;31mevaluation warning:${esc}[0m ${msg}" v);
+    esc = b.fromJSON ''"\u001b"'';
+    # NixOS's toplevel prints config.warnings this way (nixos/modules/system/activation/top-level.nix).
+    showWarnings = warnings: res: foldr (w: x: warn w x) res warnings;
     isDerivation = v: isAttrs v && v.type or null == "derivation";
     versions.majorMinor = v: v;
     trivial.release = "25.05";

@@ -1,7 +1,7 @@
 # Mirrors nixpkgs nixos/modules/system/activation/top-level.nix: system.build.toplevel,
 # nixos-system-<hostName>-<label>, linking etc, kernel, initrd and init (bootStage2), so building it
 # builds >= 7 derivations. Failed assertions make it throw "\nFailed assertions:\n- msg" and
-# warnings are traced, like nixpkgs' checkAssertWarn.
+# config.warnings are printed with lib.showWarnings (lib.warn each), like upstream.
 { config, lib, pkgs, ... }:
 let
   build = config.system.build;
@@ -26,7 +26,6 @@ let
       printf '#!/bin/sh\necho switching to %s\n' "$out" > $out/bin/switch-to-configuration
     '';
   };
-  withWarnings = x: builtins.foldl' (acc: w: builtins.trace "warning: ${w}" acc) x config.warnings;
 in
 {
   options.system.build.toplevel = lib.mkOption {
@@ -35,6 +34,6 @@ in
     description = "This option contains the store path that typically represents a NixOS system.";
   };
   config.system.build.toplevel =
-    if failed == [ ] then withWarnings baseSystem
+    if failed == [ ] then lib.showWarnings config.warnings baseSystem
     else throw "\nFailed assertions:\n${builtins.concatStringsSep "\n" (map (x: "- ${x}") failed)}";
 }
