@@ -118,6 +118,9 @@ type OneShot struct {
 	OnStderrLine func(string)
 	// Verbose adds -v, so Nix names every file it evaluates on stderr.
 	Verbose bool
+	// ShowTrace adds --show-trace: an error comes with the whole chain of
+	// what Nix was evaluating (trace.go).
+	ShowTrace bool
 }
 
 // Eval runs one request.
@@ -134,7 +137,11 @@ func (o *OneShot) Eval(ctx context.Context, req Request) (json.RawMessage, error
 	if o.Verbose {
 		args = append(args, "-v")
 	}
-	cmd := &nixproc.Command{Path: o.Tools.Program("nix-instantiate"), Args: args, OnStderrLine: o.OnStderrLine}
+	if o.ShowTrace {
+		args = append(args, "--show-trace")
+	}
+	// Builds during evaluation are reported as Nix starts them.
+	cmd := &nixproc.Command{Path: o.Tools.Program("nix-instantiate"), Args: args, OnStderrLine: bothLines(o.OnStderrLine, EvalBuildLines(ctx))}
 	res, err := cmd.Run(ctx)
 	if err != nil {
 		return nil, err

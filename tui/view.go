@@ -270,7 +270,7 @@ func (m Model) failedView(w, h int) []string {
 			add(s.Value, ee.Hint)
 		}
 		add(s.Value, "Press r (or R) to evaluate again once it is fixed; q quits.")
-		if ee.Nix != nil && ee.Nix.Message != "" {
+		if ee.Nix != nil && ee.Nix.Message != "" && !ee.SaysAllNixSaid() {
 			out = append(out, "", s.Label.Render("Nix said"))
 			add(s.ErrorText, ee.Nix.Message)
 		}

@@ -489,6 +489,9 @@ func cmdShow(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer s.Close()
+	if o.trace {
+		return showTrace(ctx, s, p, o.json, stdout, stderr)
+	}
 	d, ok := s.eval.PeekDescribe(p)
 	if ok {
 		fmt.Fprintln(stderr, fromCacheNote)
