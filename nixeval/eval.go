@@ -248,7 +248,7 @@ func fallbackHelps(err error) bool {
 		return false
 	}
 	switch ee.Kind {
-	case ErrMissingAttr, ErrInfiniteRecursion, ErrType, ErrThrow, ErrOther:
+	case ErrMissingAttr, ErrInfiniteRecursion, ErrType, ErrThrow, ErrOther, ErrIFD:
 		return ee.Nix != nil && !ee.Nix.Killed
 	}
 	return false

@@ -203,6 +203,9 @@ func startPaths(words []string) ([]attr.Path, error) {
 }
 
 func dispatch(ctx context.Context, o *options, stdout, stderr io.Writer) error {
+	if o.verb == "ls" || o.verb == "show" || o.verb == "cmd" {
+		ctx = reportEvalBuilds(ctx, stderr)
+	}
 	switch o.verb {
 	case "ls":
 		return cmdLs(ctx, o, stdout, stderr)
