@@ -29,7 +29,7 @@ type options struct {
 	version  bool
 	oneShot  bool
 	names    bool
-	trace    bool // show --trace
+	trace    bool  // show --trace
 	workers  int   // --eval-workers; 0 = the default
 	maxMem   int64 // --max-eval-memory in bytes; -1 = the default, 0 = off
 	anyFlags bool  // any target flag was given
