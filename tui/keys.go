@@ -10,6 +10,7 @@ type KeyMap struct {
 	Filter, CopyPath, CopyCmd   key.Binding
 	Build, Refresh, ReloadAll   key.Binding
 	Edit, Explain, Absent       key.Binding
+	Trace                       key.Binding // t on an error: why it fails (trace.go)
 	CancelEval                  key.Binding // esc in the tree: stop the selected node's evaluation
 	PreviewDown, PreviewUp      key.Binding
 	Help, Quit                  key.Binding
@@ -37,6 +38,7 @@ func DefaultKeyMap() KeyMap {
 		Edit:        key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit source")),
 		Explain:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "explain cmd")),
 		Absent:      key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "show absent")),
+		Trace:       key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "trace error")),
 		CancelEval:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel eval")),
 		PreviewDown: key.NewBinding(key.WithKeys("J", "shift+down"), key.WithHelp("J", "preview down")),
 		PreviewUp:   key.NewBinding(key.WithKeys("K", "shift+up"), key.WithHelp("K", "preview up")),
@@ -61,7 +63,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 	fold := key.NewBinding(key.WithKeys("right", "left"), key.WithHelp("→←/lh", "open/close"))
 	move.SetEnabled(k.Up.Enabled())
 	fold.SetEnabled(k.Expand.Enabled())
-	return []key.Binding{k.Help, k.Quit, move, fold, k.Filter, k.CopyCmd, k.Build, k.Explain, k.CancelEval}
+	return []key.Binding{k.Help, k.Quit, move, fold, k.Filter, k.CopyCmd, k.Build, k.Explain, k.Trace, k.CancelEval}
 }
 
 // FullHelp is the `?` view of the tree view.
@@ -70,7 +72,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.Expand, k.Collapse},
 		{k.Top, k.Bottom, k.PageUp, k.PageDn},
 		{k.Filter, k.CopyPath, k.CopyCmd, k.Build, k.Explain},
-		{k.Refresh, k.ReloadAll, k.CancelEval, k.Absent, k.Edit},
+		{k.Refresh, k.ReloadAll, k.CancelEval, k.Absent, k.Edit, k.Trace},
 		{k.PreviewDown, k.PreviewUp, k.Help, k.Quit},
 	}
 }
