@@ -99,11 +99,20 @@ func CommonArgs(t *Target) []string {
 			a = append(a, "--arg", arg.Name, arg.Value)
 		}
 	}
-	for _, o := range t.Options {
-		a = append(a, "--option", o.Name, o.Value)
-	}
+	a = append(a, OptionArgs(t.Options)...)
 	if t.Builders != "" {
 		a = append(a, "--builders", t.Builders)
+	}
+	return a
+}
+
+// OptionArgs are --option settings as Nix's words: every Nix nixplore runs
+// for a target gets the user's (evaluations, builds, flake locking, store
+// queries, the platform check).
+func OptionArgs(opts []Option) []string {
+	var a []string
+	for _, o := range opts {
+		a = append(a, "--option", o.Name, o.Value)
 	}
 	return a
 }

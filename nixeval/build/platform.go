@@ -57,9 +57,7 @@ func CheckPlatformFor(ctx context.Context, tools nixeval.Tools, t *nixeval.Targe
 	pc := &PlatformCheck{System: system}
 	var opts []string
 	if t != nil {
-		for _, o := range t.Options {
-			opts = append(opts, "--option", o.Name, o.Value)
-		}
+		opts = nixeval.OptionArgs(t.Options)
 	}
 	settings, err := nixSettings(ctx, tools, opts)
 	if err != nil {
