@@ -1,6 +1,7 @@
 package nixeval
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -120,5 +121,31 @@ func TestEvalBuildCaptured(t *testing.T) {
 				t.Errorf("refusal: kind %v %q / %q", ee.Kind, ee.Summary, ee.Hint)
 			}
 		})
+	}
+}
+
+// TestTraceLocatesFlakeSource: a frame in a local flake's store copy names
+// the file in the flake's directory, which the user edits; frames in
+// nixplore's own expression and Nix's internal files are never the user's.
+func TestTraceLocatesFlakeSource(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "hosts"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "hosts", "laptop.nix"), []byte("{ }\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	store := "/nix/store/" + strings.Repeat("a", 32) + "-source"
+	tr := &Trace{Frames: []Frame{
+		{Text: "error: boom"},
+		{Text: "from call site", File: "«nix-internal»/derivation-internal.nix", Line: 3, Column: 1},
+		{Text: "from call site", File: "/tmp/nixplore-123.nix", Line: 9, Column: 2},
+		{Text: "while evaluating the option `networking.hostName':"},
+		{Text: "from call site", File: store + "/hosts/laptop.nix", Line: 7, Column: 3},
+	}}
+	tr.locate(&Target{Kind: Flake, FlakeDir: dir, FlakeRef: "path:" + dir})
+	want := filepath.Join(dir, "hosts", "laptop.nix")
+	if tr.File != want || tr.Line != 7 || tr.Option != "networking.hostName" || !tr.Frames[4].User {
+		t.Errorf("located %q:%d option %q (frames %+v), want %s:7", tr.File, tr.Line, tr.Option, tr.Frames, want)
 	}
 }
