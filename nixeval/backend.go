@@ -103,11 +103,20 @@ func CommonArgs(t *Target) []string {
 			a = append(a, "--arg", arg.Name, arg.Value)
 		}
 	}
-	for _, o := range t.Options {
-		a = append(a, "--option", o.Name, o.Value)
-	}
+	a = append(a, OptionArgs(t.Options)...)
 	if t.Builders != "" {
 		a = append(a, "--builders", t.Builders)
+	}
+	return a
+}
+
+// OptionArgs are --option settings as Nix's words: every Nix nixplore runs
+// for a target gets the user's (evaluations, builds, flake locking, store
+// queries, the platform check).
+func OptionArgs(opts []Option) []string {
+	var a []string
+	for _, o := range opts {
+		a = append(a, "--option", o.Name, o.Value)
 	}
 	return a
 }
@@ -122,6 +131,9 @@ type OneShot struct {
 	OnStderrLine func(string)
 	// Verbose adds -v, so Nix names every file it evaluates on stderr.
 	Verbose bool
+	// ShowTrace adds --show-trace: an error comes with the whole chain of
+	// what Nix was evaluating (trace.go).
+	ShowTrace bool
 }
 
 // Eval runs one request.
@@ -138,13 +150,19 @@ func (o *OneShot) Eval(ctx context.Context, req Request) (json.RawMessage, error
 	if o.Verbose {
 		args = append(args, "-v")
 	}
-	var lines []string // for the request's warnings, read after Nix ends
-	cmd := &nixproc.Command{Path: o.Tools.Program("nix-instantiate"), Args: args, OnStderrLine: func(l string) {
+	if o.ShowTrace {
+		args = append(args, "--show-trace")
+	}
+	// Builds during evaluation are reported as Nix starts them; every line
+	// is kept for the request's warnings, read after Nix ends.
+	var lines []string
+	evalBuilds := EvalBuildLines(ctx)
+	cmd := &nixproc.Command{Path: o.Tools.Program("nix-instantiate"), Args: args, OnStderrLine: bothLines(func(l string) {
 		lines = append(lines, l)
 		if o.OnStderrLine != nil {
 			o.OnStderrLine(l)
 		}
-	}}
+	}, evalBuilds)}
 	res, err := cmd.Run(ctx)
 	NoteWarnings(ctx, ScanWarnings(req, lines))
 	if err != nil {

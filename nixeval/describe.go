@@ -172,7 +172,7 @@ func (e *Evaluator) markBuilt(ctx context.Context, outs []Output) error {
 	if len(paths) == 0 {
 		return nil
 	}
-	valid, err := ValidPaths(ctx, e.Tools, paths)
+	valid, err := ValidPaths(ctx, e.Tools, paths, e.Target.Options...)
 	if err != nil {
 		return err
 	}
@@ -182,9 +182,11 @@ func (e *Evaluator) markBuilt(ctx context.Context, outs []Output) error {
 	return nil
 }
 
-// ValidPaths reports which store paths exist in the local store.
-func ValidPaths(ctx context.Context, tools Tools, paths []string) (map[string]bool, error) {
-	cmd := &nixproc.Command{Path: tools.Program("nix-store"), Args: append([]string{"--check-validity", "--print-invalid"}, paths...)}
+// ValidPaths reports which store paths exist in the local store, with the
+// user's --option settings (a `store` setting names another store).
+func ValidPaths(ctx context.Context, tools Tools, paths []string, settings ...Option) (map[string]bool, error) {
+	args := append([]string{"--check-validity", "--print-invalid"}, OptionArgs(settings)...)
+	cmd := &nixproc.Command{Path: tools.Program("nix-store"), Args: append(append(args, "--"), paths...)}
 	res, err := cmd.Run(ctx)
 	if err != nil {
 		return nil, err

@@ -30,6 +30,7 @@ const (
 	ErrPlatform
 	ErrUntracked  // a file of a git flake exists but git does not track it
 	ErrFlakeInput // a flake's inputs cannot be locked or fetched
+	ErrIFD        // evaluation needs a build that allow-import-from-derivation forbids
 )
 
 var errKindNames = map[ErrKind]string{
@@ -39,6 +40,7 @@ var errKindNames = map[ErrKind]string{
 	ErrSearchPath: "search path", ErrFlakeHost: "flake host missing", ErrFeature: "nix feature missing",
 	ErrTimeout: "timeout", ErrNotNix: "not nix", ErrPlatform: "platform mismatch",
 	ErrUntracked: "file not tracked by git", ErrFlakeInput: "flake input",
+	ErrIFD: "import from derivation refused",
 }
 
 func (k ErrKind) String() string { return errKindNames[k] }
@@ -51,13 +53,19 @@ type EvalError struct {
 	Hint     string   // what to do about it
 	Location string   // file:line:column when Nix gave one
 	Details  []string // e.g. each failed assertion, or the available hosts
-	Nix      *nixproc.NixError
+	// Where is the option and the user's own file, read from Nix's trace
+	// (Trace.Where); "" without one.
+	Where string
+	Nix   *nixproc.NixError
 }
 
 func (e *EvalError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.Summary)
-	if e.Location != "" {
+	if e.Where != "" {
+		fmt.Fprintf(&b, "\n  %s", e.Where)
+	}
+	if e.Location != "" && e.Where == "" {
 		fmt.Fprintf(&b, "\n  at %s", e.Location)
 	}
 	for _, d := range e.Details {
@@ -66,10 +74,33 @@ func (e *EvalError) Error() string {
 	if e.Hint != "" {
 		fmt.Fprintf(&b, "\n%s", e.Hint)
 	}
-	if e.Nix != nil && e.Nix.Message != "" {
+	if e.Nix != nil && e.Nix.Message != "" && !e.SaysAllNixSaid() {
 		fmt.Fprintf(&b, "\n\nNix said:\n%s", nixproc.Indent(e.Nix.Message, "  "))
 	}
 	return b.String()
+}
+
+// SaysAllNixSaid reports whether the summary and details already hold
+// every line of Nix's message (a failed assertion: Nix's text is the list
+// of assertions, each a detail), so quoting Nix would say it twice.
+func (e *EvalError) SaysAllNixSaid() bool {
+	if e.Nix == nil || len(e.Details) == 0 {
+		return false
+	}
+	have := map[string]bool{strings.TrimSpace(e.Summary): true}
+	for _, d := range e.Details {
+		have[d] = true
+	}
+	for _, l := range strings.Split(e.Nix.Message, "\n") {
+		l = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(l), "error:"))
+		if l == "" || l == "Failed assertions:" {
+			continue
+		}
+		if !have[strings.TrimSpace(strings.TrimPrefix(l, "- "))] {
+			return false
+		}
+	}
+	return true
 }
 
 func (e *EvalError) Unwrap() error {
@@ -212,6 +243,7 @@ func Classify(ne *nixproc.NixError) *EvalError {
 		e.Location = fmt.Sprintf("%s:%s:%s", m[1], m[2], m[3])
 	}
 	system, _, machine, isPlatform := PlatformMismatch(msg)
+	ifd, isIFD := IFDRefused(msg)
 	switch {
 	case ne.Killed:
 		e.Kind = ErrOther
@@ -236,7 +268,7 @@ func Classify(ne *nixproc.NixError) *EvalError {
 	case strings.Contains(msg, "infinite recursion encountered"):
 		e.Kind = ErrInfiniteRecursion
 		e.Summary = "infinite recursion: a value depends on itself"
-		e.Hint = "Often a module reads `config` to decide `imports` or an option reads itself; run the printed command with --show-trace to see the cycle."
+		e.Hint = "Often a module reads `config` to decide `imports` or an option reads itself; `nixplore show --trace PATH` (in the explorer: t) names the option and your file."
 	case missingAttrRE.MatchString(msg):
 		e.Kind = ErrMissingAttr
 		e.Summary = fmt.Sprintf("attribute '%s' missing", missingAttrRE.FindStringSubmatch(msg)[1])
@@ -257,6 +289,10 @@ func Classify(ne *nixproc.NixError) *EvalError {
 		e.Kind = ErrFeature
 		e.Summary = fmt.Sprintf("this Nix needs the experimental feature '%s'", featureRE.FindStringSubmatch(msg)[1])
 		e.Hint = "nixplore enables it itself; if you see this, your Nix is too old for flakes (2.4 or newer is needed)."
+	case isIFD:
+		e.Kind = ErrIFD
+		e.Summary = fmt.Sprintf("evaluating this needs %s built first (import from derivation), and allow-import-from-derivation is false", ifd.Name)
+		e.Hint = fmt.Sprintf("Nix refused to build %s during evaluation. Drop --option allow-import-from-derivation false (or allow it in nix.conf) to let it build.", ifd.Drv)
 	case isPlatform:
 		e.Kind = ErrPlatform
 		e.Summary = fmt.Sprintf("this machine (%s) cannot build for %s", machine, system)

@@ -265,7 +265,7 @@ func fallbackHelps(err error) bool {
 		return false
 	}
 	switch ee.Kind {
-	case ErrMissingAttr, ErrInfiniteRecursion, ErrType, ErrThrow, ErrOther:
+	case ErrMissingAttr, ErrInfiniteRecursion, ErrType, ErrThrow, ErrOther, ErrIFD:
 		return ee.Nix != nil && !ee.Nix.Killed
 	}
 	return false
@@ -355,13 +355,16 @@ func ErrorText(err error) string {
 	var ee *EvalError
 	if errors.As(err, &ee) {
 		s := ee.Summary
-		if ee.Location != "" {
+		switch {
+		case ee.Where != "":
+			s += " (" + ee.Where + ")"
+		case ee.Location != "":
 			s += " (at " + ee.Location + ")"
 		}
 		for _, d := range ee.Details {
 			s += "\n- " + d
 		}
-		if ee.Nix != nil && ee.Nix.Message != "" {
+		if ee.Nix != nil && ee.Nix.Message != "" && !ee.SaysAllNixSaid() {
 			nixMsg := strings.TrimSpace(strings.TrimPrefix(ee.Nix.Message, "error:"))
 			if strings.Contains(nixMsg, ee.Summary) {
 				return nixMsg

@@ -116,6 +116,13 @@ let
   # Unprotected: used to get Nix's own message for a failing value.
   force = path: let w = walk path; in if w.status != "ok" then plain w else { status = "ok"; kind = kindOf w.value; };
 
+  # Unprotected and one step deeper than force: a derivation's drvPath is
+  # forced too, so whatever makes it fail shows in Nix's --show-trace.
+  traceAt = path:
+    let w = walk path; k = kindOf w.value; in
+    if w.status != "ok" then plain w
+    else { status = "ok"; kind = k; drvPath = if k == "derivation" then discard w.value.drvPath else null; };
+
   names = path:
     let w = walk path; in
     if w.status != "ok" then plain w
@@ -272,6 +279,7 @@ let
     else if req.op == "names" then names (decPath (req.path or [ ]))
     else if req.op == "kinds" then eachPath req (_: kindAt)
     else if req.op == "force" then force (decPath (req.path or [ ]))
+    else if req.op == "trace" then traceAt (decPath (req.path or [ ]))
     else if req.op == "describe" then describe (decPath (req.path or [ ]))
     else if req.op == "facts" then facts (decPath (req.path or [ ]))
     else if req.op == "where" then where (decPath (req.path or [ ]))

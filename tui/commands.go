@@ -46,6 +46,8 @@ type (
 func (m *Model) track(id uint64) context.Context {
 	ctx, cancel := context.WithCancel(context.Background())
 	m.cancels[id] = cancel
+	ctx, wait := withEvalBuilds(ctx, id)
+	m.waiters = append(m.waiters, wait)
 	return ctx
 }
 
@@ -55,6 +57,7 @@ func (m *Model) finish(id uint64) {
 		cancel()
 		delete(m.cancels, id)
 	}
+	delete(m.building, id)
 }
 
 // cancelAll ends every request in flight (refresh and quit).
@@ -67,6 +70,7 @@ func (m *Model) cancelAll() {
 		m.dropKinds(id, r)
 	}
 	clear(m.working)
+	clear(m.building)
 }
 
 // run wraps a Cmd so Wait can tell when its Nix process has ended. It

@@ -11,6 +11,7 @@ type KeyMap struct {
 	Build, Refresh, ReloadAll   key.Binding
 	Edit, Explain, Absent       key.Binding
 	Warnings                    key.Binding // what Nix warned about (w)
+	Trace                       key.Binding // t on an error: why it fails (trace.go)
 	CancelEval                  key.Binding // esc in the tree: stop the selected node's evaluation
 	PreviewDown, PreviewUp      key.Binding
 	Help, Quit                  key.Binding
@@ -39,6 +40,7 @@ func DefaultKeyMap() KeyMap {
 		Explain:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "explain cmd")),
 		Absent:      key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "show absent")),
 		Warnings:    key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "warnings")),
+		Trace:       key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "trace error")),
 		CancelEval:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel eval")),
 		PreviewDown: key.NewBinding(key.WithKeys("J", "shift+down"), key.WithHelp("J", "preview down")),
 		PreviewUp:   key.NewBinding(key.WithKeys("K", "shift+up"), key.WithHelp("K", "preview up")),
@@ -63,7 +65,7 @@ func (k KeyMap) ShortHelp() []key.Binding {
 	fold := key.NewBinding(key.WithKeys("right", "left"), key.WithHelp("→←/lh", "open/close"))
 	move.SetEnabled(k.Up.Enabled())
 	fold.SetEnabled(k.Expand.Enabled())
-	return []key.Binding{k.Help, k.Quit, move, fold, k.Filter, k.CopyCmd, k.Build, k.Explain, k.Warnings, k.CancelEval}
+	return []key.Binding{k.Help, k.Quit, move, fold, k.Filter, k.CopyCmd, k.Build, k.Explain, k.Warnings, k.Trace, k.CancelEval}
 }
 
 // FullHelp is the `?` view of the tree view.
@@ -72,7 +74,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.Expand, k.Collapse},
 		{k.Top, k.Bottom, k.PageUp, k.PageDn},
 		{k.Filter, k.CopyPath, k.CopyCmd, k.Build, k.Explain},
-		{k.Refresh, k.ReloadAll, k.CancelEval, k.Absent, k.Edit},
+		{k.Refresh, k.ReloadAll, k.CancelEval, k.Absent, k.Edit, k.Trace},
 		{k.PreviewDown, k.PreviewUp, k.Warnings, k.Help, k.Quit},
 	}
 }

@@ -124,7 +124,7 @@ func (m *Model) scheduleKinds() tea.Cmd {
 
 // wantsKind reports whether n's kind is still to be asked for.
 func (m *Model) wantsKind(n *node) bool {
-	return (n.kind == nixeval.KindPending || n.recheck) && n.kindReq == 0 && n.absent == nil && n.parent != nil
+	return (n.kind == nixeval.KindPending || n.recheck) && n.kindReq == 0 && n.absent == nil && n.parent != nil && !n.cancelled
 }
 
 // startKinds asks for the kinds of nodes, in the background unless the
@@ -323,6 +323,9 @@ func formatSeconds(d time.Duration) string {
 // statusWork is the footer line while a request the user waits for takes
 // long: what is evaluated, and for how long.
 func (m Model) statusWork(now time.Time) string {
+	if b := m.evalBuildWork(now); b != "" {
+		return b
+	}
 	var oldest workItem
 	for _, w := range m.working {
 		if oldest.since.IsZero() || w.since.Before(oldest.since) {

@@ -132,8 +132,9 @@ type Model struct {
 	showAbsent bool
 	explain    explainPanel
 	warnings   warningsPanel
-	fatal      error  // stateFailed: why
-	status     string // one-line message: what was copied, what failed
+	trace      tracePanel // t on an error: Nix's --show-trace (trace.go)
+	fatal      error      // stateFailed: why
+	status     string     // one-line message: what was copied, what failed
 	cancels    map[uint64]context.CancelFunc
 	descs      map[string]*descEntry // descriptions already fetched, by path key
 	quitting   bool
@@ -154,6 +155,10 @@ type Model struct {
 	// working is what each foreground request in flight evaluates, for the
 	// footer: what and since when.
 	working map[uint64]workItem
+	// building is what requests in flight build for evaluation, by id.
+	building map[uint64]evalBuilding
+	// waiters wait for the builds of requests just started (takeWaiters).
+	waiters []tea.Cmd
 }
 
 // workItem is a request in flight as the footer names it.
@@ -187,14 +192,15 @@ func New(cfg Config) Model {
 	h.ShortSeparator = " · "
 	c.spin = sp.View()
 	m := Model{
-		c:       c,
-		tree:    newTree(cfg.Start),
-		help:    h,
-		spinner: sp,
-		cancels: map[uint64]context.CancelFunc{},
-		descs:   map[string]*descEntry{},
-		kinds:   map[uint64]*kindsReq{},
-		working: map[uint64]workItem{},
+		c:        c,
+		tree:     newTree(cfg.Start),
+		help:     h,
+		spinner:  sp,
+		cancels:  map[uint64]context.CancelFunc{},
+		descs:    map[string]*descEntry{},
+		kinds:    map[uint64]*kindsReq{},
+		working:  map[uint64]workItem{},
+		building: map[uint64]evalBuilding{},
 	}
 	m.pane = newTreePane(c, m.tree)
 	m.preview = newPreview(c)
@@ -202,6 +208,7 @@ func New(cfg Config) Model {
 	m.build = buildPanel{c: c, pg: newPager()}
 	m.explain = newExplain(c)
 	m.warnings = newWarnings(c)
+	m.trace = newTrace(c)
 	m.layout()
 	m.syncKeys()
 	return m
@@ -226,7 +233,8 @@ func (m Model) State() string { return m.state.String() }
 
 // Init lists the start node and reads the header facts.
 func (m Model) Init() tea.Cmd {
-	return tea.Batch(append(m.reloadCmds(), m.c.waitNotice())...)
+	cmds := append(m.reloadCmds(), m.c.waitNotice())
+	return tea.Batch(append(cmds, m.takeWaiters())...)
 }
 
 // Close cancels every request and build still running (a program ended
@@ -234,4 +242,5 @@ func (m Model) Init() tea.Cmd {
 func (m Model) Close() {
 	m.cancelAll()
 	m.build.cancel()
+	m.trace.cancel()
 }

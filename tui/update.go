@@ -40,6 +40,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	if kcmd := nm.scheduleKinds(); kcmd != nil {
 		cmd = tea.Batch(cmd, kcmd)
 	}
+	// Requests started by this message wait for their builds.
+	if w := nm.takeWaiters(); w != nil {
+		cmd = tea.Batch(cmd, w)
+	}
 	return nm, cmd
 }
 
@@ -52,6 +56,7 @@ func (m *Model) layout() {
 	m.explain.setSize(pw, bh)
 	m.warnings.setSize(pw, bh)
 	m.build.setSize(m.c.width, bh)
+	m.trace.setSize(m.c.width, bh)
 }
 
 func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -73,6 +78,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.c.spin = m.spinner.View()
 		m.preview.tick()
 		m.build.tick()
+		m.trace.tick()
 		return m, cmd
 	case infoMsg:
 		m.finish(msg.id)
@@ -147,7 +153,16 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			cmd = tea.Batch(cmd, m.selectionChanged())
 		}
 		return m, cmd
+	case evalBuildMsg:
+		return m.onEvalBuild(msg)
+	case tracedMsg:
+		m.trace, _ = m.trace.Update(msg)
+		return m, nil
 	case tea.MouseMsg:
+		if m.trace.active() {
+			m.trace, _ = m.trace.Update(msg)
+			return m, nil
+		}
 		return m.onMouse(msg)
 	case tea.KeyMsg:
 		return m.onKey(msg)
@@ -162,7 +177,7 @@ func isCancel(err error) bool {
 
 // busy reports whether anything the spinner stands for is running.
 func (m Model) busy() bool {
-	return len(m.cancels) > 0 || m.build.running()
+	return len(m.cancels) > 0 || m.build.running() || m.trace.running()
 }
 
 func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
@@ -185,6 +200,15 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.build, cmd = m.build.Update(msg)
 		return m, cmd
 	}
+	if m.trace.active() {
+		if msg.String() == "ctrl+c" {
+			return m.quit()
+		}
+		var cmd tea.Cmd
+		m.trace, cmd = m.trace.Update(msg)
+		m.syncKeys()
+		return m, cmd
+	}
 	if m.filter.active {
 		return m.onFilterKey(msg)
 	}
@@ -199,6 +223,7 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m.reloadAll()
 	}
 	if m.state == stateLoading && key.Matches(msg, k.CancelEval) {
+		m.cancelEvalBuilds()
 		return m.cancelStart(), nil
 	}
 	if m.state != stateReady {
@@ -264,8 +289,15 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		if m.showAbsent {
 			m.status = "showing the outputs this configuration does not have (dimmed, ---); a hides them"
 		}
+	case key.Matches(msg, k.Trace):
+		var cmd tea.Cmd
+		m.trace, cmd = m.trace.open(m.pane.selected().path)
+		m.syncKeys()
+		return m, tea.Batch(cmd, m.spin())
 	case key.Matches(msg, k.CancelEval):
-		m.cancelSelected()
+		if !m.cancelEvalBuilds() {
+			m.cancelSelected()
+		}
 		return m, nil
 	case key.Matches(msg, k.Edit):
 		return m.edit()
@@ -529,6 +561,10 @@ func (m Model) refresh() (tea.Model, tea.Cmd) {
 	}
 	var cmds []tea.Cmd
 	switch {
+	case n.cancelled && n.kind == nixeval.KindPending && !n.loaded && !n.expanded:
+		// Its kind was cancelled (esc during a build for evaluation):
+		// asked again by scheduleKinds.
+		n.cancelled = false
 	case n.loaded || n.loading || n.listErr != "" || n.cancelled:
 		n.listErr = ""
 		cmds = append(cmds, m.startList(n))
@@ -648,6 +684,7 @@ func (m Model) reloadTree() (tea.Model, tea.Cmd) {
 	m.preview = newPreview(m.c)
 	m.explain.close()
 	m.warnings.reset()
+	m.trace.close()
 	m.state, m.fatal, m.info, m.infoErr, m.status = stateLoading, nil, nil, "", ""
 	m.syncKeys()
 	return m, tea.Batch(m.reloadCmds()...)
@@ -668,6 +705,7 @@ func (m *Model) reloadCmds() []tea.Cmd {
 func (m Model) quit() (tea.Model, tea.Cmd) {
 	m.cancelAll()
 	m.build.cancel()
+	m.trace.cancel()
 	m.quitting = true
 	return m, tea.Quit
 }
@@ -726,6 +764,7 @@ func (m *Model) syncKeys() {
 		sel = nil
 	}
 	k.Build.SetEnabled(ready && sel != nil && sel.kind == nixeval.KindDerivation)
+	k.Trace.SetEnabled(ready && m.failing(sel))
 	// An absent output has no command to copy, explain or build.
 	k.CopyCmd.SetEnabled(ready && sel != nil && sel.absent == nil)
 	k.Explain.SetEnabled(ready && sel != nil && sel.absent == nil)
@@ -748,7 +787,7 @@ func (m *Model) syncKeys() {
 		k.Absent.SetHelp("a", "show absent")
 	}
 	previewBusy := sel != nil && m.preview.key == sel.key && m.preview.state == previewLoading && sel.kind != nixeval.KindError
-	k.CancelEval.SetEnabled(m.state == stateLoading || ready && sel != nil && (sel.loading || previewBusy))
+	k.CancelEval.SetEnabled(m.state == stateLoading || ready && (len(m.building) > 0 || sel != nil && (sel.loading || previewBusy)))
 }
 
 func firstLine(s string) string {

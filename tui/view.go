@@ -80,6 +80,8 @@ func (m Model) helpView() string {
 		km = helpKeys{again, m.c.keys.Quit}
 	case m.build.active():
 		km = m.build.helpKeys()
+	case m.trace.active():
+		km = m.trace.helpKeys()
 	case m.filter.active:
 		km = helpKeys{m.c.keys.Accept, m.c.keys.Cancel, m.c.keys.FilterUp, m.c.keys.FilterDown}
 	}
@@ -107,6 +109,8 @@ func (m Model) View() string {
 		body = m.failedView(w, bh)
 	case m.build.active():
 		body = m.build.lines()
+	case m.trace.active():
+		body = m.trace.lines()
 	default:
 		body = m.panesView(w, bh)
 	}
@@ -277,7 +281,7 @@ func (m Model) failedView(w, h int) []string {
 			add(s.Value, ee.Hint)
 		}
 		add(s.Value, "Press r (or R) to evaluate again once it is fixed; q quits.")
-		if ee.Nix != nil && ee.Nix.Message != "" {
+		if ee.Nix != nil && ee.Nix.Message != "" && !ee.SaysAllNixSaid() {
 			out = append(out, "", s.Label.Render("Nix said"))
 			add(s.ErrorText, ee.Nix.Message)
 		}

@@ -92,7 +92,7 @@ func checkBefore(ctx context.Context, s *verbEnv, path attr.Path, out *buildOutp
 		out.info("note: %s is %s, not a derivation; Nix builds every derivation inside it", path, d.Kind)
 		return nil
 	}
-	pc := build.CheckPlatform(ctx, s.tools, d.System)
+	pc := build.CheckPlatformFor(ctx, s.tools, s.target, d.System)
 	if s.target.Kind == nixeval.Classic {
 		if info, err := s.eval.Info(ctx); err == nil {
 			pc.WithInfo(info)

@@ -29,6 +29,7 @@ type options struct {
 	version  bool
 	oneShot  bool
 	names    bool
+	trace    bool  // show --trace
 	workers  int   // --eval-workers; 0 = the default
 	maxMem   int64 // --max-eval-memory in bytes; -1 = the default, 0 = off
 	anyFlags bool  // any target flag was given
@@ -130,6 +131,8 @@ func parseArgs(args []string) (*options, error) {
 			}
 		case a == "--names":
 			o.names = true
+		case a == "--trace", a == "--show-trace":
+			o.trace = true
 		case a == "--json":
 			o.json = true
 		case a == "--no-cache":

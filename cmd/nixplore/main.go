@@ -209,6 +209,9 @@ func dispatch(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		ctx, wo = withWarningOut(ctx, stderr)
 		defer wo.flush()
 	}
+	if o.verb == "ls" || o.verb == "show" || o.verb == "cmd" {
+		ctx = reportEvalBuilds(ctx, stderr)
+	}
 	switch o.verb {
 	case "ls":
 		return cmdLs(ctx, o, stdout, stderr)
@@ -505,6 +508,9 @@ func cmdShow(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer s.Close()
+	if o.trace {
+		return showTrace(ctx, s, p, o.json, stdout, stderr)
+	}
 	d, ok := s.eval.PeekDescribe(p)
 	if ok {
 		fmt.Fprintln(stderr, fromCacheNote)

@@ -47,12 +47,23 @@ type PlatformCheck struct {
 // `system` and `extra-platforms` (read from Nix's settings, not guessed from
 // its version), and looks for a binfmt registration for the architecture.
 func CheckPlatform(ctx context.Context, tools nixeval.Tools, system string) *PlatformCheck {
+	return CheckPlatformFor(ctx, tools, nil, system)
+}
+
+// CheckPlatformFor is CheckPlatform with the target's --option settings
+// given to Nix, as to every Nix nixplore runs for it: `--option
+// extra-platforms aarch64-linux` makes this Nix build for aarch64.
+func CheckPlatformFor(ctx context.Context, tools nixeval.Tools, t *nixeval.Target, system string) *PlatformCheck {
 	pc := &PlatformCheck{System: system}
-	settings, err := nixSettings(ctx, tools)
+	var opts []string
+	if t != nil {
+		opts = nixeval.OptionArgs(t.Options)
+	}
+	settings, err := nixSettings(ctx, tools, opts)
 	if err != nil {
 		pc.Err = err
 		// builtins.currentSystem needs no experimental feature.
-		cmd := &nixproc.Command{Path: tools.Program("nix-instantiate"), Args: []string{"--eval", "--json", "-E", "builtins.currentSystem"}}
+		cmd := &nixproc.Command{Path: tools.Program("nix-instantiate"), Args: append([]string{"--eval", "--json", "-E", "builtins.currentSystem"}, opts...)}
 		if res, err2 := cmd.Run(ctx); err2 == nil {
 			pc.Machine = strings.Trim(res.Trimmed(), `"`)
 		}
@@ -82,10 +93,10 @@ func (pc *PlatformCheck) WithInfo(info *nixeval.Info) *PlatformCheck {
 // nixSettings reads Nix's effective settings. `nix show-config` exists from
 // 2.4 on and was renamed `nix config show` later; whichever this Nix knows
 // is used.
-func nixSettings(ctx context.Context, tools nixeval.Tools) (map[string]string, error) {
+func nixSettings(ctx context.Context, tools nixeval.Tools, opts []string) (map[string]string, error) {
 	var lastErr error
 	for _, sub := range [][]string{{"config", "show"}, {"show-config"}} {
-		args := append([]string{"--extra-experimental-features", "nix-command"}, sub...)
+		args := append(append([]string{"--extra-experimental-features", "nix-command"}, sub...), opts...)
 		res, err := (&nixproc.Command{Path: tools.Program("nix"), Args: args}).Run(ctx)
 		if err != nil {
 			lastErr = err

@@ -127,7 +127,7 @@ func lockError(ctx context.Context, t *nixeval.Target, tools nixeval.Tools, ne *
 func inputFor(ctx context.Context, t *nixeval.Target, tools nixeval.Tools, download string) string {
 	const expr = `{ file }: builtins.mapAttrs (n: i: i.url or "") ((import (/. + file)).inputs or { })`
 	res, err := (&nixproc.Command{Path: tools.Program("nix-instantiate"),
-		Args: []string{"--eval", "--strict", "--json", "-E", expr, "--argstr", "file", filepath.Join(t.FlakeDir, "flake.nix")}}).Run(ctx)
+		Args: append([]string{"--eval", "--strict", "--json", "-E", expr, "--argstr", "file", filepath.Join(t.FlakeDir, "flake.nix")}, nixeval.OptionArgs(t.Options)...)}).Run(ctx)
 	if err != nil {
 		return ""
 	}

@@ -89,6 +89,10 @@ func LastErrorBlock(stderr string) string {
 	block := lines[start:]
 	var out []string
 	for _, l := range block {
+		if strings.HasPrefix(strings.TrimSpace(l), "… ") {
+			// 2.8 with --show-trace prints the frames after the message.
+			break
+		}
 		if showTraceRE.MatchString(l) {
 			continue
 		}

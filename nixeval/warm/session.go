@@ -40,6 +40,8 @@ type Session struct {
 	starts   atomic.Int32
 	pid      atomic.Int64 // the running repl's, readable while a request holds sem
 	closed   bool
+	// lines hears the repl's output for the request in flight (evalbuilds.go).
+	lines atomic.Pointer[func(string)]
 }
 
 // NewSession returns a warm session for t. The repl starts with the first
@@ -104,7 +106,7 @@ func (s *Session) start(ctx context.Context) error {
 		return err
 	}
 	s.deps.ignore(wrapper)
-	p, err := startRepl(s.Tools, s.Target, s.deps.line)
+	p, err := startRepl(s.Tools, s.Target, s.onLine)
 	if err != nil {
 		return err
 	}
@@ -155,6 +157,7 @@ func (s *Session) Eval(ctx context.Context, req nixeval.Request) (json.RawMessag
 		return nil, err
 	}
 	defer s.unlock()
+	defer s.listen(ctx)()
 	if s.closed {
 		return nil, errors.New("nixplore: the evaluator was closed")
 	}

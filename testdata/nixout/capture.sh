@@ -35,3 +35,13 @@ cap invalid-utf8-json $B/nix-instantiate --eval --json --strict -E 'builtins.att
 cap tryeval $B/nix-instantiate --eval --strict --json -E 'let b = (import <nixpkgs/nixos> {}).config.system.build; in map (n: { name = n; r = (builtins.tryEval (builtins.deepSeq b.${n} true)).success; }) [ "throws" "failedAssert" "string" ]' "${I[@]}" $(cfg kinds)
 for c in missingAttr infinite typeError abortChild; do cap tryeval-$c $B/nix-instantiate --eval --strict -E "builtins.tryEval (import <nixpkgs/nixos> {}).config.system.build.$c" "${I[@]}" $(cfg kinds); done
 { printf '%s\n' 'x = import <nixpkgs/nixos> {}' 'x.config.networking.hostName' 'builtins.attrNames x.config.system.build.manual' 'x.config.system.build.throws' 'x.config.system.build.missingAttr' ':a { foo = 1; }' 'foo' ":l $T/configs/kinds/inc.nix" 'fromInc' | NIX_PATH="nixpkgs=$T/nixpkgs:nixos-config=$T/configs/kinds/configuration.nix" $B/nix --extra-experimental-features nix-command repl; echo "[exit $?]"; } > $O/repl-session.txt 2>&1
+# Traces (--show-trace) of errors raised inside the module system by the user's values, and
+# builds during evaluation (import from derivation), allowed and refused. The checkout's path
+# is written as @ROOT@, so the samples read the same wherever the tests run.
+capr() { local name=$1; shift; cap "$name" "$@"; sed -i "s|$R|@ROOT@|g" $O/$name.txt; }
+for c in name recursive toplevel; do
+  capr trace-$c $B/nix-instantiate --eval --strict --read-write-mode -E "(import <nixpkgs/nixos> {}).config.system.build.$c" "${I[@]}" $(cfg trace) --show-trace
+done
+capr trace-assertion $B/nix-instantiate --eval --strict --read-write-mode -E "(import <nixpkgs/nixos> {}).config.system.build.toplevel.drvPath" "${I[@]}" $(cfg assert) --show-trace
+capr ifd-build env NIXPLORE_SALT=$SALT NIXPLORE_IFD_SLEEP=0 $B/nix-instantiate --eval --strict --json --read-write-mode -E "(import <nixpkgs/nixos> {}).config.system.build.generated" "${I[@]}" $(cfg ifd)
+capr ifd-refused env NIXPLORE_SALT=$SALT-refused $B/nix-instantiate --eval --strict --json --read-write-mode -E "(import <nixpkgs/nixos> {}).config.system.build.generated" "${I[@]}" $(cfg ifd) --option allow-import-from-derivation false

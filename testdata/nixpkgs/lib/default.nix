@@ -79,7 +79,9 @@ let
     # mergeDefinitions (lib/modules.nix): discharge, filter overrides, merge with the type.
     mergeDefinitions = loc: type: defs:
       let
-        discharged = concatMap (d: map (v: { inherit (d) file; value = v; }) (dischargeProperties d.value)) defs;
+        # As upstream, an error while reading a definition names its file.
+        discharged = concatMap (d: map (v: { inherit (d) file; value = v; })
+          (b.addErrorContext "while evaluating definitions from `${d.file}':" (dischargeProperties d.value))) defs;
         defsFinal = filterOverrides discharged;
       in {
         inherit defsFinal;
@@ -171,7 +173,10 @@ let
               res = mergeDefinitions loc' d.type ((byName.${n} or [ ]) ++ defaults);
             in rec {
               option = d // {
-                loc = loc'; value = if d ? apply then d.apply res.mergedValue else res.mergedValue; isDefined = res.isDefined;
+                loc = loc'; isDefined = res.isDefined;
+                # As upstream's evalOptionValue: an error inside the value names the option.
+                value = b.addErrorContext "while evaluating the option `${showOption loc'}':"
+                  (if d ? apply then d.apply res.mergedValue else res.mergedValue);
                 definitionsWithLocations = res.defsFinal; definitions = map (x: x.value) res.defsFinal;
                 files = map (x: x.file) res.defsFinal;
               };

@@ -1,13 +1,14 @@
 # Mirrors nixpkgs nixos/modules/system/activation/top-level.nix: system.build.toplevel,
-# nixos-system-<hostName>-<label>, linking etc, kernel, initrd and init (bootStage2), so building it
-# builds >= 7 derivations. Failed assertions make it throw "\nFailed assertions:\n- msg" and
-# config.warnings are printed with lib.showWarnings (lib.warn each), like upstream.
+# nixos-system-<system.name>-<label> (system.name defaults to the hostName, as upstream), linking
+# etc, kernel, initrd and init (bootStage2), so building it builds >= 7 derivations. Failed
+# assertions make it throw "\nFailed assertions:\n- msg" and config.warnings are printed with
+# lib.showWarnings (lib.warn each), like upstream.
 { config, lib, pkgs, ... }:
 let
   build = config.system.build;
   failed = map (x: x.message) (builtins.filter (x: !x.assertion) config.assertions);
   baseSystem = pkgs.mkDrv {
-    name = "nixos-system-${config.networking.hostName}-${config.system.nixos.label}";
+    name = "nixos-system-${config.system.name}-${config.system.nixos.label}";
     env = {
       etc = build.etc; kernel = build.kernel; initrd = build.initialRamdisk; init = build.bootStage2;
       installBootLoader = build.installBootLoader; systemVersion = config.system.nixos.version;
@@ -28,6 +29,11 @@ let
   };
 in
 {
+  options.system.name = lib.mkOption {
+    type = lib.types.str;
+    default = if config.networking.hostName == "" then "unnamed" else config.networking.hostName;
+    description = "The name of the system used in the system.build.toplevel derivation.";
+  };
   options.system.build.toplevel = lib.mkOption {
     type = lib.types.package;
     readOnly = true;

@@ -1,0 +1,151 @@
+package nixeval
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nixplore/nixplore/nixeval/nixproc"
+)
+
+// rootedCapture is a captured stderr with the checkout's path (written as
+// @ROOT@ by the capture script) put back as this checkout's.
+func rootedCapture(t *testing.T, version, name string) string {
+	t.Helper()
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.ReplaceAll(string(stderrCapture(t, version, name)), "@ROOT@", root)
+}
+
+// TestParseTraceCaptured reads the --show-trace output of every Nix
+// version: the option and the user's file behind an error raised inside
+// lib/modules.nix, the innermost first whatever order the version prints.
+func TestParseTraceCaptured(t *testing.T) {
+	root, _ := filepath.Abs("..")
+	cfg := filepath.Join(root, "testdata", "configs")
+	tests := []struct {
+		capture, option, file, summary string
+		line                           map[string]int // by version; missing: 0
+	}{
+		{"trace-name", "system.name", filepath.Join(cfg, "trace", "naming.nix"), "cannot coerce an integer to a string",
+			map[string]int{"2.8": 5, "2.26": 5, "2.34": 5}},
+		{"trace-toplevel", "system.name", filepath.Join(cfg, "trace", "naming.nix"), "cannot coerce an integer to a string",
+			map[string]int{"2.8": 5, "2.26": 5, "2.34": 5}},
+		// 2.8 gives the call site in the user's file no location: the
+		// file comes from `while evaluating definitions from`.
+		{"trace-recursive", "system.stateVersion", filepath.Join(cfg, "trace", "configuration.nix"), "infinite recursion",
+			map[string]int{"2.26": 14, "2.34": 14}},
+	}
+	for _, v := range []string{"2.8", "2.26", "2.34"} {
+		for _, tc := range tests {
+			t.Run(v+"/"+tc.capture, func(t *testing.T) {
+				frames := ParseTrace(rootedCapture(t, v, tc.capture))
+				if len(frames) < 3 {
+					t.Fatalf("%d frames", len(frames))
+				}
+				if !strings.Contains(frames[0].Text, tc.summary) {
+					t.Errorf("innermost frame %q, want the error %q", frames[0].Text, tc.summary)
+				}
+				tr := &Trace{Frames: frames}
+				tr.locate(&Target{Kind: Classic})
+				if tr.Option != tc.option || tr.File != tc.file || tr.Line != tc.line[v] {
+					t.Errorf("option %q file %s:%d, want %q %s:%d", tr.Option, tr.File, tr.Line, tc.option, tc.file, tc.line[v])
+				}
+				want := "option " + tc.option + ", in " + tc.file
+				if !strings.HasPrefix(tr.Where(), want) {
+					t.Errorf("Where() = %q, want it to start with %q", tr.Where(), want)
+				}
+				nixpkgs := 0
+				for _, f := range frames {
+					if f.Nixpkgs {
+						nixpkgs++
+						if strings.HasPrefix(f.File, "/") {
+							t.Errorf("nixpkgs frame not relative: %s", f.File)
+						}
+					}
+				}
+				if nixpkgs == 0 {
+					t.Error("no frame inside nixpkgs")
+				}
+			})
+		}
+	}
+}
+
+// TestAssertionSaidOnce: a failed assertion's message is nixplore's
+// detail, and Nix's identical text is not quoted under it again (every
+// version's capture, and the trace of one).
+func TestAssertionSaidOnce(t *testing.T) {
+	for _, v := range []string{"2.8", "2.26", "2.34"} {
+		for _, capture := range []string{"assertion", "trace-assertion"} {
+			t.Run(v+"/"+capture, func(t *testing.T) {
+				ne := nixproc.NewNixError("nix-build", 1, stderrCapture(t, v, capture))
+				ee := Classify(ne)
+				if ee.Kind != ErrAssertion {
+					t.Fatalf("kind %v: %s", ee.Kind, ee.Summary)
+				}
+				msg := "nixplore test: boot.loader.grub.device must be set"
+				for name, text := range map[string]string{"Error": ee.Error(), "ErrorText": ErrorText(ee)} {
+					if n := strings.Count(text, msg); n != 1 {
+						t.Errorf("%s says the assertion %d times:\n%s", name, n, text)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestEvalBuildCaptured reads the line every version prints before it
+// builds during evaluation, and the refusal with
+// allow-import-from-derivation false.
+func TestEvalBuildCaptured(t *testing.T) {
+	for _, v := range []string{"2.8", "2.26", "2.34"} {
+		t.Run(v, func(t *testing.T) {
+			var builds []EvalBuild
+			for _, l := range strings.Split(string(stderrCapture(t, v, "ifd-build")), "\n") {
+				if b, ok := ParseEvalBuild(l); ok {
+					builds = append(builds, b)
+				}
+			}
+			if len(builds) != 1 || builds[0].Name != "gen-foo" || !strings.HasPrefix(builds[0].Drv, "/nix/store/") || !strings.HasSuffix(builds[0].Drv, "-gen-foo.drv") {
+				t.Fatalf("builds %+v", builds)
+			}
+			if got := builds[0].LogCommand(); got != "nix-store -l "+builds[0].Drv {
+				t.Errorf("log command %q", got)
+			}
+			ee := Classify(nixproc.NewNixError("nix-instantiate", 1, stderrCapture(t, v, "ifd-refused")))
+			if ee.Kind != ErrIFD || !strings.Contains(ee.Summary, "gen-foo") || !strings.Contains(ee.Hint, "-gen-foo.drv") || strings.Contains(ee.Hint, "^out") {
+				t.Errorf("refusal: kind %v %q / %q", ee.Kind, ee.Summary, ee.Hint)
+			}
+		})
+	}
+}
+
+// TestTraceLocatesFlakeSource: a frame in a local flake's store copy names
+// the file in the flake's directory, which the user edits; frames in
+// nixplore's own expression and Nix's internal files are never the user's.
+func TestTraceLocatesFlakeSource(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "hosts"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "hosts", "laptop.nix"), []byte("{ }\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	store := "/nix/store/" + strings.Repeat("a", 32) + "-source"
+	tr := &Trace{Frames: []Frame{
+		{Text: "error: boom"},
+		{Text: "from call site", File: "«nix-internal»/derivation-internal.nix", Line: 3, Column: 1},
+		{Text: "from call site", File: "/tmp/nixplore-123.nix", Line: 9, Column: 2},
+		{Text: "while evaluating the option `networking.hostName':"},
+		{Text: "from call site", File: store + "/hosts/laptop.nix", Line: 7, Column: 3},
+	}}
+	tr.locate(&Target{Kind: Flake, FlakeDir: dir, FlakeRef: "path:" + dir})
+	want := filepath.Join(dir, "hosts", "laptop.nix")
+	if tr.File != want || tr.Line != 7 || tr.Option != "networking.hostName" || !tr.Frames[4].User {
+		t.Errorf("located %q:%d option %q (frames %+v), want %s:7", tr.File, tr.Line, tr.Option, tr.Frames, want)
+	}
+}

@@ -1,0 +1,136 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/attr"
+)
+
+// Builds during evaluation (import from derivation): Nix stops evaluating
+// to build a derivation, for seconds or minutes. Every request's context
+// carries a listener (track) whose notices a Cmd of its own waits for, as
+// they happen, until the request ends; the footer says what is built while
+// the request runs, and esc cancels the requests that wait for a build.
+
+// evalBuildMsg is a derivation a request in flight waits for; next waits
+// for the request's next notice.
+type evalBuildMsg struct {
+	id    uint64
+	build nixeval.EvalBuild
+	next  tea.Cmd
+}
+
+// evalBuilding is a build the footer shows: which, and since when.
+type evalBuilding struct {
+	build nixeval.EvalBuild
+	since time.Time
+}
+
+// evalBuildQueue bounds the notices of one request on their way to
+// Update; a notice that finds it full is dropped.
+const evalBuildQueue = 16
+
+// withEvalBuilds makes request id's evaluation report its builds, and
+// returns the Cmd that waits for them: it ends (with nil) when ctx does,
+// which finish sees to once the request's answer is in.
+func withEvalBuilds(ctx context.Context, id uint64) (context.Context, tea.Cmd) {
+	ch := make(chan nixeval.EvalBuild, evalBuildQueue)
+	ctx = nixeval.WithEvalBuilds(ctx, func(b nixeval.EvalBuild) {
+		select {
+		case ch <- b:
+		default:
+		}
+	})
+	var wait tea.Cmd
+	wait = func() tea.Msg {
+		select {
+		case b := <-ch:
+			return evalBuildMsg{id: id, build: b, next: wait}
+		case <-ctx.Done():
+			return nil
+		}
+	}
+	return ctx, wait
+}
+
+// takeWaiters hands the build waiters of the requests started since the
+// last message to the runtime (Update does, after every message).
+func (m *Model) takeWaiters() tea.Cmd {
+	if len(m.waiters) == 0 {
+		return nil
+	}
+	cmd := tea.Batch(m.waiters...)
+	m.waiters = nil
+	return cmd
+}
+
+// onEvalBuild records a build of a request still in flight.
+func (m Model) onEvalBuild(msg evalBuildMsg) (tea.Model, tea.Cmd) {
+	if _, ok := m.cancels[msg.id]; ok {
+		m.building[msg.id] = evalBuilding{build: msg.build, since: time.Now()}
+		m.c.log.Printf("request %d builds %s for evaluation", msg.id, msg.build.Drv)
+	}
+	return m, tea.Batch(msg.next, m.spin())
+}
+
+// evalBuildWork is the footer while a request waits for a build: the
+// oldest one, for how long, and how to stop it.
+func (m Model) evalBuildWork(now time.Time) string {
+	if len(m.building) == 0 {
+		return ""
+	}
+	all := make([]evalBuilding, 0, len(m.building))
+	for _, b := range m.building {
+		all = append(all, b)
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].since.Before(all[j].since) })
+	s := "building " + attr.Printable(all[0].build.Name) + " for evaluation… " + formatSeconds(now.Sub(all[0].since))
+	if len(all) > 1 {
+		s += fmt.Sprintf(" (and %d more)", len(all)-1)
+	}
+	return s + " · esc cancels · log afterwards: " + attr.Printable(all[0].build.LogCommand())
+}
+
+// cancelEvalBuilds stops every request that waits for a build (esc): a
+// kind shows as cancelled until r asks again, a listing or a description
+// as esc leaves them. It reports whether there was any.
+func (m *Model) cancelEvalBuilds() bool {
+	if len(m.building) == 0 {
+		return false
+	}
+	var names []string
+	for id, b := range m.building {
+		names = append(names, b.build.Name)
+		if r, ok := m.kinds[id]; ok {
+			for _, k := range r.keys {
+				if n := m.tree.index[k]; n != nil && n.kindReq == id {
+					n.cancelled = true
+				}
+			}
+			m.dropKinds(id, r)
+			continue
+		}
+		for _, n := range m.tree.index {
+			if n.reqID == id && n.loading {
+				n.loading, n.reqID, n.cancelled = false, 0, !n.loaded
+			}
+		}
+		if m.preview.reqID == id && m.preview.state == previewLoading {
+			m.preview.reqID = 0
+			m.preview.setState(previewCancelled)
+		}
+		m.finish(id)
+		delete(m.working, id)
+	}
+	sort.Strings(names)
+	m.status = "cancelled building " + attr.Printable(strings.Join(names, ", ")) + " for evaluation; r evaluates it again"
+	m.c.log.Printf("%s", m.status)
+	return true
+}

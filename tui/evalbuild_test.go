@@ -1,0 +1,63 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nixplore/nixplore/internal/testnix"
+	"github.com/nixplore/nixplore/nixeval"
+)
+
+// TestEvalBuildInFooter: while a kind waits for a build during evaluation
+// the footer says which derivation is built and for how long; esc cancels
+// it (no builder left, the row cancelled), and r asks again.
+func TestEvalBuildInFooter(t *testing.T) {
+	onEachBackend(t, func(t *testing.T, b backend) {
+		testnix.Setup(t)
+		salt := fmt.Sprintf("tui-ifd-%s-%d", b.name, time.Now().UnixNano())
+		t.Setenv("NIXPLORE_SALT", salt)
+		t.Setenv("NIXPLORE_IFD_SLEEP", "300")
+		d := nixDriverOn(t, b, "ifd", "", 120, 30)
+		footer := func() string { return strings.Join(d.m.statusLines(120), "\n") }
+		d.until(func() bool { return strings.Contains(footer(), "building gen-foo for evaluation") })
+		f := footer()
+		if !strings.Contains(f, "esc cancels") || !strings.Contains(f, "nix-store -l /nix/store/") {
+			t.Errorf("footer: %s", f)
+		}
+		if !d.m.c.keys.CancelEval.Enabled() {
+			t.Error("esc is not offered while a build for evaluation runs")
+		}
+		d.key("esc")
+		if !strings.Contains(d.m.status, "cancelled building gen-foo for evaluation") {
+			t.Errorf("status after esc: %q", d.m.status)
+		}
+		var gen *node
+		for _, n := range d.m.tree.visible {
+			if n.name == "generated" {
+				gen = n
+			}
+		}
+		if gen == nil || !gen.cancelled || gen.kind != nixeval.KindPending {
+			t.Fatalf("generated after esc: %+v", gen)
+		}
+		deadline := time.Now().Add(5 * time.Second)
+		for len(testnix.Marked("nixplore-ifd-marker", salt)) > 0 && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		if left := testnix.Marked("nixplore-ifd-marker", salt); len(left) > 0 {
+			t.Errorf("builders left after esc: %+v", left)
+		}
+		d.settle()
+		if gen.kindReq != 0 {
+			t.Error("the cancelled kind was asked again without r")
+		}
+		d.selectName("generated")
+		d.key("r")
+		if gen.cancelled || gen.kindReq == 0 {
+			t.Errorf("r did not ask for the kind again: cancelled %v, request %d", gen.cancelled, gen.kindReq)
+		}
+		d.until(func() bool { return strings.Contains(footer(), "building gen-foo for evaluation") })
+	})
+}

@@ -1,0 +1,279 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/attr"
+)
+
+// Tracer is what the trace panel asks: the value at path evaluated again
+// with Nix's --show-trace (*nixeval.Evaluator implements it).
+type Tracer interface {
+	Trace(ctx context.Context, path attr.Path) (*nixeval.Trace, error)
+}
+
+// traceState is where the trace panel stands.
+type traceState int
+
+const (
+	traceClosed  traceState = iota
+	traceLoading            // Nix evaluates the value again with --show-trace
+	traceReady              // the chain is shown
+	traceFailed             // the trace itself could not be had
+)
+
+func (s traceState) String() string {
+	return [...]string{"closed", "loading", "ready", "failed"}[s]
+}
+
+// tracedMsg is the answer to a trace request; a stale id is dropped.
+type tracedMsg struct {
+	id    uint64
+	trace *nixeval.Trace
+	err   error
+}
+
+// tracePanel shows why a value fails (key t on an error): Nix's chain of
+// frames from --show-trace, with the option and the user's own file read
+// from it first. It takes the whole body, scrolls, and esc closes it
+// (cancelling Nix if it still runs).
+type tracePanel struct {
+	c        *common
+	state    traceState
+	id       uint64
+	path     attr.Path
+	cancelFn context.CancelFunc
+	trace    *nixeval.Trace
+	err      error
+	width    int
+	pg       pager
+}
+
+func newTrace(c *common) tracePanel { return tracePanel{c: c, pg: newPager()} }
+
+func (p tracePanel) active() bool  { return p.state != traceClosed }
+func (p tracePanel) running() bool { return p.state == traceLoading }
+
+// canTrace reports whether the evaluator can give traces at all.
+func (c *common) canTrace() bool {
+	_, ok := c.cfg.Eval.(Tracer)
+	return ok
+}
+
+// open starts the trace of path in a Cmd of its own.
+func (p tracePanel) open(path attr.Path) (tracePanel, tea.Cmd) {
+	p.cancel()
+	tr, ok := p.c.cfg.Eval.(Tracer)
+	if !ok {
+		return p, nil
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	id := p.c.next()
+	p = tracePanel{c: p.c, state: traceLoading, id: id, path: path, cancelFn: cancel, width: p.width, pg: p.pg}
+	p.pg.top()
+	p.refresh()
+	p.c.log.Printf("trace %s (request %d)", path, id)
+	return p, p.c.run(func() tea.Msg {
+		t, err := tr.Trace(ctx, path)
+		return tracedMsg{id: id, trace: t, err: err}
+	})
+}
+
+// cancel stops a trace in flight.
+func (p *tracePanel) cancel() {
+	if p.cancelFn != nil {
+		p.cancelFn()
+		p.cancelFn = nil
+	}
+}
+
+// close cancels what runs and closes the panel.
+func (p *tracePanel) close() {
+	p.cancel()
+	*p = tracePanel{c: p.c, width: p.width, pg: p.pg}
+	p.refresh()
+}
+
+func (p *tracePanel) setSize(w, h int) {
+	p.pg.setSize(w, h-1) // the title stays in view
+	if w != p.width {
+		p.width = w
+		p.refresh()
+	}
+}
+
+// tick redraws the spinner while Nix works.
+func (p *tracePanel) tick() {
+	if p.running() {
+		p.refresh()
+	}
+}
+
+func (p *tracePanel) refresh() {
+	if p.state == traceClosed {
+		p.pg.setLines(nil)
+		return
+	}
+	p.pg.setLines(p.body(p.width))
+}
+
+// helpKeys are the panel's own keys for the footer.
+func (p tracePanel) helpKeys() helpKeys {
+	k := p.c.keys
+	scroll := key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓/pgup/pgdn", "scroll"))
+	return helpKeys{k.ClosePanel, scroll, k.Quit}
+}
+
+// Update handles the answer and the panel's keys: scrolling, and esc, q or
+// t to close.
+func (p tracePanel) Update(msg tea.Msg) (tracePanel, tea.Cmd) {
+	k := p.c.keys
+	switch msg := msg.(type) {
+	case tracedMsg:
+		if msg.id != p.id || p.state != traceLoading {
+			return p, nil
+		}
+		p.cancelFn = nil
+		p.trace, p.err = msg.trace, msg.err
+		p.state = traceReady
+		if msg.err != nil {
+			p.state = traceFailed
+		}
+		p.refresh()
+	case tea.KeyMsg:
+		page := max(1, p.pg.vp.Height-1)
+		switch {
+		case key.Matches(msg, k.ClosePanel, k.Trace):
+			p.close()
+		case key.Matches(msg, k.Up):
+			p.pg.scroll(-1)
+		case key.Matches(msg, k.Down):
+			p.pg.scroll(1)
+		case key.Matches(msg, k.PageUp):
+			p.pg.scroll(-page)
+		case key.Matches(msg, k.PageDn):
+			p.pg.scroll(page)
+		case key.Matches(msg, k.Top):
+			p.pg.top()
+		case key.Matches(msg, k.Bottom):
+			p.pg.bottom()
+		default:
+			p.pg = scrollPager(p.pg, k, msg)
+		}
+	case tea.MouseMsg:
+		p.pg = scrollPager(p.pg, p.c.keys, msg)
+	}
+	return p, nil
+}
+
+// lines is the panel as drawn: the title, then the window of the body.
+func (p tracePanel) lines() []string {
+	s := p.c.styles
+	title := "Why " + p.path.String() + " fails: Nix's --show-trace (esc closes)"
+	out := []string{truncate(s.PanelTitle.Render(attr.Printable(title)), p.width)}
+	return append(out, withMore(s, p.pg, p.width)...)
+}
+
+// body is everything below the title, wrapped to w columns: where the
+// error comes from, the error once, then the chain outermost first, the
+// user's own place marked. Every piece comes from Nix's output about the
+// user's configuration, so all of it goes through Printable.
+func (p tracePanel) body(w int) []string {
+	s := p.c.styles
+	if w < 1 {
+		return nil
+	}
+	var out []string
+	add := func(st lipgloss.Style, indent int, text string) {
+		ind := ""
+		if w > 2*indent+10 {
+			ind = strings.Repeat(" ", indent)
+		}
+		for _, l := range wrap(attr.Printable(text), max(1, w-len(ind))) {
+			out = append(out, ind+st.Render(l))
+		}
+	}
+	switch p.state {
+	case traceLoading:
+		add(s.Dim, 0, p.c.spin+" evaluating "+p.path.String()+" again with --show-trace (a one-shot Nix: the whole configuration once more)…")
+		return out
+	case traceFailed:
+		if isCancel(p.err) {
+			add(s.Warning, 0, "cancelled")
+			return out
+		}
+		add(s.Bad, 0, "no trace: "+nixeval.ErrorText(p.err))
+		return out
+	}
+	t := p.trace
+	if t == nil || t.Err == nil {
+		add(s.Good, 0, p.path.String()+" evaluates without an error now: there is no trace (r re-evaluates the node).")
+		return out
+	}
+	where := t.Where()
+	if where == "" {
+		where = "the trace names no option and no file outside nixpkgs"
+	}
+	add(s.Label, 0, "Where")
+	add(s.Title, 2, where)
+	for _, f := range t.Frames {
+		if f.User {
+			for _, l := range f.Excerpt {
+				add(s.Value, 2, strings.TrimLeft(l, " "))
+			}
+		}
+	}
+	out = append(out, "")
+	add(s.Label, 0, "Error")
+	add(s.ErrorText, 2, nixeval.ErrorText(t.Err))
+	out = append(out, "")
+	inNixpkgs := 0
+	for _, f := range t.Frames {
+		if f.Nixpkgs {
+			inNixpkgs++
+		}
+	}
+	add(s.Label, 0, fmt.Sprintf("Chain, the outermost first (%d frames, %d inside nixpkgs)", len(t.Frames), inNixpkgs))
+	for i := len(t.Frames) - 1; i >= 0; i-- {
+		f := t.Frames[i]
+		text := f.Text
+		if !strings.HasPrefix(text, "error:") {
+			text = "… " + text
+		}
+		if loc := f.Location(); loc != "" {
+			text += "  (" + loc + ")"
+		}
+		st := s.Dim
+		switch {
+		case f.User:
+			st, text = s.Title, text+"  ← your file"
+		case !f.Nixpkgs:
+			st = s.Value
+		}
+		add(st, 2, text)
+	}
+	return out
+}
+
+// failing reports whether n is a value whose error t can trace: an error
+// node, or a node whose description failed (a derivation whose drvPath
+// throws lists as a derivation).
+func (m Model) failing(n *node) bool {
+	if n == nil || n.absent != nil || !m.c.canTrace() {
+		return false
+	}
+	if n.kind == nixeval.KindError {
+		return true
+	}
+	if e, ok := m.descs[n.key]; ok && e.err != nil && !isCancel(e.err) {
+		return true
+	}
+	return m.preview.key == n.key && m.preview.err != nil && !isCancel(m.preview.err)
+}

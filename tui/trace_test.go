@@ -1,0 +1,103 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/nixplore/nixplore/nixeval"
+)
+
+// errorRow waits until the node named name is an error (its kind comes in
+// the background) and selects it.
+func (d *driver) errorRow(name string) *node {
+	d.t.Helper()
+	var n *node
+	d.until(func() bool {
+		for _, v := range d.m.tree.visible {
+			if v.name == name && v.kind == nixeval.KindError {
+				n = v
+				return true
+			}
+		}
+		return false
+	})
+	if n == nil {
+		d.t.Fatalf("%s never became an error:\n%s", name, d.m.View())
+	}
+	d.selectName(name)
+	return n
+}
+
+// TestTracePanel: t on an error evaluates it again with --show-trace and
+// shows the option and the user's file before the chain; the panel fits
+// every size, scrolls, and esc closes it. t is off on a value that
+// evaluates.
+func TestTracePanel(t *testing.T) {
+	onEachBackend(t, func(t *testing.T, b backend) {
+		d := nixDriverOn(t, b, "trace", "", 100, 30)
+		d.errorRow("name")
+		if !d.m.c.keys.Trace.Enabled() {
+			t.Fatal("t is not offered on an error")
+		}
+		d.key("t")
+		if !d.m.trace.active() {
+			t.Fatal("t did not open the trace panel")
+		}
+		d.until(func() bool { return d.m.trace.state != traceLoading })
+		if d.m.trace.state != traceReady {
+			t.Fatalf("trace %s: %v", d.m.trace.state, d.m.trace.err)
+		}
+		body := strings.Join(d.m.trace.body(200), "\n")
+		for _, want := range []string{"option system.name, in " + d.m.trace.trace.File + ":5:", "naming.nix", "← your file", "Chain, the outermost first"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("trace lacks %q:\n%s", want, body)
+			}
+		}
+		if n := strings.Count(body, "cannot coerce an integer to a string"); n < 2 {
+			// Once as the error, once as the chain's last frame.
+			t.Errorf("the error appears %d times:\n%s", n, body)
+		}
+		for _, w := range []int{60, 80, 133, 300} {
+			for _, h := range []int{15, 24, 100} {
+				d.send(tea.WindowSizeMsg{Width: w, Height: h})
+				checkFits(t, d.m.View(), w, h, "trace panel")
+			}
+		}
+		d.send(tea.WindowSizeMsg{Width: 80, Height: 20})
+		before := d.m.trace.pg.offset()
+		d.key("pgdown")
+		if d.m.trace.pg.offset() <= before {
+			t.Errorf("pgdown did not scroll the trace (offset %d)", d.m.trace.pg.offset())
+		}
+		d.key("esc")
+		if d.m.trace.active() {
+			t.Error("esc did not close the trace panel")
+		}
+		d.selectName("fine")
+		d.settle()
+		if d.m.c.keys.Trace.Enabled() {
+			t.Error("t is offered on a value that evaluates")
+		}
+	})
+}
+
+// TestTracePanelCancel: esc while Nix works on the trace closes the panel
+// and stops Nix (the driver's cleanup waits for every request to end).
+func TestTracePanelCancel(t *testing.T) {
+	d := nixDriver(t, "trace", "", 100, 30)
+	d.errorRow("recursive")
+	d.key("t")
+	if d.m.trace.state != traceLoading {
+		t.Fatalf("trace %s", d.m.trace.state)
+	}
+	d.key("esc")
+	if d.m.trace.active() {
+		t.Fatal("esc did not close the loading trace")
+	}
+	d.settle()
+	if d.m.trace.active() {
+		t.Error("the cancelled trace's answer reopened the panel")
+	}
+}
