@@ -16,6 +16,7 @@ type KeyMap struct {
 	Accept, Cancel              key.Binding // the filter's and the build panel's own keys
 	FilterUp, FilterDown        key.Binding
 	Confirm, ClosePanel         key.Binding
+	Force                       key.Binding // the build panel: build although the plan does not fit
 }
 
 // DefaultKeyMap returns the bindings listed in the README.
@@ -50,6 +51,7 @@ func DefaultKeyMap() KeyMap {
 		FilterDown: key.NewBinding(key.WithKeys("down", "ctrl+n", "ctrl+j"), key.WithHelp("↓", "next match")),
 		Confirm:    key.NewBinding(key.WithKeys("enter", "y"), key.WithHelp("enter/y", "start build")),
 		ClosePanel: key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "close")),
+		Force:      key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "build anyway")),
 	}
 }
 
