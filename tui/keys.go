@@ -17,6 +17,7 @@ type KeyMap struct {
 	FilterUp, FilterDown        key.Binding
 	Confirm, ClosePanel         key.Binding
 	Force                       key.Binding // the build panel: build although the plan does not fit
+	Mark, Compare               key.Binding // space marks an output, C compares
 }
 
 // DefaultKeyMap returns the bindings listed in the README.
@@ -38,6 +39,8 @@ func DefaultKeyMap() KeyMap {
 		Edit:        key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit source")),
 		Explain:     key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "explain cmd")),
 		Absent:      key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "show absent")),
+		Mark:        key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "mark")),
+		Compare:     key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "compare")),
 		CancelEval:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel eval")),
 		PreviewDown: key.NewBinding(key.WithKeys("J", "shift+down"), key.WithHelp("J", "preview down")),
 		PreviewUp:   key.NewBinding(key.WithKeys("K", "shift+up"), key.WithHelp("K", "preview up")),
@@ -72,6 +75,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.Expand, k.Collapse},
 		{k.Top, k.Bottom, k.PageUp, k.PageDn},
 		{k.Filter, k.CopyPath, k.CopyCmd, k.Build, k.Explain},
+		{k.Mark, k.Compare},
 		{k.Refresh, k.ReloadAll, k.CancelEval, k.Absent, k.Edit},
 		{k.PreviewDown, k.PreviewUp, k.Help, k.Quit},
 	}

@@ -116,6 +116,7 @@ type Model struct {
 	preview previewPane
 	filter  filterModel
 	build   buildPanel
+	compare comparePanel
 	help    help.Model
 	spinner spinner.Model
 
@@ -196,6 +197,7 @@ func New(cfg Config) Model {
 	m.preview = newPreview(c)
 	m.filter = newFilter(c)
 	m.build = buildPanel{c: c, pg: newPager()}
+	m.compare = newCompare(c)
 	m.explain = newExplain(c)
 	m.layout()
 	m.syncKeys()
@@ -229,4 +231,5 @@ func (m Model) Init() tea.Cmd {
 func (m Model) Close() {
 	m.cancelAll()
 	m.build.cancel()
+	m.compare.cancel()
 }

@@ -51,6 +51,7 @@ func (m *Model) layout() {
 	m.preview.setSize(pw, bh)
 	m.explain.setSize(pw, bh)
 	m.build.setSize(m.c.width, bh)
+	m.compare.setSize(m.c.width, bh)
 }
 
 func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -69,6 +70,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.c.spin = m.spinner.View()
 		m.preview.tick()
 		m.build.tick()
+		m.compare.tick()
 		return m, cmd
 	case infoMsg:
 		m.finish(msg.id)
@@ -143,6 +145,9 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			cmd = tea.Batch(cmd, m.selectionChanged())
 		}
 		return m, cmd
+	case compareColumnMsg:
+		m.compare, _ = m.compare.Update(msg)
+		return m, nil
 	case tea.MouseMsg:
 		return m.onMouse(msg)
 	case tea.KeyMsg:
@@ -158,7 +163,7 @@ func isCancel(err error) bool {
 
 // busy reports whether anything the spinner stands for is running.
 func (m Model) busy() bool {
-	return len(m.cancels) > 0 || m.build.running()
+	return len(m.cancels) > 0 || m.build.running() || m.compare.running()
 }
 
 func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
@@ -180,6 +185,11 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		var cmd tea.Cmd
 		m.build, cmd = m.build.Update(msg)
 		return m, cmd
+	}
+	if m.compare.open {
+		m.compare, _ = m.compare.Update(msg)
+		m.syncKeys()
+		return m, nil
 	}
 	if m.filter.active {
 		return m.onFilterKey(msg)
@@ -252,6 +262,11 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.CancelEval):
 		m.cancelSelected()
 		return m, nil
+	case key.Matches(msg, k.Mark):
+		m.toggleMark()
+		return m, nil
+	case key.Matches(msg, k.Compare):
+		return m.openCompare()
 	case key.Matches(msg, k.Edit):
 		return m.edit()
 	case key.Matches(msg, k.Build):
@@ -622,6 +637,7 @@ type restartedMsg struct{}
 func (m Model) reloadTree() (tea.Model, tea.Cmd) {
 	m.cancelAll()
 	m.build.cancel()
+	m.compare.close()
 	m.descs = map[string]*descEntry{}
 	m.tree = newTree(m.c.cfg.Start)
 	m.pane = newTreePane(m.c, m.tree)
@@ -647,12 +663,13 @@ func (m *Model) reloadCmds() []tea.Cmd {
 func (m Model) quit() (tea.Model, tea.Cmd) {
 	m.cancelAll()
 	m.build.cancel()
+	m.compare.cancel()
 	m.quitting = true
 	return m, tea.Quit
 }
 
 func (m Model) onMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
-	if m.state != stateReady || m.filter.active || m.build.active() {
+	if m.state != stateReady || m.filter.active || m.build.active() || m.compare.open {
 		return m, nil
 	}
 	wheel := msg.Button == tea.MouseButtonWheelUp || msg.Button == tea.MouseButtonWheelDown
@@ -705,6 +722,8 @@ func (m *Model) syncKeys() {
 		sel = nil
 	}
 	k.Build.SetEnabled(ready && sel != nil && sel.kind == nixeval.KindDerivation)
+	k.Mark.SetEnabled(ready && sel != nil && sel.absent == nil)
+	k.Compare.SetEnabled(ready && sel != nil)
 	// An absent output has no command to copy, explain or build.
 	k.CopyCmd.SetEnabled(ready && sel != nil && sel.absent == nil)
 	k.Explain.SetEnabled(ready && sel != nil && sel.absent == nil)

@@ -80,6 +80,8 @@ func (m Model) helpView() string {
 		km = helpKeys{again, m.c.keys.Quit}
 	case m.build.active():
 		km = m.build.helpKeys()
+	case m.compare.open:
+		km = m.compare.helpKeys()
 	case m.filter.active:
 		km = helpKeys{m.c.keys.Accept, m.c.keys.Cancel, m.c.keys.FilterUp, m.c.keys.FilterDown}
 	}
@@ -107,6 +109,8 @@ func (m Model) View() string {
 		body = m.failedView(w, bh)
 	case m.build.active():
 		body = m.build.lines()
+	case m.compare.open:
+		body = m.compare.lines()
 	default:
 		body = m.panesView(w, bh)
 	}

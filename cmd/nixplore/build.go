@@ -273,7 +273,11 @@ func (b *buildOutput) result(res *build.Result) {
 	for _, o := range res.Outputs {
 		fmt.Fprintln(b.stdout, o.Path)
 	}
-	b.info("built %d derivation(s) in %s; closure size %s", len(res.Built), res.Duration.Round(1e7), build.HumanBytes(res.ClosureSize))
+	if len(res.Built) == 0 && len(res.Fetched) == 0 {
+		b.info("already built; closure size %s", build.HumanBytes(res.ClosureSize))
+	} else {
+		b.info("built %d derivation(s) in %s; closure size %s", len(res.Built), res.Duration.Round(1e7), build.HumanBytes(res.ClosureSize))
+	}
 	for _, l := range res.Links {
 		if t, err := os.Readlink(l); err == nil {
 			b.info("link: %s -> %s", l, t)

@@ -91,22 +91,28 @@ func plural(n int) string {
 	return "s"
 }
 
-// Table lays the rows out side by side in width columns of text: a label
-// column, then one column per output, each cell wrapped between words (a
-// word longer than its column is cut across lines). Every line fits width.
+// Table lays the comparison out side by side in width columns of text
+// (see Layout), each output titled by its ShortPath.
 func Table(cols []Column, width int) []string {
-	if len(cols) == 0 {
-		return nil
-	}
-	const labelW, gap = 10, 2
-	cw := max(8, (width-labelW-gap*len(cols))/len(cols))
-	var out []string
 	header := make([]string, len(cols))
 	for j, c := range cols {
 		header[j] = ShortPath(c.Path)
 	}
-	rows := append([]Row{{Label: "", Cells: header}}, Rows(cols)...)
-	for _, r := range rows {
+	return Layout(header, Rows(cols), width)
+}
+
+// Layout lays rows out side by side: a label column, then one column per
+// header, each cell wrapped between words (a word longer than its column
+// is cut across lines). Every line fits width while each column can have
+// at least 8 characters.
+func Layout(header []string, rows []Row, width int) []string {
+	if len(header) == 0 {
+		return nil
+	}
+	const labelW, gap = 10, 2
+	cw := max(8, (width-labelW-gap*len(header))/len(header))
+	var out []string
+	for _, r := range append([]Row{{Label: "", Cells: header}}, rows...) {
 		wrapped := make([][]string, len(r.Cells))
 		h := 1
 		for j, cell := range r.Cells {
