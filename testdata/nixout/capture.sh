@@ -35,3 +35,11 @@ cap invalid-utf8-json $B/nix-instantiate --eval --json --strict -E 'builtins.att
 cap tryeval $B/nix-instantiate --eval --strict --json -E 'let b = (import <nixpkgs/nixos> {}).config.system.build; in map (n: { name = n; r = (builtins.tryEval (builtins.deepSeq b.${n} true)).success; }) [ "throws" "failedAssert" "string" ]' "${I[@]}" $(cfg kinds)
 for c in missingAttr infinite typeError abortChild; do cap tryeval-$c $B/nix-instantiate --eval --strict -E "builtins.tryEval (import <nixpkgs/nixos> {}).config.system.build.$c" "${I[@]}" $(cfg kinds); done
 { printf '%s\n' 'x = import <nixpkgs/nixos> {}' 'x.config.networking.hostName' 'builtins.attrNames x.config.system.build.manual' 'x.config.system.build.throws' 'x.config.system.build.missingAttr' ':a { foo = 1; }' 'foo' ":l $T/configs/kinds/inc.nix" 'fromInc' | NIX_PATH="nixpkgs=$T/nixpkgs:nixos-config=$T/configs/kinds/configuration.nix" $B/nix --extra-experimental-features nix-command repl; echo "[exit $?]"; } > $O/repl-session.txt 2>&1
+# A dry run that fetches: the salted 3 MiB `sized` output copied to a file:// binary cache, asked
+# for by an empty chroot store (so the local store keeps its copy).
+{ C=$(mktemp -d); S=$(mktemp -d)
+  out=$(NIXPLORE_SALT=$SALT $B/nix-build '<nixpkgs/nixos>' -A config.system.build.sized "${I[@]}" $(cfg buildfail) --no-out-link 2>/dev/null)
+  $B/nix --extra-experimental-features nix-command copy --to file://$C "$out"
+  echo "\$ nix-build --dry-run sized (buildfail, from a file:// cache into an empty store)"
+  NIX_CONFIG=$'sandbox = false\nrequire-sigs = false\n'"substituters = file://$C"$'\n'"store = $S" NIXPLORE_SALT=$SALT $B/nix-build --dry-run '<nixpkgs/nixos>' -A config.system.build.sized "${I[@]}" $(cfg buildfail); echo "[exit $?]"
+  rm -rf "$C" "$S"; } > $O/dry-run-fetch.txt 2>&1
