@@ -50,8 +50,8 @@ func cmdBuild(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	// The dry run comes first, so what would not fit in the store stops
 	// here, before Nix fetches anything; --force skips it (Nix then
 	// announces its plan as it starts).
-	planned := false
-	if o.dryRun || (!o.force && !built) {
+	planned := built // "already built" says it all
+	if !built && (o.dryRun || !o.force) {
 		if err := planFirst(ctx, s, path, out, !o.dryRun); err != nil {
 			return err
 		}
