@@ -433,7 +433,7 @@ func (b buildPanel) body() []string {
 			}
 		}
 	case buildDone:
-		if b.stats.Expected > 0 || b.stats.FetchExpected > 0 {
+		if r := b.result; r != nil && (len(r.Built) > 0 || len(r.Fetched) > 0) {
 			out = append(out, b.progressLines(w, "")...)
 		}
 		out = append(out, b.resultLines(w)...)
