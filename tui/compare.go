@@ -59,7 +59,7 @@ func (p comparePanel) start(paths []attr.Path) (comparePanel, tea.Cmd) {
 	p = comparePanel{c: p.c, open: true, id: p.c.next(), paths: paths, cols: make([]compare.Column, len(paths)),
 		done: make([]bool, len(paths)), errs: make([]error, len(paths)), cancelFn: cancel,
 		width: p.width, height: p.height, pg: newPager()}
-	cmp := &compare.Comparer{Tools: p.c.cfg.Tools, Target: p.c.cfg.Target, Eval: p.c.cfg.Eval}
+	cmp := &compare.Comparer{Tools: p.c.cfg.Tools, Target: p.c.cfg.Target, Eval: p.c.cfg.Eval, Parallel: p.c.cfg.Workers}
 	p.c.log.Printf("compare: %d outputs", len(paths))
 	cmds := make([]tea.Cmd, len(paths))
 	for i, path := range paths {

@@ -18,7 +18,7 @@ import (
 // cmdCompare weighs outputs side by side: what each is, whether this
 // machine builds it, what Nix would build and fetch, whether it is built,
 // what running it needs and its command. The outputs are gathered in
-// parallel, as many at once as there are evaluators.
+// parallel, as many at once as there are evaluators (Comparer.Parallel).
 func cmdCompare(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	if len(o.paths) == 0 {
 		return &nixeval.UsageError{Msg: "compare needs attribute PATHs, e.g. nixplore compare config.system.build.sdImage config.system.build.toplevel config.system.build.vm"}
@@ -36,17 +36,14 @@ func cmdCompare(ctx context.Context, o *options, stdout, stderr io.Writer) error
 		return err
 	}
 	defer s.Close()
-	c := &compare.Comparer{Tools: s.tools, Target: s.target, Eval: s.eval}
+	c := &compare.Comparer{Tools: s.tools, Target: s.target, Eval: s.eval, Parallel: s.eval.Workers()}
 	cols := make([]compare.Column, len(paths))
 	errs := make([]error, len(paths))
-	sem := make(chan struct{}, max(1, s.eval.Parallel))
 	var wg sync.WaitGroup
 	for i, p := range paths {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
 			cols[i], errs[i] = c.Column(ctx, p)
 		}()
 	}

@@ -84,7 +84,13 @@ type Comparer struct {
 	Tools  nixeval.Tools
 	Target *nixeval.Target
 	Eval   Describer
+	// Parallel bounds the columns gathered at once (each dry run is a
+	// whole evaluation in a Nix process of its own): the evaluators'
+	// number. 0 means 1.
+	Parallel int
 
+	once   sync.Once
+	slots  chan struct{}
 	mu     sync.Mutex
 	checks map[string]*build.PlatformCheck
 	space  *build.Space
@@ -94,6 +100,13 @@ type Comparer struct {
 // so one broken output never hides the others; only a cancelled ctx
 // returns an error.
 func (c *Comparer) Column(ctx context.Context, path attr.Path) (Column, error) {
+	c.once.Do(func() { c.slots = make(chan struct{}, max(1, c.Parallel)) })
+	select {
+	case c.slots <- struct{}{}:
+		defer func() { <-c.slots }()
+	case <-ctx.Done():
+		return Column{Path: path.String()}, ctx.Err()
+	}
 	col := Column{Path: path.String(), DefinedIn: []string{}, RunNeeds: []Need{}, Platform: Platform{Ways: []string{}}}
 	col.Command = nixeval.BuildCommands(c.Target, path).Build
 	d, err := c.Eval.Describe(ctx, path)
