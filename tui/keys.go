@@ -73,9 +73,8 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Expand, k.Collapse},
-		{k.Top, k.Bottom, k.PageUp, k.PageDn},
-		{k.Filter, k.CopyPath, k.CopyCmd, k.Build, k.Explain},
-		{k.Mark, k.Compare},
+		{k.Top, k.Bottom, k.PageUp, k.PageDn, k.Mark},
+		{k.Filter, k.CopyPath, k.CopyCmd, k.Build, k.Explain, k.Compare},
 		{k.Refresh, k.ReloadAll, k.CancelEval, k.Absent, k.Edit},
 		{k.PreviewDown, k.PreviewUp, k.Help, k.Quit},
 	}
