@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync"
 
 	"github.com/charmbracelet/x/term"
@@ -59,7 +60,7 @@ func cmdCompare(ctx context.Context, o *options, stdout, stderr io.Writer) error
 			return err
 		}
 		fmt.Fprintf(stdout, "%s\n", b)
-		return nil
+		return columnErrors(cols)
 	}
 	width := 120
 	if f, ok := stdout.(*os.File); ok {
@@ -78,5 +79,20 @@ func cmdCompare(ctx context.Context, o *options, stdout, stderr io.Writer) error
 	if len(cols) > 0 {
 		fmt.Fprintf(stdout, "\n%s\n", cols[0].Plan.Space)
 	}
-	return nil
+	return columnErrors(cols)
+}
+
+// columnErrors makes the exit status 1 when an output could not be
+// compared; the others are printed all the same.
+func columnErrors(cols []compare.Column) error {
+	var failed []string
+	for _, c := range cols {
+		if c.Error != "" {
+			failed = append(failed, c.Path+": "+nixeval.FirstLine(c.Error))
+		}
+	}
+	if len(failed) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%d of %d outputs could not be compared:\n  %s", len(failed), len(cols), strings.Join(failed, "\n  "))
 }

@@ -195,6 +195,15 @@ func TestCompareText(t *testing.T) {
 			t.Errorf("line wider than 120: %q", l)
 		}
 	}
+	// A path that is not there: its column says why, the others are
+	// compared, and the exit status is 1.
+	args = append(append([]string{"compare", "--json"}, testnix.ClassicArgs("pi", "aarch64-linux")...), "config.system.build.toplevel", "config.system.build.nope")
+	out, errOut, code = runCLI(t, args...)
+	var cols []struct{ Path, Summary, Error string }
+	if err := json.Unmarshal([]byte(out), &cols); err != nil || code != 1 || len(cols) != 2 || cols[0].Error != "" || !strings.Contains(cols[1].Error, "nope") ||
+		!strings.Contains(errOut, "1 of 2 outputs could not be compared") {
+		t.Errorf("missing path: exit %d %+v\n%s", code, cols, errOut)
+	}
 	_, errOut, code = runCLI(t, "compare")
 	if code != 2 || !strings.Contains(errOut, "compare needs attribute PATHs") {
 		t.Errorf("no PATH: exit %d %s", code, errOut)
