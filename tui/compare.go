@@ -246,9 +246,14 @@ func (m Model) comparePaths() []attr.Path {
 	if sel == nil {
 		return nil
 	}
+	// The catalogue's entry, from the description when it is in (it
+	// knows the defining module), else by the path alone: the siblings
+	// must not depend on whether the preview has arrived.
 	var doc *catalogue.Entry
 	if d := m.descs[sel.key]; d != nil && d.desc != nil {
 		doc = d.desc.Doc
+	} else if e, ok := nixeval.DocFor(m.c.cfg.Target, sel.path, nil, nil); ok {
+		doc = &e
 	}
 	return compare.Siblings(sel.path, doc, func(p attr.Path) bool {
 		n := m.tree.find(p)
