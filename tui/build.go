@@ -40,6 +40,7 @@ type (
 		id    uint64
 		plan  *build.Plan
 		check *build.PlatformCheck
+		space build.Space
 		err   error
 	}
 	buildStartedMsg struct {
@@ -77,6 +78,8 @@ type buildPanel struct {
 
 	plan       *build.Plan
 	check      *build.PlatformCheck
+	space      build.Space
+	noRoom     error // the plan's downloads do not fit in the store (f builds anyway)
 	planErr    error
 	run        *build.Run
 	command    string
@@ -127,7 +130,7 @@ func (b buildPanel) open(path attr.Path, system string, info *nixeval.Info) (bui
 		if info != nil {
 			check = check.WithInfo(info)
 		}
-		return buildPlanMsg{id: id, plan: plan, check: check}
+		return buildPlanMsg{id: id, plan: plan, check: check, space: build.ReadSpace(ctx, tools, target)}
 	})
 }
 
@@ -202,7 +205,7 @@ func (b buildPanel) Update(msg tea.Msg) (buildPanel, tea.Cmd) {
 			}
 		case buildConfirm:
 			switch {
-			case key.Matches(msg, k.Confirm):
+			case key.Matches(msg, k.Confirm) && b.noRoom == nil, key.Matches(msg, k.Force) && b.noRoom != nil:
 				cmd := b.start()
 				return b, cmd
 			case key.Matches(msg, k.Cancel), key.Matches(msg, k.ClosePanel):
@@ -243,7 +246,8 @@ func (b buildPanel) apply(msg buildMsg) (buildPanel, tea.Cmd) {
 			b.state, b.err = buildFailed, msg.err
 			return b, nil
 		}
-		b.state, b.plan, b.check = buildConfirm, msg.plan, msg.check
+		b.state, b.plan, b.check, b.space = buildConfirm, msg.plan, msg.check, msg.space
+		b.noRoom = build.CheckRoom(msg.plan, msg.space)
 	case buildStartedMsg:
 		b.run, b.command = msg.run, msg.run.Command
 		return b, waitEvent(b.id, msg.run)
@@ -299,7 +303,11 @@ func (b buildPanel) helpKeys() helpKeys {
 	k := b.c.keys
 	switch b.state {
 	case buildConfirm:
-		return helpKeys{k.Confirm, k.ClosePanel, key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "scroll"))}
+		start := k.Confirm
+		if b.noRoom != nil {
+			start = k.Force
+		}
+		return helpKeys{start, k.ClosePanel, key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "scroll"))}
 	case buildPlanning, buildRunning:
 		return helpKeys{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc/ctrl+c", "cancel"))}
 	}
@@ -393,6 +401,13 @@ func (b buildPanel) body() []string {
 	case buildPlanning:
 		add(s.Dim.Render, b.c.spin+" asking Nix what this would build and fetch (dry run)…")
 	case buildConfirm:
+		if b.plan != nil && b.plan.Empty() {
+			// Already built: no platform to worry about, nothing to fetch.
+			out = append(out, b.planLines(w)...)
+			out = append(out, "")
+			add(s.Status.Render, "Press enter (or y) to show the outputs, esc to go back.")
+			break
+		}
 		if b.check != nil && !b.check.CanBuild {
 			add(s.Bad.Render, "This machine cannot build "+b.check.System+" derivations as it is set up:")
 			add(s.Value.Render, b.check.Explain())
@@ -401,7 +416,13 @@ func (b buildPanel) body() []string {
 			add(s.Dim.Render, b.check.Explain())
 		}
 		out = append(out, b.planLines(w)...)
+		add(s.Dim.Render, b.space.String())
 		out = append(out, "")
+		if b.noRoom != nil {
+			add(s.Bad.Render, "Not building: "+b.noRoom.Error())
+			add(s.Status.Render, "Press f to build anyway (as --force), esc to go back.")
+			break
+		}
 		add(s.Status.Render, "Press enter (or y) to build, esc to go back.")
 	case buildRunning:
 		// The log, every line kept, one screen line each.
@@ -412,7 +433,9 @@ func (b buildPanel) body() []string {
 			}
 		}
 	case buildDone:
-		out = append(out, b.progressLines(w, "")...)
+		if r := b.result; r != nil && (len(r.Built) > 0 || len(r.Fetched) > 0) {
+			out = append(out, b.progressLines(w, "")...)
+		}
 		out = append(out, b.resultLines(w)...)
 	case buildFailed:
 		var bf *build.Failure
@@ -442,7 +465,7 @@ func (b buildPanel) planLines(w int) []string {
 		out = append(out, "  "+st(truncate(attr.Printable(t), w-2)))
 	}
 	if p == nil || p.Empty() {
-		line(s.Good.Render, "Nothing to build or fetch: the outputs are already in the store.")
+		line(s.Good.Render, "Already built: nothing to build or fetch, the outputs are in the store.")
 		return out
 	}
 	if n := len(p.Build); n > 0 {
@@ -514,8 +537,12 @@ func (b buildPanel) resultLines(w int) []string {
 			out = append(out, "  "+st(wl))
 		}
 	}
-	add(s.Good.Render, fmt.Sprintf("Built in %s: %d derivation%s built, %d fetched.", r.Duration.Round(time.Millisecond),
-		len(r.Built), plural(len(r.Built)), len(r.Fetched)))
+	if len(r.Built) == 0 && len(r.Fetched) == 0 {
+		add(s.Good.Render, "Already built: nothing was built or fetched.")
+	} else {
+		add(s.Good.Render, fmt.Sprintf("Built in %s: %d derivation%s built, %d fetched.", r.Duration.Round(time.Millisecond),
+			len(r.Built), plural(len(r.Built)), len(r.Fetched)))
+	}
 	for _, o := range r.Outputs {
 		name := o.Name
 		if name == "" {

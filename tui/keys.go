@@ -18,6 +18,8 @@ type KeyMap struct {
 	Accept, Cancel              key.Binding // the filter's and the build panel's own keys
 	FilterUp, FilterDown        key.Binding
 	Confirm, ClosePanel         key.Binding
+	Force                       key.Binding // the build panel: build although the plan does not fit
+	Mark, Compare               key.Binding // space marks an output, C compares
 }
 
 // DefaultKeyMap returns the bindings listed in the README.
@@ -41,6 +43,8 @@ func DefaultKeyMap() KeyMap {
 		Absent:      key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "show absent")),
 		Warnings:    key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "warnings")),
 		Trace:       key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "trace error")),
+		Mark:        key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "mark")),
+		Compare:     key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "compare")),
 		CancelEval:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel eval")),
 		PreviewDown: key.NewBinding(key.WithKeys("J", "shift+down"), key.WithHelp("J", "preview down")),
 		PreviewUp:   key.NewBinding(key.WithKeys("K", "shift+up"), key.WithHelp("K", "preview up")),
@@ -54,6 +58,7 @@ func DefaultKeyMap() KeyMap {
 		FilterDown: key.NewBinding(key.WithKeys("down", "ctrl+n", "ctrl+j"), key.WithHelp("↓", "next match")),
 		Confirm:    key.NewBinding(key.WithKeys("enter", "y"), key.WithHelp("enter/y", "start build")),
 		ClosePanel: key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "close")),
+		Force:      key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "build anyway")),
 	}
 }
 
@@ -72,8 +77,8 @@ func (k KeyMap) ShortHelp() []key.Binding {
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Expand, k.Collapse},
-		{k.Top, k.Bottom, k.PageUp, k.PageDn},
-		{k.Filter, k.CopyPath, k.CopyCmd, k.Build, k.Explain},
+		{k.Top, k.Bottom, k.PageUp, k.PageDn, k.Mark},
+		{k.Filter, k.CopyPath, k.CopyCmd, k.Build, k.Explain, k.Compare},
 		{k.Refresh, k.ReloadAll, k.CancelEval, k.Absent, k.Edit, k.Trace},
 		{k.PreviewDown, k.PreviewUp, k.Warnings, k.Help, k.Quit},
 	}

@@ -119,6 +119,7 @@ type Model struct {
 	preview previewPane
 	filter  filterModel
 	build   buildPanel
+	compare comparePanel
 	help    help.Model
 	spinner spinner.Model
 
@@ -206,6 +207,7 @@ func New(cfg Config) Model {
 	m.preview = newPreview(c)
 	m.filter = newFilter(c)
 	m.build = buildPanel{c: c, pg: newPager()}
+	m.compare = newCompare(c)
 	m.explain = newExplain(c)
 	m.warnings = newWarnings(c)
 	m.trace = newTrace(c)
@@ -243,4 +245,5 @@ func (m Model) Close() {
 	m.cancelAll()
 	m.build.cancel()
 	m.trace.cancel()
+	m.compare.cancel()
 }

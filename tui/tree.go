@@ -34,6 +34,8 @@ type node struct {
 	// does not have (kind absent, shown with `a`); such a node is never
 	// listed, described or built.
 	absent *catalogue.Entry
+	// marked: chosen with space for the comparison (C).
+	marked bool
 	// kindReq is the background (or expand) kind request in flight for
 	// this pending node, 0 when none; kindSince is when it started.
 	kindReq   uint64

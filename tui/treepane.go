@@ -188,7 +188,11 @@ func (p treePane) lines() []string {
 		if i == p.cursor {
 			mark = s.CursorMark.Render("> ")
 		}
-		line := indent + arrow + " " + tagStyle.Render(tag) + " " + name
+		sep := " "
+		if n.marked {
+			sep = s.Status.Render("*") // marked for the comparison (C)
+		}
+		line := indent + arrow + sep + tagStyle.Render(tag) + " " + name
 		if i == p.cursor {
 			line = s.Cursor.Render(pad(ansi.Strip(line), w-2))
 		}

@@ -57,6 +57,7 @@ func (m *Model) layout() {
 	m.warnings.setSize(pw, bh)
 	m.build.setSize(m.c.width, bh)
 	m.trace.setSize(m.c.width, bh)
+	m.compare.setSize(m.c.width, bh)
 }
 
 func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -79,6 +80,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.preview.tick()
 		m.build.tick()
 		m.trace.tick()
+		m.compare.tick()
 		return m, cmd
 	case infoMsg:
 		m.finish(msg.id)
@@ -157,6 +159,8 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onEvalBuild(msg)
 	case tracedMsg:
 		m.trace, _ = m.trace.Update(msg)
+	case compareColumnMsg:
+		m.compare, _ = m.compare.Update(msg)
 		return m, nil
 	case tea.MouseMsg:
 		if m.trace.active() {
@@ -177,7 +181,7 @@ func isCancel(err error) bool {
 
 // busy reports whether anything the spinner stands for is running.
 func (m Model) busy() bool {
-	return len(m.cancels) > 0 || m.build.running() || m.trace.running()
+	return len(m.cancels) > 0 || m.build.running() || m.trace.running() || m.compare.running()
 }
 
 func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
@@ -208,6 +212,11 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.trace, cmd = m.trace.Update(msg)
 		m.syncKeys()
 		return m, cmd
+	}
+	if m.compare.open {
+		m.compare, _ = m.compare.Update(msg)
+		m.syncKeys()
+		return m, nil
 	}
 	if m.filter.active {
 		return m.onFilterKey(msg)
@@ -299,6 +308,11 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			m.cancelSelected()
 		}
 		return m, nil
+	case key.Matches(msg, k.Mark):
+		m.toggleMark()
+		return m, nil
+	case key.Matches(msg, k.Compare):
+		return m.openCompare()
 	case key.Matches(msg, k.Edit):
 		return m.edit()
 	case key.Matches(msg, k.Build):
@@ -678,6 +692,7 @@ type restartedMsg struct{}
 func (m Model) reloadTree() (tea.Model, tea.Cmd) {
 	m.cancelAll()
 	m.build.cancel()
+	m.compare.close()
 	m.descs = map[string]*descEntry{}
 	m.tree = newTree(m.c.cfg.Start)
 	m.pane = newTreePane(m.c, m.tree)
@@ -706,12 +721,13 @@ func (m Model) quit() (tea.Model, tea.Cmd) {
 	m.cancelAll()
 	m.build.cancel()
 	m.trace.cancel()
+	m.compare.cancel()
 	m.quitting = true
 	return m, tea.Quit
 }
 
 func (m Model) onMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
-	if m.state != stateReady || m.filter.active || m.build.active() {
+	if m.state != stateReady || m.filter.active || m.build.active() || m.compare.open {
 		return m, nil
 	}
 	wheel := msg.Button == tea.MouseButtonWheelUp || msg.Button == tea.MouseButtonWheelDown
@@ -765,6 +781,8 @@ func (m *Model) syncKeys() {
 	}
 	k.Build.SetEnabled(ready && sel != nil && sel.kind == nixeval.KindDerivation)
 	k.Trace.SetEnabled(ready && m.failing(sel))
+	k.Mark.SetEnabled(ready && sel != nil && sel.absent == nil)
+	k.Compare.SetEnabled(ready && sel != nil)
 	// An absent output has no command to copy, explain or build.
 	k.CopyCmd.SetEnabled(ready && sel != nil && sel.absent == nil)
 	k.Explain.SetEnabled(ready && sel != nil && sel.absent == nil)

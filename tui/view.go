@@ -82,6 +82,8 @@ func (m Model) helpView() string {
 		km = m.build.helpKeys()
 	case m.trace.active():
 		km = m.trace.helpKeys()
+	case m.compare.open:
+		km = m.compare.helpKeys()
 	case m.filter.active:
 		km = helpKeys{m.c.keys.Accept, m.c.keys.Cancel, m.c.keys.FilterUp, m.c.keys.FilterDown}
 	}
@@ -111,6 +113,8 @@ func (m Model) View() string {
 		body = m.build.lines()
 	case m.trace.active():
 		body = m.trace.lines()
+	case m.compare.open:
+		body = m.compare.lines()
 	default:
 		body = m.panesView(w, bh)
 	}

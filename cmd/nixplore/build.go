@@ -41,26 +41,32 @@ func cmdBuild(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		}
 	}
 	out := &buildOutput{json: o.json, stdout: stdout, stderr: stderr, tty: isTerminal(stderr)}
+	built := false
 	if len(path) > 0 {
-		if err := checkBefore(ctx, s, path, out); err != nil {
+		if built, err = checkBefore(ctx, s, path, out); err != nil {
 			return err
 		}
+	}
+	// The dry run comes first, so what would not fit in the store stops
+	// here, before Nix fetches anything; --force skips it (Nix then
+	// announces its plan as it starts).
+	planned := built // "already built" says it all
+	if !built && (o.dryRun || !o.force) {
+		if err := planFirst(ctx, s, path, out, !o.dryRun); err != nil {
+			return err
+		}
+		planned = true
 	}
 	if o.dryRun {
-		plan, err := build.DryRun(ctx, s.tools, s.target, path)
-		if err != nil {
-			return err
-		}
-		out.plan(plan)
 		return nil
 	}
-	// Nix announces its plan before it builds anything; printing that
-	// saves evaluating the configuration once more for a dry run.
 	run := build.Start(ctx, s.tools, s.target, build.Options{Path: path, OutLink: o.outLink, NoLink: o.noLink, AllowTopLevel: o.all})
 	out.info("building: %s", run.Command)
-	planned := false
 	for ev := range run.Events() {
 		if ev.Kind == build.EventPlan {
+			if planned {
+				continue // printed from the dry run already
+			}
 			planned = true
 		}
 		out.event(ev)
@@ -82,15 +88,24 @@ func cmdBuild(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 }
 
 // checkBefore describes the derivation and warns when this machine cannot
-// build its platform.
-func checkBefore(ctx context.Context, s *verbEnv, path attr.Path, out *buildOutput) error {
+// build its platform; it reports whether every output is built already
+// (then no warning applies).
+func checkBefore(ctx context.Context, s *verbEnv, path attr.Path, out *buildOutput) (bool, error) {
 	d, err := s.eval.Describe(ctx, path)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if d.Kind != nixeval.KindDerivation {
 		out.info("note: %s is %s, not a derivation; Nix builds every derivation inside it", path, d.Kind)
-		return nil
+		return false, nil
+	}
+	if outs, ok := builtOutputs(d); ok {
+		if out.json {
+			out.jsonLine(map[string]any{"kind": "platform", "alreadyBuilt": true, "outputs": outs, "drv": d.DrvPath})
+		} else {
+			alreadyBuilt(out, outs)
+		}
+		return true, nil
 	}
 	pc := build.CheckPlatformFor(ctx, s.tools, s.target, d.System)
 	if s.target.Kind == nixeval.Classic {
@@ -100,14 +115,14 @@ func checkBefore(ctx context.Context, s *verbEnv, path attr.Path, out *buildOutp
 	}
 	if out.json {
 		out.jsonLine(map[string]any{"kind": "platform", "platform": pc, "drv": d.DrvPath})
-		return nil
+		return false, nil
 	}
 	if !pc.CanBuild {
 		out.info("warning: %s", pc.Explain())
 	} else {
 		out.info("%s", pc.Explain())
 	}
-	return nil
+	return false, nil
 }
 
 // buildOutput writes a build for a terminal (one updating line), a pipe
@@ -258,7 +273,11 @@ func (b *buildOutput) result(res *build.Result) {
 	for _, o := range res.Outputs {
 		fmt.Fprintln(b.stdout, o.Path)
 	}
-	b.info("built %d derivation(s) in %s; closure size %s", len(res.Built), res.Duration.Round(1e7), build.HumanBytes(res.ClosureSize))
+	if len(res.Built) == 0 && len(res.Fetched) == 0 {
+		b.info("already built; closure size %s", build.HumanBytes(res.ClosureSize))
+	} else {
+		b.info("built %d derivation(s) in %s; closure size %s", len(res.Built), res.Duration.Round(1e7), build.HumanBytes(res.ClosureSize))
+	}
 	for _, l := range res.Links {
 		if t, err := os.Readlink(l); err == nil {
 			b.info("link: %s -> %s", l, t)

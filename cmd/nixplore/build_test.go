@@ -86,6 +86,10 @@ func stepName(drv string) string {
 func TestBuildCLIText(t *testing.T) {
 	testnix.Setup(t)
 	saltEnv(t)
+	// Not built yet: an output in the store is "already built", without
+	// the platform line.
+	vm := nixOut(t, "nix-instantiate", append([]string{"--eval", "--json", "<nixpkgs/nixos>", "-A", "config.system.build.vm.outPath"}, testnix.ClassicArgs("laptop", "")...)...)
+	unbuildPaths(t, strings.Trim(vm, `"`))
 	out, errOut, code := runCLI(t, buildArgs("laptop", "--no-link", "config.system.build.vm")...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)

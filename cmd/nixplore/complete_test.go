@@ -32,8 +32,8 @@ func TestCompleteWords(t *testing.T) {
 		directive string
 		want      []string
 	}{
-		{"verbs", []string{""}, directivePlain, []string{"ls", "show", "cmd", "build", "completion", "version", "help"}},
-		{"verb prefix", []string{"c"}, directivePlain, []string{"cmd", "completion"}},
+		{"verbs", []string{""}, directivePlain, []string{"ls", "show", "cmd", "build", "compare", "completion", "version", "help"}},
+		{"verb prefix", []string{"c"}, directivePlain, []string{"cmd", "compare", "completion"}},
 		{"flags of build", []string{"build", "--dr"}, directivePlain, []string{"--dry-run"}},
 		{"flags only where they apply", []string{"ls", "--dr"}, directivePlain, nil},
 		{"long names", []string{"build", "--o"}, directivePlain, []string{"--option", "--one-shot", "--out-link"}},
@@ -300,7 +300,7 @@ func TestBashCompletion(t *testing.T) {
 		}
 	}
 	check("verb", b.complete(nil, "", "l"), []string{"ls"})
-	check("verbs", b.complete(nil, "", "c"), []string{"cmd", "completion"})
+	check("verbs", b.complete(nil, "", "c"), []string{"cmd", "compare", "completion"})
 	check("flag", b.complete(nil, "", "build", "--dr"), []string{"--dry-run"})
 	check("--system", b.complete(nil, "", "--system", "aarch64-l"), []string{"aarch64-linux"})
 	check("-I", b.complete(nil, "", "-I", "nixos-c"), []string{"nixos-config="})

@@ -25,6 +25,7 @@ type options struct {
 	outLink  string
 	noLink   bool
 	all      bool
+	force    bool // build: past the room check
 	help     bool
 	version  bool
 	oneShot  bool
@@ -35,7 +36,7 @@ type options struct {
 	anyFlags bool  // any target flag was given
 }
 
-var verbs = map[string]bool{"ls": true, "show": true, "cmd": true, "build": true, "tui": true, "help": true, "version": true, "completion": true}
+var verbs = map[string]bool{"ls": true, "show": true, "cmd": true, "build": true, "compare": true, "tui": true, "help": true, "version": true, "completion": true}
 
 // parseArgs reads flags the way nix-build does: -I takes one value,
 // --arg/--argstr/--option two; flags and positional words may mix.
@@ -151,6 +152,8 @@ func parseArgs(args []string) (*options, error) {
 			o.noLink = true
 		case a == "--all":
 			o.all = true
+		case a == "--force":
+			o.force = true
 		case a == "--one-shot":
 			o.oneShot = true
 		case a == "-h" || a == "--help":

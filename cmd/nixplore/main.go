@@ -221,6 +221,8 @@ func dispatch(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		return cmdCmd(ctx, o, stdout, stderr)
 	case "build":
 		return cmdBuild(ctx, o, stdout, stderr)
+	case "compare":
+		return cmdCompare(ctx, o, stdout, stderr)
 	}
 	return cmdTUI(ctx, o, stdout, stderr)
 }

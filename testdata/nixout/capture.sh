@@ -45,3 +45,11 @@ done
 capr trace-assertion $B/nix-instantiate --eval --strict --read-write-mode -E "(import <nixpkgs/nixos> {}).config.system.build.toplevel.drvPath" "${I[@]}" $(cfg assert) --show-trace
 capr ifd-build env NIXPLORE_SALT=$SALT NIXPLORE_IFD_SLEEP=0 $B/nix-instantiate --eval --strict --json --read-write-mode -E "(import <nixpkgs/nixos> {}).config.system.build.generated" "${I[@]}" $(cfg ifd)
 capr ifd-refused env NIXPLORE_SALT=$SALT-refused $B/nix-instantiate --eval --strict --json --read-write-mode -E "(import <nixpkgs/nixos> {}).config.system.build.generated" "${I[@]}" $(cfg ifd) --option allow-import-from-derivation false
+# A dry run that fetches: the salted 3 MiB `sized` output copied to a file:// binary cache, asked
+# for by an empty chroot store (so the local store keeps its copy).
+{ C=$(mktemp -d); S=$(mktemp -d)
+  out=$(NIXPLORE_SALT=$SALT $B/nix-build '<nixpkgs/nixos>' -A config.system.build.sized "${I[@]}" $(cfg buildfail) --no-out-link 2>/dev/null)
+  $B/nix --extra-experimental-features nix-command copy --to file://$C "$out"
+  echo "\$ nix-build --dry-run sized (buildfail, from a file:// cache into an empty store)"
+  NIX_CONFIG=$'sandbox = false\nrequire-sigs = false\n'"substituters = file://$C"$'\n'"store = $S" NIXPLORE_SALT=$SALT $B/nix-build --dry-run '<nixpkgs/nixos>' -A config.system.build.sized "${I[@]}" $(cfg buildfail); echo "[exit $?]"
+  rm -rf "$C" "$S"; } > $O/dry-run-fetch.txt 2>&1

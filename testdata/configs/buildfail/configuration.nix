@@ -36,6 +36,9 @@ in
       seq -f "loud builder line %.0f, as long as a compiler's command line tends to be" 1 200000
       exit 1
     ''; };
+    # Three MiB of zeros: a binary cache compresses it, so its download is far smaller than
+    # its unpacked size (the plan's two sizes, and the room check before a build).
+    sized = drv { name = "sized"; script = "mkdir -p $out; head -c 3145728 /dev/zero > $out/zeros"; };
     chain = step 4 (step 3 (step 2 (step 1 null)));
     # Three in a row whose second fails: the third never starts.
     brokenChain = let

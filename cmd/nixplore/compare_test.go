@@ -1,0 +1,211 @@
+package main
+
+import (
+	"encoding/json"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/nixplore/nixplore/internal/testnix"
+	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/catalogue"
+)
+
+// nixOut runs a Nix program of the test and returns its trimmed stdout.
+func nixOut(t *testing.T, name string, args ...string) string {
+	t.Helper()
+	out, err := exec.Command(name, args...).Output()
+	if err != nil {
+		t.Fatalf("%s %v: %v", name, args, err)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// truth is what Nix itself says about an output of the pi fixture,
+// asked without nixplore: whether it is built, what a dry run would
+// build, the closure's size.
+type truth struct {
+	built   bool
+	build   int
+	closure int64
+}
+
+func nixTruth(t *testing.T, path string) truth {
+	flags := append(testnix.ClassicArgs("pi", ""), "--argstr", "system", "aarch64-linux")
+	out := strings.Trim(nixOut(t, "nix-instantiate", append([]string{"--eval", "--json", "<nixpkgs/nixos>", "-A", path + ".outPath"}, flags...)...), `"`)
+	args := append([]string{"<nixpkgs/nixos>", "-A", path}, flags...)
+	var tr truth
+	tr.built = exec.Command("nix-store", "--check-validity", out).Run() == nil
+	if !tr.built {
+		dry, _ := exec.Command("nix-build", append(args, "--dry-run")...).CombinedOutput()
+		for _, l := range strings.Split(string(dry), "\n") {
+			if strings.HasPrefix(l, "  /nix/store/") && strings.HasSuffix(l, ".drv") {
+				tr.build++
+			}
+		}
+		return tr
+	}
+	for _, p := range strings.Fields(nixOut(t, "nix-store", "-q", "-R", out)) {
+		n, err := strconv.ParseInt(nixOut(t, "nix-store", "-q", "--size", p), 10, 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr.closure += n
+	}
+	return tr
+}
+
+// TestCompareJSONContract checks every field of `compare --json` on the
+// Raspberry Pi fixture for aarch64-linux against what Nix, the catalogue
+// and this machine say without nixplore; manualHTML is built first.
+func TestCompareJSONContract(t *testing.T) {
+	testnix.Setup(t)
+	paths := []string{"config.system.build.sdImage", "config.system.build.toplevel", "config.system.build.vm", "config.system.build.manual.manualHTML"}
+	nixOut(t, "nix-build", append([]string{"<nixpkgs/nixos>", "-A", paths[3], "--no-out-link"}, testnix.ClassicArgs("pi", "")...)...)
+	args := append(append([]string{"compare", "--json"}, testnix.ClassicArgs("pi", "aarch64-linux")...), paths...)
+	out, errOut, code := runCLI(t, args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var raw []map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(out), &raw); err != nil || len(raw) != len(paths) {
+		t.Fatalf("not a list of %d objects: %v\n%s", len(paths), err, out)
+	}
+	for _, o := range raw {
+		for _, k := range []string{"path", "summary", "documented", "definedIn", "platform", "plan", "built", "runNeeds", "result", "command"} {
+			if _, ok := o[k]; !ok {
+				t.Errorf("%s lacks %q", o["path"], k)
+			}
+		}
+	}
+	var cols []struct {
+		Path, Summary, Result, Command, Error string
+		Documented                            bool
+		DefinedIn                             []string
+		Platform                              struct {
+			System        string
+			BuildableHere *bool
+			Ways          []string
+		}
+		Plan struct {
+			Build, Fetch                 *int
+			DownloadBytes, UnpackedBytes *int64
+			Fits                         bool
+			Space                        struct{ Store, Build struct{ Dir string } }
+		}
+		Built        bool
+		ClosureBytes int64
+		RunNeeds     []struct {
+			What, Detail string
+			Here         *bool
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &cols); err != nil {
+		t.Fatal(err)
+	}
+	tg := testnix.Classic(t, "pi", "aarch64-linux")
+	for i, c := range cols {
+		t.Run(paths[i], func(t *testing.T) {
+			if c.Path != paths[i] || c.Error != "" {
+				t.Fatalf("path %q error %q", c.Path, c.Error)
+			}
+			p, _ := attr.Parse(paths[i])
+			if want := nixeval.BuildCommands(tg, p).Build; c.Command != want {
+				t.Errorf("command %q, want %q", c.Command, want)
+			}
+			tr := nixTruth(t, paths[i])
+			if c.Built != tr.built {
+				t.Errorf("built %v, Nix says %v", c.Built, tr.built)
+			}
+			if c.Plan.Build == nil || c.Plan.Fetch == nil || c.Plan.DownloadBytes == nil || c.Plan.UnpackedBytes == nil || c.Platform.BuildableHere == nil {
+				t.Fatalf("plan or platform incomplete: %+v %+v", c.Plan, c.Platform)
+			}
+			if c.Plan.Space.Store.Dir != "/nix/store" || c.Plan.Space.Build.Dir == "" || !c.Plan.Fits {
+				t.Errorf("space %+v fits %v", c.Plan.Space, c.Plan.Fits)
+			}
+			if tr.built {
+				if c.ClosureBytes != tr.closure || *c.Plan.Build != 0 || len(c.Platform.Ways) != 0 {
+					t.Errorf("built: closure %d (Nix: %d), plan %d, ways %v", c.ClosureBytes, tr.closure, *c.Plan.Build, c.Platform.Ways)
+				}
+			} else {
+				if *c.Plan.Build != tr.build || *c.Plan.Fetch != 0 || c.ClosureBytes != 0 {
+					t.Errorf("plan build %d fetch %d (Nix's dry run builds %d), closure %d", *c.Plan.Build, *c.Plan.Fetch, tr.build, c.ClosureBytes)
+				}
+				if c.Platform.System == "aarch64-linux" && (*c.Platform.BuildableHere || len(c.Platform.Ways) != 3) {
+					t.Errorf("aarch64 on this machine: %+v", c.Platform)
+				}
+			}
+			switch i {
+			case 0, 1, 2:
+				name := p.Last()
+				e, _ := catalogue.Best(name, nil, "25.05")
+				if c.Platform.System != "aarch64-linux" || !c.Documented || c.Summary != e.Summary {
+					t.Errorf("system %q documented %v summary %q, catalogue %q", c.Platform.System, c.Documented, c.Summary, e.Summary)
+				}
+			case 3:
+				if c.Documented || !strings.HasPrefix(c.Summary, "undocumented") || !strings.Contains(c.Summary, "nixos/modules/misc/documentation.nix") ||
+					len(c.RunNeeds) != 0 || !c.Built {
+					t.Errorf("manualHTML: %+v", c)
+				}
+			}
+			switch i {
+			case 0:
+				if len(c.RunNeeds) != 2 || c.RunNeeds[0].What != "an SD card" || c.RunNeeds[1].What != "dd" || !strings.Contains(c.Result, "sd-image/") {
+					t.Errorf("sdImage needs %+v result %q", c.RunNeeds, c.Result)
+				}
+			case 1:
+				if len(c.RunNeeds) != 1 || !strings.Contains(c.RunNeeds[0].What, "NixOS machine of aarch64-linux") {
+					t.Errorf("toplevel needs %+v", c.RunNeeds)
+				}
+			case 2:
+				// KVM runs only the host's architecture: an aarch64 VM here
+				// is emulated, whatever /dev/kvm says.
+				if len(c.RunNeeds) == 0 || c.RunNeeds[0].What != "KVM" || c.RunNeeds[0].Here == nil || *c.RunNeeds[0].Here ||
+					!strings.Contains(c.RunNeeds[0].Detail, "fully emulated") {
+					t.Errorf("vm needs %+v", c.RunNeeds)
+				}
+			}
+		})
+	}
+}
+
+// TestCompareText is the table for people: the outputs side by side, each
+// whole command below, and the free space.
+func TestCompareText(t *testing.T) {
+	testnix.Setup(t)
+	args := append(append([]string{"compare"}, testnix.ClassicArgs("pi", "aarch64-linux")...), "config.system.build.sdImage", "config.system.build.toplevel")
+	out, errOut, code := runCLI(t, args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(out, "\n")
+	if !strings.Contains(lines[0], "sdImage") || !strings.Contains(lines[0], "toplevel") {
+		t.Errorf("title line %q", lines[0])
+	}
+	for _, want := range []string{"\nwhat ", "\nplatform ", "\nplan ", "\nsizes ", "\nbuilt ", "\nrun needs ", "\nresult ", "\ncommands:\n",
+		"    nix-build '<nixpkgs/nixos>' -A config.system.build.sdImage ", "\nfree: "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q in\n%s", want, out)
+		}
+	}
+	for _, l := range lines {
+		if len([]rune(l)) > 120 && !strings.HasPrefix(l, "    nix-build") {
+			t.Errorf("line wider than 120: %q", l)
+		}
+	}
+	// A path that is not there: its column says why, the others are
+	// compared, and the exit status is 1.
+	args = append(append([]string{"compare", "--json"}, testnix.ClassicArgs("pi", "aarch64-linux")...), "config.system.build.toplevel", "config.system.build.nope")
+	out, errOut, code = runCLI(t, args...)
+	var cols []struct{ Path, Summary, Error string }
+	if err := json.Unmarshal([]byte(out), &cols); err != nil || code != 1 || len(cols) != 2 || cols[0].Error != "" || !strings.Contains(cols[1].Error, "nope") ||
+		!strings.Contains(errOut, "1 of 2 outputs could not be compared") {
+		t.Errorf("missing path: exit %d %+v\n%s", code, cols, errOut)
+	}
+	_, errOut, code = runCLI(t, "compare")
+	if code != 2 || !strings.Contains(errOut, "compare needs attribute PATHs") {
+		t.Errorf("no PATH: exit %d %s", code, errOut)
+	}
+}
