@@ -123,7 +123,7 @@ func (b buildPanel) open(path attr.Path, system string, info *nixeval.Info) (bui
 		if err != nil {
 			return buildPlanMsg{id: id, err: err}
 		}
-		check := build.CheckPlatform(ctx, tools, system)
+		check := build.CheckPlatform(ctx, tools, system, target.Builders)
 		if info != nil {
 			check = check.WithInfo(info)
 		}

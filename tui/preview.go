@@ -13,6 +13,7 @@ import (
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/build"
 	"github.com/nixplore/nixplore/nixeval/catalogue"
 	"github.com/nixplore/nixplore/nixeval/teach"
 )
@@ -136,7 +137,7 @@ func scrollPager(pg pager, k KeyMap, msg tea.Msg) pager {
 func withMore(s Styles, pg pager, w int) []string {
 	out := pg.window()
 	if more := pg.moreBelow(); more > 0 && len(out) > 1 {
-		out[len(out)-1] = s.Dim.Render(truncate(fmt.Sprintf("↓ %d more lines (J/K scroll)", more), w))
+		out[len(out)-1] = s.Dim.Render(truncate("↓ "+build.Count(more, "more line")+" (J/K scroll)", w))
 	}
 	return out
 }
@@ -289,11 +290,11 @@ func describeRows(d *nixeval.Description, s Styles, t *nixeval.Target) []row {
 	}
 	add("program", d.MainProgram, s.Value)
 	if d.Count != nil {
-		unit := "attributes"
+		unit := "attribute"
 		if d.Kind == nixeval.KindList {
-			unit = "elements"
+			unit = "element"
 		}
-		add("size", fmt.Sprintf("%d %s", *d.Count, unit), s.Value)
+		add("size", build.Count(*d.Count, unit), s.Value)
 	}
 	if len(d.Value) > 0 {
 		v := valueText(d.Value)

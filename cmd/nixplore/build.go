@@ -92,7 +92,7 @@ func checkBefore(ctx context.Context, s *verbEnv, path attr.Path, out *buildOutp
 		out.info("note: %s is %s, not a derivation; Nix builds every derivation inside it", path, d.Kind)
 		return nil
 	}
-	pc := build.CheckPlatform(ctx, s.tools, d.System)
+	pc := build.CheckPlatform(ctx, s.tools, d.System, s.target.Builders)
 	if s.target.Kind == nixeval.Classic {
 		if info, err := s.eval.Info(ctx); err == nil {
 			pc.WithInfo(info)
@@ -165,13 +165,13 @@ func (b *buildOutput) plan(p *build.Plan) {
 		return
 	}
 	if len(p.Build) > 0 {
-		b.info("plan: build %d derivation(s): %s", len(p.Build), strings.Join(p.BuildNames(), ", "))
+		b.info("plan: build %s: %s", build.Count(len(p.Build), "derivation"), strings.Join(p.BuildNames(), ", "))
 	}
 	if len(p.Fetch) > 0 {
-		b.info("plan: fetch %d path(s), %s download, %s unpacked", len(p.Fetch), build.HumanBytes(p.DownloadSize), build.HumanBytes(p.UnpackedSize))
+		b.info("plan: fetch %s, %s download, %s unpacked", build.Count(len(p.Fetch), "path"), build.HumanBytes(p.DownloadSize), build.HumanBytes(p.UnpackedSize))
 	}
 	if len(p.Unknown) > 0 {
-		b.info("plan: Nix does not know how to build %d path(s): %s", len(p.Unknown), strings.Join(p.Unknown, ", "))
+		b.info("plan: Nix does not know how to build %s: %s", build.Count(len(p.Unknown), "path"), strings.Join(p.Unknown, ", "))
 	}
 }
 
@@ -198,7 +198,7 @@ func (b *buildOutput) event(ev build.Event) {
 	}
 	switch ev.Kind {
 	case build.EventBuildStarted:
-		fmt.Fprintf(b.stderr, "building %s [%s]\n", build.DrvName(ev.Drv), counts(ev.Stats))
+		fmt.Fprintf(b.stderr, "building %s%s [%s]\n", build.DrvName(ev.Drv), onMachine(ev.Machine), counts(ev.Stats))
 	case build.EventBuildStopped:
 		fmt.Fprintf(b.stderr, "stopped %s [%s]\n", build.DrvName(ev.Drv), counts(ev.Stats))
 	case build.EventBuildFailed:
@@ -209,6 +209,8 @@ func (b *buildOutput) event(ev build.Event) {
 		fmt.Fprintf(b.stderr, "%s> %s\n", build.DrvName(ev.Drv), attr.Printable(ev.Line))
 	case build.EventFetch:
 		fmt.Fprintf(b.stderr, "fetching %s\n", ev.Path)
+	case build.EventCopy:
+		fmt.Fprintf(b.stderr, "%s\n", copyText(ev.Path, ev.From, ev.To))
 	}
 }
 
@@ -217,7 +219,7 @@ func (b *buildOutput) event(ev build.Event) {
 func (b *buildOutput) progressLine(s build.Stats) {
 	line := "[" + counts(s) + "]"
 	for _, a := range s.Active {
-		line += " " + a.Name
+		line += " " + a.Name + onMachine(a.Machine)
 		switch {
 		case a.Phase != "":
 			line += " (" + a.Phase + ")"
@@ -230,6 +232,22 @@ func (b *buildOutput) progressLine(s build.Stats) {
 	}
 	fmt.Fprintf(b.stderr, "\r\x1b[K%s", line)
 	b.lineOpen = true
+}
+
+// onMachine names the remote builder a build runs on ("" for this machine).
+func onMachine(m string) string {
+	if m == "" {
+		return ""
+	}
+	return " on " + m
+}
+
+// copyText says which way a path goes between this machine and a builder.
+func copyText(path, from, to string) string {
+	if from == "local" {
+		return "copying " + path + " to " + to
+	}
+	return "copying " + path + " from " + from
 }
 
 // counts are the totals as Nix's progress bar shows them.
@@ -258,7 +276,11 @@ func (b *buildOutput) result(res *build.Result) {
 	for _, o := range res.Outputs {
 		fmt.Fprintln(b.stdout, o.Path)
 	}
-	b.info("built %d derivation(s) in %s; closure size %s", len(res.Built), res.Duration.Round(1e7), build.HumanBytes(res.ClosureSize))
+	where := ""
+	if w := res.Where(); w != "" {
+		where = " (" + w + ")"
+	}
+	b.info("built %s%s in %s; closure size %s", build.Count(len(res.Built), "derivation"), where, res.Duration.Round(1e7), build.HumanBytes(res.ClosureSize))
 	for _, l := range res.Links {
 		if t, err := os.Readlink(l); err == nil {
 			b.info("link: %s -> %s", l, t)
