@@ -1,0 +1,110 @@
+package build_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/nixplore/nixplore/internal/testbuilder"
+	"github.com/nixplore/nixplore/internal/testnix"
+	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/build"
+)
+
+// A real remote builder (sshd on 127.0.0.1 with a store of its own) builds
+// the aarch64 SD image on this x86_64 machine: the platform check counts
+// it, progress names it, the copies are copies and the result says where.
+func TestRemoteBuilderBuildsAarch64Image(t *testing.T) {
+	testnix.Setup(t)
+	salt(t)
+	b := testbuilder.Start(t, "aarch64-linux")
+	b.Setenv(t)
+	tg := testnix.Classic(t, "pi", "aarch64-linux")
+	tg.Builders = b.Spec("aarch64-linux")
+	ctx := context.Background()
+
+	pc := build.CheckPlatform(ctx, nixeval.Tools{}, "aarch64-linux", tg.Builders)
+	if !pc.CanBuild || pc.Local || pc.Builder == nil || pc.Builder.URI != b.URI() || pc.Builder.Source != "--builders" {
+		t.Fatalf("platform check does not count the builder: %+v", pc)
+	}
+	if ex := pc.Explain(); !strings.Contains(ex, "builds on the remote builder "+b.URI()+" (from --builders)") {
+		t.Errorf("Explain: %s", ex)
+	}
+
+	run := build.Start(ctx, nixeval.Tools{}, tg, build.Options{Path: buildPath(t, "config.system.build.sdImage"), NoLink: true})
+	evs := collect(run)
+	res, err := run.Wait()
+	if err != nil {
+		var f *build.Failure
+		if errors.As(err, &f) {
+			t.Fatalf("remote build: %s\n%s", f.Error(), strings.Join(f.LogTail, "\n"))
+		}
+		t.Fatalf("remote build: %v", err)
+	}
+	var started, copiesTo, copiesFrom, fetches int
+	for _, ev := range evs {
+		switch ev.Kind {
+		case build.EventBuildStarted:
+			started++
+			if ev.Machine != b.URI() {
+				t.Errorf("build of %s started on %q, want %s", build.DrvName(ev.Drv), ev.Machine, b.URI())
+			}
+		case build.EventCopy:
+			if ev.From == "local" && ev.To == b.URI() {
+				copiesTo++
+			} else if ev.From == b.URI() && ev.To == "local" {
+				copiesFrom++
+			} else {
+				t.Errorf("copy %s from %q to %q", ev.Path, ev.From, ev.To)
+			}
+		case build.EventFetch:
+			fetches++
+		}
+	}
+	if started == 0 || copiesFrom == 0 || fetches != 0 {
+		t.Errorf("builds started %d, copies from the builder %d (to it %d), fetches %d: want builds, copies back and no fetch", started, copiesFrom, copiesTo, fetches)
+	}
+	if len(res.BuiltOn) != len(res.Built) || len(res.Built) == 0 {
+		t.Errorf("built %d, of which on a builder %d: %+v", len(res.Built), len(res.BuiltOn), res.BuiltOn)
+	}
+	if w := res.Where(); w != "on "+b.URI() {
+		t.Errorf("Where() = %q", w)
+	}
+	if res.Stats.FetchExpected != 0 {
+		t.Errorf("copies counted as fetches: %+v", res.Stats)
+	}
+	if len(res.Outputs) != 1 || !strings.HasSuffix(res.Outputs[0].Path, "-aarch64-linux.img") {
+		t.Fatalf("outputs: %+v", res.Outputs)
+	}
+	if len(res.NextSteps) == 0 || !strings.Contains(res.NextSteps[0].Command, "dd ") {
+		t.Errorf("next steps: %+v", res.NextSteps)
+	}
+}
+
+// A builder nobody answers: Nix warns that it cannot build there, then
+// fails on the platform; the failure names the builder and the reason.
+func TestUnreachableBuilderNamed(t *testing.T) {
+	testnix.Setup(t)
+	salt(t)
+	b := testbuilder.Unreachable(t)
+	b.Setenv(t)
+	tg := testnix.Classic(t, "buildfail", "")
+	tg.Builders = b.Spec("aarch64-linux")
+	run := build.Start(context.Background(), nixeval.Tools{}, tg, build.Options{Path: buildPath(t, "config.system.build.otherPlatform"), NoLink: true})
+	collect(run)
+	_, err := run.Wait()
+	var f *build.Failure
+	if !errors.As(err, &f) {
+		t.Fatalf("want a *build.Failure, got %T %v", err, err)
+	}
+	if f.Kind != build.FailPlatform || len(f.Unreachable) != 1 || f.Unreachable[0].URI != b.URI() {
+		t.Fatalf("failure: kind %v, unreachable %+v\n%s", f.Kind, f.Unreachable, f.Error())
+	}
+	msg := f.Error()
+	for _, want := range []string{"could not reach the builder " + b.URI(), "Connection refused", "must be built on aarch64-linux", "ssh HOST"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("failure lacks %q:\n%s", want, msg)
+		}
+	}
+}
