@@ -205,6 +205,11 @@ func (m Model) onKinds(msg kindsMsg) (tea.Model, tea.Cmd) {
 			m.preview.kind, m.preview.errText = n.kind, n.errText
 			m.preview.refresh()
 		}
+		if p := n.parent; p != nil && m.preview.key == p.key {
+			// … and what its set's build command builds.
+			m.preview.children = childrenOf(p)
+			m.preview.refresh()
+		}
 	}
 	if m.tree.version != shape {
 		// A set that turned out not to be one lost its children.

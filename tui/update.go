@@ -256,6 +256,10 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m.edit()
 	case key.Matches(msg, k.Build):
 		n := m.pane.selected()
+		if n.kind != nixeval.KindDerivation {
+			m.status = buildRefusal(n, m.descs[n.key])
+			return m, nil
+		}
 		system := ""
 		if e, ok := m.descs[n.key]; ok && e.desc != nil {
 			system = e.desc.System
@@ -704,7 +708,8 @@ func (m *Model) syncKeys() {
 	if m.state != stateReady {
 		sel = nil
 	}
-	k.Build.SetEnabled(ready && sel != nil && sel.kind == nixeval.KindDerivation)
+	// b on a set or a string explains why it builds nothing (buildRefusal).
+	k.Build.SetEnabled(ready && sel != nil && sel.absent == nil && sel.kind != nixeval.KindPending)
 	// An absent output has no command to copy, explain or build.
 	k.CopyCmd.SetEnabled(ready && sel != nil && sel.absent == nil)
 	k.Explain.SetEnabled(ready && sel != nil && sel.absent == nil)

@@ -165,13 +165,13 @@ func (b *buildOutput) plan(p *build.Plan) {
 		return
 	}
 	if len(p.Build) > 0 {
-		b.info("plan: build %s: %s", build.Count(len(p.Build), "derivation"), strings.Join(p.BuildNames(), ", "))
+		b.info("plan: build %s: %s", nixeval.Count(len(p.Build), "derivation"), strings.Join(p.BuildNames(), ", "))
 	}
 	if len(p.Fetch) > 0 {
-		b.info("plan: fetch %s, %s download, %s unpacked", build.Count(len(p.Fetch), "path"), build.HumanBytes(p.DownloadSize), build.HumanBytes(p.UnpackedSize))
+		b.info("plan: fetch %s, %s download, %s unpacked", nixeval.Count(len(p.Fetch), "path"), build.HumanBytes(p.DownloadSize), build.HumanBytes(p.UnpackedSize))
 	}
 	if len(p.Unknown) > 0 {
-		b.info("plan: Nix does not know how to build %s: %s", build.Count(len(p.Unknown), "path"), strings.Join(p.Unknown, ", "))
+		b.info("plan: Nix does not know how to build %s: %s", nixeval.Count(len(p.Unknown), "path"), strings.Join(p.Unknown, ", "))
 	}
 }
 
@@ -280,7 +280,7 @@ func (b *buildOutput) result(res *build.Result) {
 	if w := res.Where(); w != "" {
 		where = " (" + w + ")"
 	}
-	b.info("built %s%s in %s; closure size %s", build.Count(len(res.Built), "derivation"), where, res.Duration.Round(1e7), build.HumanBytes(res.ClosureSize))
+	b.info("built %s%s in %s; closure size %s", nixeval.Count(len(res.Built), "derivation"), where, res.Duration.Round(1e7), build.HumanBytes(res.ClosureSize))
 	for _, l := range res.Links {
 		if t, err := os.Readlink(l); err == nil {
 			b.info("link: %s -> %s", l, t)

@@ -1,7 +1,6 @@
 package build
 
 import (
-	"fmt"
 	"os"
 	"strings"
 )
@@ -68,12 +67,4 @@ func parseBuilders(spec, source, local string, read func(string) ([]byte, error)
 		out = append(out, b)
 	}
 	return out
-}
-
-// Count says n things in English: "1 derivation", "0 derivations".
-func Count(n int, thing string) string {
-	if n == 1 {
-		return "1 " + thing
-	}
-	return fmt.Sprintf("%d %ss", n, thing)
 }
