@@ -16,6 +16,9 @@ type KeyMap struct {
 	Accept, Cancel              key.Binding // the filter's and the build panel's own keys
 	FilterUp, FilterDown        key.Binding
 	Confirm, ClosePanel         key.Binding
+	// Browse hides a running or finished build to browse the tree, and
+	// shows it again; CopyOut copies a built output's path.
+	Browse, CopyOut key.Binding
 }
 
 // DefaultKeyMap returns the bindings listed in the README.
@@ -50,6 +53,8 @@ func DefaultKeyMap() KeyMap {
 		FilterDown: key.NewBinding(key.WithKeys("down", "ctrl+n", "ctrl+j"), key.WithHelp("↓", "next match")),
 		Confirm:    key.NewBinding(key.WithKeys("enter", "y"), key.WithHelp("enter/y", "start build")),
 		ClosePanel: key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "close")),
+		Browse:     key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "browse tree")),
+		CopyOut:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy output path")),
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/build"
 )
 
 // Evaluator is what the explorer asks about the target; *nixeval.Evaluator
@@ -119,9 +120,11 @@ type Model struct {
 	help    help.Model
 	spinner spinner.Model
 
-	info    *nixeval.Info
-	infoErr string
-	infoID  uint64 // the Info request in flight, 0 when none
+	info *nixeval.Info
+	// platform: whether this machine or a builder builds info's platform.
+	platform *build.PlatformCheck
+	infoErr  string
+	infoID   uint64 // the Info request in flight, 0 when none
 	// infoCancelled: esc stopped Info with the start listing; r asks again.
 	infoCancelled bool
 	// showAbsent adds the catalogue's outputs this configuration does not

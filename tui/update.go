@@ -92,7 +92,9 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			n := m.tree.index[m.explain.key]
 			m.explain.reexplain(n, m.info, m.factsOf(n))
 		}
-		return m, nil
+		return m, m.checkPlatform(m.info.Platform())
+	case platformMsg:
+		return m.onPlatform(msg)
 	case listedMsg:
 		return m.onListed(msg)
 	case kindsMsg:
@@ -122,11 +124,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case copiedMsg:
-		if msg.err != nil {
-			m.status = "could not copy: " + msg.err.Error()
-		} else {
-			m.status = "copied " + msg.what + ": " + attr.Printable(msg.text)
-		}
+		m.status = copiedText(msg)
 		return m, nil
 	case buildMsg:
 		var cmd tea.Cmd
@@ -176,10 +174,15 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 		return cur, tea.Batch(cmds...)
 	}
-	if m.build.active() {
+	if m.build.shown() {
 		var cmd tea.Cmd
 		m.build, cmd = m.build.Update(msg)
 		return m, cmd
+	}
+	if m.build.active() && !m.filter.active && key.Matches(msg, k.Browse) {
+		// Back from the tree to the build that runs or ran.
+		m.build.show()
+		return m, nil
 	}
 	if m.filter.active {
 		return m.onFilterKey(msg)
@@ -656,7 +659,7 @@ func (m Model) quit() (tea.Model, tea.Cmd) {
 }
 
 func (m Model) onMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
-	if m.state != stateReady || m.filter.active || m.build.active() {
+	if m.state != stateReady || m.filter.active || m.build.shown() {
 		return m, nil
 	}
 	wheel := msg.Button == tea.MouseButtonWheelUp || msg.Button == tea.MouseButtonWheelDown

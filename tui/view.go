@@ -78,7 +78,7 @@ func (m Model) helpView() string {
 	case m.state == stateFailed:
 		again := key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "evaluate again"))
 		km = helpKeys{again, m.c.keys.Quit}
-	case m.build.active():
+	case m.build.shown():
 		km = m.build.helpKeys()
 	case m.filter.active:
 		km = helpKeys{m.c.keys.Accept, m.c.keys.Cancel, m.c.keys.FilterUp, m.c.keys.FilterDown}
@@ -105,7 +105,7 @@ func (m Model) View() string {
 	switch {
 	case m.state == stateFailed:
 		body = m.failedView(w, bh)
-	case m.build.active():
+	case m.build.shown():
 		body = m.build.lines()
 	default:
 		body = m.panesView(w, bh)
@@ -147,7 +147,7 @@ func (m Model) headerLines(w int) []string {
 	var l2 string
 	switch {
 	case m.info != nil:
-		l2 = "system " + m.info.Platform() + s.Dim.Render(" · Nix "+m.info.NixVersion)
+		l2 = "system " + m.info.Platform() + m.platformNote() + s.Dim.Render(" · Nix "+m.info.NixVersion)
 		if mem := memoryText(m.memory); mem != "" {
 			l2 += s.Dim.Render(" · " + mem)
 		}
@@ -172,6 +172,14 @@ func (m Model) headerLines(w int) []string {
 const maxStatusLines = 4
 
 func (m Model) statusLines(w int) []string {
+	if m.build.active() && !m.build.shown() {
+		// Browsing during a build: its progress stays in the footer.
+		return append([]string{m.build.footerLine(w)}, m.treeStatusLines(w)...)
+	}
+	return m.treeStatusLines(w)
+}
+
+func (m Model) treeStatusLines(w int) []string {
 	s := m.c.styles
 	switch {
 	case m.filter.active:

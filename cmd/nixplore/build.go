@@ -210,7 +210,7 @@ func (b *buildOutput) event(ev build.Event) {
 	case build.EventFetch:
 		fmt.Fprintf(b.stderr, "fetching %s\n", ev.Path)
 	case build.EventCopy:
-		fmt.Fprintf(b.stderr, "%s\n", copyText(ev.Path, ev.From, ev.To))
+		fmt.Fprintf(b.stderr, "%s\n", build.CopyText(ev.Path, ev.From, ev.To))
 	}
 }
 
@@ -240,14 +240,6 @@ func onMachine(m string) string {
 		return ""
 	}
 	return " on " + m
-}
-
-// copyText says which way a path goes between this machine and a builder.
-func copyText(path, from, to string) string {
-	if from == "local" {
-		return "copying " + path + " to " + to
-	}
-	return "copying " + path + " from " + from
 }
 
 // counts are the totals as Nix's progress bar shows them.

@@ -482,6 +482,15 @@ type Copy struct {
 	To   string `json:"to"`
 }
 
+// CopyText says which way a path goes between this machine and a builder:
+// "copying /nix/store/… to ssh://b" or "… from ssh://b".
+func CopyText(path, from, to string) string {
+	if from == "local" {
+		return "copying " + path + " to " + to
+	}
+	return "copying " + path + " from " + from
+}
+
 // BuiltOn is a derivation built on a remote builder.
 type BuiltOn struct {
 	Drv     string `json:"drv"`
