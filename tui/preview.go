@@ -397,17 +397,51 @@ func wrapIndent(text string, w int) []string {
 	return out
 }
 
-// wrap breaks s into lines of at most w cells, at spaces where it can and
-// anywhere in a long word (store paths).
+// wrap breaks s into lines of at most w cells between words only, so a
+// command copied from the screen keeps its tokens (`--argstr` is never cut
+// after a dash). Only a word longer than a whole line (a store path) is
+// cut, after a / or . where it can, anywhere else where it must.
 func wrap(s string, w int) []string {
 	if s == "" {
 		return []string{""}
 	}
 	var out []string
-	for _, l := range strings.Split(ansi.Wrap(s, w, " /-."), "\n") {
-		// Wrap keeps a breaking space at the end of a line; a word longer
-		// than the line is cut where it must be.
-		l = strings.TrimRight(l, " ")
+	for _, para := range strings.Split(s, "\n") {
+		line, lw := "", 0
+		flush := func() {
+			out = append(out, line)
+			line, lw = "", 0
+		}
+		for _, word := range strings.Fields(para) {
+			ww := ansi.StringWidth(word)
+			switch {
+			case lw > 0 && lw+1+ww <= w:
+				line, lw = line+" "+word, lw+1+ww
+				continue
+			case lw > 0:
+				flush()
+			}
+			if ww <= w {
+				line, lw = word, ww
+				continue
+			}
+			pieces := longWord(word, w)
+			out = append(out, pieces[:len(pieces)-1]...)
+			line = pieces[len(pieces)-1]
+			lw = ansi.StringWidth(line)
+		}
+		if lw > 0 || len(out) == 0 || para == "" {
+			flush()
+		}
+	}
+	return out
+}
+
+// longWord cuts a word longer than w into lines, after a / or . where it
+// can.
+func longWord(word string, w int) []string {
+	var out []string
+	for _, l := range strings.Split(ansi.Wrap(word, w, "/."), "\n") {
 		if ansi.StringWidth(l) > w {
 			out = append(out, strings.Split(ansi.Hardwrap(l, w, true), "\n")...)
 			continue

@@ -364,6 +364,9 @@ func runBuild(ctx context.Context, tools nixeval.Tools, cmd *nixproc.Command, pr
 		return nil, err
 	}
 	out.NextSteps = NextSteps(out.Outputs, out.Links)
+	if len(out.NextSteps) == 0 && len(opts.Path) > 0 {
+		out.NextSteps = KnownNextSteps(opts.Path[len(opts.Path)-1], out.Outputs, out.Links)
+	}
 	return out, nil
 }
 
@@ -518,25 +521,16 @@ const ddWarning = "Replace /dev/sdX with the card's device: compare `lsblk` befo
 func NextSteps(outputs []BuiltOutput, links []string) []NextStep {
 	var steps []NextStep
 	for _, o := range outputs {
-		shown := o.Path
-		for _, l := range links {
-			if t, err := os.Readlink(l); err == nil && t == o.Path {
-				shown = "./" + filepath.Clean(l)
-				if filepath.IsAbs(l) {
-					shown = l
-				}
-				break
-			}
-		}
+		shown := shownPath(o.Path, links)
 		for _, img := range imageFiles(o.Path) {
 			rel := shown + strings.TrimPrefix(img.file, o.Path)
 			write := "sudo dd if=" + attr.ShellQuote(rel) + " of=/dev/sdX bs=4M status=progress conv=fsync"
 			if strings.HasSuffix(img.file, ".zst") {
 				write = "zstdcat " + attr.ShellQuote(rel) + " | sudo dd of=/dev/sdX bs=4M status=progress conv=fsync"
 			}
-			title := "write the SD card image " + filepath.Base(img.file) + " to a card"
+			title := "the SD card image is " + rel + "; write it to a card"
 			if img.kind == "iso" {
-				title = "write the ISO image " + filepath.Base(img.file) + " to a USB stick (or boot it in a VM)"
+				title = "the ISO image is " + rel + "; write it to a USB stick (or boot it in a VM)"
 			}
 			steps = append(steps, NextStep{Title: title, Command: write, Warning: ddWarning})
 		}
@@ -552,6 +546,47 @@ func NextSteps(outputs []BuiltOutput, links []string) []NextStep {
 		}
 	}
 	return steps
+}
+
+// KnownNextSteps are the next steps of a well-known output (by its
+// attribute name, as the catalogue knows it) whose files NextSteps did not
+// find where nixpkgs puts them: the same commands, with the names a
+// result of that output has.
+func KnownNextSteps(name string, outputs []BuiltOutput, links []string) []NextStep {
+	if len(outputs) == 0 {
+		return nil
+	}
+	shown := shownPath(outputs[0].Path, links)
+	switch name {
+	case "sdImage":
+		dir := shown + "/sd-image"
+		return []NextStep{{Title: "the SD card image is in " + dir + " (.img.zst when sdImage.compressImage, the default, else .img); write it to a card",
+			Command: "zstdcat " + attr.ShellQuote(dir) + "/*.img.zst | sudo dd of=/dev/sdX bs=4M status=progress conv=fsync   (or: sudo dd if=" + attr.ShellQuote(dir) + "/*.img of=/dev/sdX bs=4M status=progress conv=fsync)",
+			Warning: ddWarning}}
+	case "isoImage":
+		return []NextStep{{Title: "the ISO image is in " + shown + "/iso; write it to a USB stick (or boot it in a VM)",
+			Command: "sudo dd if=" + attr.ShellQuote(shown+"/iso") + "/*.iso of=/dev/sdX bs=4M status=progress conv=fsync", Warning: ddWarning}}
+	case "vm", "vmWithBootLoader":
+		return []NextStep{{Title: "start the virtual machine", Command: attr.ShellQuote(shown+"/bin") + "/run-*-vm"}}
+	case "toplevel":
+		return []NextStep{{Title: "this is a whole NixOS system; activate it on the machine it was built for",
+			Command: "sudo nixos-rebuild switch   (or: sudo " + attr.ShellQuote(shown+"/bin/switch-to-configuration") + " test)"}}
+	}
+	return nil
+}
+
+// shownPath is how a result is named for the user: its ./result link when
+// there is one, else the store path.
+func shownPath(out string, links []string) string {
+	for _, l := range links {
+		if t, err := os.Readlink(l); err == nil && t == out {
+			if filepath.IsAbs(l) {
+				return l
+			}
+			return "./" + filepath.Clean(l)
+		}
+	}
+	return out
 }
 
 type imageFile struct{ kind, file string }

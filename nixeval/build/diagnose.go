@@ -303,16 +303,19 @@ func noSpacePath(text string) string {
 	return ""
 }
 
+// noSpaceHint says what to do about a full disk, in agreement with where
+// it filled: this machine's disk (free space there), or the disk image a
+// VM or image builder creates (freeing space here changes nothing).
 func noSpaceHint(path string) string {
-	h := "Free space with `nix-collect-garbage -d`, or build with TMPDIR on a larger disk."
 	if path != "" && !strings.HasPrefix(path, "/nix/store") && !strings.HasPrefix(path, os.TempDir()) {
 		if _, err := os.Stat(filepath.Dir(path)); err != nil {
-			h = fmt.Sprintf("%s does not exist on this machine: it is inside the disk image the build creates (a VM or image builder), "+
-				"so that image's partition is too small, not your disk. Build the output you meant (e.g. sdImage, not the top level with its VMs), "+
-				"or make the image larger. %s", path, h)
+			return fmt.Sprintf("%s does not exist on this machine: it is inside the disk image the build creates (a VM or image builder), "+
+				"so that image's partition is too small, not your disk, and freeing space here does not help. "+
+				"Build the output you meant (e.g. sdImage, not the top level with its VMs), or make the image larger "+
+				"(e.g. virtualisation.diskSize for a VM).", path)
 		}
 	}
-	return h
+	return "Free space with `nix-collect-garbage -d`, or build with TMPDIR on a larger disk."
 }
 
 // HumanBytes prints a size the way Nix does (MiB, GiB).

@@ -77,7 +77,7 @@ func TestRemoteBuilderBuildsAarch64Image(t *testing.T) {
 	if len(res.Outputs) != 1 || !strings.HasSuffix(res.Outputs[0].Path, "-aarch64-linux.img") {
 		t.Fatalf("outputs: %+v", res.Outputs)
 	}
-	if len(res.NextSteps) == 0 || !strings.Contains(res.NextSteps[0].Command, "dd ") {
+	if len(res.NextSteps) == 0 || !strings.Contains(res.NextSteps[0].Command, "sudo dd if="+res.Outputs[0].Path+"/sd-image/") || !strings.HasPrefix(res.NextSteps[0].Title, "the SD card image is "+res.Outputs[0].Path+"/sd-image/") {
 		t.Errorf("next steps: %+v", res.NextSteps)
 	}
 }
