@@ -190,3 +190,11 @@ func write(t testing.TB, path, text string, mode os.FileMode) {
 
 // shq quotes s for sh.
 func shq(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// Salt makes every derivation of the fixtures new for the rest of the test
+// (the stand-in nixpkgs' mkDrv mixes NIXPLORE_REMOTE_SALT in), so a build
+// really runs on the builder, and what it copies back is nothing another
+// test expects unbuilt.
+func Salt(t testing.TB) {
+	t.Setenv("NIXPLORE_REMOTE_SALT", fmt.Sprintf("%s-%d", t.Name(), time.Now().UnixNano()))
+}

@@ -17,7 +17,7 @@ import (
 // it, progress names it, the copies are copies and the result says where.
 func TestRemoteBuilderBuildsAarch64Image(t *testing.T) {
 	testnix.Setup(t)
-	salt(t)
+	testbuilder.Salt(t)
 	b := testbuilder.Start(t, "aarch64-linux")
 	b.Setenv(t)
 	tg := testnix.Classic(t, "pi", "aarch64-linux")

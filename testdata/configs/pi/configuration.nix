@@ -10,6 +10,4 @@
   services.openssh.enable = true;
   sdImage.compressImage = false; # result: sd-image/nixos-sd-image-<version>-aarch64-linux.img
   system.stateVersion = "25.05";
-  # Tests that must really build (a remote builder) set NIXPLORE_SALT; unset, nothing changes.
-  boot.kernelParams = let salt = builtins.getEnv "NIXPLORE_SALT"; in lib.optional (salt != "") "nixplore.salt=${salt}";
 }
