@@ -66,6 +66,10 @@ type Config struct {
 	// Fallen, when set, says why the warm evaluators answer through
 	// one-shot Nix processes (nil while they do not); the header says so.
 	Fallen func() error
+	// Platform, when set, answers the header's platform check in place of
+	// build.CheckPlatform with Tools and the target's --builders (golden
+	// views pin it: the real answer depends on the machine).
+	Platform func(ctx context.Context, system string) *build.PlatformCheck
 }
 
 // state is where the explorer as a whole stands.

@@ -22,15 +22,21 @@ func (m *Model) checkPlatform(system string) tea.Cmd {
 	if system == "" {
 		return nil
 	}
-	tools, builders := m.c.cfg.Tools, ""
-	if t := m.c.cfg.Target; t != nil {
-		builders = t.Builders
+	check := m.c.cfg.Platform
+	if check == nil {
+		tools, builders := m.c.cfg.Tools, ""
+		if t := m.c.cfg.Target; t != nil {
+			builders = t.Builders
+		}
+		check = func(ctx context.Context, system string) *build.PlatformCheck {
+			return build.CheckPlatform(ctx, tools, system, builders)
+		}
 	}
 	return m.c.run(func() tea.Msg {
 		// Nix's settings answer in well under a second; bounded anyway.
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
-		return platformMsg{system: system, check: build.CheckPlatform(ctx, tools, system, builders)}
+		return platformMsg{system: system, check: check(ctx, system)}
 	})
 }
 
@@ -56,5 +62,5 @@ func (m Model) platformNote() string {
 	if machine == "" {
 		machine = "unknown"
 	}
-	return " " + s.Warning.Render("⚠ this machine ("+machine+") cannot build "+pc.System+": b on an output says the ways out")
+	return " " + s.Warning.Render("⚠ this "+machine+" machine cannot build "+pc.System+" (b on an output: the ways out)")
 }

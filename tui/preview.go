@@ -409,18 +409,25 @@ func wrap(s string, w int) []string {
 	for _, para := range strings.Split(s, "\n") {
 		line, lw := "", 0
 		flush := func() {
-			out = append(out, line)
+			out = append(out, strings.TrimRight(line, " "))
 			line, lw = "", 0
 		}
-		for _, word := range strings.Fields(para) {
+		// Split at single spaces: runs of spaces (a code excerpt's
+		// indentation) stay as empty words and are kept, except where
+		// a line breaks.
+		started := false
+		for _, word := range strings.Split(para, " ") {
 			ww := ansi.StringWidth(word)
 			switch {
-			case lw > 0 && lw+1+ww <= w:
+			case started && lw+1+ww <= w:
 				line, lw = line+" "+word, lw+1+ww
 				continue
-			case lw > 0:
+			case started && word == "":
+				continue // a space where the line breaks
+			case started:
 				flush()
 			}
+			started = true
 			if ww <= w {
 				line, lw = word, ww
 				continue
@@ -430,9 +437,7 @@ func wrap(s string, w int) []string {
 			line = pieces[len(pieces)-1]
 			lw = ansi.StringWidth(line)
 		}
-		if lw > 0 || len(out) == 0 || para == "" {
-			flush()
-		}
+		flush()
 	}
 	return out
 }

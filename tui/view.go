@@ -147,10 +147,11 @@ func (m Model) headerLines(w int) []string {
 	var l2 string
 	switch {
 	case m.info != nil:
-		l2 = "system " + m.info.Platform() + m.platformNote() + s.Dim.Render(" · Nix "+m.info.NixVersion)
+		l2 = "system " + m.info.Platform() + s.Dim.Render(" · Nix "+m.info.NixVersion)
 		if mem := memoryText(m.memory); mem != "" {
 			l2 += s.Dim.Render(" · " + mem)
 		}
+		l2 += m.platformNote()
 		if m.fallen != nil {
 			l2 += " " + s.Warning.Render("⚠ one-shot evaluation (slower): nix repl failed: "+attr.Printable(firstLine(m.fallen.Error())))
 		}
