@@ -3,6 +3,8 @@ package build_test
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -106,5 +108,70 @@ func TestUnreachableBuilderNamed(t *testing.T) {
 		if !strings.Contains(msg, want) {
 			t.Errorf("failure lacks %q:\n%s", want, msg)
 		}
+	}
+}
+
+// Builders configured in Nix's own settings count too: a `builders` line
+// in NIX_CONFIG (as in nix.conf), and machines files behind `@`.
+func TestPlatformCheckCountsConfiguredBuilders(t *testing.T) {
+	testnix.Setup(t)
+	ctx := context.Background()
+	machines := filepath.Join(t.TempDir(), "machines")
+	if err := os.WriteFile(machines, []byte("# the Pi builder\nssh://pi-builder aarch64-linux,armv7l-linux /root/.ssh/pi 4\nssh://other riscv64-linux\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, builders, system, uri, source string
+	}{
+		{"a builders line", "ssh://b1 aarch64-linux", "aarch64-linux", "ssh://b1", "Nix's builders setting (nix.conf or NIX_CONFIG)"},
+		{"a machines file", "@" + machines, "armv7l-linux", "ssh://pi-builder", machines},
+		{"a machines file, second line", "@" + machines, "riscv64-linux", "ssh://other", machines},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("NIX_CONFIG", testnix.NixConfig+"\nbuilders = "+tc.builders)
+			pc := build.CheckPlatform(ctx, nixeval.Tools{}, tc.system)
+			if pc.Err != nil {
+				t.Fatal(pc.Err)
+			}
+			if !pc.CanBuild || pc.Local || pc.Builder == nil || pc.Builder.URI != tc.uri || pc.Builder.Source != tc.source {
+				t.Fatalf("%+v (builder %+v)", pc, pc.Builder)
+			}
+			if ex := pc.Explain(); !strings.Contains(ex, "builds on the remote builder "+tc.uri+" (from "+tc.source+")") {
+				t.Errorf("Explain: %s", ex)
+			}
+		})
+	}
+	t.Run("--builders replaces the setting", func(t *testing.T) {
+		t.Setenv("NIX_CONFIG", testnix.NixConfig+"\nbuilders = ssh://b1 aarch64-linux")
+		pc := build.CheckPlatform(ctx, nixeval.Tools{}, "aarch64-linux", "ssh://b2 riscv64-linux")
+		if pc.CanBuild || len(pc.Machines) != 1 || pc.Machines[0].URI != "ssh://b2" {
+			t.Fatalf("%+v", pc)
+		}
+		if ex := pc.Explain(); !strings.Contains(ex, "(now: ssh://b2 for riscv64-linux)") {
+			t.Errorf("Explain: %s", ex)
+		}
+	})
+	t.Run("none", func(t *testing.T) {
+		t.Setenv("NIX_CONFIG", testnix.NixConfig+"\nbuilders =")
+		pc := build.CheckPlatform(ctx, nixeval.Tools{}, "aarch64-linux")
+		if pc.CanBuild || pc.Builder != nil || !strings.Contains(pc.Explain(), "(now: none configured)") {
+			t.Fatalf("%+v\n%s", pc, pc.Explain())
+		}
+	})
+}
+
+func TestParseBuilders(t *testing.T) {
+	got := build.ParseBuilders("ssh://a aarch64-linux ; ssh://b - key 2\n# comment\nssh://c x86_64-linux,i686-linux # why", "--builders", "x86_64-linux")
+	want := []string{"ssh://a:aarch64-linux", "ssh://b:x86_64-linux", "ssh://c:x86_64-linux,i686-linux"}
+	if len(got) != len(want) {
+		t.Fatalf("%+v", got)
+	}
+	for i, b := range got {
+		if s := b.URI + ":" + strings.Join(b.Systems, ","); s != want[i] || b.Source != "--builders" {
+			t.Errorf("%d: %s (%s), want %s", i, s, b.Source, want[i])
+		}
+	}
+	if got := build.ParseBuilders("@/nonexistent/machines", "x", "x86_64-linux"); len(got) != 0 {
+		t.Errorf("a missing machines file: %+v", got)
 	}
 }
