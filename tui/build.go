@@ -505,12 +505,12 @@ func (b buildPanel) progressLines(w int, spin string) []string {
 		frac = float64(st.Done) / float64(st.Expected)
 	}
 	out = append(out, "  "+s.Good.Render(bar(frac, max(4, min(w-2, 60)))))
-	status := fmt.Sprintf("built %d/%d derivations", st.Done, st.Expected)
+	status := fmt.Sprintf("built %d/%s", st.Done, nixeval.Count(st.Expected, "derivation"))
 	if spin != "" {
 		status = spin + " " + status
 	}
 	if st.FetchExpected > 0 {
-		status += fmt.Sprintf(", fetched %d/%d paths", st.Fetched, st.FetchExpected)
+		status += fmt.Sprintf(", fetched %d/%s", st.Fetched, nixeval.Count(st.FetchExpected, "path"))
 	}
 	if st.Failed > 0 {
 		status += fmt.Sprintf(", %d failed", st.Failed)
