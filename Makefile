@@ -13,7 +13,7 @@ define newline
 
 endef
 
-.PHONY: all build test test-one demo bench nix nix-modern tmux shells fuzz man vendor-hash dist clean
+.PHONY: all build test test-one demo bench nix nix-modern tmux shells sshd fuzz man vendor-hash dist clean
 
 all: build
 
@@ -44,8 +44,13 @@ shells:
 	@command -v zsh >/dev/null 2>&1 && command -v fish >/dev/null 2>&1 || { \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq zsh fish; }
 
+# Debian's sshd, the remote builder of the distributed-build tests
+# (internal/testbuilder runs it on 127.0.0.1 with a store of its own).
+sshd:
+	@[ -x /usr/sbin/sshd ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server; }
+
 # The whole suite, once per Nix version found (Debian's 2.8, 2.26, 2.34).
-test: nix nix-modern tmux shells
+test: nix nix-modern tmux shells sshd
 	@set -e; for dir in /usr/bin $(MODERN)/bin $(LATEST)/bin; do \
 	  [ -x $$dir/nix-instantiate ] || continue; \
 	  echo "=== tests with $$($$dir/nix --version)"; \

@@ -167,12 +167,14 @@ func resolve(f Flags, env Environment) (*Target, error) {
 		return nil, &UsageError{"use only one of -f/--file, --expr and --flake"}
 	}
 	args := append([]Arg(nil), f.Args...)
-	if err := checkSystem(f.System); err != nil {
+	// -f and --expr may name something else than a NixOS configuration.
+	nixos := f.File == "" && f.Expr == ""
+	if err := checkSystem(f.System, nixos); err != nil {
 		return nil, err
 	}
 	for _, a := range f.Args {
 		if a.Name == "system" && a.Str {
-			if err := checkSystem(a.Value); err != nil {
+			if err := checkSystem(a.Value, nixos); err != nil {
 				return nil, err
 			}
 		}
@@ -380,9 +382,14 @@ func (t *Target) RootPrefix() attr.Path {
 	return nil
 }
 
-// checkSystem refuses an unknown --system as a usage error.
-func checkSystem(s string) error {
-	if err := systems.Check(s); err != nil {
+// checkSystem refuses an unknown --system as a usage error, and for a
+// NixOS configuration a platform NixOS does not run on.
+func checkSystem(s string, nixos bool) error {
+	check := systems.Check
+	if nixos {
+		check = systems.CheckNixOS
+	}
+	if err := check(s); err != nil {
 		return &UsageError{Msg: err.Error()}
 	}
 	return nil

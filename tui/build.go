@@ -90,6 +90,10 @@ type buildPanel struct {
 	result     *build.Result
 	err        error
 
+	// hidden: the user went back to the tree with b while the build runs
+	// (or after it ended); the footer shows its progress, b shows it.
+	hidden bool
+
 	width, height int
 	// pg holds what scrolls below the title: everything, or while Nix
 	// builds only the log (the progress above it stays in view).
@@ -97,6 +101,8 @@ type buildPanel struct {
 }
 
 func (b buildPanel) active() bool  { return b.state != buildClosed }
+func (b buildPanel) shown() bool   { return b.active() && !b.hidden }
+func (b *buildPanel) show()        { b.hidden = false }
 func (b buildPanel) running() bool { return b.state == buildPlanning || b.state == buildRunning }
 
 // cancel stops whatever the panel runs; Wait sees the processes end.
@@ -212,6 +218,10 @@ func (b buildPanel) Update(msg tea.Msg) (buildPanel, tea.Cmd) {
 				b.close()
 			}
 		case buildRunning:
+			if key.Matches(msg, k.Browse) {
+				b.hidden = true
+				return b, nil
+			}
 			if key.Matches(msg, k.Cancel) && !b.cancelling {
 				b.cancelling = true
 				b.c.log.Printf("build: cancel %s", b.path)
@@ -219,7 +229,12 @@ func (b buildPanel) Update(msg tea.Msg) (buildPanel, tea.Cmd) {
 				b.refresh()
 			}
 		case buildDone, buildFailed:
-			if key.Matches(msg, k.ClosePanel) || key.Matches(msg, k.Accept) || key.Matches(msg, k.Cancel) {
+			switch {
+			case key.Matches(msg, k.Browse):
+				b.hidden = true
+			case b.state == buildDone && key.Matches(msg, k.CopyOut) && b.result != nil && len(b.result.Outputs) > 0:
+				return b, copyCmd(b.c.cfg.Clipboard, "output path", b.result.Outputs[0].Path)
+			case key.Matches(msg, k.ClosePanel) || key.Matches(msg, k.Accept) || key.Matches(msg, k.Cancel):
 				b.close()
 			}
 		}
@@ -261,7 +276,13 @@ func (b buildPanel) apply(msg buildMsg) (buildPanel, tea.Cmd) {
 		case build.EventLog:
 			b.addLog(build.DrvName(ev.Drv) + "> " + ev.Line)
 		case build.EventBuildStarted:
-			b.addLog("building " + build.DrvName(ev.Drv))
+			if ev.Machine != "" {
+				b.addLog("building " + build.DrvName(ev.Drv) + " on " + ev.Machine)
+			} else {
+				b.addLog("building " + build.DrvName(ev.Drv))
+			}
+		case build.EventCopy:
+			b.addLog(build.CopyText(ev.Path, ev.From, ev.To))
 		case build.EventBuildFailed:
 			b.addLog("failed: " + build.DrvName(ev.Drv))
 		case build.EventFetch:
@@ -308,10 +329,14 @@ func (b buildPanel) helpKeys() helpKeys {
 			start = k.Force
 		}
 		return helpKeys{start, k.ClosePanel, key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "scroll"))}
-	case buildPlanning, buildRunning:
+	case buildPlanning:
 		return helpKeys{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc/ctrl+c", "cancel"))}
+	case buildRunning:
+		return helpKeys{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc/ctrl+c", "cancel")), k.Browse}
+	case buildDone:
+		return helpKeys{k.ClosePanel, k.CopyOut, k.Browse, key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "scroll"))}
 	}
-	return helpKeys{k.ClosePanel, key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "scroll"))}
+	return helpKeys{k.ClosePanel, k.Browse, key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "scroll"))}
 }
 
 // setSize fits the panel to w x h.
@@ -440,11 +465,16 @@ func (b buildPanel) body() []string {
 	case buildFailed:
 		var bf *build.Failure
 		if errors.As(b.err, &bf) && bf.Kind == build.FailCancelled {
+			// One cancel message: the failure's own first line says it
+			// again ("build cancelled"), so only what follows is shown.
 			add(s.Warning.Render, "Build cancelled.")
+			if _, rest, ok := strings.Cut(errorText(b.err), "\n"); ok {
+				add(s.ErrorText.Render, rest)
+			}
 		} else {
 			add(s.Bad.Render, "Build failed.")
+			add(s.ErrorText.Render, errorText(b.err))
 		}
-		add(s.ErrorText.Render, errorText(b.err))
 	}
 	return out
 }
@@ -498,12 +528,12 @@ func (b buildPanel) progressLines(w int, spin string) []string {
 		frac = float64(st.Done) / float64(st.Expected)
 	}
 	out = append(out, "  "+s.Good.Render(bar(frac, max(4, min(w-2, 60)))))
-	status := fmt.Sprintf("built %d/%d derivations", st.Done, st.Expected)
+	status := fmt.Sprintf("built %d/%s", st.Done, nixeval.Count(st.Expected, "derivation"))
 	if spin != "" {
 		status = spin + " " + status
 	}
 	if st.FetchExpected > 0 {
-		status += fmt.Sprintf(", fetched %d/%d paths", st.Fetched, st.FetchExpected)
+		status += fmt.Sprintf(", fetched %d/%s", st.Fetched, nixeval.Count(st.FetchExpected, "path"))
 	}
 	if st.Failed > 0 {
 		status += fmt.Sprintf(", %d failed", st.Failed)
@@ -540,8 +570,12 @@ func (b buildPanel) resultLines(w int) []string {
 	if len(r.Built) == 0 && len(r.Fetched) == 0 {
 		add(s.Good.Render, "Already built: nothing was built or fetched.")
 	} else {
-		add(s.Good.Render, fmt.Sprintf("Built in %s: %d derivation%s built, %d fetched.", r.Duration.Round(time.Millisecond),
-			len(r.Built), plural(len(r.Built)), len(r.Fetched)))
+		where := ""
+		if w := r.Where(); w != "" {
+			where = " " + w
+		}
+		add(s.Good.Render, fmt.Sprintf("Built in %s: %s built%s, %s fetched.", r.Duration.Round(time.Millisecond),
+			nixeval.Count(len(r.Built), "derivation"), where, nixeval.Count(len(r.Fetched), "path")))
 	}
 	for _, o := range r.Outputs {
 		name := o.Name
@@ -578,4 +612,31 @@ func bar(frac float64, w int) string {
 	inner := max(1, w-2)
 	n := clamp(int(frac*float64(inner)+0.5), 0, inner)
 	return "[" + strings.Repeat("#", n) + strings.Repeat("-", inner-n) + "]"
+}
+
+// footerLine is the build's progress in one line, for the footer while
+// the tree is browsed.
+func (b buildPanel) footerLine(w int) string {
+	s := b.c.styles
+	name := attr.Printable(b.path.String())
+	var t string
+	switch b.state {
+	case buildRunning:
+		t = fmt.Sprintf("%s building %s: built %d/%d", b.c.spin, name, b.stats.Done, b.stats.Expected)
+		if len(b.stats.Active) > 0 {
+			a := b.stats.Active[0]
+			t += " · " + a.Name
+			if a.Machine != "" {
+				t += " on " + a.Machine
+			}
+		}
+		t += " · b shows the build"
+	case buildDone:
+		t = "built " + name + " · b shows the result"
+	case buildFailed:
+		t = "the build of " + name + " ended without its outputs · b shows why"
+	default:
+		t = "build of " + name + " · b shows it"
+	}
+	return s.Status.Render(truncate(t, w))
 }

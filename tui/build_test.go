@@ -117,6 +117,10 @@ func TestBuildPanelCancelLeavesNoProcess(t *testing.T) {
 	if d.m.build.state != buildFailed || !strings.Contains(d.m.View(), "Build cancelled") {
 		t.Errorf("after cancel: state %s\n%s", d.m.build.state, d.m.View())
 	}
+	// One cancel message, not "Build cancelled." and "build cancelled".
+	if v := strings.ToLower(d.m.View()); strings.Count(v, "cancelled") != 1 {
+		t.Errorf("the cancel is said %d times:\n%s", strings.Count(v, "cancelled"), d.m.View())
+	}
 	if time.Since(start) > 5*time.Second {
 		t.Errorf("cancel took %s", time.Since(start))
 	}

@@ -38,7 +38,11 @@ type (
 	previewDueMsg struct{ id uint64 }
 	copiedMsg     struct {
 		what, text string
-		err        error
+		err        error // writing OSC 52
+		// tool is the clipboard program also given the text ("" when
+		// none is installed), toolErr how that went.
+		tool    string
+		toolErr error
 	}
 )
 
@@ -160,6 +164,7 @@ func (m *Model) spin() tea.Cmd {
 func copyCmd(w io.Writer, what, text string) tea.Cmd {
 	return func() tea.Msg {
 		_, err := osc52.New(text).WriteTo(w)
-		return copiedMsg{what: what, text: text, err: err}
+		tool, toolErr := toolCopy(text)
+		return copiedMsg{what: what, text: text, err: err, tool: tool, toolErr: toolErr}
 	}
 }

@@ -150,6 +150,8 @@ func TestEndToEndInTmux(t *testing.T) {
 	if !strings.Contains(sc, "system aarch64-linux") {
 		t.Errorf("header lacks the platform:\n%s", sc)
 	}
+	// … and that this x86_64 machine, with no builder, cannot build it.
+	s.waitText("⚠ this x86_64-linux machine cannot build aarch64-linux")
 
 	// Expand manual: jump to it with the filter, then →.
 	s.keys("/")

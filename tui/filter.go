@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/sahilm/fuzzy"
 )
@@ -262,7 +263,7 @@ func (f filterModel) lines() []string {
 
 // statusLine is the input and the match count, in w columns.
 func (f filterModel) statusLine(w int) string {
-	count := fmt.Sprintf("  %d/%d paths", len(f.matches), len(f.index.paths))
+	count := fmt.Sprintf("  %d/%s", len(f.matches), nixeval.Count(len(f.index.paths), "path"))
 	return truncate(f.input.View()+f.c.styles.Dim.Render(count), w)
 }
 

@@ -20,6 +20,9 @@ type KeyMap struct {
 	Confirm, ClosePanel         key.Binding
 	Force                       key.Binding // the build panel: build although the plan does not fit
 	Mark, Compare               key.Binding // space marks an output, C compares
+	// Browse hides a running or finished build to browse the tree, and
+	// shows it again; CopyOut copies a built output's path.
+	Browse, CopyOut key.Binding
 }
 
 // DefaultKeyMap returns the bindings listed in the README.
@@ -59,6 +62,8 @@ func DefaultKeyMap() KeyMap {
 		Confirm:    key.NewBinding(key.WithKeys("enter", "y"), key.WithHelp("enter/y", "start build")),
 		ClosePanel: key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "close")),
 		Force:      key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "build anyway")),
+		Browse:     key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "browse tree")),
+		CopyOut:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy output path")),
 	}
 }
 

@@ -205,7 +205,11 @@ func (m Model) onKinds(msg kindsMsg) (tea.Model, tea.Cmd) {
 			m.preview.kind, m.preview.errText = n.kind, n.errText
 			m.preview.refresh()
 		}
-		if n.parent != nil && m.preview.key == n.parent.key {
+		if p := n.parent; p != nil && m.preview.key == p.key {
+			// … and what its set's build command builds, and the image
+			// variants known to fail.
+			m.preview.children = childrenOf(p)
+			m.preview.refresh()
 			m.syncFailingVariants()
 		}
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/build"
 )
 
 // Evaluator is what the explorer asks about the target; *nixeval.Evaluator
@@ -65,6 +66,10 @@ type Config struct {
 	// Fallen, when set, says why the warm evaluators answer through
 	// one-shot Nix processes (nil while they do not); the header says so.
 	Fallen func() error
+	// Platform, when set, answers the header's platform check in place of
+	// build.CheckPlatform with Tools and the target's --builders (golden
+	// views pin it: the real answer depends on the machine).
+	Platform func(ctx context.Context, system string) *build.PlatformCheck
 }
 
 // state is where the explorer as a whole stands.
@@ -123,9 +128,11 @@ type Model struct {
 	help    help.Model
 	spinner spinner.Model
 
-	info    *nixeval.Info
-	infoErr string
-	infoID  uint64 // the Info request in flight, 0 when none
+	info *nixeval.Info
+	// platform: whether this machine or a builder builds info's platform.
+	platform *build.PlatformCheck
+	infoErr  string
+	infoID   uint64 // the Info request in flight, 0 when none
 	// infoCancelled: esc stopped Info with the start listing; r asks again.
 	infoCancelled bool
 	// showAbsent adds the catalogue's outputs this configuration does not

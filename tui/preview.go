@@ -44,10 +44,13 @@ type previewPane struct {
 	listErr string // listing this set failed
 	desc    *nixeval.Description
 	absent  *catalogue.Entry // an output this configuration does not have
-	err     error
-	cached  bool
-	width   int
-	pg      pager // J/K and the wheel scroll it
+	// children: what the tree knows of a set's children when it was
+	// selected, for the warning beside its build command.
+	children nixeval.SetContents
+	err      error
+	cached   bool
+	width    int
+	pg       pager // J/K and the wheel scroll it
 }
 
 func newPreview(c *common) previewPane { return previewPane{c: c, pg: newPager()} }
@@ -55,7 +58,7 @@ func newPreview(c *common) previewPane { return previewPane{c: c, pg: newPager()
 // show points the preview at n, from the top; its description comes later.
 func (p *previewPane) show(n *node, id uint64) {
 	*p = previewPane{c: p.c, state: previewLoading, key: n.key, reqID: id, path: n.path, kind: n.kind, errText: n.errText,
-		listErr: n.listErr, absent: n.absent, width: p.width, pg: p.pg}
+		listErr: n.listErr, absent: n.absent, children: childrenOf(n), width: p.width, pg: p.pg}
 	p.pg.top()
 	p.refresh()
 }
@@ -136,7 +139,7 @@ func scrollPager(pg pager, k KeyMap, msg tea.Msg) pager {
 func withMore(s Styles, pg pager, w int) []string {
 	out := pg.window()
 	if more := pg.moreBelow(); more > 0 && len(out) > 1 {
-		out[len(out)-1] = s.Dim.Render(truncate(fmt.Sprintf("↓ %d more lines (J/K scroll)", more), w))
+		out[len(out)-1] = s.Dim.Render(truncate("↓ "+nixeval.Count(more, "more line")+" (J/K scroll)", w))
 	}
 	return out
 }
@@ -201,7 +204,7 @@ func (p previewPane) lines(w int) []string {
 			add("", "press R to reload everything", s.Dim)
 		}
 	case p.desc != nil:
-		rows = append(rows, describeRows(p.desc, s, p.c.cfg.Target)...)
+		rows = append(rows, describeRows(p.desc, s, p.c.cfg.Target, p.children)...)
 	}
 	var out []string
 	lw := 8
@@ -263,7 +266,7 @@ func relative(t *nixeval.Target, f string) string {
 	return f
 }
 
-func describeRows(d *nixeval.Description, s Styles, t *nixeval.Target) []row {
+func describeRows(d *nixeval.Description, s Styles, t *nixeval.Target, children nixeval.SetContents) []row {
 	var rows []row
 	add := func(label, value string, st lipgloss.Style) {
 		if value != "" {
@@ -289,11 +292,11 @@ func describeRows(d *nixeval.Description, s Styles, t *nixeval.Target) []row {
 	}
 	add("program", d.MainProgram, s.Value)
 	if d.Count != nil {
-		unit := "attributes"
+		unit := "attribute"
 		if d.Kind == nixeval.KindList {
-			unit = "elements"
+			unit = "element"
 		}
-		add("size", fmt.Sprintf("%d %s", *d.Count, unit), s.Value)
+		add("size", nixeval.Count(*d.Count, unit), s.Value)
 	}
 	if len(d.Value) > 0 {
 		v := valueText(d.Value)
@@ -312,7 +315,15 @@ func describeRows(d *nixeval.Description, s Styles, t *nixeval.Target) []row {
 			rows = append(rows, row{label, attr.Printable(l), s.Value})
 		}
 	}
-	add("build", d.Commands.Build, s.Status)
+	switch {
+	case !nixeval.Buildable(d.Kind):
+		add("build", "none: "+nixeval.AKind(d.Kind)+" is not something Nix builds", s.Dim)
+	case d.Kind != nixeval.KindDerivation:
+		add("build", d.Commands.Build, s.Status)
+		add("", "⚠ "+setWarning(d, children), s.Warning)
+	default:
+		add("build", d.Commands.Build, s.Status)
+	}
 	if len(d.Facts) > 0 {
 		// What the configuration itself says comes before the general text,
 		// which was qualified so that it never contradicts it.
@@ -386,17 +397,56 @@ func wrapIndent(text string, w int) []string {
 	return out
 }
 
-// wrap breaks s into lines of at most w cells, at spaces where it can and
-// anywhere in a long word (store paths).
+// wrap breaks s into lines of at most w cells between words only, so a
+// command copied from the screen keeps its tokens (`--argstr` is never cut
+// after a dash). Only a word longer than a whole line (a store path) is
+// cut, after a / or . where it can, anywhere else where it must.
 func wrap(s string, w int) []string {
 	if s == "" {
 		return []string{""}
 	}
 	var out []string
-	for _, l := range strings.Split(ansi.Wrap(s, w, " /-."), "\n") {
-		// Wrap keeps a breaking space at the end of a line; a word longer
-		// than the line is cut where it must be.
-		l = strings.TrimRight(l, " ")
+	for _, para := range strings.Split(s, "\n") {
+		line, lw := "", 0
+		flush := func() {
+			out = append(out, strings.TrimRight(line, " "))
+			line, lw = "", 0
+		}
+		// Split at single spaces: runs of spaces (a code excerpt's
+		// indentation) stay as empty words and are kept, except where
+		// a line breaks.
+		started := false
+		for _, word := range strings.Split(para, " ") {
+			ww := ansi.StringWidth(word)
+			switch {
+			case started && lw+1+ww <= w:
+				line, lw = line+" "+word, lw+1+ww
+				continue
+			case started && word == "":
+				continue // a space where the line breaks
+			case started:
+				flush()
+			}
+			started = true
+			if ww <= w {
+				line, lw = word, ww
+				continue
+			}
+			pieces := longWord(word, w)
+			out = append(out, pieces[:len(pieces)-1]...)
+			line = pieces[len(pieces)-1]
+			lw = ansi.StringWidth(line)
+		}
+		flush()
+	}
+	return out
+}
+
+// longWord cuts a word longer than w into lines, after a / or . where it
+// can.
+func longWord(word string, w int) []string {
+	var out []string
+	for _, l := range strings.Split(ansi.Wrap(word, w, "/."), "\n") {
 		if ansi.StringWidth(l) > w {
 			out = append(out, strings.Split(ansi.Hardwrap(l, w, true), "\n")...)
 			continue
@@ -404,4 +454,29 @@ func wrap(s string, w int) []string {
 		out = append(out, l)
 	}
 	return out
+}
+
+// childrenOf is what the tree knows of n's children: their kinds when it
+// has listed them.
+func childrenOf(n *node) nixeval.SetContents {
+	if n == nil || !n.loaded {
+		return nixeval.SetContents{}
+	}
+	kids := make([]nixeval.Child, len(n.children))
+	for i, c := range n.children {
+		kids[i] = nixeval.Child{Name: c.name, Kind: c.kind}
+	}
+	return nixeval.CountChildren(kids)
+}
+
+// setWarning says what the build command of a set or list builds, counted
+// from the children the tree knows, else from its size.
+func setWarning(d *nixeval.Description, c nixeval.SetContents) string {
+	if !c.Known && d.Count != nil {
+		c.Children = *d.Count
+	}
+	if d.Doc != nil {
+		c.What = nixeval.SummaryClause(d.Doc.Summary)
+	}
+	return "this command " + c.Warning()
 }

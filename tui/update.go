@@ -104,7 +104,9 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			n := m.tree.index[m.explain.key]
 			m.explain.reexplain(n, m.info, m.factsOf(n))
 		}
-		return m, nil
+		return m, m.checkPlatform(m.info.Platform())
+	case platformMsg:
+		return m.onPlatform(msg)
 	case listedMsg:
 		return m.onListed(msg)
 	case kindsMsg:
@@ -134,11 +136,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case copiedMsg:
-		if msg.err != nil {
-			m.status = "could not copy: " + msg.err.Error()
-		} else {
-			m.status = "copied " + msg.what + ": " + attr.Printable(msg.text)
-		}
+		m.status = copiedText(msg)
 		return m, nil
 	case buildMsg:
 		var cmd tea.Cmd
@@ -199,7 +197,7 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 		return cur, tea.Batch(cmds...)
 	}
-	if m.build.active() {
+	if m.build.shown() {
 		var cmd tea.Cmd
 		m.build, cmd = m.build.Update(msg)
 		return m, cmd
@@ -216,6 +214,11 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if m.compare.open {
 		m.compare, _ = m.compare.Update(msg)
 		m.syncKeys()
+		return m, nil
+	}
+	if m.build.active() && !m.filter.active && key.Matches(msg, k.Browse) {
+		// Back from the tree to the build that runs or ran.
+		m.build.show()
 		return m, nil
 	}
 	if m.filter.active {
@@ -317,6 +320,10 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m.edit()
 	case key.Matches(msg, k.Build):
 		n := m.pane.selected()
+		if n.kind != nixeval.KindDerivation {
+			m.status = buildRefusal(n, m.descs[n.key])
+			return m, nil
+		}
 		system := ""
 		if e, ok := m.descs[n.key]; ok && e.desc != nil {
 			system = e.desc.System
@@ -727,7 +734,7 @@ func (m Model) quit() (tea.Model, tea.Cmd) {
 }
 
 func (m Model) onMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
-	if m.state != stateReady || m.filter.active || m.build.active() || m.compare.open {
+	if m.state != stateReady || m.filter.active || m.build.shown() || m.compare.open {
 		return m, nil
 	}
 	wheel := msg.Button == tea.MouseButtonWheelUp || msg.Button == tea.MouseButtonWheelDown
@@ -779,7 +786,8 @@ func (m *Model) syncKeys() {
 	if m.state != stateReady {
 		sel = nil
 	}
-	k.Build.SetEnabled(ready && sel != nil && sel.kind == nixeval.KindDerivation)
+	// b on a set or a string explains why it builds nothing (buildRefusal).
+	k.Build.SetEnabled(ready && sel != nil && sel.absent == nil && sel.kind != nixeval.KindPending)
 	k.Trace.SetEnabled(ready && m.failing(sel))
 	k.Mark.SetEnabled(ready && sel != nil && sel.absent == nil)
 	k.Compare.SetEnabled(ready && sel != nil)

@@ -78,7 +78,7 @@ func (m Model) helpView() string {
 	case m.state == stateFailed:
 		again := key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "evaluate again"))
 		km = helpKeys{again, m.c.keys.Quit}
-	case m.build.active():
+	case m.build.shown():
 		km = m.build.helpKeys()
 	case m.trace.active():
 		km = m.trace.helpKeys()
@@ -109,7 +109,7 @@ func (m Model) View() string {
 	switch {
 	case m.state == stateFailed:
 		body = m.failedView(w, bh)
-	case m.build.active():
+	case m.build.shown():
 		body = m.build.lines()
 	case m.trace.active():
 		body = m.trace.lines()
@@ -159,6 +159,7 @@ func (m Model) headerLines(w int) []string {
 		if mem := memoryText(m.memory); mem != "" {
 			l2 += s.Dim.Render(" · " + mem)
 		}
+		l2 += m.platformNote()
 		if m.fallen != nil {
 			l2 += " " + s.Warning.Render("⚠ one-shot evaluation (slower): nix repl failed: "+attr.Printable(firstLine(m.fallen.Error())))
 		}
@@ -185,6 +186,14 @@ func (m Model) headerLines(w int) []string {
 const maxStatusLines = 4
 
 func (m Model) statusLines(w int) []string {
+	if m.build.active() && !m.build.shown() {
+		// Browsing during a build: its progress stays in the footer.
+		return append([]string{m.build.footerLine(w)}, m.treeStatusLines(w)...)
+	}
+	return m.treeStatusLines(w)
+}
+
+func (m Model) treeStatusLines(w int) []string {
 	s := m.c.styles
 	switch {
 	case m.filter.active:

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -125,7 +126,7 @@ func TestLayoutFitsEverySize(t *testing.T) {
 func TestGoldenViews(t *testing.T) {
 	for _, sz := range [][2]int{{60, 15}, {80, 24}, {120, 40}} {
 		t.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(t *testing.T) {
-			m := New(Config{Target: fakeTarget(), Eval: piLike()})
+			m := New(Config{Target: fakeTarget(), Eval: piLike(), Platform: pinnedPlatform})
 			tm := teatest.NewTestModel(t, m, teatest.WithInitialTermSize(sz[0], sz[1]))
 			teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), "sdImage") },
 				teatest.WithDuration(10*time.Second))
@@ -156,7 +157,7 @@ func TestGoldenViews(t *testing.T) {
 // the whole-evaluation failure screen at 80x24.
 func TestGoldenFilterAndFailure(t *testing.T) {
 	t.Run("filter", func(t *testing.T) {
-		tm := teatest.NewTestModel(t, New(Config{Target: fakeTarget(), Eval: piLike()}), teatest.WithInitialTermSize(80, 24))
+		tm := teatest.NewTestModel(t, New(Config{Target: fakeTarget(), Eval: piLike(), Platform: pinnedPlatform}), teatest.WithInitialTermSize(80, 24))
 		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), "sdImage") },
 			teatest.WithDuration(10*time.Second))
 		tm.Send(keyMsg("/"))
@@ -177,7 +178,7 @@ func TestGoldenFilterAndFailure(t *testing.T) {
 		ev.fail = &nixeval.EvalError{Kind: nixeval.ErrSyntax, Summary: "syntax error in a Nix file: unexpected '='",
 			Location: "/etc/nixos/configuration.nix:5:3", Hint: "Fix the file at the location above, then run again.",
 			Nix: &nixproc.NixError{Message: "error: syntax error, unexpected '='\n\n       at /etc/nixos/configuration.nix:5:3:\n\n            4|   networking.hostName = \"x\";\n            5|   = broken;\n             |   ^"}}
-		tm := teatest.NewTestModel(t, New(Config{Target: fakeTarget(), Eval: ev}), teatest.WithInitialTermSize(80, 24))
+		tm := teatest.NewTestModel(t, New(Config{Target: fakeTarget(), Eval: ev, Platform: pinnedPlatform}), teatest.WithInitialTermSize(80, 24))
 		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), "Nix said") },
 			teatest.WithDuration(10*time.Second))
 		if err := tm.Quit(); err != nil {
@@ -264,7 +265,7 @@ func TestGoldenPanels(t *testing.T) {
 		{"too small", 20, 5, []string{"j"}, "Enlarge"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			tm := teatest.NewTestModel(t, New(Config{Target: fakeTarget(), Eval: piLike()}), teatest.WithInitialTermSize(tc.w, tc.h))
+			tm := teatest.NewTestModel(t, New(Config{Target: fakeTarget(), Eval: piLike(), Platform: pinnedPlatform}), teatest.WithInitialTermSize(tc.w, tc.h))
 			if tc.w >= minWidth {
 				teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), "sdImage") },
 					teatest.WithDuration(10*time.Second))
@@ -281,4 +282,11 @@ func TestGoldenPanels(t *testing.T) {
 			golden.RequireEqual(t, []byte(fm.View()))
 		})
 	}
+}
+
+// pinnedPlatform answers the header's platform check the same on every
+// machine: this one builds the platform, so the header adds nothing (the
+// real check is in TestE2ERemoteBuilder and the platform tests).
+func pinnedPlatform(_ context.Context, system string) *build.PlatformCheck {
+	return &build.PlatformCheck{System: system, Machine: system, Local: true, CanBuild: true}
 }

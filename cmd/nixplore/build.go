@@ -180,13 +180,13 @@ func (b *buildOutput) plan(p *build.Plan) {
 		return
 	}
 	if len(p.Build) > 0 {
-		b.info("plan: build %d derivation(s): %s", len(p.Build), strings.Join(p.BuildNames(), ", "))
+		b.info("plan: build %s: %s", nixeval.Count(len(p.Build), "derivation"), strings.Join(p.BuildNames(), ", "))
 	}
 	if len(p.Fetch) > 0 {
-		b.info("plan: fetch %d path(s), %s download, %s unpacked", len(p.Fetch), build.HumanBytes(p.DownloadSize), build.HumanBytes(p.UnpackedSize))
+		b.info("plan: fetch %s, %s download, %s unpacked", nixeval.Count(len(p.Fetch), "path"), build.HumanBytes(p.DownloadSize), build.HumanBytes(p.UnpackedSize))
 	}
 	if len(p.Unknown) > 0 {
-		b.info("plan: Nix does not know how to build %d path(s): %s", len(p.Unknown), strings.Join(p.Unknown, ", "))
+		b.info("plan: Nix does not know how to build %s: %s", nixeval.Count(len(p.Unknown), "path"), strings.Join(p.Unknown, ", "))
 	}
 }
 
@@ -213,7 +213,7 @@ func (b *buildOutput) event(ev build.Event) {
 	}
 	switch ev.Kind {
 	case build.EventBuildStarted:
-		fmt.Fprintf(b.stderr, "building %s [%s]\n", build.DrvName(ev.Drv), counts(ev.Stats))
+		fmt.Fprintf(b.stderr, "building %s%s [%s]\n", build.DrvName(ev.Drv), onMachine(ev.Machine), counts(ev.Stats))
 	case build.EventBuildStopped:
 		fmt.Fprintf(b.stderr, "stopped %s [%s]\n", build.DrvName(ev.Drv), counts(ev.Stats))
 	case build.EventBuildFailed:
@@ -224,6 +224,8 @@ func (b *buildOutput) event(ev build.Event) {
 		fmt.Fprintf(b.stderr, "%s> %s\n", build.DrvName(ev.Drv), attr.Printable(ev.Line))
 	case build.EventFetch:
 		fmt.Fprintf(b.stderr, "fetching %s\n", ev.Path)
+	case build.EventCopy:
+		fmt.Fprintf(b.stderr, "%s\n", build.CopyText(ev.Path, ev.From, ev.To))
 	}
 }
 
@@ -232,7 +234,7 @@ func (b *buildOutput) event(ev build.Event) {
 func (b *buildOutput) progressLine(s build.Stats) {
 	line := "[" + counts(s) + "]"
 	for _, a := range s.Active {
-		line += " " + a.Name
+		line += " " + a.Name + onMachine(a.Machine)
 		switch {
 		case a.Phase != "":
 			line += " (" + a.Phase + ")"
@@ -245,6 +247,14 @@ func (b *buildOutput) progressLine(s build.Stats) {
 	}
 	fmt.Fprintf(b.stderr, "\r\x1b[K%s", line)
 	b.lineOpen = true
+}
+
+// onMachine names the remote builder a build runs on ("" for this machine).
+func onMachine(m string) string {
+	if m == "" {
+		return ""
+	}
+	return " on " + m
 }
 
 // counts are the totals as Nix's progress bar shows them.
@@ -273,10 +283,14 @@ func (b *buildOutput) result(res *build.Result) {
 	for _, o := range res.Outputs {
 		fmt.Fprintln(b.stdout, o.Path)
 	}
+	where := ""
+	if w := res.Where(); w != "" {
+		where = " (" + w + ")"
+	}
 	if len(res.Built) == 0 && len(res.Fetched) == 0 {
 		b.info("already built; closure size %s", build.HumanBytes(res.ClosureSize))
 	} else {
-		b.info("built %d derivation(s) in %s; closure size %s", len(res.Built), res.Duration.Round(1e7), build.HumanBytes(res.ClosureSize))
+		b.info("built %s%s in %s; closure size %s", nixeval.Count(len(res.Built), "derivation"), where, res.Duration.Round(1e7), build.HumanBytes(res.ClosureSize))
 	}
 	for _, l := range res.Links {
 		if t, err := os.Readlink(l); err == nil {

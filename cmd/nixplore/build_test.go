@@ -241,7 +241,7 @@ func TestBuildCLIPiSDImage(t *testing.T) {
 		t.Fatalf("exit %d stdout %q\n%s", code, out, errOut)
 	}
 	warn := strings.Index(errOut, "nixplore: warning: platform: this machine is x86_64-linux")
-	plan := strings.Index(errOut, "nixplore: plan: build 9 derivation(s):")
+	plan := strings.Index(errOut, "nixplore: plan: build 9 derivations:")
 	failure := strings.Index(errOut, "must be built on aarch64-linux, but this machine is x86_64-linux")
 	if warn < 0 || plan < 0 || failure < 0 || !(warn < plan && plan < failure) {
 		t.Fatalf("order warn=%d plan=%d failure=%d:\n%s", warn, plan, failure, errOut)

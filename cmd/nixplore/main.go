@@ -603,6 +603,9 @@ func cmdCmd(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := checkCmdPath(ctx, o, p, stderr); err != nil {
+		return err
+	}
 	if !o.explain {
 		fmt.Fprintln(stdout, nixeval.BuildCommands(t, p).Build)
 		return nil

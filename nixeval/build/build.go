@@ -36,6 +36,34 @@ type BuiltOutput struct {
 	Path string `json:"path"`
 }
 
+// Where says where the derivations of this run were built: "" when all
+// here, else e.g. "on ssh://pi-builder" or "2 on ssh://a, 1 here".
+func (r *Result) Where() string {
+	if len(r.BuiltOn) == 0 {
+		return ""
+	}
+	count := map[string]int{}
+	var order []string
+	for _, b := range r.BuiltOn {
+		if count[b.Machine] == 0 {
+			order = append(order, b.Machine)
+		}
+		count[b.Machine]++
+	}
+	local := len(r.Built) - len(r.BuiltOn)
+	if len(order) == 1 && local == 0 {
+		return "on " + order[0]
+	}
+	var parts []string
+	for _, m := range order {
+		parts = append(parts, fmt.Sprintf("%d on %s", count[m], m))
+	}
+	if local > 0 {
+		parts = append(parts, fmt.Sprintf("%d here", local))
+	}
+	return strings.Join(parts, ", ")
+}
+
 // NextStep is what to do with a well-known output.
 type NextStep struct {
 	Title   string `json:"title"`
@@ -54,9 +82,13 @@ type Result struct {
 	ClosureSize int64         `json:"closureSize,omitempty"` // bytes, all outputs with their dependencies
 	Built       []string      `json:"built,omitempty"`       // derivations built by this run
 	Fetched     []string      `json:"fetched,omitempty"`
-	NextSteps   []NextStep    `json:"nextSteps,omitempty"`
-	Stats       Stats         `json:"stats"`
-	Duration    time.Duration `json:"duration"`
+	// BuiltOn are the derivations of Built that ran on a remote builder,
+	// Copies the paths copied to and from it.
+	BuiltOn   []BuiltOn     `json:"builtOn,omitempty"`
+	Copies    []Copy        `json:"copies,omitempty"`
+	NextSteps []NextStep    `json:"nextSteps,omitempty"`
+	Stats     Stats         `json:"stats"`
+	Duration  time.Duration `json:"duration"`
 }
 
 // Run is a build in progress. Read Events until it is closed, then
@@ -259,7 +291,7 @@ func Start(ctx context.Context, tools nixeval.Tools, t *nixeval.Target, opts Opt
 				return
 			}
 		}
-		r.result, r.err = runBuild(ctx, tools, cmd, program, opts, r.queue)
+		r.result, r.err = runBuild(ctx, tools, cmd, program, opts, r.queue, t.Builders)
 	}()
 	return r
 }
@@ -272,7 +304,7 @@ const (
 	plainKeep  = 200
 )
 
-func runBuild(ctx context.Context, tools nixeval.Tools, cmd *nixproc.Command, program string, opts Options, q *eventQueue) (*Result, error) {
+func runBuild(ctx context.Context, tools nixeval.Tools, cmd *nixproc.Command, program string, opts Options, q *eventQueue, builders string) (*Result, error) {
 	start := time.Now()
 	prog := NewProgress()
 	// Builders can print gigabytes: only the end of stderr is kept (Nix's
@@ -291,11 +323,11 @@ func runBuild(ctx context.Context, tools nixeval.Tools, cmd *nixproc.Command, pr
 	res, err := cmd.Run(ctx)
 	q.push(prog.Flush()...)
 	if err != nil {
-		return nil, buildError(ctx, tools, prog, plain, cmd, res, err)
+		return nil, buildError(ctx, tools, prog, plain, cmd, res, err, builders)
 	}
 	plan := prog.Plan()
 	out := &Result{Command: cmd.String(), DryRun: opts.DryRun, Plan: &plan, Built: prog.Finished(),
-		Fetched: prog.Fetched, Stats: prog.Stats(), Duration: time.Since(start)}
+		Fetched: prog.Fetched, BuiltOn: prog.Remote(), Copies: prog.Copies, Stats: prog.Stats(), Duration: time.Since(start)}
 	if opts.DryRun {
 		return out, nil
 	}
@@ -332,11 +364,14 @@ func runBuild(ctx context.Context, tools nixeval.Tools, cmd *nixproc.Command, pr
 		return nil, err
 	}
 	out.NextSteps = NextSteps(out.Outputs, out.Links)
+	if len(out.NextSteps) == 0 && len(opts.Path) > 0 {
+		out.NextSteps = KnownNextSteps(opts.Path[len(opts.Path)-1], out.Outputs, out.Links)
+	}
 	return out, nil
 }
 
 // buildError turns a failed or cancelled build into a *Failure.
-func buildError(ctx context.Context, tools nixeval.Tools, prog *Progress, plain []string, cmd *nixproc.Command, res *nixproc.Result, err error) error {
+func buildError(ctx context.Context, tools nixeval.Tools, prog *Progress, plain []string, cmd *nixproc.Command, res *nixproc.Result, err error, builders string) error {
 	var ce *nixproc.CancelledError
 	if errors.As(err, &ce) {
 		f := &Failure{Kind: FailCancelled, Summary: "build cancelled", Finished: prog.Finished(), Command: cmd.String(), Err: err}
@@ -365,7 +400,7 @@ func buildError(ctx context.Context, tools nixeval.Tools, prog *Progress, plain 
 	f := diagnose(in, func(system string) *PlatformCheck {
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
 		defer cancel()
-		return CheckPlatform(cctx, tools, system)
+		return CheckPlatform(cctx, tools, system, builders)
 	})
 	f.Finished = prog.Finished()
 	f.Command = cmd.String()
@@ -486,25 +521,16 @@ const ddWarning = "Replace /dev/sdX with the card's device: compare `lsblk` befo
 func NextSteps(outputs []BuiltOutput, links []string) []NextStep {
 	var steps []NextStep
 	for _, o := range outputs {
-		shown := o.Path
-		for _, l := range links {
-			if t, err := os.Readlink(l); err == nil && t == o.Path {
-				shown = "./" + filepath.Clean(l)
-				if filepath.IsAbs(l) {
-					shown = l
-				}
-				break
-			}
-		}
+		shown := shownPath(o.Path, links)
 		for _, img := range imageFiles(o.Path) {
 			rel := shown + strings.TrimPrefix(img.file, o.Path)
 			write := "sudo dd if=" + attr.ShellQuote(rel) + " of=/dev/sdX bs=4M status=progress conv=fsync"
 			if strings.HasSuffix(img.file, ".zst") {
 				write = "zstdcat " + attr.ShellQuote(rel) + " | sudo dd of=/dev/sdX bs=4M status=progress conv=fsync"
 			}
-			title := "write the SD card image " + filepath.Base(img.file) + " to a card"
+			title := "the SD card image is " + rel + "; write it to a card"
 			if img.kind == "iso" {
-				title = "write the ISO image " + filepath.Base(img.file) + " to a USB stick (or boot it in a VM)"
+				title = "the ISO image is " + rel + "; write it to a USB stick (or boot it in a VM)"
 			}
 			steps = append(steps, NextStep{Title: title, Command: write, Warning: ddWarning})
 		}
@@ -520,6 +546,47 @@ func NextSteps(outputs []BuiltOutput, links []string) []NextStep {
 		}
 	}
 	return steps
+}
+
+// KnownNextSteps are the next steps of a well-known output (by its
+// attribute name, as the catalogue knows it) whose files NextSteps did not
+// find where nixpkgs puts them: the same commands, with the names a
+// result of that output has.
+func KnownNextSteps(name string, outputs []BuiltOutput, links []string) []NextStep {
+	if len(outputs) == 0 {
+		return nil
+	}
+	shown := shownPath(outputs[0].Path, links)
+	switch name {
+	case "sdImage":
+		dir := shown + "/sd-image"
+		return []NextStep{{Title: "the SD card image is in " + dir + " (.img.zst when sdImage.compressImage, the default, else .img); write it to a card",
+			Command: "zstdcat " + attr.ShellQuote(dir) + "/*.img.zst | sudo dd of=/dev/sdX bs=4M status=progress conv=fsync   (or: sudo dd if=" + attr.ShellQuote(dir) + "/*.img of=/dev/sdX bs=4M status=progress conv=fsync)",
+			Warning: ddWarning}}
+	case "isoImage":
+		return []NextStep{{Title: "the ISO image is in " + shown + "/iso; write it to a USB stick (or boot it in a VM)",
+			Command: "sudo dd if=" + attr.ShellQuote(shown+"/iso") + "/*.iso of=/dev/sdX bs=4M status=progress conv=fsync", Warning: ddWarning}}
+	case "vm", "vmWithBootLoader":
+		return []NextStep{{Title: "start the virtual machine", Command: attr.ShellQuote(shown+"/bin") + "/run-*-vm"}}
+	case "toplevel":
+		return []NextStep{{Title: "this is a whole NixOS system; activate it on the machine it was built for",
+			Command: "sudo nixos-rebuild switch   (or: sudo " + attr.ShellQuote(shown+"/bin/switch-to-configuration") + " test)"}}
+	}
+	return nil
+}
+
+// shownPath is how a result is named for the user: its ./result link when
+// there is one, else the store path.
+func shownPath(out string, links []string) string {
+	for _, l := range links {
+		if t, err := os.Readlink(l); err == nil && t == out {
+			if filepath.IsAbs(l) {
+				return l
+			}
+			return "./" + filepath.Clean(l)
+		}
+	}
+	return out
 }
 
 type imageFile struct{ kind, file string }

@@ -519,3 +519,27 @@ func TestBuildLoudBuilderStaysBounded(t *testing.T) {
 		t.Errorf("not explained with the builder's last lines: drv %q, log tail %q\n%v", f.Drv, f.LogTail, f)
 	}
 }
+
+// An output named like a well-known one whose files are not where nixpkgs
+// puts them still gets its next step, with the names such a result has.
+func TestKnownNextStepsByName(t *testing.T) {
+	out := t.TempDir()
+	outs := []build.BuiltOutput{{Path: out}}
+	if steps := build.NextSteps(outs, nil); len(steps) != 0 {
+		t.Fatalf("an empty output has steps: %+v", steps)
+	}
+	for name, want := range map[string]string{
+		"sdImage":  "zstdcat " + out + "/sd-image/*.img.zst | sudo dd of=/dev/sdX bs=4M status=progress",
+		"vm":       out + "/bin/run-*-vm",
+		"toplevel": "sudo " + out + "/bin/switch-to-configuration test",
+		"isoImage": "sudo dd if=" + out + "/iso/*.iso of=/dev/sdX",
+	} {
+		steps := build.KnownNextSteps(name, outs, nil)
+		if len(steps) != 1 || !strings.Contains(steps[0].Command, want) {
+			t.Errorf("%s: %+v, want a command with %q", name, steps, want)
+		}
+	}
+	if steps := build.KnownNextSteps("manual", outs, nil); steps != nil {
+		t.Errorf("manual: %+v", steps)
+	}
+}

@@ -19,6 +19,9 @@ const (
 	actBuilds       = 104
 	actBuild        = 105
 	actSubstitute   = 108
+	// actCopyPathsRemote is nixplore's own key for the CopyPaths
+	// activities of the build hook (not a Nix number).
+	actCopyPathsRemote = -103
 
 	resBuildLogLine = 101
 	resSetPhase     = 104
@@ -96,9 +99,14 @@ const (
 	EventMessage
 	// EventBuildFailed: Nix reported that Drv's builder failed.
 	EventBuildFailed
+	// EventCopy: Path is being copied between this machine's store and a
+	// remote builder's (From and To name the stores, "local" for this
+	// machine): the inputs of a remote build going there, its outputs
+	// coming back.
+	EventCopy
 )
 
-var eventKindNames = [...]string{"plan", "progress", "build-started", "build-stopped", "phase", "log", "fetch", "message", "build-failed"}
+var eventKindNames = [...]string{"plan", "progress", "build-started", "build-stopped", "phase", "log", "fetch", "message", "build-failed", "copy"}
 
 func (k EventKind) String() string {
 	if int(k) < len(eventKindNames) {
@@ -118,6 +126,8 @@ type Event struct {
 	Phase   string    `json:"phase,omitempty"`
 	Line    string    `json:"line,omitempty"`
 	Path    string    `json:"path,omitempty"`
+	From    string    `json:"from,omitempty"`
+	To      string    `json:"to,omitempty"`
 	Text    string    `json:"text,omitempty"`
 	Level   int       `json:"level,omitempty"`
 	Plan    *Plan     `json:"plan,omitempty"`
@@ -182,8 +192,14 @@ type Progress struct {
 	Errors []string
 	// Messages are all other messages Nix printed, without colours.
 	Messages []string
-	// Fetched are the paths Nix substituted or copied.
+	// Fetched are the paths Nix substituted from a binary cache.
 	Fetched []string
+	// Copies are the paths copied to and from remote builders.
+	Copies []Copy
+	// machines are the remote builders builds ran on; builtOn the
+	// machine of each derivation built remotely.
+	machines map[string]bool
+	builtOn  map[string]string
 	// BadLines counts `@nix` lines whose JSON could not be read.
 	BadLines int
 	// planned is set by the first line of Nix's plan; builtBefore and
@@ -197,7 +213,8 @@ type Progress struct {
 
 // NewProgress returns an empty state.
 func NewProgress() *Progress {
-	return &Progress{acts: map[uint64]*activity{}, byType: map[int]*typeTotals{}, logs: map[string][]string{}}
+	return &Progress{acts: map[uint64]*activity{}, byType: map[int]*typeTotals{}, logs: map[string][]string{},
+		machines: map[string]bool{}, builtOn: map[string]string{}}
 }
 
 func (p *Progress) totals(t int) *typeTotals {
@@ -254,17 +271,30 @@ func (p *Progress) applyActivity(e *logEntry) []Event {
 
 func (p *Progress) start(e *logEntry) []Event {
 	a := &activity{typ: e.Type}
+	// The build hook's own "copying N paths" to or from a builder are
+	// counted apart from the fetches of the plan.
+	if e.Type == actCopyPaths && e.Text != "" && len(p.machines) > 0 {
+		a.typ = actCopyPathsRemote
+	}
 	p.acts[e.ID] = a
-	p.totals(e.Type).running[e.ID] = a
+	p.totals(a.typ).running[e.ID] = a
 	switch e.Type {
 	case actBuild:
 		a.drv, a.machine = e.str(0), e.str(1)
 		p.order = append(p.order, e.ID)
+		if a.machine != "" {
+			p.machines[a.machine] = true
+			p.builtOn[a.drv] = a.machine
+		}
 		return []Event{p.event(Event{Kind: EventBuildStarted, Drv: a.drv, Machine: a.machine})}
 	case actSubstitute, actCopyPath:
 		a.drv = e.str(0)
 		if a.drv == "" {
 			return nil
+		}
+		if from, to := e.str(1), e.str(2); e.Type == actCopyPath && (p.machines[from] || p.machines[to]) {
+			p.Copies = append(p.Copies, Copy{Path: a.drv, From: from, To: to})
+			return []Event{p.event(Event{Kind: EventCopy, Path: a.drv, From: from, To: to})}
 		}
 		if e.Type == actSubstitute || e.Parent == 0 || p.acts[e.Parent] == nil || p.acts[e.Parent].typ != actSubstitute {
 			p.Fetched = append(p.Fetched, a.drv)
@@ -441,6 +471,40 @@ func (p *Progress) Unfinished() []string {
 	}
 	for _, id := range p.order {
 		out = append(out, p.acts[id].drv)
+	}
+	return out
+}
+
+// Copy is one path copied between stores for a remote build.
+type Copy struct {
+	Path string `json:"path"`
+	From string `json:"from"` // "local" is this machine
+	To   string `json:"to"`
+}
+
+// CopyText says which way a path goes between this machine and a builder:
+// "copying /nix/store/… to ssh://b" or "… from ssh://b".
+func CopyText(path, from, to string) string {
+	if from == "local" {
+		return "copying " + path + " to " + to
+	}
+	return "copying " + path + " from " + from
+}
+
+// BuiltOn is a derivation built on a remote builder.
+type BuiltOn struct {
+	Drv     string `json:"drv"`
+	Machine string `json:"machine"`
+}
+
+// Remote are the derivations built successfully on remote builders, in
+// the order they finished.
+func (p *Progress) Remote() []BuiltOn {
+	var out []BuiltOn
+	for _, d := range p.built {
+		if m := p.builtOn[d]; m != "" {
+			out = append(out, BuiltOn{Drv: d, Machine: m})
+		}
 	}
 	return out
 }

@@ -57,6 +57,9 @@ type Failure struct {
 	Notes []string `json:"notes,omitempty"`
 	// Platform: the check for the system Nix asked for.
 	Platform *PlatformCheck `json:"platform,omitempty"`
+	// Unreachable are the remote builders Nix could not reach; with
+	// FailPlatform, the build then fell back to this machine.
+	Unreachable []UnreachableBuilder `json:"unreachable,omitempty"`
 	// NoSpace: the path being written and the free space where builds write.
 	WritePath string      `json:"writePath,omitempty"`
 	Space     []DiskSpace `json:"space,omitempty"`
@@ -79,7 +82,10 @@ func (f *Failure) Error() string {
 	if f.Drv != "" && f.Kind != FailPlatform {
 		fmt.Fprintf(&b, "\n  derivation: %s", f.Drv)
 	}
-	if f.Kind == FailPlatform && f.Platform != nil {
+	for _, u := range f.Unreachable {
+		fmt.Fprintf(&b, "\n  builder %s could not be reached: %s", u.URI, u.Reason)
+	}
+	if f.Kind == FailPlatform && f.Platform != nil && len(f.Unreachable) == 0 {
 		fmt.Fprintf(&b, "\n%s", f.Platform.Explain())
 	}
 	if len(f.Space) > 0 {
@@ -139,7 +145,11 @@ var (
 	gotRE           = regexp.MustCompile(`got:\s*(\S+)`)
 	noSpaceRE       = regexp.MustCompile(`(?:writing|write to|creating|copying|to) '?([^':]+)'?[^\n]*No space left on device|No space left on device`)
 	kvmRE           = regexp.MustCompile(`kvm version too old|failed to initialize kvm|Could not access KVM kernel module|KVM is not available`)
-	substRE         = regexp.MustCompile(`unable to download '([^']+)'|Could(?:n't| not) resolve host(?: name)?|cannot connect to|Connection refused|Connection timed out|Timeout was reached|error: .*https?://[^ ]+.*(?:SSL|TLS)`)
+	// Nix's warning when its build hook cannot use a builder, e.g.
+	// "cannot build on 'ssh://b': error: cannot connect to 'b': ssh: …"
+	// (2.8) or "… failed to start SSH connection to 'b': …" (2.26, 2.34).
+	unreachableRE = regexp.MustCompile(`cannot build on '([^']+)': (?:error: )?([^\n]*)`)
+	substRE       = regexp.MustCompile(`unable to download '([^']+)'|Could(?:n't| not) resolve host(?: name)?|cannot connect to|Connection refused|Connection timed out|Timeout was reached|error: .*https?://[^ ]+.*(?:SSL|TLS)`)
 )
 
 // failureInput is what a finished build left to diagnose.
@@ -185,6 +195,17 @@ func diagnose(in failureInput, check func(system string) *PlatformCheck) *Failur
 		f.Summary = fmt.Sprintf("%s must be built on %s, but this machine is %s", DrvName(platformDrv), system, machine)
 		if check != nil {
 			f.Platform = check(system)
+		}
+		f.Unreachable = unreachable(msg + "\n" + strings.Join(in.warnings, "\n"))
+		if len(f.Unreachable) > 0 {
+			var uris []string
+			for _, u := range f.Unreachable {
+				uris = append(uris, u.URI)
+			}
+			f.Summary = fmt.Sprintf("%s must be built on %s: Nix could not reach the builder %s, so it tried this machine, which is %s",
+				DrvName(platformDrv), system, strings.Join(uris, ", "), machine)
+			f.Hint = "Check that `ssh HOST` works without a password for the user who builds (root when a nix-daemon builds; " +
+				"NIX_SSHOPTS and ~/.ssh/config apply) and that Nix runs there: `ssh HOST nix-store --version`."
 		}
 	case strings.Contains(searchText, "No space left on device"):
 		f.Kind = FailNoSpace
@@ -237,6 +258,26 @@ func diagnose(in failureInput, check func(system string) *PlatformCheck) *Failur
 	return f
 }
 
+// UnreachableBuilder is a remote builder Nix could not use, with why.
+type UnreachableBuilder struct {
+	URI    string `json:"uri"`
+	Reason string `json:"reason"` // Nix's words, e.g. "… Connection refused"
+}
+
+// unreachable finds Nix's "cannot build on 'URI': …" messages, one per
+// builder.
+func unreachable(text string) []UnreachableBuilder {
+	var out []UnreachableBuilder
+	seen := map[string]bool{}
+	for _, m := range unreachableRE.FindAllStringSubmatch(text, -1) {
+		if !seen[m[1]] {
+			seen[m[1]] = true
+			out = append(out, UnreachableBuilder{URI: m[1], Reason: strings.TrimSpace(m[2])})
+		}
+	}
+	return out
+}
+
 func kvmHint() string {
 	h := "A VM or image build runs QEMU; without KVM it emulates every instruction (minutes become hours, and timeouts appear)."
 	if _, err := os.Stat("/dev/kvm"); err != nil {
@@ -262,16 +303,19 @@ func noSpacePath(text string) string {
 	return ""
 }
 
+// noSpaceHint says what to do about a full disk, in agreement with where
+// it filled: this machine's disk (free space there), or the disk image a
+// VM or image builder creates (freeing space here changes nothing).
 func noSpaceHint(path string) string {
-	h := "Free space with `nix-collect-garbage -d`, or build with TMPDIR on a larger disk."
 	if path != "" && !strings.HasPrefix(path, "/nix/store") && !strings.HasPrefix(path, os.TempDir()) {
 		if _, err := os.Stat(filepath.Dir(path)); err != nil {
-			h = fmt.Sprintf("%s does not exist on this machine: it is inside the disk image the build creates (a VM or image builder), "+
-				"so that image's partition is too small, not your disk. Build the output you meant (e.g. sdImage, not the top level with its VMs), "+
-				"or make the image larger. %s", path, h)
+			return fmt.Sprintf("%s does not exist on this machine: it is inside the disk image the build creates (a VM or image builder), "+
+				"so that image's partition is too small, not your disk, and freeing space here does not help. "+
+				"Build the output you meant (e.g. sdImage, not the top level with its VMs), or make the image larger "+
+				"(e.g. virtualisation.diskSize for a VM).", path)
 		}
 	}
-	return h
+	return "Free space with `nix-collect-garbage -d`, or build with TMPDIR on a larger disk."
 }
 
 // HumanBytes prints a size the way Nix does (MiB, GiB).

@@ -81,6 +81,11 @@ func TestBuildFailureKVMThenNoSpace(t *testing.T) {
 	if !strings.HasPrefix(f.WritePath, "/boot/nixos/") || !strings.Contains(f.Hint, "inside the disk image") {
 		t.Errorf("%q %q", f.WritePath, f.Hint)
 	}
+	// The advice agrees with the diagnosis: not this disk, so not
+	// "free space on this disk".
+	if strings.Contains(f.Hint, "nix-collect-garbage") || strings.Contains(f.Hint, "TMPDIR on a larger disk") {
+		t.Errorf("the hint says the disk is not the problem, then to free it: %s", f.Hint)
+	}
 }
 
 func TestBuildFailureSubstituter(t *testing.T) {

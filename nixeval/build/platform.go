@@ -32,9 +32,16 @@ type PlatformCheck struct {
 	System         string   `json:"system"`  // the derivation's platform
 	Machine        string   `json:"machine"` // Nix's `system` here
 	ExtraPlatforms []string `json:"extraPlatforms"`
-	Builders       string   `json:"builders"` // Nix's `builders` setting
-	CanBuild       bool     `json:"canBuild"` // System is Machine or in ExtraPlatforms
-	Binfmt         Binfmt   `json:"binfmt"`
+	Builders       string   `json:"builders"` // Nix's `builders` setting, or --builders
+	// CanBuild: Local, or a configured or passed builder serves System.
+	CanBuild bool `json:"canBuild"`
+	// Local: System is Machine or in ExtraPlatforms.
+	Local bool `json:"local"`
+	// Machines are the remote builders Builders lists (machines files
+	// read); Builder is the first of them that serves System.
+	Machines []Builder `json:"machines,omitempty"`
+	Builder  *Builder  `json:"builder,omitempty"`
+	Binfmt   Binfmt    `json:"binfmt"`
 	// IgnoredNote is set when --argstr system was given but the
 	// configuration fixes another platform (see Info.IgnoredWarning).
 	IgnoredNote string `json:"ignoredNote,omitempty"`
@@ -45,15 +52,27 @@ type PlatformCheck struct {
 
 // CheckPlatform compares system with what the local Nix builds: its own
 // `system` and `extra-platforms` (read from Nix's settings, not guessed from
-// its version), and looks for a binfmt registration for the architecture.
-func CheckPlatform(ctx context.Context, tools nixeval.Tools, system string) *PlatformCheck {
-	return CheckPlatformFor(ctx, tools, nil, system)
+// its version), the remote builders of its `builders` setting (nix.conf,
+// NIX_CONFIG, machines files) or of builders, the --builders value the
+// build is run with, which replaces the setting as it does for Nix; and it
+// looks for a binfmt registration for the architecture.
+func CheckPlatform(ctx context.Context, tools nixeval.Tools, system string, builders ...string) *PlatformCheck {
+	return checkPlatform(ctx, tools, nil, system, builders)
 }
 
-// CheckPlatformFor is CheckPlatform with the target's --option settings
-// given to Nix, as to every Nix nixplore runs for it: `--option
-// extra-platforms aarch64-linux` makes this Nix build for aarch64.
+// CheckPlatformFor is CheckPlatform for a target: its --option settings
+// are given to Nix, as to every Nix nixplore runs for it (`--option
+// extra-platforms aarch64-linux` makes this Nix build for aarch64), and
+// its --builders replace the setting.
 func CheckPlatformFor(ctx context.Context, tools nixeval.Tools, t *nixeval.Target, system string) *PlatformCheck {
+	var builders []string
+	if t != nil {
+		builders = []string{t.Builders}
+	}
+	return checkPlatform(ctx, tools, t, system, builders)
+}
+
+func checkPlatform(ctx context.Context, tools nixeval.Tools, t *nixeval.Target, system string, builders []string) *PlatformCheck {
 	pc := &PlatformCheck{System: system}
 	var opts []string
 	if t != nil {
@@ -72,12 +91,26 @@ func CheckPlatformFor(ctx context.Context, tools nixeval.Tools, t *nixeval.Targe
 		pc.ExtraPlatforms = strings.Fields(settings["extra-platforms"])
 		pc.Builders = settings["builders"]
 	}
-	pc.CanBuild = system == "" || system == pc.Machine || system == "builtin"
+	pc.Local = system == "" || system == pc.Machine || system == "builtin"
 	for _, p := range pc.ExtraPlatforms {
 		if p == system {
-			pc.CanBuild = true
+			pc.Local = true
 		}
 	}
+	source := "Nix's builders setting (nix.conf or NIX_CONFIG)"
+	for _, b := range builders {
+		if b != "" {
+			pc.Builders, source = b, "--builders"
+		}
+	}
+	pc.Machines = ParseBuilders(pc.Builders, source, pc.Machine)
+	for i := range pc.Machines {
+		if pc.Machines[i].Serves(system) {
+			pc.Builder = &pc.Machines[i]
+			break
+		}
+	}
+	pc.CanBuild = pc.Local || pc.Builder != nil
 	pc.Binfmt = checkBinfmt(BinfmtDir, archOf(system))
 	return pc
 }
@@ -173,8 +206,12 @@ func (pc *PlatformCheck) Explain() string {
 	if pc.IgnoredNote != "" {
 		fmt.Fprintf(&b, "note: %s\n", pc.IgnoredNote)
 	}
-	if pc.CanBuild {
+	if pc.Local {
 		fmt.Fprintf(&b, "platform: %s builds on this machine (%s)", pc.System, pc.Machine)
+		return b.String()
+	}
+	if pc.Builder != nil {
+		fmt.Fprintf(&b, "platform: %s builds on the remote builder %s (from %s); this machine is %s", pc.System, pc.Builder.URI, pc.Builder.Source, orUnknown(pc.Machine))
 		return b.String()
 	}
 	extra := "none"
@@ -199,12 +236,12 @@ func (pc *PlatformCheck) Explain() string {
 			"     to THIS machine's configuration and `nixos-rebuild switch` (slow: every compiler runs under QEMU).\n", where, pc.System)
 	}
 	builders := "none configured"
-	if pc.Builders != "" && pc.Builders != "@/etc/nix/machines" {
-		builders = pc.Builders
-	} else if pc.Builders == "@/etc/nix/machines" {
-		if fi, err := os.Stat("/etc/nix/machines"); err == nil && fi.Size() > 0 {
-			builders = "see /etc/nix/machines"
+	if len(pc.Machines) > 0 {
+		var l []string
+		for _, m := range pc.Machines {
+			l = append(l, m.URI+" for "+strings.Join(m.Systems, ","))
 		}
+		builders = strings.Join(l, "; ")
 	}
 	fmt.Fprintf(&b, "  2. a remote %s builder (now: %s): --builders 'ssh://user@host %s' or nix.buildMachines on NixOS.\n", pc.System, builders, pc.System)
 	fmt.Fprintf(&b, "  3. cross compilation: set nixpkgs.buildPlatform = %q in the configuration being built;\n"+

@@ -165,7 +165,7 @@ func (c *Comparer) check(ctx context.Context, system string) *build.PlatformChec
 	if pc, ok := c.checks[system]; ok {
 		return pc
 	}
-	pc := build.CheckPlatform(ctx, c.Tools, system)
+	pc := build.CheckPlatformFor(ctx, c.Tools, c.Target, system)
 	if c.checks == nil {
 		c.checks = map[string]*build.PlatformCheck{}
 	}

@@ -4,6 +4,10 @@
 # added with `//` like stdenv does. Only POSIX sh builtins and /bin coreutils are available.
 { hostSystem, buildSystem ? hostSystem }:
 let
+  # Test knob: NIXPLORE_REMOTE_SALT, when set, is mixed into every derivation, so a
+  # remote-builder test really builds everything there (and leaves nothing another
+  # test would find built). Unset (and in pure flake evaluation) nothing changes.
+  remoteSalt = builtins.getEnv "NIXPLORE_REMOTE_SALT";
   self = {
     stdenv.hostPlatform.system = hostSystem;
     stdenv.buildPlatform.system = buildSystem;
@@ -17,7 +21,7 @@ let
         builder = "/bin/sh";
         args = [ "-c" script ];
         PATH = "/bin:/usr/bin";
-      } // env);
+      } // (if remoteSalt == "" then { } else { nixploreRemoteSalt = remoteSalt; }) // env);
       in drv // { inherit meta; } // passthru;
 
     # runCommand name env script (pkgs/build-support/trivial-builders)

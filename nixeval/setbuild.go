@@ -1,0 +1,113 @@
+package nixeval
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/nixplore/nixplore/nixeval/attr"
+)
+
+// Buildable says whether a value of kind has a build command at all:
+// derivations, and the sets and lists nix-build looks for derivations in.
+// Strings, numbers, booleans, null, paths and functions have none.
+func Buildable(kind string) bool {
+	switch kind {
+	case KindString, KindPath, KindInt, KindFloat, KindBool, KindNull, KindFunction:
+		return false
+	}
+	return true
+}
+
+// NothingToBuild is the message for a value without a build command.
+func NothingToBuild(path, kind string) string {
+	return fmt.Sprintf("%s is %s, not a derivation: there is nothing to build (nix-build would fail with "+
+		"\"expression does not evaluate to a derivation\"); `nixplore show %s` prints its value", path, AKind(kind), attr.ShellQuote(path))
+}
+
+// SetContents is what nixplore knows of a set or list's children when it
+// prints a build command for the whole of it.
+type SetContents struct {
+	Children int // attributes or elements inside
+	// Known: every child's kind is known, so Derivations counts them.
+	Known       bool
+	Derivations int
+	// What the set is, e.g. the catalogue's summary of images: "every
+	// image variant"; "" when unknown.
+	What string
+}
+
+// CountChildren fills Known and Derivations from listed children.
+func CountChildren(children []Child) SetContents {
+	c := SetContents{Children: len(children), Known: true}
+	for _, ch := range children {
+		switch ch.Kind {
+		case KindDerivation:
+			c.Derivations++
+		case "", KindPending:
+			c.Known = false
+		}
+	}
+	return c
+}
+
+// Warning says what the build command of a set or list builds: nix-build
+// builds every derivation directly inside it (nested sets only when they
+// ask for it with recurseForDerivations), e.g. "builds 24 derivations:
+// every image variant". It starts with "builds".
+func (c SetContents) Warning() string {
+	what := c.What
+	var s string
+	switch {
+	case c.Known:
+		s = "builds " + Count(c.Derivations, "derivation")
+		if what == "" {
+			what = "every derivation directly inside"
+		}
+	default:
+		s = "builds every derivation inside"
+		if c.Children > 0 {
+			s += " (" + Count(c.Children, "attribute") + ")"
+		}
+	}
+	if what != "" {
+		s += ": " + what
+	}
+	return s
+}
+
+// SummaryClause turns a catalogue summary ("Every image variant this
+// configuration can be turned into, one attribute per variant.") into the
+// clause a warning ends with ("every image variant this configuration can
+// be turned into").
+func SummaryClause(summary string) string {
+	s := strings.TrimSpace(summary)
+	if i := strings.IndexAny(s, ",.;:("); i > 0 {
+		s = s[:i]
+	}
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return ""
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}
+
+// Count says n things in English: "1 attribute", "0 derivations".
+func Count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
+}
+
+// AKind names a kind with its article: "an attribute set", "a list".
+func AKind(kind string) string {
+	switch kind {
+	case KindAttrs:
+		return "an attribute set"
+	case KindList:
+		return "a list"
+	case KindInt:
+		return "an int"
+	}
+	return "a " + kind
+}

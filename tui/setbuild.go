@@ -1,0 +1,33 @@
+package tui
+
+import (
+	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/attr"
+)
+
+// buildRefusal is what b says on a node that is not a derivation: the
+// build panel builds one derivation; a set's command builds everything
+// inside it, which is said instead of started, and a string or number has
+// nothing to build.
+func buildRefusal(n *node, e *descEntry) string {
+	path := displayPath(n)
+	if n.kind == nixeval.KindError {
+		return path + " fails to evaluate, so there is nothing to build; the preview shows the error"
+	}
+	if !nixeval.Buildable(n.kind) {
+		return attr.Printable(nixeval.NothingToBuild(path, n.kind))
+	}
+	c := childrenOf(n)
+	var d *nixeval.Description
+	if e != nil {
+		d = e.desc
+	}
+	warning := "its command builds every derivation inside"
+	if d != nil {
+		warning = setWarning(d, c)
+	} else if c.Known {
+		warning = "this command " + c.Warning()
+	}
+	return "b builds one derivation; " + path + " is " + nixeval.AKind(n.kind) + " and " + warning +
+		". Open it (→) and press b on the output you want, or copy the command with c to build them all."
+}

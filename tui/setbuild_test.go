@@ -1,0 +1,46 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/nixplore/nixplore/nixeval"
+)
+
+// On the real Pi configuration: a string has no build command and b says
+// so; a set's command comes with what it builds, counted from the children
+// the tree knows, and b on it explains instead of doing nothing.
+func TestSetsAndScalarsAreNotBuiltUnannounced(t *testing.T) {
+	d := nixDriver(t, "pi", "aarch64-linux", 120, 40)
+	d.settle()
+
+	d.selectName("etcActivationCommands")
+	d.settle()
+	v := d.m.View()
+	if !strings.Contains(v, "none: a string is not something Nix builds") || strings.Contains(v, "-A config.system.build.etcActivationCommands") {
+		t.Errorf("a string has a build command:\n%s", v)
+	}
+	d.key("b")
+	d.settle()
+	if d.m.build.active() || !strings.Contains(d.m.status, "is a string, not a derivation: there is nothing to build") {
+		t.Errorf("b on a string: panel %v, status %q", d.m.build.active(), d.m.status)
+	}
+
+	// The root set: its children's kinds are known once listed.
+	d.key("g")
+	d.settle()
+	d.until(func() bool { return childrenOf(d.m.pane.selected()).Known })
+	c := childrenOf(d.m.pane.selected())
+	if !c.Known || c.Derivations == 0 {
+		t.Fatalf("the tree does not know config.system.build's children: %+v", c)
+	}
+	v = strings.Join(d.m.preview.lines(200), "\n")
+	if want := "⚠ this command builds " + nixeval.Count(c.Derivations, "derivation") + ": every derivation directly inside"; !strings.Contains(v, want) {
+		t.Errorf("no %q beside the set's command:\n%s", want, v)
+	}
+	d.key("b")
+	d.settle()
+	if d.m.build.active() || !strings.HasPrefix(d.m.status, "b builds one derivation; config.system.build is an attribute set and this command builds ") {
+		t.Errorf("b on a set: panel %v, status %q", d.m.build.active(), d.m.status)
+	}
+}

@@ -1,0 +1,55 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+// A command wrapped to the screen breaks between its words only: each
+// screen line, copied, holds whole tokens.
+func TestWrapBreaksBetweenWordsOnly(t *testing.T) {
+	cmd := "nix-build '<nixpkgs/nixos>' -A config.system.build.sdImage -I nixpkgs=/work/testdata/nixpkgs -I nixos-config=/work/testdata/configs/pi/configuration.nix --argstr system aarch64-linux --builders 'ssh://pi aarch64-linux'"
+	words := strings.Fields(cmd)
+	for w := 20; w <= 120; w++ {
+		lines := wrap(cmd, w)
+		var got []string
+		for _, l := range lines {
+			if ansi.StringWidth(l) > w {
+				t.Fatalf("width %d: line %q is wider", w, l)
+			}
+			got = append(got, strings.Fields(l)...)
+		}
+		// Words longer than the line may be cut; every other word stays
+		// whole, as a field of one line.
+		have := map[string]int{}
+		for _, g := range got {
+			have[g]++
+		}
+		for _, word := range words {
+			if len(word) > w {
+				continue
+			}
+			if have[word] == 0 {
+				t.Fatalf("width %d: word %q broken; lines:\n%s", w, word, strings.Join(lines, "\n"))
+			}
+			have[word]--
+		}
+	}
+	if got := wrap("one two", 80); len(got) != 1 || got[0] != "one two" {
+		t.Errorf("%q", got)
+	}
+	if got := wrap("a\n\nb", 80); len(got) != 3 || got[1] != "" {
+		t.Errorf("blank lines kept: %q", got)
+	}
+	long := "/nix/store/an1mfmg7crb4fipih51207qgr2zj5i6m-nixos-sd-image-25.05.20250101.0000000-aarch64-linux.img/sd-image/x.img"
+	for _, l := range wrap(long, 40) {
+		if ansi.StringWidth(l) > 40 {
+			t.Errorf("%q wider than 40", l)
+		}
+	}
+	if strings.Join(wrap(long, 40), "") != long {
+		t.Errorf("a long path lost characters: %q", wrap(long, 40))
+	}
+}
