@@ -98,7 +98,7 @@ func warnFake() *fakeEval {
 // TestWarningsPanelGolden pins the header's count, the marks and the w
 // panel, and checks every size fits.
 func TestWarningsPanelGolden(t *testing.T) {
-	tm := teatest.NewTestModel(t, New(Config{Target: fakeTarget(), Eval: warnFake()}), teatest.WithInitialTermSize(100, 24))
+	tm := teatest.NewTestModel(t, New(Config{Target: fakeTarget(), Eval: warnFake(), Platform: pinnedPlatform}), teatest.WithInitialTermSize(100, 24))
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), "1 trace") },
 		teatest.WithDuration(10*time.Second))
 	tm.Send(keyMsg("w"))
