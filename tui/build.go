@@ -499,7 +499,7 @@ func (b buildPanel) planLines(w int) []string {
 		return out
 	}
 	if n := len(p.Build); n > 0 {
-		line(s.Value.Render, fmt.Sprintf("will build %d derivation%s:", n, plural(n)))
+		line(s.Value.Render, "will build "+nixeval.Count(n, "derivation")+":")
 		names := p.BuildNames()
 		for i, name := range names {
 			if i == 8 && len(names) > 9 {
@@ -510,11 +510,11 @@ func (b buildPanel) planLines(w int) []string {
 		}
 	}
 	if n := len(p.Fetch); n > 0 {
-		line(s.Value.Render, fmt.Sprintf("will fetch %d path%s (%s download, %s unpacked)", n, plural(n),
+		line(s.Value.Render, fmt.Sprintf("will fetch %s (%s download, %s unpacked)", nixeval.Count(n, "path"),
 			build.HumanBytes(p.DownloadSize), build.HumanBytes(p.UnpackedSize)))
 	}
 	if n := len(p.Unknown); n > 0 {
-		line(s.Warning.Render, fmt.Sprintf("%d path%s Nix does not know how to build", n, plural(n)))
+		line(s.Warning.Render, nixeval.Count(n, "path")+" Nix does not know how to build")
 	}
 	return out
 }
@@ -598,13 +598,6 @@ func (b buildPanel) resultLines(w int) []string {
 	}
 	add(s.Dim.Render, "No ./result link was made: the explorer writes nothing into your directory; `nixplore build PATH` makes one.")
 	return out
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }
 
 // bar draws a progress bar of w cells, readable without colour.

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -160,10 +159,10 @@ func (p warningsPanel) count() string {
 	}
 	var parts []string
 	if warnings > 0 {
-		parts = append(parts, fmt.Sprintf("%d warning%s", warnings, plural(warnings)))
+		parts = append(parts, nixeval.Count(warnings, "warning"))
 	}
 	if traces > 0 {
-		parts = append(parts, fmt.Sprintf("%d trace%s", traces, plural(traces)))
+		parts = append(parts, nixeval.Count(traces, "trace"))
 	}
 	if len(parts) == 0 {
 		return ""

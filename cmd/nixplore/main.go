@@ -345,7 +345,7 @@ func lsStreaming(ctx context.Context, s *verbEnv, paths []attr.Path, stdout, std
 				for i, c := range names.Children {
 					quoted[i] = attr.Quote(c.Name)
 				}
-				fmt.Fprintf(stderr, "nixplore: %s has %s: %s (kinds follow)\n", pathOrTop(p), plural(len(quoted), "attribute"),
+				fmt.Fprintf(stderr, "nixplore: %s has %s: %s (kinds follow)\n", pathOrTop(p), nixeval.Count(len(quoted), "attribute"),
 					attr.Printable(clipList(quoted, 400)))
 				if len(paths) > 1 {
 					fmt.Fprintf(stdout, "%s:\n", p)
@@ -397,14 +397,6 @@ func pathOrTop(p attr.Path) string {
 		return "the top level"
 	}
 	return p.String()
-}
-
-// plural writes n and the noun, with an s unless n is 1.
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // clipList joins names with ", " up to about n bytes, then "…".

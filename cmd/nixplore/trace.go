@@ -102,7 +102,7 @@ func writeTraceText(w io.Writer, tr *nixeval.Trace, frames []nixeval.Frame) {
 			inNixpkgs++
 		}
 	}
-	fmt.Fprintf(w, "trace:       %s, the outermost first (%d inside nixpkgs, shown relative to it):\n", plural(len(frames), "frame"), inNixpkgs)
+	fmt.Fprintf(w, "trace:       %s, the outermost first (%d inside nixpkgs, shown relative to it):\n", nixeval.Count(len(frames), "frame"), inNixpkgs)
 	for _, f := range frames {
 		fmt.Fprintf(w, "  %s\n", attr.Printable(frameLine(f)))
 	}

@@ -109,11 +109,11 @@ type NoRoomError struct {
 }
 
 func (e *NoRoomError) Error() string {
-	return fmt.Sprintf("not enough space: the %d path%s Nix would fetch take %s unpacked, but %s has %s free, "+
+	return fmt.Sprintf("not enough space: the %s Nix would fetch take %s unpacked, but %s has %s free, "+
 		"so the build would stop with a full disk before anything is built (and builds need room on top of that). "+
 		"Free space in the store (nix-collect-garbage -d deletes what no root uses), build where there is room "+
 		"(a remote builder: --builders), or pass --force to build anyway.",
-		e.Fetch, plural(e.Fetch), HumanBytes(e.Need), e.Space.Dir, HumanBytes(int64(e.Space.Free)))
+		nixeval.Count(e.Fetch, "path"), HumanBytes(e.Need), e.Space.Dir, HumanBytes(int64(e.Space.Free)))
 }
 
 // CheckRoom reports a *NoRoomError when the plan's downloads alone, once
@@ -127,11 +127,4 @@ func CheckRoom(p *Plan, s Space) error {
 		return &NoRoomError{Need: p.UnpackedSize, Fetch: len(p.Fetch), Space: s.Store}
 	}
 	return nil
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }

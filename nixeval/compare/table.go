@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/build"
 )
@@ -54,7 +55,7 @@ func cellsOf(c Column) []string {
 	case c.Error != "":
 		plan = "error: " + c.Error
 	case !c.Built:
-		plan = fmt.Sprintf("build %d derivation%s, fetch %d path%s", c.Plan.Build, plural(c.Plan.Build), c.Plan.Fetch, plural(c.Plan.Fetch))
+		plan = "build " + nixeval.Count(c.Plan.Build, "derivation") + ", fetch " + nixeval.Count(c.Plan.Fetch, "path")
 		sizes = fmt.Sprintf("%s download, %s unpacked", build.HumanBytes(c.Plan.DownloadBytes), build.HumanBytes(c.Plan.UnpackedBytes))
 		if c.Plan.Build > 0 {
 			sizes += " (and what the builds write, unknown before they run)"
@@ -82,13 +83,6 @@ func cellsOf(c Column) []string {
 		needs = []string{"-"}
 	}
 	return []string{c.Summary, platform, plan, sizes, built, strings.Join(needs, "; "), c.Result}
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }
 
 // Table lays the comparison out side by side in width columns of text
