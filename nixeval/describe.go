@@ -94,7 +94,7 @@ func (e *Evaluator) Describe(ctx context.Context, path attr.Path) (*Description,
 	ctx, sink := CollectWarnings(ctx)
 	d, err := e.describe(ctx, path)
 	if err == nil {
-		d.Warnings = UniqueWarnings(sink.Warnings(), e.warned.under(path))
+		d.Warnings = UniqueWarnings(sink.Warnings(), e.warned.at(path))
 		e.storeDescription(ctx, d, since)
 	}
 	return d, err

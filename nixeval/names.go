@@ -73,7 +73,7 @@ func (e *Evaluator) Kinds(ctx context.Context, children []Child) error {
 	ctx, sink := CollectWarnings(ctx)
 	err := e.kinds(ctx, children)
 	for i := range children {
-		children[i].Warnings = UniqueWarnings(children[i].Warnings, e.warned.under(children[i].Path))
+		children[i].Warnings = UniqueWarnings(children[i].Warnings, e.warned.at(children[i].Path))
 	}
 	if rest := claimWarnings(children, sink.Warnings()); len(rest) > 0 {
 		// Printed before the first child's mark: its evaluation began.

@@ -322,12 +322,19 @@ func (m *warningMemo) note(ws []Warning) {
 	}
 }
 
-// under returns the warnings printed evaluating p or a value below it.
-func (m *warningMemo) under(p attr.Path) []Warning {
+// at returns the warnings printed evaluating p itself: the ones a fresh
+// evaluation of p prints again (not those of values below it, which
+// evaluating p does not force).
+func (m *warningMemo) at(p attr.Path) []Warning {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	in, _ := warningsUnder(m.list, p)
-	return in
+	var out []Warning
+	for _, w := range m.list {
+		if w.Path.Equal(p) {
+			out = append(out, w)
+		}
+	}
+	return out
 }
 
 func (m *warningMemo) reset() {

@@ -240,3 +240,36 @@ func TestWarningsStayWithTheirRequest(t *testing.T) {
 		t.Errorf("an evaluated value warned again in the same repl: %+v", ws)
 	}
 }
+
+// TestWarningsRememberedByPath: a warm repl prints a value's warning only
+// the first time; a later answer about that node still carries it, and an
+// answer about its parent set (which does not force it) does not.
+func TestWarningsRememberedByPath(t *testing.T) {
+	testnix.Setup(t)
+	tg := testnix.Classic(t, "warnings", "")
+	ev := nixeval.New(tg, nixeval.Tools{})
+	ev.Backend = warm.NewSession(tg, nixeval.Tools{})
+	defer ev.Close()
+	build := attr.Path{"config", "system", "build"}
+	list(t, ev, build)
+	d, err := ev.Describe(context.Background(), build.Child("toplevel"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := warningOf(t, d.Warnings, renamedWarning); !w.Path.Equal(build.Child("toplevel")) {
+		t.Errorf("toplevel: %+v", w)
+	}
+	set, err := ev.Describe(context.Background(), build)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(set.Warnings) != 0 {
+		t.Errorf("the set carries its children's warnings: %+v", set.Warnings)
+	}
+	ev.Reload()
+	ctx, sink := nixeval.CollectWarnings(context.Background())
+	if _, err := ev.Describe(ctx, build.Child("legacyTool")); err != nil {
+		t.Fatal(err)
+	}
+	warningOf(t, sink.Warnings(), legacyWarning) // a fresh repl prints it again
+}

@@ -252,11 +252,11 @@ func (m *Model) syncFailingVariants() {
 // remember stores n's listing, complete now kind by kind, in the disk
 // cache, so the next run shows it at once.
 func (m *Model) remember(n *node) tea.Cmd {
-	l := nixeval.Listing{Path: n.path, Warnings: m.warnings.under(n.path, true)}
+	l := nixeval.Listing{Path: n.path, Warnings: m.warnings.at(n.path)}
 	for _, c := range n.children {
 		if c.absent == nil {
 			l.Children = append(l.Children, nixeval.Child{Name: c.name, Path: c.path, Kind: c.kind, Error: c.errText,
-				Warnings: m.warnings.under(c.path, false)})
+				Warnings: m.warnings.at(c.path)})
 		}
 	}
 	since, ev := n.namesAt, m.c.cfg.Eval

@@ -79,12 +79,13 @@ func (p *warningsPanel) add(ws []nixeval.Warning) {
 	}
 }
 
-// under returns the warnings printed evaluating path or below it (exact:
-// only path itself), as a listing stored in the cache carries them.
-func (p warningsPanel) under(path attr.Path, exact bool) []nixeval.Warning {
+// at returns the warnings printed evaluating path itself, as a listing
+// stored in the cache carries them (a fresh evaluation prints those again,
+// not the ones of values below path).
+func (p warningsPanel) at(path attr.Path) []nixeval.Warning {
 	var out []nixeval.Warning
 	for _, w := range p.all {
-		if w.Path.HasPrefix(path) && (!exact || len(w.Path) == len(path)) {
+		if w.Path.Equal(path) {
 			out = append(out, w)
 		}
 	}
