@@ -162,8 +162,12 @@ func TestGoldenFilterAndFailure(t *testing.T) {
 			teatest.WithDuration(10*time.Second))
 		tm.Send(keyMsg("/"))
 		tm.Type("sim")
-		teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), "paths") },
-			teatest.WithDuration(10*time.Second))
+		// The filter's line and the highlighted match's description: the
+		// describe Cmd runs beside the keys, so quitting at the first
+		// would race with it.
+		teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
+			return strings.Contains(string(b), "paths") && strings.Contains(string(b), "Bootable SD card image")
+		}, teatest.WithDuration(10*time.Second))
 		if err := tm.Quit(); err != nil {
 			t.Fatal(err)
 		}
