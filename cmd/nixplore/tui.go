@@ -65,8 +65,12 @@ func cmdTUI(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		notices <- n
 	}
 	cfg.Notices = notices
+	// R: the evaluator forgets this run (the warm repls restart, a flake's
+	// locked source, the cache's key, is asked for again, so an edited
+	// flake's answers are neither shown from nor stored under the old key).
+	cfg.Restart = s.eval.Reload
 	if pool, ok := s.eval.Backend.(*warm.Pool); ok {
-		cfg.Memory, cfg.Restart, cfg.Fallen = pool.Memory, pool.Restart, pool.Fallen
+		cfg.Memory, cfg.Fallen = pool.Memory, pool.Fallen
 		var once sync.Once // the footer says it once; the header keeps showing the memory
 		pool.OnMemoryRestart = func(r warm.MemoryRestart) {
 			lg.Printf("evaluator %d replaced at %s (share %s of %s)", r.Worker, build.HumanBytes(r.RSS), build.HumanBytes(r.Share), build.HumanBytes(r.Max))
