@@ -31,10 +31,13 @@ func BinaryCache(t testing.TB, config, path string) (dir, out string) {
 
 // UseCacheAndStore makes every Nix the test runs substitute from the
 // binary cache at dir (unsigned) into the chroot store at root: NIX_CONFIG
-// is the tests' own (NixConfig) plus these settings.
+// is the tests' own (NixConfig) plus these settings. A chroot store keeps
+// its own pool of build users, so a build in it would take nixbld1 while
+// the machine's store builds as nixbld1 too, and Nix kills every process of
+// a build user it takes: builds there run without build users.
 func UseCacheAndStore(t testing.TB, dir, root string) {
 	t.Helper()
-	t.Setenv("NIX_CONFIG", NixConfig+"\nsubstituters = file://"+dir+"\nrequire-sigs = false\nstore = "+root)
+	t.Setenv("NIX_CONFIG", NixConfig+"\nsubstituters = file://"+dir+"\nrequire-sigs = false\nstore = "+root+"\nbuild-users-group =")
 }
 
 // SmallStore returns the root of a chroot store whose store directory
