@@ -96,8 +96,12 @@ func Start(t testing.TB, extraPlatforms ...string) *Builder {
 	}
 	write(t, filepath.Join(dir, "authorized_keys"), string(pub), 0o600)
 	// The forced command: a mount namespace whose /nix is the builder's
-	// own empty directory, and Nix settings of its own there.
-	nixConfig := "extra-platforms = " + strings.Join(extraPlatforms, " ") + "\nsandbox = false\nsubstituters ="
+	// own empty directory, and Nix settings of its own there. No build
+	// users: their locks live under /nix, so the builder's Nix and this
+	// machine's would hand out the same nixbld uid at once, and each kills
+	// every process of its uid when a build ends (a build on the other
+	// side then dies of signal 9).
+	nixConfig := "extra-platforms = " + strings.Join(extraPlatforms, " ") + "\nsandbox = false\nsubstituters =\nbuild-users-group ="
 	write(t, filepath.Join(dir, "force.sh"), fmt.Sprintf(`#!/bin/sh
 export NIX_CONFIG=%s
 exec unshare -m sh -c 'mount --bind "$0" /nix && exec sh -c "$SSH_ORIGINAL_COMMAND"' %s
