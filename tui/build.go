@@ -189,19 +189,7 @@ func (b buildPanel) Update(msg tea.Msg) (buildPanel, tea.Cmd) {
 		}
 		return b.onMsg(msg)
 	case tea.KeyMsg:
-		page := max(1, b.pg.vp.Height-1)
-		switch {
-		case key.Matches(msg, k.Up):
-			b.pg.scroll(-1)
-			return b, nil
-		case key.Matches(msg, k.Down):
-			b.pg.scroll(1)
-			return b, nil
-		case key.Matches(msg, k.PageUp):
-			b.pg.scroll(-page)
-			return b, nil
-		case key.Matches(msg, k.PageDn):
-			b.pg.scroll(page)
+		if b.pg.scrollKey(k, msg) {
 			return b, nil
 		}
 		switch b.state {

@@ -96,16 +96,8 @@ func (p comparePanel) Update(msg tea.Msg) (comparePanel, tea.Cmd) {
 		p.cols[msg.i], p.errs[msg.i], p.done[msg.i] = msg.col, msg.err, true
 		p.refresh()
 	case tea.KeyMsg:
-		page := max(1, p.pg.vp.Height-1)
 		switch {
-		case key.Matches(msg, k.Up):
-			p.pg.scroll(-1)
-		case key.Matches(msg, k.Down):
-			p.pg.scroll(1)
-		case key.Matches(msg, k.PageUp):
-			p.pg.scroll(-page)
-		case key.Matches(msg, k.PageDn):
-			p.pg.scroll(page)
+		case p.pg.scrollKey(k, msg):
 		case key.Matches(msg, k.ClosePanel), key.Matches(msg, k.Compare):
 			p.close()
 		}

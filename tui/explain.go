@@ -96,13 +96,7 @@ func (e explainPanel) lines(w int) []string {
 	}
 	var out []string
 	add := func(st lipgloss.Style, indent int, text string) {
-		ind := ""
-		if w > 2*indent+10 {
-			ind = strings.Repeat(" ", indent)
-		}
-		for _, l := range wrap(attr.Printable(text), max(1, w-len(ind))) {
-			out = append(out, ind+st.Render(l))
-		}
+		out = append(out, wrapIndented(st, w, indent, text)...)
 	}
 	add(s.PanelTitle, 0, "How "+e.path.String()+" is built (x or esc closes)")
 	add(s.Status, 0, "$ "+e.x.Command)

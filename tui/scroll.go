@@ -3,7 +3,11 @@ package tui
 import (
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/nixplore/nixplore/nixeval/attr"
 )
 
 // pager is the one scrolling text area of the explorer: the preview, the
@@ -72,4 +76,37 @@ func follow(cursor, offset, h, n int) int {
 	}
 	// No empty space below the last line while there is more above.
 	return clamp(offset, 0, max(0, n-h))
+}
+
+// scrollKey moves p by the keys every scrolling panel shares (↑/↓ a line,
+// pgup/pgdn a page); false when msg is none of them.
+func (p *pager) scrollKey(k KeyMap, msg tea.KeyMsg) bool {
+	page := max(1, p.vp.Height-1)
+	switch {
+	case key.Matches(msg, k.Up):
+		p.scroll(-1)
+	case key.Matches(msg, k.Down):
+		p.scroll(1)
+	case key.Matches(msg, k.PageUp):
+		p.scroll(-page)
+	case key.Matches(msg, k.PageDn):
+		p.scroll(page)
+	default:
+		return false
+	}
+	return true
+}
+
+// wrapIndented wraps text, made printable, to w columns, each line
+// indented by indent spaces when w leaves room for it, styled with st.
+func wrapIndented(st lipgloss.Style, w, indent int, text string) []string {
+	ind := ""
+	if w > 2*indent+10 {
+		ind = strings.Repeat(" ", indent)
+	}
+	var out []string
+	for _, l := range wrap(attr.Printable(text), max(1, w-len(ind))) {
+		out = append(out, ind+st.Render(l))
+	}
+	return out
 }

@@ -148,18 +148,10 @@ func (p tracePanel) Update(msg tea.Msg) (tracePanel, tea.Cmd) {
 		}
 		p.refresh()
 	case tea.KeyMsg:
-		page := max(1, p.pg.vp.Height-1)
 		switch {
 		case key.Matches(msg, k.ClosePanel, k.Trace):
 			p.close()
-		case key.Matches(msg, k.Up):
-			p.pg.scroll(-1)
-		case key.Matches(msg, k.Down):
-			p.pg.scroll(1)
-		case key.Matches(msg, k.PageUp):
-			p.pg.scroll(-page)
-		case key.Matches(msg, k.PageDn):
-			p.pg.scroll(page)
+		case p.pg.scrollKey(k, msg):
 		case key.Matches(msg, k.Top):
 			p.pg.top()
 		case key.Matches(msg, k.Bottom):
@@ -192,13 +184,7 @@ func (p tracePanel) body(w int) []string {
 	}
 	var out []string
 	add := func(st lipgloss.Style, indent int, text string) {
-		ind := ""
-		if w > 2*indent+10 {
-			ind = strings.Repeat(" ", indent)
-		}
-		for _, l := range wrap(attr.Printable(text), max(1, w-len(ind))) {
-			out = append(out, ind+st.Render(l))
-		}
+		out = append(out, wrapIndented(st, w, indent, text)...)
 	}
 	switch p.state {
 	case traceLoading:
