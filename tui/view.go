@@ -155,16 +155,19 @@ func (m Model) headerLines(w int) []string {
 	var l2 string
 	switch {
 	case m.info != nil:
-		l2 = "system " + m.info.Platform() + s.Dim.Render(" · Nix "+m.info.NixVersion)
-		if mem := memoryText(m.memory); mem != "" {
-			l2 += s.Dim.Render(" · " + mem)
-		}
-		l2 += m.platformNote()
+		// What the user must know first (the platform this machine cannot
+		// build, the fallback, an ignored --system), the Nix version and
+		// the evaluators' memory last: a narrow terminal cuts those.
+		l2 = "system " + m.info.Platform() + m.platformNote()
 		if m.fallen != nil {
 			l2 += " " + s.Warning.Render("⚠ one-shot evaluation (slower): nix repl failed: "+attr.Printable(firstLine(m.fallen.Error())))
 		}
 		if m.info.SystemIgnored() {
 			l2 += " " + s.Warning.Render("⚠ --system "+m.info.RequestedSystem+" ignored: nixpkgs.hostPlatform is "+m.info.HostSystem)
+		}
+		l2 += s.Dim.Render(" · Nix " + m.info.NixVersion)
+		if mem := memoryText(m.memory); mem != "" {
+			l2 += s.Dim.Render(" · " + mem)
 		}
 	case m.infoCancelled:
 		l2 = s.Dim.Render("platform and Nix version not read (cancelled; r reads them)")

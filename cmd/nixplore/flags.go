@@ -44,7 +44,7 @@ func parseArgs(args []string) (*options, error) {
 	o := &options{maxMem: -1}
 	need := func(i *int, n int, flag string) ([]string, error) {
 		if *i+n >= len(args) {
-			return nil, fmt.Errorf("%s needs %d value(s)", flag, n)
+			return nil, fmt.Errorf("%s needs %s", flag, nixeval.Count(n, "value"))
 		}
 		v := args[*i+1 : *i+1+n]
 		*i += n

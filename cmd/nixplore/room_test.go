@@ -27,7 +27,7 @@ func TestBuildStopsWhenDownloadsDoNotFit(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("exit %d, want 1: %s", code, errOut)
 	}
-	for _, want := range []string{"plan: fetch 1 path(s)", "3.0 MiB unpacked", "free: ", storeDir + " (the store)",
+	for _, want := range []string{"plan: fetch 1 path,", "3.0 MiB unpacked", "free: ", storeDir + " (the store)",
 		"not enough space: the 1 path Nix would fetch take 3.0 MiB unpacked, but " + storeDir + " has ", "--force"} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("no %q in:\n%s", want, errOut)
