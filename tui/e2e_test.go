@@ -151,7 +151,7 @@ func TestEndToEndInTmux(t *testing.T) {
 		t.Errorf("header lacks the platform:\n%s", sc)
 	}
 	// … and that this x86_64 machine, with no builder, cannot build it.
-	s.waitText("⚠ this x86_64-linux machine cannot build aarch64-linux")
+	s.waitText("system aarch64-linux ⚠ x86_64-linux cannot build it (b: the ways out)")
 
 	// Expand manual: jump to it with the filter, then →.
 	s.keys("/")

@@ -56,9 +56,11 @@ func (m Model) platformNote() string {
 	case pc.Builder != nil:
 		return s.Dim.Render(" · builds on " + pc.Builder.URI)
 	}
-	machine := pc.Machine
-	if machine == "" {
-		machine = "unknown"
+	// Short: it follows "system <platform>" and comes before the Nix
+	// version and the memory on the header's second line.
+	machine := "this machine"
+	if pc.Machine != "" {
+		machine = pc.Machine
 	}
-	return " " + s.Warning.Render("⚠ this "+machine+" machine cannot build "+pc.System+" (b on an output: the ways out)")
+	return " " + s.Warning.Render("⚠ "+machine+" cannot build it (b: the ways out)")
 }
