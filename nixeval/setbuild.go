@@ -38,16 +38,24 @@ type SetContents struct {
 
 // CountChildren fills Known and Derivations from listed children.
 func CountChildren(children []Child) SetContents {
-	c := SetContents{Children: len(children), Known: true}
+	c := SetContents{Known: true}
 	for _, ch := range children {
-		switch ch.Kind {
-		case KindDerivation:
-			c.Derivations++
-		case "", KindPending:
-			c.Known = false
-		}
+		c.Add(ch.Kind)
 	}
 	return c
+}
+
+// Add counts one more child of kind (start from SetContents{Known: true}):
+// a caller holding its children in another shape counts them without
+// copying them (the explorer's tree of 100,000 rows).
+func (c *SetContents) Add(kind string) {
+	c.Children++
+	switch kind {
+	case KindDerivation:
+		c.Derivations++
+	case "", KindPending:
+		c.Known = false
+	}
 }
 
 // Warning says what the build command of a set or list builds: nix-build
