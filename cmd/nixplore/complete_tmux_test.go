@@ -67,7 +67,10 @@ func TestCompletionInATerminal(t *testing.T) {
 				// A guard against waiting forever, not a speed test.
 				for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
 					lines := strings.Split(strings.TrimRight(run("capture-pane", "-p", "-t", "c"), "\n "), "\n")
-					if last = strings.TrimRight(lines[len(lines)-1], " "); last == want {
+					// Bash's redraw after TAB can leave blanks before the
+					// prompt on the pane's last line; the line typed is what
+					// follows them.
+					if last = strings.TrimSpace(lines[len(lines)-1]); last == want {
 						break
 					}
 				}
