@@ -175,6 +175,7 @@ func (m Model) onKinds(msg kindsMsg) (tea.Model, tea.Cmd) {
 	delete(m.working, msg.id)
 	shape := m.tree.version
 	var cmds []tea.Cmd
+	var previewedSet *node // the previewed set, when a child's kind came in
 	for i, k := range msg.keys {
 		n := m.tree.index[k]
 		if n == nil || n.kindReq != msg.id {
@@ -206,12 +207,16 @@ func (m Model) onKinds(msg kindsMsg) (tea.Model, tea.Cmd) {
 			m.preview.refresh()
 		}
 		if p := n.parent; p != nil && m.preview.key == p.key {
-			// … and what its set's build command builds, and the image
-			// variants known to fail.
-			m.preview.children = childrenOf(p)
-			m.preview.refresh()
-			m.syncFailingVariants()
+			previewedSet = p
 		}
+	}
+	if previewedSet != nil {
+		// … and what the previewed set's build command builds, and the
+		// image variants known to fail: counted once per answer, not once
+		// per child in it (a set can have 100,000).
+		m.preview.children = childrenOf(previewedSet)
+		m.preview.refresh()
+		m.syncFailingVariants()
 	}
 	if m.tree.version != shape {
 		// A set that turned out not to be one lost its children.
