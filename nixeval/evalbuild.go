@@ -4,6 +4,8 @@ import (
 	"context"
 	"regexp"
 	"strings"
+
+	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
 // EvalBuild is a derivation Nix builds in the middle of an evaluation
@@ -12,11 +14,38 @@ import (
 type EvalBuild struct {
 	Drv  string // /nix/store/…-gen-foo.drv
 	Name string // gen-foo
+	// Locked is the output another Nix process is building (Drv is then
+	// empty): this evaluation waits for that process's lock on it, and
+	// builds it itself if that process stops without finishing it.
+	Locked string
 }
 
 // LogCommand is the command that prints the build's whole log once it has
-// ended (every Nix version has it).
-func (b EvalBuild) LogCommand() string { return "nix-store -l " + b.Drv }
+// ended (every Nix version has it; it takes an output path as well as a
+// .drv).
+func (b EvalBuild) LogCommand() string {
+	if b.Drv == "" {
+		return "nix-store -l " + b.Locked
+	}
+	return "nix-store -l " + b.Drv
+}
+
+// String says what the evaluation waits for, as the footer and the CLI
+// put it.
+func (b EvalBuild) String() string {
+	if b.Drv == "" {
+		return "waiting for " + b.Name + " for evaluation (another Nix process builds it)"
+	}
+	return "building " + b.Name + " for evaluation"
+}
+
+// Key names the build the same way whichever Nix process reports it first.
+func (b EvalBuild) Key() string {
+	if b.Drv == "" {
+		return b.Locked
+	}
+	return b.Drv
+}
 
 // evalBuildRE is the line Nix prints on stderr before it builds a
 // derivation, the same from 2.8 to 2.34.
@@ -25,15 +54,29 @@ var evalBuildRE = regexp.MustCompile(`^building '(/[^']+\.drv)'\.\.\.$`)
 // storeNameRE takes the hash off a store path's base name.
 var storeNameRE = regexp.MustCompile(`^[0-9a-z]{32}-`)
 
-// ParseEvalBuild reads Nix's `building '/nix/store/…drv'...` line.
+// lockWaitRE is the line Nix prints (2.8 to 2.34) when another Nix
+// process already builds the outputs it needs: it waits for that process's
+// lock on them. Two requests that need the same derivation at once (two
+// warm evaluators, or a nix-build in another terminal) meet this way.
+var lockWaitRE = regexp.MustCompile(`^waiting for lock on '(/[^']+)'`)
+
+// ParseEvalBuild reads Nix's `building '/nix/store/…drv'...` line, and its
+// `waiting for lock on '/nix/store/…'...` line: either way the evaluation
+// waits for that build.
 func ParseEvalBuild(line string) (EvalBuild, bool) {
-	m := evalBuildRE.FindStringSubmatch(strings.TrimSpace(line))
-	if m == nil {
-		return EvalBuild{}, false
+	line = strings.TrimSpace(nixproc.StripANSI(line))
+	if m := evalBuildRE.FindStringSubmatch(line); m != nil {
+		return EvalBuild{Drv: m[1], Name: strings.TrimSuffix(storeName(m[1]), ".drv")}, true
 	}
-	base := m[1][strings.LastIndexByte(m[1], '/')+1:]
-	name := strings.TrimSuffix(storeNameRE.ReplaceAllString(base, ""), ".drv")
-	return EvalBuild{Drv: m[1], Name: name}, true
+	if m := lockWaitRE.FindStringSubmatch(line); m != nil {
+		return EvalBuild{Locked: m[1], Name: storeName(m[1])}, true
+	}
+	return EvalBuild{}, false
+}
+
+// storeName is a store path's name: its base name without the hash.
+func storeName(p string) string {
+	return storeNameRE.ReplaceAllString(p[strings.LastIndexByte(p, '/')+1:], "")
 }
 
 type evalBuildsKey struct{}

@@ -149,3 +149,30 @@ func TestTraceLocatesFlakeSource(t *testing.T) {
 		t.Errorf("located %q:%d option %q (frames %+v), want %s:7", tr.File, tr.Line, tr.Option, tr.Frames, want)
 	}
 }
+
+// TestParseEvalBuildLines: both lines an evaluation waiting for a build can
+// print, coloured or not; a lock on several outputs names the first.
+func TestParseEvalBuildLines(t *testing.T) {
+	const out = "/nix/store/94ll0gmq6jvzqq9wp9zl93cdribmyxvq-gen-foo"
+	cases := []struct {
+		line string
+		want EvalBuild
+		ok   bool
+	}{
+		{"building '/nix/store/yj8g5llrgxva3n9sa63v0hr03k62amcp-gen-foo.drv'...", EvalBuild{Drv: "/nix/store/yj8g5llrgxva3n9sa63v0hr03k62amcp-gen-foo.drv", Name: "gen-foo"}, true},
+		{"waiting for lock on '" + out + "'...", EvalBuild{Locked: out, Name: "gen-foo"}, true},
+		{"waiting for lock on \x1b[33;1m'" + out + "'\x1b[0m...", EvalBuild{Locked: out, Name: "gen-foo"}, true},
+		{"waiting for lock on '" + out + "-dev', '" + out + "'...", EvalBuild{Locked: out + "-dev", Name: "gen-foo-dev"}, true},
+		{"building the system configuration...", EvalBuild{}, false},
+		{"trace: waiting for lock on '" + out + "'", EvalBuild{}, false},
+	}
+	for _, c := range cases {
+		got, ok := ParseEvalBuild(c.line)
+		if ok != c.ok || got != c.want {
+			t.Errorf("%q: %+v %v, want %+v %v", c.line, got, ok, c.want, c.ok)
+		}
+	}
+	if got := (EvalBuild{Locked: out, Name: "gen-foo"}).LogCommand(); got != "nix-store -l "+out {
+		t.Errorf("log command of a lock: %q", got)
+	}
+}

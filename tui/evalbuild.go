@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -71,17 +72,26 @@ func (m *Model) takeWaiters() tea.Cmd {
 	return cmd
 }
 
-// onEvalBuild records a build of a request still in flight.
+// onEvalBuild records a build of a request still in flight. A build the
+// user cancelled (esc) stays cancelled until r or R: a request that meets
+// it later (one that was already queued, or waited for another Nix
+// process's lock on it) is cancelled as it arrives, so esc does not see
+// the same build start again a moment later.
 func (m Model) onEvalBuild(msg evalBuildMsg) (tea.Model, tea.Cmd) {
 	if _, ok := m.cancels[msg.id]; ok {
 		m.building[msg.id] = evalBuilding{build: msg.build, since: time.Now()}
-		m.c.log.Printf("request %d builds %s for evaluation", msg.id, msg.build.Drv)
+		m.c.log.Printf("request %d waits for %s (%s)", msg.id, msg.build.Key(), msg.build)
+		if m.cancelledBuilds[msg.build.Name] {
+			m.cancelWaiting(msg.id)
+			m.status = "cancelled " + attr.Printable(msg.build.String()) + " again (esc stopped it); r evaluates it again"
+			m.c.log.Printf("%s", m.status)
+		}
 	}
 	return m, tea.Batch(msg.next, m.spin())
 }
 
 // evalBuildWork is the footer while a request waits for a build: the
-// oldest one, for how long, and how to stop it.
+// oldest one running, for how long, and how to stop it.
 func (m Model) evalBuildWork(now time.Time) string {
 	if len(m.building) == 0 {
 		return ""
@@ -90,8 +100,15 @@ func (m Model) evalBuildWork(now time.Time) string {
 	for _, b := range m.building {
 		all = append(all, b)
 	}
-	sort.Slice(all, func(i, j int) bool { return all[i].since.Before(all[j].since) })
-	s := "building " + attr.Printable(all[0].build.Name) + " for evaluation… " + formatSeconds(now.Sub(all[0].since))
+	// A build that runs here first: the requests waiting for its lock
+	// wait for it too.
+	sort.Slice(all, func(i, j int) bool {
+		if li, lj := all[i].build.Drv == "", all[j].build.Drv == ""; li != lj {
+			return lj
+		}
+		return all[i].since.Before(all[j].since)
+	})
+	s := attr.Printable(all[0].build.String()) + "… " + formatSeconds(now.Sub(all[0].since))
 	if len(all) > 1 {
 		s += fmt.Sprintf(" (and %d more)", len(all)-1)
 	}
@@ -107,30 +124,39 @@ func (m *Model) cancelEvalBuilds() bool {
 	}
 	var names []string
 	for id, b := range m.building {
-		names = append(names, b.build.Name)
-		if r, ok := m.kinds[id]; ok {
-			for _, k := range r.keys {
-				if n := m.tree.index[k]; n != nil && n.kindReq == id {
-					n.cancelled = true
-				}
-			}
-			m.dropKinds(id, r)
-			continue
+		if !slices.Contains(names, b.build.Name) {
+			names = append(names, b.build.Name)
 		}
-		for _, n := range m.tree.index {
-			if n.reqID == id && n.loading {
-				n.loading, n.reqID, n.cancelled = false, 0, !n.loaded
-			}
-		}
-		if m.preview.reqID == id && m.preview.state == previewLoading {
-			m.preview.reqID = 0
-			m.preview.setState(previewCancelled)
-		}
-		m.finish(id)
-		delete(m.working, id)
+		m.cancelledBuilds[b.build.Name] = true
+		m.cancelWaiting(id)
 	}
 	sort.Strings(names)
 	m.status = "cancelled building " + attr.Printable(strings.Join(names, ", ")) + " for evaluation; r evaluates it again"
 	m.c.log.Printf("%s", m.status)
 	return true
+}
+
+// cancelWaiting cancels request id, which waits for a build: its rows and
+// the preview say so, and r asks again.
+func (m *Model) cancelWaiting(id uint64) {
+	if r, ok := m.kinds[id]; ok {
+		for _, k := range r.keys {
+			if n := m.tree.index[k]; n != nil && n.kindReq == id {
+				n.cancelled = true
+			}
+		}
+		m.dropKinds(id, r)
+		return
+	}
+	for _, n := range m.tree.index {
+		if n.reqID == id && n.loading {
+			n.loading, n.reqID, n.cancelled = false, 0, !n.loaded
+		}
+	}
+	if m.preview.reqID == id && m.preview.state == previewLoading {
+		m.preview.reqID = 0
+		m.preview.setState(previewCancelled)
+	}
+	m.finish(id)
+	delete(m.working, id)
 }

@@ -19,8 +19,8 @@ func TestEvalBuildInFooter(t *testing.T) {
 		salt := fmt.Sprintf("tui-ifd-%s-%d", b.name, time.Now().UnixNano())
 		t.Setenv("NIXPLORE_SALT", salt)
 		t.Setenv("NIXPLORE_IFD_SLEEP", "300")
-		d := nixDriverOn(t, b, "ifd", "", 120, 30)
-		footer := func() string { return strings.Join(d.m.statusLines(120), "\n") }
+		d := nixDriverOn(t, b, "ifd", "", 160, 30)
+		footer := func() string { return strings.Join(d.m.statusLines(160), "\n") }
 		d.until(func() bool { return strings.Contains(footer(), "building gen-foo for evaluation") })
 		f := footer()
 		if !strings.Contains(f, "esc cancels") || !strings.Contains(f, "nix-store -l /nix/store/") {
@@ -59,5 +59,40 @@ func TestEvalBuildInFooter(t *testing.T) {
 			t.Errorf("r did not ask for the kind again: cancelled %v, request %d", gen.cancelled, gen.kindReq)
 		}
 		d.until(func() bool { return strings.Contains(footer(), "building gen-foo for evaluation") })
+	})
+}
+
+// TestEvalBuildOfAnotherProcess: another Nix process (a nix-build in the
+// user's other terminal) builds the derivation the evaluation needs. The
+// footer says the explorer waits for it; esc stops the wait and leaves the
+// other build alone; a request that meets the same build after esc (the
+// preview of the cancelled row) is cancelled as it arrives, until r.
+func TestEvalBuildOfAnotherProcess(t *testing.T) {
+	onEachBackend(t, func(t *testing.T, b backend) {
+		testnix.Setup(t)
+		salt := fmt.Sprintf("tui-ifd-lock-%s-%d", b.name, time.Now().UnixNano())
+		t.Setenv("NIXPLORE_SALT", salt)
+		t.Setenv("NIXPLORE_IFD_SLEEP", "300")
+		testnix.AnotherNixBuilding(t, "ifd", "generated", "nixplore-ifd-marker", salt)
+		d := nixDriverOn(t, b, "ifd", "", 160, 30)
+		footer := func() string { return strings.Join(d.m.statusLines(160), "\n") }
+		d.until(func() bool {
+			return strings.Contains(footer(), "waiting for gen-foo for evaluation (another Nix process builds it)")
+		})
+		if f := footer(); !strings.Contains(f, "esc cancels") || !strings.Contains(f, "nix-store -l /nix/store/") {
+			t.Errorf("footer: %s", f)
+		}
+		d.key("esc")
+		if !strings.Contains(d.m.status, "cancelled building gen-foo for evaluation") {
+			t.Errorf("status after esc: %q", d.m.status)
+		}
+		d.selectName("generated")
+		d.until(func() bool { return d.m.preview.state == previewCancelled })
+		if d.m.preview.state != previewCancelled || !strings.Contains(d.m.status, "again (esc stopped it)") {
+			t.Errorf("the preview met the cancelled build: state %v, status %q", d.m.preview.state, d.m.status)
+		}
+		if left := testnix.Marked("nixplore-ifd-marker", salt); len(left) != 1 {
+			t.Errorf("builders of gen-foo: %+v (want the other process's alone)", left)
+		}
 	})
 }

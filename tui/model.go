@@ -165,6 +165,9 @@ type Model struct {
 	working map[uint64]workItem
 	// building is what requests in flight build for evaluation, by id.
 	building map[uint64]evalBuilding
+	// cancelledBuilds are the builds for evaluation esc stopped, by name:
+	// a request that meets one again is cancelled too, until r or R.
+	cancelledBuilds map[string]bool
 	// waiters wait for the builds of requests just started (takeWaiters).
 	waiters []tea.Cmd
 }
@@ -200,15 +203,16 @@ func New(cfg Config) Model {
 	h.ShortSeparator = " · "
 	c.spin = sp.View()
 	m := Model{
-		c:        c,
-		tree:     newTree(cfg.Start),
-		help:     h,
-		spinner:  sp,
-		cancels:  map[uint64]context.CancelFunc{},
-		descs:    map[string]*descEntry{},
-		kinds:    map[uint64]*kindsReq{},
-		working:  map[uint64]workItem{},
-		building: map[uint64]evalBuilding{},
+		c:               c,
+		tree:            newTree(cfg.Start),
+		help:            h,
+		spinner:         sp,
+		cancels:         map[uint64]context.CancelFunc{},
+		descs:           map[string]*descEntry{},
+		kinds:           map[uint64]*kindsReq{},
+		working:         map[uint64]workItem{},
+		building:        map[uint64]evalBuilding{},
+		cancelledBuilds: map[string]bool{},
 	}
 	m.pane = newTreePane(c, m.tree)
 	m.preview = newPreview(c)

@@ -575,6 +575,7 @@ func (m Model) onDescribed(msg describedMsg) (tea.Model, tea.Cmd) {
 // preview.
 func (m Model) refresh() (tea.Model, tea.Cmd) {
 	n := m.pane.selected()
+	clear(m.cancelledBuilds) // r: evaluate it again, builds and all
 	for k := range m.descs {
 		if strings.HasPrefix(k, n.key) {
 			delete(m.descs, k)
@@ -698,6 +699,7 @@ type restartedMsg struct{}
 
 func (m Model) reloadTree() (tea.Model, tea.Cmd) {
 	m.cancelAll()
+	clear(m.cancelledBuilds)
 	m.build.cancel()
 	m.compare.close()
 	m.descs = map[string]*descEntry{}

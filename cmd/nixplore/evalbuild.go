@@ -20,10 +20,10 @@ func reportEvalBuilds(ctx context.Context, stderr io.Writer) context.Context {
 	return nixeval.WithEvalBuilds(ctx, func(b nixeval.EvalBuild) {
 		mu.Lock()
 		defer mu.Unlock()
-		if said[b.Drv] {
+		if said[b.Key()] {
 			return
 		}
-		said[b.Drv] = true
-		fmt.Fprintf(stderr, "nixplore: building %s for evaluation… (Ctrl-C cancels; its log: %s)\n", attr.Printable(b.Name), attr.Printable(b.LogCommand()))
+		said[b.Key()] = true
+		fmt.Fprintf(stderr, "nixplore: %s… (Ctrl-C cancels; its log: %s)\n", attr.Printable(b.String()), attr.Printable(b.LogCommand()))
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os/exec"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -123,4 +124,21 @@ func TestCLIBuildDuringEvaluation(t *testing.T) {
 			t.Errorf("builders left after ctrl-c: %v", left)
 		}
 	})
+}
+
+// TestCLIWaitsForAnotherProcessBuild: when another Nix process already
+// builds what the evaluation needs, the CLI says it waits for it (Nix
+// says only `waiting for lock on …`), and answers once that build is done.
+func TestCLIWaitsForAnotherProcessBuild(t *testing.T) {
+	testnix.Setup(t)
+	salt := saltEnv(t)
+	t.Setenv("NIXPLORE_IFD_SLEEP", "4")
+	testnix.AnotherNixBuilding(t, "ifd", "generated", "nixplore-ifd-marker", salt)
+	out, errOut, code := runCLI(t, append([]string{"ls", "--no-cache"}, testnix.ClassicArgs("ifd", "")...)...)
+	if code != 0 || !strings.Contains(out, "attrs      generated") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if !regexp.MustCompile(`nixplore: waiting for gen-foo for evaluation \(another Nix process builds it\)… \(Ctrl-C cancels; its log: nix-store -l /nix/store/[0-9a-z]{32}-gen-foo\)`).MatchString(errOut) {
+		t.Errorf("stderr:\n%s", errOut)
+	}
 }

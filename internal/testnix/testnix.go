@@ -11,7 +11,9 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/nixplore/nixplore/internal/testsys"
 	"github.com/nixplore/nixplore/nixeval"
@@ -250,5 +252,38 @@ func WriteFile(t testing.TB, path, text string, mode os.FileMode) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(text), mode); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// AnotherNixBuilding starts, as a user's other terminal would, a plain
+// nix-instantiate evaluating config.system.build.<attr> of configs/<config>
+// and waits until the builder carrying marker (and the test's salt) runs:
+// from then on Nix holds the lock on that derivation's output, and any
+// other evaluation needing it waits for the lock. The process is
+// interrupted when the test ends, and the test fails if its builder
+// outlives it.
+func AnotherNixBuilding(t testing.TB, config, attr, marker, salt string) {
+	t.Helper()
+	args := append([]string{"--eval", "--strict", "--read-write-mode", "-E",
+		"(import <nixpkgs/nixos> {}).config.system.build." + attr}, ClassicArgs(config, "")...)
+	other := exec.Command("nix-instantiate", args...)
+	other.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := other.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = syscall.Kill(-other.Process.Pid, syscall.SIGINT)
+		_ = other.Wait()
+		for end := time.Now().Add(10 * time.Second); len(Marked(marker, salt)) > 0 && time.Now().Before(end); {
+			time.Sleep(20 * time.Millisecond)
+		}
+		if left := Marked(marker, salt); len(left) > 0 {
+			t.Errorf("the other nix-instantiate's builder outlived it: %+v", left)
+		}
+	})
+	for end := time.Now().Add(time.Minute); len(Marked(marker, salt)) == 0; time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatalf("the other nix-instantiate never started building %s", attr)
+		}
 	}
 }

@@ -159,3 +159,57 @@ func TestIFDRefusedIsTheChildsError(t *testing.T) {
 		})
 	}
 }
+
+// TestEvalBuildWaitingForLock: when another Nix process already builds
+// the derivation (a nix-build in another terminal, or a second warm
+// evaluator), Nix prints `waiting for lock on '…'` instead of `building`.
+// The request's listener hears that it waits, and for which output, and
+// cancelling it leaves the other process's build alone.
+func TestEvalBuildWaitingForLock(t *testing.T) {
+	testnix.Setup(t)
+	t.Setenv("NIXPLORE_IFD_SLEEP", "300")
+	backends := map[string]func(*nixeval.Target) nixeval.Backend{
+		"warm":     func(tg *nixeval.Target) nixeval.Backend { return warm.NewSession(tg, nixeval.Tools{}) },
+		"one-shot": func(tg *nixeval.Target) nixeval.Backend { return warm.NewTrackedOneShot(tg, nixeval.Tools{}) },
+	}
+	for name, mk := range backends {
+		t.Run(name, func(t *testing.T) {
+			salt := fmt.Sprintf("evalbuild-lock-%s-%d", name, time.Now().UnixNano())
+			t.Setenv("NIXPLORE_SALT", salt)
+			testnix.AnotherNixBuilding(t, "ifd", "generated", ifdMarker, salt)
+			tg := testnix.Classic(t, "ifd", "")
+			ev := nixeval.New(tg, nixeval.Tools{})
+			ev.Backend = mk(tg)
+			defer ev.Close()
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			defer cancel()
+			heard := make(chan nixeval.EvalBuild, 4)
+			ctx = nixeval.WithEvalBuilds(ctx, func(b nixeval.EvalBuild) {
+				heard <- b
+				cancel()
+			})
+			_, err := ev.Describe(ctx, attr.Path{"config", "system", "build", "generated"})
+			var ce *nixproc.CancelledError
+			if !errors.As(err, &ce) {
+				t.Errorf("after cancelling: %T %v", err, err)
+			}
+			select {
+			case b := <-heard:
+				if b.Drv != "" || b.Name != "gen-foo" || !strings.HasPrefix(b.Locked, "/nix/store/") || !strings.HasSuffix(b.Locked, "-gen-foo") {
+					t.Errorf("heard %+v", b)
+				}
+				if got := b.String(); got != "waiting for gen-foo for evaluation (another Nix process builds it)" {
+					t.Errorf("said %q", got)
+				}
+				if got := b.LogCommand(); got != "nix-store -l "+b.Locked {
+					t.Errorf("log command %q", got)
+				}
+			default:
+				t.Fatal("the listener heard nothing")
+			}
+			if left := testnix.Marked(ifdMarker, salt); len(left) != 1 {
+				t.Errorf("the other process's builder: %+v (want it alone, still running)", left)
+			}
+		})
+	}
+}

@@ -38,9 +38,13 @@ const replTail = 20
 
 // startRepl starts `nix repl -v` with the target's arguments. -v makes Nix
 // report every file it evaluates (`evaluating file '…'`), which onLine
-// receives with every other line.
+// receives with every other line. --log-format raw gives the repl the
+// plain logger nix-instantiate has: the `nix` command's default one (the
+// progress bar, even on a pipe) never prints `waiting for lock on '…'`,
+// so a repl waiting for another process's build of the same derivation
+// would wait in silence.
 func startRepl(tools nixeval.Tools, t *nixeval.Target, onLine func(string)) (*replProc, error) {
-	args := append([]string{"repl", "-v"}, nixeval.EvalArgs(t)...)
+	args := append([]string{"repl", "-v", "--log-format", "raw"}, nixeval.EvalArgs(t)...)
 	cmd := exec.Command(tools.Program("nix"), args...)
 	cmd.Env = append(os.Environ(), "NO_COLOR=1", "TERM=dumb")
 	cmd.Dir = t.Dir
