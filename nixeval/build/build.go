@@ -16,6 +16,7 @@ import (
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/catalogue"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
@@ -291,7 +292,7 @@ func Start(ctx context.Context, tools nixeval.Tools, t *nixeval.Target, opts Opt
 				return
 			}
 		}
-		r.result, r.err = runBuild(ctx, tools, cmd, program, opts, r.queue, t.Builders)
+		r.result, r.err = runBuild(ctx, tools, cmd, program, opts, r.queue, t)
 	}()
 	return r
 }
@@ -304,7 +305,7 @@ const (
 	plainKeep  = 200
 )
 
-func runBuild(ctx context.Context, tools nixeval.Tools, cmd *nixproc.Command, program string, opts Options, q *eventQueue, builders string) (*Result, error) {
+func runBuild(ctx context.Context, tools nixeval.Tools, cmd *nixproc.Command, program string, opts Options, q *eventQueue, t *nixeval.Target) (*Result, error) {
 	start := time.Now()
 	prog := NewProgress()
 	// Builders can print gigabytes: only the end of stderr is kept (Nix's
@@ -323,7 +324,7 @@ func runBuild(ctx context.Context, tools nixeval.Tools, cmd *nixproc.Command, pr
 	res, err := cmd.Run(ctx)
 	q.push(prog.Flush()...)
 	if err != nil {
-		return nil, buildError(ctx, tools, prog, plain, cmd, res, err, builders)
+		return nil, buildError(ctx, tools, prog, plain, cmd, res, err, t)
 	}
 	plan := prog.Plan()
 	out := &Result{Command: cmd.String(), DryRun: opts.DryRun, Plan: &plan, Built: prog.Finished(),
@@ -347,7 +348,7 @@ func runBuild(ctx context.Context, tools nixeval.Tools, cmd *nixproc.Command, pr
 	if len(paths) == 0 {
 		return nil, fmt.Errorf("nix reported success but printed no output path\n  command: %s", cmd.String())
 	}
-	valid, err := nixeval.ValidPaths(ctx, tools, paths)
+	valid, err := nixeval.ValidPaths(ctx, tools, paths, t.Options...)
 	if err != nil {
 		return nil, err
 	}
@@ -359,7 +360,7 @@ func runBuild(ctx context.Context, tools nixeval.Tools, cmd *nixproc.Command, pr
 	if !opts.NoLink {
 		out.Links = findLinks(opts.OutLink, paths)
 	}
-	out.ClosureSize, err = ClosureSize(ctx, tools, paths)
+	out.ClosureSize, err = ClosureSize(ctx, tools, paths, t.Options...)
 	if err != nil {
 		return nil, err
 	}
@@ -371,7 +372,7 @@ func runBuild(ctx context.Context, tools nixeval.Tools, cmd *nixproc.Command, pr
 }
 
 // buildError turns a failed or cancelled build into a *Failure.
-func buildError(ctx context.Context, tools nixeval.Tools, prog *Progress, plain []string, cmd *nixproc.Command, res *nixproc.Result, err error, builders string) error {
+func buildError(ctx context.Context, tools nixeval.Tools, prog *Progress, plain []string, cmd *nixproc.Command, res *nixproc.Result, err error, t *nixeval.Target) error {
 	var ce *nixproc.CancelledError
 	if errors.As(err, &ce) {
 		f := &Failure{Kind: FailCancelled, Summary: "build cancelled", Finished: prog.Finished(), Command: cmd.String(), Err: err}
@@ -400,7 +401,9 @@ func buildError(ctx context.Context, tools nixeval.Tools, prog *Progress, plain 
 	f := diagnose(in, func(system string) *PlatformCheck {
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
 		defer cancel()
-		return CheckPlatform(cctx, tools, system, builders)
+		// The same check as before the build: the target's --option
+		// settings and --builders count.
+		return CheckPlatformFor(cctx, tools, t, system)
 	})
 	f.Finished = prog.Finished()
 	f.Command = cmd.String()
@@ -488,9 +491,12 @@ func findLinks(link string, paths []string) []string {
 	return out
 }
 
-// ClosureSize sums the store size of paths and everything they depend on.
-func ClosureSize(ctx context.Context, tools nixeval.Tools, paths []string) (int64, error) {
-	res, err := (&nixproc.Command{Path: tools.Program("nix-store"), Args: append([]string{"-q", "-R"}, paths...)}).Run(ctx)
+// ClosureSize sums the store size of paths and everything they depend on,
+// asked with the target's --option settings (`--option store …` is
+// another store).
+func ClosureSize(ctx context.Context, tools nixeval.Tools, paths []string, settings ...nixeval.Option) (int64, error) {
+	opts := nixeval.OptionArgs(settings)
+	res, err := (&nixproc.Command{Path: tools.Program("nix-store"), Args: append(append(append([]string{"-q", "-R"}, opts...), "--"), paths...)}).Run(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -498,7 +504,7 @@ func ClosureSize(ctx context.Context, tools nixeval.Tools, paths []string) (int6
 	if len(closure) == 0 {
 		return 0, nil
 	}
-	res, err = (&nixproc.Command{Path: tools.Program("nix-store"), Args: append([]string{"-q", "--size"}, closure...)}).Run(ctx)
+	res, err = (&nixproc.Command{Path: tools.Program("nix-store"), Args: append(append(append([]string{"-q", "--size"}, opts...), "--"), closure...)}).Run(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -528,11 +534,12 @@ func NextSteps(outputs []BuiltOutput, links []string) []NextStep {
 			if strings.HasSuffix(img.file, ".zst") {
 				write = "zstdcat " + attr.ShellQuote(rel) + " | sudo dd of=/dev/sdX bs=4M status=progress conv=fsync"
 			}
-			title := "the SD card image is " + rel + "; write it to a card"
+			title, warning := "the SD card image is "+rel+"; write it to a card", ddWarning
 			if img.kind == "iso" {
 				title = "the ISO image is " + rel + "; write it to a USB stick (or boot it in a VM)"
+				warning = strings.Replace(ddWarning, "the card's device", "the stick's device", 1)
 			}
-			steps = append(steps, NextStep{Title: title, Command: write, Warning: ddWarning})
+			steps = append(steps, NextStep{Title: title, Command: write, Warning: warning})
 		}
 		if vms, _ := filepath.Glob(filepath.Join(o.Path, "bin", "run-*-vm")); len(vms) > 0 {
 			for _, vm := range vms {
@@ -549,30 +556,24 @@ func NextSteps(outputs []BuiltOutput, links []string) []NextStep {
 }
 
 // KnownNextSteps are the next steps of a well-known output (by its
-// attribute name, as the catalogue knows it) whose files NextSteps did not
-// find where nixpkgs puts them: the same commands, with the names a
-// result of that output has.
+// attribute name, as the catalogue knows it: catalogue.AfterBuild) whose
+// files NextSteps did not find where nixpkgs puts them: the catalogue's
+// commands, with the result's path (its ./result link when there is one)
+// put in.
 func KnownNextSteps(name string, outputs []BuiltOutput, links []string) []NextStep {
 	if len(outputs) == 0 {
 		return nil
 	}
 	shown := shownPath(outputs[0].Path, links)
-	switch name {
-	case "sdImage":
-		dir := shown + "/sd-image"
-		return []NextStep{{Title: "the SD card image is in " + dir + " (.img.zst when sdImage.compressImage, the default, else .img); write it to a card",
-			Command: "zstdcat " + attr.ShellQuote(dir) + "/*.img.zst | sudo dd of=/dev/sdX bs=4M status=progress conv=fsync   (or: sudo dd if=" + attr.ShellQuote(dir) + "/*.img of=/dev/sdX bs=4M status=progress conv=fsync)",
-			Warning: ddWarning}}
-	case "isoImage":
-		return []NextStep{{Title: "the ISO image is in " + shown + "/iso; write it to a USB stick (or boot it in a VM)",
-			Command: "sudo dd if=" + attr.ShellQuote(shown+"/iso") + "/*.iso of=/dev/sdX bs=4M status=progress conv=fsync", Warning: ddWarning}}
-	case "vm", "vmWithBootLoader":
-		return []NextStep{{Title: "start the virtual machine", Command: attr.ShellQuote(shown+"/bin") + "/run-*-vm"}}
-	case "toplevel":
-		return []NextStep{{Title: "this is a whole NixOS system; activate it on the machine it was built for",
-			Command: "sudo nixos-rebuild switch   (or: sudo " + attr.ShellQuote(shown+"/bin/switch-to-configuration") + " test)"}}
+	var steps []NextStep
+	for _, st := range catalogue.AfterBuild(name, "") {
+		steps = append(steps, NextStep{
+			Title:   strings.ReplaceAll(st.Title, catalogue.ResultPlaceholder, shown),
+			Command: strings.ReplaceAll(st.Command, catalogue.ResultPlaceholder, attr.ShellQuote(shown)),
+			Warning: st.Warning,
+		})
 	}
-	return nil
+	return steps
 }
 
 // shownPath is how a result is named for the user: its ./result link when

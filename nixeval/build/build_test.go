@@ -542,4 +542,11 @@ func TestKnownNextStepsByName(t *testing.T) {
 	if steps := build.KnownNextSteps("manual", outs, nil); steps != nil {
 		t.Errorf("manual: %+v", steps)
 	}
+	// The result's path is data: quoted in the command, as is in the title.
+	odd := filepath.Join(t.TempDir(), "it's here")
+	steps := build.KnownNextSteps("sdImage", []build.BuiltOutput{{Path: odd}}, nil)
+	if len(steps) != 1 || !strings.HasPrefix(steps[0].Command, "zstdcat "+attr.ShellQuote(odd)+"/sd-image/*.img.zst | ") ||
+		!strings.Contains(steps[0].Title, odd+"/sd-image") || !strings.Contains(steps[0].Warning, "lsblk") {
+		t.Errorf("sdImage at %q: %+v", odd, steps)
+	}
 }

@@ -68,7 +68,24 @@ type Entry struct {
 	// overrides, so the general text never contradicts what is shown above
 	// it (".img.zst when compressImage" with compressImage off).
 	Qualifiers []Qualifier `json:"given,omitempty"`
+	// After are the steps once the output is built (write the image to a
+	// card, start the VM), <result> standing for the result's path: what
+	// the build panel and `nixplore build` say when they cannot read them
+	// from the files the result holds.
+	After []Step `json:"after,omitempty"`
 }
+
+// Step is one thing to do with a built result.
+type Step struct {
+	Title   string `json:"title"`
+	Command string `json:"command"`
+	// Warning is what could go wrong running Command (dd on the wrong
+	// device).
+	Warning string `json:"warning,omitempty"`
+}
+
+// ResultPlaceholder stands for the built result's path in a Step.
+const ResultPlaceholder = "<result>"
 
 // Qualifier replaces one sentence of an entry's text when the
 // configuration's fact Fact has the value Equals (any value when Equals is
@@ -130,6 +147,11 @@ func (e Entry) check() error {
 	}
 	if e.ChildrenReevaluate != "" && !strings.Contains(e.ChildrenReevaluate, "<child>") {
 		return fmt.Errorf("childrenReevaluate %q does not name the child (<child>)", e.ChildrenReevaluate)
+	}
+	for _, st := range e.After {
+		if st.Title == "" || !strings.Contains(st.Command, ResultPlaceholder) && !strings.Contains(st.Title, ResultPlaceholder) {
+			return fmt.Errorf("after: step %q does not say where the result is (%s)", st.Title, ResultPlaceholder)
+		}
 	}
 	for _, m := range e.Imports {
 		if !isNixpkgsFile(m) {
@@ -225,6 +247,18 @@ func Lookup(name, release string) []Entry {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Default && !out[j].Default })
 	return out
+}
+
+// AfterBuild returns the steps after building the output name (see
+// Entry.After) from the first entry holding for release that has any, the
+// ones in every configuration first.
+func AfterBuild(name, release string) []Step {
+	for _, e := range Lookup(name, release) {
+		if len(e.After) > 0 {
+			return append([]Step(nil), e.After...)
+		}
+	}
+	return nil
 }
 
 // Names returns every known output name, sorted, once each.

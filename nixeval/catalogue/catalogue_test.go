@@ -149,6 +149,7 @@ func TestLoadRejectsBadReleasesAndQualifiers(t *testing.T) {
 		{"since after until", `[{"name":"x",` + base + `,"since":"25.11","until":"25.05"}]`, "not before"},
 		{"children's cost without the child", `[{"name":"x",` + base + `,"childrenReevaluate":"with a module"}]`, "does not name the child"},
 		{"qualifier sentence not in the text", `[{"name":"x",` + base + `,"given":[{"fact":"f","drop":"nowhere"}]}]`, "not in the text"},
+		{"a step that does not say where the result is", `[{"name":"x",` + base + `,"after":[{"title":"run it","command":"./run"}]}]`, "does not say where the result is"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := load([]byte(tc.json))
@@ -238,5 +239,32 @@ func TestGivenNeverContradictsTheFacts(t *testing.T) {
 	mine := images.Given(map[string]any{"variants": []string{"myboard"}}).Result
 	if strings.Contains(mine, "vmware") || !strings.Contains(mine, "image.modules.<name>") {
 		t.Errorf("with the variants read, the fixed list must go: %s", mine)
+	}
+}
+
+// TestAfterBuild: the steps after a build come from the catalogue: the
+// entry every configuration has first (vm: build-vm.nix), none for an
+// output nobody runs (manual) or an unknown one.
+func TestAfterBuild(t *testing.T) {
+	for name, want := range map[string]string{
+		"sdImage":          "| sudo dd of=/dev/sdX",
+		"isoImage":         "sudo dd if=<result>/iso/*.iso",
+		"vm":               "<result>/bin/run-*-vm",
+		"vmWithBootLoader": "<result>/bin/run-*-vm",
+		"toplevel":         "<result>/bin/switch-to-configuration test",
+	} {
+		steps := AfterBuild(name, "")
+		if len(steps) != 1 || !strings.Contains(steps[0].Command, want) {
+			t.Errorf("%s: %+v, want a command with %q", name, steps, want)
+			continue
+		}
+		if strings.Contains(steps[0].Command, "dd ") != strings.Contains(steps[0].Warning, "lsblk") {
+			t.Errorf("%s: a dd command goes with the warning about the device, and only it: %+v", name, steps[0])
+		}
+	}
+	for _, name := range []string{"manual", "no-such-output"} {
+		if steps := AfterBuild(name, ""); steps != nil {
+			t.Errorf("%s: %+v", name, steps)
+		}
 	}
 }

@@ -139,7 +139,7 @@ func (c *Comparer) Column(ctx context.Context, path attr.Path) (Column, error) {
 	if col.Built {
 		// Nothing to build or fetch: no way out is needed.
 		col.Platform.Ways = []string{}
-		if n, err := build.ClosureSize(ctx, c.Tools, outs); err == nil {
+		if n, err := build.ClosureSize(ctx, c.Tools, outs, c.Target.Options...); err == nil {
 			col.ClosureBytes = n
 		}
 	} else {
