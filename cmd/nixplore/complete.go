@@ -177,7 +177,7 @@ func completeWords(ctx context.Context, prev []string, cur string) answer {
 			}
 			if f, ok := flagByName(w); ok && f.Arity > 0 {
 				if i+f.Arity >= len(prev) {
-					return completeFlagValue(ctx, f, len(prev)-i, "", cur)
+					return completeFlagValue(ctx, f, len(prev)-i, "", cur, optionWords(prev[:i]))
 				}
 				i += f.Arity
 			}
@@ -194,7 +194,7 @@ func completeWords(ctx context.Context, prev []string, cur string) answer {
 	}
 	if name, val, ok := strings.Cut(cur, "="); ok && strings.HasPrefix(cur, "--") {
 		if f, found := flagByName(name); found && f.Arity == 1 {
-			return completeFlagValue(ctx, f, 1, name+"=", val)
+			return completeFlagValue(ctx, f, 1, name+"=", val, optionWords(prev))
 		}
 		return answer{}
 	}
@@ -260,8 +260,9 @@ func fixedChoices(choices []string, desc, prefix, cur string) answer {
 }
 
 // completeFlagValue completes value number n (from 1) of flag f; prefix is
-// "--flag=" when the value is written in the same word.
-func completeFlagValue(ctx context.Context, f flagDoc, n int, prefix, cur string) answer {
+// "--flag=" when the value is written in the same word; options are the
+// --option settings typed before it, for the Nix it asks.
+func completeFlagValue(ctx context.Context, f flagDoc, n int, prefix, cur string, options []string) answer {
 	if n != f.Arity {
 		return answer{} // names of --arg, --option: anything goes
 	}
@@ -283,7 +284,7 @@ func completeFlagValue(ctx context.Context, f flagDoc, n int, prefix, cur string
 		if !ok {
 			return answer{Directive: directiveDirs, FilePrefix: prefix, FilePart: cur}
 		}
-		hosts := flakeHosts(ctx, ref)
+		hosts := flakeHosts(ctx, ref, options)
 		a := answer{Directive: directivePlain}
 		for _, h := range hosts {
 			if strings.HasPrefix(h, host) {
@@ -297,9 +298,27 @@ func completeFlagValue(ctx context.Context, f flagDoc, n int, prefix, cur string
 	return answer{}
 }
 
-// flakeHosts lists nixosConfigurations of a flake, bounded by the
-// completion timeout; nil when Nix cannot say in time.
-func flakeHosts(ctx context.Context, ref string) []string {
+// optionWords are the `--option NAME VALUE` settings among words, as Nix's
+// words: the Nix completion runs gets them as every other Nix nixplore
+// runs does (`--option store …` is another store).
+func optionWords(words []string) []string {
+	var out []string
+	for i := 0; i < len(words); i++ {
+		if words[i] == "--" {
+			break
+		}
+		if words[i] == "--option" && i+2 < len(words) {
+			out = append(out, "--option", words[i+1], words[i+2])
+			i += 2
+		}
+	}
+	return out
+}
+
+// flakeHosts lists nixosConfigurations of a flake with the settings of
+// options, bounded by the completion timeout; nil when Nix cannot say in
+// time.
+func flakeHosts(ctx context.Context, ref string, options []string) []string {
 	if ref == "" {
 		ref = "."
 	}
@@ -307,8 +326,9 @@ func flakeHosts(ctx context.Context, ref string) []string {
 	defer cancel()
 	// The reference is one argv word, as the user typed it; the applied
 	// function is constant.
-	c := &nixproc.Command{Path: "nix", Args: []string{"--extra-experimental-features", "nix-command flakes",
-		"eval", "--json", ref + "#nixosConfigurations", "--apply", "builtins.attrNames"}}
+	args := append([]string{"--extra-experimental-features", "nix-command flakes",
+		"eval", "--json", ref + "#nixosConfigurations", "--apply", "builtins.attrNames"}, options...)
+	c := &nixproc.Command{Path: "nix", Args: args}
 	res, err := c.Run(ctx)
 	if err != nil {
 		return nil

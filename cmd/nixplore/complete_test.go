@@ -480,3 +480,29 @@ func TestCompletionVerb(t *testing.T) {
 		}
 	}
 }
+
+// TestFlakeHostsTakeOptions: the Nix that lists a flake's hosts gets the
+// --option settings typed before --flake, as every Nix nixplore runs does:
+// with `--option store DIR` the flake is read into that store, not into
+// /nix/store.
+func TestFlakeHostsTakeOptions(t *testing.T) {
+	testnix.Setup(t)
+	dir := testnix.FlakeDir(t)
+	store := t.TempDir()
+	prev := []string{"--option", "store", store, "--flake"}
+	a := completeWords(context.Background(), prev, "path:"+dir+"#")
+	var got []string
+	for _, c := range a.Cands {
+		got = append(got, c.Text)
+	}
+	if !reflect.DeepEqual(got, []string{"path:" + dir + "#laptop", "path:" + dir + "#pi"}) {
+		t.Fatalf("hosts with --option store: %q", got)
+	}
+	entries, err := os.ReadDir(filepath.Join(store, "nix", "store"))
+	if err != nil || len(entries) == 0 {
+		t.Errorf("the store given with --option holds nothing (%v): the listing did not use it", err)
+	}
+	if w := optionWords([]string{"--option", "a", "1", "--flake", ".", "--", "--option", "b", "2"}); !reflect.DeepEqual(w, []string{"--option", "a", "1"}) {
+		t.Errorf("optionWords: %q", w)
+	}
+}
