@@ -126,3 +126,24 @@ func IFDRefused(msg string) (EvalBuild, bool) {
 	b, _ := ParseEvalBuild("building '" + m[1] + "'...")
 	return b, true
 }
+
+// BuildLogKeep bounds how much of a build log BuildLog reads: a builder can
+// print gigabytes, and the end is where it failed.
+const BuildLogKeep = 256 << 10
+
+// BuildLog is the log of build b once it has ended, as LogCommand prints
+// it, with the target's --option settings: its last BuildLogKeep bytes, in
+// lines; cut says the start was left out. Nix says when there is no log
+// (the build is still running, or the output came from a cache).
+func BuildLog(ctx context.Context, tools Tools, b EvalBuild, settings ...Option) (lines []string, cut bool, err error) {
+	args := append(append([]string{"-l"}, OptionArgs(settings)...), "--", b.Key())
+	res, err := (&nixproc.Command{Path: tools.Program("nix-store"), Args: args, StdoutTail: BuildLogKeep}).Run(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	text := strings.TrimRight(nixproc.StripANSI(string(res.Stdout)), "\n")
+	if text == "" {
+		return nil, res.StdoutCut, nil
+	}
+	return strings.Split(text, "\n"), res.StdoutCut, nil
+}

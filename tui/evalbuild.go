@@ -80,6 +80,8 @@ func (m *Model) takeWaiters() tea.Cmd {
 func (m Model) onEvalBuild(msg evalBuildMsg) (tea.Model, tea.Cmd) {
 	if _, ok := m.cancels[msg.id]; ok {
 		m.building[msg.id] = evalBuilding{build: msg.build, since: time.Now()}
+		b := msg.build
+		m.lastEvalBuild = &b
 		m.c.log.Printf("request %d waits for %s (%s)", msg.id, msg.build.Key(), msg.build)
 		if m.cancelledBuilds[msg.build.Name] {
 			m.cancelWaiting(msg.id)
@@ -112,7 +114,7 @@ func (m Model) evalBuildWork(now time.Time) string {
 	if len(all) > 1 {
 		s += fmt.Sprintf(" (and %d more)", len(all)-1)
 	}
-	return s + " · esc cancels · log afterwards: " + attr.Printable(all[0].build.LogCommand())
+	return s + " · esc cancels · L its log once built: " + attr.Printable(all[0].build.LogCommand())
 }
 
 // cancelEvalBuilds stops every request that waits for a build (esc): a
@@ -159,4 +161,14 @@ func (m *Model) cancelWaiting(id uint64) {
 	}
 	m.finish(id)
 	delete(m.working, id)
+}
+
+// evalBuildRunning reports whether a request still waits for build b.
+func (m Model) evalBuildRunning(b nixeval.EvalBuild) bool {
+	for _, w := range m.building {
+		if w.build.Name == b.Name {
+			return true
+		}
+	}
+	return false
 }

@@ -6,8 +6,11 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/attr"
 )
 
 // TestEvalBuildInFooter: while a kind waits for a build during evaluation
@@ -93,6 +96,70 @@ func TestEvalBuildOfAnotherProcess(t *testing.T) {
 		}
 		if left := testnix.Marked("nixplore-ifd-marker", salt); len(left) != 1 {
 			t.Errorf("builders of gen-foo: %+v (want the other process's alone)", left)
+		}
+	})
+}
+
+// TestEvalBuildLogPanel: once a request has waited for a build during
+// evaluation, L shows that build's log (nix-store -l), from its end; the
+// panel fits every size, scrolls, and esc closes it. A build Nix has no log
+// of gets Nix's own error in the panel.
+func TestEvalBuildLogPanel(t *testing.T) {
+	onEachBackend(t, func(t *testing.T, b backend) {
+		testnix.Setup(t)
+		t.Setenv("NIXPLORE_SALT", fmt.Sprintf("tui-ifd-log-%s-%d", b.name, time.Now().UnixNano()))
+		t.Setenv("NIXPLORE_IFD_SLEEP", "1")
+		d := nixDriverOn(t, b, "ifd", "", 100, 24)
+		if d.m.c.keys.EvalLog.Enabled() && d.m.lastEvalBuild == nil {
+			t.Error("L is offered before any build during evaluation")
+		}
+		d.until(func() bool { return d.m.lastEvalBuild != nil })
+		gen := d.m.tree.find(attr.Path{"config", "system", "build", "generated"})
+		d.until(func() bool { return gen != nil && gen.kind == nixeval.KindAttrs && len(d.m.building) == 0 })
+		if !d.m.c.keys.EvalLog.Enabled() {
+			t.Fatal("L is not offered after a build during evaluation")
+		}
+		d.key("L")
+		if !d.m.evalLog.active() {
+			t.Fatal("L did not open the log panel")
+		}
+		d.until(func() bool { return !d.m.evalLog.loading() })
+		if d.m.evalLog.state != traceReady {
+			t.Fatalf("log %s: %v", d.m.evalLog.state, d.m.evalLog.err)
+		}
+		view := d.m.View()
+		for _, want := range []string{"Log of gen-foo, built for evaluation: nix-store -l /nix/store/", "gen-foo: step 30 of 30"} {
+			if !strings.Contains(view, want) {
+				t.Errorf("the panel lacks %q:\n%s", want, view)
+			}
+		}
+		if strings.Contains(view, "generating a Nix file") || !d.m.evalLog.pg.atBottom() {
+			t.Errorf("the panel does not open at the log's end:\n%s", view)
+		}
+		d.key("g")
+		if !strings.Contains(d.m.View(), "generating a Nix file") {
+			t.Errorf("g did not reach the log's start:\n%s", d.m.View())
+		}
+		for _, sz := range [][2]int{{60, 15}, {80, 24}, {133, 41}, {300, 100}} {
+			d.send(tea.WindowSizeMsg{Width: sz[0], Height: sz[1]})
+			checkFits(t, d.m.View(), sz[0], sz[1], "log panel")
+		}
+		d.key("esc")
+		if d.m.evalLog.active() {
+			t.Fatal("esc did not close the log panel")
+		}
+
+		// A derivation never built here: Nix has no log of it.
+		d.m.lastEvalBuild = &nixeval.EvalBuild{Drv: "/nix/store/00000000000000000000000000000000-never-built.drv", Name: "never-built"}
+		d.key("L")
+		d.until(func() bool { return !d.m.evalLog.loading() })
+		body := strings.Join(d.m.evalLog.body(200), "\n")
+		if d.m.evalLog.state != traceFailed || !strings.Contains(body, "No log of never-built:\n  error: build log of derivation '/nix/store/00000000000000000000000000000000-never-built.drv' is not available") {
+			t.Errorf("log of a derivation never built (%s):\n%s", d.m.evalLog.state, body)
+		}
+		d.key("L")
+		if d.m.evalLog.active() {
+			t.Error("L did not close the log panel")
 		}
 	})
 }

@@ -12,6 +12,7 @@ type KeyMap struct {
 	Edit, Explain, Absent       key.Binding
 	Warnings                    key.Binding // what Nix warned about (w)
 	Trace                       key.Binding // t on an error: why it fails (trace.go)
+	EvalLog                     key.Binding // L: the log of the latest build during evaluation (evallog.go)
 	CancelEval                  key.Binding // esc in the tree: stop the selected node's evaluation
 	PreviewDown, PreviewUp      key.Binding
 	Help, Quit                  key.Binding
@@ -46,6 +47,7 @@ func DefaultKeyMap() KeyMap {
 		Absent:      key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "show absent")),
 		Warnings:    key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "warnings")),
 		Trace:       key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "trace error")),
+		EvalLog:     key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "eval build log")),
 		Mark:        key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "mark")),
 		Compare:     key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "compare")),
 		CancelEval:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel eval")),
@@ -85,7 +87,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Top, k.Bottom, k.PageUp, k.PageDn, k.Mark},
 		{k.Filter, k.CopyPath, k.CopyCmd, k.Build, k.Explain, k.Compare},
 		{k.Refresh, k.ReloadAll, k.CancelEval, k.Absent, k.Edit, k.Trace},
-		{k.PreviewDown, k.PreviewUp, k.Warnings, k.Help, k.Quit},
+		{k.PreviewDown, k.PreviewUp, k.Warnings, k.EvalLog, k.Help, k.Quit},
 	}
 }
 

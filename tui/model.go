@@ -168,6 +168,10 @@ type Model struct {
 	// cancelledBuilds are the builds for evaluation esc stopped, by name:
 	// a request that meets one again is cancelled too, until r or R.
 	cancelledBuilds map[string]bool
+	// lastEvalBuild is the latest build during evaluation a request
+	// waited for: L shows its log.
+	lastEvalBuild *nixeval.EvalBuild
+	evalLog       evalLogPanel
 	// waiters wait for the builds of requests just started (takeWaiters).
 	waiters []tea.Cmd
 }
@@ -222,6 +226,7 @@ func New(cfg Config) Model {
 	m.explain = newExplain(c)
 	m.warnings = newWarnings(c)
 	m.trace = newTrace(c)
+	m.evalLog = newEvalLog(c)
 	m.layout()
 	m.syncKeys()
 	return m
@@ -256,5 +261,6 @@ func (m Model) Close() {
 	m.cancelAll()
 	m.build.cancel()
 	m.trace.cancel()
+	m.evalLog.cancel()
 	m.compare.cancel()
 }

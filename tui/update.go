@@ -57,6 +57,7 @@ func (m *Model) layout() {
 	m.warnings.setSize(pw, bh)
 	m.build.setSize(m.c.width, bh)
 	m.trace.setSize(m.c.width, bh)
+	m.evalLog.setSize(m.c.width, bh)
 	m.compare.setSize(m.c.width, bh)
 }
 
@@ -80,6 +81,9 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.preview.tick()
 		m.build.tick()
 		m.trace.tick()
+		if m.evalLog.loading() {
+			m.evalLog.refresh()
+		}
 		m.compare.tick()
 		return m, cmd
 	case infoMsg:
@@ -157,12 +161,18 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onEvalBuild(msg)
 	case tracedMsg:
 		m.trace, _ = m.trace.Update(msg)
+	case evalLogMsg:
+		m.evalLog = m.evalLog.Update(msg)
 	case compareColumnMsg:
 		m.compare, _ = m.compare.Update(msg)
 		return m, nil
 	case tea.MouseMsg:
 		if m.trace.active() {
 			m.trace, _ = m.trace.Update(msg)
+			return m, nil
+		}
+		if m.evalLog.active() {
+			m.evalLog = m.evalLog.Update(msg)
 			return m, nil
 		}
 		return m.onMouse(msg)
@@ -179,7 +189,7 @@ func isCancel(err error) bool {
 
 // busy reports whether anything the spinner stands for is running.
 func (m Model) busy() bool {
-	return len(m.cancels) > 0 || m.build.running() || m.trace.running() || m.compare.running()
+	return len(m.cancels) > 0 || m.build.running() || m.trace.running() || m.evalLog.loading() || m.compare.running()
 }
 
 func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
@@ -210,6 +220,14 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.trace, cmd = m.trace.Update(msg)
 		m.syncKeys()
 		return m, cmd
+	}
+	if m.evalLog.active() {
+		if msg.String() == "ctrl+c" {
+			return m.quit()
+		}
+		m.evalLog = m.evalLog.Update(msg)
+		m.syncKeys()
+		return m, nil
 	}
 	if m.compare.open {
 		m.compare, _ = m.compare.Update(msg)
@@ -304,6 +322,14 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Trace):
 		var cmd tea.Cmd
 		m.trace, cmd = m.trace.open(m.pane.selected().path)
+		m.syncKeys()
+		return m, tea.Batch(cmd, m.spin())
+	case key.Matches(msg, k.EvalLog):
+		if m.lastEvalBuild == nil {
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.evalLog, cmd = m.evalLog.open(*m.lastEvalBuild, m.evalBuildRunning(*m.lastEvalBuild))
 		m.syncKeys()
 		return m, tea.Batch(cmd, m.spin())
 	case key.Matches(msg, k.CancelEval):
@@ -709,6 +735,7 @@ func (m Model) reloadTree() (tea.Model, tea.Cmd) {
 	m.explain.close()
 	m.warnings.reset()
 	m.trace.close()
+	m.evalLog.close()
 	m.state, m.fatal, m.info, m.infoErr, m.status = stateLoading, nil, nil, "", ""
 	m.syncKeys()
 	return m, tea.Batch(m.reloadCmds()...)
@@ -730,6 +757,7 @@ func (m Model) quit() (tea.Model, tea.Cmd) {
 	m.cancelAll()
 	m.build.cancel()
 	m.trace.cancel()
+	m.evalLog.cancel()
 	m.compare.cancel()
 	m.quitting = true
 	return m, tea.Quit
@@ -814,6 +842,7 @@ func (m *Model) syncKeys() {
 	} else {
 		k.Absent.SetHelp("a", "show absent")
 	}
+	k.EvalLog.SetEnabled(ready && m.lastEvalBuild != nil)
 	previewBusy := sel != nil && m.preview.key == sel.key && m.preview.state == previewLoading && sel.kind != nixeval.KindError
 	k.CancelEval.SetEnabled(m.state == stateLoading || ready && (len(m.building) > 0 || sel != nil && (sel.loading || previewBusy)))
 }

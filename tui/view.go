@@ -82,6 +82,8 @@ func (m Model) helpView() string {
 		km = m.build.helpKeys()
 	case m.trace.active():
 		km = m.trace.helpKeys()
+	case m.evalLog.active():
+		km = m.evalLog.helpKeys()
 	case m.compare.open:
 		km = m.compare.helpKeys()
 	case m.filter.active:
@@ -113,6 +115,8 @@ func (m Model) View() string {
 		body = m.build.lines()
 	case m.trace.active():
 		body = m.trace.lines()
+	case m.evalLog.active():
+		body = m.evalLog.lines()
 	case m.compare.open:
 		body = m.compare.lines()
 	default:

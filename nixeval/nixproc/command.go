@@ -35,6 +35,9 @@ type Command struct {
 	// bytes of stderr (whole lines) in Result.Stderr and NixError: a build
 	// log can be gigabytes, and Nix prints its error at the end.
 	StderrTail int
+	// StdoutTail is StderrTail for stdout (a build log printed whole by
+	// `nix-store -l`); Result.StdoutCut then says whether any was dropped.
+	StdoutTail int
 }
 
 // String is the command shell-quoted, for display only.
@@ -42,9 +45,10 @@ func (c *Command) String() string { return attr.ShellJoin(append([]string{c.Path
 
 // Result is what a finished command printed.
 type Result struct {
-	Stdout []byte
-	Stderr []byte
-	Exit   int
+	Stdout    []byte
+	StdoutCut bool // its start was dropped (Command.StdoutTail)
+	Stderr    []byte
+	Exit      int
 }
 
 // Run runs the command to completion. A non-zero exit gives a *NixError
@@ -58,8 +62,14 @@ func (c *Command) Run(ctx context.Context) (*Result, error) {
 	SetProcessGroup(cmd)
 	cmd.Cancel = func() error { return interruptGroup(cmd) }
 	cmd.WaitDelay = GracePeriod
-	var stdout bytes.Buffer
-	cmd.Stdout = &stdout
+	var stdout interface {
+		io.Writer
+		Bytes() []byte
+	} = new(bytes.Buffer)
+	if c.StdoutTail > 0 {
+		stdout = &tailBuffer{limit: c.StdoutTail}
+	}
+	cmd.Stdout = stdout
 	var stderr interface {
 		io.Writer
 		io.StringWriter
@@ -101,6 +111,9 @@ func (c *Command) Run(ctx context.Context) (*Result, error) {
 	// The group may hold builders that outlived Nix itself.
 	KillGroup(cmd)
 	res := &Result{Stdout: stdout.Bytes(), Stderr: stderr.Bytes()}
+	if t, ok := stdout.(*tailBuffer); ok {
+		res.StdoutCut = t.dropped()
+	}
 	if cmd.ProcessState != nil {
 		res.Exit = cmd.ProcessState.ExitCode()
 	}

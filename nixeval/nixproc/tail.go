@@ -45,3 +45,6 @@ func (b *tailBuffer) Bytes() []byte {
 	}
 	return out
 }
+
+// dropped reports whether Bytes leaves out anything written.
+func (b *tailBuffer) dropped() bool { return b.cut || len(b.buf) > b.limit }

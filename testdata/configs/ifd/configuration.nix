@@ -12,6 +12,9 @@ let
     env = { inherit salt; };
     script = ''
       echo "generating a Nix file"
+      for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30; do
+        echo "gen-foo: step $i of 30"
+      done
       sleep ${delay}; : nixplore-ifd-marker
       echo '{ hello = "from a derivation"; answer = 42; }' > $out
     '';
