@@ -184,16 +184,21 @@ func (p comparePanel) body() []string {
 	}
 	out = append(out, "")
 	for j, path := range p.paths {
-		if !p.done[j] || p.errs[j] != nil {
+		if !p.done[j] || p.errs[j] != nil || p.cols[j].Command == "" {
 			continue
 		}
 		out = append(out, "  "+s.Label.Render(truncate(attr.Printable(path.String()), w-2)))
 		for _, wl := range wrapIndent("$ "+p.cols[j].Command, max(1, w-4)) {
 			out = append(out, "    "+s.Dim.Render(wl))
 		}
+		if cw := p.cols[j].CommandWarning; cw != "" {
+			for _, wl := range wrapIndent("⚠ "+cw, max(1, w-4)) {
+				out = append(out, "    "+s.Warning.Render(wl))
+			}
+		}
 	}
-	if len(ready) > 0 {
-		out = append(out, "", "  "+s.Dim.Render(truncate(ready[0].Plan.Space.String(), w-2)))
+	if space, ok := compare.SharedSpace(ready); ok {
+		out = append(out, "", "  "+s.Dim.Render(truncate(space.String(), w-2)))
 	}
 	return out
 }

@@ -74,10 +74,16 @@ func cmdCompare(ctx context.Context, o *options, stdout, stderr io.Writer) error
 	fmt.Fprintln(stdout)
 	fmt.Fprintln(stdout, "commands:")
 	for _, col := range cols {
+		if col.Command == "" {
+			continue
+		}
 		fmt.Fprintf(stdout, "  %s\n    %s\n", col.Path, col.Command)
+		if col.CommandWarning != "" {
+			fmt.Fprintf(stdout, "    ⚠ %s\n", col.CommandWarning)
+		}
 	}
-	if len(cols) > 0 {
-		fmt.Fprintf(stdout, "\n%s\n", cols[0].Plan.Space)
+	if space, ok := compare.SharedSpace(cols); ok {
+		fmt.Fprintf(stdout, "\n%s\n", space)
 	}
 	return columnErrors(cols)
 }

@@ -209,3 +209,46 @@ func TestCompareText(t *testing.T) {
 		t.Errorf("no PATH: exit %d %s", code, errOut)
 	}
 }
+
+// TestCompareNotOneOutput: a set first on the command line is no output to
+// weigh: its column says what to compare instead, its command carries the
+// whole-set warning `cmd` gives, and the free space is still said (read
+// once, by the column that was compared). A string gets no command at all.
+func TestCompareNotOneOutput(t *testing.T) {
+	testnix.Setup(t)
+	args := append(append([]string{"compare"}, testnix.ClassicArgs("pi", "aarch64-linux")...),
+		"config.system.build.images", "config.system.build.toplevel", "config.system.nixos.release")
+	out, errOut, code := runCLI(t, args...)
+	if code != 1 {
+		t.Fatalf("exit %d (want 1: two paths could not be compared)\n%s\n%s", code, out, errOut)
+	}
+	for _, want := range []string{
+		"config.system.build.images is an attribute set of ",
+		"not one output: compare weighs single outputs. Compare its children instead (`nixplore ls config.system.build.images` lists them",
+		"config.system.nixos.release is a string, not a derivation: there is nothing to build",
+	} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+	for _, want := range []string{"    ⚠ this command builds every derivation inside (", "every image variant", "\nfree: "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "free: 0 B") || strings.Contains(out, "-A config.system.nixos.release") {
+		t.Errorf("empty space or a command for a string:\n%s", out)
+	}
+	args[0] = "compare"
+	out, _, _ = runCLI(t, append(args, "--json")...)
+	var cols []struct {
+		Path, Command, CommandWarning, Error string
+	}
+	if err := json.Unmarshal([]byte(out), &cols); err != nil || len(cols) != 3 {
+		t.Fatalf("json: %v\n%s", err, out)
+	}
+	if cols[0].Command == "" || !strings.HasPrefix(cols[0].CommandWarning, "this command builds every derivation inside") ||
+		cols[2].Command != "" || cols[2].CommandWarning != "" || cols[1].CommandWarning != "" {
+		t.Errorf("commands and warnings: %+v", cols)
+	}
+}

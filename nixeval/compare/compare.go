@@ -38,6 +38,9 @@ type Column struct {
 	// Result is what the result holds (the catalogue's text).
 	Result  string `json:"result"`
 	Command string `json:"command"`
+	// CommandWarning says what Command builds when the path is not one
+	// output (a set: every derivation inside), as `nixplore cmd` does.
+	CommandWarning string `json:"commandWarning,omitempty"`
 	// Error is why the output could not be compared ("" when it could).
 	Error string `json:"error,omitempty"`
 }
@@ -123,7 +126,10 @@ func (c *Comparer) Column(ctx context.Context, path attr.Path) (Column, error) {
 	}
 	col.Summary, col.Result, col.Documented = summary(d, col.DefinedIn)
 	if d.Kind != nixeval.KindDerivation {
-		col.Error = fmt.Sprintf("%s is %s, not a derivation: compare weighs single outputs", path, d.Kind)
+		col.Error, col.CommandWarning = notOneOutput(path, d)
+		if !nixeval.Buildable(d.Kind) {
+			col.Command = "" // a string or a number has nothing to build
+		}
 		return col, nil
 	}
 	pc := c.check(ctx, d.System)
@@ -157,6 +163,42 @@ func (c *Comparer) Column(ctx context.Context, path attr.Path) (Column, error) {
 	}
 	col.RunNeeds = runNeeds(d, pc.Machine)
 	return col, ctx.Err()
+}
+
+// notOneOutput says why a value that is not a derivation has no column,
+// what to compare instead, and what its build command would build.
+func notOneOutput(path attr.Path, d *nixeval.Description) (why, commandWarning string) {
+	if !nixeval.Buildable(d.Kind) {
+		return nixeval.NothingToBuild(path.String(), d.Kind), ""
+	}
+	// A set has a command (nix-build builds what is inside); it says so.
+	set := nixeval.SetContents{}
+	if d.Count != nil {
+		set.Children = *d.Count
+	}
+	if d.Doc != nil {
+		set.What = nixeval.SummaryClause(d.Doc.Summary)
+	}
+	what := nixeval.AKind(d.Kind)
+	if d.Count != nil {
+		what += " of " + nixeval.Count(*d.Count, "attribute")
+	}
+	why = fmt.Sprintf("%s is %s, not one output: compare weighs single outputs. Compare its children instead "+
+		"(`nixplore ls %s` lists them, `nixplore compare %s` weighs one)", path, what,
+		attr.ShellQuote(path.String()), attr.ShellQuote(path.String()+".NAME"))
+	return why, "this command " + set.Warning()
+}
+
+// SharedSpace is the free space every column read (it is read once per
+// comparison): from the first column that has it, as a column that could
+// not be compared read none.
+func SharedSpace(cols []Column) (build.Space, bool) {
+	for _, c := range cols {
+		if c.Plan.Space.Store.Dir != "" {
+			return c.Plan.Space, true
+		}
+	}
+	return build.Space{}, false
 }
 
 func (c *Comparer) check(ctx context.Context, system string) *build.PlatformCheck {
