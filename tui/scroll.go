@@ -99,14 +99,18 @@ func (p *pager) scrollKey(k KeyMap, msg tea.KeyMsg) bool {
 
 // wrapIndented wraps text, made printable, to w columns, each line
 // indented by indent spaces when w leaves room for it, styled with st.
+// Text's own lines stay lines (Nix's multi-line errors): each is made
+// printable and wrapped on its own.
 func wrapIndented(st lipgloss.Style, w, indent int, text string) []string {
 	ind := ""
 	if w > 2*indent+10 {
 		ind = strings.Repeat(" ", indent)
 	}
 	var out []string
-	for _, l := range wrap(attr.Printable(text), max(1, w-len(ind))) {
-		out = append(out, ind+st.Render(l))
+	for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+		for _, l := range wrap(attr.Printable(line), max(1, w-len(ind))) {
+			out = append(out, ind+st.Render(l))
+		}
 	}
 	return out
 }

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -262,4 +263,12 @@ func (m Model) failing(n *node) bool {
 		return true
 	}
 	return m.preview.key == n.key && m.preview.err != nil && !isCancel(m.preview.err)
+}
+
+// fatalTraceable reports whether t can trace the failure of the whole
+// configuration: an evaluation error (not Nix missing, not a path that is
+// not there) and an evaluator that gives traces.
+func (m Model) fatalTraceable() bool {
+	var ee *nixeval.EvalError
+	return m.state == stateFailed && m.c.canTrace() && errors.As(m.fatal, &ee) && ee.Nix != nil
 }

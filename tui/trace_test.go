@@ -101,3 +101,31 @@ func TestTracePanelCancel(t *testing.T) {
 		t.Error("the cancelled trace's answer reopened the panel")
 	}
 }
+
+// TestTraceOfFailedConfiguration: when the whole configuration fails, the
+// failure screen offers t, which shows the trace of the start path: the
+// user's own file behind the error; esc goes back to the failure screen.
+func TestTraceOfFailedConfiguration(t *testing.T) {
+	d := nixDriver(t, "syntax", "", 100, 40)
+	d.settle()
+	if d.m.State() != "failed" {
+		t.Fatalf("state %s, want failed", d.m.State())
+	}
+	if v := d.m.View(); !strings.Contains(v, "Press t to see why") || !strings.Contains(v, "t why: trace") {
+		t.Errorf("the failure screen does not offer t:\n%s", v)
+	}
+	d.key("t")
+	if !d.m.trace.active() {
+		t.Fatal("t did not open the trace panel")
+	}
+	d.until(func() bool { return d.m.trace.state != traceLoading })
+	body := strings.Join(d.m.trace.body(200), "\n")
+	if d.m.trace.state != traceReady || !strings.Contains(body, "syntax/configuration.nix") || !strings.Contains(body, "syntax error") {
+		t.Errorf("trace %s:\n%s", d.m.trace.state, body)
+	}
+	checkFits(t, d.m.View(), 100, 40, "trace of a failed configuration")
+	d.key("esc")
+	if d.m.trace.active() || !strings.Contains(d.m.View(), "The evaluation failed") {
+		t.Errorf("esc did not go back to the failure screen:\n%s", d.m.View())
+	}
+}

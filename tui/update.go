@@ -260,6 +260,13 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		if m.state == stateFailed && key.Matches(msg, k.Refresh) {
 			return m.reloadAll()
 		}
+		if m.state == stateFailed && key.Matches(msg, k.Trace) && m.fatalTraceable() {
+			// Why the whole configuration fails: the start path again,
+			// with --show-trace (its option, the user's file).
+			var cmd tea.Cmd
+			m.trace, cmd = m.trace.open(m.c.cfg.Start)
+			return m, tea.Batch(cmd, m.spin())
+		}
 		if m.state == stateLoading && len(m.early) < maxEarlyKeys {
 			// Typed before the names arrived (/images⏎): kept, and
 			// replayed once they are there.
@@ -818,7 +825,7 @@ func (m *Model) syncKeys() {
 	}
 	// b on a set or a string explains why it builds nothing (buildRefusal).
 	k.Build.SetEnabled(ready && sel != nil && sel.absent == nil && sel.kind != nixeval.KindPending)
-	k.Trace.SetEnabled(ready && m.failing(sel))
+	k.Trace.SetEnabled(ready && m.failing(sel) || m.fatalTraceable())
 	k.Mark.SetEnabled(ready && sel != nil && sel.absent == nil)
 	k.Compare.SetEnabled(ready && sel != nil)
 	// An absent output has no command to copy, explain or build.

@@ -75,13 +75,16 @@ func (m Model) helpView() string {
 		FullHelp() [][]key.Binding
 	} = m.c.keys
 	switch {
+	case m.trace.active():
+		km = m.trace.helpKeys()
 	case m.state == stateFailed:
 		again := key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "evaluate again"))
 		km = helpKeys{again, m.c.keys.Quit}
+		if m.fatalTraceable() {
+			km = helpKeys{again, key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "why: trace")), m.c.keys.Quit}
+		}
 	case m.build.shown():
 		km = m.build.helpKeys()
-	case m.trace.active():
-		km = m.trace.helpKeys()
 	case m.evalLog.active():
 		km = m.evalLog.helpKeys()
 	case m.compare.open:
@@ -109,12 +112,12 @@ func (m Model) View() string {
 	bh := m.bodyHeight()
 	var body []string
 	switch {
+	case m.trace.active():
+		body = m.trace.lines()
 	case m.state == stateFailed:
 		body = m.failedView(w, bh)
 	case m.build.shown():
 		body = m.build.lines()
-	case m.trace.active():
-		body = m.trace.lines()
 	case m.evalLog.active():
 		body = m.evalLog.lines()
 	case m.compare.open:
@@ -299,6 +302,9 @@ func (m Model) failedView(w, h int) []string {
 		out = append(out, "", s.Label.Render("What to do"))
 		if ee.Hint != "" {
 			add(s.Value, ee.Hint)
+		}
+		if m.fatalTraceable() {
+			add(s.Value, "Press t to see why: the evaluation again with Nix's --show-trace, naming the option and your own file behind the error.")
 		}
 		add(s.Value, "Press r (or R) to evaluate again once it is fixed; q quits.")
 		if ee.Nix != nil && ee.Nix.Message != "" && !ee.SaysAllNixSaid() {
