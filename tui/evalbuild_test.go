@@ -124,7 +124,7 @@ func TestEvalBuildLogPanel(t *testing.T) {
 			t.Fatal("L did not open the log panel")
 		}
 		d.until(func() bool { return !d.m.evalLog.loading() })
-		if d.m.evalLog.state != traceReady {
+		if d.m.evalLog.state != askReady {
 			t.Fatalf("log %s: %v", d.m.evalLog.state, d.m.evalLog.err)
 		}
 		view := d.m.View()
@@ -154,7 +154,7 @@ func TestEvalBuildLogPanel(t *testing.T) {
 		d.key("L")
 		d.until(func() bool { return !d.m.evalLog.loading() })
 		body := strings.Join(d.m.evalLog.body(200), "\n")
-		if d.m.evalLog.state != traceFailed || !strings.Contains(body, "No log of never-built:\n  error: build log of derivation '/nix/store/00000000000000000000000000000000-never-built.drv' is not available") {
+		if d.m.evalLog.state != askFailed || !strings.Contains(body, "No log of never-built:\n  error: build log of derivation '/nix/store/00000000000000000000000000000000-never-built.drv' is not available") {
 			t.Errorf("log of a derivation never built (%s):\n%s", d.m.evalLog.state, body)
 		}
 		d.key("L")

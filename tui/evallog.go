@@ -1,15 +1,12 @@
 package tui
 
 import (
-	"context"
 	"fmt"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/nixplore/nixplore/nixeval"
-	"github.com/nixplore/nixplore/nixeval/attr"
 )
 
 // The log of a build during evaluation (L): the footer names the command
@@ -29,31 +26,21 @@ type evalLogMsg struct {
 // it failed), scrolls, and esc, q or L close it (cancelling nix-store if
 // it still reads).
 type evalLogPanel struct {
-	c        *common
-	state    traceState // the trace panel's states: closed, loading, ready, failed
-	id       uint64
-	build    nixeval.EvalBuild
-	running  bool // the build had not ended when the log was asked
-	cancelFn context.CancelFunc
-	log      []string
-	cut      bool
-	err      error
-	width    int
-	pg       pager
+	askPanel
+	build   nixeval.EvalBuild
+	running bool // the build had not ended when the log was asked
+	log     []string
+	cut     bool
+	err     error
 }
 
-func newEvalLog(c *common) evalLogPanel { return evalLogPanel{c: c, pg: newPager()} }
-
-func (p evalLogPanel) active() bool  { return p.state != traceClosed }
-func (p evalLogPanel) loading() bool { return p.state == traceLoading }
+func newEvalLog(c *common) evalLogPanel { return evalLogPanel{askPanel: newAskPanel(c)} }
 
 // open reads b's log in a Cmd of its own; running says b is still being
 // built (its log is whole only once it ends).
 func (p evalLogPanel) open(b nixeval.EvalBuild, running bool) (evalLogPanel, tea.Cmd) {
-	p.cancel()
-	ctx, cancel := context.WithCancel(context.Background())
-	id := p.c.next()
-	p = evalLogPanel{c: p.c, state: traceLoading, id: id, build: b, running: running, cancelFn: cancel, width: p.width, pg: p.pg}
+	p = evalLogPanel{askPanel: p.askPanel, build: b, running: running}
+	ctx, id := p.ask()
 	p.refresh()
 	var settings []nixeval.Option
 	if t := p.c.cfg.Target; t != nil {
@@ -67,83 +54,39 @@ func (p evalLogPanel) open(b nixeval.EvalBuild, running bool) (evalLogPanel, tea
 	})
 }
 
-func (p *evalLogPanel) cancel() {
-	if p.cancelFn != nil {
-		p.cancelFn()
-		p.cancelFn = nil
-	}
-}
-
 // close cancels what runs and closes the panel.
 func (p *evalLogPanel) close() {
-	p.cancel()
-	*p = evalLogPanel{c: p.c, width: p.width, pg: p.pg}
+	*p = evalLogPanel{askPanel: p.closed()}
 	p.refresh()
 }
 
 func (p *evalLogPanel) setSize(w, h int) {
-	p.pg.setSize(w, h-1) // the title stays in view
-	if w != p.width {
-		p.width = w
+	if p.resize(w, h) {
 		p.refresh()
 	}
 }
 
-func (p *evalLogPanel) refresh() {
-	if p.state == traceClosed {
-		p.pg.setLines(nil)
-		return
-	}
-	p.pg.setLines(p.body(p.width))
-}
-
-// helpKeys are the panel's own keys for the footer.
-func (p evalLogPanel) helpKeys() helpKeys {
-	k := p.c.keys
-	scroll := key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓/pgup/pgdn", "scroll"))
-	return helpKeys{k.ClosePanel, scroll, k.Top, k.Bottom, k.Quit}
-}
+func (p *evalLogPanel) refresh() { p.show(p.body) }
 
 // Update handles the answer and the panel's keys.
 func (p evalLogPanel) Update(msg tea.Msg) evalLogPanel {
-	k := p.c.keys
-	switch msg := msg.(type) {
-	case evalLogMsg:
-		if msg.id != p.id || p.state != traceLoading {
-			return p
-		}
-		p.cancelFn = nil
-		p.log, p.cut, p.err = msg.lines, msg.cut, msg.err
-		p.state = traceReady
-		if msg.err != nil {
-			p.state = traceFailed
-		}
-		p.refresh()
-		p.pg.bottom()
-	case tea.KeyMsg:
-		switch {
-		case key.Matches(msg, k.ClosePanel, k.EvalLog):
-			p.close()
-		case p.pg.scrollKey(k, msg):
-		case key.Matches(msg, k.Top):
-			p.pg.top()
-		case key.Matches(msg, k.Bottom):
+	if msg, ok := msg.(evalLogMsg); ok {
+		if p.answered(msg.id, msg.err) {
+			p.log, p.cut, p.err = msg.lines, msg.cut, msg.err
+			p.refresh()
 			p.pg.bottom()
-		default:
-			p.pg = scrollPager(p.pg, k, msg)
 		}
-	case tea.MouseMsg:
-		p.pg = scrollPager(p.pg, k, msg)
+		return p
+	}
+	if p.handle(msg, p.c.keys.EvalLog) {
+		p.close()
 	}
 	return p
 }
 
 // lines is the panel as drawn: the title, then the window of the body.
 func (p evalLogPanel) lines() []string {
-	s := p.c.styles
-	title := "Log of " + p.build.Name + ", built for evaluation: " + p.build.LogCommand() + " (esc closes)"
-	out := []string{truncate(s.PanelTitle.Render(attr.Printable(title)), p.width)}
-	return append(out, withMore(s, p.pg, p.width)...)
+	return p.frame("Log of " + p.build.Name + ", built for evaluation: " + p.build.LogCommand() + " (esc closes)")
 }
 
 // body is the log wrapped to w columns, after what to know about it. The
@@ -161,10 +104,10 @@ func (p evalLogPanel) body(w int) []string {
 		add(s.Warning, 0, p.build.Name+" was still building when the log was asked: it is whole once the build ends (L twice reads it again).")
 	}
 	switch p.state {
-	case traceLoading:
+	case askLoading:
 		add(s.Dim, 0, p.c.spin+" reading the log…")
 		return out
-	case traceFailed:
+	case askFailed:
 		if isCancel(p.err) {
 			add(s.Warning, 0, "cancelled")
 			return out

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
@@ -18,20 +17,6 @@ import (
 // with Nix's --show-trace (*nixeval.Evaluator implements it).
 type Tracer interface {
 	Trace(ctx context.Context, path attr.Path) (*nixeval.Trace, error)
-}
-
-// traceState is where the trace panel stands.
-type traceState int
-
-const (
-	traceClosed  traceState = iota
-	traceLoading            // Nix evaluates the value again with --show-trace
-	traceReady              // the chain is shown
-	traceFailed             // the trace itself could not be had
-)
-
-func (s traceState) String() string {
-	return [...]string{"closed", "loading", "ready", "failed"}[s]
 }
 
 // tracedMsg is the answer to a trace request; a stale id is dropped.
@@ -46,21 +31,15 @@ type tracedMsg struct {
 // from it first. It takes the whole body, scrolls, and esc closes it
 // (cancelling Nix if it still runs).
 type tracePanel struct {
-	c        *common
-	state    traceState
-	id       uint64
-	path     attr.Path
-	cancelFn context.CancelFunc
-	trace    *nixeval.Trace
-	err      error
-	width    int
-	pg       pager
+	askPanel
+	path  attr.Path
+	trace *nixeval.Trace
+	err   error
 }
 
-func newTrace(c *common) tracePanel { return tracePanel{c: c, pg: newPager()} }
+func newTrace(c *common) tracePanel { return tracePanel{askPanel: newAskPanel(c)} }
 
-func (p tracePanel) active() bool  { return p.state != traceClosed }
-func (p tracePanel) running() bool { return p.state == traceLoading }
+func (p tracePanel) running() bool { return p.loading() }
 
 // canTrace reports whether the evaluator can give traces at all.
 func (c *common) canTrace() bool {
@@ -70,15 +49,12 @@ func (c *common) canTrace() bool {
 
 // open starts the trace of path in a Cmd of its own.
 func (p tracePanel) open(path attr.Path) (tracePanel, tea.Cmd) {
-	p.cancel()
 	tr, ok := p.c.cfg.Eval.(Tracer)
 	if !ok {
 		return p, nil
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	id := p.c.next()
-	p = tracePanel{c: p.c, state: traceLoading, id: id, path: path, cancelFn: cancel, width: p.width, pg: p.pg}
-	p.pg.top()
+	p = tracePanel{askPanel: p.askPanel, path: path}
+	ctx, id := p.ask()
 	p.refresh()
 	p.c.log.Printf("trace %s (request %d)", path, id)
 	return p, p.c.run(func() tea.Msg {
@@ -87,25 +63,14 @@ func (p tracePanel) open(path attr.Path) (tracePanel, tea.Cmd) {
 	})
 }
 
-// cancel stops a trace in flight.
-func (p *tracePanel) cancel() {
-	if p.cancelFn != nil {
-		p.cancelFn()
-		p.cancelFn = nil
-	}
-}
-
 // close cancels what runs and closes the panel.
 func (p *tracePanel) close() {
-	p.cancel()
-	*p = tracePanel{c: p.c, width: p.width, pg: p.pg}
+	*p = tracePanel{askPanel: p.closed()}
 	p.refresh()
 }
 
 func (p *tracePanel) setSize(w, h int) {
-	p.pg.setSize(w, h-1) // the title stays in view
-	if w != p.width {
-		p.width = w
+	if p.resize(w, h) {
 		p.refresh()
 	}
 }
@@ -117,61 +82,27 @@ func (p *tracePanel) tick() {
 	}
 }
 
-func (p *tracePanel) refresh() {
-	if p.state == traceClosed {
-		p.pg.setLines(nil)
-		return
-	}
-	p.pg.setLines(p.body(p.width))
-}
-
-// helpKeys are the panel's own keys for the footer.
-func (p tracePanel) helpKeys() helpKeys {
-	k := p.c.keys
-	scroll := key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓/pgup/pgdn", "scroll"))
-	return helpKeys{k.ClosePanel, scroll, k.Quit}
-}
+func (p *tracePanel) refresh() { p.show(p.body) }
 
 // Update handles the answer and the panel's keys: scrolling, and esc, q or
 // t to close.
 func (p tracePanel) Update(msg tea.Msg) (tracePanel, tea.Cmd) {
-	k := p.c.keys
-	switch msg := msg.(type) {
-	case tracedMsg:
-		if msg.id != p.id || p.state != traceLoading {
-			return p, nil
+	if msg, ok := msg.(tracedMsg); ok {
+		if p.answered(msg.id, msg.err) {
+			p.trace, p.err = msg.trace, msg.err
+			p.refresh()
 		}
-		p.cancelFn = nil
-		p.trace, p.err = msg.trace, msg.err
-		p.state = traceReady
-		if msg.err != nil {
-			p.state = traceFailed
-		}
-		p.refresh()
-	case tea.KeyMsg:
-		switch {
-		case key.Matches(msg, k.ClosePanel, k.Trace):
-			p.close()
-		case p.pg.scrollKey(k, msg):
-		case key.Matches(msg, k.Top):
-			p.pg.top()
-		case key.Matches(msg, k.Bottom):
-			p.pg.bottom()
-		default:
-			p.pg = scrollPager(p.pg, k, msg)
-		}
-	case tea.MouseMsg:
-		p.pg = scrollPager(p.pg, p.c.keys, msg)
+		return p, nil
+	}
+	if p.handle(msg, p.c.keys.Trace) {
+		p.close()
 	}
 	return p, nil
 }
 
 // lines is the panel as drawn: the title, then the window of the body.
 func (p tracePanel) lines() []string {
-	s := p.c.styles
-	title := "Why " + p.path.String() + " fails: Nix's --show-trace (esc closes)"
-	out := []string{truncate(s.PanelTitle.Render(attr.Printable(title)), p.width)}
-	return append(out, withMore(s, p.pg, p.width)...)
+	return p.frame("Why " + p.path.String() + " fails: Nix's --show-trace (esc closes)")
 }
 
 // body is everything below the title, wrapped to w columns: where the
@@ -188,10 +119,10 @@ func (p tracePanel) body(w int) []string {
 		out = append(out, wrapIndented(st, w, indent, text)...)
 	}
 	switch p.state {
-	case traceLoading:
+	case askLoading:
 		add(s.Dim, 0, p.c.spin+" evaluating "+p.path.String()+" again with --show-trace (a one-shot Nix: the whole configuration once more)…")
 		return out
-	case traceFailed:
+	case askFailed:
 		if isCancel(p.err) {
 			add(s.Warning, 0, "cancelled")
 			return out

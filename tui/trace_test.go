@@ -45,8 +45,8 @@ func TestTracePanel(t *testing.T) {
 		if !d.m.trace.active() {
 			t.Fatal("t did not open the trace panel")
 		}
-		d.until(func() bool { return d.m.trace.state != traceLoading })
-		if d.m.trace.state != traceReady {
+		d.until(func() bool { return d.m.trace.state != askLoading })
+		if d.m.trace.state != askReady {
 			t.Fatalf("trace %s: %v", d.m.trace.state, d.m.trace.err)
 		}
 		body := strings.Join(d.m.trace.body(200), "\n")
@@ -89,7 +89,7 @@ func TestTracePanelCancel(t *testing.T) {
 	d := nixDriver(t, "trace", "", 100, 30)
 	d.errorRow("recursive")
 	d.key("t")
-	if d.m.trace.state != traceLoading {
+	if d.m.trace.state != askLoading {
 		t.Fatalf("trace %s", d.m.trace.state)
 	}
 	d.key("esc")
@@ -118,9 +118,9 @@ func TestTraceOfFailedConfiguration(t *testing.T) {
 	if !d.m.trace.active() {
 		t.Fatal("t did not open the trace panel")
 	}
-	d.until(func() bool { return d.m.trace.state != traceLoading })
+	d.until(func() bool { return d.m.trace.state != askLoading })
 	body := strings.Join(d.m.trace.body(200), "\n")
-	if d.m.trace.state != traceReady || !strings.Contains(body, "syntax/configuration.nix") || !strings.Contains(body, "syntax error") {
+	if d.m.trace.state != askReady || !strings.Contains(body, "syntax/configuration.nix") || !strings.Contains(body, "syntax error") {
 		t.Errorf("trace %s:\n%s", d.m.trace.state, body)
 	}
 	checkFits(t, d.m.View(), 100, 40, "trace of a failed configuration")
