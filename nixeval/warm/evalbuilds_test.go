@@ -31,6 +31,13 @@ func waitFor(d time.Duration, cond func() bool) bool {
 	return cond()
 }
 
+// evalBuildBackends are the two ways a request reaches Nix: the warm
+// session's repl and a Nix process per request.
+var evalBuildBackends = map[string]func(*nixeval.Target) nixeval.Backend{
+	"warm":     func(tg *nixeval.Target) nixeval.Backend { return warm.NewSession(tg, nixeval.Tools{}) },
+	"one-shot": func(tg *nixeval.Target) nixeval.Backend { return warm.NewTrackedOneShot(tg, nixeval.Tools{}) },
+}
+
 // TestEvalBuildReportedWhileItRuns: a value that imports from a derivation
 // makes Nix build it in the middle of the evaluation. The request's
 // listener hears which derivation while its builder still runs (the warm
@@ -40,11 +47,7 @@ func waitFor(d time.Duration, cond func() bool) bool {
 func TestEvalBuildReportedWhileItRuns(t *testing.T) {
 	testnix.Setup(t)
 	t.Setenv("NIXPLORE_IFD_SLEEP", "300")
-	backends := map[string]func(*nixeval.Target) nixeval.Backend{
-		"warm":     func(tg *nixeval.Target) nixeval.Backend { return warm.NewSession(tg, nixeval.Tools{}) },
-		"one-shot": func(tg *nixeval.Target) nixeval.Backend { return warm.NewTrackedOneShot(tg, nixeval.Tools{}) },
-	}
-	for name, mk := range backends {
+	for name, mk := range evalBuildBackends {
 		for _, op := range []string{"kinds", "describe"} {
 			t.Run(name+"/"+op, func(t *testing.T) {
 				salt := fmt.Sprintf("evalbuild-%s-%s-%d", name, op, time.Now().UnixNano())
@@ -168,11 +171,7 @@ func TestIFDRefusedIsTheChildsError(t *testing.T) {
 func TestEvalBuildWaitingForLock(t *testing.T) {
 	testnix.Setup(t)
 	t.Setenv("NIXPLORE_IFD_SLEEP", "300")
-	backends := map[string]func(*nixeval.Target) nixeval.Backend{
-		"warm":     func(tg *nixeval.Target) nixeval.Backend { return warm.NewSession(tg, nixeval.Tools{}) },
-		"one-shot": func(tg *nixeval.Target) nixeval.Backend { return warm.NewTrackedOneShot(tg, nixeval.Tools{}) },
-	}
-	for name, mk := range backends {
+	for name, mk := range evalBuildBackends {
 		t.Run(name, func(t *testing.T) {
 			salt := fmt.Sprintf("evalbuild-lock-%s-%d", name, time.Now().UnixNano())
 			t.Setenv("NIXPLORE_SALT", salt)
