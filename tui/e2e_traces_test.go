@@ -80,6 +80,31 @@ func TestBuildDuringEvaluationInTmux(t *testing.T) {
 	})
 }
 
+// TestEvalBuildLogInTmux: after a build during evaluation, L shows its
+// log in the real terminal, from its end; esc goes back to the tree.
+func TestEvalBuildLogInTmux(t *testing.T) {
+	dir, bin := e2eSetup(t)
+	logFile := filepath.Join(dir, "tui.log")
+	salt := fmt.Sprintf("e2e-ifd-log-%d-%d", os.Getpid(), time.Now().UnixNano())
+	s := startTmux(t, append([]string{bin, "--log", logFile}, testnix.ClassicArgs("ifd", "")...), logFile,
+		"NIXPLORE_SALT="+salt, "NIXPLORE_IFD_SLEEP=1")
+	s.waitText("building gen-foo for evaluation")
+	s.waitFor("the build to end", func(sc string) bool { return !strings.Contains(sc, "building gen-foo for evaluation") })
+	s.keys("L")
+	sc := s.waitText("gen-foo: step 30 of 30")
+	for _, want := range []string{"Log of gen-foo, built for evaluation (esc closes): nix-store -l /nix/store/", "esc close"} {
+		if !strings.Contains(sc, want) {
+			t.Errorf("the log panel lacks %q:\n%s", want, sc)
+		}
+	}
+	s.keys("Escape")
+	s.waitFor("the tree again", func(sc string) bool { return !strings.Contains(sc, "Log of gen-foo") && strings.Contains(sc, "generated") })
+	s.keys("q")
+	s.waitFor("nixplore to exit", func(string) bool {
+		return strings.TrimSpace(s.tmux("list-panes", "-t", "e2e", "-F", "#{pane_dead}")) == "1"
+	})
+}
+
 // TestReloadShowsFlakeEditInTmux: on a flake (copied to the store, so a
 // warm evaluator never sees its files change) an attribute added to a
 // module of the flake shows after R, which restarts the warm evaluators.

@@ -128,7 +128,7 @@ func TestEvalBuildLogPanel(t *testing.T) {
 			t.Fatalf("log %s: %v", d.m.evalLog.state, d.m.evalLog.err)
 		}
 		view := d.m.View()
-		for _, want := range []string{"Log of gen-foo, built for evaluation: nix-store -l /nix/store/", "gen-foo: step 30 of 30"} {
+		for _, want := range []string{"Log of gen-foo, built for evaluation (esc closes): nix-store -l /nix/store/", "gen-foo: step 30 of 30"} {
 			if !strings.Contains(view, want) {
 				t.Errorf("the panel lacks %q:\n%s", want, view)
 			}

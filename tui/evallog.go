@@ -86,7 +86,7 @@ func (p evalLogPanel) Update(msg tea.Msg) evalLogPanel {
 
 // lines is the panel as drawn: the title, then the window of the body.
 func (p evalLogPanel) lines() []string {
-	return p.frame("Log of " + p.build.Name + ", built for evaluation: " + p.build.LogCommand() + " (esc closes)")
+	return p.frame("Log of " + p.build.Name + ", built for evaluation (esc closes): " + p.build.LogCommand())
 }
 
 // body is the log wrapped to w columns, after what to know about it. The
