@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -67,20 +68,8 @@ func TestLsStreamingMatchesLs(t *testing.T) {
 	testnix.Setup(t)
 	args := append([]string{"ls", "--no-cache"}, testnix.ClassicArgs("heavy", "")...)
 	args = append(args, "config.system.build.images")
-	plain, errOut, code := runCLI(t, args...)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errOut)
-	}
-	o, err := parseArgs(args)
-	if err != nil {
-		t.Fatal(err)
-	}
+	plain, s := lsThenVerbEnv(t, args)
 	var stderr, stdout bytes.Buffer
-	s, err := openVerbEnv(context.Background(), o, &stderr, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
 	var namesSaidFirst bool
 	w := writerFunc(func(p []byte) (int, error) {
 		if stdout.Len() == 0 {
@@ -126,4 +115,25 @@ func TestWorkerAndMemoryFlags(t *testing.T) {
 			t.Errorf("parseSize(%q) = %d, %v; want %d", in, got, err, want)
 		}
 	}
+}
+
+// lsThenVerbEnv runs args (an ls) as the CLI does and returns what it
+// printed, with the verb environment the same args open, for a test that
+// calls the streaming ls itself and compares.
+func lsThenVerbEnv(t *testing.T, args []string) (plain string, s *verbEnv) {
+	t.Helper()
+	plain, errOut, code := runCLI(t, args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	o, err := parseArgs(args)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err = openVerbEnv(context.Background(), o, io.Discard, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return plain, s
 }

@@ -151,20 +151,8 @@ func TestWarningsJSON(t *testing.T) {
 func TestWarningsStreaming(t *testing.T) {
 	testnix.Setup(t)
 	args := append([]string{"ls", "--no-cache"}, testnix.ClassicArgs("warnings", "")...)
-	plain, errOut, code := runCLI(t, args...)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, errOut)
-	}
-	o, err := parseArgs(args)
-	if err != nil {
-		t.Fatal(err)
-	}
+	plain, s := lsThenVerbEnv(t, args)
 	var stderr, stdout bytes.Buffer
-	s, err := openVerbEnv(context.Background(), o, &stderr, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
 	ctx, wo := withWarningOut(context.Background(), &stderr)
 	if err := lsStreaming(ctx, s, []attr.Path{attr.DefaultPath}, &stdout, &stderr); err != nil {
 		t.Fatal(err)
