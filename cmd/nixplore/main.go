@@ -18,7 +18,6 @@ import (
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
-	"github.com/nixplore/nixplore/nixeval/build"
 	"github.com/nixplore/nixplore/nixeval/catalogue"
 	"github.com/nixplore/nixplore/nixeval/flakelock"
 	"github.com/nixplore/nixplore/nixeval/teach"
@@ -141,8 +140,7 @@ func openVerbEnvNotes(ctx context.Context, o *options, stderr io.Writer, announc
 			var once sync.Once
 			pool.OnMemoryRestart = func(r warm.MemoryRestart) {
 				once.Do(func() {
-					fmt.Fprintf(stderr, "nixplore: evaluator %d reached %s, over its share %s of --max-eval-memory %s: it is replaced by a fresh one between requests (answers are kept)\n",
-						r.Worker, build.HumanBytes(r.RSS), build.HumanBytes(r.Share), build.HumanBytes(r.Max))
+					fmt.Fprintf(stderr, "nixplore: %s: it is replaced by a fresh one between requests (answers are kept)\n", r)
 				})
 			}
 		}

@@ -3,8 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
-	"io"
 	"encoding/json"
+	"io"
 	"strings"
 	"testing"
 

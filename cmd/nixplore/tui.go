@@ -75,8 +75,7 @@ func cmdTUI(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		pool.OnMemoryRestart = func(r warm.MemoryRestart) {
 			lg.Printf("evaluator %d replaced at %s (share %s of %s)", r.Worker, build.HumanBytes(r.RSS), build.HumanBytes(r.Share), build.HumanBytes(r.Max))
 			once.Do(func() {
-				notices <- fmt.Sprintf("evaluator %d reached %s, over its share %s of --max-eval-memory %s: replaced by a fresh one (answers are kept)",
-					r.Worker, build.HumanBytes(r.RSS), build.HumanBytes(r.Share), build.HumanBytes(r.Max))
+				notices <- r.String() + ": replaced by a fresh one (answers are kept)"
 			})
 		}
 	}

@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"runtime"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
@@ -32,8 +34,13 @@ type Pool struct {
 	OnMemoryRestart func(MemoryRestart)
 
 	slots []*slot
-	mu    sync.Mutex
-	wake  chan struct{} // closed and replaced at every change of the slots
+	// growth is the most one request has grown a warm session's memory
+	// (not its first, which evaluates the configuration itself): a session
+	// that would pass its share if the next request grew it as much is
+	// replaced before it does.
+	growth atomic.Int64
+	mu     sync.Mutex
+	wake   chan struct{} // closed and replaced at every change of the slots
 	// fgWaiting counts foreground requests waiting for a session: while
 	// any waits, no background request takes one.
 	fgWaiting int
@@ -45,6 +52,12 @@ type slot struct {
 	background bool
 	preempted  bool
 	cancel     context.CancelCauseFunc
+	// rssBefore and startsBefore are the session's memory and starts when
+	// the request in flight began; base is its memory after the first
+	// request of its repl (the configuration evaluated once).
+	rssBefore    int64
+	startsBefore int
+	base         int64
 }
 
 // MemoryRestart is one session replaced for its memory.
@@ -53,6 +66,40 @@ type MemoryRestart struct {
 	RSS    int64 // what it had reached, bytes
 	Share  int64 // its share of the bound
 	Max    int64 // the bound for all sessions
+	// Growth is the most one request had grown a session, when the
+	// session was replaced before passing its share (RSS ≤ Share).
+	Growth int64
+}
+
+// String says why the session was replaced, as the CLI and the explorer
+// put it.
+func (r MemoryRestart) String() string {
+	if r.RSS > r.Share {
+		return fmt.Sprintf("evaluator %d reached %s, over its share %s of --max-eval-memory %s",
+			r.Worker, humanMiB(r.RSS), humanMiB(r.Share), humanMiB(r.Max))
+	}
+	return fmt.Sprintf("evaluator %d held %s and a request has grown one by up to %s, which would pass its share %s of --max-eval-memory %s",
+		r.Worker, humanMiB(r.RSS), humanMiB(r.Growth), humanMiB(r.Share), humanMiB(r.Max))
+}
+
+// humanMiB is a size in MiB, as --max-eval-memory takes it.
+func humanMiB(n int64) string { return fmt.Sprintf("%d MiB", n>>20) }
+
+// replaceBefore says whether a session holding rss, whose repl held base
+// after its first request, is replaced between requests under share,
+// when one request has grown a warm session by up to growth: when it is
+// past its share, or when the next request could take it there and a
+// fresh repl would hold less (it holds at least one request's growth more
+// than a fresh one did), so the bound holds for the peak inside a request
+// too, not only between requests.
+func replaceBefore(rss, base, growth, share int64) bool {
+	if share <= 0 {
+		return false
+	}
+	if rss > share {
+		return true
+	}
+	return growth > 0 && rss+growth > share && rss-base >= growth
 }
 
 // errPreempted is the cause given to a background request interrupted for
@@ -133,6 +180,7 @@ func (p *Pool) acquire(ctx context.Context, fg bool) (*slot, context.Context, er
 					continue
 				}
 				sl.busy, sl.background, sl.preempted = true, !fg, false
+				sl.rssBefore, sl.startsBefore = sl.s.RSS(), sl.s.Starts()
 				rctx, cancel := context.WithCancelCause(ctx)
 				sl.cancel = cancel
 				if fg {
@@ -213,12 +261,28 @@ func (p *Pool) preemptLocked() {
 func (p *Pool) release(sl *slot) {
 	sl.cancel(nil)
 	if share := p.Share(); share > 0 {
-		if rss := sl.s.RSS(); rss > share {
+		rss := sl.s.RSS()
+		switch {
+		case sl.s.Starts() != sl.startsBefore || rss == 0:
+			// A repl started (or restarted) in this request: its memory
+			// is the configuration evaluated once, not one request's.
+			sl.base = rss
+		case sl.rssBefore > 0:
+			g := rss - sl.rssBefore
+			for cur := p.growth.Load(); g > cur && !p.growth.CompareAndSwap(cur, g); cur = p.growth.Load() {
+			}
+		}
+		growth := p.growth.Load()
+		if replaceBefore(rss, sl.base, growth, share) {
 			// Between requests: nothing in flight is lost, and every
 			// answer already given stays with its caller and the cache.
 			sl.s.Restart()
 			if p.OnMemoryRestart != nil {
-				p.OnMemoryRestart(MemoryRestart{Worker: p.index(sl) + 1, RSS: rss, Share: share, Max: p.MaxMemory})
+				r := MemoryRestart{Worker: p.index(sl) + 1, RSS: rss, Share: share, Max: p.MaxMemory}
+				if rss <= share {
+					r.Growth = growth
+				}
+				p.OnMemoryRestart(r)
 			}
 		}
 	}

@@ -217,7 +217,11 @@ func TestMemoryBoundReplacesEvaluators(t *testing.T) {
 		t.Fatalf("no evaluator was replaced with a share of %d bytes (one evaluator: %d after the base evaluation)", limit/2, base)
 	}
 	for _, r := range restarts {
-		if r.RSS <= r.Share || r.Share != limit/2 || r.Max != limit {
+		// Past its share, or replaced before the next request could take
+		// it there (a warm request had grown a session by Growth).
+		over := r.RSS > r.Share && r.Growth == 0
+		ahead := r.RSS <= r.Share && r.Growth > 0 && r.RSS+r.Growth > r.Share
+		if !over && !ahead || r.Share != limit/2 || r.Max != limit {
 			t.Errorf("restart report %+v", r)
 		}
 	}
