@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -136,4 +137,22 @@ func lsThenVerbEnv(t *testing.T, args []string) (plain string, s *verbEnv) {
 	}
 	t.Cleanup(func() { s.Close() })
 	return plain, s
+}
+
+// TestMemoryBoundSaidOnce: under a --max-eval-memory its evaluator cannot
+// stay within, the CLI says once on stderr that an evaluator was replaced
+// and why, and still prints every answer.
+func TestMemoryBoundSaidOnce(t *testing.T) {
+	testnix.Setup(t)
+	t.Setenv("NIXPLORE_EVAL_CPU", "0")
+	t.Setenv("NIXPLORE_EVAL_KEEP", "200000")
+	args := append([]string{"ls", "--no-cache", "--eval-workers", "1", "--max-eval-memory", "64M"}, testnix.ClassicArgs("heavy", "")...)
+	out, errOut, code := runCLI(t, append(args, "config.system.build.images")...)
+	if code != 0 || strings.Count(out, "derivation ") != 24 || !strings.Contains(out, "error      sd-card") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	said := regexp.MustCompile(`(?m)^nixplore: evaluator 1 (reached \d+ MiB, over its share 64 MiB|held \d+ MiB and a request has grown one by up to \d+ MiB, which would pass its share 64 MiB) of --max-eval-memory 64 MiB: it is replaced by a fresh one between requests \(answers are kept\)$`)
+	if n := len(said.FindAllString(errOut, -1)); n != 1 {
+		t.Errorf("the replacement is said %d times, want once:\n%s", n, errOut)
+	}
 }
