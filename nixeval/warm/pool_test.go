@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -322,4 +323,47 @@ func anyAlive(pids []int) bool {
 		}
 	}
 	return false
+}
+
+// TestStrayInterruptIsRetried: an interrupt that reaches the repl when no
+// request is cancelled (as one meant for an earlier, cancelled request can,
+// late) does not become the next request's answer: the request is sent
+// again and answered. Sent while the repl is idle, and while it evaluates
+// a request, a few times over.
+func TestStrayInterruptIsRetried(t *testing.T) {
+	tg := heavy(t, 0, 0)
+	ev := nixeval.New(tg, nixeval.Tools{})
+	s := warm.NewSession(tg, nixeval.Tools{})
+	ev.Backend = s
+	t.Cleanup(func() { ev.Close() })
+	ctx := context.Background()
+	if _, err := ev.Names(ctx, attr.DefaultPath); err != nil {
+		t.Fatal(err)
+	}
+	starts := s.Starts()
+	for round := range 3 {
+		if err := syscall.Kill(s.Pid(), syscall.SIGINT); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(50 * time.Millisecond)
+		idle := []string{"vm", "toplevel", "kernel"}[round]
+		d, err := ev.Describe(ctx, attr.DefaultPath.Child(idle))
+		if err != nil || d.Kind != nixeval.KindDerivation {
+			t.Fatalf("round %d: after a stray interrupt: %v %+v", round, err, d)
+		}
+		// While it evaluates: the interrupt reaches Nix inside the request.
+		done := make(chan error, 1)
+		go func() {
+			_, err := ev.Describe(ctx, attr.DefaultPath.Child([]string{"vmWithBootLoader", "initialRamdisk", "manual"}[round]))
+			done <- err
+		}()
+		time.Sleep(time.Duration(5+10*round) * time.Millisecond)
+		_ = syscall.Kill(s.Pid(), syscall.SIGINT)
+		if err := <-done; err != nil {
+			t.Fatalf("round %d: interrupted while evaluating: %v", round, err)
+		}
+	}
+	if s.Starts() != starts {
+		t.Errorf("the repl was restarted %d times: a stray interrupt should cost a retry, not the repl", s.Starts()-starts)
+	}
 }

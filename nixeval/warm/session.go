@@ -151,6 +151,15 @@ func (s *Session) stop() {
 	}
 }
 
+// strayRetries is how many times a request is sent again when an
+// interrupt meant for an earlier, cancelled request stopped it. Each
+// cancelled request can leave one such interrupt behind, and typing in the
+// filter cancels a preview per key: CI saw a request on Nix 2.34 stopped
+// more often than the two retries there were (TestCompareInTmux, a
+// column reading "error: interrupted by the user"). A retry costs one
+// round trip to a warm repl.
+const strayRetries = 6
+
 // Eval answers one request in the warm repl.
 func (s *Session) Eval(ctx context.Context, req nixeval.Request) (json.RawMessage, error) {
 	if err := s.lock(ctx); err != nil {
@@ -211,7 +220,7 @@ func (s *Session) Eval(ctx context.Context, req nixeval.Request) (json.RawMessag
 		// though nobody cancelled it. It is sent again (the stray
 		// interrupt is spent), instead of waiting forever for a frame
 		// that will never begin.
-		if errors.Is(err, errFrameLost) && attempt < 2 {
+		if errors.Is(err, errFrameLost) && attempt < strayRetries {
 			continue
 		}
 		if err != nil {
@@ -221,7 +230,7 @@ func (s *Session) Eval(ctx context.Context, req nixeval.Request) (json.RawMessag
 		// request at a time), so what Nix printed in it is this request's.
 		nixeval.NoteWarnings(ctx, nixeval.ScanWarnings(req, block))
 		raw, err := parseReplAnswer(block, f.mark("a"), s.command())
-		if interruptedLate(ctx, err) && attempt < 2 {
+		if interruptedLate(ctx, err) && attempt < strayRetries {
 			continue
 		}
 		return raw, err
