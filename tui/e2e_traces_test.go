@@ -98,7 +98,9 @@ func TestEvalBuildLogInTmux(t *testing.T) {
 		}
 	}
 	s.keys("Escape")
-	s.waitFor("the tree again", func(sc string) bool { return !strings.Contains(sc, "Log of gen-foo") && strings.Contains(sc, "generated") })
+	s.waitFor("the tree again", func(sc string) bool {
+		return !strings.Contains(sc, "Log of gen-foo") && strings.Contains(sc, "generated")
+	})
 	s.keys("q")
 	s.waitFor("nixplore to exit", func(string) bool {
 		return strings.TrimSpace(s.tmux("list-panes", "-t", "e2e", "-F", "#{pane_dead}")) == "1"
