@@ -83,6 +83,18 @@ func (c SetContents) Warning() string {
 	return s
 }
 
+// FromDescription completes c from the set's description: its number of
+// children when the listing did not count them, and what it is (the
+// catalogue's summary), so every command for a set is warned about alike.
+func (c *SetContents) FromDescription(d *Description) {
+	if !c.Known && d.Count != nil {
+		c.Children = *d.Count
+	}
+	if d.Doc != nil {
+		c.What = SummaryClause(d.Doc.Summary)
+	}
+}
+
 // SummaryClause turns a catalogue summary ("Every image variant this
 // configuration can be turned into, one attribute per variant.") into the
 // clause a warning ends with ("every image variant this configuration can

@@ -60,11 +60,6 @@ func setContents(s *verbEnv, p attr.Path, d *nixeval.Description) nixeval.SetCon
 	if l, ok := s.eval.PeekList(p); ok {
 		c = nixeval.CountChildren(l.Children)
 	}
-	if !c.Known && d.Count != nil {
-		c.Children = *d.Count
-	}
-	if d.Doc != nil {
-		c.What = nixeval.SummaryClause(d.Doc.Summary)
-	}
+	c.FromDescription(d)
 	return c
 }

@@ -172,13 +172,8 @@ func notOneOutput(path attr.Path, d *nixeval.Description) (why, commandWarning s
 		return nixeval.NothingToBuild(path.String(), d.Kind), ""
 	}
 	// A set has a command (nix-build builds what is inside); it says so.
-	set := nixeval.SetContents{}
-	if d.Count != nil {
-		set.Children = *d.Count
-	}
-	if d.Doc != nil {
-		set.What = nixeval.SummaryClause(d.Doc.Summary)
-	}
+	var set nixeval.SetContents
+	set.FromDescription(d)
 	what := nixeval.AKind(d.Kind)
 	if d.Count != nil {
 		what += " of " + nixeval.Count(*d.Count, "attribute")
