@@ -45,8 +45,14 @@ func TestEvalBuildInFooter(t *testing.T) {
 		if gen == nil || !gen.cancelled || gen.kind != nixeval.KindPending {
 			t.Fatalf("generated after esc: %+v", gen)
 		}
+		// The explorer keeps handling messages meanwhile, as the real
+		// program does: a request that meets the cancelled build after
+		// esc is cancelled when its notice is handled.
 		deadline := time.Now().Add(5 * time.Second)
 		for len(testnix.Marked("nixplore-ifd-marker", salt)) > 0 && time.Now().Before(deadline) {
+			d.until(func() bool {
+				return len(testnix.Marked("nixplore-ifd-marker", salt)) == 0 || time.Now().After(deadline)
+			})
 			time.Sleep(20 * time.Millisecond)
 		}
 		if left := testnix.Marked("nixplore-ifd-marker", salt); len(left) > 0 {
