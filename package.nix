@@ -16,7 +16,7 @@ buildGoModule rec {
 
   # The NAR hash of `go mod vendor` for go.mod/go.sum. `make vendor-hash`
   # recomputes it; TestVendorHash fails when it is stale.
-  vendorHash = "sha256-QmZz2yGvL2X236RE+uMeAl8FBqCLwFsbg2WhYle6O/U=";
+  vendorHash = "sha256-EDcGz+SovqPh6p832fCZvdxqBxLmZkhVIRUmpMPEPiM=";
 
   subPackages = [ "cmd/nixplore" ];
 

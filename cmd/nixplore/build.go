@@ -43,7 +43,7 @@ func cmdBuild(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	out := &buildOutput{json: o.json, stdout: stdout, stderr: stderr, tty: isTerminal(stderr)}
 	built := false
 	if len(path) > 0 {
-		if built, err = checkBefore(ctx, s, path, out); err != nil {
+		if built, err = checkBefore(ctx, s, path, out, o.force && !o.dryRun); err != nil {
 			return err
 		}
 	}
@@ -87,10 +87,13 @@ func cmdBuild(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// checkBefore describes the derivation and warns when this machine cannot
-// build its platform; it reports whether every output is built already
-// (then no warning applies).
-func checkBefore(ctx context.Context, s *verbEnv, path attr.Path, out *buildOutput) (bool, error) {
+// checkBefore describes the derivation and says where its platform
+// builds; it reports whether every output is built already (then no
+// warning applies). Whether the build can go ahead is the plan's to say
+// (planFirst): an output of another platform that can all be fetched
+// needs no builder for it. Only under --force, where no plan is made,
+// does the output's own platform get a warning here.
+func checkBefore(ctx context.Context, s *verbEnv, path attr.Path, out *buildOutput, forced bool) (bool, error) {
 	d, err := s.eval.Describe(ctx, path)
 	if err != nil {
 		return false, err
@@ -117,10 +120,16 @@ func checkBefore(ctx context.Context, s *verbEnv, path attr.Path, out *buildOutp
 		out.jsonLine(map[string]any{"kind": "platform", "platform": pc, "drv": d.DrvPath})
 		return false, nil
 	}
-	if !pc.CanBuild {
-		out.info("warning: %s", pc.Explain())
-	} else {
+	switch {
+	case pc.CanBuild:
 		out.info("%s", pc.Explain())
+	case forced:
+		out.info("warning: --force: building without a plan, although %s", pc.Explain())
+	default:
+		if pc.IgnoredNote != "" {
+			out.info("note: %s", pc.IgnoredNote)
+		}
+		out.info("platform: %s is for %s, which this machine does not build itself; the plan below says whether anything must be built for it", d.Name, d.System)
 	}
 	return false, nil
 }
@@ -188,6 +197,35 @@ func (b *buildOutput) plan(p *build.Plan) {
 	if len(p.Unknown) > 0 {
 		b.info("plan: Nix does not know how to build %s: %s", nixeval.Count(len(p.Unknown), "path"), strings.Join(p.Unknown, ", "))
 	}
+}
+
+// who says who builds the plan's derivations, when not all on this
+// machine.
+func (b *buildOutput) who(j *build.Judgement) {
+	count := map[string]int{}
+	var order []string
+	for _, n := range j.Needs {
+		w := n.Who
+		if w == "" {
+			w = "no one here"
+		}
+		if count[w] == 0 {
+			order = append(order, w)
+		}
+		count[w]++
+	}
+	if len(order) == 0 || (len(order) == 1 && order[0] == "this machine") {
+		return
+	}
+	var parts []string
+	for _, w := range order {
+		if w == "no one here" {
+			parts = append(parts, fmt.Sprintf("%d that no one here can build", count[w]))
+		} else {
+			parts = append(parts, fmt.Sprintf("%d on %s", count[w], w))
+		}
+	}
+	b.info("plan: of these, %s", strings.Join(parts, ", "))
 }
 
 func (b *buildOutput) event(ev build.Event) {

@@ -232,22 +232,39 @@ func TestBuildProgressLine(t *testing.T) {
 }
 
 // The motivating story: an aarch64 SD image on an x86_64 machine. The
-// platform explanation comes before the plan, and again from Nix's error.
+// plan shows the derivations no one here can build, and build refuses
+// before starting Nix's build (exit 1, the ways out); --force goes ahead
+// and Nix's own platform error is explained. On an aarch64 machine the
+// same image builds.
 func TestBuildCLIPiSDImage(t *testing.T) {
 	testnix.Setup(t)
+	log := testnix.RecordNixBuild(t)
 	args := append(append([]string{"build"}, testnix.ClassicArgs("pi", "aarch64-linux")...), "--no-link", "config.system.build.sdImage")
 	out, errOut, code := runCLI(t, args...)
+	if testnix.HostSystem() == "aarch64-linux" {
+		if code != 0 || !strings.Contains(out, "nixos-sd-image") {
+			t.Fatalf("on aarch64: exit %d stdout %q\n%s", code, out, errOut)
+		}
+		return
+	}
 	if code != 1 || out != "" {
 		t.Fatalf("exit %d stdout %q\n%s", code, out, errOut)
 	}
-	warn := strings.Index(errOut, "nixplore: warning: platform: this machine is x86_64-linux")
-	plan := strings.Index(errOut, "nixplore: plan: build 9 derivations:")
-	failure := strings.Index(errOut, "must be built on aarch64-linux, but this machine is x86_64-linux")
-	if warn < 0 || plan < 0 || failure < 0 || !(warn < plan && plan < failure) {
-		t.Fatalf("order warn=%d plan=%d failure=%d:\n%s", warn, plan, failure, errOut)
+	if _, builds := testnix.Recorded(t, log); len(builds) != 0 {
+		t.Errorf("nix-build was started: %q", builds)
 	}
-	if strings.Count(errOut, "boot.binfmt.emulatedSystems = [ \"aarch64-linux\" ]") != 2 || !strings.Contains(errOut, "nixos-sd-image-25.05.20250101.0000000-aarch64-linux.img") {
-		t.Errorf("stderr:\n%s", errOut)
+	plan := strings.Index(errOut, "nixplore: plan: build 9 derivations:")
+	refused := strings.Index(errOut, "nixplore: refused: this build needs 9 derivations built; no one here can build 9 of them:")
+	ways := strings.Index(errOut, "boot.binfmt.emulatedSystems = [ \"aarch64-linux\" ]")
+	if plan < 0 || refused < 0 || ways < 0 || !(plan < refused && refused < ways) || !strings.Contains(errOut, "run again with --force") {
+		t.Fatalf("order plan=%d refused=%d ways=%d:\n%s", plan, refused, ways, errOut)
+	}
+	_, errOut, code = runCLI(t, append(args[:len(args)-1], "--force", "config.system.build.sdImage")...)
+	if code != 1 || !strings.Contains(errOut, "must be built on aarch64-linux, but this machine is x86_64-linux") || !strings.Contains(errOut, "warning: --force") {
+		t.Errorf("--force: exit %d\n%s", code, errOut)
+	}
+	if _, builds := testnix.Recorded(t, log); len(builds) != 1 {
+		t.Errorf("--force started %d builds, want 1", len(builds))
 	}
 }
 

@@ -11,20 +11,37 @@ import (
 
 // planFirst asks Nix's dry run what building path would fetch and build,
 // prints it with the free space of the store and the build directory, and
-// stops with a *build.NoRoomError when the fetched paths alone do not fit
-// in the store (unless stop is false: --dry-run and --force only say so).
+// judges it: a derivation to build that no one here can build (this
+// machine, with the extra platforms it can really run, or a builder the
+// store will use) stops the build with a *build.CannotBuildError, and what
+// Nix would fetch that does not fit stops it with a *build.NoRoomError,
+// both before Nix fetches anything (unless stop is false: --dry-run only
+// says so).
 func planFirst(ctx context.Context, s *verbEnv, path attr.Path, out *buildOutput, stop bool) error {
 	plan, err := build.DryRun(ctx, s.tools, s.target, path)
 	if err != nil {
 		return err
 	}
+	caps := build.ReadCapabilities(ctx, s.tools, s.target)
+	judged, err := build.Judge(ctx, s.tools, s.target, plan, caps)
+	if err != nil {
+		return err
+	}
 	space := build.ReadSpace(ctx, s.tools, s.target)
 	room := build.CheckRoom(plan, space)
+	refusal := judged.Refusal(plan)
 	if out.json {
-		out.jsonLine(map[string]any{"kind": "plan", "plan": plan, "space": space, "fits": room == nil})
+		out.jsonLine(map[string]any{"kind": "plan", "plan": plan, "space": space, "fits": room == nil, "judgement": judged, "buildable": refusal == nil})
 	} else {
 		out.plan(plan)
 		out.info("%s", space)
+		out.who(judged)
+	}
+	if refusal != nil && stop {
+		return refusal
+	}
+	if refusal != nil {
+		out.info("warning: a build would be %s", refusal)
 	}
 	if room != nil && stop {
 		return room

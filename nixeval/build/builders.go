@@ -10,6 +10,11 @@ import (
 type Builder struct {
 	URI     string   `json:"uri"`     // e.g. ssh://pi-builder
 	Systems []string `json:"systems"` // the platforms it builds
+	// Features it supports; Mandatory are features a derivation must
+	// require to be sent there (the machines file's sixth and seventh
+	// fields).
+	Features  []string `json:"features,omitempty"`
+	Mandatory []string `json:"mandatory,omitempty"`
 	// Source says where it was configured: "--builders", "Nix's builders
 	// setting (nix.conf or NIX_CONFIG)", or a machines file.
 	Source string `json:"source"`
@@ -23,6 +28,18 @@ func (b Builder) Serves(system string) bool {
 		}
 	}
 	return false
+}
+
+// Takes reports whether Nix would send b a derivation for system that
+// requires features: b builds system, supports every feature (its
+// mandatory ones count as supported), and the derivation requires each
+// of b's mandatory features.
+func (b Builder) Takes(system string, features []string) bool {
+	if !b.Serves(system) {
+		return false
+	}
+	supported := append(append([]string{}, b.Features...), b.Mandatory...)
+	return subset(features, supported) && subset(b.Mandatory, features)
 }
 
 // machinesFileDepth bounds `@file` lines inside machines files.
@@ -64,7 +81,18 @@ func parseBuilders(spec, source, local string, read func(string) ([]byte, error)
 		} else if local != "" {
 			b.Systems = []string{local}
 		}
+		b.Features = featureList(fields, 5)
+		b.Mandatory = featureList(fields, 6)
 		out = append(out, b)
 	}
 	return out
+}
+
+// featureList is a machines line's comma-separated field i ("-" or
+// missing: none).
+func featureList(fields []string, i int) []string {
+	if len(fields) <= i || fields[i] == "-" || fields[i] == "" {
+		return nil
+	}
+	return strings.Split(fields[i], ",")
 }

@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/nixplore/nixplore/nixeval"
-	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
 // BinfmtDir is where Linux lists binfmt_misc registrations.
@@ -48,6 +48,8 @@ type PlatformCheck struct {
 	// Err is set when Nix's settings could not be read; the check then
 	// falls back to what is known.
 	Err error `json:"-"`
+	// Caps are the capabilities the check was made against.
+	Caps *Capabilities `json:"capabilities,omitempty"`
 }
 
 // CheckPlatform compares system with what the local Nix builds: its own
@@ -73,39 +75,27 @@ func CheckPlatformFor(ctx context.Context, tools nixeval.Tools, t *nixeval.Targe
 }
 
 func checkPlatform(ctx context.Context, tools nixeval.Tools, t *nixeval.Target, system string, builders []string) *PlatformCheck {
-	pc := &PlatformCheck{System: system}
 	var opts []string
 	if t != nil {
 		opts = nixeval.OptionArgs(t.Options)
 	}
-	settings, err := nixSettings(ctx, tools, opts)
-	if err != nil {
-		pc.Err = err
-		// builtins.currentSystem needs no experimental feature.
-		cmd := &nixproc.Command{Path: tools.Program("nix-instantiate"), Args: append([]string{"--eval", "--json", "-E", "builtins.currentSystem"}, opts...)}
-		if res, err2 := cmd.Run(ctx); err2 == nil {
-			pc.Machine = strings.Trim(res.Trimmed(), `"`)
-		}
-	} else {
-		pc.Machine = settings["system"]
-		pc.ExtraPlatforms = strings.Fields(settings["extra-platforms"])
-		pc.Builders = settings["builders"]
-	}
-	pc.Local = system == "" || system == pc.Machine || system == "builtin"
-	for _, p := range pc.ExtraPlatforms {
-		if p == system {
-			pc.Local = true
-		}
-	}
-	source := "Nix's builders setting (nix.conf or NIX_CONFIG)"
+	client := ""
 	for _, b := range builders {
 		if b != "" {
-			pc.Builders, source = b, "--builders"
+			client = b
 		}
 	}
-	pc.Machines = ParseBuilders(pc.Builders, source, pc.Machine)
+	return readCapabilities(ctx, tools, opts, optionsOf(t), client).Check(system)
+}
+
+// Check says whether system builds here or on a builder, and holds what
+// Explain needs to say why not.
+func (c *Capabilities) Check(system string) *PlatformCheck {
+	pc := &PlatformCheck{System: system, Machine: c.Machine, ExtraPlatforms: c.ExtraPlatforms,
+		Builders: c.Builders, Machines: c.Machines, Err: c.Err, Caps: c}
+	pc.Local = system == "" || c.Who(system, nil) == "this machine"
 	for i := range pc.Machines {
-		if pc.Machines[i].Serves(system) {
+		if pc.Machines[i].Takes(system, nil) {
 			pc.Builder = &pc.Machines[i]
 			break
 		}
@@ -121,37 +111,6 @@ func (pc *PlatformCheck) WithInfo(info *nixeval.Info) *PlatformCheck {
 		pc.IgnoredNote = info.IgnoredWarning()
 	}
 	return pc
-}
-
-// nixSettings reads Nix's effective settings. `nix show-config` exists from
-// 2.4 on and was renamed `nix config show` later; whichever this Nix knows
-// is used.
-func nixSettings(ctx context.Context, tools nixeval.Tools, opts []string) (map[string]string, error) {
-	var lastErr error
-	for _, sub := range [][]string{{"config", "show"}, {"show-config"}} {
-		args := append(append([]string{"--extra-experimental-features", "nix-command"}, sub...), opts...)
-		res, err := (&nixproc.Command{Path: tools.Program("nix"), Args: args}).Run(ctx)
-		if err != nil {
-			lastErr = err
-			if ctx.Err() != nil {
-				break
-			}
-			continue
-		}
-		return parseSettings(string(res.Stdout)), nil
-	}
-	return nil, lastErr
-}
-
-// parseSettings reads `name = value` lines.
-func parseSettings(s string) map[string]string {
-	out := map[string]string{}
-	for _, l := range strings.Split(s, "\n") {
-		if k, v, ok := strings.Cut(l, " = "); ok {
-			out[strings.TrimSpace(k)] = strings.TrimSpace(v)
-		}
-	}
-	return out
 }
 
 // archOf is the CPU part of a Nix system double ("aarch64-linux" → "aarch64").
@@ -219,6 +178,14 @@ func (pc *PlatformCheck) Explain() string {
 		extra = strings.Join(pc.ExtraPlatforms, " ")
 	}
 	fmt.Fprintf(&b, "platform: this machine is %s (extra-platforms: %s) and cannot build %s itself.\n", orUnknown(pc.Machine), extra, pc.System)
+	if pc.Caps != nil && slices.Contains(pc.Caps.Unbacked, pc.System) {
+		fmt.Fprintf(&b, "  extra-platforms lists %s, but no binfmt registration lets this machine run its programs: a build would fetch its inputs, then fail at its first program.\n", pc.System)
+	}
+	if pc.Caps != nil && pc.Caps.Store.Daemon && !pc.Caps.Store.Trusted {
+		for _, ig := range pc.Caps.Ignored {
+			fmt.Fprintf(&b, "  %s\n", ig.Explain())
+		}
+	}
 	b.WriteString("Three ways out:\n")
 	switch {
 	case pc.Binfmt.Registered && pc.Binfmt.Enabled:

@@ -3,6 +3,7 @@
 { config, lib, pkgs, ... }:
 let
   salt = builtins.getEnv "NIXPLORE_SALT";
+  otherSystem = let s = builtins.getEnv "NIXPLORE_OTHER_SYSTEM"; in if s == "" then "aarch64-linux" else s;
   drv = args: pkgs.mkDrv (args // { env = (args.env or { }) // { inherit salt; }; });
   step = n: prev: drv {
     name = "chain-step-${toString n}";
@@ -47,6 +48,22 @@ in
     in drv { name = "broken-chain-3"; env.prev = second; script = "mkdir -p $out"; };
     slowmarker = drv { name = "nixplore-cancel-marker"; script = "echo nixplore-cancel-marker started; sleep 300; : nixplore-cancel-marker; exit 1"; };
     otherPlatform = drv { name = "other-platform"; system = "aarch64-linux"; script = "echo never > $out"; };
+    # An output of another platform (NIXPLORE_OTHER_SYSTEM, default aarch64-linux: tests set a
+    # platform that is not the host's) whose one input is a fixed-output derivation, as a source
+    # tarball is: its path is the same whatever its system, so a binary cache filled on another
+    # machine holds it. A dry run then says "will be fetched" for the 8 MiB input and "will be
+    # built" for the output, which this machine cannot build: the seed's download-then-fail.
+    source8m = derivation {
+      name = "nixplore-source-8m"; system = otherSystem; builder = "/bin/sh";
+      args = [ "-c" "head -c 8388608 /dev/zero > $out" ]; PATH = "/bin:/usr/bin";
+      outputHashMode = "flat"; outputHashAlgo = "sha256";
+      outputHash = "2daeb1f36095b44b318410b3f4e8b5d989dcc7bb023d1426c492dab0a3053e74";
+    };
+    otherPlatformWithSource = drv { name = "other-platform-with-source"; system = otherSystem;
+      env.src = config.system.build.source8m; script = "mkdir -p $out; wc -c < $src > $out/size"; };
+    # The same output needing a system feature (the kernel's big-parallel is the usual one).
+    needsFeature = drv { name = "needs-feature"; system = builtins.currentSystem; env.requiredSystemFeatures = [ "nixplore-test-feature" ];
+      script = "echo built > $out"; };
     hashMismatch = let d = derivation {
       name = "hash-mismatch"; system = "x86_64-linux"; builder = "/bin/sh";
       args = [ "-c" "echo something else > $out" ]; inherit salt;
