@@ -37,11 +37,13 @@ type buildMsg interface{ buildID() uint64 }
 
 type (
 	buildPlanMsg struct {
-		id    uint64
-		plan  *build.Plan
-		check *build.PlatformCheck
-		space build.Space
-		err   error
+		id      uint64
+		plan    *build.Plan
+		check   *build.PlatformCheck
+		judged  *build.Judgement
+		refusal error // *build.CannotBuildError: no one here builds part of the plan
+		space   build.Space
+		err     error
 	}
 	buildStartedMsg struct {
 		id  uint64
@@ -76,10 +78,15 @@ type buildPanel struct {
 	system   string
 	cancelFn context.CancelFunc
 
-	plan       *build.Plan
-	check      *build.PlatformCheck
-	space      build.Space
-	noRoom     error // the plan's downloads do not fit in the store (f builds anyway)
+	plan    *build.Plan
+	check   *build.PlatformCheck
+	space   build.Space
+	noRoom  error // the plan's downloads do not fit in the store (f builds anyway)
+	refusal error // no one here builds part of the plan (f builds anyway)
+	judged  *build.Judgement
+	// confirmed: enter (or y) was pressed while the plan loaded; the
+	// build starts when the plan arrives, if the plan allows it.
+	confirmed  bool
 	planErr    error
 	run        *build.Run
 	command    string
@@ -132,11 +139,17 @@ func (b buildPanel) open(path attr.Path, system string, info *nixeval.Info) (bui
 		if err != nil {
 			return buildPlanMsg{id: id, err: err}
 		}
-		check := build.CheckPlatformFor(ctx, tools, target, system)
+		caps := build.ReadCapabilities(ctx, tools, target)
+		judged, err := build.Judge(ctx, tools, target, plan, caps)
+		if err != nil {
+			return buildPlanMsg{id: id, err: err}
+		}
+		check := caps.Check(system)
 		if info != nil {
 			check = check.WithInfo(info)
 		}
-		return buildPlanMsg{id: id, plan: plan, check: check, space: build.ReadSpace(ctx, tools, target)}
+		return buildPlanMsg{id: id, plan: plan, check: check, judged: judged, refusal: judged.Refusal(plan),
+			space: build.ReadSpace(ctx, tools, target)}
 	})
 }
 
@@ -194,12 +207,17 @@ func (b buildPanel) Update(msg tea.Msg) (buildPanel, tea.Cmd) {
 		}
 		switch b.state {
 		case buildPlanning:
-			if key.Matches(msg, k.Cancel) || key.Matches(msg, k.ClosePanel) {
+			switch {
+			case key.Matches(msg, k.Cancel) || key.Matches(msg, k.ClosePanel):
 				b.close()
+			case key.Matches(msg, k.Confirm):
+				b.confirmed = true
+				b.refresh()
 			}
 		case buildConfirm:
+			blocked := b.noRoom != nil || b.refusal != nil
 			switch {
-			case key.Matches(msg, k.Confirm) && b.noRoom == nil, key.Matches(msg, k.Force) && b.noRoom != nil:
+			case key.Matches(msg, k.Confirm) && !blocked, key.Matches(msg, k.Force) && blocked:
 				cmd := b.start()
 				return b, cmd
 			case key.Matches(msg, k.Cancel), key.Matches(msg, k.ClosePanel):
@@ -250,7 +268,15 @@ func (b buildPanel) apply(msg buildMsg) (buildPanel, tea.Cmd) {
 			return b, nil
 		}
 		b.state, b.plan, b.check, b.space = buildConfirm, msg.plan, msg.check, msg.space
+		b.judged, b.refusal = msg.judged, msg.refusal
 		b.noRoom = build.CheckRoom(msg.plan, msg.space)
+		if b.confirmed && b.noRoom == nil && b.refusal == nil {
+			// enter was pressed while the plan loaded, and the plan
+			// allows the build: it starts as if pressed now.
+			b.c.log.Printf("build: enter pressed while planning; starting %s", b.path)
+			return b, b.start()
+		}
+		b.confirmed = false
 	case buildStartedMsg:
 		b.run, b.command = msg.run, msg.run.Command
 		return b, waitEvent(b.id, msg.run)
@@ -313,7 +339,7 @@ func (b buildPanel) helpKeys() helpKeys {
 	switch b.state {
 	case buildConfirm:
 		start := k.Confirm
-		if b.noRoom != nil {
+		if b.noRoom != nil || b.refusal != nil {
 			start = k.Force
 		}
 		return helpKeys{start, k.ClosePanel, key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "scroll"))}
@@ -413,6 +439,9 @@ func (b buildPanel) body() []string {
 	switch b.state {
 	case buildPlanning:
 		add(s.Dim.Render, b.c.spin+" asking Nix what this would build and fetch (dry run)…")
+		if b.confirmed {
+			add(s.Status.Render, "enter pressed: the build starts as soon as the plan shows it can.")
+		}
 	case buildConfirm:
 		if b.plan != nil && b.plan.Empty() {
 			// Already built: no platform to worry about, nothing to fetch.
@@ -421,16 +450,23 @@ func (b buildPanel) body() []string {
 			add(s.Status.Render, "Press enter (or y) to show the outputs, esc to go back.")
 			break
 		}
-		if b.check != nil && !b.check.CanBuild {
-			add(s.Bad.Render, "This machine cannot build "+b.check.System+" derivations as it is set up:")
-			add(s.Value.Render, b.check.Explain())
-			out = append(out, "")
-		} else if b.check != nil {
+		switch {
+		case b.refusal != nil:
+			// Said once, below the plan, with the ways out.
+		case b.check != nil && !b.check.CanBuild:
+			add(s.Dim.Render, fmt.Sprintf("The output is for %s, which this machine does not build itself; the plan below needs no %s build here.", b.check.System, b.check.System))
+		case b.check != nil:
 			add(s.Dim.Render, b.check.Explain())
 		}
 		out = append(out, b.planLines(w)...)
 		add(s.Dim.Render, b.space.String())
 		out = append(out, "")
+		if b.refusal != nil {
+			add(s.Bad.Render, "Not building: this machine cannot build all of it, as it is set up.")
+			add(s.Value.Render, strings.TrimSuffix(b.refusal.Error(), "To build anyway, run again with --force."))
+			add(s.Status.Render, "Press f to build anyway (as --force: Nix fetches what it can, then fails), esc to go back.")
+			break
+		}
 		if b.noRoom != nil {
 			add(s.Bad.Render, "Not building: "+b.noRoom.Error())
 			add(s.Status.Render, "Press f to build anyway (as --force), esc to go back.")

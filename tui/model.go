@@ -146,6 +146,9 @@ type Model struct {
 	cancels    map[uint64]context.CancelFunc
 	descs      map[string]*descEntry // descriptions already fetched, by path key
 	quitting   bool
+	// askQuit: q was pressed while a build runs; the next key answers
+	// (y or q quits and cancels the build, any other keeps it).
+	askQuit bool
 
 	lastClickRow  int
 	lastClickTime time.Time

@@ -207,6 +207,18 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 		return cur, tea.Batch(cmds...)
 	}
+	if m.askQuit {
+		m.askQuit = false
+		if s := msg.String(); s == "y" || s == "q" || s == "ctrl+c" {
+			return m.quit()
+		}
+		return m, nil // any other key keeps the build, and does nothing else
+	}
+	if msg.String() == "q" && m.build.state == buildRunning && !m.filter.active {
+		// A build is not thrown away by accident: q asks first.
+		m.askQuit = true
+		return m, nil
+	}
 	if m.build.shown() {
 		var cmd tea.Cmd
 		m.build, cmd = m.build.Update(msg)

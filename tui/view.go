@@ -196,6 +196,10 @@ func (m Model) headerLines(w int) []string {
 const maxStatusLines = 4
 
 func (m Model) statusLines(w int) []string {
+	if m.askQuit {
+		q := "A build is running. Quit and cancel it? y quits · any other key keeps building"
+		return []string{m.c.styles.Warning.Render(truncate(q, w))}
+	}
 	if m.build.active() && !m.build.shown() {
 		// Browsing during a build: its progress stays in the footer.
 		return append([]string{m.build.footerLine(w)}, m.treeStatusLines(w)...)

@@ -3,32 +3,19 @@ package main
 import (
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/nixplore/nixplore/internal/testnix"
 )
 
-// refusalSetup is the seed's situation on a real Nix: an output of
-// another platform whose 8 MiB fixed-output input sits only in a file://
-// binary cache, and an empty (chroot) store that would fetch from it. It
-// returns the input's store path and the store's root.
 func refusalSetup(t *testing.T) (source, root string) {
 	testnix.Setup(t)
 	saltEnv(t)
-	other := testnix.OtherSystem(t)
-	source = testnix.BuildHere(t, "buildfail", "config.system.build.source8m", "--option", "extra-platforms", other)
-	cache := testnix.CacheOf(t, source)
-	root = t.TempDir()
-	testnix.UseCacheAndStore(t, cache, root)
-	return source, root
+	return testnix.SourceOnlyInCache(t)
 }
 
-func valid(root, path string) bool {
-	_, err := os.Stat(filepath.Join(root, path))
-	return err == nil
-}
+func valid(root, path string) bool { return testnix.Valid(root, path) }
 
 // TestBuildRefusesWhatNoOneHereBuilds: the dry run says the input will be
 // fetched and the output built; no one here builds the output's platform,

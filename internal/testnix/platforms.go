@@ -105,3 +105,25 @@ func BuildHere(t testing.TB, config, path string, extraArgs ...string) string {
 	}
 	return strings.TrimSpace(string(out))
 }
+
+// SourceOnlyInCache is the seed's situation on a real Nix: the buildfail
+// fixture's otherPlatformWithSource, an output of OtherSystem whose 8 MiB
+// fixed-output input (source8m) sits only in a file:// binary cache, and
+// an empty chroot store that would fetch from it. It returns the input's
+// store path and the chroot store's root; a test asks whether the input
+// was fetched with Valid(root, source).
+func SourceOnlyInCache(t testing.TB) (source, root string) {
+	t.Helper()
+	other := OtherSystem(t)
+	source = BuildHere(t, "buildfail", "config.system.build.source8m", "--option", "extra-platforms", other)
+	cache := CacheOf(t, source)
+	root = t.TempDir()
+	UseCacheAndStore(t, cache, root)
+	return source, root
+}
+
+// Valid reports whether path is in the chroot store at root.
+func Valid(root, path string) bool {
+	_, err := os.Stat(filepath.Join(root, path))
+	return err == nil
+}
