@@ -34,15 +34,35 @@ type SetContents struct {
 	// What the set is, e.g. the catalogue's summary of images: "every
 	// image variant"; "" when unknown.
 	What string
+	// Failing counts the children known to fail to evaluate, and names
+	// the first few (failingShown): nix-build of the set stops at the
+	// first of them before it builds anything.
+	Failing      int
+	FailingNames []string
 }
+
+// failingShown is how many failing children a warning names.
+const failingShown = 3
 
 // CountChildren fills Known and Derivations from listed children.
 func CountChildren(children []Child) SetContents {
 	c := SetContents{Known: true}
 	for _, ch := range children {
-		c.Add(ch.Kind)
+		c.AddNamed(ch.Name, ch.Kind)
 	}
 	return c
+}
+
+// AddNamed is Add for a child whose name is known: a child that fails to
+// evaluate is remembered by name.
+func (c *SetContents) AddNamed(name, kind string) {
+	c.Add(kind)
+	if kind == KindError {
+		c.Failing++
+		if len(c.FailingNames) < failingShown {
+			c.FailingNames = append(c.FailingNames, attr.Quote(name))
+		}
+	}
 }
 
 // Add counts one more child of kind (start from SetContents{Known: true}):
@@ -80,7 +100,21 @@ func (c SetContents) Warning() string {
 	if what != "" {
 		s += ": " + what
 	}
+	if c.Failing > 0 {
+		names := strings.Join(c.FailingNames, ", ")
+		if c.Failing > len(c.FailingNames) {
+			names += fmt.Sprintf(" and %d more", c.Failing-len(c.FailingNames))
+		}
+		s += fmt.Sprintf("; and it stops with an error before building anything, since %s: %s", failText(c.Failing), names)
+	}
 	return s
+}
+
+func failText(n int) string {
+	if n == 1 {
+		return "1 child fails to evaluate"
+	}
+	return fmt.Sprintf("%d children fail to evaluate", n)
 }
 
 // FromDescription completes c from the set's description: its number of

@@ -466,7 +466,7 @@ func childrenOf(n *node) nixeval.SetContents {
 	// children each time was garbage enough to raise the peak by tens of MB.
 	c := nixeval.SetContents{Known: true}
 	for _, ch := range n.children {
-		c.Add(ch.kind)
+		c.AddNamed(ch.name, ch.kind)
 	}
 	return c
 }

@@ -28,6 +28,8 @@ func buildRefusal(n *node, e *descEntry) string {
 	} else if c.Known {
 		warning = "this command " + c.Warning()
 	}
+	// Never the whole set: that is the seed's mistake (every image, a
+	// VM, QEMU under emulation, a full disk).
 	return "b builds one derivation; " + path + " is " + nixeval.AKind(n.kind) + " and " + warning +
-		". Open it (→) and press b on the output you want, or copy the command with c to build them all."
+		". Open it (→) and press b on the one output you want."
 }

@@ -44,3 +44,25 @@ func TestSetsAndScalarsAreNotBuiltUnannounced(t *testing.T) {
 		t.Errorf("b on a set: panel %v, status %q", d.m.build.active(), d.m.status)
 	}
 }
+
+// TestSetBuildNamesFailingChildren: b on a set whose children include some
+// that fail to evaluate never suggests building the set, and says that its
+// command would stop on those children, naming them.
+func TestSetBuildNamesFailingChildren(t *testing.T) {
+	d := nixDriver(t, "kinds", "", 160, 40)
+	d.settle()
+	d.until(func() bool { return childrenOf(d.m.pane.selected()).Known })
+	c := childrenOf(d.m.pane.selected())
+	if c.Failing == 0 {
+		t.Fatalf("the kinds fixture's set has no failing child here: %+v", c)
+	}
+	d.key("b")
+	d.settle()
+	st := d.m.status
+	if strings.Contains(st, "build them all") || strings.Contains(st, "copy the command") {
+		t.Errorf("b on a set suggests building it whole: %q", st)
+	}
+	if !strings.Contains(st, "children fail to evaluate: ") || !strings.Contains(st, c.FailingNames[0]) || !strings.Contains(st, "stops with an error before building anything") {
+		t.Errorf("b on a set with failing children: %q", st)
+	}
+}
