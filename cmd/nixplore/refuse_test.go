@@ -3,10 +3,12 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/nixplore/nixplore/internal/testnix"
+	"github.com/nixplore/nixplore/nixeval/attr"
 )
 
 func refusalSetup(t *testing.T) (source, root string) {
@@ -126,5 +128,31 @@ func TestBuildRefusesAMissingFeature(t *testing.T) {
 	out, errOut, code := runCLI(t, append(buildArgs("buildfail", "--no-link", "--option", "system-features", "nixplore-test-feature"), "config.system.build.needsFeature")...)
 	if code != 0 || !strings.Contains(out, "-needs-feature") {
 		t.Errorf("with the feature: exit %d %s\n%s", code, out, errOut)
+	}
+}
+
+// TestBuildFlakeNextStepNamesTheFlake: after building a flake host's
+// system, the printed next step names --flake REF#HOST (run as printed, a
+// bare `nixos-rebuild switch` activates /etc/nixos, another system), and
+// this machine not being that host, it deploys with --target-host. The
+// printed command is checked, never run.
+func TestBuildFlakeNextStepNamesTheFlake(t *testing.T) {
+	testnix.Setup(t)
+	host, hostName := "laptop", "laptop"
+	if testnix.HostSystem() == "aarch64-linux" {
+		host, hostName = "pi", "nixosraspberrypi42"
+	}
+	ref := "path:" + testnix.FlakeDir(t)
+	link := filepath.Join(t.TempDir(), "sys")
+	out, errOut, code := runCLI(t, "build", "--flake", ref+"#"+host, "-o", link, "config.system.build.toplevel")
+	if code != 0 || !strings.Contains(out, "-nixos-system-"+hostName+"-") {
+		t.Fatalf("exit %d %s\n%s", code, out, errOut)
+	}
+	want := "switch --flake " + attr.ShellQuote(ref+"#"+host) + " --target-host root@" + hostName
+	if !strings.Contains(errOut, want) || strings.Contains(errOut, "sudo nixos-rebuild switch\n") {
+		t.Errorf("the next step lacks %q:\n%s", want, errOut)
+	}
+	if !strings.Contains(errOut, "nix-copy-closure --to root@"+hostName) {
+		t.Errorf("no by-hand step:\n%s", errOut)
 	}
 }

@@ -364,9 +364,10 @@ func runBuild(ctx context.Context, tools nixeval.Tools, cmd *nixproc.Command, pr
 	if err != nil {
 		return nil, err
 	}
-	out.NextSteps = NextSteps(out.Outputs, out.Links)
+	sit := ReadSituation(ctx, tools, t)
+	out.NextSteps = NextSteps(out.Outputs, out.Links, sit)
 	if len(out.NextSteps) == 0 && len(opts.Path) > 0 {
-		out.NextSteps = KnownNextSteps(opts.Path[len(opts.Path)-1], out.Outputs, out.Links)
+		out.NextSteps = KnownNextSteps(opts.Path[len(opts.Path)-1], out.Outputs, out.Links, sit)
 	}
 	return out, nil
 }
@@ -523,8 +524,8 @@ const ddWarning = "Replace /dev/sdX with the card's device: compare `lsblk` befo
 
 // NextSteps says what to do with well-known outputs, found by what is
 // inside them (not by attribute name): an SD or ISO image, a VM script, a
-// system closure.
-func NextSteps(outputs []BuiltOutput, links []string) []NextStep {
+// system closure (whose steps depend on sit: see systemSteps).
+func NextSteps(outputs []BuiltOutput, links []string, sit Situation) []NextStep {
 	var steps []NextStep
 	for _, o := range outputs {
 		shown := shownPath(o.Path, links)
@@ -547,9 +548,7 @@ func NextSteps(outputs []BuiltOutput, links []string) []NextStep {
 			}
 		}
 		if _, err := os.Stat(filepath.Join(o.Path, "bin", "switch-to-configuration")); err == nil {
-			steps = append(steps, NextStep{Title: "this is a whole NixOS system; activate it on the machine it was built for",
-				Command: "sudo nixos-rebuild switch   (or: sudo " + attr.ShellQuote(shown+"/bin/switch-to-configuration") + " test)",
-				Warning: "switch makes it the boot default; test activates it until the next reboot. For another machine, copy it first: nix-copy-closure --to root@HOST " + o.Path})
+			steps = append(steps, systemSteps(o, shown, "", sit)...)
 		}
 	}
 	return steps
@@ -560,11 +559,14 @@ func NextSteps(outputs []BuiltOutput, links []string) []NextStep {
 // files NextSteps did not find where nixpkgs puts them: the catalogue's
 // commands, with the result's path (its ./result link when there is one)
 // put in.
-func KnownNextSteps(name string, outputs []BuiltOutput, links []string) []NextStep {
+func KnownNextSteps(name string, outputs []BuiltOutput, links []string, sit Situation) []NextStep {
 	if len(outputs) == 0 {
 		return nil
 	}
 	shown := shownPath(outputs[0].Path, links)
+	if name == "toplevel" {
+		return systemSteps(outputs[0], shown, "", sit)
+	}
 	var steps []NextStep
 	for _, st := range catalogue.AfterBuild(name, "") {
 		steps = append(steps, NextStep{

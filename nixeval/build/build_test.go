@@ -441,8 +441,17 @@ func TestBuildFlakeToplevel(t *testing.T) {
 	if len(res.Links) != 1 || res.Links[0] != link || res.ClosureSize <= 0 {
 		t.Errorf("links %v closure %d", res.Links, res.ClosureSize)
 	}
-	if len(res.NextSteps) != 1 || !strings.Contains(res.NextSteps[0].Command, "nixos-rebuild switch") || !strings.Contains(res.NextSteps[0].Command, link+"/bin/switch-to-configuration") {
-		t.Errorf("next steps %+v", res.NextSteps)
+	// The next step names the flake and its host: run as printed, a bare
+	// `nixos-rebuild switch` would activate /etc/nixos, another system.
+	// This test machine is not that host, so the step deploys to it.
+	var rebuild string
+	for _, st := range res.NextSteps {
+		if strings.Contains(st.Command, "nixos-rebuild") {
+			rebuild = st.Command
+		}
+	}
+	if want := "switch --flake " + attr.ShellQuote(tg.FlakeRef+"#laptop") + " --target-host root@laptop"; !strings.Contains(rebuild, want) {
+		t.Errorf("next steps lack %q: %+v", want, res.NextSteps)
 	}
 	// Built now: the plan is empty.
 	p, err := build.DryRun(context.Background(), nixeval.Tools{}, tg, path)
@@ -461,7 +470,7 @@ func TestNextStepsImages(t *testing.T) {
 	img := filepath.Join(out, "sd-image/nixos-sd-image-aarch64-linux.img.zst")
 	os.WriteFile(img, []byte("x"), 0o644)
 	os.WriteFile(filepath.Join(out, "nix-support/hydra-build-products"), []byte("file sd-image "+img+"\n"), 0o644)
-	steps := build.NextSteps([]build.BuiltOutput{{Path: out}}, nil)
+	steps := build.NextSteps([]build.BuiltOutput{{Path: out}}, nil, build.Situation{})
 	if len(steps) != 1 || steps[0].Command != "zstdcat "+img+" | sudo dd of=/dev/sdX bs=4M status=progress conv=fsync" || !strings.Contains(steps[0].Warning, "lsblk") {
 		t.Errorf("%+v", steps)
 	}
@@ -469,7 +478,7 @@ func TestNextStepsImages(t *testing.T) {
 	out2 := t.TempDir()
 	os.MkdirAll(filepath.Join(out2, "sd-image"), 0o755)
 	os.WriteFile(filepath.Join(out2, "sd-image", "pi.img"), []byte("x"), 0o644)
-	steps = build.NextSteps([]build.BuiltOutput{{Path: out2}}, nil)
+	steps = build.NextSteps([]build.BuiltOutput{{Path: out2}}, nil, build.Situation{})
 	if len(steps) != 1 || steps[0].Command != "sudo dd if="+filepath.Join(out2, "sd-image", "pi.img")+" of=/dev/sdX bs=4M status=progress conv=fsync" {
 		t.Errorf("%+v", steps)
 	}
@@ -525,26 +534,26 @@ func TestBuildLoudBuilderStaysBounded(t *testing.T) {
 func TestKnownNextStepsByName(t *testing.T) {
 	out := t.TempDir()
 	outs := []build.BuiltOutput{{Path: out}}
-	if steps := build.NextSteps(outs, nil); len(steps) != 0 {
+	if steps := build.NextSteps(outs, nil, build.Situation{}); len(steps) != 0 {
 		t.Fatalf("an empty output has steps: %+v", steps)
 	}
 	for name, want := range map[string]string{
 		"sdImage":  "zstdcat " + out + "/sd-image/*.img.zst | sudo dd of=/dev/sdX bs=4M status=progress",
 		"vm":       out + "/bin/run-*-vm",
-		"toplevel": "sudo " + out + "/bin/switch-to-configuration test",
+		"toplevel": "nix-copy-closure --to root@unknown " + out + " && ssh root@unknown nix-env -p /nix/var/nix/profiles/system --set " + out,
 		"isoImage": "sudo dd if=" + out + "/iso/*.iso of=/dev/sdX",
 	} {
-		steps := build.KnownNextSteps(name, outs, nil)
+		steps := build.KnownNextSteps(name, outs, nil, build.Situation{})
 		if len(steps) != 1 || !strings.Contains(steps[0].Command, want) {
 			t.Errorf("%s: %+v, want a command with %q", name, steps, want)
 		}
 	}
-	if steps := build.KnownNextSteps("manual", outs, nil); steps != nil {
+	if steps := build.KnownNextSteps("manual", outs, nil, build.Situation{}); steps != nil {
 		t.Errorf("manual: %+v", steps)
 	}
 	// The result's path is data: quoted in the command, as is in the title.
 	odd := filepath.Join(t.TempDir(), "it's here")
-	steps := build.KnownNextSteps("sdImage", []build.BuiltOutput{{Path: odd}}, nil)
+	steps := build.KnownNextSteps("sdImage", []build.BuiltOutput{{Path: odd}}, nil, build.Situation{})
 	if len(steps) != 1 || !strings.HasPrefix(steps[0].Command, "zstdcat "+attr.ShellQuote(odd)+"/sd-image/*.img.zst | ") ||
 		!strings.Contains(steps[0].Title, odd+"/sd-image") || !strings.Contains(steps[0].Warning, "lsblk") {
 		t.Errorf("sdImage at %q: %+v", odd, steps)

@@ -82,6 +82,11 @@ type Step struct {
 	// Warning is what could go wrong running Command (dd on the wrong
 	// device).
 	Warning string `json:"warning,omitempty"`
+	// When are the conditions the step holds under, all of them: for a
+	// built system "this-machine" (the configuration is this NixOS
+	// machine's: host name and platform), "other-machine", "rebuild"
+	// (nixos-rebuild can name the configuration: <target>).
+	When []string `json:"when,omitempty"`
 }
 
 // ResultPlaceholder stands for the built result's path in a Step.
@@ -149,7 +154,7 @@ func (e Entry) check() error {
 		return fmt.Errorf("childrenReevaluate %q does not name the child (<child>)", e.ChildrenReevaluate)
 	}
 	for _, st := range e.After {
-		if st.Title == "" || !strings.Contains(st.Command, ResultPlaceholder) && !strings.Contains(st.Title, ResultPlaceholder) {
+		if st.Title == "" || !strings.Contains(st.Command, ResultPlaceholder) && !strings.Contains(st.Title, ResultPlaceholder) && !strings.Contains(st.Command, "<target>") && !strings.Contains(st.Command, "<out>") {
 			return fmt.Errorf("after: step %q does not say where the result is (%s)", st.Title, ResultPlaceholder)
 		}
 	}

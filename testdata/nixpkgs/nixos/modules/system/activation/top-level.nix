@@ -23,6 +23,7 @@ let
       ln -s $initrd/initrd $out/initrd
       ln -s $init $out/init
       echo "$systemVersion" > $out/nixos-version
+      printf '%s' "$system" > $out/system
       echo "$kernelParams" > $out/kernel-params
       printf '#!/bin/sh\necho switching to %s\n' "$out" > $out/bin/switch-to-configuration
     '';
