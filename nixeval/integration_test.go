@@ -471,3 +471,22 @@ func TestFlakeListing(t *testing.T) {
 		t.Fatalf("flake command %s", d.Commands.Build)
 	}
 }
+
+// Where an output comes from is read from its option's definitions
+// without forcing its value: a toplevel that throws (failed assertions)
+// is still defined in top-level.nix, not "no definition".
+func TestDefinedInOfAThrowingOutput(t *testing.T) {
+	testnix.Setup(t)
+	ev := newEval(t, testnix.Classic(t, "assert", ""))
+	path := mustPath(t, "config.system.build.toplevel")
+	if _, err := ev.Describe(ctx(t), path); err == nil {
+		t.Fatal("the assert fixture's toplevel no longer throws: the test proves nothing")
+	}
+	def, err := ev.DefinedIn(ctx(t), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if def == nil || len(def.Files) != 1 || !strings.HasSuffix(def.Files[0], "system/activation/top-level.nix") {
+		t.Errorf("a throwing toplevel is defined in %+v", def)
+	}
+}

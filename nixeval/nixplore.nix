@@ -140,9 +140,13 @@ let
     else if (v._type or null) == "merge" then builtins.concatMap discharge v.contents
     else if (v._type or null) == "override" || (v._type or null) == "order" then discharge v.content
     else [ v ];
+  # A definition whose value throws still defines the option: `toplevel`
+  # of a configuration with failed assertions is defined in top-level.nix
+  # (it throws there), so where it comes from is said without forcing it.
   defines = v: rest:
-    let ds = discharge v; in
-    if rest == [ ] then ds != [ ]
+    let r = builtins.tryEval (discharge v); ds = r.value; in
+    if !r.success then true
+    else if rest == [ ] then ds != [ ]
     else builtins.any (d: builtins.isAttrs d && d ? ${builtins.head rest} && defines d.${builtins.head rest} (builtins.tail rest)) ds;
 
   docText = d: if builtins.isString d then d else if builtins.isAttrs d then (d.text or null) else null;
