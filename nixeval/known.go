@@ -1,6 +1,7 @@
 package nixeval
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/nixplore/nixplore/nixeval/attr"
@@ -55,7 +56,13 @@ func docFor(t *Target, path attr.Path, definedIn []string, facts Facts) (catalog
 // the catalogue entry saying how to get each (Entry.HowToGet). For any
 // other listing it returns nothing. This is `ls --known` and the explorer's
 // toggle for known-but-absent outputs.
-func KnownAbsent(l Listing) ([]Child, []catalogue.Entry) {
+//
+// variants are the names of this configuration's images (attrNames of
+// config.system.build.images, which forces no variant; nil when not
+// known): an entry's advice names an image variant only when the
+// configuration has it, so a configuration whose images lack cloudstack
+// is never told to build images.cloudstack.
+func KnownAbsent(l Listing, variants []string) ([]Child, []catalogue.Entry) {
 	if !l.Path.Equal(attr.DefaultPath) {
 		return nil, nil
 	}
@@ -64,6 +71,15 @@ func KnownAbsent(l Listing) ([]Child, []catalogue.Entry) {
 		present[i] = c.Name
 	}
 	abs := catalogue.Absent(present)
+	for i := range abs {
+		var keep []string
+		for _, v := range abs[i].Variants {
+			if slices.Contains(variants, v) {
+				keep = append(keep, v)
+			}
+		}
+		abs[i].Variants = keep
+	}
 	children := make([]Child, len(abs))
 	for i, e := range abs {
 		children[i] = Child{Name: e.Name, Path: l.Path.Child(e.Name), Kind: KindAbsent}

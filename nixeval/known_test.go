@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -130,7 +131,15 @@ func TestKnownAbsentOutputs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			children, entries := nixeval.KnownAbsent(ls[0])
+			variants, err := ev.Names(ctx(t), attr.DefaultPath.Child("images"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, c := range variants.Children {
+				names = append(names, c.Name)
+			}
+			children, entries := nixeval.KnownAbsent(ls[0], names)
 			if len(children) != len(entries) || len(children) == 0 {
 				t.Fatalf("%d children, %d entries", len(children), len(entries))
 			}
@@ -140,6 +149,13 @@ func TestKnownAbsentOutputs(t *testing.T) {
 					t.Errorf("bad absent child %+v / %s", c, entries[i].Name)
 				}
 				got[c.Name] = entries[i].HowToGet()
+			}
+			for i, e := range entries {
+				for _, v := range e.Variants {
+					if !slices.Contains(names, v) {
+						t.Errorf("%s's advice names images.%s, which this configuration does not have (%v)", children[i].Name, v, names)
+					}
+				}
 			}
 			for name, module := range tc.absent {
 				if !strings.Contains(got[name], module) {
@@ -151,7 +167,7 @@ func TestKnownAbsentOutputs(t *testing.T) {
 					t.Errorf("%s is in the configuration but listed as absent", name)
 				}
 			}
-			if other, _ := nixeval.KnownAbsent(nixeval.Listing{Path: attr.DefaultPath.Child("units")}); other != nil {
+			if other, _ := nixeval.KnownAbsent(nixeval.Listing{Path: attr.DefaultPath.Child("units")}, nil); other != nil {
 				t.Error("absent outputs only make sense for config.system.build")
 			}
 		})

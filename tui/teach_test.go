@@ -1,12 +1,20 @@
 package tui
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
 )
+
+func absentVariants(n *node) []string {
+	if n.absent == nil {
+		return nil
+	}
+	return n.absent.Variants
+}
 
 func TestAbsentOutputsToggle(t *testing.T) {
 	onEachBackend(t, func(t *testing.T, b backend) {
@@ -24,6 +32,20 @@ func TestAbsentOutputsToggle(t *testing.T) {
 		d.key("a")
 		if d.m.c.keys.Absent.Help().Desc != "hide absent" {
 			t.Errorf("help after a: %q", d.m.c.keys.Absent.Help().Desc)
+		}
+		// The names of images (one request, no variant evaluated) let the
+		// advice name only variants this configuration has.
+		d.settle()
+		variants := d.m.tree.imageVariants()
+		if len(variants) == 0 {
+			t.Fatal("a did not read the names of images")
+		}
+		for _, n := range d.m.tree.visible {
+			for _, v := range absentVariants(n) {
+				if !slices.Contains(variants, v) {
+					t.Errorf("%s's advice names images.%s, which this configuration does not have", n.name, v)
+				}
+			}
 		}
 		// A Pi configuration has sdImage but not the installer ISO.
 		var iso *node

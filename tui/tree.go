@@ -170,7 +170,7 @@ func (t *tree) setAbsent(n *node, show bool) {
 		present.Children = append(present.Children, nixeval.Child{Name: c.name, Kind: c.kind})
 	}
 	if show {
-		children, entries := nixeval.KnownAbsent(present)
+		children, entries := nixeval.KnownAbsent(present, t.imageVariants())
 		for i, c := range children {
 			k := newNode(c.Name, c.Path, c.Kind, n)
 			k.absent = &entries[i]
@@ -180,6 +180,20 @@ func (t *tree) setAbsent(n *node, show bool) {
 	}
 	n.children = kids
 	t.version++
+}
+
+// imageVariants are the names of config.system.build.images when the tree
+// has listed them (nil otherwise: advice then names no variant).
+func (t *tree) imageVariants() []string {
+	n := t.index[attr.DefaultPath.Child("images").Key()]
+	if n == nil || !n.loaded {
+		return nil
+	}
+	out := make([]string, 0, len(n.children))
+	for _, c := range n.children {
+		out = append(out, c.name)
+	}
+	return out
 }
 
 // drop removes n and its subtree from the index.

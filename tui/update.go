@@ -337,6 +337,11 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.pane.reselect()
 		if m.showAbsent {
 			m.status = "showing the outputs this configuration does not have (dimmed, ---); a hides them"
+			// Their advice names image variants only this configuration
+			// has: the names of images (no variant is evaluated).
+			if img := m.tree.find(attr.DefaultPath.Child("images")); img != nil && !img.loaded && !img.loading && img.kind == nixeval.KindAttrs {
+				return m, m.startList(img)
+			}
 		}
 	case key.Matches(msg, k.Trace):
 		var cmd tea.Cmd
@@ -554,6 +559,9 @@ func (m Model) onListedInner(msg listedMsg) (tea.Model, tea.Cmd) {
 			m.tree.setChildren(n, msg.listing.Children)
 			m.tree.setAbsent(n, m.showAbsent)
 			n.cached = false
+			if m.showAbsent && n.path.Equal(attr.DefaultPath.Child("images")) {
+				m.tree.setAbsent(m.tree.find(attr.DefaultPath), true)
+			}
 		}
 	}
 	m.tree.flatten()

@@ -264,7 +264,7 @@ func cmdLs(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	for _, l := range listings {
 		var absent []knownAbsent
 		if o.known {
-			absent = knownAbsentOf(l)
+			absent = knownAbsentOf(l, imageVariants(ctx, s, l))
 		}
 		if o.json {
 			if err := writeListingJSON(stdout, l, absent, runWarnings(ctx).inJSON(l.AllWarnings())); err != nil {
@@ -420,8 +420,26 @@ type knownAbsent struct {
 	entry catalogue.Entry
 }
 
-func knownAbsentOf(l nixeval.Listing) []knownAbsent {
-	children, entries := nixeval.KnownAbsent(l)
+// imageVariants are the names of the listed configuration's images
+// (attrNames only: no variant is evaluated), nil when it has none or they
+// cannot be read.
+func imageVariants(ctx context.Context, s *verbEnv, l nixeval.Listing) []string {
+	if !l.Path.Equal(attr.DefaultPath) {
+		return nil
+	}
+	names, err := s.eval.Names(ctx, attr.DefaultPath.Child("images"))
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, c := range names.Children {
+		out = append(out, c.Name)
+	}
+	return out
+}
+
+func knownAbsentOf(l nixeval.Listing, variants []string) []knownAbsent {
+	children, entries := nixeval.KnownAbsent(l, variants)
 	out := make([]knownAbsent, len(children))
 	for i := range children {
 		out[i] = knownAbsent{children[i], entries[i]}
