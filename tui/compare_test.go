@@ -25,17 +25,17 @@ func fixedColumns() []compare.Column {
 	ways := []string{"emulation: boot.binfmt.emulatedSystems", "a remote builder: --builders", "cross compilation: nixpkgs.buildPlatform"}
 	return []compare.Column{
 		{Path: "config.system.build.sdImage", Summary: "A bootable SD card image of this configuration.", Documented: true,
-			Platform: compare.Platform{System: "aarch64-linux", Ways: ways},
-			Plan:     compare.Plan{Build: 9, Fetch: 2, DownloadBytes: 3 << 20, UnpackedBytes: 12 << 20, Fits: true, Space: space},
+			Platform: &compare.Platform{System: "aarch64-linux", Ways: ways},
+			Plan:     &compare.Plan{Build: 9, Fetch: 2, DownloadBytes: 3 << 20, UnpackedBytes: 12 << 20, Fits: true, Space: space},
 			RunNeeds: []compare.Need{{What: "an SD card", Detail: "at least as large as the image"}, {What: "dd"}},
 			Result:   "sd-image/nixos-sd-image.img: an MBR disk with a FAT firmware partition and an ext4 root.", Command: cmd("sdImage")},
 		{Path: "config.system.build.toplevel", Summary: "The NixOS system itself.", Documented: true,
-			Platform: compare.Platform{System: "aarch64-linux", Ways: []string{}}, Plan: compare.Plan{Fits: true, Space: space},
+			Platform: &compare.Platform{System: "aarch64-linux", Ways: []string{}}, Plan: &compare.Plan{Fits: true, Space: space},
 			Built: true, ClosureBytes: 5 << 20, RunNeeds: []compare.Need{{What: "a NixOS machine of aarch64-linux"}},
 			Result: "A directory nixos-system-<hostname>-<version>.", Command: cmd("toplevel")},
 		{Path: "config.system.build.vm", Summary: "A script that boots this configuration in QEMU.", Documented: true,
-			Platform: compare.Platform{System: "aarch64-linux", Ways: ways},
-			Plan:     compare.Plan{Build: 1, Fits: true, Space: space},
+			Platform: &compare.Platform{System: "aarch64-linux", Ways: ways},
+			Plan:     &compare.Plan{Build: 1, Fits: true, Space: space},
 			RunNeeds: []compare.Need{{What: "KVM", Here: &no, Detail: "a aarch64-linux VM on x86_64-linux is fully emulated (slow)"}},
 			Result:   "nixos-vm with bin/run-<hostname>-vm.", Command: cmd("vm")},
 	}

@@ -243,9 +243,20 @@ func TestCompareNotOneOutput(t *testing.T) {
 	out, _, _ = runCLI(t, append(args, "--json")...)
 	var cols []struct {
 		Path, Command, CommandWarning, Error string
+		Platform, Plan                       json.RawMessage
 	}
 	if err := json.Unmarshal([]byte(out), &cols); err != nil || len(cols) != 3 {
 		t.Fatalf("json: %v\n%s", err, out)
+	}
+	// A set or a string has no platform and no plan: null, never made-up
+	// values ({"system":"","buildableHere":false}, a plan of zeros).
+	for _, i := range []int{0, 2} {
+		if string(cols[i].Platform) != "null" || string(cols[i].Plan) != "null" {
+			t.Errorf("%s: platform %s plan %s, want null", cols[i].Path, cols[i].Platform, cols[i].Plan)
+		}
+	}
+	if string(cols[1].Platform) == "null" || string(cols[1].Plan) == "null" {
+		t.Errorf("toplevel: platform %s plan %s", cols[1].Platform, cols[1].Plan)
 	}
 	if cols[0].Command == "" || !strings.HasPrefix(cols[0].CommandWarning, "this command builds every derivation inside") ||
 		cols[2].Command != "" || cols[2].CommandWarning != "" || cols[1].CommandWarning != "" {

@@ -20,7 +20,9 @@ import (
 )
 
 // Column is one output as compared. Every field is always present in
-// JSON; ClosureBytes only when the output is built.
+// JSON; ClosureBytes only when the output is built; Platform and Plan are
+// null when the path is not one derivation (a set, a string) or its plan
+// could not be read: never made-up values.
 type Column struct {
 	Path string `json:"path"`
 	// Summary is the catalogue's one line, or that the output is
@@ -28,8 +30,8 @@ type Column struct {
 	Summary    string   `json:"summary"`
 	Documented bool     `json:"documented"`
 	DefinedIn  []string `json:"definedIn"`
-	Platform   Platform `json:"platform"`
-	Plan       Plan     `json:"plan"`
+	Platform   *Platform `json:"platform"`
+	Plan       *Plan     `json:"plan"`
 	Built      bool     `json:"built"`
 	// ClosureBytes is the size of the output with everything it needs,
 	// when it is built.
@@ -47,8 +49,12 @@ type Column struct {
 
 // Platform says whether this machine builds the output's platform.
 type Platform struct {
-	System        string `json:"system"`
-	BuildableHere bool   `json:"buildableHere"`
+	System string `json:"system"`
+	// BuildableHere: everything the plan builds has someone here to build
+	// it (this machine or a builder); an output of another platform that
+	// can all be fetched is buildable here. Without a plan (built
+	// already), whether this machine builds the output's platform.
+	BuildableHere bool `json:"buildableHere"`
 	// Ways are the ways out when not buildable here; none when it is, or
 	// when the output is built already.
 	Ways []string `json:"ways"`
@@ -60,6 +66,9 @@ type Plan struct {
 	Fetch         int   `json:"fetch"` // paths to fetch
 	DownloadBytes int64 `json:"downloadBytes"`
 	UnpackedBytes int64 `json:"unpackedBytes"`
+	// Unbuildable counts the derivations to build that no one here can
+	// build (build.Judge): the build would be refused.
+	Unbuildable int `json:"unbuildable"`
 	// Fits is false when the fetched paths alone exceed the store's free
 	// space (build.CheckRoom).
 	Fits  bool        `json:"fits"`
@@ -97,6 +106,17 @@ type Comparer struct {
 	mu     sync.Mutex
 	checks map[string]*build.PlatformCheck
 	space  *build.Space
+	caps   *build.Capabilities
+}
+
+// capabilities are read once per comparison (several Nix settings reads).
+func (c *Comparer) capabilities(ctx context.Context) *build.Capabilities {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.caps == nil || c.caps.Err != nil {
+		c.caps = build.ReadCapabilities(ctx, c.Tools, c.Target)
+	}
+	return c.caps
 }
 
 // Column gathers everything about path. A failure is the column's Error,
@@ -110,7 +130,7 @@ func (c *Comparer) Column(ctx context.Context, path attr.Path) (Column, error) {
 	case <-ctx.Done():
 		return Column{Path: path.String()}, ctx.Err()
 	}
-	col := Column{Path: path.String(), DefinedIn: []string{}, RunNeeds: []Need{}, Platform: Platform{Ways: []string{}}}
+	col := Column{Path: path.String(), DefinedIn: []string{}, RunNeeds: []Need{}}
 	col.Command = nixeval.BuildCommands(c.Target, path).Build
 	d, err := c.Eval.Describe(ctx, path)
 	if err != nil {
@@ -133,7 +153,7 @@ func (c *Comparer) Column(ctx context.Context, path attr.Path) (Column, error) {
 		return col, nil
 	}
 	pc := c.check(ctx, d.System)
-	col.Platform = Platform{System: d.System, BuildableHere: pc.CanBuild, Ways: Ways(pc)}
+	col.Platform = &Platform{System: d.System, BuildableHere: pc.CanBuild, Ways: Ways(pc)}
 	col.Built = len(d.Outputs) > 0
 	var outs []string
 	for _, o := range d.Outputs {
@@ -141,9 +161,10 @@ func (c *Comparer) Column(ctx context.Context, path attr.Path) (Column, error) {
 		outs = append(outs, o.Path)
 	}
 	space := c.readSpace(ctx)
-	col.Plan = Plan{Fits: true, Space: space}
 	if col.Built {
-		// Nothing to build or fetch: no way out is needed.
+		// Nothing to build or fetch (a plan of zeros that is true): no
+		// way out is needed.
+		col.Plan = &Plan{Fits: true, Space: space}
 		col.Platform.Ways = []string{}
 		if n, err := build.ClosureSize(ctx, c.Tools, outs, c.Target.Options...); err == nil {
 			col.ClosureBytes = n
@@ -156,9 +177,15 @@ func (c *Comparer) Column(ctx context.Context, path attr.Path) (Column, error) {
 			}
 			col.Error = nixeval.ErrorText(err)
 		} else {
-			col.Plan.Build, col.Plan.Fetch = len(p.Build), len(p.Fetch)
-			col.Plan.DownloadBytes, col.Plan.UnpackedBytes = p.DownloadSize, p.UnpackedSize
-			col.Plan.Fits = build.CheckRoom(p, space) == nil
+			col.Plan = &Plan{Build: len(p.Build), Fetch: len(p.Fetch), DownloadBytes: p.DownloadSize, UnpackedBytes: p.UnpackedSize,
+				Fits: build.CheckRoom(p, space) == nil, Space: space}
+			if j, err := build.Judge(ctx, c.Tools, c.Target, p, c.capabilities(ctx)); err == nil {
+				col.Plan.Unbuildable = len(j.Unbuildable)
+				col.Platform.BuildableHere = j.OK()
+				if j.OK() {
+					col.Platform.Ways = []string{}
+				}
+			}
 		}
 	}
 	col.RunNeeds = runNeeds(d, pc.Machine)
@@ -189,7 +216,7 @@ func notOneOutput(path attr.Path, d *nixeval.Description) (why, commandWarning s
 // not be compared read none.
 func SharedSpace(cols []Column) (build.Space, bool) {
 	for _, c := range cols {
-		if c.Plan.Space.Store.Dir != "" {
+		if c.Plan != nil && c.Plan.Space.Store.Dir != "" {
 			return c.Plan.Space, true
 		}
 	}

@@ -35,7 +35,7 @@ func Rows(cols []Column) []Row {
 }
 
 func cellsOf(c Column) []string {
-	if c.Error != "" && c.Platform.System == "" {
+	if c.Platform == nil {
 		return []string{c.Summary, "error: " + c.Error, "", "", "", "", c.Result}
 	}
 	platform := c.Platform.System + ": builds here"
@@ -54,11 +54,16 @@ func cellsOf(c Column) []string {
 	switch {
 	case c.Error != "":
 		plan = "error: " + c.Error
+	case !c.Built && c.Plan == nil:
+		plan = "unknown: Nix's dry run did not answer"
 	case !c.Built:
 		plan = "build " + nixeval.Count(c.Plan.Build, "derivation") + ", fetch " + nixeval.Count(c.Plan.Fetch, "path")
 		sizes = fmt.Sprintf("%s download, %s unpacked", build.HumanBytes(c.Plan.DownloadBytes), build.HumanBytes(c.Plan.UnpackedBytes))
 		if c.Plan.Build > 0 {
 			sizes += " (and what the builds write, unknown before they run)"
+		}
+		if c.Plan.Unbuildable > 0 {
+			plan += "; refused: no one here can build " + nixeval.Count(c.Plan.Unbuildable, "derivation") + " of it"
 		}
 		if !c.Plan.Fits {
 			sizes += "; does NOT fit: " + build.HumanBytes(int64(c.Plan.Space.Store.Free)) + " free in " + c.Plan.Space.Store.Dir

@@ -32,10 +32,10 @@ func TestWrap(t *testing.T) {
 func TestTableFitsAndKeepsEverything(t *testing.T) {
 	cols := []Column{
 		{Path: "config.system.build.sdImage", Summary: "A bootable SD card image of this configuration.", Result: "sd-image/x.img",
-			Platform: Platform{System: "aarch64-linux", Ways: []string{"emulation: a", "a remote builder: b", "cross compilation: c"}},
+			Platform: &Platform{System: "aarch64-linux", Ways: []string{"emulation: a", "a remote builder: b", "cross compilation: c"}},
 			RunNeeds: []Need{{What: "an SD card"}, {What: "dd"}}},
 		{Path: "config.system.build.toplevel", Summary: "The NixOS system itself.", Built: true, ClosureBytes: 1 << 20,
-			Platform: Platform{System: "aarch64-linux", BuildableHere: true}},
+			Platform: &Platform{System: "aarch64-linux", BuildableHere: true}},
 	}
 	for _, w := range []int{40, 60, 80, 120, 200} {
 		lines := Table(cols, w)
