@@ -27,12 +27,12 @@ type Column struct {
 	Path string `json:"path"`
 	// Summary is the catalogue's one line, or that the output is
 	// undocumented, with the module that defines it.
-	Summary    string   `json:"summary"`
-	Documented bool     `json:"documented"`
-	DefinedIn  []string `json:"definedIn"`
+	Summary    string    `json:"summary"`
+	Documented bool      `json:"documented"`
+	DefinedIn  []string  `json:"definedIn"`
 	Platform   *Platform `json:"platform"`
 	Plan       *Plan     `json:"plan"`
-	Built      bool     `json:"built"`
+	Built      bool      `json:"built"`
 	// ClosureBytes is the size of the output with everything it needs,
 	// when it is built.
 	ClosureBytes int64  `json:"closureBytes,omitempty"`
