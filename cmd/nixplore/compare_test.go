@@ -1,16 +1,21 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/build"
 	"github.com/nixplore/nixplore/nixeval/catalogue"
+	"github.com/nixplore/nixplore/nixeval/compare"
 )
 
 // nixOut runs a Nix program of the test and returns its trimmed stdout.
@@ -261,5 +266,48 @@ func TestCompareNotOneOutput(t *testing.T) {
 	if cols[0].Command == "" || !strings.HasPrefix(cols[0].CommandWarning, "this command builds every derivation inside") ||
 		cols[2].Command != "" || cols[2].CommandWarning != "" || cols[1].CommandWarning != "" {
 		t.Errorf("commands and warnings: %+v", cols)
+	}
+}
+
+// TestCompareEstimatesTheSpaceAnImageNeeds: before an image is built,
+// compare says how much store space its build needs, labelled as an
+// estimate and not the image's size: what it fetches, plus an
+// uncompressed root file system of the system's closure (measured here
+// with nix-store once toplevel is built).
+func TestCompareEstimatesTheSpaceAnImageNeeds(t *testing.T) {
+	testnix.Setup(t)
+	// Every derivation new: the image is not built, whatever ran before.
+	t.Setenv("NIXPLORE_REMOTE_SALT", fmt.Sprintf("estimate-%d", time.Now().UnixNano()))
+	top := testnix.BuildHere(t, "ownimage", "config.system.build.toplevel", "--option", "extra-platforms", "x86_64-linux")
+	closure, err := build.ClosureSize(context.Background(), nixeval.Tools{}, []string{top})
+	if err != nil || closure <= 0 {
+		t.Fatalf("closure of %s: %d %v", top, closure, err)
+	}
+	args := append(append([]string{"compare"}, testnix.ClassicArgs("ownimage", "")...), "--option", "extra-platforms", "x86_64-linux", "config.system.build.images.myboard")
+	out, errOut, code := runCLI(t, append(args, "--json")...)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	var cols []struct {
+		Built bool
+		Plan  *struct {
+			Build int
+			Needs *compare.SpaceEstimate `json:"spaceNeeded"`
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &cols); err != nil || len(cols) != 1 {
+		t.Fatalf("json: %v\n%s", err, out)
+	}
+	c := cols[0]
+	if c.Built || c.Plan == nil || c.Plan.Needs == nil {
+		t.Fatalf("no estimate for an unbuilt image: %s", out)
+	}
+	n := c.Plan.Needs
+	if n.Holds != "config.system.build.toplevel" || n.HoldsBytes != closure || n.AtLeastBytes < closure || n.UnknownBuilds != c.Plan.Build || c.Plan.Build == 0 {
+		t.Errorf("estimate %+v (toplevel's closure %d, %d builds)", n, closure, c.Plan.Build)
+	}
+	out, _, _ = runCLI(t, args...)
+	if flat := strings.Join(strings.Fields(out), " "); !strings.Contains(flat, "store space needed (an estimate, not the image's size): at least "+build.HumanBytes(n.AtLeastBytes)) {
+		t.Errorf("the table does not say the estimate:\n%s", out)
 	}
 }

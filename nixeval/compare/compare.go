@@ -69,10 +69,83 @@ type Plan struct {
 	// Unbuildable counts the derivations to build that no one here can
 	// build (build.Judge): the build would be refused.
 	Unbuildable int `json:"unbuildable"`
+	// Needs estimates the store space the build needs, before it runs.
+	Needs *SpaceEstimate `json:"spaceNeeded,omitempty"`
 	// Fits is false when the fetched paths alone exceed the store's free
 	// space (build.CheckRoom).
 	Fits  bool        `json:"fits"`
 	Space build.Space `json:"space"`
+}
+
+// SpaceEstimate is the store space a build needs, as far as it can be
+// known before the build: what it fetches, and for an image what the image
+// is built from. It is not the image's size (compression makes that
+// smaller): an SD or disk image is built by writing an uncompressed root
+// file system of the system's closure, then the image from it.
+type SpaceEstimate struct {
+	FetchBytes int64 `json:"fetchBytes"` // what the plan fetches, unpacked
+	// Holds is what the image holds (the configuration's system, toplevel)
+	// and HoldsBytes its closure's size when it is built (0: unknown).
+	Holds      string `json:"holds,omitempty"`
+	HoldsBytes int64  `json:"holdsBytes,omitempty"`
+	// AtLeastBytes: FetchBytes, plus for an image the root file system it
+	// writes on the way (about HoldsBytes); the image itself comes on top
+	// (at most about HoldsBytes more, less once compressed).
+	AtLeastBytes int64 `json:"atLeastBytes"`
+	// UnknownBuilds are the derivations whose outputs' sizes nothing can
+	// tell before they run.
+	UnknownBuilds int `json:"unknownBuilds"`
+}
+
+// Text says the estimate in one line, labelled as one.
+func (e *SpaceEstimate) Text() string {
+	t := "store space needed (an estimate, not the image's size): at least " + build.HumanBytes(e.AtLeastBytes)
+	var parts []string
+	if e.FetchBytes > 0 {
+		parts = append(parts, build.HumanBytes(e.FetchBytes)+" fetched")
+	}
+	switch {
+	case e.Holds != "" && e.HoldsBytes > 0:
+		parts = append(parts, "an uncompressed root file system of "+e.Holds+"'s closure ("+build.HumanBytes(e.HoldsBytes)+")")
+	case e.Holds != "":
+		parts = append(parts, "a root file system of "+e.Holds+"'s closure, whose size is unknown until it is built")
+	}
+	if len(parts) > 0 {
+		t += " (" + strings.Join(parts, ", ") + ")"
+	}
+	if e.Holds != "" {
+		t += ", then the image itself (up to as much again, less once compressed)"
+	}
+	if e.UnknownBuilds > 0 {
+		t += ", plus what " + nixeval.Count(e.UnknownBuilds, "build") + " write, unknown before they run"
+	}
+	return t
+}
+
+// isImage says whether path is a disk image built from the system's
+// closure: sdImage, isoImage, an images.* variant, another …Image.
+func isImage(path attr.Path) bool {
+	n := len(path)
+	if n == len(attr.DefaultPath)+2 && path.HasPrefix(attr.DefaultPath.Child("images")) {
+		return true
+	}
+	return n == len(attr.DefaultPath)+1 && path.HasPrefix(attr.DefaultPath) && strings.HasSuffix(path.Last(), "Image")
+}
+
+// estimate is the space the plan p of path needs (see SpaceEstimate).
+func (c *Comparer) estimate(ctx context.Context, path attr.Path, p *build.Plan) *SpaceEstimate {
+	e := &SpaceEstimate{FetchBytes: p.UnpackedSize, UnknownBuilds: len(p.Build)}
+	if isImage(path) {
+		top := attr.DefaultPath.Child("toplevel")
+		e.Holds = top.String()
+		if d, err := c.Eval.Describe(ctx, top); err == nil && len(d.Outputs) > 0 && d.Outputs[0].Built {
+			if n, err := build.ClosureSize(ctx, c.Tools, []string{d.Outputs[0].Path}, c.Target.Options...); err == nil {
+				e.HoldsBytes = n
+			}
+		}
+	}
+	e.AtLeastBytes = e.FetchBytes + e.HoldsBytes
+	return e
 }
 
 // Need is one thing running the result needs.
@@ -178,7 +251,7 @@ func (c *Comparer) Column(ctx context.Context, path attr.Path) (Column, error) {
 			col.Error = nixeval.ErrorText(err)
 		} else {
 			col.Plan = &Plan{Build: len(p.Build), Fetch: len(p.Fetch), DownloadBytes: p.DownloadSize, UnpackedBytes: p.UnpackedSize,
-				Fits: build.CheckRoom(p, space) == nil, Space: space}
+				Fits: build.CheckRoom(p, space) == nil, Space: space, Needs: c.estimate(ctx, path, p)}
 			if j, err := build.Judge(ctx, c.Tools, c.Target, p, c.capabilities(ctx)); err == nil {
 				col.Plan.Unbuildable = len(j.Unbuildable)
 				col.Platform.BuildableHere = j.OK()

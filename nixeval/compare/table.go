@@ -59,7 +59,9 @@ func cellsOf(c Column) []string {
 	case !c.Built:
 		plan = "build " + nixeval.Count(c.Plan.Build, "derivation") + ", fetch " + nixeval.Count(c.Plan.Fetch, "path")
 		sizes = fmt.Sprintf("%s download, %s unpacked", build.HumanBytes(c.Plan.DownloadBytes), build.HumanBytes(c.Plan.UnpackedBytes))
-		if c.Plan.Build > 0 {
+		if c.Plan.Needs != nil {
+			sizes += "; " + c.Plan.Needs.Text()
+		} else if c.Plan.Build > 0 {
 			sizes += " (and what the builds write, unknown before they run)"
 		}
 		if c.Plan.Unbuildable > 0 {
