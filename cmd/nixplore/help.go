@@ -113,7 +113,7 @@ var manual = struct {
 				{Names: []string{"--out-link", "-o"}, Arg: "P", Arity: 1, Value: valueFile, Verbs: []string{"build"}, Doc: "build: result symlink (default ./result, as nix-build)"},
 				{Names: []string{"--no-link", "--no-out-link"}, Verbs: []string{"build"}, Doc: "build: no result symlink"},
 				{Names: []string{"--all"}, Verbs: []string{"build"}, Doc: "build: allow building the whole top level of <nixpkgs/nixos>"},
-				{Names: []string{"--force"}, Verbs: []string{"build"}, Doc: "build: build even when what Nix would fetch alone does not fit in the store's free space"},
+				{Names: []string{"--force"}, Verbs: []string{"build"}, Doc: "build: build even when no one here can build part of the plan (this machine's platforms and features, the builders the store uses) or what Nix would fetch alone does not fit in the store's free space"},
 				{Names: []string{"--help", "-h"}, Doc: "print the help"},
 				{Names: []string{"--version"}, Doc: "print the version (as nixplore version)"},
 			},
