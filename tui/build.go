@@ -121,7 +121,7 @@ func (b *buildPanel) cancel() {
 
 // open starts the dry run and the platform check for path. system is the
 // derivation's platform when the preview knows it.
-func (b buildPanel) open(path attr.Path, system string, info *nixeval.Info) (buildPanel, tea.Cmd) {
+func (b buildPanel) open(path attr.Path, system string, outputs []string, info *nixeval.Info) (buildPanel, tea.Cmd) {
 	b.cancel()
 	ctx, cancel := context.WithCancel(context.Background())
 	id := b.c.next()
@@ -135,7 +135,7 @@ func (b buildPanel) open(path attr.Path, system string, info *nixeval.Info) (bui
 	}
 	b.c.log.Printf("build: dry run of %s", path)
 	return b, b.c.run(func() tea.Msg {
-		plan, err := build.DryRun(ctx, tools, target, path)
+		plan, err := build.DryRun(ctx, tools, target, path, outputs...)
 		if err != nil {
 			return buildPlanMsg{id: id, err: err}
 		}

@@ -375,11 +375,15 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		system := ""
+		var outputs []string
 		if e, ok := m.descs[n.key]; ok && e.desc != nil {
 			system = e.desc.System
+			for _, o := range e.desc.Outputs {
+				outputs = append(outputs, o.Path)
+			}
 		}
 		var cmd tea.Cmd
-		m.build, cmd = m.build.open(n.path, system, m.info)
+		m.build, cmd = m.build.open(n.path, system, outputs, m.info)
 		m.syncKeys()
 		return m, tea.Batch(cmd, m.spin())
 	default:

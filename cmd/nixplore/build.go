@@ -42,8 +42,9 @@ func cmdBuild(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	}
 	out := &buildOutput{json: o.json, stdout: stdout, stderr: stderr, tty: isTerminal(stderr)}
 	built := false
+	var outputs []string
 	if len(path) > 0 {
-		if built, err = checkBefore(ctx, s, path, out, o.force && !o.dryRun); err != nil {
+		if built, outputs, err = checkBefore(ctx, s, path, out, o.force && !o.dryRun); err != nil {
 			return err
 		}
 	}
@@ -52,7 +53,7 @@ func cmdBuild(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	// announces its plan as it starts).
 	planned := built // "already built" says it all
 	if !built && (o.dryRun || !o.force) {
-		if err := planFirst(ctx, s, path, out, !o.dryRun); err != nil {
+		if err := planFirst(ctx, s, path, out, !o.dryRun, outputs); err != nil {
 			return err
 		}
 		planned = true
@@ -93,14 +94,17 @@ func cmdBuild(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 // (planFirst): an output of another platform that can all be fetched
 // needs no builder for it. Only under --force, where no plan is made,
 // does the output's own platform get a warning here.
-func checkBefore(ctx context.Context, s *verbEnv, path attr.Path, out *buildOutput, forced bool) (bool, error) {
+func checkBefore(ctx context.Context, s *verbEnv, path attr.Path, out *buildOutput, forced bool) (built bool, outputs []string, err error) {
 	d, err := s.eval.Describe(ctx, path)
 	if err != nil {
-		return false, err
+		return false, nil, err
 	}
 	if d.Kind != nixeval.KindDerivation {
 		out.info("note: %s is %s, not a derivation; Nix builds every derivation inside it", path, d.Kind)
-		return false, nil
+		return false, nil, nil
+	}
+	for _, o := range d.Outputs {
+		outputs = append(outputs, o.Path)
 	}
 	if outs, ok := builtOutputs(d); ok {
 		if out.json {
@@ -108,7 +112,7 @@ func checkBefore(ctx context.Context, s *verbEnv, path attr.Path, out *buildOutp
 		} else {
 			alreadyBuilt(out, outs)
 		}
-		return true, nil
+		return true, outputs, nil
 	}
 	pc := build.CheckPlatformFor(ctx, s.tools, s.target, d.System)
 	if s.target.Kind == nixeval.Classic {
@@ -118,7 +122,7 @@ func checkBefore(ctx context.Context, s *verbEnv, path attr.Path, out *buildOutp
 	}
 	if out.json {
 		out.jsonLine(map[string]any{"kind": "platform", "platform": pc, "drv": d.DrvPath})
-		return false, nil
+		return false, outputs, nil
 	}
 	switch {
 	case pc.CanBuild:
@@ -131,7 +135,7 @@ func checkBefore(ctx context.Context, s *verbEnv, path attr.Path, out *buildOutp
 		}
 		out.info("platform: %s is for %s, which this machine does not build itself; the plan below says whether anything must be built for it", d.Name, d.System)
 	}
-	return false, nil
+	return false, outputs, nil
 }
 
 // buildOutput writes a build for a terminal (one updating line), a pipe

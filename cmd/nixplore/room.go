@@ -17,8 +17,8 @@ import (
 // Nix would fetch that does not fit stops it with a *build.NoRoomError,
 // both before Nix fetches anything (unless stop is false: --dry-run only
 // says so).
-func planFirst(ctx context.Context, s *verbEnv, path attr.Path, out *buildOutput, stop bool) error {
-	plan, err := build.DryRun(ctx, s.tools, s.target, path)
+func planFirst(ctx context.Context, s *verbEnv, path attr.Path, out *buildOutput, stop bool, outputs []string) error {
+	plan, err := build.DryRun(ctx, s.tools, s.target, path, outputs...)
 	if err != nil {
 		return err
 	}

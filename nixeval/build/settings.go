@@ -19,6 +19,7 @@ type UnrecognisedError struct {
 	What    string // what was being read, e.g. "nix config show --json"
 	Text    string // what Nix printed (cut to its first KiB)
 	Version string // `nix --version`, as Nix prints it, when known
+	Why     string // what contradicts an answer read as empty, when known
 }
 
 func (e *UnrecognisedError) Error() string {
@@ -26,7 +27,11 @@ func (e *UnrecognisedError) Error() string {
 	if e.Version != "" {
 		v = " (" + e.Version + ")"
 	}
-	return fmt.Sprintf("nixplore does not recognise what %s printed%s; it stops rather than guess. Please report it with this text:\n%s", e.What, v, e.Text)
+	why := ""
+	if e.Why != "" {
+		why = " (" + e.Why + ")"
+	}
+	return fmt.Sprintf("nixplore does not recognise what %s printed%s%s; it stops rather than guess. Please report it with this text:\n%s", e.What, v, why, e.Text)
 }
 
 func unrecognised(what string, text []byte) *UnrecognisedError {

@@ -243,7 +243,7 @@ func (c *Comparer) Column(ctx context.Context, path attr.Path) (Column, error) {
 			col.ClosureBytes = n
 		}
 	} else {
-		p, err := build.DryRun(ctx, c.Tools, c.Target, path)
+		p, err := build.DryRun(ctx, c.Tools, c.Target, path, outs...)
 		if err != nil {
 			if ctx.Err() != nil {
 				return col, ctx.Err()
