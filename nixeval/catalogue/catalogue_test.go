@@ -251,7 +251,6 @@ func TestAfterBuild(t *testing.T) {
 		"isoImage":         "sudo dd if=<result>/iso/*.iso",
 		"vm":               "<result>/bin/run-*-vm",
 		"vmWithBootLoader": "<result>/bin/run-*-vm",
-		"toplevel":         "<result>/bin/switch-to-configuration test",
 	} {
 		steps := AfterBuild(name, "")
 		if len(steps) != 1 || !strings.Contains(steps[0].Command, want) {
@@ -260,6 +259,24 @@ func TestAfterBuild(t *testing.T) {
 		}
 		if strings.Contains(steps[0].Command, "dd ") != strings.Contains(steps[0].Warning, "lsblk") {
 			t.Errorf("%s: a dd command goes with the warning about the device, and only it: %+v", name, steps[0])
+		}
+	}
+	// A system's steps depend on the machine and the target (build's
+	// Situation): switch here, or deploy to its host, each with a by-hand
+	// step that makes a generation first.
+	top := AfterBuild("toplevel", "")
+	whens := map[string]string{}
+	for _, st := range top {
+		whens[strings.Join(st.When, ",")] = st.Command
+	}
+	for when, want := range map[string]string{
+		"this-machine,rebuild":  "sudo <nixos-rebuild> switch <target>",
+		"this-machine":          "sudo nix-env -p /nix/var/nix/profiles/system --set <out> && sudo <result>/bin/switch-to-configuration switch",
+		"other-machine,rebuild": "<nixos-rebuild> switch <target> --target-host root@<host>",
+		"other-machine":         "nix-copy-closure --to root@<host> <out>",
+	} {
+		if !strings.Contains(whens[when], want) {
+			t.Errorf("toplevel, when %s: %q, want %q", when, whens[when], want)
 		}
 	}
 	for _, name := range []string{"manual", "no-such-output"} {
