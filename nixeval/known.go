@@ -31,7 +31,9 @@ func docFor(t *Target, path attr.Path, definedIn []string, facts Facts) (catalog
 	release := facts.Release()
 	switch {
 	case len(path) == len(attr.DefaultPath)+1 && path.HasPrefix(attr.DefaultPath):
-		return catalogue.Best(path.Last(), definedIn, release)
+		// A fact the configuration gives (boot.initrd.systemd.enable for
+		// initialRamdisk) picks between entries whose condition it settles.
+		return catalogue.BestGiven(path.Last(), definedIn, release, facts.Map())
 	case len(path) == len(attr.DefaultPath)+2 && path.HasPrefix(attr.DefaultPath.Child("images")):
 		if e, ok := catalogue.ForVariant(path.Last(), release); ok {
 			return e, true
@@ -61,8 +63,17 @@ func docFor(t *Target, path attr.Path, definedIn []string, facts Facts) (catalog
 // config.system.build.images, which forces no variant; nil when not
 // known): an entry's advice names an image variant only when the
 // configuration has it, so a configuration whose images lack cloudstack
-// is never told to build images.cloudstack.
+// is never told to build images.cloudstack. Not knowing the configuration's
+// release and platform, it names no variant that throws on some platform
+// (sd-card: catalogue.VariantWorks); KnownAbsentOn knows them.
 func KnownAbsent(l Listing, variants []string) ([]Child, []catalogue.Entry) {
+	return KnownAbsentOn(l, variants, "", "")
+}
+
+// KnownAbsentOn is KnownAbsent for a configuration of NixOS release
+// (system.nixos.release) on system (nixpkgs.hostPlatform.system): a
+// variant is named only where it evaluates there.
+func KnownAbsentOn(l Listing, variants []string, release, system string) ([]Child, []catalogue.Entry) {
 	if !l.Path.Equal(attr.DefaultPath) {
 		return nil, nil
 	}
@@ -70,7 +81,7 @@ func KnownAbsent(l Listing, variants []string) ([]Child, []catalogue.Entry) {
 	for i, c := range l.Children {
 		present[i] = c.Name
 	}
-	abs := catalogue.Absent(present)
+	abs := catalogue.AbsentOn(present, release, system)
 	for i := range abs {
 		var keep []string
 		for _, v := range abs[i].Variants {

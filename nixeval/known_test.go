@@ -109,6 +109,25 @@ func TestDescribeShowsCatalogueDoc(t *testing.T) {
 	}
 }
 
+// buildListingAndVariants lists config.system.build and names its images
+// (attrNames only), what KnownAbsent takes.
+func buildListingAndVariants(t *testing.T, ev *nixeval.Evaluator) ([]nixeval.Listing, []string) {
+	t.Helper()
+	ls, err := ev.List(ctx(t), attr.DefaultPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	variants, err := ev.Names(ctx(t), attr.DefaultPath.Child("images"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, c := range variants.Children {
+		names = append(names, c.Name)
+	}
+	return ls, names
+}
+
 func TestKnownAbsentOutputs(t *testing.T) {
 	testnix.Setup(t)
 	for _, tc := range []struct {
@@ -126,19 +145,7 @@ func TestKnownAbsentOutputs(t *testing.T) {
 		}, []string{"sdImage", "toplevel", "installBootLoader"}},
 	} {
 		t.Run(tc.config, func(t *testing.T) {
-			ev := newEval(t, testnix.Classic(t, tc.config, tc.system))
-			ls, err := ev.List(ctx(t), attr.DefaultPath)
-			if err != nil {
-				t.Fatal(err)
-			}
-			variants, err := ev.Names(ctx(t), attr.DefaultPath.Child("images"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			var names []string
-			for _, c := range variants.Children {
-				names = append(names, c.Name)
-			}
+			ls, names := buildListingAndVariants(t, newEval(t, testnix.Classic(t, tc.config, tc.system)))
 			children, entries := nixeval.KnownAbsent(ls[0], names)
 			if len(children) != len(entries) || len(children) == 0 {
 				t.Fatalf("%d children, %d entries", len(children), len(entries))
@@ -235,5 +242,72 @@ func TestEvaluationCostFromTheCatalogue(t *testing.T) {
 	}
 	if got := nixeval.EvaluationCost(&nixeval.Target{Kind: nixeval.Flake}, attr.Path{"vm"}); got != "" {
 		t.Errorf("a flake's root has no vm: %q", got)
+	}
+}
+
+// The initialRamdisk entry follows the configuration's
+// boot.initrd.systemd.enable (a fact read from it), on the fixtures and
+// with no defining file to go by.
+func TestInitialRamdiskFollowsSystemdStage1(t *testing.T) {
+	testnix.Setup(t)
+	for _, tc := range []struct {
+		config  string
+		systemd bool
+		source  string
+	}{
+		{"systemdinitrd", true, "nixos/modules/system/boot/systemd/initrd.nix"},
+		{"laptop", false, "nixos/modules/system/boot/stage-1.nix"},
+	} {
+		t.Run(tc.config, func(t *testing.T) {
+			ev := newEval(t, testnix.Classic(t, tc.config, ""))
+			d, err := ev.Describe(ctx(t), outputPath("initialRamdisk"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v, ok := d.Facts.Get("boot.initrd.systemd.enable"); !ok || v != tc.systemd {
+				t.Fatalf("fact boot.initrd.systemd.enable = %v, %v; want %v", v, ok, tc.systemd)
+			}
+			if d.Doc == nil || d.Doc.Source != tc.source {
+				t.Fatalf("doc %+v, want the entry of %s", d.Doc, tc.source)
+			}
+			// The fact alone picks it, whatever the release says.
+			facts := nixeval.Facts{{Name: "system.nixos.release", Value: "24.11"}, {Name: "boot.initrd.systemd.enable", Value: tc.systemd}}
+			if e, ok := nixeval.DocFor(nil, outputPath("initialRamdisk"), nil, facts); !ok || e.Source != tc.source {
+				t.Errorf("DocFor without defining files = %q, %v; want %s", e.Source, ok, tc.source)
+			}
+		})
+	}
+}
+
+// images.sd-card is offered only where it evaluates: in 25.05 (linuxArch)
+// on x86_64-linux only, since 25.11 (qemuArch) on aarch64-linux and
+// x86_64-linux; never when the release or platform is unknown to the caller.
+func TestKnownAbsentOffersSDCardOnlyWhereItEvaluates(t *testing.T) {
+	testnix.Setup(t)
+	ls, names := buildListingAndVariants(t, newEval(t, testnix.Classic(t, "laptop", "")))
+	if !slices.Contains(names, "sd-card") {
+		t.Fatalf("the fixture's images lack sd-card: %v", names)
+	}
+	for _, tc := range []struct {
+		release, system string
+		offered         bool
+	}{
+		{"25.05", "x86_64-linux", true},
+		{"25.05", "aarch64-linux", false},
+		{"25.11", "aarch64-linux", true},
+		{"26.11", "riscv64-linux", false},
+		{"", "", false},
+	} {
+		_, entries := nixeval.KnownAbsentOn(ls[0], names, tc.release, tc.system)
+		if tc.release == "" {
+			_, entries = nixeval.KnownAbsent(ls[0], names)
+		}
+		offered := false
+		for _, e := range entries {
+			offered = offered || strings.Contains(e.HowToGet(), "--image-variant sd-card")
+		}
+		if offered != tc.offered {
+			t.Errorf("NixOS %q on %q: sd-card offered %v, want %v", tc.release, tc.system, offered, tc.offered)
+		}
 	}
 }

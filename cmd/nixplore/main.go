@@ -264,7 +264,8 @@ func cmdLs(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	for _, l := range listings {
 		var absent []knownAbsent
 		if o.known {
-			absent = knownAbsentOf(l, imageVariants(ctx, s, l))
+			release, system := releaseAndPlatform(ctx, s, l)
+			absent = knownAbsentOf(l, imageVariants(ctx, s, l), release, system)
 		}
 		if o.json {
 			if err := writeListingJSON(stdout, l, absent, runWarnings(ctx).inJSON(l.AllWarnings())); err != nil {
@@ -438,8 +439,24 @@ func imageVariants(ctx context.Context, s *verbEnv, l nixeval.Listing) []string 
 	return out
 }
 
-func knownAbsentOf(l nixeval.Listing, variants []string) []knownAbsent {
-	children, entries := nixeval.KnownAbsent(l, variants)
+// releaseAndPlatform are the listed configuration's NixOS release and the
+// platform it is built for, "" when they cannot be read: the image variants
+// ls --known names depend on them (images.sd-card throws on some).
+func releaseAndPlatform(ctx context.Context, s *verbEnv, l nixeval.Listing) (release, system string) {
+	if !l.Path.Equal(attr.DefaultPath) {
+		return "", ""
+	}
+	if fs, err := s.eval.Facts(ctx, l.Path); err == nil {
+		release = fs.Release()
+	}
+	if info, err := s.eval.Info(ctx); err == nil {
+		system = info.Platform()
+	}
+	return release, system
+}
+
+func knownAbsentOf(l nixeval.Listing, variants []string, release, system string) []knownAbsent {
+	children, entries := nixeval.KnownAbsentOn(l, variants, release, system)
 	out := make([]knownAbsent, len(children))
 	for i := range children {
 		out[i] = knownAbsent{children[i], entries[i]}

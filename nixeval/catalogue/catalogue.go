@@ -31,6 +31,10 @@ type Entry struct {
 	// Condition is the option that must be enabled for the module to set
 	// the output, if any (boot.loader.grub.enable).
 	Condition string `json:"condition,omitempty"`
+	// Unless is the option that must be disabled for the module to set
+	// the output, if any (stage-1.nix sets initialRamdisk only without
+	// boot.initrd.systemd.enable).
+	Unless string `json:"unless,omitempty"`
 	// Imports are modules (nixpkgs-relative) a configuration can import to
 	// get the output, the most common first. Empty for Default entries.
 	Imports []string `json:"imports,omitempty"`
@@ -73,6 +77,36 @@ type Entry struct {
 	// the build panel and `nixplore build` say when they cannot read them
 	// from the files the result holds.
 	After []Step `json:"after,omitempty"`
+	// VariantPlatforms say, for an image variant this entry's module
+	// builds, the platforms it evaluates on in a range of releases:
+	// elsewhere forcing it throws, so advice never names it there.
+	VariantPlatforms []VariantPlatforms `json:"variantPlatforms,omitempty"`
+	// Evidence are the nixpkgs files, at the commits read, that the
+	// entry's claims rest on.
+	Evidence []Evidence `json:"evidence,omitempty"`
+}
+
+// VariantPlatforms are the systems (x86_64-linux) on which the image
+// variant Variant evaluates in the releases Since (empty: any older one)
+// up to but not including Until (empty: still so at Checked). Why says
+// what decides it.
+type VariantPlatforms struct {
+	Variant string   `json:"variant"`
+	Since   string   `json:"since,omitempty"`
+	Until   string   `json:"until,omitempty"`
+	Systems []string `json:"systems"`
+	Why     string   `json:"why"`
+}
+
+// Evidence is one file read to check an entry: the repository, the
+// file's path in it, the commit read (or, when the reference index gave
+// no commit, the index's id of the stored copy) and what it shows.
+type Evidence struct {
+	Repo    string `json:"repo"`
+	Path    string `json:"path"`
+	Commit  string `json:"commit,omitempty"`
+	IndexID string `json:"indexId,omitempty"`
+	Says    string `json:"says"`
 }
 
 // Step is one thing to do with a built result.
@@ -163,13 +197,31 @@ func (e Entry) check() error {
 			return fmt.Errorf("import %q is not a nixpkgs file", m)
 		}
 	}
-	for _, r := range []string{e.Since, e.Until} {
-		if r != "" && !validRelease(r) {
-			return fmt.Errorf("release %q is not YY.MM", r)
+	if err := checkRange(e.Since, e.Until); err != nil {
+		return err
+	}
+	for _, vp := range e.VariantPlatforms {
+		if !contains(e.Variants, vp.Variant) && e.Name != "images" {
+			return fmt.Errorf("variantPlatforms: %q is not a variant of this entry", vp.Variant)
+		}
+		if len(vp.Systems) == 0 || vp.Why == "" {
+			return fmt.Errorf("variantPlatforms for %q: systems and why are needed", vp.Variant)
+		}
+		if err := checkRange(vp.Since, vp.Until); err != nil {
+			return fmt.Errorf("variantPlatforms for %q: %w", vp.Variant, err)
 		}
 	}
-	if e.Since != "" && e.Until != "" && CompareReleases(e.Since, e.Until) >= 0 {
-		return fmt.Errorf("since %s is not before until %s", e.Since, e.Until)
+	for _, ev := range e.Evidence {
+		switch {
+		case ev.Repo == "" || ev.Path == "" || strings.Contains(ev.Path, "..") || ev.Says == "":
+			return fmt.Errorf("evidence %+v: repo, path and says are needed", ev)
+		case ev.Commit == "" && ev.IndexID == "":
+			return fmt.Errorf("evidence for %s: no commit and no index id", ev.Path)
+		case ev.Commit != "" && (len(ev.Commit) != 40 || strings.Trim(ev.Commit, "0123456789abcdef") != ""):
+			return fmt.Errorf("evidence for %s: commit %q is not 40 hex digits", ev.Path, ev.Commit)
+		case ev.IndexID != "" && strings.Trim(ev.IndexID, "0123456789") != "":
+			return fmt.Errorf("evidence for %s: index id %q is not a number", ev.Path, ev.IndexID)
+		}
 	}
 	for _, q := range e.Qualifiers {
 		// A qualifier whose sentence is not there would silently leave a
@@ -179,6 +231,25 @@ func (e Entry) check() error {
 		}
 	}
 	return nil
+}
+
+func checkRange(since, until string) error {
+	for _, r := range []string{since, until} {
+		if r != "" && !validRelease(r) {
+			return fmt.Errorf("release %q is not YY.MM", r)
+		}
+	}
+	if since != "" && until != "" && CompareReleases(since, until) >= 0 {
+		return fmt.Errorf("since %s is not before until %s", since, until)
+	}
+	return nil
+}
+
+func inRange(since, until, release string) bool {
+	if release == "" || !validRelease(release) {
+		return until == ""
+	}
+	return (since == "" || CompareReleases(since, release) <= 0) && (until == "" || CompareReleases(release, until) < 0)
 }
 
 func validRelease(r string) bool {
@@ -202,11 +273,29 @@ func CompareReleases(a, b string) int {
 
 // HoldsFor reports whether the entry describes the output of a NixOS
 // release ("" when unknown: the current entries hold).
-func (e Entry) HoldsFor(release string) bool {
-	if release == "" || !validRelease(release) {
-		return e.Until == ""
+func (e Entry) HoldsFor(release string) bool { return inRange(e.Since, e.Until, release) }
+
+// VariantWorks reports whether the image variant evaluates for a
+// configuration of release on system (nixpkgs.hostPlatform.system), as far
+// as the catalogue knows: a variant it has no platforms for works
+// anywhere. An unknown release must work in every release the catalogue
+// has platforms for, an unknown system ("") nowhere restricted: advice
+// never names a variant that may throw.
+func VariantWorks(variant, release, system string) bool {
+	for _, e := range entries {
+		for _, vp := range e.VariantPlatforms {
+			if vp.Variant != variant {
+				continue
+			}
+			if validRelease(release) && !inRange(vp.Since, vp.Until, release) {
+				continue
+			}
+			if !contains(vp.Systems, system) {
+				return false
+			}
+		}
 	}
-	return (e.Since == "" || CompareReleases(e.Since, release) <= 0) && (e.Until == "" || CompareReleases(release, e.Until) < 0)
+	return true
 }
 
 // NewerThanChecked says, for a configuration of a release newer than the
@@ -286,7 +375,27 @@ func Names() []string {
 // Without a match it prefers an entry that is in every configuration with
 // no condition. It reports false for an unknown name.
 func Best(name string, definedIn []string, release string) (Entry, bool) {
-	es := Lookup(name, release)
+	return BestGiven(name, definedIn, release, nil)
+}
+
+// BestGiven is Best when facts (option → value, from the configuration)
+// are known: an entry whose Condition is false there, or whose Unless is
+// true, does not describe this configuration's output and is left out;
+// among the rest, without a defining file to go by, one whose Condition or
+// Unless the facts settle comes first. So the initialRamdisk of a
+// configuration with boot.initrd.systemd.enable is systemd/initrd.nix's,
+// whatever its release.
+func BestGiven(name string, definedIn []string, release string, facts map[string]any) (Entry, bool) {
+	var es []Entry
+	for _, e := range Lookup(name, release) {
+		if v, ok := facts[e.Condition]; ok && e.Condition != "" && v == false {
+			continue
+		}
+		if v, ok := facts[e.Unless]; ok && e.Unless != "" && v == true {
+			continue
+		}
+		es = append(es, e)
+	}
 	if len(es) == 0 {
 		return Entry{}, false
 	}
@@ -295,6 +404,14 @@ func Best(name string, definedIn []string, release string) (Entry, bool) {
 			if f == e.Source || strings.HasSuffix(f, "/"+e.Source) {
 				return e, true
 			}
+		}
+	}
+	for _, e := range es {
+		if v, ok := facts[e.Condition]; ok && v == true {
+			return e, true
+		}
+		if v, ok := facts[e.Unless]; ok && v == false {
+			return e, true
 		}
 	}
 	for _, e := range es {
@@ -349,7 +466,13 @@ func contains(list []string, s string) bool {
 // says how to get it, with the Imports and Variants of all the name's
 // entries merged. Sorted by name. Only current entries count (a listing
 // does not say its release): an output nixpkgs removed is not offered.
-func Absent(present []string) []Entry {
+// Not knowing the release or the platform, it names no variant that throws
+// on some platform (VariantWorks); AbsentOn knows them.
+func Absent(present []string) []Entry { return AbsentOn(present, "", "") }
+
+// AbsentOn is Absent for a configuration of release on system: a variant
+// is offered only where it evaluates (VariantWorks).
+func AbsentOn(present []string, release, system string) []Entry {
 	have := map[string]bool{}
 	for _, n := range present {
 		have[n] = true
@@ -365,7 +488,11 @@ func Absent(present []string) []Entry {
 		e.Variants = nil
 		for _, x := range es {
 			e.Imports = appendNew(e.Imports, x.Imports...)
-			e.Variants = appendNew(e.Variants, x.Variants...)
+			for _, v := range x.Variants {
+				if VariantWorks(v, release, system) {
+					e.Variants = appendNew(e.Variants, v)
+				}
+			}
 		}
 		out = append(out, e)
 	}
@@ -387,6 +514,8 @@ func (e Entry) HowToGet() string {
 	switch {
 	case e.Default && e.Condition != "":
 		parts = append(parts, "set by "+e.Source+" when "+e.Condition+" is enabled")
+	case e.Default && e.Unless != "":
+		parts = append(parts, "set by "+e.Source+" when "+e.Unless+" is disabled")
 	case e.Default:
 		parts = append(parts, "every NixOS configuration has it ("+e.Source+"); a nixpkgs without it is older than this module")
 	}

@@ -112,9 +112,36 @@ func TestAbsent(t *testing.T) {
 		t.Fatal("sdImage not listed as absent")
 	}
 	how := sd.HowToGet()
-	for _, want := range []string{"<nixpkgs/nixos/modules/installer/sd-card/sd-image-aarch64.nix>", "--image-variant sd-card"} {
-		if !strings.Contains(how, want) {
-			t.Errorf("sdImage HowToGet %q lacks %q", how, want)
+	if !strings.Contains(how, "<nixpkgs/nixos/modules/installer/sd-card/sd-image-aarch64.nix>") {
+		t.Errorf("sdImage HowToGet %q lacks sd-image-aarch64.nix", how)
+	}
+	// Not knowing the release and platform, sd-card is not offered: it
+	// throws on some (images.nix picks sd-image-<arch>.nix).
+	if strings.Contains(how, "--image-variant sd-card") {
+		t.Errorf("sdImage HowToGet %q names sd-card for an unknown release and platform", how)
+	}
+	for _, tc := range []struct {
+		release, system string
+		offered         bool
+	}{
+		{"25.05", "x86_64-linux", true},
+		{"25.05", "aarch64-linux", false}, // linuxArch arm64: sd-image-arm64.nix does not exist
+		{"25.11", "aarch64-linux", true},  // qemuArch aarch64
+		{"26.11", "x86_64-linux", true},
+		{"26.11", "riscv64-linux", false},
+		{"26.11", "armv7l-linux", false},
+		{"", "x86_64-linux", true},   // works in every release the catalogue knows
+		{"", "aarch64-linux", false}, // not in 25.05
+		{"26.11", "", false},
+	} {
+		var sd Entry
+		for _, e := range AbsentOn([]string{"toplevel"}, tc.release, tc.system) {
+			if e.Name == "sdImage" {
+				sd = e
+			}
+		}
+		if got := strings.Contains(sd.HowToGet(), "--image-variant sd-card"); got != tc.offered {
+			t.Errorf("NixOS %q on %q: sd-card offered %v, want %v: %s", tc.release, tc.system, got, tc.offered, sd.HowToGet())
 		}
 	}
 	// tarball comes from several modules: all of them are offered.
@@ -149,6 +176,10 @@ func TestLoadRejectsBadReleasesAndQualifiers(t *testing.T) {
 		{"since after until", `[{"name":"x",` + base + `,"since":"25.11","until":"25.05"}]`, "not before"},
 		{"children's cost without the child", `[{"name":"x",` + base + `,"childrenReevaluate":"with a module"}]`, "does not name the child"},
 		{"qualifier sentence not in the text", `[{"name":"x",` + base + `,"given":[{"fact":"f","drop":"nowhere"}]}]`, "not in the text"},
+		{"evidence without a commit", `[{"name":"x",` + base + `,"evidence":[{"repo":"NixOS/nixpkgs","path":"nixos/x.nix","says":"s"}]}]`, "no commit"},
+		{"evidence with a short commit", `[{"name":"x",` + base + `,"evidence":[{"repo":"NixOS/nixpkgs","path":"nixos/x.nix","commit":"03a5cc69","says":"s"}]}]`, "not 40 hex"},
+		{"platforms of a variant the entry does not build", `[{"name":"x",` + base + `,"variantPlatforms":[{"variant":"sd-card","systems":["x86_64-linux"],"why":"w"}]}]`, "not a variant of this entry"},
+		{"platforms without systems", `[{"name":"x",` + base + `,"variants":["v"],"variantPlatforms":[{"variant":"v","why":"w"}]}]`, "systems and why"},
 		{"a step that does not say where the result is", `[{"name":"x",` + base + `,"after":[{"title":"run it","command":"./run"}]}]`, "does not say where the result is"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -164,7 +195,7 @@ func TestReleaseSelection(t *testing.T) {
 	for _, tc := range []struct {
 		name, release, want string
 	}{
-		{"kexecTarball", "24.11", "nixos-kexec-<label>-<system>.tar.zst"},
+		{"kexecTarball", "23.11", "nixos-kexec-<label>-<system>.tar.zst"},
 		{"kexecTarball", "25.05", "tarball/<image.baseName>.tar.xz"},
 		{"kexecTarball", "", "tarball/<image.baseName>.tar.xz"},
 		{"nixos-rebuild", "25.11", "unless system.rebuild.enableNg is false"},
@@ -183,9 +214,18 @@ func TestReleaseSelection(t *testing.T) {
 			}
 		})
 	}
-	// The kexec variant's image is described by the kexecTarball of the release.
-	if e, ok := ForVariant("kexec", "24.11"); !ok || e.Name != "kexecTarball" || e.Until != "25.05" {
-		t.Errorf("ForVariant(kexec, 24.11) = %s until %q, %v", e.Name, e.Until, ok)
+	// netboot.nix at a748cedf (the 24.x cycle) has no kexecTarball: 24.05
+	// and 24.11 have none.
+	for _, release := range []string{"24.05", "24.11"} {
+		if e, ok := Best("kexecTarball", nil, release); ok {
+			t.Errorf("kexecTarball@%s still described: %q", release, e.Summary)
+		}
+		if e, ok := ForVariant("kexec", release); ok && e.Name == "kexecTarball" {
+			t.Errorf("ForVariant(kexec, %s) = %s, which that release does not have", release, e.Name)
+		}
+	}
+	if e, ok := ForVariant("kexec", "25.05"); !ok || e.Name != "kexecTarball" || e.Since != "25.05" {
+		t.Errorf("ForVariant(kexec, 25.05) = %s since %q, %v", e.Name, e.Since, ok)
 	}
 	// nixos-option and nixos-enter left system.build with the Bash
 	// nixos-rebuild (the tools.nix that removed one lacks the others).
@@ -283,5 +323,97 @@ func TestAfterBuild(t *testing.T) {
 		if steps := AfterBuild(name, ""); steps != nil {
 			t.Errorf("%s: %+v", name, steps)
 		}
+	}
+}
+
+// TestFactCheckCorrections: each claim the fact check against nixpkgs
+// found wrong stays corrected, and the entry cites the files it rests on.
+func TestFactCheckCorrections(t *testing.T) {
+	for _, tc := range []struct {
+		name, release, source string
+		want, wrong           []string
+	}{
+		{"grub", "", "nixos/modules/system/boot/loader/grub/grub.nix",
+			[]string{"non-EFI GRUB", `[ "nodev" ]`, "EFI GRUB is still installed on the ESP"},
+			[]string{"BIOS and/or EFI", "nothing is installed"}},
+		{"squashfsStore", "", "nixos/modules/installer/netboot/netboot.nix",
+			[]string{"A single file", "-squashfs.img", "/nix-store.squashfs is the name netbootRamdisk gives it"},
+			[]string{"nix-store.squashfs holding"}},
+		{"kexecTarball", "23.11", "nixos/modules/installer/netboot/netboot.nix",
+			[]string{".tar.zst", "dropped it again before 24.05"}, nil},
+		{"kexecTarball", "25.05", "nixos/modules/installer/netboot/netboot.nix",
+			[]string{"tarball/<image.baseName>.tar.xz", "/kexec_nixos"}, []string{"initrd.gz and the kexec"}},
+		{"images", "", "nixos/modules/image/images.nix",
+			[]string{"in 25.05 <arch> is linuxArch", "since 25.11 it is qemuArch"},
+			[]string{"--image-variant sd-card"}},
+		{"initialRamdisk", "", "nixos/modules/system/boot/stage-1.nix", nil, nil},
+	} {
+		t.Run(tc.name+"@"+tc.release, func(t *testing.T) {
+			e, ok := Best(tc.name, nil, tc.release)
+			if !ok || e.Source != tc.source {
+				t.Fatalf("Best = %q, %v; want %s", e.Source, ok, tc.source)
+			}
+			text := e.Summary + " " + e.Result + " " + e.Choose
+			for _, w := range tc.want {
+				if !strings.Contains(text, w) {
+					t.Errorf("lacks %q: %s", w, text)
+				}
+			}
+			for _, w := range tc.wrong {
+				if strings.Contains(text, w) {
+					t.Errorf("still says %q: %s", w, text)
+				}
+			}
+			if len(e.Evidence) == 0 {
+				t.Fatal("no evidence cited")
+			}
+			for _, ev := range e.Evidence {
+				if ev.Repo != "NixOS/nixpkgs" || !strings.HasPrefix(ev.Path, "nixos/") {
+					t.Errorf("evidence %+v is not a nixpkgs file", ev)
+				}
+			}
+		})
+	}
+	// The two readings of netboot.nix are both cited: 03a5cc69 defines
+	// kexecTarball, a748cedf does not.
+	old, _ := Best("kexecTarball", nil, "23.11")
+	var commits []string
+	for _, ev := range old.Evidence {
+		commits = append(commits, ev.Commit)
+	}
+	for _, c := range []string{"03a5cc692fa68dd055b01f52aee446f26475e3ec", "a748cedf46541dd8175ae9e6740a9e259ceaa73e"} {
+		if !strings.Contains(strings.Join(commits, " "), c) {
+			t.Errorf("kexecTarball@23.11 does not cite %s: %v", c, commits)
+		}
+	}
+}
+
+// TestBestGivenFollowsTheFact: which initialRamdisk entry describes a
+// configuration is read from its boot.initrd.systemd.enable, not from its
+// release.
+func TestBestGivenFollowsTheFact(t *testing.T) {
+	const scripted, systemd = "nixos/modules/system/boot/stage-1.nix", "nixos/modules/system/boot/systemd/initrd.nix"
+	for _, tc := range []struct {
+		name    string
+		release string
+		facts   map[string]any
+		want    string
+	}{
+		{"systemd stage 1 on an old release", "24.11", map[string]any{"boot.initrd.systemd.enable": true}, systemd},
+		{"systemd stage 1", "", map[string]any{"boot.initrd.systemd.enable": true}, systemd},
+		{"scripted stage 1 on a new release", "26.05", map[string]any{"boot.initrd.systemd.enable": false}, scripted},
+		{"scripted stage 1", "", map[string]any{"boot.initrd.systemd.enable": false}, scripted},
+		{"fact unknown", "", nil, scripted},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e, ok := BestGiven("initialRamdisk", nil, tc.release, tc.facts)
+			if !ok || e.Source != tc.want {
+				t.Fatalf("BestGiven = %q, %v; want %s", e.Source, ok, tc.want)
+			}
+		})
+	}
+	e, _ := Best("initialRamdisk", []string{"/x/" + "nixos/modules/system/boot/stage-1.nix"}, "")
+	if got := e.HowToGet(); !strings.Contains(got, "when boot.initrd.systemd.enable is disabled") {
+		t.Errorf("HowToGet of the scripted initrd: %q", got)
 	}
 }

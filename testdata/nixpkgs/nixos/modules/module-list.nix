@@ -18,6 +18,7 @@
   ./system/boot/stage-1.nix
   ./system/boot/stage-2.nix
   ./system/boot/systemd.nix
+  ./system/boot/systemd/initrd.nix
   ./system/build.nix
   ./system/etc/etc-activation.nix
   ./tasks/filesystems.nix

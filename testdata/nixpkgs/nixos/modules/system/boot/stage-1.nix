@@ -1,6 +1,7 @@
 # Mirrors nixpkgs nixos/modules/system/boot/stage-1.nix: extraUtils (busybox & co. closure),
 # bootStage1 (stage-1 init script), initialRamdisk (makeInitrd: $out/initrd) and
-# initialRamdiskSecretAppender.
+# initialRamdiskSecretAppender. Like upstream, initialRamdisk only without systemd in
+# stage 1 (boot.initrd.systemd.enable, declared in systemd/initrd.nix, which sets it then).
 { config, lib, pkgs, ... }:
 let
   extraUtils = pkgs.mkDrv {
@@ -19,11 +20,16 @@ let
   };
 in
 {
-  config.system.build = {
-    inherit extraUtils bootStage1 initialRamdisk;
-    initialRamdiskSecretAppender = pkgs.mkDrv {
-      name = "append-initrd-secrets";
-      script = ''mkdir -p $out/bin; echo "#!/bin/sh" > $out/bin/append-initrd-secrets'';
-    };
-  };
+  config = lib.mkMerge [
+    {
+      system.build = {
+        inherit extraUtils bootStage1;
+        initialRamdiskSecretAppender = pkgs.mkDrv {
+          name = "append-initrd-secrets";
+          script = ''mkdir -p $out/bin; echo "#!/bin/sh" > $out/bin/append-initrd-secrets'';
+        };
+      };
+    }
+    (lib.mkIf (!config.boot.initrd.systemd.enable) { system.build = { inherit initialRamdisk; }; })
+  ];
 }
