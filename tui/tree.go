@@ -155,7 +155,11 @@ func (n *node) complete() bool {
 // setAbsent adds to a listed config.system.build the catalogue's outputs
 // it does not have, after its own children, or removes them (show false).
 // Other nodes are left alone.
-func (t *tree) setAbsent(n *node, show bool) {
+//
+// release and system are the configuration's NixOS release and platform
+// ("" when not known yet): an image variant is named in the advice only
+// where it evaluates (images.sd-card throws on some platforms).
+func (t *tree) setAbsent(n *node, show bool, on configurationOn) {
 	if n == nil || !n.loaded || !n.path.Equal(attr.DefaultPath) {
 		return
 	}
@@ -170,7 +174,7 @@ func (t *tree) setAbsent(n *node, show bool) {
 		present.Children = append(present.Children, nixeval.Child{Name: c.name, Kind: c.kind})
 	}
 	if show {
-		children, entries := nixeval.KnownAbsent(present, t.imageVariants())
+		children, entries := nixeval.KnownAbsentOn(present, t.imageVariants(), on.release, on.system)
 		for i, c := range children {
 			k := newNode(c.Name, c.Path, c.Kind, n)
 			k.absent = &entries[i]
@@ -195,6 +199,9 @@ func (t *tree) imageVariants() []string {
 	}
 	return out
 }
+
+// configurationOn is the configuration's NixOS release and platform.
+type configurationOn struct{ release, system string }
 
 // drop removes n and its subtree from the index.
 func (t *tree) drop(n *node) {

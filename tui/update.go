@@ -332,7 +332,7 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case key.Matches(msg, k.Absent):
 		m.showAbsent = !m.showAbsent
-		m.tree.setAbsent(m.tree.find(attr.DefaultPath), m.showAbsent)
+		m.tree.setAbsent(m.tree.find(attr.DefaultPath), m.showAbsent, m.configurationOn())
 		m.tree.flatten()
 		m.pane.reselect()
 		if m.showAbsent {
@@ -544,7 +544,7 @@ func (m Model) onListedInner(msg listedMsg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.tree.setChildren(n, msg.listing.Children)
-		m.tree.setAbsent(n, m.showAbsent)
+		m.tree.setAbsent(n, m.showAbsent, m.configurationOn())
 		n.cached = true
 	} else {
 		n.loading = false
@@ -561,10 +561,10 @@ func (m Model) onListedInner(msg listedMsg) (tea.Model, tea.Cmd) {
 			n.listErr = nixeval.ErrorText(msg.err)
 		} else {
 			m.tree.setChildren(n, msg.listing.Children)
-			m.tree.setAbsent(n, m.showAbsent)
+			m.tree.setAbsent(n, m.showAbsent, m.configurationOn())
 			n.cached = false
 			if m.showAbsent && n.path.Equal(attr.DefaultPath.Child("images")) {
-				m.tree.setAbsent(m.tree.find(attr.DefaultPath), true)
+				m.tree.setAbsent(m.tree.find(attr.DefaultPath), true, m.configurationOn())
 			}
 		}
 	}
@@ -926,4 +926,21 @@ func (m Model) factsOf(n *node) nixeval.Facts {
 		return d.desc.Facts
 	}
 	return nil
+}
+
+// configurationOn is the configuration's NixOS release (a fact every
+// description carries) and its platform (Info), "" while not known.
+func (m Model) configurationOn() configurationOn {
+	var on configurationOn
+	if m.info != nil {
+		on.system = m.info.Platform()
+	}
+	for _, e := range m.descs {
+		if e.desc != nil {
+			if on.release = e.desc.Facts.Release(); on.release != "" {
+				break
+			}
+		}
+	}
+	return on
 }
