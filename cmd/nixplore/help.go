@@ -119,7 +119,7 @@ var manual = struct {
 			},
 		},
 	},
-	Exit: "0 success, 1 evaluation or Nix error, 2 usage error.",
+	Exit: "0 success, 1 evaluation or Nix error, 2 usage error, 128 plus the signal's number when a signal ended it (130 for Ctrl-C; nothing more is printed).",
 	Environment: []envDoc{
 		{"NIXOS_CONFIG, NIX_PATH", "where the configuration is found without target flags, as nixos-rebuild does"},
 		{"XDG_CACHE_HOME", "the disk cache lives in $XDG_CACHE_HOME/nixplore (default ~/.cache/nixplore)"},

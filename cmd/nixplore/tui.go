@@ -81,7 +81,7 @@ func cmdTUI(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	}
 
 	m := tui.New(cfg)
-	// ctx ends on SIGINT, SIGTERM and SIGHUP (main's signal.NotifyContext).
+	// ctx ends on SIGINT, SIGTERM and SIGHUP (main's signalContext).
 	// bubbletea's own SIGINT/SIGTERM handler is off: racing ctx, it could
 	// block on sending its QuitMsg after the event loop had returned, and
 	// Run then never returned, leaving Nix running (found by the e2e
