@@ -129,6 +129,28 @@ func LongCheckout(t testing.TB, config, system string) *nixeval.Target {
 	return tg
 }
 
+// InputFlake is the text of a flake.nix whose one input is the stand-in
+// nixpkgs at np (a path: input, so Nix writes a lock file for it) and
+// whose nixosConfigurations.box is for this machine's platform.
+func InputFlake(t testing.TB, np string) string {
+	t.Helper()
+	out, err := exec.Command("nix-instantiate", "--eval", "--json", "-E", "builtins.currentSystem").Output()
+	if err != nil {
+		t.Fatalf("builtins.currentSystem: %v", err)
+	}
+	return `{
+  inputs.nixpkgs.url = "path:` + np + `";
+  outputs = { self, nixpkgs }: {
+    nixosConfigurations.box = nixpkgs.lib.nixosSystem { modules = [ {
+      nixpkgs.hostPlatform = ` + strings.TrimSpace(string(out)) + `;
+      boot.loader.grub.device = "/dev/sda";
+      fileSystems."/" = { device = "/dev/disk/by-uuid/0000-box"; fsType = "ext4"; };
+    } ]; };
+  };
+}
+`
+}
+
 // FlakeDir copies testdata/flake with the stand-in nixpkgs inside it to a
 // temporary directory and returns its path. A copy is needed because Nix
 // copies a path flake into the store and the stand-in must be inside it;
