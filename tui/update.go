@@ -718,7 +718,12 @@ func (m Model) reloadAll() (tea.Model, tea.Cmd) {
 	if restart != nil || recheck != nil {
 		// In a Cmd: ending a repl waits for it to exit, and checking a
 		// flake runs git and nix flake lock.
-		m.c.log.Printf("R: checking the flake again and restarting the evaluators")
+		if restart != nil {
+			m.c.log.Printf("R: restarting the evaluators")
+		}
+		if recheck != nil {
+			m.c.log.Printf("R: checking the flake again as at start")
+		}
 		m.status = "reloading: the evaluators start afresh and evaluate everything again"
 		return m, m.c.run(func() tea.Msg {
 			var msg restartedMsg
