@@ -144,3 +144,24 @@ func TestClassifyPlatform(t *testing.T) {
 		}
 	}
 }
+
+// TestErrorTextSaysItOnce: a node's message (ErrorText) of a syntax error,
+// captured from every Nix version, holds the explanation and its location
+// once, then Nix's code excerpt, whose caret line is kept as Nix wrote it.
+func TestErrorTextSaysItOnce(t *testing.T) {
+	for _, v := range []string{"2.8", "2.26", "2.34"} {
+		t.Run(v, func(t *testing.T) {
+			e := Classify(nixproc.NewNixError("nix-instantiate", 1, stderrCapture(t, v, "syntax-error")))
+			got := ErrorText(e)
+			if n := strings.Count(got, "unexpected '='"); n != 1 {
+				t.Errorf("%q said %d times:\n%s", "unexpected '='", n, got)
+			}
+			if n := strings.Count(got, e.Location); e.Location == "" || n != 1 {
+				t.Errorf("location %q said %d times:\n%s", e.Location, n, got)
+			}
+			if !strings.Contains(got, "= broken;") || !strings.Contains(got, "|   ^") {
+				t.Errorf("the code excerpt is lost:\n%s", got)
+			}
+		})
+	}
+}

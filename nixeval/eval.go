@@ -369,9 +369,40 @@ func ErrorText(err error) string {
 			if strings.Contains(nixMsg, ee.Summary) {
 				return nixMsg
 			}
-			s += "\n" + nixMsg
+			if rest := notSaidIn(s, nixMsg); rest != "" {
+				s += "\n" + rest
+			}
 		}
 		return s
 	}
 	return err.Error()
+}
+
+// notSaidIn is what of Nix's message msg the explanation s does not say
+// already, so a node's message says it once: a syntax error's summary
+// holds Nix's "syntax error, unexpected …" line and its location, and
+// only the code excerpt below them is new.
+func notSaidIn(s, msg string) string {
+	said := func(l string) bool {
+		l = strings.TrimSuffix(strings.TrimSpace(l), ":")
+		if l == "" {
+			return false
+		}
+		if strings.Contains(s, l) || strings.Contains(s, strings.TrimPrefix(l, "at ")) {
+			return true
+		}
+		// "syntax error, unexpected '='" restated as "…: unexpected '='".
+		_, rest, ok := strings.Cut(l, ", ")
+		return ok && len(rest) >= 12 && strings.Contains(s, rest)
+	}
+	var keep []string
+	for _, l := range strings.Split(msg, "\n") {
+		switch {
+		case said(l):
+		case strings.TrimSpace(l) == "" && (len(keep) == 0 || strings.TrimSpace(keep[len(keep)-1]) == ""):
+		default:
+			keep = append(keep, l)
+		}
+	}
+	return strings.TrimRight(strings.Join(keep, "\n"), "\n ")
 }

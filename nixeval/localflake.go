@@ -92,6 +92,14 @@ func ExplainFlakeSource(t *Target, e *EvalError) {
 		rel = filepath.FromSlash(sm[1])
 	}
 	local := filepath.Join(t.sourceRoot(), rel)
+	if _, err := os.Lstat(local); err == nil && t.GitRoot != "" && gitwork.NothingTracked(t.GitRoot) {
+		// A fresh git init: naming one file at a time would take the
+		// user through every file of the flake.
+		e.Kind = ErrUntracked
+		e.Summary = fmt.Sprintf("git tracks no file in %s yet (a fresh git init?): a flake in a git work tree sees only tracked files, so Nix (and nix build) cannot read %s", t.GitRoot, rel)
+		e.Hint = "Track the flake's files (committing is not needed): " + gitAddCommand(t, t.GitRoot)
+		return
+	}
 	if _, err := os.Lstat(local); err == nil && t.GitRoot != "" && !gitwork.Tracked(t.GitRoot, rel) {
 		e.Kind = ErrUntracked
 		e.Summary = fmt.Sprintf("%s is not tracked by git: a flake in a git work tree sees only tracked files, so Nix (and nix build) cannot read it", rel)

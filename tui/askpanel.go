@@ -127,7 +127,9 @@ func (a *askPanel) handle(msg tea.Msg, own key.Binding) (close bool) {
 func (a askPanel) helpKeys() helpKeys {
 	k := a.c.keys
 	scroll := key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓/pgup/pgdn", "scroll"))
-	return helpKeys{k.ClosePanel, scroll, k.Top, k.Bottom, k.Quit}
+	// q closes such a panel (ClosePanel): only ctrl+c quits from here.
+	quit := key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))
+	return helpKeys{k.ClosePanel, scroll, k.Top, k.Bottom, quit}
 }
 
 // frame is the panel as drawn: the title, made printable, then the

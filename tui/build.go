@@ -101,6 +101,10 @@ type buildPanel struct {
 	// (or after it ended); the footer shows its progress, b shows it.
 	hidden bool
 
+	// wholeCommand: v shows the command on as many lines as it needs
+	// instead of two.
+	wholeCommand bool
+
 	width, height int
 	// pg holds what scrolls below the title: everything, or while Nix
 	// builds only the log (the progress above it stays in view).
@@ -203,6 +207,11 @@ func (b buildPanel) Update(msg tea.Msg) (buildPanel, tea.Cmd) {
 		return b.onMsg(msg)
 	case tea.KeyMsg:
 		if b.pg.scrollKey(k, msg) {
+			return b, nil
+		}
+		if key.Matches(msg, k.WholeCommand) && b.commandFolds() {
+			b.wholeCommand = !b.wholeCommand
+			b.refresh()
 			return b, nil
 		}
 		switch b.state {
@@ -334,7 +343,23 @@ func justFinished(msg tea.Msg) bool {
 	return ok && d.err == nil
 }
 
+// helpKeys are the panel's keys for the footer, v among them when the
+// command is longer than its two lines: third, before the scroll keys, so
+// a narrow footer's truncation keeps it.
 func (b buildPanel) helpKeys() helpKeys {
+	h := b.stateKeys()
+	if !b.commandFolds() {
+		return h
+	}
+	v := b.c.keys.WholeCommand
+	if b.wholeCommand {
+		v = key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "fold command"))
+	}
+	at := min(2, len(h))
+	return append(append(h[:at:at], v), h[at:]...)
+}
+
+func (b buildPanel) stateKeys() helpKeys {
 	k := b.c.keys
 	switch b.state {
 	case buildConfirm:
@@ -416,12 +441,43 @@ func (b buildPanel) lines() []string {
 	return out
 }
 
+// commandLines is the command, folded to two lines unless the user asked
+// for it whole (v): a checkout's long paths would otherwise push the
+// progress and the log off a small screen.
 func (b buildPanel) commandLines() []string {
 	var out []string
-	for _, wl := range wrapIndent("$ "+b.command, max(1, b.width-2)) {
-		out = append(out, "  "+b.c.styles.Dim.Render(wl))
+	wl := wrapIndent("$ "+b.command, max(1, b.width-2))
+	if !b.wholeCommand {
+		wl = foldLines("$ "+attr.Printable(b.command), wl, max(1, b.width-2), 2)
+	}
+	for _, l := range wl {
+		out = append(out, "  "+b.c.styles.Dim.Render(l))
 	}
 	return append(out, "")
+}
+
+// commandFolds reports whether the command needs more than the two lines
+// it is folded to, so v has something to show.
+func (b buildPanel) commandFolds() bool {
+	return len(wrapIndent("$ "+b.command, max(1, b.width-2))) > 2
+}
+
+// foldLines keeps the first n-1 of text's wrapped lines and puts the rest
+// of text, cut with "…", on the n-th: the start of every part after the
+// first fold stays readable without another line per path.
+func foldLines(text string, lines []string, w, n int) []string {
+	if len(lines) <= n || n < 1 {
+		return lines
+	}
+	rest := text
+	for _, l := range lines[:n-1] {
+		i := strings.Index(rest, l)
+		if i < 0 {
+			return append(lines[:n-1:n-1], truncate(lines[n-1]+" "+lines[n], w))
+		}
+		rest = rest[i+len(l):]
+	}
+	return append(lines[:n-1:n-1], truncate(strings.TrimLeft(rest, " "), w))
 }
 
 // body is everything of the panel that scrolls.

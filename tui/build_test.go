@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/nixplore/nixplore/internal/testnix"
 )
 
 // salt makes the buildfail fixture's derivations new, so they really
@@ -195,10 +197,84 @@ func TestBuildPanelScrollStopsAtItsEnd(t *testing.T) {
 
 // TestBuildLogScrollsUnderTheProgress: on a screen too small for the log,
 // the progress stays in view while Nix builds and the log shows its newest
-// line.
+// line, also from a checkout at a long path, whose paths in the command
+// once wrapped it onto four lines: the command is folded to two, and v
+// shows it whole.
 func TestBuildLogScrollsUnderTheProgress(t *testing.T) {
-	salt(t)
-	d := nixDriver(t, "buildfail", "", 60, 15)
+	for _, where := range []string{"repository", "long checkout"} {
+		t.Run(where, func(t *testing.T) {
+			salt(t)
+			testnix.Setup(t)
+			tg := testnix.Classic(t, "buildfail", "")
+			if where == "long checkout" {
+				tg = testnix.LongCheckout(t, "buildfail", "")
+			}
+			buildLogUnderProgress(t, targetDriver(t, tg, 60, 15), where == "long checkout")
+		})
+	}
+}
+
+// commandOnScreen is the build command as the view draws it: its lines
+// from the one starting with "$ " to the blank line after it, or to the
+// scroll hint where the screen ends first.
+func commandOnScreen(t *testing.T, v string) []string {
+	t.Helper()
+	var out []string
+	for _, l := range strings.Split(v, "\n") {
+		l = strings.TrimSpace(l)
+		switch {
+		case strings.HasPrefix(l, "$ "):
+			out = append(out, l)
+		case len(out) > 0 && (l == "" || strings.HasPrefix(l, "↑/↓ scroll")):
+			return out
+		case len(out) > 0:
+			out = append(out, l)
+		}
+	}
+	if len(out) == 0 {
+		t.Fatalf("no command on screen:\n%s", v)
+	}
+	return out
+}
+
+// checkCommandFolds: the confirming panel shows the command on at most
+// two lines; when it needs more, the footer offers v, which shows it
+// whole, and v again folds it.
+func checkCommandFolds(t *testing.T, d *driver, mustFold bool) {
+	t.Helper()
+	v := d.m.View()
+	folded := commandOnScreen(t, v)
+	if len(folded) > 2 {
+		t.Errorf("the command takes %d lines, not at most 2:\n%s", len(folded), v)
+	}
+	whole := wrapIndent("$ "+d.m.build.command, 58)
+	if len(whole) <= 2 {
+		if mustFold {
+			t.Fatalf("the command fits in two lines: nothing to fold\n%s", v)
+		}
+		return
+	}
+	if !strings.HasSuffix(folded[len(folded)-1], "…") || !strings.Contains(v, "v whole command") {
+		t.Errorf("the folded command does not end in … or the footer does not offer v:\n%s", v)
+	}
+	d.key("v")
+	v = d.m.View()
+	// The whole command scrolls with the plan: what the screen holds of it
+	// is its start, on more than two lines.
+	got := commandOnScreen(t, v)
+	if len(got) < 3 || !strings.HasPrefix(strings.Join(whole, "\n"), strings.Join(got, "\n")) || !strings.Contains(v, "v fold command") {
+		t.Errorf("v does not show the whole command (%d lines) and offer to fold it:\n%s\nwhole:\n%s\ngot:\n%s", len(whole), v, strings.Join(whole, "\n"), strings.Join(got, "\n"))
+	}
+	if lines := d.m.build.commandLines(); len(lines) != len(whole)+1 {
+		t.Errorf("v: the panel holds %d lines of the command, want %d", len(lines)-1, len(whole))
+	}
+	d.key("v")
+	if got := commandOnScreen(t, d.m.View()); len(got) > 2 {
+		t.Errorf("v again does not fold the command:\n%s", d.m.View())
+	}
+}
+
+func buildLogUnderProgress(t *testing.T, d *driver, long bool) {
 	d.settle()
 	d.selectName("chain")
 	d.settle()
@@ -207,6 +283,7 @@ func TestBuildLogScrollsUnderTheProgress(t *testing.T) {
 	if d.m.build.state != buildConfirm {
 		t.Fatalf("after the dry run: state %s, err %v", d.m.build.state, d.m.build.err)
 	}
+	checkCommandFolds(t, d, long)
 	overflowing := 0
 	d.observe = func() {
 		b := d.m.build

@@ -96,3 +96,91 @@ func TestFlakeDirtyTreeInHeader(t *testing.T) {
 		t.Fatalf("header lacks %q:\n%s", want, header)
 	}
 }
+
+// TestFlakeRecheckedOnReload: R checks a local flake again as nixplore
+// does at start: the header's dirty warning follows the work tree, a lock
+// file written again is said in the footer, and a flake Nix can no longer
+// read (flake.nix untracked) fails the reload with the start's message.
+func TestFlakeRecheckedOnReload(t *testing.T) {
+	testnix.Setup(t)
+	if _, err := exec.LookPath("git"); err != nil {
+		testnix.Missing(t, "git is not installed")
+	}
+	np := filepath.Join(t.TempDir(), "nixpkgs")
+	root := filepath.Join(t.TempDir(), "repo")
+	git := func(args ...string) {
+		t.Helper()
+		if out, err := exec.Command("git", append([]string{"-C", root}, args...)...).CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	if out, err := exec.Command("cp", "-r", testnix.Testdata("nixpkgs"), np).CombinedOutput(); err != nil {
+		t.Fatalf("cp: %v %s", err, out)
+	}
+	flake := testnix.InputFlake(t, np)
+	if err := os.Mkdir(root, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	testnix.WriteFile(t, filepath.Join(root, "flake.nix"), flake, 0o644)
+	git("init", "-q")
+	git("config", "user.name", "nixplore test")
+	git("config", "user.email", "test@nixplore.invalid")
+	git("add", ".")
+	git("commit", "-q", "-m", "flake")
+	env := nixeval.Environment{Getenv: os.Getenv, Hostname: os.Hostname, EtcNixOS: t.TempDir(), Cwd: root}
+	tg, err := nixeval.Resolve(nixeval.Flags{Flake: ".#box"}, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := flakelock.Prepare(context.Background(), tg, nixeval.Tools{}); err != nil {
+		t.Fatal(err)
+	}
+	git("add", "flake.lock")
+	git("commit", "-q", "-m", "lock")
+	tg.Dirty = false
+	recheck := func() (bool, []string, error) {
+		c := *tg
+		c.Dirty = false
+		notes, err := flakelock.Prepare(context.Background(), &c, nixeval.Tools{})
+		var lock []string
+		for _, n := range notes {
+			if !strings.HasPrefix(n, "warning: Git tree ") {
+				lock = append(lock, n)
+			}
+		}
+		return c.Dirty, lock, err
+	}
+	d := newDriver(t, Config{Target: tg, Eval: nixeval.New(tg, nixeval.Tools{}), Tools: nixeval.Tools{}, Recheck: recheck}, 300, 30)
+	d.settle()
+	dirty := "⚠ Git tree '" + root + "' is dirty"
+	header := func() string { return strings.Join(d.m.headerLines(300), "\n") }
+	if d.m.State() != "ready" || strings.Contains(header(), dirty) {
+		t.Fatalf("a clean tree at start: state %s\n%s", d.m.State(), d.m.View())
+	}
+	testnix.WriteFile(t, filepath.Join(root, "flake.nix"), "# edited\n"+flake, 0o644)
+	d.key("R")
+	d.settle()
+	if d.m.State() != "ready" || !strings.Contains(header(), dirty) {
+		t.Errorf("after an edit to a tracked file, R: state %s, no dirty warning\n%s", d.m.State(), d.m.View())
+	}
+	git("commit", "-q", "-am", "edited")
+	d.key("R")
+	d.settle()
+	if d.m.State() != "ready" || strings.Contains(header(), dirty) {
+		t.Errorf("after a commit, R: state %s, the dirty warning stays\n%s", d.m.State(), d.m.View())
+	}
+	if err := os.Remove(filepath.Join(root, "flake.lock")); err != nil {
+		t.Fatal(err)
+	}
+	d.key("R")
+	d.settle()
+	if d.m.State() != "ready" || !strings.Contains(d.m.status, "wrote the lock file "+filepath.Join(root, "flake.lock")) {
+		t.Errorf("the lock file removed, R: state %s, status %q\n%s", d.m.State(), d.m.status, d.m.View())
+	}
+	git("rm", "-q", "--cached", "flake.nix")
+	d.key("R")
+	d.settle()
+	if v := d.m.View(); d.m.State() != "failed" || !strings.Contains(v, "flake.nix is not tracked by git") {
+		t.Errorf("flake.nix untracked, R: state %s\n%s", d.m.State(), v)
+	}
+}

@@ -20,6 +20,7 @@ type KeyMap struct {
 	FilterUp, FilterDown        key.Binding
 	Confirm, ClosePanel         key.Binding
 	Force                       key.Binding // the build panel: build although the plan does not fit
+	WholeCommand                key.Binding // the build panel: the command whole, not folded to two lines
 	Mark, Compare               key.Binding // space marks an output, C compares
 	// Browse hides a running or finished build to browse the tree, and
 	// shows it again; CopyOut copies a built output's path.
@@ -57,15 +58,16 @@ func DefaultKeyMap() KeyMap {
 		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:        key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 
-		Accept:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "jump")),
-		Cancel:     key.NewBinding(key.WithKeys("esc", "ctrl+c"), key.WithHelp("esc", "cancel")),
-		FilterUp:   key.NewBinding(key.WithKeys("up", "ctrl+p", "ctrl+k"), key.WithHelp("↑", "previous match")),
-		FilterDown: key.NewBinding(key.WithKeys("down", "ctrl+n", "ctrl+j"), key.WithHelp("↓", "next match")),
-		Confirm:    key.NewBinding(key.WithKeys("enter", "y"), key.WithHelp("enter/y", "start build")),
-		ClosePanel: key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "close")),
-		Force:      key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "build anyway")),
-		Browse:     key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "browse tree")),
-		CopyOut:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy output path")),
+		Accept:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "jump")),
+		Cancel:       key.NewBinding(key.WithKeys("esc", "ctrl+c"), key.WithHelp("esc", "cancel")),
+		FilterUp:     key.NewBinding(key.WithKeys("up", "ctrl+p", "ctrl+k"), key.WithHelp("↑", "previous match")),
+		FilterDown:   key.NewBinding(key.WithKeys("down", "ctrl+n", "ctrl+j"), key.WithHelp("↓", "next match")),
+		Confirm:      key.NewBinding(key.WithKeys("enter", "y"), key.WithHelp("enter/y", "start build")),
+		ClosePanel:   key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "close")),
+		Force:        key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "build anyway")),
+		WholeCommand: key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "whole command")),
+		Browse:       key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "browse tree")),
+		CopyOut:      key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy output path")),
 	}
 }
 

@@ -63,6 +63,12 @@ type Config struct {
 	// everything again, so edits to a flake (copied to the store, never
 	// seen changing) show.
 	Restart func()
+	// Recheck, when set, checks a local flake again on R, before the
+	// evaluators restart, as nixplore does at start: whether its work tree
+	// is dirty (the header), the lock file written as nix build would
+	// (notes, for the footer); an error fails the reload as it fails the
+	// start.
+	Recheck func() (dirty bool, notes []string, err error)
 	// Fallen, when set, says why the warm evaluators answer through
 	// one-shot Nix processes (nil while they do not); the header says so.
 	Fallen func() error
@@ -149,6 +155,9 @@ type Model struct {
 	// askQuit: q was pressed while a build runs; the next key answers
 	// (y or q quits and cancels the build, any other keeps it).
 	askQuit bool
+	// dirty: the flake's work tree has uncommitted changes (the header):
+	// Target.Dirty at start, Recheck's answer after R.
+	dirty bool
 
 	lastClickRow  int
 	lastClickTime time.Time
@@ -217,6 +226,7 @@ func New(cfg Config) Model {
 		cancels:         map[uint64]context.CancelFunc{},
 		descs:           map[string]*descEntry{},
 		kinds:           map[uint64]*kindsReq{},
+		dirty:           cfg.Target != nil && cfg.Target.Dirty,
 		working:         map[uint64]workItem{},
 		building:        map[uint64]evalBuilding{},
 		cancelledBuilds: map[string]bool{},

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -383,6 +384,10 @@ func wrapIndent(text string, w int) []string {
 	var out []string
 	for _, l := range strings.Split(text, "\n") {
 		l = attr.Printable(l)
+		if isExcerpt(l) {
+			out = append(out, truncate(l, w))
+			continue
+		}
 		lead := l[:len(l)-len(strings.TrimLeft(l, " "))]
 		if len(lead) > w/2 {
 			lead = ""
@@ -397,16 +402,29 @@ func wrapIndent(text string, w int) []string {
 	return out
 }
 
+// excerptRE matches a line of the code Nix quotes under an error
+// ("       5|   = broken;", "        |   ^").
+var excerptRE = regexp.MustCompile(`^ *[0-9]*\|`)
+
+// isExcerpt reports whether l is such a line: it is cut to the width, not
+// wrapped, so the ^ still stands under the column it points at.
+func isExcerpt(l string) bool { return excerptRE.MatchString(l) }
+
 // wrap breaks s into lines of at most w cells between words only, so a
 // command copied from the screen keeps its tokens (`--argstr` is never cut
 // after a dash). Only a word longer than a whole line (a store path) is
-// cut, after a / or . where it can, anywhere else where it must.
+// cut, after a / or . where it can, anywhere else where it must. A line
+// of a code excerpt is cut at w instead (isExcerpt).
 func wrap(s string, w int) []string {
 	if s == "" {
 		return []string{""}
 	}
 	var out []string
 	for _, para := range strings.Split(s, "\n") {
+		if isExcerpt(para) {
+			out = append(out, truncate(para, w))
+			continue
+		}
 		line, lw := "", 0
 		flush := func() {
 			out = append(out, strings.TrimRight(line, " "))

@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/nixplore/nixplore/nixeval/attr"
 )
 
@@ -97,15 +98,34 @@ func (p *pager) scrollKey(k KeyMap, msg tea.KeyMsg) bool {
 	return true
 }
 
+// indentFor is the indentation of wrapIndented's lines: indent spaces
+// when w leaves room for them.
+func indentFor(w, indent int) string {
+	if w > 2*indent+10 {
+		return strings.Repeat(" ", indent)
+	}
+	return ""
+}
+
+// wrapIndentedMarked is wrapIndented with marker ("← your file") after
+// the text: on its last line when it fits there, else on a line of its
+// own, never split across two.
+func wrapIndentedMarked(st lipgloss.Style, w, indent int, text, marker string) []string {
+	out := wrapIndented(st, w, indent, text)
+	ind := indentFor(w, indent)
+	if n := len(out); n > 0 && ansi.StringWidth(out[n-1])+2+ansi.StringWidth(marker) <= w {
+		out[n-1] += st.Render("  " + marker)
+		return out
+	}
+	return append(out, ind+st.Render(truncate(marker, w-len(ind))))
+}
+
 // wrapIndented wraps text, made printable, to w columns, each line
 // indented by indent spaces when w leaves room for it, styled with st.
 // Text's own lines stay lines (Nix's multi-line errors): each is made
 // printable and wrapped on its own.
 func wrapIndented(st lipgloss.Style, w, indent int, text string) []string {
-	ind := ""
-	if w > 2*indent+10 {
-		ind = strings.Repeat(" ", indent)
-	}
+	ind := indentFor(w, indent)
 	var out []string
 	for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
 		for _, l := range wrap(attr.Printable(line), max(1, w-len(ind))) {

@@ -171,7 +171,8 @@ func (p tracePanel) body(w int) []string {
 		st := s.Dim
 		switch {
 		case f.User:
-			st, text = s.Title, text+"  ← your file"
+			out = append(out, wrapIndentedMarked(s.Title, w, 2, text, "← your file")...)
+			continue
 		case !f.Nixpkgs:
 			st = s.Value
 		}

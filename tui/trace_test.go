@@ -65,6 +65,17 @@ func TestTracePanel(t *testing.T) {
 				checkFits(t, d.m.View(), w, h, "trace panel")
 			}
 		}
+		// The marker stays on one line however the frame before it wraps
+		// (a checkout's longer path once split it as "← your" / "file").
+		for w := 20; w <= 200; w++ {
+			if body := d.m.trace.body(w); !strings.Contains(strings.Join(body, "\n"), "← your file") {
+				t.Errorf("at width %d the marker is split:\n%s", w, strings.Join(body, "\n"))
+			}
+		}
+		// q closes the panel, so the footer offers ctrl+c, not q, to quit.
+		if v := d.m.View(); !strings.Contains(v, "ctrl+c quit") || strings.Contains(v, "q quit") {
+			t.Errorf("the trace panel's footer does not say ctrl+c quits:\n%s", v)
+		}
 		d.send(tea.WindowSizeMsg{Width: 80, Height: 20})
 		before := d.m.trace.pg.offset()
 		d.key("pgdown")
@@ -74,6 +85,12 @@ func TestTracePanel(t *testing.T) {
 		d.key("esc")
 		if d.m.trace.active() {
 			t.Error("esc did not close the trace panel")
+		}
+		d.key("t")
+		d.until(func() bool { return d.m.trace.state != askLoading })
+		d.key("q")
+		if d.m.trace.active() || d.m.quitting {
+			t.Errorf("q in the trace panel: panel open %v, explorer quitting %v; want the panel closed", d.m.trace.active(), d.m.quitting)
 		}
 		d.selectName("fine")
 		d.settle()

@@ -116,7 +116,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case kindsMsg:
 		return m.onKinds(msg)
 	case restartedMsg:
-		return m.reloadTree()
+		return m.onRestarted(msg)
 	case noticeMsg:
 		m.status = string(msg)
 		return m, m.c.waitNotice()
@@ -738,21 +738,60 @@ func (m Model) explaining() bool { return m.explain.open && m.preview.absent == 
 // reloadAll forgets everything and starts again from the start node.
 func (m Model) reloadAll() (tea.Model, tea.Cmd) {
 	m.cancelAll()
-	if m.c.cfg.Restart != nil {
-		// In a Cmd: ending a repl waits for it to exit.
-		restart := m.c.cfg.Restart
-		m.c.log.Printf("R: restarting the evaluators")
+	restart, recheck := m.c.cfg.Restart, m.c.cfg.Recheck
+	if restart != nil || recheck != nil {
+		// In a Cmd: ending a repl waits for it to exit, and checking a
+		// flake runs git and nix flake lock.
+		if restart != nil {
+			m.c.log.Printf("R: restarting the evaluators")
+		}
+		if recheck != nil {
+			m.c.log.Printf("R: checking the flake again as at start")
+		}
 		m.status = "reloading: the evaluators start afresh and evaluate everything again"
 		return m, m.c.run(func() tea.Msg {
-			restart()
-			return restartedMsg{}
+			var msg restartedMsg
+			if recheck != nil {
+				msg.checked = true
+				msg.dirty, msg.notes, msg.err = recheck()
+			}
+			if restart != nil {
+				restart()
+			}
+			return msg
 		})
 	}
 	return m.reloadTree()
 }
 
-// restartedMsg says the evaluators were restarted: reload the tree.
-type restartedMsg struct{}
+// restartedMsg says the evaluators were restarted: reload the tree. When
+// the flake was checked again (checked), what that found.
+type restartedMsg struct {
+	checked, dirty bool
+	notes          []string
+	err            error
+}
+
+// onRestarted reloads the tree after R, with what checking the flake
+// again found: the header's dirty warning, the lock file's note in the
+// footer, or a failure shown as at start.
+func (m Model) onRestarted(msg restartedMsg) (tea.Model, tea.Cmd) {
+	if msg.checked {
+		m.dirty = msg.dirty
+	}
+	mm, cmd := m.reloadTree()
+	m = mm.(Model)
+	if msg.err != nil {
+		m.cancelAll()
+		m.state, m.fatal = stateFailed, msg.err
+		m.syncKeys()
+		return m, nil
+	}
+	if len(msg.notes) > 0 {
+		m.status = strings.Join(msg.notes, "; ")
+	}
+	return m, cmd
+}
 
 func (m Model) reloadTree() (tea.Model, tea.Cmd) {
 	m.cancelAll()

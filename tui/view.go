@@ -155,7 +155,7 @@ func (m Model) headerLines(w int) []string {
 		label = t.Label()
 	}
 	l1 := s.Title.Render("nixplore") + " " + attr.Printable(label)
-	if t := m.c.cfg.Target; t != nil && t.Dirty {
+	if t := m.c.cfg.Target; t != nil && m.dirty {
 		// Nix's own words, so a user who knows them recognises them.
 		l1 += " " + s.Warning.Render("⚠ "+strings.TrimPrefix(gitwork.DirtyWarning(t.GitRoot), "warning: "))
 	}

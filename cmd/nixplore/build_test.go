@@ -193,6 +193,9 @@ func TestBuildCLIInterrupt(t *testing.T) {
 			if err == nil {
 				t.Fatalf("exit status 0 after %s", sig)
 			}
+			if code := cmd.ProcessState.ExitCode(); code != 128+int(sig) {
+				t.Errorf("exit status %d after %s, want %d", code, sig, 128+int(sig))
+			}
 			// SIGKILL has reached the group when nixplore exits; the kernel may
 			// take a moment to end a builder. The bound: 2 s.
 			for len(markerPIDs(marker, salt)) != 0 && time.Since(start) < 2*time.Second {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nixplore/nixplore/internal/testnix"
+	"github.com/nixplore/nixplore/internal/testsys"
 	"github.com/nixplore/nixplore/nixeval/attr"
 )
 
@@ -39,7 +40,7 @@ func TestCompletionInATerminal(t *testing.T) {
 	for _, sh := range shells {
 		t.Run(sh.name, func(t *testing.T) {
 			shellBin := needTool(t, sh.argv[0])
-			socket := filepath.Join(t.TempDir(), "tmux")
+			socket := filepath.Join(testsys.ShortDir(t), "tmux")
 			run := func(args ...string) string {
 				out, err := exec.Command(tmux, append([]string{"-S", socket}, args...)...).CombinedOutput()
 				if err != nil {

@@ -168,6 +168,8 @@ func parseArgs(args []string) (*options, error) {
 		default:
 			if o.verb == "" && len(o.paths) == 0 && verbs[a] {
 				o.verb = a
+			} else if v, ok := verbTypo(a); ok && o.verb == "" && len(o.paths) == 0 {
+				return nil, verbTypoError(a, v)
 			} else {
 				o.paths = append(o.paths, a)
 			}

@@ -143,3 +143,26 @@ func TestFlakeLockFileCLI(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestFlakeFreshGitInitCLI: a flake in a fresh `git init`, nothing added
+// or committed, is explained in one message whose fix tracks every file
+// (not flake.nix, then the next file, and so on); once added, with still
+// nothing committed, it evaluates.
+func TestFlakeFreshGitInitCLI(t *testing.T) {
+	testnix.Setup(t)
+	dir := testnix.FlakeDir(t)
+	if out, err := exec.Command("git", "-C", dir, "init", "-q").CombinedOutput(); err != nil {
+		testnix.Missing(t, "git init: %v %s", err, out)
+	}
+	_, stderr, code := runCLI(t, "ls", "--no-cache", "--flake", dir+"#laptop")
+	if code != 1 || !strings.Contains(stderr, "git tracks no file in "+dir+" yet") || !strings.Contains(stderr, "git -C "+dir+" add .") {
+		t.Fatalf("fresh git init: exit %d\n%s", code, stderr)
+	}
+	if out, err := exec.Command("git", "-C", dir, "add", ".").CombinedOutput(); err != nil {
+		t.Fatalf("git add: %v %s", err, out)
+	}
+	stdout, stderr, code := runCLI(t, "ls", "--no-cache", "--flake", dir+"#laptop")
+	if code != 0 || !strings.Contains(stdout, "toplevel") {
+		t.Fatalf("added, nothing committed: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+}

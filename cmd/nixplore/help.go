@@ -64,6 +64,7 @@ var manual = struct {
 	Description: []string{
 		"config.system.build is where a NixOS configuration keeps everything it can build (the system closure, VMs, SD and ISO images, the initrd), but it is a freeform, undocumented attribute set. nixplore shows it as a lazy tree, tells what each output is and how to build it, builds it with live progress and explains failures, and prints the equivalent nix-build or nix build command.",
 		"On a terminal, nixplore without a verb opens a full-screen explorer (? there lists its keys); with stdout not a terminal it lists like nixplore ls.",
+		"A first word one slip from a verb (shwo, lss) or a common name for one (list) is refused with the verb it meant (did you mean show?), exit 2; nixplore tui NAME opens the explorer on an attribute so named.",
 	},
 	Verbs: []verbDoc{
 		{"", "[TARGET FLAGS] [PATH]", "open the explorer on PATH (the default on a terminal)"},
@@ -119,7 +120,7 @@ var manual = struct {
 			},
 		},
 	},
-	Exit: "0 success, 1 evaluation or Nix error, 2 usage error.",
+	Exit: "0 success, 1 evaluation or Nix error, 2 usage error, 128 plus the signal's number when a signal ended it (130 for Ctrl-C; nothing more is printed).",
 	Environment: []envDoc{
 		{"NIXOS_CONFIG, NIX_PATH", "where the configuration is found without target flags, as nixos-rebuild does"},
 		{"XDG_CACHE_HOME", "the disk cache lives in $XDG_CACHE_HOME/nixplore (default ~/.cache/nixplore)"},

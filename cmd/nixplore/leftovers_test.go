@@ -8,13 +8,15 @@ import (
 	"time"
 
 	"github.com/nixplore/nixplore/internal/testnix"
+	"github.com/nixplore/nixplore/internal/testsys"
 )
 
 // isolate gives a CLI test its own TMPDIR and cache directory, so
-// assertNoLeftovers can check what it left behind.
+// assertNoLeftovers can check what it left behind. TMPDIR is short: Nix
+// makes its ssh ControlPath socket there for a remote builder.
 func isolate(t *testing.T) (tmp, cacheDir string) {
 	t.Helper()
-	tmp, cacheDir = t.TempDir(), t.TempDir()
+	tmp, cacheDir = testsys.ShortDir(t), t.TempDir()
 	t.Setenv("TMPDIR", tmp)
 	t.Setenv("XDG_CACHE_HOME", cacheDir)
 	return tmp, cacheDir

@@ -10,10 +10,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/nixplore/nixplore/nixeval"
@@ -59,7 +57,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		renderHelp(stdout)
 		return 0
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	ctx, stop := signalContext()
 	defer stop()
 	if o.version || o.verb == "version" {
 		writeVersion(ctx, stdout)
@@ -72,7 +70,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
-	if err := dispatch(ctx, o, stdout, stderr); err != nil {
+	err = dispatch(ctx, o, stdout, stderr)
+	if code, ok := exitBySignal(ctx); ok {
+		if err != nil && worthSayingAfterSignal(err) {
+			printError(stderr, err)
+		}
+		return code
+	}
+	if err != nil {
 		printError(stderr, err)
 		return exitCode(err)
 	}

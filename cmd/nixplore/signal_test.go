@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
@@ -39,6 +40,8 @@ func TestSignalsEndEveryNixProcess(t *testing.T) {
 			args := append([]string{"ls", "--arg", marker, "1"}, testnix.ClassicArgs("slow", "")...)
 			cmd := exec.Command(bin, args...)
 			cmd.Env = append(os.Environ(), "NIXPLORE_SLOW_N=200000000", "TMPDIR="+tmp, "XDG_CACHE_HOME="+cacheDir)
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
@@ -58,6 +61,14 @@ func TestSignalsEndEveryNixProcess(t *testing.T) {
 			}
 			if el := time.Since(start); el > 3*time.Second {
 				t.Fatalf("took %s to stop", el)
+			}
+			// As shells report a signal (130 for Ctrl-C), and no error:
+			// Nix's interruption is the signal's echo, not news.
+			if code := cmd.ProcessState.ExitCode(); code != 128+int(sig) {
+				t.Errorf("exit status %d after %s, want %d", code, sig, 128+int(sig))
+			}
+			if text := stderr.String(); strings.Contains(text, "error") || strings.Contains(text, "command:") || strings.Contains(text, "interrupted") {
+				t.Errorf("stderr after %s holds an error:\n%s", sig, text)
 			}
 			// nixplore has killed the groups when it exits; the kernel may
 			// take a moment to end a process. The README's bound: 2 s.

@@ -113,8 +113,8 @@ func TestCLIBuildDuringEvaluation(t *testing.T) {
 		}
 		start := time.Now()
 		_ = cmd.Process.Signal(syscall.SIGINT)
-		if err := cmd.Wait(); err == nil {
-			t.Error("exit status 0 after ctrl-c")
+		if err := cmd.Wait(); err == nil || cmd.ProcessState.ExitCode() != 130 {
+			t.Errorf("exit status %d after ctrl-c, want 130 (%v)", cmd.ProcessState.ExitCode(), err)
 		}
 		for len(markerPIDs("nixplore-ifd-marker", salt)) != 0 && time.Since(start) < 5*time.Second {
 			time.Sleep(10 * time.Millisecond)

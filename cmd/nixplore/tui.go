@@ -15,6 +15,7 @@ import (
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/build"
+	"github.com/nixplore/nixplore/nixeval/flakelock"
 	"github.com/nixplore/nixplore/nixeval/warm"
 	"github.com/nixplore/nixplore/tui"
 )
@@ -69,6 +70,18 @@ func cmdTUI(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	// locked source, the cache's key, is asked for again, so an edited
 	// flake's answers are neither shown from nor stored under the old key).
 	cfg.Restart = s.eval.Reload
+	// R also checks a local flake again as at start: the work tree may
+	// have become dirty or clean, the lock file out of date. On a copy of
+	// the target: the explorer reads its own from another goroutine.
+	cfg.Recheck = func() (bool, []string, error) {
+		t := *s.target
+		t.Dirty, t.LockUnwritten = false, false
+		notes, err := flakelock.Prepare(ctx, &t, s.tools)
+		for _, n := range notes {
+			lg.Printf("R: %s", n)
+		}
+		return t.Dirty, lockNotes(notes), err
+	}
 	if pool, ok := s.eval.Backend.(*warm.Pool); ok {
 		cfg.Memory, cfg.Fallen = pool.Memory, pool.Fallen
 		var once sync.Once // the footer says it once; the header keeps showing the memory
@@ -81,7 +94,7 @@ func cmdTUI(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	}
 
 	m := tui.New(cfg)
-	// ctx ends on SIGINT, SIGTERM and SIGHUP (main's signal.NotifyContext).
+	// ctx ends on SIGINT, SIGTERM and SIGHUP (main's signalContext).
 	// bubbletea's own SIGINT/SIGTERM handler is off: racing ctx, it could
 	// block on sending its QuitMsg after the event loop had returned, and
 	// Run then never returned, leaving Nix running (found by the e2e

@@ -99,6 +99,58 @@ func ClassicArgs(config, system string) []string {
 	return a
 }
 
+// LongCheckout copies the stand-in nixpkgs and testdata/configs/<config>
+// under a directory of more than 100 characters, as a checkout of the
+// repository deep in a home directory would hold them, and returns a
+// target for the copy as Classic does. Printed commands and Nix's
+// messages then carry long paths, which a layout must still fit.
+func LongCheckout(t testing.TB, config, system string) *nixeval.Target {
+	t.Helper()
+	root := filepath.Join(t.TempDir(), "a-checkout-directory-with-a-long-name", "of-the-nixplore-repository-as-cloned", "testdata")
+	if len(root) < 100 {
+		root = filepath.Join(root, strings.Repeat("x", 100-len(root)))
+	}
+	configs := filepath.Join(root, "configs")
+	if err := os.MkdirAll(configs, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range [][2]string{{Testdata("nixpkgs"), filepath.Join(root, "nixpkgs")}, {Testdata("configs", config), filepath.Join(configs, config)}} {
+		if out, err := exec.Command("cp", "-r", c[0], c[1]).CombinedOutput(); err != nil {
+			t.Fatalf("copy %s: %v\n%s", c[0], err, out)
+		}
+	}
+	tg, err := nixeval.Resolve(nixeval.Flags{
+		SearchPath: []string{"nixpkgs=" + filepath.Join(root, "nixpkgs"), "nixos-config=" + filepath.Join(configs, config, "configuration.nix")},
+		System:     system,
+	}, Env(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tg
+}
+
+// InputFlake is the text of a flake.nix whose one input is the stand-in
+// nixpkgs at np (a path: input, so Nix writes a lock file for it) and
+// whose nixosConfigurations.box is for this machine's platform.
+func InputFlake(t testing.TB, np string) string {
+	t.Helper()
+	out, err := exec.Command("nix-instantiate", "--eval", "--json", "-E", "builtins.currentSystem").Output()
+	if err != nil {
+		t.Fatalf("builtins.currentSystem: %v", err)
+	}
+	return `{
+  inputs.nixpkgs.url = "path:` + np + `";
+  outputs = { self, nixpkgs }: {
+    nixosConfigurations.box = nixpkgs.lib.nixosSystem { modules = [ {
+      nixpkgs.hostPlatform = ` + strings.TrimSpace(string(out)) + `;
+      boot.loader.grub.device = "/dev/sda";
+      fileSystems."/" = { device = "/dev/disk/by-uuid/0000-box"; fsType = "ext4"; };
+    } ]; };
+  };
+}
+`
+}
+
 // FlakeDir copies testdata/flake with the stand-in nixpkgs inside it to a
 // temporary directory and returns its path. A copy is needed because Nix
 // copies a path flake into the store and the stand-in must be inside it;

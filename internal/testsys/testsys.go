@@ -1,6 +1,7 @@
 // Package testsys holds test helpers that need nothing of nixplore's own
 // packages (so the cache package's tests can use them without an import
-// cycle): what to do when a test cannot run, and small tmpfs mounts.
+// cycle): what to do when a test cannot run, small tmpfs mounts, and
+// directories short enough for Unix sockets.
 package testsys
 
 import (
@@ -35,5 +36,28 @@ func Tmpfs(t testing.TB, opts string) string {
 		Missing(t, "cannot mount a tmpfs here: %v %s", err, out)
 	}
 	t.Cleanup(func() { _ = exec.Command("umount", dir).Run() })
+	return dir
+}
+
+// SocketPathMax is the longest path a Unix socket can have on Linux
+// (sun_path is 108 bytes with its terminating NUL).
+const SocketPathMax = 107
+
+// ShortDir returns a new empty directory, removed when the test ends,
+// whose path is short enough for the Unix sockets created in it (tmux's
+// -S, the ssh ControlPath Nix makes under TMPDIR): t.TempDir() holds the
+// test's name, and under a long TMPDIR its sockets would not fit.
+func ShortDir(t testing.TB) string {
+	t.Helper()
+	base := os.TempDir()
+	// Room for what goes below it: "/np123456789/nix-1234567-1/ssh.sock".
+	if len(base)+40 > SocketPathMax {
+		base = "/tmp"
+	}
+	dir, err := os.MkdirTemp(base, "np")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(dir) })
 	return dir
 }

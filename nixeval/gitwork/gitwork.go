@@ -63,6 +63,14 @@ func Tracked(root, rel string) bool {
 	return exec.Command("git", "-C", root, "ls-files", "--error-unmatch", "--", rel).Run() == nil
 }
 
+// NothingTracked says whether git tracks no file at all in the work tree
+// at root: a fresh `git init`, nothing added yet, so Nix sees an empty
+// flake source.
+func NothingTracked(root string) bool {
+	out, err := exec.Command("git", "-C", root, "ls-files", "-z").Output()
+	return err == nil && len(out) == 0
+}
+
 // DirtyWarning is Nix's own words for a dirty work tree.
 func DirtyWarning(root string) string { return fmt.Sprintf("warning: Git tree '%s' is dirty", root) }
 

@@ -1,0 +1,70 @@
+package tui
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nixplore/nixplore/internal/testnix"
+	"github.com/nixplore/nixplore/nixeval"
+)
+
+// TestHalfEditedImportErrorOnce: after an imported file is left half
+// edited, r on a node shows Nix's syntax error once (the explanation with
+// its location, then the code excerpt), and the excerpt's lines are cut
+// to the preview's width, not wrapped, so the ^ stays under its column.
+func TestHalfEditedImportErrorOnce(t *testing.T) {
+	testnix.Setup(t)
+	dir := t.TempDir()
+	conf, hw := filepath.Join(dir, "configuration.nix"), filepath.Join(dir, "hardware.nix")
+	testnix.WriteFile(t, conf, "{ pkgs, ... }:\n{\n  imports = [ ./hardware.nix ];\n  system.build.fine = pkgs.writeText \"fine\" \"fine\";\n}\n", 0o644)
+	testnix.WriteFile(t, hw, "{ ... }:\n{\n  networking.hostName = \"half\";\n}\n", 0o644)
+	tg, err := nixeval.Resolve(nixeval.Flags{SearchPath: []string{"nixpkgs=" + testnix.Testdata("nixpkgs"), "nixos-config=" + conf}}, testnix.Env(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := targetDriver(t, tg, 160, 40)
+	d.settle()
+	d.selectName("fine")
+	d.settle()
+	// Half edited: the error is far to the right of a long line.
+	testnix.WriteFile(t, hw, "{ ... }:\n{\n  networking.hostName = \"half\"; boot.kernelParams = [ \"quiet\" \"splash\" \"loglevel=3\" ]; boot.\n", 0o644)
+	d.key("r")
+	d.settle()
+	if d.m.preview.err == nil {
+		t.Fatalf("r after the half edit: no error in the preview:\n%s", d.m.View())
+	}
+	text := nixeval.ErrorText(d.m.preview.err)
+	if v := d.m.View(); strings.Count(v, "unexpected end of file") != 1 {
+		t.Errorf("the error is not said once:\n%s", v)
+	}
+	var excerpt []string
+	for _, l := range strings.Split(text, "\n") {
+		if isExcerpt(l) {
+			excerpt = append(excerpt, l)
+		}
+	}
+	if len(excerpt) < 2 || !strings.Contains(excerpt[len(excerpt)-1], "^") {
+		t.Fatalf("no code excerpt with a caret in the message:\n%s", text)
+	}
+	for _, w := range []int{30, 50, 80, 200} {
+		lines := d.m.preview.lines(w)
+		first, last := -1, -1
+		for i, l := range lines {
+			if strings.Contains(l, "|") && isExcerpt(strings.TrimPrefix(l, strings.Repeat(" ", 8))) {
+				if first < 0 {
+					first = i
+				}
+				last = i
+			}
+		}
+		if first < 0 || last-first+1 != len(excerpt) {
+			t.Errorf("width %d: the %d excerpt lines take %d lines (wrapped?):\n%s", w, len(excerpt), last-first+1, strings.Join(lines, "\n"))
+			continue
+		}
+		caret := lines[last]
+		if w == 200 && strings.Index(caret, "^")-strings.Index(caret, "|") != strings.Index(excerpt[len(excerpt)-1], "^")-strings.Index(excerpt[len(excerpt)-1], "|") {
+			t.Errorf("width %d: the caret moved:\n%s\nNix:\n%s", w, strings.Join(lines, "\n"), text)
+		}
+	}
+}
