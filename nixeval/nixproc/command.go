@@ -101,7 +101,7 @@ func (c *Command) Run(ctx context.Context) (*Result, error) {
 	} else {
 		cmd.Stderr = stderr
 	}
-	if err := cmd.Start(); err != nil {
+	if err := Start(cmd); err != nil {
 		return nil, StartError(c.Path, err)
 	}
 	if pipeDone != nil {

@@ -60,7 +60,7 @@ func startRepl(tools nixeval.Tools, t *nixeval.Target, onLine func(string)) (*re
 		pw.Close()
 		return nil, err
 	}
-	if err := cmd.Start(); err != nil {
+	if err := nixproc.Start(cmd); err != nil {
 		pr.Close()
 		pw.Close()
 		return nil, nixproc.StartError(cmd.Path, err)
