@@ -121,6 +121,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.status = string(msg)
 		return m, m.c.waitNotice()
 	case evaluatorsMsg:
+		m.noteWarmBack(msg.fallen)
 		m.memory, m.fallen = msg.memory, msg.fallen
 		return m.update(msg.answer)
 	case describedMsg:
@@ -902,4 +903,19 @@ func (m Model) factsOf(n *node) nixeval.Facts {
 		return d.desc.Facts
 	}
 	return nil
+}
+
+// warmBackShown is how long the header says warm evaluation is back.
+const warmBackShown = 15 * time.Second
+
+// noteWarmBack remembers when the evaluators, one-shot until now, answer
+// from a warm repl again (a retried start, or R), so the header can say so;
+// the note goes with the next answer after warmBackShown, or a new fall.
+func (m *Model) noteWarmBack(fallen error) {
+	switch {
+	case m.fallen != nil && fallen == nil:
+		m.warmBack = time.Now()
+	case fallen != nil || time.Since(m.warmBack) > warmBackShown:
+		m.warmBack = time.Time{}
+	}
 }

@@ -24,8 +24,9 @@ import (
 // that dies is restarted and the request retried once; a cancelled request
 // interrupts the evaluation (or, if Nix does not come back, restarts the
 // repl). When a file the session evaluated changes on disk, the repl is
-// restarted so nothing stale is answered. When the repl cannot start at
-// all, requests go to Fallback (one-shot Nix processes).
+// restarted so nothing stale is answered. When the repl cannot start,
+// requests go to Fallback (one-shot Nix processes) until a request after a
+// back-off (ReplRetry, doubling up to ReplRetryMax) or Restart tries again.
 type Session struct {
 	Target   *nixeval.Target
 	Tools    nixeval.Tools
@@ -36,8 +37,10 @@ type Session struct {
 	token    string
 	seq      int
 	deps     *depSet
-	startErr error
-	starts   atomic.Int32
+	// fell says why the repl could not start and when to try again; nil
+	// while it runs. Written under sem, read by Fallen at any time.
+	fell   atomic.Pointer[fallState]
+	starts atomic.Int32
 	pid      atomic.Int64 // the running repl's, readable while a request holds sem
 	closed   bool
 	// lines hears the repl's output for the request in flight (evalbuilds.go).
@@ -59,10 +62,48 @@ func (s *Session) Start(ctx context.Context) error {
 		return err
 	}
 	defer s.unlock()
-	if s.proc == nil && s.startErr == nil {
-		s.startErr = s.start(ctx)
+	if s.proc == nil && s.fell.Load() == nil {
+		if err := s.start(ctx); err != nil {
+			s.fall(err)
+			return err
+		}
 	}
-	return s.startErr
+	if f := s.fell.Load(); f != nil {
+		return f.err
+	}
+	return nil
+}
+
+// ReplRetry is how long after a failed start the next request tries the
+// repl again (a slow start on a loaded machine, a daemon restarting);
+// each further failure doubles the wait, up to ReplRetryMax. Meanwhile
+// one-shot processes answer.
+var (
+	ReplRetry    = 30 * time.Second
+	ReplRetryMax = 10 * time.Minute
+)
+
+// fallState is a failed start: why, and when a request may try again.
+type fallState struct {
+	err     error
+	wait    time.Duration
+	retryAt time.Time
+}
+
+// fall records a failed start (under sem).
+func (s *Session) fall(err error) {
+	wait := ReplRetry
+	if f := s.fell.Load(); f != nil {
+		wait = min(2*f.wait, ReplRetryMax)
+	}
+	s.fell.Store(&fallState{err: err, wait: wait, retryAt: time.Now().Add(wait)})
+}
+
+// fallenNow reports whether a request must go to the fallback: the last
+// start failed and its back-off has not passed.
+func (s *Session) fallenNow() bool {
+	f := s.fell.Load()
+	return f != nil && time.Now().Before(f.retryAt)
 }
 
 func (s *Session) lock(ctx context.Context) error {
@@ -119,6 +160,10 @@ func (s *Session) start(ctx context.Context) error {
 		err = fmt.Errorf("nix repl did not answer within %s", ReplStartTimeout)
 		ok = false
 	}
+	var died *replDiedError
+	if errors.As(err, &died) {
+		err = died.nixError(s.command()) // what Nix said before it ended
+	}
 	if err == nil {
 		for _, l := range block {
 			if nixproc.IsErrorLine(l) {
@@ -170,7 +215,7 @@ func (s *Session) Eval(ctx context.Context, req nixeval.Request) (json.RawMessag
 	if s.closed {
 		return nil, errors.New("nixplore: the evaluator was closed")
 	}
-	if s.startErr != nil {
+	if s.fallenNow() {
 		return s.Fallback.Eval(ctx, req)
 	}
 	for attempt := 0; ; attempt++ {
@@ -184,9 +229,10 @@ func (s *Session) Eval(ctx context.Context, req nixeval.Request) (json.RawMessag
 				if ctx.Err() != nil {
 					return nil, &nixproc.CancelledError{Command: s.command(), Cause: context.Cause(ctx)}
 				}
-				s.startErr = err
+				s.fall(err)
 				return s.Fallback.Eval(ctx, req)
 			}
+			s.fell.Store(nil) // healed: warm again
 		}
 		s.seq++
 		f := frame{s.token, s.seq}
@@ -245,7 +291,7 @@ func (s *Session) Restart() {
 	defer s.unlock()
 	s.stop()
 	s.deps.reset()
-	s.startErr = nil
+	s.fell.Store(nil)
 }
 
 // Deps reports every file the session (and its fallback) evaluated.
@@ -279,8 +325,15 @@ func (s *Session) RSS() int64 {
 // Workers is 1: a session answers one request at a time.
 func (s *Session) Workers() int { return 1 }
 
-// Fallen reports why the session answers through one-shot processes, or nil.
-func (s *Session) Fallen() error { return s.startErr }
+// Fallen reports why the session answers through one-shot processes, or
+// nil (it never ran into trouble, or its repl started again since). Safe
+// while a request runs.
+func (s *Session) Fallen() error {
+	if f := s.fell.Load(); f != nil {
+		return f.err
+	}
+	return nil
+}
 
 // Close ends the repl and its process group.
 func (s *Session) Close() error {
