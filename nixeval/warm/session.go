@@ -32,17 +32,17 @@ type Session struct {
 	Tools    nixeval.Tools
 	Fallback *TrackedOneShot
 
-	sem      chan struct{} // one request at a time
-	proc     *replProc
-	token    string
-	seq      int
-	deps     *depSet
+	sem   chan struct{} // one request at a time
+	proc  *replProc
+	token string
+	seq   int
+	deps  *depSet
 	// fell says why the repl could not start and when to try again; nil
 	// while it runs. Written under sem, read by Fallen at any time.
 	fell   atomic.Pointer[fallState]
 	starts atomic.Int32
-	pid      atomic.Int64 // the running repl's, readable while a request holds sem
-	closed   bool
+	pid    atomic.Int64 // the running repl's, readable while a request holds sem
+	closed bool
 	// lines hears the repl's output for the request in flight (evalbuilds.go).
 	lines atomic.Pointer[func(string)]
 }
