@@ -28,12 +28,12 @@ nix:
 
 # Nix 2.26 (Debian trixie) and 2.34 (Debian sid) beside it, from the
 # shared installer; without it the suite cannot cover every version, and
-# under CI=true that is a failure.
+# under CI (true, 1 or yes) that is a failure.
 nix-modern:
 	@if [ -x $(MODERN)/bin/nix ] && [ -x $(LATEST)/bin/nix ]; then :; \
 	 elif [ -f $(SHARED)/tools/install-nix-modern ]; then \
 	   sh $(SHARED)/tools/install-nix-modern $(MODERN) && sh $(SHARED)/tools/install-nix-modern $(LATEST) sid; \
-	 elif [ "$$CI" = true ]; then echo "no $(SHARED)/tools/install-nix-modern: cannot test Nix 2.26 and 2.34" >&2; exit 1; \
+	 elif case "$$CI" in [Tt][Rr][Uu][Ee]|1|[Yy][Ee][Ss]) true;; *) false;; esac; then echo "no $(SHARED)/tools/install-nix-modern: cannot test Nix 2.26 and 2.34" >&2; exit 1; \
 	 else echo "no $(SHARED)/tools/install-nix-modern: testing with one Nix only"; fi
 
 tmux:

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/nixplore/nixplore/internal/testnix"
+	"github.com/nixplore/nixplore/internal/testsys"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 )
@@ -243,9 +244,7 @@ func e2eSetup(t *testing.T) (dir, bin string) {
 	t.Helper()
 	needTmux(t)
 	testnix.Setup(t)
-	if testing.Short() {
-		t.Skip("end-to-end test skipped in -short mode")
-	}
+	testsys.Short(t, "end-to-end test")
 	dir = t.TempDir()
 	bin = filepath.Join(dir, "nixplore")
 	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/nixplore").CombinedOutput(); err != nil {
@@ -262,11 +261,7 @@ func needTmux(t *testing.T) {
 	if _, err := exec.LookPath("tmux"); err == nil {
 		return
 	}
-	const msg = "tmux is not installed: the end-to-end tests drive nixplore in it (make test installs it)"
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg + "; CI=true, so this fails instead of skipping")
-	}
-	t.Skip(msg)
+	testsys.Missing(t, "tmux is not installed: the end-to-end tests drive nixplore in it (make test installs it)")
 }
 
 // startTmux runs argv in a 120x40 pane of a tmux server of its own, with
