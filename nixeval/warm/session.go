@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -155,7 +156,9 @@ func (s *Session) start(ctx context.Context) error {
 	s.seq++
 	lctx, cancel := context.WithTimeout(ctx, ReplStartTimeout)
 	defer cancel()
-	block, ok, err := p.exchange(lctx, frame{s.token, s.seq}, ":l "+wrapper)
+	loaded := newAnswerBlock(frame{s.token, s.seq}, nixeval.Request{})
+	ok, err := p.exchange(lctx, frame{s.token, s.seq}, ":l "+wrapper, loaded)
+	block := loaded.lines()
 	if err != nil && ctx.Err() == nil && lctx.Err() != nil {
 		err = fmt.Errorf("nix repl did not answer within %s", ReplStartTimeout)
 		ok = false
@@ -165,13 +168,7 @@ func (s *Session) start(ctx context.Context) error {
 		err = died.nixError(s.command()) // what Nix said before it ended
 	}
 	if err == nil {
-		for _, l := range block {
-			if nixproc.IsErrorLine(l) {
-				text := strings.Join(block, "\n")
-				err = &nixproc.NixError{Command: s.command(), Exit: 1, Message: nixproc.LastErrorBlock(text), Stderr: text}
-				break
-			}
-		}
+		err = loadReply(block, s.command())
 	}
 	if err != nil || !ok {
 		p.kill()
@@ -241,7 +238,8 @@ func (s *Session) Eval(ctx context.Context, req nixeval.Request) (json.RawMessag
 			return nil, err
 		}
 		s.deps.begin(time.Now())
-		block, ok, err := s.proc.exchange(ctx, f, line)
+		block := newAnswerBlock(f, req)
+		ok, err := s.proc.exchange(ctx, f, line, block)
 		if !ok {
 			s.stop()
 		}
@@ -274,8 +272,8 @@ func (s *Session) Eval(ctx context.Context, req nixeval.Request) (json.RawMessag
 		}
 		// The block is this request's alone (between its sentinels, one
 		// request at a time), so what Nix printed in it is this request's.
-		nixeval.NoteWarnings(ctx, nixeval.ScanWarnings(req, block))
-		raw, err := parseReplAnswer(block, f.mark("a"), s.command())
+		nixeval.NoteWarnings(ctx, block.warnings.Warnings())
+		raw, err := parseReplAnswer(block.lines(), f.mark("a"), s.command())
 		if interruptedLate(ctx, err) && attempt < strayRetries {
 			continue
 		}
@@ -445,4 +443,28 @@ func (d *depSet) list() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// loadedRE is the repl's answer to `:l` of nixplore's expression (it binds
+// one name, run): "Added 1 variables." on every Nix version tested.
+var loadedRE = regexp.MustCompile(`^Added [0-9]+ variables?\.$`)
+
+// loadReply reads the repl's answer to `:l`: Nix's error, or the line
+// saying it added the expression's names. Anything else is not taken for
+// success: a Nix that words it differently is said to be unrecognised,
+// and the session answers one-shot, saying why.
+func loadReply(block []string, command string) error {
+	text := strings.Join(block, "\n")
+	for _, l := range block {
+		if nixproc.IsErrorLine(l) {
+			return &nixproc.NixError{Command: command, Exit: 1, Message: nixproc.LastErrorBlock(text), Stderr: text}
+		}
+	}
+	for _, l := range block {
+		if loadedRE.MatchString(strings.TrimSpace(l)) {
+			return nil
+		}
+	}
+	return &nixproc.NixError{Command: command, Exit: 1, Stderr: text,
+		Message: "nixplore did not recognise the nix repl's answer to loading its expression (a newer Nix may word it differently); it printed:\n" + nixproc.Indent(nixeval.Clip(text, 500), "  ")}
 }
