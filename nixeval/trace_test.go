@@ -176,3 +176,18 @@ func TestParseEvalBuildLines(t *testing.T) {
 		t.Errorf("log command of a lock: %q", got)
 	}
 }
+
+// Recognise or refuse: the traces of every captured Nix version are read;
+// a "future Nix" that marks its frames differently (`»` for `…`) is
+// refused, not shown as a trace of the error alone.
+func TestTraceReadFutureNix(t *testing.T) {
+	for _, v := range []string{"2.8", "2.26", "2.34"} {
+		if frames, err := TraceRead(rootedCapture(t, v, "trace-name")); err != nil || len(frames) < 3 {
+			t.Errorf("%s: %d frames, %v", v, len(frames), err)
+		}
+	}
+	_, err := TraceRead(rootedCapture(t, "future", "trace-name"))
+	if err == nil || !strings.Contains(err.Error(), "did not recognise") {
+		t.Errorf("future Nix's trace: %v", err)
+	}
+}

@@ -210,22 +210,41 @@ func (s *WarningScanner) Line(raw string) {
 		}
 	}
 	s.last = -1
+	if looksLikeWarning.MatchString(l) && !startsWarning(l) {
+		// A warning in a wording nixplore does not know (a newer Nix):
+		// shown as it is, said to be unrecognised, never dropped.
+		s.add(Warning{Kind: WarningEval, Message: UnrecognisedWarning + l, Path: s.cur})
+		return
+	}
 	for _, f := range warningForms {
 		if msg, ok := strings.CutPrefix(l, f.prefix); ok {
 			s.contIndent = ""
 			if f.indent {
 				s.contIndent = strings.Repeat(" ", len(f.prefix))
 			}
-			if len(s.out) >= MaxWarnings {
-				s.more[f.kind]++
-				s.last = -2 // its further lines belong to a dropped message
-				return
-			}
-			s.out = append(s.out, Warning{Kind: f.kind, Message: clipMessage(msg), Path: s.cur})
-			s.last = len(s.out) - 1
+			s.add(Warning{Kind: f.kind, Message: msg, Path: s.cur})
 			return
 		}
 	}
+}
+
+// UnrecognisedWarning starts the message of a line that looks like a
+// warning or trace in a form nixplore does not know.
+const UnrecognisedWarning = "(nixplore did not recognise this line of Nix's; shown as printed) "
+
+// looksLikeWarning matches what a warning or trace line of another Nix
+// could start with; startsWarning is the forms nixplore knows.
+var looksLikeWarning = regexp.MustCompile(`(?i)^(trace|evaluation[ _-]?warning|eval[ _-]?warning)\b`)
+
+// add keeps w unless MaxWarnings are kept already (then it is counted).
+func (s *WarningScanner) add(w Warning) {
+	if len(s.out) >= MaxWarnings {
+		s.more[w.Kind]++
+		return
+	}
+	w.Message = clipMessage(w.Message)
+	s.out = append(s.out, w)
+	s.last = len(s.out) - 1
 }
 
 // extend adds a further line to the message being read (none when that
