@@ -191,3 +191,28 @@ func TestTraceReadFutureNix(t *testing.T) {
 		t.Errorf("future Nix's trace: %v", err)
 	}
 }
+
+// Recognise or refuse: the build line of every captured version is read
+// as recognised; a "future Nix" wording of it (testdata/nixout/future) is
+// still reported as a build of gen-foo, saying the line was not
+// recognised, and never dropped as if Nix built nothing.
+func TestEvalBuildFutureNix(t *testing.T) {
+	read := func(v string) []EvalBuild {
+		var builds []EvalBuild
+		for _, l := range strings.Split(string(stderrCapture(t, v, "ifd-build")), "\n") {
+			if b, ok := ParseEvalBuild(l); ok {
+				builds = append(builds, b)
+			}
+		}
+		return builds
+	}
+	for _, v := range []string{"2.8", "2.26", "2.34"} {
+		if b := read(v); len(b) != 1 || b[0].Unrecognised != "" {
+			t.Errorf("%s: %+v", v, b)
+		}
+	}
+	b := read("future")
+	if len(b) != 1 || b[0].Name != "gen-foo" || !strings.HasPrefix(b[0].Unrecognised, "Building derivation /nix/store/") || !strings.Contains(b[0].String(), "did not recognise") {
+		t.Fatalf("future Nix's build line: %+v", b)
+	}
+}
