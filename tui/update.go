@@ -121,8 +121,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.status = string(msg)
 		return m, m.c.waitNotice()
 	case evaluatorsMsg:
-		m.noteWarmBack(msg.fallen)
-		m.memory, m.fallen = msg.memory, msg.fallen
+		m.noteEvaluators(msg)
 		return m.update(msg.answer)
 	case describedMsg:
 		return m.onDescribed(msg)
@@ -908,14 +907,16 @@ func (m Model) factsOf(n *node) nixeval.Facts {
 // warmBackShown is how long the header says warm evaluation is back.
 const warmBackShown = 15 * time.Second
 
-// noteWarmBack remembers when the evaluators, one-shot until now, answer
-// from a warm repl again (a retried start, or R), so the header can say so;
-// the note goes with the next answer after warmBackShown, or a new fall.
-func (m *Model) noteWarmBack(fallen error) {
+// noteEvaluators keeps what the header shows of the evaluators, and
+// remembers when they, one-shot until now, answer from a warm repl again
+// (a retried start, or R), so the header can say so; the note goes with
+// the next answer after warmBackShown, or a new fall.
+func (m *Model) noteEvaluators(msg evaluatorsMsg) {
 	switch {
-	case m.fallen != nil && fallen == nil:
+	case m.fallen != nil && msg.fallen == nil:
 		m.warmBack = time.Now()
-	case fallen != nil || time.Since(m.warmBack) > warmBackShown:
+	case msg.fallen != nil || time.Since(m.warmBack) > warmBackShown:
 		m.warmBack = time.Time{}
 	}
+	m.memory, m.fallen = msg.memory, msg.fallen
 }
