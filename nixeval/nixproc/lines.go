@@ -40,6 +40,9 @@ func ReadLines(r io.Reader, limit int, f func(string)) error {
 			}
 			f(line)
 			long, dropped = long[:0], 0
+			if cap(long) > 1<<20 {
+				long = nil // one huge line must not hold its memory for the process's life
+			}
 			if err != nil {
 				return nil
 			}

@@ -257,7 +257,7 @@ func asciiJSON(b []byte) string {
 // lines in a nixproc.Tail (the last error block whole), and warnings and
 // traces are read as they come.
 type answerBlock struct {
-	prefix   string // `"` and the answer mark; "" when no answer is expected
+	prefix   string // `"` and the answer mark
 	answer   string
 	tail     *nixproc.Tail
 	warnings *nixeval.WarningScanner
