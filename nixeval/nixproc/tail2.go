@@ -3,9 +3,10 @@ package nixproc
 import "strings"
 
 // DefaultStderrTail is how much of a Nix process's stderr is kept when
-// its command sets no StderrTail: enough for any error Nix prints, and a
-// bound however many `trace:` lines come before it.
-const DefaultStderrTail = 1 << 20
+// its command sets no StderrTail: enough for any error Nix prints and for
+// a dry run's list of paths (tens of thousands), and a bound however many
+// `trace:` lines come before it.
+const DefaultStderrTail = 4 << 20
 
 // MaxErrorBlock bounds the last `error:` block Tail keeps whole (a
 // --show-trace of a deep recursion can be long).

@@ -264,8 +264,12 @@ type answerBlock struct {
 }
 
 func newAnswerBlock(f frame, req nixeval.Request) *answerBlock {
-	return &answerBlock{prefix: `"` + f.mark("a"), tail: nixproc.NewTail(0), warnings: nixeval.NewWarningScanner(req)}
+	return &answerBlock{prefix: `"` + f.mark("a"), tail: nixproc.NewTail(exchangeTail), warnings: nixeval.NewWarningScanner(req)}
 }
+
+// exchangeTail bounds what an exchange keeps besides its answer: Nix's
+// error and the lines before it (several sessions may flood at once).
+const exchangeTail = 1 << 20
 
 func (b *answerBlock) add(l string) {
 	b.warnings.Line(l)
