@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/user"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -34,15 +35,84 @@ const format = "v1"
 // StoreDir holds immutable paths: recorded, never hashed or re-checked.
 const StoreDir = "/nix/store/"
 
-// DefaultDir is $XDG_CACHE_HOME/nixplore, else ~/.cache/nixplore.
-func DefaultDir() string {
-	if d := os.Getenv("XDG_CACHE_HOME"); d != "" && filepath.IsAbs(d) {
-		return filepath.Join(d, "nixplore")
+// DefaultDir is $XDG_CACHE_HOME/nixplore, else ~/.cache/nixplore: the
+// running user's own. Without either there is no cache (an error saying
+// so), never a shared directory such as /tmp whose name anyone could take
+// first. Root uses root's own home from the user database when the
+// environment points at another user's directory (sudo keeping HOME), so
+// no root-owned file is ever left in a user's home.
+func DefaultDir() (string, error) {
+	return defaultDir(os.Getenv, os.Geteuid(), rootHome)
+}
+
+// defaultDir is DefaultDir with its inputs: the environment, the
+// effective user and how to find root's home.
+func defaultDir(getenv func(string) string, euid int, rootHome func() (string, error)) (string, error) {
+	base := ""
+	if d := getenv("XDG_CACHE_HOME"); d != "" && filepath.IsAbs(d) {
+		base = d
+	} else if h := getenv("HOME"); h != "" && filepath.IsAbs(h) {
+		base = filepath.Join(h, ".cache")
 	}
-	if home, err := os.UserHomeDir(); err == nil {
-		return filepath.Join(home, ".cache", "nixplore")
+	if euid == 0 && base != "" && !ownedByOrAbsent(base, 0) {
+		home, err := rootHome()
+		if err != nil {
+			return "", fmt.Errorf("no cache for root: %w", err)
+		}
+		base = filepath.Join(home, ".cache")
 	}
-	return filepath.Join(os.TempDir(), "nixplore-cache")
+	if base == "" {
+		return "", errors.New("neither HOME nor XDG_CACHE_HOME is set, so there is no private place for a cache")
+	}
+	return filepath.Join(base, "nixplore"), nil
+}
+
+// rootHome is root's home directory from the user database.
+func rootHome() (string, error) {
+	u, err := user.LookupId("0")
+	if err != nil {
+		return "", err
+	}
+	if u.HomeDir == "" || !filepath.IsAbs(u.HomeDir) {
+		return "", fmt.Errorf("root's home directory %q is not usable", u.HomeDir)
+	}
+	return u.HomeDir, nil
+}
+
+// ownedByOrAbsent reports whether the first existing directory on the
+// way up to path (path itself when it exists) belongs to uid.
+func ownedByOrAbsent(path string, uid int) bool {
+	for p := path; ; p = filepath.Dir(p) {
+		fi, err := os.Stat(p)
+		if err == nil {
+			owner, ok := ownerOf(fi)
+			return ok && owner == uid
+		}
+		if p == filepath.Dir(p) {
+			return false
+		}
+	}
+}
+
+// ownerOf is the uid owning fi.
+func ownerOf(fi fs.FileInfo) (int, bool) {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return 0, false
+	}
+	return int(st.Uid), true
+}
+
+// NotOwnedError is a cache directory that belongs to another user: its
+// entries could have been written by someone else, and ours would be read
+// by them, so nixplore runs without it.
+type NotOwnedError struct {
+	Dir        string
+	Owner, You int
+}
+
+func (e *NotOwnedError) Error() string {
+	return fmt.Sprintf("cache directory %s belongs to uid %d, not to you (uid %d): not using it", e.Dir, e.Owner, e.You)
 }
 
 // Cache is one cache directory. Its methods are safe for concurrent use.
@@ -63,10 +133,19 @@ type hashMemo struct {
 
 // Open prepares dir for use and checks that it is writable. An error means
 // the caller should run without a cache (and say so once).
+//
+// The cache is private: the directory is 0700 and must belong to the
+// running user (a NotOwnedError otherwise), entries are 0600. A directory
+// of ours that others can read (made 0755 by an older nixplore) is closed.
 func Open(dir string) (*Cache, error) {
 	root := filepath.Join(dir, format)
-	if err := os.MkdirAll(root, 0o755); err != nil {
+	if err := os.MkdirAll(root, 0o700); err != nil {
 		return nil, fmt.Errorf("cache directory %s: %w", dir, err)
+	}
+	for _, d := range []string{dir, root} {
+		if err := private(d); err != nil {
+			return nil, err
+		}
 	}
 	f, err := os.CreateTemp(root, ".probe-*")
 	if err != nil {
@@ -76,6 +155,28 @@ func Open(dir string) (*Cache, error) {
 	f.Close()
 	os.Remove(name)
 	return &Cache{dir: dir, MaxBytes: DefaultMaxBytes, hashes: map[string]hashMemo{}}, nil
+}
+
+// private checks that dir (not a symbolic link) belongs to the running
+// user and takes away what group and others may do with it (a directory
+// the user made read-only stays so).
+func private(dir string) error {
+	fi, err := os.Lstat(dir)
+	if err != nil {
+		return fmt.Errorf("cache directory %s: %w", dir, err)
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("cache directory %s is not a directory", dir)
+	}
+	if owner, ok := ownerOf(fi); ok && owner != os.Geteuid() {
+		return &NotOwnedError{Dir: dir, Owner: owner, You: os.Geteuid()}
+	}
+	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+		if err := os.Chmod(dir, perm&0o700); err != nil {
+			return fmt.Errorf("cache directory %s cannot be made private: %w", dir, err)
+		}
+	}
+	return nil
 }
 
 // Dir is the cache directory.
@@ -259,9 +360,10 @@ func (c *Cache) Put(key string, deps []string, since time.Time, value json.RawMe
 
 // write replaces p atomically: readers see the old entry or the new one.
 func (c *Cache) write(p string, b []byte) error {
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
 		return err
 	}
+	// CreateTemp makes the file 0600: an entry is the user's alone.
 	f, err := os.CreateTemp(filepath.Dir(p), ".tmp-*")
 	if err != nil {
 		return err

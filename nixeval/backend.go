@@ -153,18 +153,19 @@ func (o *OneShot) Eval(ctx context.Context, req Request) (json.RawMessage, error
 	if o.ShowTrace {
 		args = append(args, "--show-trace")
 	}
-	// Builds during evaluation are reported as Nix starts them; every line
-	// is kept for the request's warnings, read after Nix ends.
-	var lines []string
+	// Builds during evaluation are reported as Nix starts them; warnings
+	// are read as they come (bounded: WarningScanner), and Command keeps
+	// a bounded tail of stderr with the error whole.
+	warnings := NewWarningScanner(req)
 	evalBuilds := EvalBuildLines(ctx)
 	cmd := &nixproc.Command{Path: o.Tools.Program("nix-instantiate"), Args: args, OnStderrLine: bothLines(func(l string) {
-		lines = append(lines, l)
+		warnings.Line(l)
 		if o.OnStderrLine != nil {
 			o.OnStderrLine(l)
 		}
 	}, evalBuilds)}
 	res, err := cmd.Run(ctx)
-	NoteWarnings(ctx, ScanWarnings(req, lines))
+	NoteWarnings(ctx, warnings.Warnings())
 	if err != nil {
 		return nil, err
 	}

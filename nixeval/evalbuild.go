@@ -18,6 +18,10 @@ type EvalBuild struct {
 	// empty): this evaluation waits for that process's lock on it, and
 	// builds it itself if that process stops without finishing it.
 	Locked string
+	// Unrecognised is Nix's line when it named a derivation and a build
+	// in a wording nixplore does not know (a newer Nix): reported as a
+	// build, with the line, rather than ignored.
+	Unrecognised string
 }
 
 // LogCommand is the command that prints the build's whole log once it has
@@ -35,6 +39,9 @@ func (b EvalBuild) LogCommand() string {
 func (b EvalBuild) String() string {
 	if b.Drv == "" {
 		return "waiting for " + b.Name + " for evaluation (another Nix process builds it)"
+	}
+	if b.Unrecognised != "" {
+		return "building " + b.Name + " for evaluation (as nixplore reads Nix's line, which it did not recognise: " + Clip(b.Unrecognised, 120) + ")"
 	}
 	return "building " + b.Name + " for evaluation"
 }
@@ -71,8 +78,20 @@ func ParseEvalBuild(line string) (EvalBuild, bool) {
 	if m := lockWaitRE.FindStringSubmatch(line); m != nil {
 		return EvalBuild{Locked: m[1], Name: storeName(m[1])}, true
 	}
+	if buildWordRE.MatchString(line) {
+		if m := storeDrvRE.FindStringSubmatch(line); m != nil {
+			return EvalBuild{Drv: m[1], Name: strings.TrimSuffix(storeName(m[1]), ".drv"), Unrecognised: line}, true
+		}
+	}
 	return EvalBuild{}, false
 }
+
+// A line that names a .drv and a build in another wording than
+// evalBuildRE: not recognised, so reported as such (EvalBuild.Unrecognised).
+var (
+	buildWordRE = regexp.MustCompile(`(?i)^\W*build`)
+	storeDrvRE  = regexp.MustCompile(`(/[^\s'"]*/[0-9a-z]{32}-[^\s'"/]+\.drv)`)
+)
 
 // storeName is a store path's name: its base name without the hash.
 func storeName(p string) string {

@@ -351,7 +351,13 @@ func (e *Evaluator) storeDescription(ctx context.Context, d *Description, since 
 // OpenCache opens the default cache directory for an evaluator. On error
 // (for instance an unwritable directory) the caller runs without a cache
 // and warns once.
-func OpenCache() (*cache.Cache, error) { return cache.Open(cache.DefaultDir()) }
+func OpenCache() (*cache.Cache, error) {
+	dir, err := cache.DefaultDir()
+	if err != nil {
+		return nil, err
+	}
+	return cache.Open(dir)
+}
 
 // DepsReporter is a Backend that knows which files its answers so far were
 // computed from (the disk cache keys on them).

@@ -98,12 +98,16 @@ func (e *Evaluator) Trace(ctx context.Context, p attr.Path) (*Trace, error) {
 	if !errors.As(err, &ne) || ne.Killed {
 		return nil, e.userError(ctx, err)
 	}
-	tr.Frames = ParseTrace(ne.Stderr)
+	frames, unread := TraceRead(ne.Stderr)
+	tr.Frames = frames
 	tr.locate(e.Target)
 	tr.Err = e.userError(ctx, err)
 	var ee *EvalError
 	if errors.As(tr.Err, &ee) {
 		ee.Where = tr.Where()
+		if unread != nil {
+			ee.Hint = strings.TrimSpace(ee.Hint + "\n" + unread.Error())
+		}
 		if ee.Kind == ErrInfiniteRecursion && tr.Option != "" {
 			ee.Hint = "The option " + tr.Option + " depends on itself, perhaps through other options: look at its definitions (and what they read) in your files."
 		}
@@ -188,6 +192,32 @@ func ParseTrace(stderr string) []Frame {
 		kept = append(kept, f)
 	}
 	return kept
+}
+
+// TraceRead is ParseTrace that refuses what it does not recognise: Nix
+// ran with --show-trace, so stderr that holds lines beyond its error but
+// no frame nixplore knows (`… while evaluating`) is a
+// wording this version of nixplore cannot read, said as an error, never
+// shown as a trace without frames.
+func TraceRead(stderr string) ([]Frame, error) {
+	frames := ParseTrace(stderr)
+	s := nixproc.StripANSI(stderr)
+	if _, ok := nixproc.ErrorBlock(s); !ok {
+		return nil, errors.New("nixplore did not recognise the trace Nix printed (no `error:` line)")
+	}
+	sawFrame, other := false, 0
+	for _, l := range strings.Split(s, "\n") {
+		switch {
+		case frameStartRE.MatchString(l):
+			sawFrame = true
+		case strings.TrimSpace(l) != "" && !nixproc.IsErrorLine(l) && !excerptRE.MatchString(l) && !frameAtRE.MatchString(l):
+			other++
+		}
+	}
+	if !sawFrame && other > 0 {
+		return frames, errors.New("nixplore did not recognise the trace Nix printed (no frame it knows; a newer Nix may word them differently): run the command with --show-trace to read it")
+	}
+	return frames, nil
 }
 
 // locate reads the option and the user's file from the frames: the

@@ -176,3 +176,43 @@ func TestParseEvalBuildLines(t *testing.T) {
 		t.Errorf("log command of a lock: %q", got)
 	}
 }
+
+// Recognise or refuse: the traces of every captured Nix version are read;
+// a "future Nix" that marks its frames differently (`»` for `…`) is
+// refused, not shown as a trace of the error alone.
+func TestTraceReadFutureNix(t *testing.T) {
+	for _, v := range []string{"2.8", "2.26", "2.34"} {
+		if frames, err := TraceRead(rootedCapture(t, v, "trace-name")); err != nil || len(frames) < 3 {
+			t.Errorf("%s: %d frames, %v", v, len(frames), err)
+		}
+	}
+	_, err := TraceRead(rootedCapture(t, "future", "trace-name"))
+	if err == nil || !strings.Contains(err.Error(), "did not recognise") {
+		t.Errorf("future Nix's trace: %v", err)
+	}
+}
+
+// Recognise or refuse: the build line of every captured version is read
+// as recognised; a "future Nix" wording of it (testdata/nixout/future) is
+// still reported as a build of gen-foo, saying the line was not
+// recognised, and never dropped as if Nix built nothing.
+func TestEvalBuildFutureNix(t *testing.T) {
+	read := func(v string) []EvalBuild {
+		var builds []EvalBuild
+		for _, l := range strings.Split(string(stderrCapture(t, v, "ifd-build")), "\n") {
+			if b, ok := ParseEvalBuild(l); ok {
+				builds = append(builds, b)
+			}
+		}
+		return builds
+	}
+	for _, v := range []string{"2.8", "2.26", "2.34"} {
+		if b := read(v); len(b) != 1 || b[0].Unrecognised != "" {
+			t.Errorf("%s: %+v", v, b)
+		}
+	}
+	b := read("future")
+	if len(b) != 1 || b[0].Name != "gen-foo" || !strings.HasPrefix(b[0].Unrecognised, "Building derivation /nix/store/") || !strings.Contains(b[0].String(), "did not recognise") {
+		t.Fatalf("future Nix's build line: %+v", b)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -150,50 +151,135 @@ var nixLogLine = regexp.MustCompile(`^([a-z][a-z-]*( [a-z-]+)* '|error:|warning:
 // wrapper marked as being evaluated when it was printed. A message of
 // several lines is kept whole. The wrapper's marks are not warnings.
 func ScanWarnings(req Request, lines []string) []Warning {
-	var out []Warning
-	var cur attr.Path = req.Path
-	if cur == nil && len(req.Paths) == 1 {
-		cur = req.Paths[0]
+	s := NewWarningScanner(req)
+	for _, l := range lines {
+		s.Line(l)
 	}
-	last := -1       // index in out of a message that may continue
-	contIndent := "" // Nix >= 2.23 indents a warning's further lines
-	for _, raw := range lines {
-		l := strings.TrimRight(nixproc.StripANSI(raw), "\r")
-		if req.Mark != "" {
-			if tag, ok := strings.CutPrefix(l, "trace: "+req.Mark); ok {
-				if p, ok := markedPath(req, tag); ok {
-					cur = p
-				}
-				last = -1
-				continue
+	return s.Warnings()
+}
+
+// Bounds of what one answer keeps of its warnings and traces: an
+// evaluation can print millions of `trace:` lines.
+const (
+	MaxWarnings       = 200
+	MaxWarningMessage = 8 << 10
+)
+
+// WarningScanner is ScanWarnings line by line, as Nix prints them, with
+// bounded memory: the first MaxWarnings warnings (each message cut at
+// MaxWarningMessage bytes) and a count of the rest, said as "and N more".
+type WarningScanner struct {
+	req        Request
+	out        []Warning
+	cur        attr.Path
+	last       int    // index in out of a message that may continue
+	contIndent string // Nix >= 2.23 indents a warning's further lines
+	more       map[WarningKind]int
+}
+
+// NewWarningScanner reads the warnings of req's answer.
+func NewWarningScanner(req Request) *WarningScanner {
+	s := &WarningScanner{req: req, cur: req.Path, last: -1, more: map[WarningKind]int{}}
+	if s.cur == nil && len(req.Paths) == 1 {
+		s.cur = req.Paths[0]
+	}
+	return s
+}
+
+// Line reads one line of Nix's output.
+func (s *WarningScanner) Line(raw string) {
+	l := strings.TrimRight(nixproc.StripANSI(raw), "\r")
+	if s.req.Mark != "" {
+		if tag, ok := strings.CutPrefix(l, "trace: "+s.req.Mark); ok {
+			if p, ok := markedPath(s.req, tag); ok {
+				s.cur = p
 			}
-		}
-		if last >= 0 {
-			if contIndent != "" {
-				if rest, ok := strings.CutPrefix(l, contIndent); ok {
-					out[last].Message += "\n" + rest
-					continue
-				}
-			} else if !startsWarning(l) && !nixLogLine.MatchString(l) {
-				out[last].Message += "\n" + l
-				continue
-			}
-		}
-		last = -1
-		for _, f := range warningForms {
-			if msg, ok := strings.CutPrefix(l, f.prefix); ok {
-				out = append(out, Warning{Kind: f.kind, Message: msg, Path: cur})
-				last = len(out) - 1
-				contIndent = ""
-				if f.indent {
-					contIndent = strings.Repeat(" ", len(f.prefix))
-				}
-				break
-			}
+			s.last = -1
+			return
 		}
 	}
-	for i := range out {
-		out[i].Message = strings.TrimRight(out[i].Message, "\n ")
+	if s.last >= 0 {
+		if s.contIndent != "" {
+			if rest, ok := strings.CutPrefix(l, s.contIndent); ok {
+				s.extend(rest)
+				return
+			}
+		} else if !startsWarning(l) && !nixLogLine.MatchString(l) {
+			s.extend(l)
+			return
+		}
+	}
+	s.last = -1
+	if looksLikeWarning.MatchString(l) && !startsWarning(l) {
+		// A warning in a wording nixplore does not know (a newer Nix):
+		// shown as it is, said to be unrecognised, never dropped.
+		s.add(Warning{Kind: WarningEval, Message: UnrecognisedWarning + l, Path: s.cur})
+		return
+	}
+	for _, f := range warningForms {
+		if msg, ok := strings.CutPrefix(l, f.prefix); ok {
+			s.contIndent = ""
+			if f.indent {
+				s.contIndent = strings.Repeat(" ", len(f.prefix))
+			}
+			s.add(Warning{Kind: f.kind, Message: msg, Path: s.cur})
+			return
+		}
+	}
+}
+
+// UnrecognisedWarning starts the message of a line that looks like a
+// warning or trace in a form nixplore does not know.
+const UnrecognisedWarning = "(nixplore did not recognise this line of Nix's; shown as printed) "
+
+// looksLikeWarning matches what a warning or trace line of another Nix
+// could start with; startsWarning is the forms nixplore knows.
+var looksLikeWarning = regexp.MustCompile(`(?i)^(trace|evaluation[ _-]?warning|eval[ _-]?warning)\b`)
+
+// add keeps w unless MaxWarnings are kept already (then it is counted).
+func (s *WarningScanner) add(w Warning) {
+	if len(s.out) >= MaxWarnings {
+		s.more[w.Kind]++
+		return
+	}
+	w.Message = clipMessage(w.Message)
+	s.out = append(s.out, w)
+	s.last = len(s.out) - 1
+}
+
+// extend adds a further line to the message being read (none when that
+// message was dropped).
+func (s *WarningScanner) extend(l string) {
+	if s.last < 0 {
+		return
+	}
+	if m := &s.out[s.last].Message; len(*m) < MaxWarningMessage {
+		*m = clipMessage(*m + "\n" + l)
+	}
+}
+
+func clipMessage(m string) string {
+	if len(m) <= MaxWarningMessage {
+		return m
+	}
+	return m[:MaxWarningMessage] + " …"
+}
+
+// Warnings are the warnings read so far, then, when more came than are
+// kept, one of each kind saying how many more.
+func (s *WarningScanner) Warnings() []Warning {
+	out := make([]Warning, len(s.out), len(s.out)+2)
+	for i, w := range s.out {
+		w.Message = strings.TrimRight(w.Message, "\n ")
+		out[i] = w
+	}
+	for _, k := range []WarningKind{WarningEval, WarningTrace} {
+		if n := s.more[k]; n > 0 {
+			out = append(out, Warning{Kind: k, Message: fmt.Sprintf("and %d more (not kept)", n), Path: s.cur})
+		}
+	}
+	if len(out) == 0 {
+		return nil
 	}
 	return out
 }

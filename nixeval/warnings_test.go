@@ -2,6 +2,9 @@ package nixeval_test
 
 import (
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -272,4 +275,32 @@ func TestWarningsRememberedByPath(t *testing.T) {
 		t.Fatal(err)
 	}
 	warningOf(t, sink.Warnings(), legacyWarning) // a fresh repl prints it again
+}
+
+// Recognise or refuse: a warning in a wording nixplore does not know (a
+// "future Nix" sample) is kept, said to be unrecognised, never dropped as
+// if Nix had warned of nothing.
+func TestScanWarningsFutureNix(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "testdata", "nixout", "future", "warnings.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
+	ws := nixeval.ScanWarnings(nixeval.Request{Op: "names"}, lines)
+	if len(ws) != 1 || !strings.HasPrefix(ws[0].Message, nixeval.UnrecognisedWarning) || !strings.Contains(ws[0].Message, "is renamed\n") {
+		t.Fatalf("future Nix's warning: %+v", ws)
+	}
+}
+
+// One answer keeps at most MaxWarnings warnings and says how many more.
+func TestScanWarningsBounded(t *testing.T) {
+	s := nixeval.NewWarningScanner(nixeval.Request{Op: "names"})
+	for i := range 100000 {
+		s.Line(fmt.Sprintf("trace: line %d %s", i, strings.Repeat("x", 100)))
+	}
+	s.Line("trace: evaluation warning: " + strings.Repeat("y", 1<<20))
+	ws := s.Warnings()
+	if len(ws) != nixeval.MaxWarnings+2 || ws[nixeval.MaxWarnings].Message != "and 1 more (not kept)" || ws[nixeval.MaxWarnings+1].Message != fmt.Sprintf("and %d more (not kept)", 100000-nixeval.MaxWarnings) {
+		t.Fatalf("%d warnings, last %+v", len(ws), ws[len(ws)-2:])
+	}
 }

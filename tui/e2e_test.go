@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/nixplore/nixplore/internal/testnix"
+	"github.com/nixplore/nixplore/internal/testsys"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 )
@@ -243,9 +244,7 @@ func e2eSetup(t *testing.T) (dir, bin string) {
 	t.Helper()
 	needTmux(t)
 	testnix.Setup(t)
-	if testing.Short() {
-		t.Skip("end-to-end test skipped in -short mode")
-	}
+	testsys.Short(t, "end-to-end test")
 	dir = t.TempDir()
 	bin = filepath.Join(dir, "nixplore")
 	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/nixplore").CombinedOutput(); err != nil {
@@ -262,11 +261,7 @@ func needTmux(t *testing.T) {
 	if _, err := exec.LookPath("tmux"); err == nil {
 		return
 	}
-	const msg = "tmux is not installed: the end-to-end tests drive nixplore in it (make test installs it)"
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg + "; CI=true, so this fails instead of skipping")
-	}
-	t.Skip(msg)
+	testsys.Missing(t, "tmux is not installed: the end-to-end tests drive nixplore in it (make test installs it)")
 }
 
 // startTmux runs argv in a 120x40 pane of a tmux server of its own, with
@@ -316,32 +311,30 @@ func saltedBuilders(marker, salt string) []string {
 }
 
 // end closes the terminal (how "SIGHUP": tmux kills the session, and the
-// kernel hangs up nixplore's terminal) or sends nixplore SIGTERM.
+// kernel hangs up nixplore's terminal) or sends nixplore SIGTERM or
+// SIGKILL.
 func (s *tmuxSession) end(how, bin string) {
 	s.t.Helper()
 	if how == "SIGHUP" {
 		s.tmux("kill-session", "-t", "e2e")
 		return
 	}
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err == nil && strings.HasPrefix(cmdline(pid), bin+" ") {
-			if err := syscall.Kill(pid, syscall.SIGTERM); err != nil {
-				s.t.Fatal(err)
-			}
-			return
-		}
+	sig := syscall.SIGTERM
+	if how == "SIGKILL" {
+		sig = syscall.SIGKILL
 	}
-	s.t.Fatalf("no nixplore process (%s) to send SIGTERM", bin)
+	if err := syscall.Kill(nixplorePID(s.t, bin), sig); err != nil {
+		s.t.Fatal(err)
+	}
 }
 
 // TestSignalDuringBuildEndsEveryProcess closes the terminal (tmux kills
 // the session: SIGHUP to nixplore) or sends SIGTERM while the explorer
 // builds a derivation whose builder sleeps for minutes; nixplore, Nix and
-// the builder must all be gone within 3 s.
+// the builder must all be gone within 3 s. SIGKILL gives nixplore no
+// chance to stop anything: the parent-death signal of its children does.
 func TestSignalDuringBuildEndsEveryProcess(t *testing.T) {
-	for _, how := range []string{"SIGHUP", "SIGTERM"} {
+	for _, how := range []string{"SIGHUP", "SIGTERM", "SIGKILL"} {
 		t.Run(how, func(t *testing.T) { signalDuringBuild(t, how) })
 	}
 }
@@ -391,6 +384,15 @@ func signalDuringBuild(t *testing.T, how string) {
 		log, _ := os.ReadFile(logFile)
 		t.Errorf("3s after %s, still running:\n%s\nlog:\n%s", how, strings.Join(left, "\n"), log)
 	}
+	t.Logf("%d processes seen; all gone %s after %s", len(s.pids), time.Since(start).Round(10*time.Millisecond), how)
+	if how != "SIGKILL" {
+		checkStoppedItself(t, logFile, how)
+	}
+}
+
+// checkStoppedItself: the log shows nixplore stopping its processes.
+func checkStoppedItself(t *testing.T, logFile, how string) {
+	t.Helper()
 	// nixplore stopped them itself (Nix runs in process groups of its
 	// own, which the terminal's SIGHUP does not reach).
 	for deadline := time.Now().Add(3 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
@@ -401,7 +403,6 @@ func signalDuringBuild(t *testing.T, how string) {
 	if lg, _ := os.ReadFile(logFile); !strings.Contains(string(lg), "ended by a signal") || !strings.Contains(string(lg), "every Nix process has ended") {
 		t.Errorf("the log does not show nixplore stopping its processes on %s:\n%s", how, lg)
 	}
-	t.Logf("%d processes seen; all gone %s after %s", len(s.pids), time.Since(start).Round(10*time.Millisecond), how)
 }
 
 // procState is the state letter of pid from /proc (Z for a zombie).
@@ -447,6 +448,54 @@ func TestSignalDuringEvaluationEndsEveryProcess(t *testing.T) {
 			t.Logf("all gone %s after %s", time.Since(start).Round(10*time.Millisecond), how)
 		})
 	}
+}
+
+// TestSIGKILLDuringEvaluationInTmux SIGKILLs the explorer while its warm
+// repl evaluates testdata/configs/longeval (a listing of minutes that Nix
+// stops within a second of SIGTERM): nixplore can stop nothing itself, so
+// only the parent-death signal of its children ends them, and every Nix
+// process carrying the run's marker must be gone within 3 s.
+func TestSIGKILLDuringEvaluationInTmux(t *testing.T) {
+	dir, bin := e2eSetup(t)
+	marker := fmt.Sprintf("tuikillmarker%d", time.Now().UnixNano())
+	logFile := filepath.Join(dir, "tui.log")
+	args := append([]string{bin, "--log", logFile, "--no-cache", "--arg", marker, "1"}, testnix.ClassicArgs("longeval", "")...)
+	s := startTmux(t, args, logFile, "NIXPLORE_LONG_N=100000")
+	s.waitText("listing config.system.build")
+	s.waitFor("Nix to evaluate", func(string) bool {
+		for _, p := range testnix.Marked(marker, "") {
+			if strings.Contains(testnix.Cmdline(p.PID), "repl") && p.CPU >= 100 {
+				return true
+			}
+		}
+		return false
+	})
+	pid := nixplorePID(t, bin)
+	start := time.Now()
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	for time.Since(start) < 3*time.Second && len(withMarker(marker)) > 0 {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if left := withMarker(marker); len(left) > 0 {
+		t.Errorf("3s after SIGKILL, still running:\n%s", strings.Join(left, "\n"))
+	}
+	t.Logf("all gone %s after SIGKILL", time.Since(start).Round(10*time.Millisecond))
+}
+
+// nixplorePID is the pid of the running binary bin.
+func nixplorePID(t *testing.T, bin string) int {
+	t.Helper()
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err == nil && strings.HasPrefix(cmdline(pid), bin+" ") && !strings.HasPrefix(procState(pid), "Z") {
+			return pid
+		}
+	}
+	t.Fatalf("no nixplore process (%s)", bin)
+	return 0
 }
 
 // withMarker lists the live processes (not zombies, not tmux) whose

@@ -172,6 +172,9 @@ type Model struct {
 	// answer through one-shot Nix, as read after the last request.
 	memory []int64
 	fallen error
+	// warmBack is when the evaluators came back from one-shot Nix to a
+	// warm repl (zero: not lately); the header says so for warmBackShown.
+	warmBack time.Time
 	// working is what each foreground request in flight evaluates, for the
 	// footer: what and since when.
 	working map[uint64]workItem

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -269,5 +271,39 @@ func TestReloadRestartsTheEvaluators(t *testing.T) {
 	}
 	if pool.Starts() <= starts {
 		t.Errorf("R started no new repl (%d starts before, %d after)", starts, pool.Starts())
+	}
+}
+
+// TestHeaderSaysWarmEvaluationIsBack: with a `nix` that cannot start a
+// repl the header says the evaluation is one-shot; once it can and R
+// restarts the evaluators, the header says warm evaluation is back.
+func TestHeaderSaysWarmEvaluationIsBack(t *testing.T) {
+	testnix.Setup(t)
+	realInst, err1 := exec.LookPath("nix-instantiate")
+	realNix, err2 := exec.LookPath("nix")
+	if err1 != nil || err2 != nil {
+		testnix.Missing(t, "nix: %v %v", err1, err2)
+	}
+	dir, fixed := t.TempDir(), filepath.Join(t.TempDir(), "fixed")
+	if err := os.Symlink(realInst, filepath.Join(dir, "nix-instantiate")); err != nil {
+		t.Fatal(err)
+	}
+	testnix.WriteFile(t, filepath.Join(dir, "nix"), "#!/bin/sh\nif [ -e "+attr.ShellQuote(fixed)+" ]; then exec "+attr.ShellQuote(realNix)+" \"$@\"; fi\necho 'error: no daemon (test)' >&2\nexit 1\n", 0o755)
+	tg := testnix.Classic(t, "laptop", "")
+	tools := nixeval.Tools{Dir: dir}
+	ev := nixeval.New(tg, tools)
+	pool := warm.NewPool(tg, tools, 1, 0)
+	ev.Backend = pool
+	t.Cleanup(func() { _ = ev.Close() })
+	d := newDriver(t, Config{Target: tg, Eval: ev, Tools: tools, Workers: 1, Restart: pool.Restart, Fallen: pool.Fallen}, 200, 40)
+	d.settle()
+	if v := d.m.View(); !strings.Contains(v, "one-shot evaluation") || strings.Contains(v, "warm evaluation is back") {
+		t.Fatalf("the header does not say the evaluation is one-shot:\n%s", v)
+	}
+	testnix.WriteFile(t, fixed, "", 0o644)
+	d.key("R")
+	d.settle()
+	if v := d.m.View(); strings.Contains(v, "one-shot evaluation") || !strings.Contains(v, "warm evaluation is back") {
+		t.Fatalf("after R the header does not say warm evaluation is back:\n%s", v)
 	}
 }

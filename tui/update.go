@@ -121,7 +121,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.status = string(msg)
 		return m, m.c.waitNotice()
 	case evaluatorsMsg:
-		m.memory, m.fallen = msg.memory, msg.fallen
+		m.noteEvaluators(msg)
 		return m.update(msg.answer)
 	case describedMsg:
 		return m.onDescribed(msg)
@@ -982,4 +982,21 @@ func (m Model) configurationOn() configurationOn {
 		}
 	}
 	return on
+}
+
+// warmBackShown is how long the header says warm evaluation is back.
+const warmBackShown = 15 * time.Second
+
+// noteEvaluators keeps what the header shows of the evaluators, and
+// remembers when they, one-shot until now, answer from a warm repl again
+// (a retried start, or R), so the header can say so; the note goes with
+// the next answer after warmBackShown, or a new fall.
+func (m *Model) noteEvaluators(msg evaluatorsMsg) {
+	switch {
+	case m.fallen != nil && msg.fallen == nil:
+		m.warmBack = time.Now()
+	case msg.fallen != nil || time.Since(m.warmBack) > warmBackShown:
+		m.warmBack = time.Time{}
+	}
+	m.memory, m.fallen = msg.memory, msg.fallen
 }

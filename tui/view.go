@@ -167,7 +167,9 @@ func (m Model) headerLines(w int) []string {
 		// the evaluators' memory last: a narrow terminal cuts those.
 		l2 = "system " + m.info.Platform() + m.platformNote()
 		if m.fallen != nil {
-			l2 += " " + s.Warning.Render("⚠ one-shot evaluation (slower): nix repl failed: "+attr.Printable(firstLine(m.fallen.Error())))
+			l2 += " " + s.Warning.Render("⚠ one-shot evaluation (slower, the repl is tried again later or on R): nix repl failed: "+attr.Printable(firstLine(m.fallen.Error())))
+		} else if !m.warmBack.IsZero() {
+			l2 += " " + s.Dim.Render("✓ warm evaluation is back (nix repl running again)")
 		}
 		if m.info.SystemIgnored() {
 			l2 += " " + s.Warning.Render("⚠ --system "+m.info.RequestedSystem+" ignored: nixpkgs.hostPlatform is "+m.info.HostSystem)

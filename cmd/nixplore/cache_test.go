@@ -42,3 +42,29 @@ func TestLsUsesTheCache(t *testing.T) {
 		t.Fatalf("want one warning line besides the target line, got %q", errOut)
 	}
 }
+
+// Without HOME and XDG_CACHE_HOME there is no private place for a cache:
+// ls answers, says once that it runs without one and why, and writes no
+// shared directory under /tmp (what it once fell back to).
+func TestNoHomeMeansNoCache(t *testing.T) {
+	testnix.Setup(t)
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	t.Setenv("HOME", "")
+	t.Setenv("XDG_CACHE_HOME", "")
+	_, sharedBefore := os.Stat(filepath.Join(os.TempDir(), "nixplore-cache"))
+	args := append([]string{"ls", "--json"}, testnix.ClassicArgs("laptop", "")...)
+	out, errOut, code := runCLI(t, args...)
+	if code != 0 || !strings.Contains(out, "myScript") {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if n := strings.Count(errOut, "running without a cache"); n != 1 || !strings.Contains(errOut, "neither HOME nor XDG_CACHE_HOME") {
+		t.Errorf("said %d times why there is no cache:\n%s", n, errOut)
+	}
+	if ents, _ := os.ReadDir(tmp); len(ents) > 0 {
+		t.Errorf("wrote into TMPDIR: %v", ents)
+	}
+	if _, err := os.Stat("/tmp/nixplore-cache"); err == nil && sharedBefore != nil {
+		t.Error("created /tmp/nixplore-cache")
+	}
+}

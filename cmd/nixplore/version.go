@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
 // version is nixplore's release. Packages stamp it with
@@ -69,11 +71,18 @@ func nixVersionLine(ctx context.Context) string {
 	}
 	ctx, cancel := context.WithTimeout(ctx, nixVersionTimeout)
 	defer cancel()
-	// Plain exec: `nix --version` starts no builders, so the process-group
-	// handling of nixeval.Command is not needed.
+	// `nix --version` starts no builders, so the interrupt-then-kill of
+	// nixproc.Command is not needed; the parent-death signal is.
 	cmd := exec.CommandContext(ctx, path, "--version")
+	nixproc.SetProcessGroup(cmd)
 	cmd.WaitDelay = time.Second // a child holding stdout open must not hang us either
-	out, err := cmd.Output()
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	err = nixproc.Start(cmd)
+	if err == nil {
+		err = cmd.Wait()
+	}
+	out := stdout.Bytes()
 	if err != nil {
 		if ctx.Err() != nil {
 			return "nix: " + path + " did not answer --version within " + nixVersionTimeout.String()

@@ -8,19 +8,39 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 )
 
-// Missing ends a test that cannot run here: under CI=true (CI sets it) it
-// fails naming what is missing, so a green run always means the tests ran;
-// on a developer's machine it skips.
+// CI reports whether the tests run in CI: CI set to true, 1 or yes in
+// any case (CI services spell it differently).
+func CI() bool {
+	switch strings.ToLower(strings.TrimSpace(os.Getenv("CI"))) {
+	case "true", "1", "yes":
+		return true
+	}
+	return false
+}
+
+// Missing ends a test that cannot run here: under CI (see CI) it fails
+// naming what is missing, so a green run always means the tests ran; on a
+// developer's machine it skips.
 func Missing(t testing.TB, format string, args ...any) {
 	t.Helper()
 	msg := fmt.Sprintf(format, args...)
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s; CI=true, so this test fails instead of skipping (.ci/run installs everything it needs)", msg)
+	if CI() {
+		t.Fatalf("%s; CI=%s, so this test fails instead of skipping (.ci/run installs everything it needs)", msg, os.Getenv("CI"))
 	}
 	t.Skip(msg)
+}
+
+// Short skips a long test under -short, except in CI (see CI), where
+// every test runs whatever the flags.
+func Short(t testing.TB, what string) {
+	t.Helper()
+	if testing.Short() && !CI() {
+		t.Skip(what + " skipped in -short mode")
+	}
 }
 
 // Tmpfs mounts a small tmpfs with the given mount options (e.g.

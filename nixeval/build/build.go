@@ -606,6 +606,9 @@ func imageFiles(out string) []imageFile {
 				files = append(files, imageFile{fields[1], fields[2]})
 			}
 		}
+		if sc.Err() != nil {
+			files = nil // not read to its end: look at the directories instead
+		}
 		f.Close()
 		if len(files) > 0 {
 			return files

@@ -59,14 +59,41 @@ func Prepare(ctx context.Context, t *nixeval.Target, tools nixeval.Tools) ([]str
 		}
 		return notes, err
 	}
-	stderr := string(res.Stderr)
-	if m := lockWrittenRE.FindStringSubmatch(stderr); m != nil {
-		notes = append(notes, fmt.Sprintf("wrote the lock file %s, as nix build does (--no-write-lock-file leaves it alone)", m[2]))
-	} else if t.NoWriteLockFile && strings.Contains(stderr, "not writing modified lock file") {
+	switch note, written, unwritten := lockNote(string(res.Stderr), t.NoWriteLockFile); {
+	case written != "":
+		notes = append(notes, fmt.Sprintf("wrote the lock file %s, as nix build does (--no-write-lock-file leaves it alone)", written))
+	case unwritten:
 		t.LockUnwritten = true
 		notes = append(notes, "the flake's lock file is missing or out of date; not writing "+filepath.Join(t.FlakeDir, "flake.lock")+" (--no-write-lock-file): its inputs are locked for this run only")
+	case note != "":
+		notes = append(notes, note)
 	}
 	return notes, nil
+}
+
+// lockSaidRE is any line of Nix's about the lock file: one that
+// lockWrittenRE and the --no-write-lock-file note do not read is a
+// wording nixplore does not know.
+var lockSaidRE = regexp.MustCompile(`(?i)lock ?file`)
+
+// lockNote reads what `nix flake lock` (or `nix flake metadata
+// --no-write-lock-file`) said about the lock file: the file it wrote,
+// that it did not write one, or, for a line about the lock file in a
+// wording nixplore does not know, a note quoting it (never read as
+// "nothing happened").
+func lockNote(stderr string, noWrite bool) (note, written string, unwritten bool) {
+	if m := lockWrittenRE.FindStringSubmatch(stderr); m != nil {
+		return "", m[2], false
+	}
+	if noWrite && strings.Contains(stderr, "not writing modified lock file") {
+		return "", "", true
+	}
+	for _, l := range strings.Split(nixproc.StripANSI(stderr), "\n") {
+		if lockSaidRE.MatchString(l) {
+			return "nixplore did not recognise what Nix said about the flake's lock file (a newer Nix may word it differently): " + strings.TrimSpace(l), "", false
+		}
+	}
+	return "", "", false
 }
 
 var (

@@ -1,7 +1,6 @@
 package nixproc
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -31,9 +30,11 @@ type Command struct {
 	// OnStderrLine, when set, receives every stderr line as it arrives
 	// (used for build progress); stderr is still collected.
 	OnStderrLine func(line string)
-	// StderrTail, when above zero, keeps only about the last StderrTail
-	// bytes of stderr (whole lines) in Result.Stderr and NixError: a build
-	// log can be gigabytes, and Nix prints its error at the end.
+	// StderrTail bounds the stderr kept in Result.Stderr and NixError: about
+	// the last StderrTail bytes (whole lines) and the last `error:` block
+	// whole (Tail); zero means DefaultStderrTail. A build log can be
+	// gigabytes, an evaluation can print 100 MB of traces, and Nix prints
+	// its error at the end.
 	StderrTail int
 	// StdoutTail is StderrTail for stdout (a build log printed whole by
 	// `nix-store -l`); Result.StdoutCut then says whether any was dropped.
@@ -70,44 +71,24 @@ func (c *Command) Run(ctx context.Context) (*Result, error) {
 		stdout = &tailBuffer{limit: c.StdoutTail}
 	}
 	cmd.Stdout = stdout
-	var stderr interface {
-		io.Writer
-		io.StringWriter
-		io.ByteWriter
-		Bytes() []byte
-	} = new(bytes.Buffer)
-	if c.StderrTail > 0 {
-		stderr = &tailBuffer{limit: c.StderrTail}
+	// Stderr is always read line by line into a bounded Tail: a one-shot
+	// evaluation can print 100 MB of `trace:` lines before its error.
+	stderr := NewTail(c.StderrTail)
+	pr, err := cmd.StderrPipe()
+	if err != nil {
+		return nil, err
 	}
-	var pipeDone chan struct{}
-	if c.OnStderrLine != nil {
-		pr, err := cmd.StderrPipe()
-		if err != nil {
-			return nil, err
-		}
-		pipeDone = make(chan struct{})
-		go func() {
-			defer close(pipeDone)
-			sc := bufio.NewScanner(pr)
-			sc.Buffer(make([]byte, 64*1024), 64*1024*1024)
-			for sc.Scan() {
-				line := sc.Text()
-				stderr.WriteString(line)
-				stderr.WriteByte('\n')
-				c.OnStderrLine(line)
-			}
-			_, _ = io.Copy(io.Discard, pr)
-		}()
-	} else {
-		cmd.Stderr = stderr
-	}
-	if err := cmd.Start(); err != nil {
+	if err := Start(cmd); err != nil {
 		return nil, StartError(c.Path, err)
 	}
-	if pipeDone != nil {
-		<-pipeDone // drain stderr before Wait closes the pipe
-	}
-	err := cmd.Wait()
+	readErr := ReadLines(pr, MaxStderrLine, func(line string) {
+		stderr.Line(line)
+		if c.OnStderrLine != nil {
+			c.OnStderrLine(line)
+		}
+	})
+	_, _ = io.Copy(io.Discard, pr) // after a read error: drain before Wait
+	err = cmd.Wait()
 	// The group may hold builders that outlived Nix itself.
 	KillGroup(cmd)
 	res := &Result{Stdout: stdout.Bytes(), Stderr: stderr.Bytes()}
@@ -119,6 +100,11 @@ func (c *Command) Run(ctx context.Context) (*Result, error) {
 	}
 	if ctx.Err() != nil {
 		return res, &CancelledError{Command: c.String(), Cause: context.Cause(ctx)}
+	}
+	if readErr != nil {
+		// What Nix printed last (its error) was not read: say so rather
+		// than report a failure without its reason, or a success.
+		return res, &NixError{Command: c.String(), Exit: res.Exit, Message: "nixplore could not read what nix printed: " + readErr.Error(), Stderr: string(res.Stderr)}
 	}
 	if err != nil {
 		var exitErr *exec.ExitError

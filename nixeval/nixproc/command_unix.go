@@ -7,8 +7,13 @@ import (
 	"syscall"
 )
 
+// SetProcessGroup gives cmd its own process group (so cancelling reaches
+// Nix and every builder under it) and, where the system has one, a
+// parent-death signal (childAttrs): a SIGKILLed nixplore takes Nix with it.
+// Start the command with Start, which keeps that signal tied to nixplore's
+// life rather than a thread's.
 func SetProcessGroup(cmd *exec.Cmd) {
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.SysProcAttr = childAttrs()
 }
 
 // interruptGroup asks Nix and its builders to stop (SIGINT, as ctrl-c in a
@@ -20,7 +25,7 @@ func interruptGroup(cmd *exec.Cmd) error {
 	return syscall.Kill(-cmd.Process.Pid, syscall.SIGINT)
 }
 
-// killGroup ends whatever is left of the process group.
+// KillGroup ends whatever is left of the process group.
 func KillGroup(cmd *exec.Cmd) {
 	if cmd.Process != nil {
 		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)

@@ -65,11 +65,31 @@ var (
 // StripANSI removes terminal colour and cursor sequences.
 func StripANSI(s string) string { return ansiRE.ReplaceAllString(s, "") }
 
+// Unrecognised starts the message of a failure whose output nixplore
+// did not recognise: never read as "no error", never guessed at.
+const Unrecognised = "nixplore did not recognise what Nix printed (no `error:` line; a newer Nix may word it differently). It printed last:"
+
 // LastErrorBlock returns the last `error:` block of Nix's stderr without
 // colours, `… while evaluating` trace frames or the --show-trace hint. Nix
 // 2.26 nests the real message as the last `error:` under its trace; 2.8
-// prints one block. When no `error:` line exists the last lines are returned.
+// prints one block. Stderr with no `error:` line is not guessed at: the
+// answer is Unrecognised and the last lines Nix printed (or "" when it
+// printed nothing: read, and it says nothing).
 func LastErrorBlock(stderr string) string {
+	block, ok := ErrorBlock(stderr)
+	if ok || strings.TrimSpace(StripANSI(stderr)) == "" {
+		return block
+	}
+	lines := strings.Split(strings.TrimSpace(StripANSI(stderr)), "\n")
+	if len(lines) > 10 {
+		lines = lines[len(lines)-10:]
+	}
+	return Unrecognised + "\n" + Indent(strings.Join(lines, "\n"), "  ")
+}
+
+// ErrorBlock is LastErrorBlock's reading: ok is false when stderr holds no
+// `error:` line.
+func ErrorBlock(stderr string) (block string, ok bool) {
 	s := StripANSI(stderr)
 	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	start := -1
@@ -79,16 +99,13 @@ func LastErrorBlock(stderr string) string {
 		}
 	}
 	if start < 0 {
-		if len(lines) > 10 {
-			lines = lines[len(lines)-10:]
-		}
-		return strings.TrimSpace(strings.Join(lines, "\n"))
+		return "", false
 	}
 	// 2.26 prints "error:" alone and the message on the next frames; a
 	// nested "error: msg" inside the block is then the last one found.
-	block := lines[start:]
+	blockLines := lines[start:]
 	var out []string
-	for _, l := range block {
+	for _, l := range blockLines {
 		if strings.HasPrefix(strings.TrimSpace(l), "… ") {
 			// 2.8 with --show-trace prints the frames after the message.
 			break
@@ -101,7 +118,7 @@ func LastErrorBlock(stderr string) string {
 		}
 		out = append(out, l)
 	}
-	return strings.TrimSpace(dedent(out))
+	return strings.TrimSpace(dedent(out)), true
 }
 
 func dedent(lines []string) string {

@@ -62,5 +62,8 @@ func DefinitionLine(file, name string) int {
 			bareAt = n
 		}
 	}
+	if sc.Err() != nil && bareAt == 0 {
+		return 0 // not read to its end: no line rather than a wrong one
+	}
 	return bareAt
 }

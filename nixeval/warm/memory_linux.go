@@ -36,6 +36,7 @@ func statusField(file, name string) int64 {
 		}
 		return n * 1024
 	}
+	// Not found, or the file could not be read to its end (sc.Err): unknown.
 	return 0
 }
 

@@ -1,7 +1,6 @@
 package warm
 
 import (
-	"bufio"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -12,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 	"unicode/utf8"
@@ -31,6 +31,8 @@ type replProc struct {
 	exited chan struct{} // closed after Wait
 	quit   chan struct{} // closed by kill, so the reader never blocks on a dead consumer
 	tail   []string      // the last lines seen, for a death report
+	// readErr is why its output could not be read, when it could not.
+	readErr atomic.Pointer[error]
 }
 
 // replTail is how many trailing lines a died error quotes.
@@ -60,7 +62,7 @@ func startRepl(tools nixeval.Tools, t *nixeval.Target, onLine func(string)) (*re
 		pw.Close()
 		return nil, err
 	}
-	if err := cmd.Start(); err != nil {
+	if err := nixproc.Start(cmd); err != nil {
 		pr.Close()
 		pw.Close()
 		return nil, nixproc.StartError(cmd.Path, err)
@@ -70,12 +72,10 @@ func startRepl(tools nixeval.Tools, t *nixeval.Target, onLine func(string)) (*re
 	go func() {
 		defer close(p.exited)
 		defer pr.Close()
-		sc := bufio.NewScanner(pr)
-		sc.Buffer(make([]byte, 64*1024), 256*1024*1024)
-		for sc.Scan() {
-			line, echo := cleanReplLine(sc.Text())
+		err := nixproc.ReadLines(pr, nixproc.MaxReplLine, func(raw string) {
+			line, echo := cleanReplLine(raw)
 			if echo {
-				continue // our own input, echoed after a prompt
+				return // our own input, echoed after a prompt
 			}
 			if onLine != nil {
 				onLine(line)
@@ -84,6 +84,11 @@ func startRepl(tools nixeval.Tools, t *nixeval.Target, onLine func(string)) (*re
 			case p.lines <- line:
 			case <-p.quit:
 			}
+		})
+		if err != nil {
+			// Said in the death report instead of "ended unexpectedly".
+			p.readErr.Store(&err)
+			nixproc.KillGroup(cmd)
 		}
 		close(p.lines)
 		_ = cmd.Wait()
@@ -154,16 +159,35 @@ func interruptedLate(ctx context.Context, err error) bool {
 	return ctx.Err() == nil && errors.As(err, &ne) && strings.Contains(ne.Message, "interrupted by the user")
 }
 
-// replDiedError is a repl whose output ended while a request was pending.
-type replDiedError struct{ tail []string }
+// replDiedError is a repl whose output ended while a request was pending,
+// or could not be read (readErr).
+type replDiedError struct {
+	tail    []string
+	readErr error
+}
 
 func (e *replDiedError) Error() string {
+	if e.readErr != nil {
+		return "nixplore could not read the nix repl's output: " + e.readErr.Error()
+	}
 	return "the nix repl session ended unexpectedly"
 }
 
 func (e *replDiedError) nixError(command string) *nixproc.NixError {
 	text := strings.Join(e.tail, "\n")
+	if e.readErr != nil {
+		return &nixproc.NixError{Command: command, Exit: -1, Message: e.Error(), Stderr: text, Killed: true}
+	}
 	return &nixproc.NixError{Command: command, Exit: -1, Message: "nix repl ended unexpectedly: " + nixeval.Clip(nixproc.LastErrorBlock(text), 500), Stderr: text, Killed: true}
+}
+
+// died is the error of a repl whose output ended.
+func (p *replProc) died() *replDiedError {
+	e := &replDiedError{tail: p.tail}
+	if r := p.readErr.Load(); r != nil {
+		e.readErr = *r
+	}
+	return e
 }
 
 // frame is one exchange with the repl: a begin sentinel, the input, an end
@@ -227,13 +251,51 @@ func asciiJSON(b []byte) string {
 	return out.String()
 }
 
-// exchange sends one frame and returns the lines Nix printed between the
+// answerBlock holds what Nix printed in one exchange, bounded: an
+// evaluation can print 100 MB of `trace:` lines before its answer or
+// error. The answer line (behind its prefix) is kept whole, the other
+// lines in a nixproc.Tail (the last error block whole), and warnings and
+// traces are read as they come.
+type answerBlock struct {
+	prefix   string // `"` and the answer mark
+	answer   string
+	tail     *nixproc.Tail
+	warnings *nixeval.WarningScanner
+}
+
+func newAnswerBlock(f frame, req nixeval.Request) *answerBlock {
+	return &answerBlock{prefix: `"` + f.mark("a"), tail: nixproc.NewTail(exchangeTail), warnings: nixeval.NewWarningScanner(req)}
+}
+
+// exchangeTail bounds what an exchange keeps besides its answer: Nix's
+// error and the lines before it (several sessions may flood at once).
+const exchangeTail = 1 << 20
+
+func (b *answerBlock) add(l string) {
+	b.warnings.Line(l)
+	if strings.HasPrefix(l, b.prefix) {
+		b.answer = l // the last one, as parseReplAnswer reads
+		return
+	}
+	b.tail.Line(l)
+}
+
+// lines is what parseReplAnswer reads: the kept lines, the answer last.
+func (b *answerBlock) lines() []string {
+	out := b.tail.Lines()
+	if b.answer != "" {
+		out = append(out, b.answer)
+	}
+	return out
+}
+
+// exchange sends one frame and collects in b what Nix printed between the
 // sentinels. On cancellation it interrupts the evaluation and waits a grace
 // period for the repl to come back to its prompt; ok reports whether it did
 // (if not, the caller must kill the repl).
-func (p *replProc) exchange(ctx context.Context, f frame, line string) (block []string, ok bool, err error) {
+func (p *replProc) exchange(ctx context.Context, f frame, line string, b *answerBlock) (ok bool, err error) {
 	if _, err := io.WriteString(p.stdin, f.input(line)); err != nil {
-		return nil, false, &replDiedError{tail: p.tail}
+		return false, p.died()
 	}
 	begin, end := `"`+f.mark("b")+`"`, `"`+f.mark("e")+`"`
 	// The end mark echoed behind the continuation prompt means the repl
@@ -247,32 +309,32 @@ func (p *replProc) exchange(ctx context.Context, f frame, line string) (block []
 		select {
 		case l, open := <-p.lines:
 			if !open {
-				return nil, false, &replDiedError{tail: p.tail}
+				return false, p.died()
 			}
 			p.remember(l)
 			switch {
 			case resync != "" && l == resync:
-				return nil, true, &nixproc.CancelledError{Command: "nix repl", Cause: context.Cause(ctx)}
+				return true, &nixproc.CancelledError{Command: "nix repl", Cause: context.Cause(ctx)}
 			case l == begin:
 				started = true
 			case l == continued && grace == nil:
-				return nil, p.clearInput(ctx, f), &replIncompleteError{}
+				return p.clearInput(ctx, f), &replIncompleteError{}
 			case l == end && !started:
 				// This frame's begin mark never printed: an interrupt sent
 				// for an earlier, cancelled request reached Nix only as it
 				// evaluated this frame's first line. The repl is back at
 				// its prompt, and the request can be sent again.
 				if grace != nil {
-					return nil, true, &nixproc.CancelledError{Command: "nix repl", Cause: context.Cause(ctx)}
+					return true, &nixproc.CancelledError{Command: "nix repl", Cause: context.Cause(ctx)}
 				}
-				return nil, true, errFrameLost
+				return true, errFrameLost
 			case l == end && started:
 				if grace != nil {
-					return nil, true, &nixproc.CancelledError{Command: "nix repl", Cause: context.Cause(ctx)}
+					return true, &nixproc.CancelledError{Command: "nix repl", Cause: context.Cause(ctx)}
 				}
-				return block, true, nil
+				return true, nil
 			case started:
-				block = append(block, l)
+				b.add(l)
 			}
 		case <-done:
 			done = nil
@@ -288,7 +350,7 @@ func (p *replProc) exchange(ctx context.Context, f frame, line string) (block []
 				resync = `"` + rf.mark("e") + `"`
 			}
 		case <-grace:
-			return nil, false, &nixproc.CancelledError{Command: "nix repl", Cause: context.Cause(ctx)}
+			return false, &nixproc.CancelledError{Command: "nix repl", Cause: context.Cause(ctx)}
 		}
 	}
 }

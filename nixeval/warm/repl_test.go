@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -148,5 +149,48 @@ func TestParseReplAnswerCaptured(t *testing.T) {
 	got, err := parseReplAnswer([]string{"evaluating file '/x.nix'", "trace: \"tok-a1", `"tok-a1{\"a\":\"b\\\"c\"}"`, ""}, "tok-a1", "nix repl")
 	if err != nil || string(got) != `{"a":"b\"c"}` {
 		t.Fatalf("answer: %s, %v", got, err)
+	}
+}
+
+// replBlocks splits a captured repl session into what each input printed,
+// as the session reads it; prompt matches the session's prompt.
+func replBlocks(t *testing.T, version string, prompt *regexp.Regexp) map[string][]string {
+	t.Helper()
+	_, file, _, _ := runtime.Caller(0)
+	raw, err := os.ReadFile(filepath.Join(filepath.Dir(file), "..", "..", "testdata", "nixout", version, "repl-session.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := map[string][]string{}
+	cur := ""
+	for _, l := range strings.Split(string(raw), "\n") {
+		if loc := prompt.FindStringIndex(l); loc != nil {
+			cur = l[loc[1]:]
+			continue
+		}
+		l, _ = cleanReplLine(l)
+		blocks[cur] = append(blocks[cur], l)
+	}
+	return blocks
+}
+
+// Recognise or refuse: the repl's answer to `:l` is recognised on every
+// captured Nix version, and a "future Nix" that words it differently is
+// refused with what it printed (the session then answers one-shot and
+// says why), never taken for a loaded expression.
+func TestLoadReplyFutureNix(t *testing.T) {
+	const load = ":l testdata/configs/kinds/inc.nix"
+	for _, v := range []string{"2.8", "2.26", "2.34"} {
+		if err := loadReply(replBlocks(t, v, regexp.MustCompile(`^nix-repl> `))[load], "nix repl"); err != nil {
+			t.Errorf("%s: %v", v, err)
+		}
+	}
+	block := replBlocks(t, "future", regexp.MustCompile(`^nix-repl\[2\.40\]> `))[load]
+	if len(block) == 0 {
+		t.Fatal("the future sample has no :l")
+	}
+	err := loadReply(block, "nix repl")
+	if err == nil || !strings.Contains(err.Error(), "did not recognise") || !strings.Contains(err.Error(), "Loaded 1 binding into scope.") {
+		t.Errorf("future Nix's :l: %v", err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -24,22 +25,25 @@ import (
 // that dies is restarted and the request retried once; a cancelled request
 // interrupts the evaluation (or, if Nix does not come back, restarts the
 // repl). When a file the session evaluated changes on disk, the repl is
-// restarted so nothing stale is answered. When the repl cannot start at
-// all, requests go to Fallback (one-shot Nix processes).
+// restarted so nothing stale is answered. When the repl cannot start,
+// requests go to Fallback (one-shot Nix processes) until a request after a
+// back-off (ReplRetry, doubling up to ReplRetryMax) or Restart tries again.
 type Session struct {
 	Target   *nixeval.Target
 	Tools    nixeval.Tools
 	Fallback *TrackedOneShot
 
-	sem      chan struct{} // one request at a time
-	proc     *replProc
-	token    string
-	seq      int
-	deps     *depSet
-	startErr error
-	starts   atomic.Int32
-	pid      atomic.Int64 // the running repl's, readable while a request holds sem
-	closed   bool
+	sem   chan struct{} // one request at a time
+	proc  *replProc
+	token string
+	seq   int
+	deps  *depSet
+	// fell says why the repl could not start and when to try again; nil
+	// while it runs. Written under sem, read by Fallen at any time.
+	fell   atomic.Pointer[fallState]
+	starts atomic.Int32
+	pid    atomic.Int64 // the running repl's, readable while a request holds sem
+	closed bool
 	// lines hears the repl's output for the request in flight (evalbuilds.go).
 	lines atomic.Pointer[func(string)]
 }
@@ -59,10 +63,48 @@ func (s *Session) Start(ctx context.Context) error {
 		return err
 	}
 	defer s.unlock()
-	if s.proc == nil && s.startErr == nil {
-		s.startErr = s.start(ctx)
+	if s.proc == nil && s.fell.Load() == nil {
+		if err := s.start(ctx); err != nil {
+			s.fall(err)
+			return err
+		}
 	}
-	return s.startErr
+	if f := s.fell.Load(); f != nil {
+		return f.err
+	}
+	return nil
+}
+
+// ReplRetry is how long after a failed start the next request tries the
+// repl again (a slow start on a loaded machine, a daemon restarting);
+// each further failure doubles the wait, up to ReplRetryMax. Meanwhile
+// one-shot processes answer.
+var (
+	ReplRetry    = 30 * time.Second
+	ReplRetryMax = 10 * time.Minute
+)
+
+// fallState is a failed start: why, and when a request may try again.
+type fallState struct {
+	err     error
+	wait    time.Duration
+	retryAt time.Time
+}
+
+// fall records a failed start (under sem).
+func (s *Session) fall(err error) {
+	wait := ReplRetry
+	if f := s.fell.Load(); f != nil {
+		wait = min(2*f.wait, ReplRetryMax)
+	}
+	s.fell.Store(&fallState{err: err, wait: wait, retryAt: time.Now().Add(wait)})
+}
+
+// fallenNow reports whether a request must go to the fallback: the last
+// start failed and its back-off has not passed.
+func (s *Session) fallenNow() bool {
+	f := s.fell.Load()
+	return f != nil && time.Now().Before(f.retryAt)
 }
 
 func (s *Session) lock(ctx context.Context) error {
@@ -114,19 +156,19 @@ func (s *Session) start(ctx context.Context) error {
 	s.seq++
 	lctx, cancel := context.WithTimeout(ctx, ReplStartTimeout)
 	defer cancel()
-	block, ok, err := p.exchange(lctx, frame{s.token, s.seq}, ":l "+wrapper)
+	loaded := newAnswerBlock(frame{s.token, s.seq}, nixeval.Request{})
+	ok, err := p.exchange(lctx, frame{s.token, s.seq}, ":l "+wrapper, loaded)
+	block := loaded.lines()
 	if err != nil && ctx.Err() == nil && lctx.Err() != nil {
 		err = fmt.Errorf("nix repl did not answer within %s", ReplStartTimeout)
 		ok = false
 	}
+	var died *replDiedError
+	if errors.As(err, &died) {
+		err = died.nixError(s.command()) // what Nix said before it ended
+	}
 	if err == nil {
-		for _, l := range block {
-			if nixproc.IsErrorLine(l) {
-				text := strings.Join(block, "\n")
-				err = &nixproc.NixError{Command: s.command(), Exit: 1, Message: nixproc.LastErrorBlock(text), Stderr: text}
-				break
-			}
-		}
+		err = loadReply(block, s.command())
 	}
 	if err != nil || !ok {
 		p.kill()
@@ -170,7 +212,7 @@ func (s *Session) Eval(ctx context.Context, req nixeval.Request) (json.RawMessag
 	if s.closed {
 		return nil, errors.New("nixplore: the evaluator was closed")
 	}
-	if s.startErr != nil {
+	if s.fallenNow() {
 		return s.Fallback.Eval(ctx, req)
 	}
 	for attempt := 0; ; attempt++ {
@@ -184,9 +226,10 @@ func (s *Session) Eval(ctx context.Context, req nixeval.Request) (json.RawMessag
 				if ctx.Err() != nil {
 					return nil, &nixproc.CancelledError{Command: s.command(), Cause: context.Cause(ctx)}
 				}
-				s.startErr = err
+				s.fall(err)
 				return s.Fallback.Eval(ctx, req)
 			}
+			s.fell.Store(nil) // healed: warm again
 		}
 		s.seq++
 		f := frame{s.token, s.seq}
@@ -195,7 +238,8 @@ func (s *Session) Eval(ctx context.Context, req nixeval.Request) (json.RawMessag
 			return nil, err
 		}
 		s.deps.begin(time.Now())
-		block, ok, err := s.proc.exchange(ctx, f, line)
+		block := newAnswerBlock(f, req)
+		ok, err := s.proc.exchange(ctx, f, line, block)
 		if !ok {
 			s.stop()
 		}
@@ -228,8 +272,8 @@ func (s *Session) Eval(ctx context.Context, req nixeval.Request) (json.RawMessag
 		}
 		// The block is this request's alone (between its sentinels, one
 		// request at a time), so what Nix printed in it is this request's.
-		nixeval.NoteWarnings(ctx, nixeval.ScanWarnings(req, block))
-		raw, err := parseReplAnswer(block, f.mark("a"), s.command())
+		nixeval.NoteWarnings(ctx, block.warnings.Warnings())
+		raw, err := parseReplAnswer(block.lines(), f.mark("a"), s.command())
 		if interruptedLate(ctx, err) && attempt < strayRetries {
 			continue
 		}
@@ -245,7 +289,7 @@ func (s *Session) Restart() {
 	defer s.unlock()
 	s.stop()
 	s.deps.reset()
-	s.startErr = nil
+	s.fell.Store(nil)
 }
 
 // Deps reports every file the session (and its fallback) evaluated.
@@ -279,8 +323,15 @@ func (s *Session) RSS() int64 {
 // Workers is 1: a session answers one request at a time.
 func (s *Session) Workers() int { return 1 }
 
-// Fallen reports why the session answers through one-shot processes, or nil.
-func (s *Session) Fallen() error { return s.startErr }
+// Fallen reports why the session answers through one-shot processes, or
+// nil (it never ran into trouble, or its repl started again since). Safe
+// while a request runs.
+func (s *Session) Fallen() error {
+	if f := s.fell.Load(); f != nil {
+		return f.err
+	}
+	return nil
+}
 
 // Close ends the repl and its process group.
 func (s *Session) Close() error {
@@ -392,4 +443,28 @@ func (d *depSet) list() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// loadedRE is the repl's answer to `:l` of nixplore's expression (it binds
+// one name, run): "Added 1 variables." on every Nix version tested.
+var loadedRE = regexp.MustCompile(`^Added [0-9]+ variables?\.$`)
+
+// loadReply reads the repl's answer to `:l`: Nix's error, or the line
+// saying it added the expression's names. Anything else is not taken for
+// success: a Nix that words it differently is said to be unrecognised,
+// and the session answers one-shot, saying why.
+func loadReply(block []string, command string) error {
+	text := strings.Join(block, "\n")
+	for _, l := range block {
+		if nixproc.IsErrorLine(l) {
+			return &nixproc.NixError{Command: command, Exit: 1, Message: nixproc.LastErrorBlock(text), Stderr: text}
+		}
+	}
+	for _, l := range block {
+		if loadedRE.MatchString(strings.TrimSpace(l)) {
+			return nil
+		}
+	}
+	return &nixproc.NixError{Command: command, Exit: 1, Stderr: text,
+		Message: "nixplore did not recognise the nix repl's answer to loading its expression (a newer Nix may word it differently); it printed:\n" + nixproc.Indent(nixeval.Clip(text, 500), "  ")}
 }
