@@ -115,6 +115,10 @@ func parsePlan(out []byte) *Plan {
 // with Nix's own text instead of "nothing to build".
 func DryRun(ctx context.Context, tools nixeval.Tools, t *nixeval.Target, path attr.Path, outputs ...string) (*Plan, error) {
 	cmd := buildCommand(tools, t, path, "--dry-run")
+	// Read line by line as Nix prints it: what Command keeps of stderr is
+	// a bounded tail, and a plan of tens of thousands of paths is longer.
+	var pp planParser
+	cmd.OnStderrLine = func(line string) { pp.add(line) }
 	res, err := cmd.Run(ctx)
 	if err != nil {
 		var ne *nixproc.NixError
@@ -123,7 +127,7 @@ func DryRun(ctx context.Context, tools nixeval.Tools, t *nixeval.Target, path at
 		}
 		return nil, err
 	}
-	plan := parsePlan(res.Stderr)
+	plan := &pp.plan
 	if plan.Empty() && len(outputs) > 0 {
 		var opts []nixeval.Option
 		if t != nil {
