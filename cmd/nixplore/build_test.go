@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/nixplore/nixplore/internal/testnix"
+	"github.com/nixplore/nixplore/internal/testsys"
 	"github.com/nixplore/nixplore/nixeval/build"
 )
 
@@ -173,7 +174,7 @@ func TestBuildCLIInterrupt(t *testing.T) {
 			salt := saltEnv(t)
 			const marker = "nixplore-cancel-marker"
 			cmd := exec.Command(bin, buildArgs("buildfail", "--no-link", "config.system.build.slowmarker")...)
-			var stderr bytes.Buffer
+			var stderr testsys.Buffer
 			cmd.Stderr = &stderr
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)

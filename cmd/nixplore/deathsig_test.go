@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nixplore/nixplore/internal/testnix"
+	"github.com/nixplore/nixplore/internal/testsys"
 )
 
 // A SIGKILLed nixplore cannot stop anything itself: only the parent-death
@@ -50,7 +50,7 @@ func TestSIGKILLLeavesNoNix(t *testing.T) {
 			args := append([]string{c.args[0], "--no-cache", "--arg", marker, "1"}, c.args[1:]...)
 			cmd := exec.Command(bin, args...)
 			cmd.Env = append(append(os.Environ(), "NIXPLORE_LONG_N=100000", "TMPDIR="+tmp, "XDG_CACHE_HOME="+cacheDir), c.env...)
-			var stderr bytes.Buffer
+			var stderr testsys.Buffer
 			cmd.Stderr = &stderr
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
@@ -98,7 +98,7 @@ func builders(marker, salt string) []testnix.Proc {
 // builder runs, or else a Nix process carrying marker has used a second
 // of CPU (it evaluates, past starting up). It returns every process below
 // nixplore then, pid → command line.
-func waitForNixAtWork(t *testing.T, pid int, marker, builder, salt string, stderr *bytes.Buffer) map[int]string {
+func waitForNixAtWork(t *testing.T, pid int, marker, builder, salt string, stderr *testsys.Buffer) map[int]string {
 	t.Helper()
 	busy := func() bool {
 		if builder != "" {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"os/exec"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/nixplore/nixplore/internal/testnix"
+	"github.com/nixplore/nixplore/internal/testsys"
 )
 
 // buildBinary compiles nixplore once per test binary run.
@@ -40,7 +40,7 @@ func TestSignalsEndEveryNixProcess(t *testing.T) {
 			args := append([]string{"ls", "--arg", marker, "1"}, testnix.ClassicArgs("slow", "")...)
 			cmd := exec.Command(bin, args...)
 			cmd.Env = append(os.Environ(), "NIXPLORE_SLOW_N=200000000", "TMPDIR="+tmp, "XDG_CACHE_HOME="+cacheDir)
-			var stderr bytes.Buffer
+			var stderr testsys.Buffer
 			cmd.Stderr = &stderr
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)

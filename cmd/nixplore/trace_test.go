@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"os/exec"
 	"regexp"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nixplore/nixplore/internal/testnix"
+	"github.com/nixplore/nixplore/internal/testsys"
 )
 
 // TestShowTrace: show --trace names the option and the user's file on
@@ -91,7 +91,7 @@ func TestCLIBuildDuringEvaluation(t *testing.T) {
 		t.Setenv("NIXPLORE_IFD_SLEEP", "300")
 		bin := buildBinary(t)
 		cmd := exec.Command(bin, args...)
-		var stderr bytes.Buffer
+		var stderr testsys.Buffer
 		cmd.Stderr = &stderr
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
