@@ -114,7 +114,7 @@ func checkBefore(ctx context.Context, s *verbEnv, path attr.Path, out *buildOutp
 		}
 		return true, outputs, nil
 	}
-	pc := build.CheckPlatformFor(ctx, s.tools, s.target, d.System)
+	pc := s.capabilities(ctx).Check(d.System)
 	if s.target.Kind == nixeval.Classic {
 		if info, err := s.eval.Info(ctx); err == nil {
 			pc.WithInfo(info)

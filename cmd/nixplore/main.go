@@ -16,6 +16,7 @@ import (
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/build"
 	"github.com/nixplore/nixplore/nixeval/catalogue"
 	"github.com/nixplore/nixplore/nixeval/flakelock"
 	"github.com/nixplore/nixplore/nixeval/teach"
@@ -93,6 +94,7 @@ type verbEnv struct {
 	target *nixeval.Target
 	eval   *nixeval.Evaluator
 	tools  nixeval.Tools
+	caps   *build.Capabilities // read once, by capabilities()
 }
 
 func openVerbEnv(ctx context.Context, o *options, stderr io.Writer, announce bool) (*verbEnv, error) {

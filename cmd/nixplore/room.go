@@ -22,7 +22,7 @@ func planFirst(ctx context.Context, s *verbEnv, path attr.Path, out *buildOutput
 	if err != nil {
 		return err
 	}
-	caps := build.ReadCapabilities(ctx, s.tools, s.target)
+	caps := s.capabilities(ctx)
 	judged, err := build.Judge(ctx, s.tools, s.target, plan, caps)
 	if err != nil {
 		return err
@@ -68,4 +68,13 @@ func builtOutputs(d *nixeval.Description) ([]string, bool) {
 		outs = append(outs, o.Path)
 	}
 	return outs, len(outs) > 0
+}
+
+// capabilities are who builds what for this target, read once per verb
+// (several Nix processes: its settings, the store's trust).
+func (s *verbEnv) capabilities(ctx context.Context) *build.Capabilities {
+	if s.caps == nil {
+		s.caps = build.ReadCapabilities(ctx, s.tools, s.target)
+	}
+	return s.caps
 }

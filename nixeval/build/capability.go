@@ -36,6 +36,9 @@ type Capabilities struct {
 	Store       StoreInfo `json:"store"`
 	// Ignored are settings this user gave that the daemon will not use.
 	Ignored []IgnoredSetting `json:"ignored,omitempty"`
+	// StoreSetting is this Nix's `store` setting (a chroot store's root
+	// says where the .drv files are).
+	StoreSetting string `json:"-"`
 	// Err is set when Nix's settings could not be read; the capabilities
 	// then hold what could be found out, and say so.
 	Err error `json:"-"`
@@ -99,6 +102,7 @@ func readCapabilities(ctx context.Context, tools nixeval.Tools, opts []string, o
 		return c
 	}
 	c.Store = readStoreInfo(ctx, tools, opts, client)
+	c.StoreSetting = client["store"]
 	counted := client
 	builders, source := client["builders"], "Nix's builders setting (nix.conf or NIX_CONFIG)"
 	if clientBuilders != "" {

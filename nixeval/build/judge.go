@@ -52,7 +52,7 @@ func Judge(ctx context.Context, tools nixeval.Tools, t *nixeval.Target, plan *Pl
 	if caps.Err != nil {
 		return nil, fmt.Errorf("cannot tell who would build this: Nix's settings could not be read (%w); --force builds without this check", caps.Err)
 	}
-	needs, err := readNeeds(ctx, tools, t, plan.Build)
+	needs, err := readNeeds(ctx, tools, t, plan.Build, StoreDir(caps.StoreSetting, os.Getenv))
 	if err != nil {
 		return nil, err
 	}
@@ -69,8 +69,7 @@ func Judge(ctx context.Context, tools nixeval.Tools, t *nixeval.Target, plan *Pl
 // readNeeds reads the derivations' files from the store with go-nix's
 // ATerm parser; a store whose files are not here (a remote store) is
 // asked through `nix derivation show`.
-func readNeeds(ctx context.Context, tools nixeval.Tools, t *nixeval.Target, drvs []string) ([]Need, error) {
-	dir := storeDirFor(ctx, tools, t)
+func readNeeds(ctx context.Context, tools nixeval.Tools, t *nixeval.Target, drvs []string, dir string) ([]Need, error) {
 	out := make([]Need, 0, len(drvs))
 	var missing []string
 	for _, p := range drvs {
@@ -95,20 +94,6 @@ func readNeeds(ctx context.Context, tools nixeval.Tools, t *nixeval.Target, drvs
 	}
 	sort.SliceStable(out, func(a, b int) bool { return order[out[a].Drv] < order[out[b].Drv] })
 	return out, nil
-}
-
-// storeDirFor is where the target's store keeps its files (a chroot
-// store's under its root).
-func storeDirFor(ctx context.Context, tools nixeval.Tools, t *nixeval.Target) string {
-	var opts []string
-	if t != nil {
-		opts = nixeval.OptionArgs(t.Options)
-	}
-	store := ""
-	if s, err := nixSettings(ctx, tools, opts); err == nil {
-		store = s["store"]
-	}
-	return StoreDir(store, os.Getenv)
 }
 
 func readDrvFile(path string) (Need, error) {
