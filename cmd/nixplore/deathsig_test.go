@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nixplore/nixplore/internal/testbuilder"
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/internal/testsys"
 )
@@ -41,48 +42,83 @@ func TestSIGKILLLeavesNoNix(t *testing.T) {
 		{"build during evaluation", append(append([]string{"ls"}, testnix.ClassicArgs("ifd", "")...), "config.system.build.generated"), "nixplore-ifd-marker", []string{"NIXPLORE_IFD_SLEEP=300"}},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			salt := saltEnv(t)
-			tmp, cacheDir := t.TempDir(), t.TempDir()
-			marker := fmt.Sprintf("killmarker%d", time.Now().UnixNano())
-			// Nix passes a function only the arguments it declares: the
-			// marker changes nothing but names this run's Nix processes.
-			args := append([]string{c.args[0], "--no-cache", "--arg", marker, "1"}, c.args[1:]...)
-			cmd := exec.Command(bin, args...)
-			cmd.Env = append(append(os.Environ(), "NIXPLORE_LONG_N=100000", "TMPDIR="+tmp, "XDG_CACHE_HOME="+cacheDir), c.env...)
-			var stderr testsys.Buffer
-			cmd.Stderr = &stderr
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			defer func() { _ = cmd.Process.Kill() }()
-			seen := waitForNixAtWork(t, cmd.Process.Pid, marker, c.builder, salt, &stderr)
-			start := time.Now()
-			if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-				t.Fatal(err)
-			}
-			_ = cmd.Wait()
-			left := func() []string {
-				var out []string
-				for _, p := range append(testnix.Marked(marker, ""), builders(c.builder, salt)...) {
-					out = append(out, fmt.Sprintf("%d %.150s", p.PID, testnix.Cmdline(p.PID)))
-				}
-				for pid, cl := range seen {
-					if p, ok := testnix.Process(pid); ok && testnix.Cmdline(p.PID) == cl {
-						out = append(out, fmt.Sprintf("%d %.150s", pid, cl))
-					}
-				}
-				return out
-			}
-			for len(left()) > 0 && time.Since(start) < 3*time.Second {
-				time.Sleep(20 * time.Millisecond)
-			}
-			if l := left(); len(l) > 0 {
-				t.Fatalf("3 s after nixplore was SIGKILLed, still running:\n%s", strings.Join(l, "\n"))
-			}
-			t.Logf("%d processes under nixplore; all gone %s after SIGKILL", len(seen), time.Since(start).Round(10*time.Millisecond))
-		})
+		t.Run(c.name, func(t *testing.T) { sigkillLeavesNoNix(t, bin, c.args, c.builder, c.env) })
 	}
+}
+
+// TestSIGKILLUnderDaemon: under a nix-daemon the builder is the daemon's
+// child, not nixplore's; when nixplore is SIGKILLed, its nix-build gets
+// the parent-death signal, its connection to the daemon closes, and the
+// daemon stops that build: the builder is gone within 3 s, and the daemon
+// itself stays.
+func TestSIGKILLUnderDaemon(t *testing.T) {
+	bin := buildBinary(t)
+	testnix.Setup(t)
+	d := testnix.StartDaemon(t, "substituters =\nsandbox = false")
+	env := []string{"NIX_CONFIG=" + testnix.NixConfig + "\nstore = " + d.Store}
+	sigkillLeavesNoNix(t, bin, buildArgs("buildfail", "--no-link", "config.system.build.slowmarker"), "nixplore-cancel-marker", env)
+	if !d.Alive() {
+		t.Error("the nix-daemon ended with the client")
+	}
+}
+
+// TestSIGKILLDuringRemoteBuild: a build on the test's ssh builder (Nix's
+// distributed builds; max-jobs 0 sends it there); nixplore is SIGKILLed
+// while the builder runs there, and the remote builder is gone within 3 s
+// with every local Nix process: the connection closing ends it.
+func TestSIGKILLDuringRemoteBuild(t *testing.T) {
+	bin := buildBinary(t)
+	testnix.Setup(t)
+	testbuilder.Salt(t)
+	b := testbuilder.Start(t)
+	args := buildArgs("buildfail", "--no-link", "--builders", b.Spec(testnix.HostSystem()), "--option", "max-jobs", "0", "config.system.build.slowmarker")
+	sigkillLeavesNoNix(t, bin, args, "nixplore-cancel-marker", []string{b.Env(), "TMPDIR=" + testsys.ShortDir(t)})
+}
+
+// sigkillLeavesNoNix runs nixplore with args, waits until Nix works under
+// it (the builder carrying marker builder runs, or an evaluation uses CPU),
+// SIGKILLs it, and fails unless every Nix process and builder is gone
+// within 3 s.
+func sigkillLeavesNoNix(t *testing.T, bin string, cargs []string, builder string, env []string) {
+	salt := saltEnv(t)
+	tmp, cacheDir := t.TempDir(), t.TempDir()
+	marker := fmt.Sprintf("killmarker%d", time.Now().UnixNano())
+	// Nix passes a function only the arguments it declares: the
+	// marker changes nothing but names this run's Nix processes.
+	args := append([]string{cargs[0], "--no-cache", "--arg", marker, "1"}, cargs[1:]...)
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(append(os.Environ(), "NIXPLORE_LONG_N=100000", "TMPDIR="+tmp, "XDG_CACHE_HOME="+cacheDir), env...)
+	var stderr testsys.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill() }()
+	seen := waitForNixAtWork(t, cmd.Process.Pid, marker, builder, salt, &stderr)
+	start := time.Now()
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	left := func() []string {
+		var out []string
+		for _, p := range append(testnix.Marked(marker, ""), builders(builder, salt)...) {
+			out = append(out, fmt.Sprintf("%d %.150s", p.PID, testnix.Cmdline(p.PID)))
+		}
+		for pid, cl := range seen {
+			if p, ok := testnix.Process(pid); ok && testnix.Cmdline(p.PID) == cl {
+				out = append(out, fmt.Sprintf("%d %.150s", pid, cl))
+			}
+		}
+		return out
+	}
+	for len(left()) > 0 && time.Since(start) < 3*time.Second {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if l := left(); len(l) > 0 {
+		t.Fatalf("3 s after nixplore was SIGKILLed, still running:\n%s", strings.Join(l, "\n"))
+	}
+	t.Logf("%d processes under nixplore; all gone %s after SIGKILL", len(seen), time.Since(start).Round(10*time.Millisecond))
 }
 
 // builders are the fixture's builders of this test (marker on the command

@@ -22,6 +22,12 @@ type Daemon struct {
 	Dir    string // world-readable scratch directory holding the socket
 	Socket string
 	Store  string // the store URL clients use: unix://SOCKET
+	cmd    *exec.Cmd
+}
+
+// Alive reports whether the daemon process still runs.
+func (d *Daemon) Alive() bool {
+	return d.cmd.Process.Signal(syscall.Signal(0)) == nil && d.cmd.ProcessState == nil
 }
 
 // StartDaemon starts a nix-daemon (root is needed: without it the test
@@ -49,6 +55,7 @@ func StartDaemon(t testing.TB, conf string) *Daemon {
 	d := &Daemon{Dir: dir, Socket: filepath.Join(dir, "socket")}
 	d.Store = "unix://" + d.Socket
 	cmd := exec.Command(bin)
+	d.cmd = cmd
 	cmd.Env = append(os.Environ(), "NIX_DAEMON_SOCKET_PATH="+d.Socket, "NIX_CONFIG="+conf)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	log, err := os.Create(filepath.Join(dir, "daemon.log"))
