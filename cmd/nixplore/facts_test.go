@@ -109,7 +109,7 @@ func TestCatalogueFollowsTheConfigurationsRelease(t *testing.T) {
 	// The kexec variant is described by kexecTarball, whose result changed
 	// in 25.05: each release gets its own text.
 	for _, tc := range []struct{ file, release, want string }{
-		{"older.nix", "24.11", ".tar.zst"},
+		{"older.nix", "23.11", ".tar.zst"},
 		{"configuration.nix", "25.05", "tarball/<image.baseName>.tar.xz"},
 	} {
 		s := showJSONOf(t, tc.file, "config.system.build.images.kexec")

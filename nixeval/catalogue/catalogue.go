@@ -447,6 +447,19 @@ func ForVariant(variant, release string) (Entry, bool) {
 			named = append(named, e)
 		}
 	}
+	// Before the image entry holds (images.nix is 25.05's), the output
+	// it stands for in other releases is still the variant's best name
+	// (kexec: kexecTarball, not squashfsStore, which comes first).
+	for _, e := range entries {
+		if e.Name != "image" || e.SameAs == "" || !contains(e.Variants, variant) {
+			continue
+		}
+		for _, n := range named {
+			if n.Name == e.SameAs {
+				return n, true
+			}
+		}
+	}
 	if len(named) > 0 {
 		return named[0], true
 	}
