@@ -247,9 +247,7 @@ func e2eSetup(t *testing.T) (dir, bin string) {
 	testsys.Short(t, "end-to-end test")
 	dir = t.TempDir()
 	bin = filepath.Join(dir, "nixplore")
-	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/nixplore").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	testsys.GoBuild(t, bin, "../cmd/nixplore")
 	return dir, bin
 }
 

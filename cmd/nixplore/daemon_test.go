@@ -18,12 +18,7 @@ import (
 // told that --builders was ignored and what works instead. Root, trusted,
 // gets the same builder counted.
 func TestUntrustedUserUnderDaemon(t *testing.T) {
-	// Built before Setup, which points XDG_CACHE_HOME (and so Go's build
-	// cache) at an empty directory.
-	bin := filepath.Join(t.TempDir(), "nixplore")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildBinary(t)
 	testnix.Setup(t)
 	other := testnix.OtherSystem(t)
 	d := testnix.StartDaemon(t, "substituters =\nsandbox = false\ntrusted-users = root")
