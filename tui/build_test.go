@@ -92,8 +92,10 @@ func TestBuildPanelPlansThenBuildsWithProgress(t *testing.T) {
 	}
 }
 
-func TestBuildPanelCancelLeavesNoProcess(t *testing.T) {
-	mySalt := salt(t)
+// slowBuildDriver opens the explorer on the buildfail fixture and builds
+// slowmarker (b, enter), returning once Nix reports it running (the
+// caller checks that it did).
+func slowBuildDriver(t *testing.T) *driver {
 	d := nixDriver(t, "buildfail", "", 100, 40)
 	d.settle()
 	d.selectName("slowmarker")
@@ -101,6 +103,12 @@ func TestBuildPanelCancelLeavesNoProcess(t *testing.T) {
 	d.settle()
 	d.key("enter")
 	d.until(func() bool { return len(d.m.build.stats.Active) > 0 })
+	return d
+}
+
+func TestBuildPanelCancelLeavesNoProcess(t *testing.T) {
+	mySalt := salt(t)
+	d := slowBuildDriver(t)
 	if len(d.m.build.stats.Active) == 0 {
 		t.Fatalf("the build never started:\n%s", d.m.View())
 	}

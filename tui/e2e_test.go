@@ -337,15 +337,10 @@ func TestSignalDuringBuildEndsEveryProcess(t *testing.T) {
 	}
 }
 
-func signalDuringBuild(t *testing.T, how string) {
-	dir, bin := e2eSetup(t)
-	// A fresh salt makes the derivation new, so Nix really builds it.
-	salt := fmt.Sprintf("tui-e2e-hup-%d", time.Now().UnixNano())
-	const marker = "nixplore-cancel-marker"
-	logFile := filepath.Join(dir, "tui.log")
-	args := append([]string{bin, "--log", logFile}, testnix.ClassicArgs("buildfail", "")...)
-	s := startTmux(t, args, logFile, "NIXPLORE_SALT="+salt)
-
+// startSlowBuild finds the buildfail fixture's slowmarker with the filter,
+// builds it (b, enter) and waits until its builder (marker, salt) runs.
+func (s *tmuxSession) startSlowBuild(marker, salt string) {
+	s.t.Helper()
 	s.waitText("drv slowmarker")
 	s.keys("/")
 	s.text("slowmarker")
@@ -356,6 +351,18 @@ func signalDuringBuild(t *testing.T, how string) {
 	s.waitText("Press enter")
 	s.keys("Enter")
 	s.waitFor("the builder to run", func(string) bool { return len(saltedBuilders(marker, salt)) > 0 })
+}
+
+func signalDuringBuild(t *testing.T, how string) {
+	dir, bin := e2eSetup(t)
+	// A fresh salt makes the derivation new, so Nix really builds it.
+	salt := fmt.Sprintf("tui-e2e-hup-%d", time.Now().UnixNano())
+	const marker = "nixplore-cancel-marker"
+	logFile := filepath.Join(dir, "tui.log")
+	args := append([]string{bin, "--log", logFile}, testnix.ClassicArgs("buildfail", "")...)
+	s := startTmux(t, args, logFile, "NIXPLORE_SALT="+salt)
+
+	s.startSlowBuild(marker, salt)
 	s.recordNix()
 	if len(s.pids) == 0 {
 		t.Fatal("no Nix process seen under nixplore")

@@ -3,7 +3,6 @@ package tui_test
 import (
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -20,16 +19,7 @@ func TestQuitDuringBuildAsksInTmux(t *testing.T) {
 	const marker = "nixplore-cancel-marker"
 	logFile := filepath.Join(dir, "tui.log")
 	s := startTmux(t, append([]string{bin, "--log", logFile}, testnix.ClassicArgs("buildfail", "")...), logFile, "NIXPLORE_SALT="+salt)
-	s.waitText("drv slowmarker")
-	s.keys("/")
-	s.text("slowmarker")
-	s.waitText("/slowmarker")
-	s.keys("Enter")
-	s.waitFor("slowmarker selected", func(sc string) bool { return regexp.MustCompile(`> +▸ drv slowmarker`).MatchString(sc) })
-	s.keys("b")
-	s.waitText("Press enter")
-	s.keys("Enter")
-	s.waitFor("the builder to run", func(string) bool { return len(saltedBuilders(marker, salt)) > 0 })
+	s.startSlowBuild(marker, salt)
 
 	s.keys("q")
 	s.waitText("Quit and cancel it?")

@@ -78,13 +78,10 @@ func TestBuildPanelEnterWhilePlanning(t *testing.T) {
 // the build (and does nothing else); y quits.
 func TestQuitDuringBuildAsks(t *testing.T) {
 	salt(t)
-	d := nixDriver(t, "buildfail", "", 100, 40)
-	d.settle()
-	d.selectName("slowmarker")
-	d.key("b")
-	d.settle()
-	d.key("enter")
-	d.until(func() bool { return len(d.m.build.stats.Active) > 0 })
+	d := slowBuildDriver(t)
+	if len(d.m.build.stats.Active) == 0 {
+		t.Fatalf("the build never started:\n%s", d.m.View())
+	}
 	for _, where := range []string{"panel", "tree"} {
 		if where == "tree" {
 			d.key("b") // back to the tree; the build goes on in the footer
