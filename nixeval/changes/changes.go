@@ -1,0 +1,315 @@
+// Package changes compares what two evaluations of a configuration can
+// build (before and after an edit, or two revisions): each child of a
+// path is changed, added, removed, unchanged, failing on a side, or not
+// compared, and a changed derivation says why (drvdiff). It reads
+// derivations; it builds nothing.
+package changes
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+
+	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/drvdiff"
+)
+
+// Value is what one side says of one path: its kind and, for a
+// derivation, its .drv path; for another value that is not a set, a hash
+// of its JSON, so equal values compare equal without carrying them.
+type Value struct {
+	// Kind is nixplore's kind ("derivation", "attrs", "string", …); ""
+	// when the path is not there.
+	Kind      string `json:"kind"`
+	DrvPath   string `json:"drvPath,omitempty"`
+	ValueHash string `json:"valueHash,omitempty"`
+	// Error is Nix's message when the value (or its drvPath) throws.
+	Error string `json:"error,omitempty"`
+}
+
+// Side is one evaluation as the comparison asks it.
+type Side interface {
+	// Names lists the children of the set at path. A path that is no set
+	// (a derivation, a string) or not there gives ok false and no error.
+	Names(ctx context.Context, path attr.Path) (names []string, ok bool, err error)
+	// Values says what each path is, one answer per path, in order. A
+	// child that throws is an answer with Error, never an error here.
+	Values(ctx context.Context, paths []attr.Path) ([]Value, error)
+}
+
+// Status is what became of one child.
+type Status string
+
+const (
+	Changed   Status = "changed"
+	Added     Status = "added"
+	Removed   Status = "removed"
+	Unchanged Status = "unchanged"
+	Failed    Status = "error"
+	// NotCompared: a set, whose children the comparison does not walk
+	// (Entry.Note says why and how to compare it).
+	NotCompared Status = "not compared"
+)
+
+// Entry is one child's comparison.
+type Entry struct {
+	Path   attr.Path `json:"-"`
+	Name   string    `json:"name"`
+	Status Status    `json:"status"`
+	Before *Value    `json:"before,omitempty"`
+	After  *Value    `json:"after,omitempty"`
+	// FailedOn says which side failed: "before", "after" or "both".
+	FailedOn string       `json:"failedOn,omitempty"`
+	Why      *drvdiff.Why `json:"why,omitempty"`
+	// WhyError is why the why-walk could not read the derivations.
+	WhyError string `json:"whyError,omitempty"`
+	Note     string `json:"note,omitempty"`
+}
+
+// Options tune a comparison.
+type Options struct {
+	// Load reads derivations for the why-walk (drvdiff.ReadFile when nil).
+	Load drvdiff.Load
+	// WhyLimit caps the leaves each changed derivation lists (0: 5).
+	WhyLimit int
+	// Costly says, for a set, why comparing its children costs whole
+	// evaluations ("" when it does not): such a set is compared only when
+	// asked for by path.
+	Costly func(path attr.Path) string
+}
+
+// Compare compares the children of path on both sides, or path itself
+// when it is a derivation (or any value that is not a set) on either side.
+// The two sides are asked at the same time: each Side decides whether
+// that means two evaluators or one after the other.
+func Compare(ctx context.Context, before, after Side, path attr.Path, opts Options) ([]Entry, error) {
+	if opts.Load == nil {
+		opts.Load = drvdiff.ReadFile
+	}
+	if opts.WhyLimit == 0 {
+		opts.WhyLimit = 5
+	}
+	var bNames, aNames []string
+	var bSet, aSet bool
+	err := both(
+		func() (err error) { bNames, bSet, err = before.Names(ctx, path); return sideErr("before", err) },
+		func() (err error) { aNames, aSet, err = after.Names(ctx, path); return sideErr("after", err) },
+	)
+	if err != nil {
+		return nil, err
+	}
+	if !bSet || !aSet {
+		// One output: compare it alone, named as the path's last name.
+		return compareValues(ctx, before, after, []attr.Path{path}, []string{path.Last()}, opts)
+	}
+	names := union(bNames, aNames)
+	inB, inA := set(bNames), set(aNames)
+	var paths []attr.Path
+	var shared []string
+	var entries []Entry
+	for _, n := range names {
+		p := path.Child(n)
+		switch {
+		case !inA[n]:
+			entries = append(entries, Entry{Path: p, Name: n, Status: Removed})
+		case !inB[n]:
+			entries = append(entries, Entry{Path: p, Name: n, Status: Added})
+		default:
+			paths, shared = append(paths, p), append(shared, n)
+		}
+	}
+	compared, err := compareValues(ctx, before, after, paths, shared, opts)
+	if err != nil {
+		return nil, err
+	}
+	// The added and removed children's values complete their lines (what
+	// was there, what is new) at the cost of one request per side.
+	if err := fillOneSided(ctx, before, after, entries); err != nil {
+		return nil, err
+	}
+	entries = append(entries, compared...)
+	sort.SliceStable(entries, func(i, j int) bool { return entries[i].Name < entries[j].Name })
+	return entries, nil
+}
+
+func compareValues(ctx context.Context, before, after Side, paths []attr.Path, names []string, opts Options) ([]Entry, error) {
+	if len(paths) == 0 {
+		return nil, nil
+	}
+	var bv, av []Value
+	err := both(
+		func() (err error) { bv, err = before.Values(ctx, paths); return sideErr("before", err) },
+		func() (err error) { av, err = after.Values(ctx, paths); return sideErr("after", err) },
+	)
+	if err != nil {
+		return nil, err
+	}
+	if len(bv) != len(paths) || len(av) != len(paths) {
+		return nil, fmt.Errorf("asked for %d values, got %d before and %d after", len(paths), len(bv), len(av))
+	}
+	out := make([]Entry, len(paths))
+	for i := range paths {
+		out[i] = judge(paths[i], names[i], bv[i], av[i], opts)
+	}
+	return out, nil
+}
+
+// judge decides one child's status from both sides' values.
+func judge(p attr.Path, name string, b, a Value, opts Options) Entry {
+	e := Entry{Path: p, Name: name, Before: &b, After: &a}
+	switch {
+	case b.Kind == "" && a.Kind == "":
+		e.Status, e.FailedOn, e.Note = Failed, "both", "not there on either side"
+	case b.Kind == "":
+		e.Status, e.Before = Added, nil
+	case a.Kind == "":
+		e.Status, e.After = Removed, nil
+	case b.Error != "" || a.Error != "":
+		e.Status = Failed
+		e.FailedOn = map[[2]bool]string{{true, false}: "before", {false, true}: "after", {true, true}: "both"}[[2]bool{b.Error != "", a.Error != ""}]
+	case b.Kind == "attrs" && a.Kind == "attrs":
+		e.Status = NotCompared
+		if opts.Costly != nil {
+			e.Note = opts.Costly(p)
+		}
+		if e.Note == "" {
+			e.Note = "a set: compare its children by path"
+		}
+	case b.Kind != a.Kind:
+		e.Status = Changed
+		e.Note = fmt.Sprintf("was %s, is %s", article(b.Kind), article(a.Kind))
+	case b.Kind == "derivation":
+		if b.DrvPath == a.DrvPath {
+			e.Status = Unchanged
+			break
+		}
+		e.Status = Changed
+		why, err := drvdiff.Explain(opts.Load, b.DrvPath, a.DrvPath, opts.WhyLimit)
+		if err != nil {
+			e.WhyError = err.Error()
+		} else {
+			e.Why = why
+		}
+	case b.ValueHash == a.ValueHash:
+		e.Status = Unchanged
+	default:
+		e.Status = Changed
+	}
+	return e
+}
+
+// fillOneSided asks the side that has each added or removed child what it
+// is there.
+func fillOneSided(ctx context.Context, before, after Side, entries []Entry) error {
+	var bIdx, aIdx []int
+	var bPaths, aPaths []attr.Path
+	for i, e := range entries {
+		if e.Status == Removed {
+			bIdx, bPaths = append(bIdx, i), append(bPaths, e.Path)
+		} else {
+			aIdx, aPaths = append(aIdx, i), append(aPaths, e.Path)
+		}
+	}
+	var bv, av []Value
+	err := both(
+		func() (err error) { bv, err = values(ctx, before, bPaths); return sideErr("before", err) },
+		func() (err error) { av, err = values(ctx, after, aPaths); return sideErr("after", err) },
+	)
+	if err != nil {
+		return err
+	}
+	for k, i := range bIdx {
+		entries[i].Before = &bv[k]
+	}
+	for k, i := range aIdx {
+		entries[i].After = &av[k]
+	}
+	return nil
+}
+
+func values(ctx context.Context, s Side, paths []attr.Path) ([]Value, error) {
+	if len(paths) == 0 {
+		return nil, nil
+	}
+	vs, err := s.Values(ctx, paths)
+	if err == nil && len(vs) != len(paths) {
+		err = fmt.Errorf("asked for %d values, got %d", len(paths), len(vs))
+	}
+	return vs, err
+}
+
+// SideError is a side that could not be evaluated at all (a syntax error
+// in the old revision, a missing input): which side, and Nix's error.
+type SideError struct {
+	Side string // "before" or "after"
+	Err  error
+}
+
+func (e *SideError) Error() string { return "evaluating the " + e.Side + " side: " + e.Err.Error() }
+func (e *SideError) Unwrap() error { return e.Err }
+
+func sideErr(side string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &SideError{Side: side, Err: err}
+}
+
+// both runs f and g at once and returns the first error, f's first.
+func both(f, g func() error) error {
+	var wg sync.WaitGroup
+	var ge error
+	wg.Add(1)
+	go func() { defer wg.Done(); ge = g() }()
+	fe := f()
+	wg.Wait()
+	if fe != nil {
+		return fe
+	}
+	return ge
+}
+
+func union(a, b []string) []string {
+	s := set(a)
+	for _, n := range b {
+		s[n] = true
+	}
+	out := make([]string, 0, len(s))
+	for n := range s {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func set(ns []string) map[string]bool {
+	s := make(map[string]bool, len(ns))
+	for _, n := range ns {
+		s[n] = true
+	}
+	return s
+}
+
+func article(kind string) string {
+	switch kind {
+	case "attrs":
+		return "a set"
+	case "":
+		return "nothing"
+	}
+	if kind[0] == 'a' || kind[0] == 'e' || kind[0] == 'i' || kind[0] == 'o' || kind[0] == 'u' {
+		return "an " + kind
+	}
+	return "a " + kind
+}
+
+// Summary counts entries by status, for a line such as "3 changed, 1
+// added".
+func Summary(entries []Entry) map[Status]int {
+	c := map[Status]int{}
+	for _, e := range entries {
+		c[e.Status]++
+	}
+	return c
+}
