@@ -123,6 +123,30 @@ let
     if w.status != "ok" then plain w
     else { status = "ok"; kind = k; drvPath = if k == "derivation" then discard w.value.drvPath else null; };
 
+  # What each path is, to compare two evaluations: the kind; for a
+  # derivation its drvPath; for a string, number, bool, null or path a hash
+  # of the value, so equal values compare equal without travelling. Lists
+  # and sets get no hash: toJSON of what they hold can fail in ways
+  # tryEval does not catch. A path that is not there has kind "".
+  valueAt = path:
+    let
+      w = walk path;
+      r = builtins.tryEval (if w.status == "ok" then kindOf w.value else w.status);
+      v = w.value;
+      hashed = x: let h = builtins.tryEval (builtins.hashString "sha256" x); in
+        if h.success then { valueHash = h.value; } else { failed = true; };
+    in
+    if !r.success then { status = "ok"; kind = "error"; failed = true; }
+    else if w.status == "missing" || w.status == "notattrs" then { status = "ok"; kind = ""; }
+    else if w.status != "ok" then plain w
+    else { status = "ok"; kind = r.value; } // (
+      if r.value == "derivation" then
+        (let d = builtins.tryEval (discard v.drvPath); in if d.success then { drvPath = d.value; } else { failed = true; })
+      else if r.value == "string" then hashed (discard v)
+      else if r.value == "path" then hashed (toString v)
+      else if builtins.elem r.value [ "int" "float" "bool" "null" ] then hashed (builtins.toJSON v)
+      else { });
+
   names = path:
     let w = walk path; in
     if w.status != "ok" then plain w
@@ -288,6 +312,7 @@ let
     else if req.op == "facts" then facts (decPath (req.path or [ ]))
     else if req.op == "where" then where (decPath (req.path or [ ]))
     else if req.op == "info" then info
+    else if req.op == "values" then eachPath req (_: valueAt)
     else throw "nixplore: unknown request ${req.op}";
 in
 if nixploreRequest == null then { inherit run; } else run (builtins.fromJSON nixploreRequest)

@@ -11,22 +11,13 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/drvdiff"
 )
 
-// Value is what one side says of one path: its kind and, for a
-// derivation, its .drv path; for another value that is not a set, a hash
-// of its JSON, so equal values compare equal without carrying them.
-type Value struct {
-	// Kind is nixplore's kind ("derivation", "attrs", "string", …); ""
-	// when the path is not there.
-	Kind      string `json:"kind"`
-	DrvPath   string `json:"drvPath,omitempty"`
-	ValueHash string `json:"valueHash,omitempty"`
-	// Error is Nix's message when the value (or its drvPath) throws.
-	Error string `json:"error,omitempty"`
-}
+// Value is what one side says of one path.
+type Value = nixeval.Value
 
 // Side is one evaluation as the comparison asks it.
 type Side interface {

@@ -81,8 +81,14 @@ const excerptWidth = 72
 // them (limit ≤ 0: all).
 func Explain(load Load, oldDrv, newDrv string, limit int) (*Why, error) {
 	w := &walk{load: load, seen: map[[2]string]bool{}, read: map[string]*derivation.Derivation{}}
-	if err := w.pair(nil, oldDrv, newDrv); err != nil {
-		return nil, err
+	// Breadth first, so each derivation is reached by its shortest chain.
+	queue := []step{{nil, oldDrv, newDrv}}
+	for len(queue) > 0 {
+		next, err := w.pair(queue[0])
+		if err != nil {
+			return nil, err
+		}
+		queue = append(queue[1:], next...)
 	}
 	leaves := w.leaves
 	sort.SliceStable(leaves, func(i, j int) bool {
@@ -96,6 +102,12 @@ func Explain(load Load, oldDrv, newDrv string, limit int) (*Why, error) {
 		why.Leaves, why.More = leaves[:limit], len(leaves)-limit
 	}
 	return why, nil
+}
+
+// step is one pair of derivations to compare and the chain that led there.
+type step struct {
+	chain      []string
+	oldP, newP string
 }
 
 type walk struct {
@@ -117,23 +129,24 @@ func (w *walk) get(p string) (*derivation.Derivation, error) {
 	return d, nil
 }
 
-// pair compares one old derivation with its new counterpart and walks on
-// into the inputs that differ. A pair met again through another path is
-// walked once: a derivation graph shares much.
-func (w *walk) pair(chain []string, oldP, newP string) error {
+// pair compares one old derivation with its new counterpart and returns
+// the pairs of its inputs that differ, to walk next. A pair met again
+// through another path is walked once: a derivation graph shares much.
+func (w *walk) pair(s step) ([]step, error) {
+	oldP, newP := s.oldP, s.newP
 	if oldP == newP || w.seen[[2]string{oldP, newP}] {
-		return nil
+		return nil, nil
 	}
 	w.seen[[2]string{oldP, newP}] = true
 	oldD, err := w.get(oldP)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	newD, err := w.get(newP)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	chain = append(append([]string(nil), chain...), DrvName(newP))
+	chain := append(append([]string(nil), s.chain...), DrvName(newP))
 
 	ren := map[string]string{}
 	for name, o := range oldD.Outputs {
@@ -149,7 +162,7 @@ func (w *walk) pair(chain []string, oldP, newP string) error {
 			continue
 		}
 		if err := w.mapOutputs(ren, in[0], in[1]); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	sources, sourceDiffs := pairByName(oldD.InputSources, newD.InputSources, "source")
@@ -164,12 +177,11 @@ func (w *walk) pair(chain []string, oldP, newP string) error {
 	if len(diffs) > 0 {
 		w.leaves = append(w.leaves, Leaf{Chain: chain, OldDrv: oldP, NewDrv: newP, Differs: diffs})
 	}
+	var next []step
 	for _, in := range inputs {
-		if err := w.pair(chain, in[0], in[1]); err != nil {
-			return err
-		}
+		next = append(next, step{chain, in[0], in[1]})
 	}
-	return nil
+	return next, nil
 }
 
 // mapOutputs records that each output path of an old input derivation is
@@ -311,24 +323,18 @@ func cut(s string, part int) string {
 	return string(kept)
 }
 
-// pairByName pairs old and new store paths that carry the same name (the
-// part after the hash). Within a name held by several paths, identical
-// paths pair first, then the rest in order. A name on one side only is an
+// pairByName pairs old and new store paths by name (the part after the
+// hash). Within a name held by several paths, identical paths pair first,
+// then the rest in order. What is left pairs by name without its version
+// (linux-6.6.1 with linux-6.6.2) when that is unique on both sides, and
+// then, when one path is left on each side, those two: a toplevel named
+// after its host (nixos-system-HOST-…) is still the same input after the
+// host is renamed, as nix-diff pairs the last ones. Any other path is an
 // added or removed input.
 func pairByName(oldPaths, newPaths []string, kind string) ([][2]string, []Difference) {
-	group := func(ps []string) map[string][]string {
-		g := map[string][]string{}
-		for _, p := range ps {
-			g[storeName(p)] = append(g[storeName(p)], p)
-		}
-		for _, v := range g {
-			sort.Strings(v)
-		}
-		return g
-	}
-	og, ng := group(oldPaths), group(newPaths)
+	og, ng := groupBy(oldPaths, storeName), groupBy(newPaths, storeName)
 	var pairs [][2]string
-	var diffs []Difference
+	var oldLeft, newLeft []string
 	for _, name := range unionKeys(og, ng) {
 		o, n := og[name], ng[name]
 		same := map[string]bool{}
@@ -344,15 +350,53 @@ func pairByName(oldPaths, newPaths []string, kind string) ([][2]string, []Differ
 			pairs = append(pairs, [2]string{o[0], n[0]})
 			o, n = o[1:], n[1:]
 		}
-		label := strings.TrimSuffix(name, ".drv")
-		for range o {
-			diffs = append(diffs, Difference{What: kind + " " + label, Old: label})
+		oldLeft, newLeft = append(oldLeft, o...), append(newLeft, n...)
+	}
+	ov, nv := groupBy(oldLeft, unversioned), groupBy(newLeft, unversioned)
+	oldLeft, newLeft = nil, nil
+	for _, name := range unionKeys(ov, nv) {
+		if o, n := ov[name], nv[name]; len(o) == 1 && len(n) == 1 {
+			pairs = append(pairs, [2]string{o[0], n[0]})
+			continue
 		}
-		for range n {
-			diffs = append(diffs, Difference{What: kind + " " + label, New: label})
-		}
+		oldLeft, newLeft = append(oldLeft, ov[name]...), append(newLeft, nv[name]...)
+	}
+	if len(oldLeft) == 1 && len(newLeft) == 1 {
+		return append(pairs, [2]string{oldLeft[0], newLeft[0]}), nil
+	}
+	var diffs []Difference
+	for _, p := range oldLeft {
+		label := strings.TrimSuffix(storeName(p), ".drv")
+		diffs = append(diffs, Difference{What: kind + " " + label, Old: label})
+	}
+	for _, p := range newLeft {
+		label := strings.TrimSuffix(storeName(p), ".drv")
+		diffs = append(diffs, Difference{What: kind + " " + label, New: label})
 	}
 	return pairs, diffs
+}
+
+func groupBy(ps []string, key func(string) string) map[string][]string {
+	g := map[string][]string{}
+	for _, p := range ps {
+		g[key(p)] = append(g[key(p)], p)
+	}
+	for _, v := range g {
+		sort.Strings(v)
+	}
+	return g
+}
+
+// unversioned is a store path's name up to its version: the name before
+// the first "-" followed by a digit, as Nix's parseDrvName splits it.
+func unversioned(p string) string {
+	name := strings.TrimSuffix(storeName(p), ".drv")
+	for i := 0; i+1 < len(name); i++ {
+		if name[i] == '-' && name[i+1] >= '0' && name[i+1] <= '9' {
+			return name[:i]
+		}
+	}
+	return name
 }
 
 func without(ps []string, drop map[string]bool) []string {

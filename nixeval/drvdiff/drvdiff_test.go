@@ -111,7 +111,12 @@ func TestSourceInputAndRename(t *testing.T) {
 	}
 }
 
-func TestRenamedInputIsRemovedAndAdded(t *testing.T) {
+// A version bump renames the kernel and the initrd: each pairs with its
+// old self by name without the version, so the leaves are the kernel's
+// own attributes, not "removed linux-6.6.1, added linux-6.6.2" at toplevel;
+// the kernel is reached by its shortest chain (toplevel holds it), not
+// through the initrd that holds it too.
+func TestRenamedInputPairsByUnversionedName(t *testing.T) {
 	testnix.Setup(t)
 	before := instantiate(t)
 	after := instantiate(t, "kernelVersion", "6.6.2")
@@ -119,17 +124,52 @@ func TestRenamedInputIsRemovedAndAdded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(why.Leaves) != 1 {
-		t.Fatalf("leaves %+v: the renamed kernel and initrd are not paired, so toplevel is the one leaf", why.Leaves)
+	var got []string
+	for _, l := range why.Leaves {
+		var whats []string
+		for _, d := range l.Differs {
+			whats = append(whats, d.What+"("+d.Old+"|"+d.New+")")
+		}
+		got = append(got, chainOf(l)+": "+strings.Join(whats, " "))
 	}
-	var whats []string
-	for _, d := range why.Leaves[0].Differs {
-		whats = append(whats, d.What+"("+d.Old+"|"+d.New+")")
+	want := []string{
+		"nixos-system-pi-24.11 → initrd-linux-6.6.2: env.name(initrd-linux-6.6.1|initrd-linux-6.6.2)",
+		"nixos-system-pi-24.11 → linux-6.6.2: env.name(linux-6.6.1|linux-6.6.2) env.version(6.6.1|6.6.2)",
 	}
-	got := strings.Join(whats, " ")
-	for _, w := range []string{"input initrd-linux-6.6.1(initrd-linux-6.6.1|)", "input initrd-linux-6.6.2(|initrd-linux-6.6.2)", "input linux-6.6.1(linux-6.6.1|)", "input linux-6.6.2(|linux-6.6.2)"} {
-		if !strings.Contains(got, w) {
-			t.Errorf("differences %s lack %s", got, w)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("leaves:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestPairing(t *testing.T) {
+	p := func(name string) string { return "/nix/store/" + strings.Repeat("a", 32) + "-" + name }
+	q := func(name string) string { return "/nix/store/" + strings.Repeat("b", 32) + "-" + name }
+	cases := []struct {
+		old, new []string
+		pairs    int
+		diffs    string
+	}{
+		// The one left on each side pairs, whatever its name.
+		{[]string{p("nixos-system-pi-24.11.drv")}, []string{q("nixos-system-kitchen-24.11.drv")}, 1, ""},
+		// Two left on each side with no shared unversioned name: added and removed.
+		{[]string{p("a.drv"), p("b.drv")}, []string{q("c.drv"), q("d.drv")}, 0, "input a(a|) input b(b|) input c(|c) input d(|d)"},
+		// An added input beside an unchanged one.
+		{[]string{p("a.drv")}, []string{p("a.drv"), q("vim-9.1.drv")}, 0, "input vim-9.1(|vim-9.1)"},
+	}
+	for _, c := range cases {
+		pairs, diffs := pairByName(c.old, c.new, "input")
+		var ds []string
+		for _, d := range diffs {
+			ds = append(ds, d.What+"("+d.Old+"|"+d.New+")")
+		}
+		changed := 0
+		for _, pr := range pairs {
+			if pr[0] != pr[1] {
+				changed++
+			}
+		}
+		if changed != c.pairs || strings.Join(ds, " ") != c.diffs {
+			t.Errorf("pairByName(%v, %v): %d changed pairs, %q; want %d, %q", c.old, c.new, changed, ds, c.pairs, c.diffs)
 		}
 	}
 }

@@ -1,0 +1,91 @@
+package changes
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/nixplore/nixplore/internal/testnix"
+	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/attr"
+)
+
+// piCopy copies the Pi fixture into a directory of its own, applies edit
+// to its configuration.nix and returns an evaluator of the copy through
+// one-shot Nix.
+func piCopy(t *testing.T, edit func(string) string) *nixeval.Evaluator {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "pi")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"configuration.nix", "hardware-configuration.nix"} {
+		b, err := os.ReadFile(testnix.Testdata("configs", "pi", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := string(b)
+		if f == "configuration.nix" {
+			text = edit(text)
+		}
+		testnix.WriteFile(t, filepath.Join(dir, f), text, 0o644)
+	}
+	tg, err := nixeval.Resolve(nixeval.Flags{
+		SearchPath: []string{"nixpkgs=" + testnix.Testdata("nixpkgs"), "nixos-config=" + filepath.Join(dir, "configuration.nix")},
+		System:     "aarch64-linux",
+	}, testnix.Env(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return nixeval.New(tg, nixeval.Tools{})
+}
+
+// An edit of the host name reaches /etc/hostname: etc, toplevel and the SD
+// image change, with a why that reaches etc's text; the kernel and the
+// initrd do not change. Real Nix, real .drv files.
+func TestHostNameEditThroughNix(t *testing.T) {
+	testnix.Setup(t)
+	before := piCopy(t, func(s string) string { return s })
+	after := piCopy(t, func(s string) string {
+		return strings.Replace(s, `"nixosraspberrypi42"`, `"kitchen-pi"`, 1)
+	})
+	entries, err := Compare(context.Background(), Evaluated{before}, Evaluated{after}, attr.DefaultPath, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]Entry{}
+	for _, e := range entries {
+		got[e.Name] = e
+	}
+	for name, want := range map[string]Status{"etc": Changed, "toplevel": Changed, "sdImage": Changed, "kernel": Unchanged, "initialRamdisk": Unchanged, "etcActivationCommands": Changed} {
+		if e, ok := got[name]; !ok || e.Status != want {
+			t.Errorf("%s: %+v, want %s", name, e, want)
+		}
+	}
+	sd := got["sdImage"]
+	if sd.Why == nil || len(sd.Why.Leaves) == 0 {
+		t.Fatalf("sdImage changed with no why: %+v", sd)
+	}
+	// The system's name holds the host name: toplevel's own name is the
+	// first leaf, etc's text the second.
+	if len(sd.Why.Leaves) != 2 || sd.Why.Leaves[0].Differs[0].What != "env.name" {
+		t.Fatalf("why: %+v", sd.Why)
+	}
+	leaf := sd.Why.Leaves[1]
+	chain := strings.Join(leaf.Chain, " → ")
+	if !strings.HasSuffix(chain, " → etc") || !strings.HasPrefix(chain, "nixos-sd-image-") {
+		t.Errorf("chain %q, want from the image down to etc", chain)
+	}
+	var found bool
+	for _, d := range leaf.Differs {
+		found = found || strings.Contains(d.New, "kitchen-pi") && strings.Contains(d.Old, "nixosraspberrypi42")
+	}
+	if !found {
+		t.Errorf("etc's differences %+v do not show the host name's change", leaf.Differs)
+	}
+	if s := Summary(entries); s[Failed] != 0 {
+		t.Errorf("failures: %+v", entries)
+	}
+}
