@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/nixplore/nixplore/nixeval"
@@ -64,6 +65,11 @@ type Options struct {
 	Load drvdiff.Load
 	// WhyLimit caps the leaves each changed derivation lists (0: 5).
 	WhyLimit int
+	// Revisions are the old side's commit hashes: a difference whose old
+	// text holds one is the configuration's revision (a flake's
+	// system.configurationRevision = self.rev), which changes on every
+	// commit, and is named so.
+	Revisions []string
 	// Costly says, for a set, why comparing its children costs whole
 	// evaluations ("" when it does not): such a set is compared only when
 	// asked for by path.
@@ -180,6 +186,7 @@ func judge(p attr.Path, name string, b, a Value, opts Options) Entry {
 		if err != nil {
 			e.WhyError = err.Error()
 		} else {
+			markRevisions(why, opts.Revisions)
 			e.Why = why
 		}
 	case b.ValueHash == a.ValueHash:
@@ -303,4 +310,20 @@ func Summary(entries []Entry) map[Status]int {
 		c[e.Status]++
 	}
 	return c
+}
+
+// RevisionNote names a difference that is the configuration's revision.
+const RevisionNote = "the configuration's git revision (system.configurationRevision = self.rev): it changes on every commit"
+
+func markRevisions(why *drvdiff.Why, revs []string) {
+	for i := range why.Leaves {
+		for j := range why.Leaves[i].Differs {
+			d := &why.Leaves[i].Differs[j]
+			for _, r := range revs {
+				if len(r) >= 12 && strings.Contains(d.Old, r) {
+					d.Note = RevisionNote
+				}
+			}
+		}
+	}
 }

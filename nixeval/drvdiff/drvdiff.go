@@ -52,6 +52,9 @@ type Difference struct {
 	// side, cut to a line's width; empty when the side has none.
 	Old string `json:"old,omitempty"`
 	New string `json:"new,omitempty"`
+	// Note says what the difference is when it is known to be noise, such
+	// as the flake's revision that changes on every commit.
+	Note string `json:"note,omitempty"`
 }
 
 // Leaf is a derivation whose own attributes differ, with the way to it.
