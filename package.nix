@@ -16,7 +16,7 @@ buildGoModule rec {
 
   # The NAR hash of `go mod vendor` for go.mod/go.sum. `make vendor-hash`
   # recomputes it; TestVendorHash fails when it is stale.
-  vendorHash = "sha256-EDcGz+SovqPh6p832fCZvdxqBxLmZkhVIRUmpMPEPiM=";
+  vendorHash = "sha256-Z4NjEWHtR7vN8okb3JEx7OjxCbYQ7EkMNKNw89Inilc=";
 
   subPackages = [ "cmd/nixplore" ];
 
