@@ -24,6 +24,8 @@ type Before struct {
 	Target *nixeval.Target
 	// System is the deriver of a built system when comparing against one.
 	System *SystemSide
+	// Rev is the revision's full commit hash ("" for a system).
+	Rev string
 	// Remove deletes the revision's exported tree (classic configurations);
 	// never nil.
 	Remove func()
@@ -63,7 +65,7 @@ func AtRevision(ctx context.Context, t *nixeval.Target, rev string) (*Before, er
 		old.Dirty, old.LockUnwritten = false, false
 		old.NoWriteLockFile = true
 		old.ChosenBy = "--flake " + ref + "#" + t.Host
-		return &Before{Label: label(rev, sha), Target: &old, Remove: func() {}}, nil
+		return &Before{Label: label(rev, sha), Rev: sha, Target: &old, Remove: func() {}}, nil
 	case t.Kind == nixeval.Flake:
 		return nil, &NotInGitError{What: "the flake " + t.FlakeRef}
 	case t.Kind == nixeval.Expr:
@@ -116,7 +118,7 @@ func AtRevision(ctx context.Context, t *nixeval.Target, rev string) (*Before, er
 		remove()
 		return nil, fmt.Errorf("%s is not in revision %s of %s: nothing to compare with", file, rev, root)
 	}
-	return &Before{Label: label(rev, sha), Target: &old, Remove: remove}, nil
+	return &Before{Label: label(rev, sha), Rev: sha, Target: &old, Remove: remove}, nil
 }
 
 func label(rev, sha string) string {
@@ -164,9 +166,10 @@ func AtSystem(ctx context.Context, tools nixeval.Tools, system string) (*Before,
 	return &Before{Label: system, System: &SystemSide{Path: system, DrvPath: drv}, Remove: func() {}}, nil
 }
 
-// Names: a built system is one derivation, no set.
-func (s *SystemSide) Names(context.Context, attr.Path) ([]string, bool, error) {
-	return nil, false, nil
+// Names: a built system is one derivation, no set (Values never says
+// "attrs"), so Compare never asks.
+func (s *SystemSide) Names(context.Context, attr.Path) ([]string, error) {
+	return nil, errors.New("a built system has no children to list")
 }
 
 // Values answers the built system's derivation for the one path asked

@@ -22,9 +22,8 @@ type Value = nixeval.Value
 
 // Side is one evaluation as the comparison asks it.
 type Side interface {
-	// Names lists the children of the set at path. A path that is no set
-	// (a derivation, a string) or not there gives ok false and no error.
-	Names(ctx context.Context, path attr.Path) (names []string, ok bool, err error)
+	// Names lists the children of the set at path (Values said "attrs").
+	Names(ctx context.Context, path attr.Path) ([]string, error)
 	// Values says what each path is, one answer per path, in order. A
 	// child that throws is an answer with Error, never an error here.
 	Values(ctx context.Context, paths []attr.Path) ([]Value, error)
@@ -77,7 +76,8 @@ type Options struct {
 }
 
 // Compare compares the children of path on both sides, or path itself
-// when it is a derivation (or any value that is not a set) on either side.
+// when it is a derivation (or any value that is not a set) on either side,
+// or not there on one.
 // The two sides are asked at the same time: each Side decides whether
 // that means two evaluators or one after the other.
 func Compare(ctx context.Context, before, after Side, path attr.Path, opts Options) ([]Entry, error) {
@@ -87,18 +87,22 @@ func Compare(ctx context.Context, before, after Side, path attr.Path, opts Optio
 	if opts.WhyLimit == 0 {
 		opts.WhyLimit = 5
 	}
-	var bNames, aNames []string
-	var bSet, aSet bool
-	err := both(
-		func() (err error) { bNames, bSet, err = before.Names(ctx, path); return sideErr("before", err) },
-		func() (err error) { aNames, aSet, err = after.Names(ctx, path); return sideErr("after", err) },
-	)
+	// What path is on each side first: a derivation is a set too, but
+	// one output, compared whole.
+	top, err := compareValues(ctx, before, after, []attr.Path{path}, []string{path.Last()}, opts)
 	if err != nil {
 		return nil, err
 	}
-	if !bSet || !aSet {
-		// One output: compare it alone, named as the path's last name.
-		return compareValues(ctx, before, after, []attr.Path{path}, []string{path.Last()}, opts)
+	if b, a := top[0].Before, top[0].After; b == nil || a == nil || b.Kind != "attrs" || a.Kind != "attrs" {
+		return top, nil
+	}
+	var bNames, aNames []string
+	err = both(
+		func() (err error) { bNames, err = before.Names(ctx, path); return sideErr("before", err) },
+		func() (err error) { aNames, err = after.Names(ctx, path); return sideErr("after", err) },
+	)
+	if err != nil {
+		return nil, err
 	}
 	names := union(bNames, aNames)
 	inB, inA := set(bNames), set(aNames)

@@ -21,19 +21,21 @@ type mapSide struct {
 	asked  int
 }
 
-func (s *mapSide) Names(_ context.Context, p attr.Path) ([]string, bool, error) {
-	if s.err != nil {
-		return nil, false, s.err
-	}
-	ns, ok := s.sets[p.Key()]
-	return ns, ok, nil
+func (s *mapSide) Names(_ context.Context, p attr.Path) ([]string, error) {
+	return s.sets[p.Key()], nil
 }
 
 func (s *mapSide) Values(_ context.Context, ps []attr.Path) ([]Value, error) {
+	if s.err != nil {
+		return nil, s.err
+	}
 	s.asked++
 	out := make([]Value, len(ps))
 	for i, p := range ps {
 		out[i] = s.values[p.Key()]
+		if _, ok := s.sets[p.Key()]; ok {
+			out[i].Kind = "attrs"
+		}
 	}
 	return out, nil
 }

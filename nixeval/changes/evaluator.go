@@ -2,7 +2,6 @@ package changes
 
 import (
 	"context"
-	"errors"
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
@@ -11,22 +10,17 @@ import (
 // Evaluated is a Side answered by an evaluator (warm or one-shot).
 type Evaluated struct{ Eval *nixeval.Evaluator }
 
-// Names lists the set at path; a path that is missing or no set is not an
-// error here: the comparison then compares the value itself.
-func (s Evaluated) Names(ctx context.Context, path attr.Path) ([]string, bool, error) {
+// Names lists the set at path.
+func (s Evaluated) Names(ctx context.Context, path attr.Path) ([]string, error) {
 	l, err := s.Eval.Names(ctx, path)
-	var missing *nixeval.MissingAttrError
-	if errors.As(err, &missing) {
-		return nil, false, nil
-	}
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	names := make([]string, len(l.Children))
 	for i, c := range l.Children {
 		names[i] = c.Name
 	}
-	return names, true, nil
+	return names, nil
 }
 
 // Values asks the evaluator what each path is.
