@@ -39,7 +39,9 @@ func piRepo(t *testing.T, edit func(conf string)) *nixeval.Target {
 
 func TestDiffAgainstHead(t *testing.T) {
 	testnix.Setup(t)
-	tg := piRepo(t, func(conf string) { replaceIn(t, conf, `services.openssh.enable = true;`, `services.openssh.enable = false;`) })
+	tg := piRepo(t, func(conf string) {
+		replaceIn(t, conf, `services.openssh.enable = true;`, `services.openssh.enable = false;`)
+	})
 	res, err := Diff(context.Background(), Request{Target: tg, Open: oneShot})
 	if err != nil {
 		t.Fatal(err)
