@@ -13,7 +13,7 @@ define newline
 
 endef
 
-.PHONY: all build test test-one demo bench nix nix-modern tmux shells sshd fuzz man vendor-hash dist clean
+.PHONY: all build test test-one demo bench nix nix-modern tmux shells sshd fuzz man vendor-hash dist clean picture
 
 all: build
 
@@ -115,3 +115,9 @@ dist:
 
 clean:
 	rm -rf bin dist
+
+# The README's picture (docs/explorer.svg): the real explorer on the Pi
+# example in tmux, rendered by charmbracelet's freeze (installed into bin/
+# when missing).
+picture: tmux
+	GO=$(GO) sh docs/picture.sh
