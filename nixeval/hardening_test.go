@@ -10,6 +10,7 @@ import (
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/diag"
 )
 
 func TestBigAndDeep(t *testing.T) {
@@ -57,8 +58,8 @@ func TestNixThatIsNotNix(t *testing.T) {
 	}
 	t.Setenv("PATH", dir+":"+os.Getenv("PATH"))
 	_, err := newEval(t, testnix.Classic(t, "pi", "")).List(ctx(t), attr.DefaultPath)
-	var ee *nixeval.EvalError
-	if !errors.As(err, &ee) || ee.Kind != nixeval.ErrNotNix || !strings.Contains(ee.Hint, "fake nix") {
+	var ee *diag.EvalError
+	if !errors.As(err, &ee) || ee.Kind != diag.ErrNotNix || !strings.Contains(ee.Hint, "fake nix") {
 		t.Fatalf("%T %v", err, err)
 	}
 }
@@ -75,8 +76,8 @@ func TestFlakeWithoutNixosConfigurations(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = newEval(t, tg).List(ctx(t), attr.DefaultPath)
-	var ee *nixeval.EvalError
-	if !errors.As(err, &ee) || ee.Kind != nixeval.ErrFlakeHost || !strings.Contains(ee.Summary, "no nixosConfigurations") || !strings.Contains(ee.Hint, "packages") {
+	var ee *diag.EvalError
+	if !errors.As(err, &ee) || ee.Kind != diag.ErrFlakeHost || !strings.Contains(ee.Summary, "no nixosConfigurations") || !strings.Contains(ee.Hint, "packages") {
 		t.Fatalf("%T %v", err, err)
 	}
 }

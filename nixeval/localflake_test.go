@@ -13,6 +13,7 @@ import (
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/flakelock"
 )
 
@@ -177,8 +178,8 @@ func TestFlakeUntrackedFileLikeNixBuild(t *testing.T) {
 	root, dir := gitFlakeRepo(t, "sub")
 	tg := resolveIn(t, dir, ".#laptop")
 	_, err := listBuild(t, tg)
-	var ee *nixeval.EvalError
-	if !errors.As(err, &ee) || ee.Kind != nixeval.ErrUntracked {
+	var ee *diag.EvalError
+	if !errors.As(err, &ee) || ee.Kind != diag.ErrUntracked {
 		t.Fatalf("want an untracked-file error, got %v", err)
 	}
 	if !strings.Contains(ee.Summary, filepath.Join("sub", "hosts", "extra.nix")+" is not tracked by git") {
@@ -263,8 +264,8 @@ func TestFlakeMissingFileNamesItsImporter(t *testing.T) {
 	}
 	tg := resolveIn(t, root, "./sub#laptop")
 	_, err := listBuild(t, tg)
-	var ee *nixeval.EvalError
-	if !errors.As(err, &ee) || ee.Kind != nixeval.ErrFileMissing {
+	var ee *diag.EvalError
+	if !errors.As(err, &ee) || ee.Kind != diag.ErrFileMissing {
 		t.Fatalf("want file missing, got %v", err)
 	}
 	if !strings.Contains(ee.Summary, "sub/hosts/extra.nix is not in the flake's source") ||
@@ -405,8 +406,8 @@ func TestFlakeLockFile(t *testing.T) {
 		}
 		names, err := listBuild(t, tg)
 		if old {
-			var ee *nixeval.EvalError
-			if !errors.As(err, &ee) || ee.Kind != nixeval.ErrFlakeInput || !strings.Contains(ee.Hint, "Drop --no-write-lock-file") {
+			var ee *diag.EvalError
+			if !errors.As(err, &ee) || ee.Kind != diag.ErrFlakeInput || !strings.Contains(ee.Hint, "Drop --no-write-lock-file") {
 				t.Fatalf("Nix 2.8: want the lock-file explanation, got %v", err)
 			}
 		} else {
@@ -429,8 +430,8 @@ func TestFlakeLockFile(t *testing.T) {
 		inputFlake(t, dir, "git+http://127.0.0.1:9/nowhere/nixpkgs.git")
 		tg := resolveIn(t, "/", dir+"#box")
 		_, err := flakelock.Prepare(ctx, tg, nixeval.Tools{})
-		var ee *nixeval.EvalError
-		if !errors.As(err, &ee) || ee.Kind != nixeval.ErrFlakeInput {
+		var ee *diag.EvalError
+		if !errors.As(err, &ee) || ee.Kind != diag.ErrFlakeInput {
 			t.Fatalf("want a flake input error, got %v", err)
 		}
 		if !strings.Contains(ee.Summary, "'nixpkgs'") || !strings.Contains(ee.Summary, "127.0.0.1:9/nowhere/nixpkgs.git") {
@@ -449,8 +450,8 @@ func TestFlakeUntrackedFlakeNix(t *testing.T) {
 	inputFlake(t, dir, standInInput(t))
 	tg := resolveIn(t, dir, ".#box")
 	_, err := flakelock.Prepare(context.Background(), tg, nixeval.Tools{})
-	var ee *nixeval.EvalError
-	if !errors.As(err, &ee) || ee.Kind != nixeval.ErrUntracked {
+	var ee *diag.EvalError
+	if !errors.As(err, &ee) || ee.Kind != diag.ErrUntracked {
 		t.Fatalf("want an untracked-file error, got %v", err)
 	}
 	want := "Track it (committing is not needed): git add flake.nix"

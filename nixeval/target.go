@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/gitwork"
 	"github.com/nixplore/nixplore/nixeval/systems"
 )
@@ -121,11 +122,11 @@ func checkConfigFile(t *Target) error {
 	st, err := os.Stat(t.ConfigFile)
 	switch {
 	case err != nil:
-		return &EvalError{Kind: ErrFileMissing, Summary: "configuration file not found: " + t.ConfigFile + " (chosen by " + t.ChosenBy + ")",
+		return &diag.EvalError{Kind: diag.ErrFileMissing, Summary: "configuration file not found: " + t.ConfigFile + " (chosen by " + t.ChosenBy + ")",
 			Hint: "Check the path (relative paths are relative to the current directory), e.g. -I nixos-config=./configuration.nix"}
 	case st.IsDir():
 		if _, err := os.Stat(filepath.Join(t.ConfigFile, "default.nix")); err != nil {
-			return &EvalError{Kind: ErrFileMissing, Summary: t.ConfigFile + " is a directory without a default.nix",
+			return &diag.EvalError{Kind: diag.ErrFileMissing, Summary: t.ConfigFile + " is a directory without a default.nix",
 				Hint: "Give the configuration file itself, e.g. -I nixos-config=" + filepath.Join(t.ConfigFile, "configuration.nix")}
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/build"
+	"github.com/nixplore/nixplore/nixeval/diag"
 )
 
 // buildState is where the build panel stands.
@@ -560,7 +561,7 @@ func (b buildPanel) body() []string {
 }
 
 func errorText(err error) string {
-	var ee *nixeval.EvalError
+	var ee *diag.EvalError
 	if errors.As(err, &ee) {
 		return ee.Error()
 	}

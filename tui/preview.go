@@ -15,6 +15,7 @@ import (
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/catalogue"
+	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/teach"
 )
 
@@ -200,7 +201,7 @@ func (p previewPane) lines(w int) []string {
 		}
 	case p.err != nil:
 		addMulti("error", nixeval.ErrorText(p.err), s.ErrorText)
-		var me *nixeval.MissingAttrError
+		var me *diag.MissingAttrError
 		if errors.As(p.err, &me) {
 			add("", "press R to reload everything", s.Dim)
 		}

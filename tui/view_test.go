@@ -15,6 +15,7 @@ import (
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/build"
+	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
@@ -67,7 +68,7 @@ var screens = []struct {
 			log:   []string{"one", strings.Repeat("long ", 100)}, started: time.Now()}
 	}},
 	{"failed", func(d *driver) {
-		d.m.c.cfg.Eval.(*fakeEval).fail = &nixeval.EvalError{Kind: nixeval.ErrSyntax, Summary: "syntax error in a Nix file: unexpected '='",
+		d.m.c.cfg.Eval.(*fakeEval).fail = &diag.EvalError{Kind: diag.ErrSyntax, Summary: "syntax error in a Nix file: unexpected '='",
 			Location: "/etc/nixos/configuration.nix:5:3", Hint: strings.Repeat("Fix the file at the location above. ", 5),
 			Nix: &nixproc.NixError{Message: "error: syntax error, unexpected '='\n\n       at /etc/nixos/configuration.nix:5:3:\n\n            4|   networking.hostName = \"x\";\n            5|   = broken;\n             |   ^"}}
 		d.key("R")
@@ -179,7 +180,7 @@ func TestGoldenFilterAndFailure(t *testing.T) {
 	})
 	t.Run("failure", func(t *testing.T) {
 		ev := piLike()
-		ev.fail = &nixeval.EvalError{Kind: nixeval.ErrSyntax, Summary: "syntax error in a Nix file: unexpected '='",
+		ev.fail = &diag.EvalError{Kind: diag.ErrSyntax, Summary: "syntax error in a Nix file: unexpected '='",
 			Location: "/etc/nixos/configuration.nix:5:3", Hint: "Fix the file at the location above, then run again.",
 			Nix: &nixproc.NixError{Message: "error: syntax error, unexpected '='\n\n       at /etc/nixos/configuration.nix:5:3:\n\n            4|   networking.hostName = \"x\";\n            5|   = broken;\n             |   ^"}}
 		tm := teatest.NewTestModel(t, New(Config{Target: fakeTarget(), Eval: ev, Platform: pinnedPlatform}), teatest.WithInitialTermSize(80, 24))

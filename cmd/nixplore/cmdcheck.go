@@ -8,6 +8,7 @@ import (
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/diag"
 )
 
 // checkCmdPath evaluates p before `cmd` prints its build command, so the
@@ -18,7 +19,7 @@ import (
 func checkCmdPath(ctx context.Context, o *options, p attr.Path, stderr io.Writer) error {
 	if err := (nixeval.Tools{}).LookPath(); err != nil {
 		// The command can still be printed; it is only not checked.
-		fmt.Fprintf(stderr, "nixplore: not checking %s: %s\n", pathOrTop(p), nixeval.FirstLine(err.Error()))
+		fmt.Fprintf(stderr, "nixplore: not checking %s: %s\n", pathOrTop(p), diag.FirstLine(err.Error()))
 		return nil
 	}
 	s, err := openVerbEnv(ctx, o, stderr, false)
@@ -33,13 +34,13 @@ func checkCmdPath(ctx context.Context, o *options, p attr.Path, stderr io.Writer
 		stop()
 	}
 	if err != nil {
-		var missing *nixeval.MissingAttrError
+		var missing *diag.MissingAttrError
 		if errors.As(err, &missing) {
 			return err
 		}
 		// A value that throws still has a command (the build shows the
 		// error); say so.
-		fmt.Fprintf(stderr, "nixplore: warning: %s fails to evaluate, so this command fails too: %s\n", pathOrTop(p), nixeval.FirstLine(nixeval.ErrorText(err)))
+		fmt.Fprintf(stderr, "nixplore: warning: %s fails to evaluate, so this command fails too: %s\n", pathOrTop(p), diag.FirstLine(nixeval.ErrorText(err)))
 		return nil
 	}
 	if !nixeval.Buildable(d.Kind) {

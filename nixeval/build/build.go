@@ -17,6 +17,7 @@ import (
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/catalogue"
+	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
@@ -416,7 +417,7 @@ func buildError(ctx context.Context, tools nixeval.Tools, prog *Progress, plain 
 	if f.Kind == FailOther && f.Drv == "" && len(prog.Stopped()) == 0 {
 		ne2 := *ne
 		ne2.Message = strings.Join(errs, "\n")
-		if ev := nixeval.Classify(&ne2); ev.Kind != nixeval.ErrThrow && ev.Kind != nixeval.ErrOther {
+		if ev := diag.Classify(&ne2); ev.Kind != diag.ErrThrow && ev.Kind != diag.ErrOther {
 			return ev
 		}
 	}

@@ -7,8 +7,8 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
@@ -187,7 +187,7 @@ func diagnose(in failureInput, check func(system string) *PlatformCheck) *Failur
 	logText := strings.Join(f.LogTail, "\n")
 	searchText := logText + "\n" + in.allLog + "\n" + msg
 	kvm := kvmRE.FindString(in.allLog + "\n" + logText)
-	system, platformDrv, machine, isPlatform := nixeval.PlatformMismatch(msg)
+	system, platformDrv, machine, isPlatform := diag.PlatformMismatch(msg)
 	switch {
 	case isPlatform:
 		f.Kind = FailPlatform
@@ -238,7 +238,7 @@ func diagnose(in failureInput, check func(system string) *PlatformCheck) *Failur
 		if f.Drv != "" {
 			f.Summary = fmt.Sprintf("building %s failed", DrvName(f.Drv))
 		} else {
-			f.Summary = nixeval.FirstLine(strings.TrimPrefix(msg, "error:"))
+			f.Summary = diag.FirstLine(strings.TrimPrefix(msg, "error:"))
 			if f.Summary == "" {
 				f.Summary = "the build failed"
 			}
@@ -247,7 +247,7 @@ func diagnose(in failureInput, check func(system string) *PlatformCheck) *Failur
 	if f.Kind != FailSubstituter {
 		for _, w := range in.warnings {
 			if substRE.MatchString(w) {
-				f.Notes = append(f.Notes, "a binary cache could not be reached, so Nix built locally what it could not download: "+nixeval.FirstLine(w))
+				f.Notes = append(f.Notes, "a binary cache could not be reached, so Nix built locally what it could not download: "+diag.FirstLine(w))
 				break
 			}
 		}

@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
@@ -44,7 +44,7 @@ func FuzzNixOutputParsers(f *testing.F) {
 		_ = parseOutPaths(b)
 		_, _ = parseBuildJSON(b)
 		_ = parseSettings(string(b))
-		_ = nixeval.Classify(nixproc.NewNixError("nix", 1, b))
+		_ = diag.Classify(nixproc.NewNixError("nix", 1, b))
 		_, _, _ = parseLogLine(b)
 		_ = diagnose(failureInput{errors: []string{string(b)}, allLog: string(b), lastLog: string(b),
 			logs: func(string, int) []string { return splitStrings(b) }},

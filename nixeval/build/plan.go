@@ -9,6 +9,7 @@ import (
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
@@ -123,7 +124,7 @@ func DryRun(ctx context.Context, tools nixeval.Tools, t *nixeval.Target, path at
 	if err != nil {
 		var ne *nixproc.NixError
 		if errors.As(err, &ne) {
-			return nil, nixeval.Classify(ne)
+			return nil, diag.Classify(ne)
 		}
 		return nil, err
 	}

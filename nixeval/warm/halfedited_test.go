@@ -13,6 +13,7 @@ import (
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/warm"
 )
 
@@ -86,8 +87,8 @@ func TestHalfEditedFileIsASyntaxError(t *testing.T) {
 						ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 						defer cancel()
 						_, err := ev.List(ctx, attr.DefaultPath)
-						var ee *nixeval.EvalError
-						if !errors.As(err, &ee) || ee.Kind != nixeval.ErrSyntax {
+						var ee *diag.EvalError
+						if !errors.As(err, &ee) || ee.Kind != diag.ErrSyntax {
 							t.Fatalf("want a syntax error, got %T: %v", err, err)
 						}
 						if !strings.HasPrefix(ee.Location, broken+":") {

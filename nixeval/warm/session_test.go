@@ -19,6 +19,7 @@ import (
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
 	"github.com/nixplore/nixplore/nixeval/warm"
 )
@@ -40,7 +41,7 @@ func ask(t *testing.T, b nixeval.Backend, req nixeval.Request) answer {
 		if !errors.As(err, &ne) {
 			t.Fatalf("%v: not a NixError: %T %v", req, err, err)
 		}
-		ee := nixeval.Classify(ne)
+		ee := diag.Classify(ne)
 		return answer{Kind: ee.Kind.String(), Summary: ee.Summary}
 	}
 	var v any

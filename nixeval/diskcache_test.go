@@ -60,6 +60,8 @@ func tempConfig(t *testing.T) (tg *nixeval.Target, conf, mod string) {
 	mod = filepath.Join(dir, "module.nix")
 	testnix.WriteFile(t, conf, `{ ... }: { imports = [ ./module.nix ]; system.build.fromConf = 1; }`, 0o644)
 	testnix.WriteFile(t, mod, `{ ... }: { system.build.fromModule = 1; }`, 0o644)
+	slack := cache.RacySlack
+	t.Cleanup(func() { cache.RacySlack = slack })
 	cache.RacySlack = 50 * time.Millisecond // local file systems here have a fine clock
 	// Not synchronisation: file times are only told apart from a later
 	// computation's start past RacySlack, so the files must age that long.
@@ -70,6 +72,21 @@ func tempConfig(t *testing.T) (tg *nixeval.Target, conf, mod string) {
 		t.Fatal(err)
 	}
 	return tg, conf, mod
+}
+
+// tempConfig's shorter cache.RacySlack ends with the test that asked for
+// it: the next test (or package) sees the cache's own.
+func TestTempConfigRestoresRacySlack(t *testing.T) {
+	before := cache.RacySlack
+	t.Run("config", func(t *testing.T) {
+		tempConfig(t)
+		if cache.RacySlack == before {
+			t.Fatalf("RacySlack is still %s inside the test", before)
+		}
+	})
+	if cache.RacySlack != before {
+		t.Errorf("RacySlack is %s after the test, want %s back", cache.RacySlack, before)
+	}
 }
 
 // TestCacheNeverServesChangedFiles lists a configuration, then edits the

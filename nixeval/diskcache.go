@@ -15,6 +15,7 @@ import (
 
 	"github.com/nixplore/nixplore/cache"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
@@ -42,7 +43,7 @@ func (e *Evaluator) Reload() {
 	e.keyMu.Lock()
 	e.keyBase, e.keyDone = "", false
 	e.keyMu.Unlock()
-	e.warned.reset()
+	e.warned.Reset()
 }
 
 // cacheKey is the key of one answer, or "" when the target cannot be keyed.
@@ -157,17 +158,17 @@ func flakeFingerprint(ctx context.Context, t *Target, tools Tools) (string, erro
 // cachedChild is a listed child on disk; names and texts in the lossless
 // wire form.
 type cachedChild struct {
-	Name     attr.Wire `json:"name"`
-	Kind     string    `json:"kind"`
-	Error    attr.Wire `json:"error,omitempty"`
-	Warnings []Warning `json:"warnings,omitempty"`
+	Name     attr.Wire      `json:"name"`
+	Kind     string         `json:"kind"`
+	Error    attr.Wire      `json:"error,omitempty"`
+	Warnings []diag.Warning `json:"warnings,omitempty"`
 }
 
 // cachedListing is a Listing on disk, with what Nix printed computing it,
 // so an answer from the cache reports the same warnings.
 type cachedListing struct {
-	Children []cachedChild `json:"children"`
-	Warnings []Warning     `json:"warnings,omitempty"`
+	Children []cachedChild  `json:"children"`
+	Warnings []diag.Warning `json:"warnings,omitempty"`
 }
 
 // PeekList returns the cached listing of path, marked FromCache, when every
@@ -204,7 +205,7 @@ type cachedDescription struct {
 	Count       *int            `json:"count"`
 	DefinedIn   *Definition     `json:"definedIn"`
 	Facts       []factAnswer    `json:"facts,omitempty"`
-	Warnings    []Warning       `json:"warnings,omitempty"`
+	Warnings    []diag.Warning  `json:"warnings,omitempty"`
 }
 
 type cachedOutput struct {

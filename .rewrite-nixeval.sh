@@ -1,0 +1,32 @@
+#!/bin/sh
+# Rewrites the callers of the symbols issue 23 moved out of nixeval into nixeval/diag in every Go
+# file under DIR, then fixes the imports of the files it changed.
+# Idempotent: a second run finds nothing to rewrite.
+#
+# usage: .rewrite-nixeval.sh DIR
+set -eu
+dir=${1:?usage: $0 DIR}
+export PATH=/usr/local/go/bin:$PATH
+goimports="go run golang.org/x/tools/cmd/goimports@v0.45.0"
+
+# Files that mention an old name (before the rewrite): the only ones whose
+# imports are touched afterwards.
+old='nixeval\.(ErrKind|Err[A-Z][A-Za-z]*|EvalError|MissingAttrError|PlatformMismatch|Classify|FirstLine|Clip|EvalBuild|ParseEvalBuild|IFDRefused|Warning|WarningKind|WarningEval|WarningTrace|UniqueWarnings|WarningSink|CollectWarnings|NoteWarnings|WarningScanner|MaxWarnings|MaxWarningMessage|UnrecognisedWarning|Frame|Trace|ParseTrace|TraceRead|NixpkgsRelative)\b'
+files=$(grep -rlE --include='*.go' "$old" "$dir" || true)
+[ -n "$files" ] || { echo "nothing to rewrite under $dir"; exit 0; }
+
+# nixeval -> nixeval/diag: what Nix says besides an answer.
+for s in ErrKind ErrOther ErrSyntax ErrAssertion ErrMissingAttr ErrInfiniteRecursion \
+	ErrThrow ErrType ErrFileMissing ErrSearchPath ErrFlakeHost ErrFeature ErrTimeout \
+	ErrNotNix ErrPlatform ErrUntracked ErrFlakeInput ErrIFD EvalError MissingAttrError \
+	PlatformMismatch Classify FirstLine Clip EvalBuild ParseEvalBuild IFDRefused \
+	Warning WarningKind WarningEval WarningTrace UniqueWarnings WarningSink \
+	CollectWarnings NoteWarnings WarningScanner MaxWarnings MaxWarningMessage \
+	UnrecognisedWarning Frame Trace NixpkgsRelative; do
+	gofmt -r "nixeval.$s -> diag.$s" -w $files
+done
+# The trace readers take the wrapper's text, whose locations they leave out.
+gofmt -r 'nixeval.ParseTrace(x) -> diag.ParseTrace(x, nixeval.WrapperExpr())' -w $files
+gofmt -r 'nixeval.TraceRead(x) -> diag.TraceRead(x, nixeval.WrapperExpr())' -w $files
+
+$goimports -w $files
