@@ -1,6 +1,7 @@
 #!/bin/sh
-# Rewrites the callers of the symbols issue 23 moved out of nixeval into nixeval/diag in every Go
-# file under DIR, then fixes the imports of the files it changed.
+# Rewrites the callers of the symbols issue 23 moved out of nixeval (into
+# nixeval/diag) and out of nixeval/build (into nixeval/build/buildlog) in
+# every Go file under DIR, then fixes the imports of the files it changed.
 # Idempotent: a second run finds nothing to rewrite.
 #
 # usage: .rewrite-nixeval.sh DIR
@@ -12,7 +13,8 @@ goimports="go run golang.org/x/tools/cmd/goimports@v0.45.0"
 # Files that mention an old name (before the rewrite): the only ones whose
 # imports are touched afterwards.
 old='nixeval\.(ErrKind|Err[A-Z][A-Za-z]*|EvalError|MissingAttrError|PlatformMismatch|Classify|FirstLine|Clip|EvalBuild|ParseEvalBuild|IFDRefused|Warning|WarningKind|WarningEval|WarningTrace|UniqueWarnings|WarningSink|CollectWarnings|NoteWarnings|WarningScanner|MaxWarnings|MaxWarningMessage|UnrecognisedWarning|Frame|Trace|ParseTrace|TraceRead|NixpkgsRelative)\b'
-files=$(grep -rlE --include='*.go' "$old" "$dir" || true)
+oldbuild='build\.(Progress|NewProgress|Event|EventKind|Event[A-Z][A-Za-z]*|ActiveBuild|Stats|Copy|CopyText|BuiltOn|Plan|DrvName)\b'
+files=$(grep -rlE --include='*.go' "$old|$oldbuild" "$dir" || true)
 [ -n "$files" ] || { echo "nothing to rewrite under $dir"; exit 0; }
 
 # nixeval -> nixeval/diag: what Nix says besides an answer.
@@ -28,5 +30,14 @@ done
 # The trace readers take the wrapper's text, whose locations they leave out.
 gofmt -r 'nixeval.ParseTrace(x) -> diag.ParseTrace(x, nixeval.WrapperExpr())' -w $files
 gofmt -r 'nixeval.TraceRead(x) -> diag.TraceRead(x, nixeval.WrapperExpr())' -w $files
+
+# nixeval/build -> nixeval/build/buildlog: reading what a build prints.
+# (A selector on a variable named build would match too: none exists in
+# the tree; go build after the script would say so.)
+for s in Progress NewProgress Event EventKind EventPlan EventProgress EventBuildStarted \
+	EventBuildStopped EventPhase EventLog EventFetch EventMessage EventBuildFailed \
+	EventCopy ActiveBuild Stats Copy CopyText BuiltOn Plan DrvName; do
+	gofmt -r "build.$s -> buildlog.$s" -w $files
+done
 
 $goimports -w $files

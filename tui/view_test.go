@@ -15,6 +15,7 @@ import (
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/build"
+	"github.com/nixplore/nixplore/nixeval/build/buildlog"
 	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
@@ -58,13 +59,13 @@ var screens = []struct {
 		d.selectName("sdImage")
 		d.m.build = buildPanel{c: d.m.c, state: buildConfirm, path: attr.Path{"config", "system", "build", "sdImage"},
 			command: strings.Repeat("nix-build '<nixpkgs/nixos>' -A config.system.build.sdImage ", 3),
-			plan:    &build.Plan{Build: []string{"/nix/store/aaaa-a.drv", "/nix/store/bbbb-b.drv"}, Fetch: []string{"/nix/store/cccc-c"}, DownloadSize: 1 << 20},
+			plan:    &buildlog.Plan{Build: []string{"/nix/store/aaaa-a.drv", "/nix/store/bbbb-b.drv"}, Fetch: []string{"/nix/store/cccc-c"}, DownloadSize: 1 << 20},
 			check:   &build.PlatformCheck{System: "aarch64-linux", Machine: "x86_64-linux"}}
 	}},
 	{"build running", func(d *driver) {
 		d.settle()
 		d.m.build = buildPanel{c: d.m.c, state: buildRunning, path: attr.Path{"x"}, command: "nix-build",
-			stats: build.Stats{Done: 1, Expected: 3, Active: []build.ActiveBuild{{Name: "step-2", Phase: "buildPhase"}}},
+			stats: buildlog.Stats{Done: 1, Expected: 3, Active: []buildlog.ActiveBuild{{Name: "step-2", Phase: "buildPhase"}}},
 			log:   []string{"one", strings.Repeat("long ", 100)}, started: time.Now()}
 	}},
 	{"failed", func(d *driver) {

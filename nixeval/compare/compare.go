@@ -15,6 +15,7 @@ import (
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/build"
+	"github.com/nixplore/nixplore/nixeval/build/buildlog"
 	"github.com/nixplore/nixplore/nixeval/catalogue"
 	"github.com/nixplore/nixplore/nixeval/teach"
 )
@@ -133,7 +134,7 @@ func isImage(path attr.Path) bool {
 }
 
 // estimate is the space the plan p of path needs (see SpaceEstimate).
-func (c *Comparer) estimate(ctx context.Context, path attr.Path, p *build.Plan) *SpaceEstimate {
+func (c *Comparer) estimate(ctx context.Context, path attr.Path, p *buildlog.Plan) *SpaceEstimate {
 	e := &SpaceEstimate{FetchBytes: p.UnpackedSize, UnknownBuilds: len(p.Build)}
 	if isImage(path) {
 		top := attr.DefaultPath.Child("toplevel")
