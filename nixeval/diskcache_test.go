@@ -16,6 +16,7 @@ import (
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/resolve"
 	"github.com/nixplore/nixplore/nixeval/warm"
 )
 
@@ -66,8 +67,8 @@ func tempConfig(t *testing.T) (tg *nixeval.Target, conf, mod string) {
 	// Not synchronisation: file times are only told apart from a later
 	// computation's start past RacySlack, so the files must age that long.
 	time.Sleep(2 * cache.RacySlack)
-	tg, err := nixeval.Resolve(nixeval.Flags{SearchPath: []string{"nixpkgs=" + testnix.Testdata("nixpkgs"), "nixos-config=" + conf}},
-		nixeval.Environment{Getenv: os.Getenv, Hostname: os.Hostname, EtcNixOS: dir, Cwd: dir})
+	tg, err := resolve.Target(resolve.Flags{SearchPath: []string{"nixpkgs=" + testnix.Testdata("nixpkgs"), "nixos-config=" + conf}},
+		resolve.Environment{Getenv: os.Getenv, Hostname: os.Hostname, EtcNixOS: dir, Cwd: dir})
 	if err != nil {
 		t.Fatal(err)
 	}

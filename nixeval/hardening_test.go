@@ -8,9 +8,9 @@ import (
 	"testing"
 
 	"github.com/nixplore/nixplore/internal/testnix"
-	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/diag"
+	"github.com/nixplore/nixplore/nixeval/resolve"
 )
 
 func TestBigAndDeep(t *testing.T) {
@@ -71,7 +71,7 @@ func TestFlakeWithoutNixosConfigurations(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "flake.nix"), []byte(flake), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	tg, err := nixeval.Resolve(nixeval.Flags{Flake: "path:" + dir + "#x"}, testnix.Env(t))
+	tg, err := resolve.Target(resolve.Flags{Flake: "path:" + dir + "#x"}, testnix.Env(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
+	"github.com/nixplore/nixplore/nixeval/resolve"
 )
 
 func ctx(t *testing.T) context.Context {
@@ -419,7 +420,7 @@ func TestErrorsUsersCanActOn(t *testing.T) {
 	t.Run("configuration path is a directory", func(t *testing.T) {
 		f := testnix.ClassicFlags("pi", "")
 		f.SearchPath[1] = "nixos-config=" + testnix.Testdata("configs", "pi")
-		_, err := nixeval.Resolve(f, testnix.Env(t))
+		_, err := resolve.Target(f, testnix.Env(t))
 		if ee := evalErr(t, err); ee.Kind != diag.ErrFileMissing || !strings.Contains(ee.Hint, "configuration.nix") {
 			t.Fatalf("%v", err)
 		}

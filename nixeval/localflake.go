@@ -2,7 +2,6 @@ package nixeval
 
 import (
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,31 +11,6 @@ import (
 	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/gitwork"
 )
-
-// setLocalFlake fills the target's local-source facts from a reference
-// nixplore made or a user gave as git+file:///… or path:/…: the work tree
-// (for dirtiness and untracked files) and the flake's directory (for its
-// lock file and missing files).
-func setLocalFlake(t *Target) {
-	switch {
-	case strings.HasPrefix(t.FlakeRef, "git+file:"):
-		u, err := url.Parse(t.FlakeRef)
-		if err != nil || u.Path == "" {
-			return
-		}
-		t.GitRoot = filepath.Clean(u.Path)
-		t.FlakeDir = filepath.Join(t.GitRoot, filepath.FromSlash(u.Query().Get("dir")))
-	case strings.HasPrefix(t.FlakeRef, "path:"):
-		p, q, _ := strings.Cut(strings.TrimPrefix(t.FlakeRef, "path:"), "?")
-		if !filepath.IsAbs(p) {
-			return
-		}
-		t.FlakeDir = filepath.Clean(p)
-		if v, err := url.ParseQuery(q); err == nil && v.Get("dir") != "" {
-			t.FlakeDir = filepath.Join(t.FlakeDir, filepath.FromSlash(v.Get("dir")))
-		}
-	}
-}
 
 // sourceRoot is the directory the flake's store copy (…-source) holds:
 // the work tree's top for git+file, the flake directory for path:.

@@ -15,6 +15,7 @@ import (
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/flakelock"
+	"github.com/nixplore/nixplore/nixeval/resolve"
 )
 
 // needGit ends a test that needs the git program (testnix.Missing: a
@@ -84,7 +85,7 @@ func resolveIn(t *testing.T, cwd, ref string) *nixeval.Target {
 	t.Helper()
 	env := testnix.Env(t)
 	env.Cwd = cwd
-	tg, err := nixeval.Resolve(nixeval.Flags{Flake: ref}, env)
+	tg, err := resolve.Target(resolve.Flags{Flake: ref}, env)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -391,7 +392,7 @@ func TestFlakeLockFile(t *testing.T) {
 		dir := filepath.Join(t.TempDir(), "f")
 		inputFlake(t, dir, input)
 		env := testnix.Env(t)
-		tg, err := nixeval.Resolve(nixeval.Flags{Flake: dir + "#box", NoWriteLockFile: true}, env)
+		tg, err := resolve.Target(resolve.Flags{Flake: dir + "#box", NoWriteLockFile: true}, env)
 		if err != nil {
 			t.Fatal(err)
 		}

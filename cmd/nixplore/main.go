@@ -20,6 +20,7 @@ import (
 	"github.com/nixplore/nixplore/nixeval/catalogue"
 	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/flakelock"
+	"github.com/nixplore/nixplore/nixeval/resolve"
 	"github.com/nixplore/nixplore/nixeval/teach"
 	"github.com/nixplore/nixplore/nixeval/warm"
 )
@@ -107,7 +108,7 @@ func openVerbEnv(ctx context.Context, o *options, stderr io.Writer, announce boo
 // had to say (a dirty work tree, a lock file written); announce prints
 // them on stderr, once, before any evaluation.
 func openVerbEnvNotes(ctx context.Context, o *options, stderr io.Writer, announce bool) (*verbEnv, []string, error) {
-	t, err := nixeval.Resolve(o.target, nixeval.SystemEnvironment())
+	t, err := resolve.Target(o.target, resolve.SystemEnvironment())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -632,7 +633,7 @@ func cmdCmd(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	t, err := nixeval.Resolve(o.target, nixeval.SystemEnvironment())
+	t, err := resolve.Target(o.target, resolve.SystemEnvironment())
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
+	"github.com/nixplore/nixplore/nixeval/resolve"
 	"github.com/nixplore/nixplore/nixeval/warm"
 )
 
@@ -136,7 +137,7 @@ func TestIFDRefusedIsTheChildsError(t *testing.T) {
 	t.Setenv("NIXPLORE_SALT", fmt.Sprintf("evalbuild-refused-%d", time.Now().UnixNano()))
 	flags := testnix.ClassicFlags("ifd", "")
 	flags.Options = []nixeval.Option{{Name: "allow-import-from-derivation", Value: "false"}}
-	tg, err := nixeval.Resolve(flags, testnix.Env(t))
+	tg, err := resolve.Target(flags, testnix.Env(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/diag"
+	"github.com/nixplore/nixplore/nixeval/resolve"
 	"github.com/nixplore/nixplore/nixeval/warm"
 )
 
@@ -49,8 +50,8 @@ func halfEditedTarget(t *testing.T, where, body string) (tg *nixeval.Target, bro
 	// repl (it cannot know which version Nix read); these were written
 	// before it, which file times can only tell apart past their slack.
 	time.Sleep(100 * time.Millisecond)
-	tg, err := nixeval.Resolve(nixeval.Flags{SearchPath: []string{"nixpkgs=" + testnix.Testdata("nixpkgs"), "nixos-config=" + conf}},
-		nixeval.Environment{Getenv: os.Getenv, Hostname: os.Hostname, EtcNixOS: dir, Cwd: dir})
+	tg, err := resolve.Target(resolve.Flags{SearchPath: []string{"nixpkgs=" + testnix.Testdata("nixpkgs"), "nixos-config=" + conf}},
+		resolve.Environment{Getenv: os.Getenv, Hostname: os.Hostname, EtcNixOS: dir, Cwd: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
