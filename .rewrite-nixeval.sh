@@ -1,6 +1,6 @@
 #!/bin/sh
 # Rewrites the callers of the symbols issue 23 moved out of nixeval (into
-# nixeval/diag and nixeval/resolve) and out of nixeval/build (into
+# nixeval/diag, nixeval/resolve and nixeval/setbuild) and out of nixeval/build (into
 # nixeval/build/buildlog) in every Go file under DIR, then fixes the
 # imports of the files it changed.
 # Idempotent: a second run finds nothing to rewrite.
@@ -13,7 +13,7 @@ goimports="go run golang.org/x/tools/cmd/goimports@v0.45.0"
 
 # Files that mention an old name (before the rewrite): the only ones whose
 # imports are touched afterwards.
-old='nixeval\.(ErrKind|Err[A-Z][A-Za-z]*|EvalError|MissingAttrError|PlatformMismatch|Classify|FirstLine|Clip|EvalBuild|ParseEvalBuild|IFDRefused|Warning|WarningKind|WarningEval|WarningTrace|UniqueWarnings|WarningSink|CollectWarnings|NoteWarnings|WarningScanner|MaxWarnings|MaxWarningMessage|UnrecognisedWarning|Frame|Trace|ParseTrace|TraceRead|NixpkgsRelative|Flags|Environment|SystemEnvironment|Resolve)\b'
+old='nixeval\.(ErrKind|Err[A-Z][A-Za-z]*|EvalError|MissingAttrError|PlatformMismatch|Classify|FirstLine|Clip|EvalBuild|ParseEvalBuild|IFDRefused|Warning|WarningKind|WarningEval|WarningTrace|UniqueWarnings|WarningSink|CollectWarnings|NoteWarnings|WarningScanner|MaxWarnings|MaxWarningMessage|UnrecognisedWarning|Frame|Trace|ParseTrace|TraceRead|NixpkgsRelative|Flags|Environment|SystemEnvironment|Resolve|Buildable|NothingToBuild|SetContents|CountChildren|SummaryClause)\b'
 oldbuild='build\.(Progress|NewProgress|Event|EventKind|Event[A-Z][A-Za-z]*|ActiveBuild|Stats|Copy|CopyText|BuiltOn|Plan|DrvName)\b'
 files=$(grep -rlE --include='*.go' "$old|$oldbuild" "$dir" || true)
 [ -n "$files" ] || { echo "nothing to rewrite under $dir"; exit 0; }
@@ -37,6 +37,12 @@ for s in Flags Environment SystemEnvironment; do
 	gofmt -r "nixeval.$s -> resolve.$s" -w $files
 done
 gofmt -r 'nixeval.Resolve -> resolve.Target' -w $files
+
+# nixeval -> nixeval/setbuild: what building a value or a whole set means.
+for s in Buildable NothingToBuild CountChildren SummaryClause; do
+	gofmt -r "nixeval.$s -> setbuild.$s" -w $files
+done
+gofmt -r 'nixeval.SetContents -> setbuild.Contents' -w $files
 
 # nixeval/build -> nixeval/build/buildlog: reading what a build prints.
 # (A selector on a variable named build would match too: none exists in

@@ -407,3 +407,24 @@ func notSaidIn(s, msg string) string {
 	}
 	return strings.TrimRight(strings.Join(keep, "\n"), "\n ")
 }
+
+// Count says n things in English: "1 attribute", "0 derivations".
+func Count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
+}
+
+// AKind names a kind with its article: "an attribute set", "a list".
+func AKind(kind string) string {
+	switch kind {
+	case KindAttrs:
+		return "an attribute set"
+	case KindList:
+		return "a list"
+	case KindInt:
+		return "an int"
+	}
+	return "a " + kind
+}
