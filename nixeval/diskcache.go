@@ -138,7 +138,7 @@ func flakeFingerprint(ctx context.Context, t *Target, tools Tools) (string, erro
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	// --no-write-lock-file: reading the key must never write the lock file
-	// (PrepareFlake has written it already, unless the user said not to).
+	// (flakelock.Prepare has written it already, unless the user said not to).
 	args := append([]string{"--extra-experimental-features", "nix-command flakes", "flake", "metadata", "--json", "--no-write-lock-file", t.FlakeRef}, CommonArgs(t)...)
 	res, err := (&nixproc.Command{Path: tools.Program("nix"), Args: args, Dir: t.Dir}).Run(ctx)
 	if err != nil {

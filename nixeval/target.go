@@ -55,7 +55,7 @@ type Target struct {
 	FlakeDir, GitRoot string
 	// NoWriteLockFile is --no-write-lock-file: lock in memory only.
 	NoWriteLockFile bool
-	// Set by PrepareFlake: the work tree has uncommitted changes to
+	// Set by flakelock.Prepare: the work tree has uncommitted changes to
 	// tracked files; the lock file was out of date and not written.
 	Dirty, LockUnwritten bool
 }

@@ -61,10 +61,10 @@ type Failure struct {
 	// Unreachable are the remote builders Nix could not reach; with
 	// FailPlatform, the build then fell back to this machine.
 	Unreachable []UnreachableBuilder `json:"unreachable,omitempty"`
-	// NoSpace: the path being written and the free space where builds write.
+	// FailNoSpace: the path being written and the free space where builds write.
 	WritePath string      `json:"writePath,omitempty"`
 	Space     []DiskSpace `json:"space,omitempty"`
-	// HashMismatch: the hashes.
+	// FailHashMismatch: the hashes.
 	Specified string `json:"specified,omitempty"`
 	Got       string `json:"got,omitempty"`
 	// Finished are the derivations built before the failure or cancel;

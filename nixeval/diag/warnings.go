@@ -17,9 +17,9 @@ import (
 // (`evaluation warning: MSG` on Nix >= 2.23, `trace: evaluation warning:
 // MSG` or `trace: warning: MSG` from a nixpkgs lib on older Nix, which is
 // also how NixOS's config.warnings reach the user when toplevel is
-// evaluated), and `builtins.trace` (`trace: MSG`). Both backends hand the
-// lines of one request to ScanWarnings and the result to NoteWarnings; the
-// Evaluator's answers carry them (Listing, Child, Description, Info).
+// evaluated), and `builtins.trace` (`trace: MSG`). Both of nixeval's
+// backends hand the lines of one request to a WarningScanner and the
+// result to NoteWarnings; the evaluator's answers carry them.
 
 // WarningKind says how Nix printed a warning.
 type WarningKind string
@@ -86,7 +86,7 @@ func CollectWarnings(ctx context.Context) (context.Context, *WarningSink) {
 }
 
 // NoteWarnings gives ws to the sink ctx carries, if any. Backends call it
-// with what ScanWarnings found in a request's output.
+// with what a WarningScanner found in a request's output.
 func NoteWarnings(ctx context.Context, ws []Warning) {
 	if s, ok := ctx.Value(sinkKey{}).(*WarningSink); ok && len(ws) > 0 {
 		s.add(ws)
@@ -141,7 +141,7 @@ const (
 	MaxWarningMessage = 8 << 10
 )
 
-// WarningScanner is ScanWarnings line by line, as Nix prints them, with
+// WarningScanner reads Nix's output line by line, as Nix prints it, with
 // bounded memory: the first MaxWarnings warnings (each message cut at
 // MaxWarningMessage bytes) and a count of the rest, said as "and N more".
 type WarningScanner struct {
