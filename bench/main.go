@@ -38,6 +38,7 @@ import (
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/resolve"
 	"github.com/nixplore/nixplore/nixeval/warm"
 )
 
@@ -356,8 +357,8 @@ var furtherSets = []string{"config.system.build.units", "config.system.build.man
 	"config.system.nixos", "config.boot.loader"}
 
 func (b *benchEnv) target() *nixeval.Target {
-	t, err := nixeval.Resolve(nixeval.Flags{SearchPath: []string{"nixpkgs=" + filepath.Join(b.root, "testdata/nixpkgs"),
-		"nixos-config=" + filepath.Join(b.root, "testdata/configs/heavy/configuration.nix")}}, nixeval.SystemEnvironment())
+	t, err := resolve.Target(resolve.Flags{SearchPath: []string{"nixpkgs=" + filepath.Join(b.root, "testdata/nixpkgs"),
+		"nixos-config=" + filepath.Join(b.root, "testdata/configs/heavy/configuration.nix")}}, resolve.SystemEnvironment())
 	must(err)
 	return t
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
@@ -126,8 +127,8 @@ func OptionArgs(opts []Option) []string {
 type OneShot struct {
 	Target *Target
 	Tools  Tools
-	// OnStderrLine, when set, sees Nix's stderr (with -v in Options it lists
-	// the files evaluated, which the cache keys on).
+	// OnStderrLine, when set, sees Nix's stderr line by line (with Verbose
+	// it names the files evaluated, which the disk cache keys on).
 	OnStderrLine func(string)
 	// Verbose adds -v, so Nix names every file it evaluates on stderr.
 	Verbose bool
@@ -165,14 +166,14 @@ func (o *OneShot) Eval(ctx context.Context, req Request) (json.RawMessage, error
 		}
 	}, evalBuilds)}
 	res, err := cmd.Run(ctx)
-	NoteWarnings(ctx, warnings.Warnings())
+	diag.NoteWarnings(ctx, warnings.Warnings())
 	if err != nil {
 		return nil, err
 	}
 	out := res.Trimmed()
 	if !json.Valid([]byte(out)) {
-		return nil, &EvalError{Kind: ErrNotNix, Summary: "the nix program printed something that is not JSON",
-			Hint:    "Is `nix-instantiate` on PATH really Nix? It printed: " + Clip(out, 200),
+		return nil, &diag.EvalError{Kind: diag.ErrNotNix, Summary: "the nix program printed something that is not JSON",
+			Hint:    "Is `nix-instantiate` on PATH really Nix? It printed: " + diag.Clip(out, 200),
 			Details: nil}
 	}
 	return json.RawMessage(out), nil
@@ -180,11 +181,3 @@ func (o *OneShot) Eval(ctx context.Context, req Request) (json.RawMessage, error
 
 // Close does nothing: one-shot processes end with their request.
 func (o *OneShot) Close() error { return nil }
-
-func Clip(s string, n int) string {
-	s = strings.TrimSpace(s)
-	if len(s) > n {
-		return s[:n] + "…"
-	}
-	return s
-}

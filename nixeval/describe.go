@@ -8,6 +8,7 @@ import (
 
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/catalogue"
+	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
@@ -58,7 +59,7 @@ type Description struct {
 	Commands  Commands
 	FromCache bool // see Listing.FromCache
 	// Warnings are what Nix printed describing the node.
-	Warnings []Warning
+	Warnings []diag.Warning
 }
 
 type describeAnswer struct {
@@ -91,10 +92,10 @@ func deref(s *string) string {
 // derivation (writes its .drv), unlike List.
 func (e *Evaluator) Describe(ctx context.Context, path attr.Path) (*Description, error) {
 	since := time.Now()
-	ctx, sink := CollectWarnings(ctx)
+	ctx, sink := diag.CollectWarnings(ctx)
 	d, err := e.describe(ctx, path)
 	if err == nil {
-		d.Warnings = UniqueWarnings(sink.Warnings(), e.warned.at(path))
+		d.Warnings = diag.UniqueWarnings(sink.Warnings(), e.warned.At(path))
 		e.storeDescription(ctx, d, since)
 	}
 	return d, err
@@ -210,7 +211,7 @@ type Info struct {
 	HostSystem      string `json:"hostSystem"`
 	BuildSystem     string `json:"buildSystem"`
 	// Warnings are what Nix printed reading these facts (stored with them).
-	Warnings []Warning `json:"warnings,omitempty"`
+	Warnings []diag.Warning `json:"warnings,omitempty"`
 }
 
 // SystemIgnored reports whether --argstr system was given but the
@@ -249,11 +250,11 @@ func (e *Evaluator) Info(ctx context.Context) (*Info, error) {
 		Outputs []string    `json:"flakeOutputs"`
 	}
 	since := time.Now()
-	ctx, sink := CollectWarnings(ctx)
+	ctx, sink := diag.CollectWarnings(ctx)
 	if err := e.eval(ctx, Request{Op: "info"}, &a); err != nil {
 		return nil, err
 	}
-	a.Info.Warnings = UniqueWarnings(sink.Warnings())
+	a.Info.Warnings = diag.UniqueWarnings(sink.Warnings())
 	if a.Status != "ok" {
 		return nil, e.pathError(nil, walkStatus{Status: a.Status, Hosts: a.Hosts, Outputs: a.Outputs})
 	}

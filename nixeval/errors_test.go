@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
@@ -37,7 +38,7 @@ func TestHideWrapperLocations(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := hideWrapperLocations(nixproc.LastErrorBlock(tt.in))
+			got := diag.HideWrapperLocations(nixproc.LastErrorBlock(tt.in), wrapperExpr)
 			for _, k := range tt.keep {
 				if !strings.Contains(got, k) {
 					t.Errorf("lost %q:\n%s", k, got)
@@ -74,21 +75,21 @@ func stderrCapture(t *testing.T, version, name string) []byte {
 func TestClassifyCaptured(t *testing.T) {
 	tests := []struct {
 		capture string
-		kind    ErrKind
+		kind    diag.ErrKind
 		summary string // a part of the summary
 	}{
-		{"eval-missingAttr", ErrMissingAttr, "attribute 'does' missing"},
-		{"eval-infinite", ErrInfiniteRecursion, "infinite recursion"},
-		{"eval-typeError", ErrType, "type error: cannot add a string to an integer"},
-		{"eval-throws", ErrThrow, "boom"},
-		{"eval-abortChild", ErrThrow, "aborted on purpose"},
-		{"syntax-error", ErrSyntax, "unexpected '='"},
-		{"assertion", ErrAssertion, "failed assertions"},
+		{"eval-missingAttr", diag.ErrMissingAttr, "attribute 'does' missing"},
+		{"eval-infinite", diag.ErrInfiniteRecursion, "infinite recursion"},
+		{"eval-typeError", diag.ErrType, "type error: cannot add a string to an integer"},
+		{"eval-throws", diag.ErrThrow, "boom"},
+		{"eval-abortChild", diag.ErrThrow, "aborted on purpose"},
+		{"syntax-error", diag.ErrSyntax, "unexpected '='"},
+		{"assertion", diag.ErrAssertion, "failed assertions"},
 	}
 	for _, v := range []string{"2.8", "2.26", "2.34"} {
 		for _, tc := range tests {
 			t.Run(v+"/"+tc.capture, func(t *testing.T) {
-				e := Classify(nixproc.NewNixError("nix-instantiate", 1, stderrCapture(t, v, tc.capture)))
+				e := diag.Classify(nixproc.NewNixError("nix-instantiate", 1, stderrCapture(t, v, tc.capture)))
 				if e.Kind != tc.kind || !strings.Contains(e.Summary, tc.summary) {
 					t.Errorf("got %v %q, want %v with %q", e.Kind, e.Summary, tc.kind, tc.summary)
 				}
@@ -103,28 +104,28 @@ func TestClassifyCaptured(t *testing.T) {
 func TestClassifyTypeErrors(t *testing.T) {
 	tests := []struct {
 		name, stderr string
-		kind         ErrKind
+		kind         diag.ErrKind
 	}{
-		{"2.8 select on a string", "error: value is a string while a set was expected\n\n       at «string»:1:17:\n\n            1| let s = \"x\"; in s.a\n             |                 ^\n", ErrType},
-		{"2.8 null", "error: value is null while a set was expected\n", ErrType},
-		{"2.8 builtin", "error: value is the built-in function 'map' while a set was expected\n", ErrType},
-		{"2.8 condition", "error: value is an integer while a Boolean was expected\n", ErrType},
-		{"2.34 select on a string", "error:\n       … while selecting an attribute\n         at «string»:1:17:\n            1| let s = \"x\"; in s.a\n             |                 ^\n\n       error: expected a set but found a string: \"x\"\n", ErrType},
-		{"2.34 builtin argument", "error:\n       … while calling the 'length' builtin\n         at «string»:1:1:\n            1| builtins.length 3\n             | ^\n\n       … while evaluating the first argument passed to builtins.length\n\n       error: expected a list but found an integer: 3\n", ErrType},
-		{"2.34 null", "error:\n       error: expected a set but found null: null\n", ErrType},
-		{"2.34 builtin", "error:\n       error: expected a set but found the built-in function 'map': «primop map»\n", ErrType},
-		{"coerce", "error:\n       error: cannot coerce a set to a string: { }\n", ErrType},
-		{"not a function", "error: attempt to call something which is not a function but an integer: 1\n       at «string»:1:1:\n", ErrType},
-		{"a throw that says expected", "error: expected value but found nothing\n", ErrThrow},
-		{"a throw about a set", "error: the set was expected to hold foo\n", ErrThrow},
+		{"2.8 select on a string", "error: value is a string while a set was expected\n\n       at «string»:1:17:\n\n            1| let s = \"x\"; in s.a\n             |                 ^\n", diag.ErrType},
+		{"2.8 null", "error: value is null while a set was expected\n", diag.ErrType},
+		{"2.8 builtin", "error: value is the built-in function 'map' while a set was expected\n", diag.ErrType},
+		{"2.8 condition", "error: value is an integer while a Boolean was expected\n", diag.ErrType},
+		{"2.34 select on a string", "error:\n       … while selecting an attribute\n         at «string»:1:17:\n            1| let s = \"x\"; in s.a\n             |                 ^\n\n       error: expected a set but found a string: \"x\"\n", diag.ErrType},
+		{"2.34 builtin argument", "error:\n       … while calling the 'length' builtin\n         at «string»:1:1:\n            1| builtins.length 3\n             | ^\n\n       … while evaluating the first argument passed to builtins.length\n\n       error: expected a list but found an integer: 3\n", diag.ErrType},
+		{"2.34 null", "error:\n       error: expected a set but found null: null\n", diag.ErrType},
+		{"2.34 builtin", "error:\n       error: expected a set but found the built-in function 'map': «primop map»\n", diag.ErrType},
+		{"coerce", "error:\n       error: cannot coerce a set to a string: { }\n", diag.ErrType},
+		{"not a function", "error: attempt to call something which is not a function but an integer: 1\n       at «string»:1:1:\n", diag.ErrType},
+		{"a throw that says expected", "error: expected value but found nothing\n", diag.ErrThrow},
+		{"a throw about a set", "error: the set was expected to hold foo\n", diag.ErrThrow},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			e := Classify(nixproc.NewNixError("nix-instantiate", 1, []byte(tc.stderr)))
+			e := diag.Classify(nixproc.NewNixError("nix-instantiate", 1, []byte(tc.stderr)))
 			if e.Kind != tc.kind {
 				t.Errorf("kind %v (%q), want %v", e.Kind, e.Summary, tc.kind)
 			}
-			if tc.kind == ErrType && !strings.HasPrefix(e.Summary, "type error: ") {
+			if tc.kind == diag.ErrType && !strings.HasPrefix(e.Summary, "type error: ") {
 				t.Errorf("summary %q", e.Summary)
 			}
 		})
@@ -138,8 +139,8 @@ func TestClassifyPlatform(t *testing.T) {
 		"2.26": "error: a 'aarch64-linux' with features {} is required to build '/nix/store/vp8qbk7ziggf1klcdfxyviyq3x4iwvjz-etc.drv', but I am a 'x86_64-linux' with features {benchmark, big-parallel, kvm, nixos-test, uid-range}\n",
 		"2.34": "error: Cannot build '/nix/store/vp8qbk7ziggf1klcdfxyviyq3x4iwvjz-etc.drv'.\n       Reason: platform mismatch\n       Required system: 'aarch64-linux'\n       Current system: 'x86_64-linux'\n",
 	} {
-		e := Classify(nixproc.NewNixError("nix-build", 1, []byte(stderr)))
-		if e.Kind != ErrPlatform || e.Summary != "this machine (x86_64-linux) cannot build for aarch64-linux" {
+		e := diag.Classify(nixproc.NewNixError("nix-build", 1, []byte(stderr)))
+		if e.Kind != diag.ErrPlatform || e.Summary != "this machine (x86_64-linux) cannot build for aarch64-linux" {
 			t.Errorf("%s: %v %q", v, e.Kind, e.Summary)
 		}
 	}
@@ -151,7 +152,7 @@ func TestClassifyPlatform(t *testing.T) {
 func TestErrorTextSaysItOnce(t *testing.T) {
 	for _, v := range []string{"2.8", "2.26", "2.34"} {
 		t.Run(v, func(t *testing.T) {
-			e := Classify(nixproc.NewNixError("nix-instantiate", 1, stderrCapture(t, v, "syntax-error")))
+			e := diag.Classify(nixproc.NewNixError("nix-instantiate", 1, stderrCapture(t, v, "syntax-error")))
 			got := ErrorText(e)
 			if n := strings.Count(got, "unexpected '='"); n != 1 {
 				t.Errorf("%q said %d times:\n%s", "unexpected '='", n, got)

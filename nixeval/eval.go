@@ -11,6 +11,7 @@ import (
 
 	"github.com/nixplore/nixplore/cache"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
@@ -37,7 +38,7 @@ type Child struct {
 	Kind  string    `json:"kind"`
 	Error string    `json:"error,omitempty"`
 	// Warnings are what Nix printed evaluating this child's kind.
-	Warnings []Warning `json:"-"`
+	Warnings []diag.Warning `json:"-"`
 }
 
 // Listing is the children of one attribute set.
@@ -49,7 +50,7 @@ type Listing struct {
 	FromCache bool
 	// Warnings are what Nix printed reaching the set (its children's own
 	// are theirs; AllWarnings has both).
-	Warnings []Warning
+	Warnings []diag.Warning
 }
 
 // Evaluator answers questions about one target through a Backend.
@@ -60,7 +61,7 @@ type Evaluator struct {
 	// Parallel bounds the child-by-child fallback's concurrent requests.
 	Parallel int
 	// Cache, when set, keeps listings and descriptions on disk for
-	// PeekList and PeekDescribe (session_cache.go).
+	// PeekList and PeekDescribe (diskcache.go).
 	Cache *cache.Cache
 	// Refresh makes Peek miss: answers are computed again (and stored).
 	Refresh bool
@@ -72,7 +73,7 @@ type Evaluator struct {
 	// warned remembers every warning by the path that printed it: a warm
 	// evaluator prints a value's warnings only the first time it evaluates
 	// it, and every later answer about that path still reports them.
-	warned warningMemo
+	warned diag.WarningMemo
 
 	keyMu   sync.Mutex
 	keyDone bool
@@ -118,14 +119,14 @@ func (e *Evaluator) eval(ctx context.Context, req Request, out any) error {
 	if len(req.Paths) > 0 && req.Mark == "" {
 		req.Mark = newMark()
 	}
-	ctx, sink := CollectWarnings(ctx)
+	ctx, sink := diag.CollectWarnings(ctx)
 	raw, err := e.Backend.Eval(ctx, req)
-	e.warned.note(sink.Warnings())
+	e.warned.Note(sink.Warnings())
 	if err != nil {
 		return e.userError(ctx, err)
 	}
 	if err := json.Unmarshal(raw, out); err != nil {
-		return &EvalError{Kind: ErrNotNix, Summary: "could not read Nix's answer: " + err.Error(), Hint: "Nix printed: " + Clip(string(raw), 200)}
+		return &diag.EvalError{Kind: diag.ErrNotNix, Summary: "could not read Nix's answer: " + err.Error(), Hint: "Nix printed: " + diag.Clip(string(raw), 200)}
 	}
 	return nil
 }
@@ -135,7 +136,7 @@ func (e *Evaluator) eval(ctx context.Context, req Request, out any) error {
 func (e *Evaluator) userError(ctx context.Context, err error) error {
 	var ce *nixproc.CancelledError
 	if errors.As(err, &ce) && errors.Is(ctx.Err(), context.DeadlineExceeded) {
-		return &EvalError{Kind: ErrTimeout, Summary: fmt.Sprintf("evaluation timed out after %s", e.Target.Timeout),
+		return &diag.EvalError{Kind: diag.ErrTimeout, Summary: fmt.Sprintf("evaluation timed out after %s", e.Target.Timeout),
 			Hint: "Raise --timeout, or look for an evaluation that never ends (a value that loops)."}
 	}
 	var ne *nixproc.NixError
@@ -143,8 +144,8 @@ func (e *Evaluator) userError(ctx context.Context, err error) error {
 		// Nix's message may point into nixplore's own expression; the
 		// user can act only on their own files and words.
 		shown := *ne
-		shown.Message = hideWrapperLocations(ne.Message)
-		ev := Classify(&shown)
+		shown.Message = diag.HideWrapperLocations(ne.Message, wrapperExpr)
+		ev := diag.Classify(&shown)
 		ExplainFlakeSource(e.Target, ev)
 		return ev
 	}
@@ -166,17 +167,17 @@ type walkStatus struct {
 func (e *Evaluator) pathError(path attr.Path, w walkStatus) error {
 	switch w.Status {
 	case "nohost":
-		return &EvalError{Kind: ErrFlakeHost,
+		return &diag.EvalError{Kind: diag.ErrFlakeHost,
 			Summary: fmt.Sprintf("flake %s has no nixosConfigurations.%s; the hosts it has are:", e.Target.FlakeRef, attr.Quote(e.Target.Host)),
 			Hint:    "Pick one with --flake " + e.Target.FlakeRef + "#HOST.", Details: attr.WireStrings(w.Hosts)}
 	case "noconfigs":
-		return &EvalError{Kind: ErrFlakeHost,
+		return &diag.EvalError{Kind: diag.ErrFlakeHost,
 			Summary: fmt.Sprintf("flake %s has no nixosConfigurations output", e.Target.FlakeRef),
 			Hint:    "Its outputs are: " + strings.Join(w.Outputs, ", ")}
 	case "missing":
-		return &MissingAttrError{Path: path, Missing: string(w.Missing), Parent: path[:w.Depth], Suggest: attr.Suggest(string(w.Missing), attr.WireStrings(w.Available), 3)}
+		return &diag.MissingAttrError{Path: path, Missing: string(w.Missing), Parent: path[:w.Depth], Suggest: attr.Suggest(string(w.Missing), attr.WireStrings(w.Available), 3)}
 	case "notattrs":
-		return &MissingAttrError{Path: path, Parent: path[:w.Depth], NotAttrs: w.Kind}
+		return &diag.MissingAttrError{Path: path, Parent: path[:w.Depth], NotAttrs: w.Kind}
 	}
 	return fmt.Errorf("unexpected answer %q for %s", w.Status, path)
 }
@@ -195,7 +196,7 @@ type listAnswer struct {
 // siblings. Listing never instantiates a derivation.
 func (e *Evaluator) List(ctx context.Context, paths ...attr.Path) ([]Listing, error) {
 	since := time.Now()
-	ctx, sink := CollectWarnings(ctx)
+	ctx, sink := diag.CollectWarnings(ctx)
 	out, err := e.list(ctx, paths...)
 	if err == nil {
 		giveListingsWarnings(out, sink.Warnings())
@@ -260,12 +261,12 @@ func (e *Evaluator) list(ctx context.Context, paths ...attr.Path) ([]Listing, er
 // only for failures inside a value that tryEval cannot catch, not for a
 // configuration that fails as a whole.
 func fallbackHelps(err error) bool {
-	var ee *EvalError
+	var ee *diag.EvalError
 	if !errors.As(err, &ee) {
 		return false
 	}
 	switch ee.Kind {
-	case ErrMissingAttr, ErrInfiniteRecursion, ErrType, ErrThrow, ErrOther, ErrIFD:
+	case diag.ErrMissingAttr, diag.ErrInfiniteRecursion, diag.ErrType, diag.ErrThrow, diag.ErrOther, diag.ErrIFD:
 		return ee.Nix != nil && !ee.Nix.Killed
 	}
 	return false
@@ -352,7 +353,7 @@ func ErrorText(err error) string {
 	if err == nil {
 		return ""
 	}
-	var ee *EvalError
+	var ee *diag.EvalError
 	if errors.As(err, &ee) {
 		s := ee.Summary
 		switch {
@@ -405,4 +406,25 @@ func notSaidIn(s, msg string) string {
 		}
 	}
 	return strings.TrimRight(strings.Join(keep, "\n"), "\n ")
+}
+
+// Count says n things in English: "1 attribute", "0 derivations".
+func Count(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
+}
+
+// AKind names a kind with its article: "an attribute set", "a list".
+func AKind(kind string) string {
+	switch kind {
+	case KindAttrs:
+		return "an attribute set"
+	case KindList:
+		return "a list"
+	case KindInt:
+		return "an int"
+	}
+	return "a " + kind
 }

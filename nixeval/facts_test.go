@@ -7,6 +7,7 @@ import (
 
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/diag"
 )
 
 // A fact that throws is just absent: on aarch64 the sd-card variant
@@ -47,7 +48,7 @@ func TestFactsReadWhatTheConfigurationSays(t *testing.T) {
 		t.Errorf("cached description: ok %v, facts %v, doc %+v", ok, cached.Facts, cached.Doc)
 	}
 
-	var missing *nixeval.MissingAttrError
+	var missing *diag.MissingAttrError
 	if _, err := ev.Facts(ctx(t), outputPath("noSuchOutput")); !errors.As(err, &missing) {
 		t.Errorf("facts of a missing attribute: %v", err)
 	}

@@ -8,8 +8,9 @@ import (
 	"testing"
 
 	"github.com/nixplore/nixplore/internal/testnix"
-	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/diag"
+	"github.com/nixplore/nixplore/nixeval/resolve"
 )
 
 func TestBigAndDeep(t *testing.T) {
@@ -57,8 +58,8 @@ func TestNixThatIsNotNix(t *testing.T) {
 	}
 	t.Setenv("PATH", dir+":"+os.Getenv("PATH"))
 	_, err := newEval(t, testnix.Classic(t, "pi", "")).List(ctx(t), attr.DefaultPath)
-	var ee *nixeval.EvalError
-	if !errors.As(err, &ee) || ee.Kind != nixeval.ErrNotNix || !strings.Contains(ee.Hint, "fake nix") {
+	var ee *diag.EvalError
+	if !errors.As(err, &ee) || ee.Kind != diag.ErrNotNix || !strings.Contains(ee.Hint, "fake nix") {
 		t.Fatalf("%T %v", err, err)
 	}
 }
@@ -70,13 +71,13 @@ func TestFlakeWithoutNixosConfigurations(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "flake.nix"), []byte(flake), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	tg, err := nixeval.Resolve(nixeval.Flags{Flake: "path:" + dir + "#x"}, testnix.Env(t))
+	tg, err := resolve.Target(resolve.Flags{Flake: "path:" + dir + "#x"}, testnix.Env(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, err = newEval(t, tg).List(ctx(t), attr.DefaultPath)
-	var ee *nixeval.EvalError
-	if !errors.As(err, &ee) || ee.Kind != nixeval.ErrFlakeHost || !strings.Contains(ee.Summary, "no nixosConfigurations") || !strings.Contains(ee.Hint, "packages") {
+	var ee *diag.EvalError
+	if !errors.As(err, &ee) || ee.Kind != diag.ErrFlakeHost || !strings.Contains(ee.Summary, "no nixosConfigurations") || !strings.Contains(ee.Hint, "packages") {
 		t.Fatalf("%T %v", err, err)
 	}
 }

@@ -15,7 +15,9 @@ import (
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
+	"github.com/nixplore/nixplore/nixeval/resolve"
 )
 
 func ctx(t *testing.T) context.Context {
@@ -342,9 +344,9 @@ func TestSystemIgnoredIsDetected(t *testing.T) {
 	}
 }
 
-func evalErr(t *testing.T, err error) *nixeval.EvalError {
+func evalErr(t *testing.T, err error) *diag.EvalError {
 	t.Helper()
-	var ee *nixeval.EvalError
+	var ee *diag.EvalError
 	if !errors.As(err, &ee) {
 		t.Fatalf("want *EvalError, got %T: %v", err, err)
 	}
@@ -356,7 +358,7 @@ func TestErrorsUsersCanActOn(t *testing.T) {
 	t.Run("syntax error with location", func(t *testing.T) {
 		_, err := newEval(t, testnix.Classic(t, "syntax", "")).List(ctx(t), attr.DefaultPath)
 		ee := evalErr(t, err)
-		if ee.Kind != nixeval.ErrSyntax || !strings.HasSuffix(ee.Location, "configs/syntax/configuration.nix:5:3") {
+		if ee.Kind != diag.ErrSyntax || !strings.HasSuffix(ee.Location, "configs/syntax/configuration.nix:5:3") {
 			t.Fatalf("%v (kind %v, location %q)", ee, ee.Kind, ee.Location)
 		}
 		if !strings.Contains(ee.Error(), "error:") {
@@ -366,13 +368,13 @@ func TestErrorsUsersCanActOn(t *testing.T) {
 	t.Run("failed assertions", func(t *testing.T) {
 		_, err := newEval(t, testnix.Classic(t, "assert", "")).Describe(ctx(t), mustPath(t, "config.system.build.toplevel"))
 		ee := evalErr(t, err)
-		if ee.Kind != nixeval.ErrAssertion || len(ee.Details) == 0 {
+		if ee.Kind != diag.ErrAssertion || len(ee.Details) == 0 {
 			t.Fatalf("%v", ee)
 		}
 	})
 	t.Run("missing attribute with suggestion", func(t *testing.T) {
 		_, err := newEval(t, testnix.Classic(t, "pi", "aarch64-linux")).List(ctx(t), mustPath(t, "config.system.build.sdImag.foo"))
-		var me *nixeval.MissingAttrError
+		var me *diag.MissingAttrError
 		if !errors.As(err, &me) {
 			t.Fatalf("%T %v", err, err)
 		}
@@ -385,14 +387,14 @@ func TestErrorsUsersCanActOn(t *testing.T) {
 	})
 	t.Run("not an attribute set", func(t *testing.T) {
 		_, err := newEval(t, testnix.Classic(t, "kinds", "")).List(ctx(t), mustPath(t, "config.system.build.int"))
-		var me *nixeval.MissingAttrError
+		var me *diag.MissingAttrError
 		if !errors.As(err, &me) || me.NotAttrs != "int" {
 			t.Fatalf("%T %v", err, err)
 		}
 	})
 	t.Run("infinite recursion", func(t *testing.T) {
 		_, err := newEval(t, testnix.Classic(t, "kinds", "")).Describe(ctx(t), mustPath(t, "config.system.build.infinite"))
-		if ee := evalErr(t, err); ee.Kind != nixeval.ErrInfiniteRecursion {
+		if ee := evalErr(t, err); ee.Kind != diag.ErrInfiniteRecursion {
 			t.Fatalf("%v", ee)
 		}
 	})
@@ -402,7 +404,7 @@ func TestErrorsUsersCanActOn(t *testing.T) {
 		tg.Timeout = 300 * time.Millisecond
 		start := time.Now()
 		_, err := newEval(t, tg).List(ctx(t), attr.DefaultPath)
-		if ee := evalErr(t, err); ee.Kind != nixeval.ErrTimeout {
+		if ee := evalErr(t, err); ee.Kind != diag.ErrTimeout {
 			t.Fatalf("%v", ee)
 		}
 		if el := time.Since(start); el > 5*time.Second {
@@ -411,15 +413,15 @@ func TestErrorsUsersCanActOn(t *testing.T) {
 	})
 	t.Run("configuration file missing", func(t *testing.T) {
 		_, err := testnix.ResolveClassic(t, "does-not-exist", "")
-		if ee := evalErr(t, err); ee.Kind != nixeval.ErrFileMissing || !strings.Contains(ee.Summary, "does-not-exist") {
+		if ee := evalErr(t, err); ee.Kind != diag.ErrFileMissing || !strings.Contains(ee.Summary, "does-not-exist") {
 			t.Fatalf("%v (kind %v)", ee, ee.Kind)
 		}
 	})
 	t.Run("configuration path is a directory", func(t *testing.T) {
 		f := testnix.ClassicFlags("pi", "")
 		f.SearchPath[1] = "nixos-config=" + testnix.Testdata("configs", "pi")
-		_, err := nixeval.Resolve(f, testnix.Env(t))
-		if ee := evalErr(t, err); ee.Kind != nixeval.ErrFileMissing || !strings.Contains(ee.Hint, "configuration.nix") {
+		_, err := resolve.Target(f, testnix.Env(t))
+		if ee := evalErr(t, err); ee.Kind != diag.ErrFileMissing || !strings.Contains(ee.Hint, "configuration.nix") {
 			t.Fatalf("%v", err)
 		}
 	})
@@ -427,7 +429,7 @@ func TestErrorsUsersCanActOn(t *testing.T) {
 		tg := testnix.Classic(t, "pi", "")
 		tg.SearchPath = tg.SearchPath[1:]
 		_, err := newEval(t, tg).List(ctx(t), attr.DefaultPath)
-		if ee := evalErr(t, err); ee.Kind != nixeval.ErrSearchPath || !strings.Contains(ee.Hint, "nixpkgs") {
+		if ee := evalErr(t, err); ee.Kind != diag.ErrSearchPath || !strings.Contains(ee.Hint, "nixpkgs") {
 			t.Fatalf("%v (kind %v)", ee, ee.Kind)
 		}
 	})
@@ -435,7 +437,7 @@ func TestErrorsUsersCanActOn(t *testing.T) {
 		_, err := newEval(t, testnix.Flake(t, "nope")).List(ctx(t), attr.DefaultPath)
 		ee := evalErr(t, err)
 		sort.Strings(ee.Details)
-		if ee.Kind != nixeval.ErrFlakeHost || strings.Join(ee.Details, ",") != "laptop,pi" {
+		if ee.Kind != diag.ErrFlakeHost || strings.Join(ee.Details, ",") != "laptop,pi" {
 			t.Fatalf("%v", ee)
 		}
 	})

@@ -11,6 +11,7 @@ import (
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/resolve"
 	"github.com/nixplore/nixplore/nixeval/teach"
 )
 
@@ -195,7 +196,7 @@ func TestFlakeDocAndNixpkgsRelativeFiles(t *testing.T) {
 	if err := exec.Command("cp", "-r", testnix.Testdata("nixpkgs"), filepath.Join(dir, "nixpkgs")).Run(); err != nil {
 		t.Fatal(err)
 	}
-	tg, err := nixeval.Resolve(nixeval.Flags{Flake: "path:" + dir + "#pi"}, nixeval.Environment{Getenv: os.Getenv, Hostname: os.Hostname, EtcNixOS: t.TempDir(), Cwd: dir})
+	tg, err := resolve.Target(resolve.Flags{Flake: "path:" + dir + "#pi"}, resolve.Environment{Getenv: os.Getenv, Hostname: os.Hostname, EtcNixOS: t.TempDir(), Cwd: dir})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,40 +2,15 @@ package nixeval
 
 import (
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/gitwork"
 )
-
-// setLocalFlake fills the target's local-source facts from a reference
-// nixplore made or a user gave as git+file:///… or path:/…: the work tree
-// (for dirtiness and untracked files) and the flake's directory (for its
-// lock file and missing files).
-func setLocalFlake(t *Target) {
-	switch {
-	case strings.HasPrefix(t.FlakeRef, "git+file:"):
-		u, err := url.Parse(t.FlakeRef)
-		if err != nil || u.Path == "" {
-			return
-		}
-		t.GitRoot = filepath.Clean(u.Path)
-		t.FlakeDir = filepath.Join(t.GitRoot, filepath.FromSlash(u.Query().Get("dir")))
-	case strings.HasPrefix(t.FlakeRef, "path:"):
-		p, q, _ := strings.Cut(strings.TrimPrefix(t.FlakeRef, "path:"), "?")
-		if !filepath.IsAbs(p) {
-			return
-		}
-		t.FlakeDir = filepath.Clean(p)
-		if v, err := url.ParseQuery(q); err == nil && v.Get("dir") != "" {
-			t.FlakeDir = filepath.Join(t.FlakeDir, filepath.FromSlash(v.Get("dir")))
-		}
-	}
-}
 
 // sourceRoot is the directory the flake's store copy (…-source) holds:
 // the work tree's top for git+file, the flake directory for path:.
@@ -60,12 +35,12 @@ var storeSourceRE = regexp.MustCompile(`^/nix/store/[0-9a-z]{32}-source(?:/(.*))
 // copy into what the user can act on: a file that exists in the work tree
 // but is not tracked (Nix copies only tracked files), or a file missing
 // from the tree altogether, named with the file that imports it.
-func ExplainFlakeSource(t *Target, e *EvalError) {
+func ExplainFlakeSource(t *Target, e *diag.EvalError) {
 	if e == nil || t.Kind != Flake || t.FlakeDir == "" {
 		return
 	}
 	if e.Nix != nil && lockFromFile.MatchString(e.Nix.Message) {
-		e.Kind = ErrFlakeInput
+		e.Kind = diag.ErrFlakeInput
 		e.Summary = "the flake's lock file is missing or out of date, and this Nix evaluates a flake only with its lock file written"
 		e.Hint = "Drop --no-write-lock-file so nixplore locks it as nix build does, or run: nix flake lock " + t.FlakeRef
 		return
@@ -78,14 +53,14 @@ func ExplainFlakeSource(t *Target, e *EvalError) {
 		// 2.34 says it itself (for flake.nix), naming the work tree.
 		rel = filepath.FromSlash(m[1])
 	} else {
-		if e.Kind != ErrFileMissing {
+		if e.Kind != diag.ErrFileMissing {
 			return
 		}
-		m := fileMissingRE.FindStringSubmatch(e.Nix.Message)
-		if m == nil {
+		missing, ok := diag.MissingFile(e.Nix.Message)
+		if !ok {
 			return
 		}
-		sm := storeSourceRE.FindStringSubmatch(m[1])
+		sm := storeSourceRE.FindStringSubmatch(missing)
 		if sm == nil || sm[1] == "" {
 			return
 		}
@@ -95,13 +70,13 @@ func ExplainFlakeSource(t *Target, e *EvalError) {
 	if _, err := os.Lstat(local); err == nil && t.GitRoot != "" && gitwork.NothingTracked(t.GitRoot) {
 		// A fresh git init: naming one file at a time would take the
 		// user through every file of the flake.
-		e.Kind = ErrUntracked
+		e.Kind = diag.ErrUntracked
 		e.Summary = fmt.Sprintf("git tracks no file in %s yet (a fresh git init?): a flake in a git work tree sees only tracked files, so Nix (and nix build) cannot read %s", t.GitRoot, rel)
 		e.Hint = "Track the flake's files (committing is not needed): " + gitAddCommand(t, t.GitRoot)
 		return
 	}
 	if _, err := os.Lstat(local); err == nil && t.GitRoot != "" && !gitwork.Tracked(t.GitRoot, rel) {
-		e.Kind = ErrUntracked
+		e.Kind = diag.ErrUntracked
 		e.Summary = fmt.Sprintf("%s is not tracked by git: a flake in a git work tree sees only tracked files, so Nix (and nix build) cannot read it", rel)
 		e.Hint = "Track it (committing is not needed): " + gitAddCommand(t, local)
 		return

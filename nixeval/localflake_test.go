@@ -13,7 +13,9 @@ import (
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/flakelock"
+	"github.com/nixplore/nixplore/nixeval/resolve"
 )
 
 // needGit ends a test that needs the git program (testnix.Missing: a
@@ -83,7 +85,7 @@ func resolveIn(t *testing.T, cwd, ref string) *nixeval.Target {
 	t.Helper()
 	env := testnix.Env(t)
 	env.Cwd = cwd
-	tg, err := nixeval.Resolve(nixeval.Flags{Flake: ref}, env)
+	tg, err := resolve.Target(resolve.Flags{Flake: ref}, env)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,8 +179,8 @@ func TestFlakeUntrackedFileLikeNixBuild(t *testing.T) {
 	root, dir := gitFlakeRepo(t, "sub")
 	tg := resolveIn(t, dir, ".#laptop")
 	_, err := listBuild(t, tg)
-	var ee *nixeval.EvalError
-	if !errors.As(err, &ee) || ee.Kind != nixeval.ErrUntracked {
+	var ee *diag.EvalError
+	if !errors.As(err, &ee) || ee.Kind != diag.ErrUntracked {
 		t.Fatalf("want an untracked-file error, got %v", err)
 	}
 	if !strings.Contains(ee.Summary, filepath.Join("sub", "hosts", "extra.nix")+" is not tracked by git") {
@@ -263,8 +265,8 @@ func TestFlakeMissingFileNamesItsImporter(t *testing.T) {
 	}
 	tg := resolveIn(t, root, "./sub#laptop")
 	_, err := listBuild(t, tg)
-	var ee *nixeval.EvalError
-	if !errors.As(err, &ee) || ee.Kind != nixeval.ErrFileMissing {
+	var ee *diag.EvalError
+	if !errors.As(err, &ee) || ee.Kind != diag.ErrFileMissing {
 		t.Fatalf("want file missing, got %v", err)
 	}
 	if !strings.Contains(ee.Summary, "sub/hosts/extra.nix is not in the flake's source") ||
@@ -390,7 +392,7 @@ func TestFlakeLockFile(t *testing.T) {
 		dir := filepath.Join(t.TempDir(), "f")
 		inputFlake(t, dir, input)
 		env := testnix.Env(t)
-		tg, err := nixeval.Resolve(nixeval.Flags{Flake: dir + "#box", NoWriteLockFile: true}, env)
+		tg, err := resolve.Target(resolve.Flags{Flake: dir + "#box", NoWriteLockFile: true}, env)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -405,8 +407,8 @@ func TestFlakeLockFile(t *testing.T) {
 		}
 		names, err := listBuild(t, tg)
 		if old {
-			var ee *nixeval.EvalError
-			if !errors.As(err, &ee) || ee.Kind != nixeval.ErrFlakeInput || !strings.Contains(ee.Hint, "Drop --no-write-lock-file") {
+			var ee *diag.EvalError
+			if !errors.As(err, &ee) || ee.Kind != diag.ErrFlakeInput || !strings.Contains(ee.Hint, "Drop --no-write-lock-file") {
 				t.Fatalf("Nix 2.8: want the lock-file explanation, got %v", err)
 			}
 		} else {
@@ -429,8 +431,8 @@ func TestFlakeLockFile(t *testing.T) {
 		inputFlake(t, dir, "git+http://127.0.0.1:9/nowhere/nixpkgs.git")
 		tg := resolveIn(t, "/", dir+"#box")
 		_, err := flakelock.Prepare(ctx, tg, nixeval.Tools{})
-		var ee *nixeval.EvalError
-		if !errors.As(err, &ee) || ee.Kind != nixeval.ErrFlakeInput {
+		var ee *diag.EvalError
+		if !errors.As(err, &ee) || ee.Kind != diag.ErrFlakeInput {
 			t.Fatalf("want a flake input error, got %v", err)
 		}
 		if !strings.Contains(ee.Summary, "'nixpkgs'") || !strings.Contains(ee.Summary, "127.0.0.1:9/nowhere/nixpkgs.git") {
@@ -449,8 +451,8 @@ func TestFlakeUntrackedFlakeNix(t *testing.T) {
 	inputFlake(t, dir, standInInput(t))
 	tg := resolveIn(t, dir, ".#box")
 	_, err := flakelock.Prepare(context.Background(), tg, nixeval.Tools{})
-	var ee *nixeval.EvalError
-	if !errors.As(err, &ee) || ee.Kind != nixeval.ErrUntracked {
+	var ee *diag.EvalError
+	if !errors.As(err, &ee) || ee.Kind != diag.ErrUntracked {
 		t.Fatalf("want an untracked-file error, got %v", err)
 	}
 	want := "Track it (committing is not needed): git add flake.nix"

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
@@ -43,7 +44,7 @@ func IsBackground(ctx context.Context) bool {
 // Names lists the names of path's children, every kind KindPending: one
 // builtins.attrNames, nothing forced below the set itself.
 func (e *Evaluator) Names(ctx context.Context, p attr.Path) (*Listing, error) {
-	ctx, sink := CollectWarnings(ctx)
+	ctx, sink := diag.CollectWarnings(ctx)
 	var a struct {
 		walkStatus
 		Names []attr.Wire `json:"names"`
@@ -54,7 +55,7 @@ func (e *Evaluator) Names(ctx context.Context, p attr.Path) (*Listing, error) {
 	if a.Status != "ok" {
 		return nil, e.pathError(p, a.walkStatus)
 	}
-	l := &Listing{Path: p, Children: make([]Child, len(a.Names)), Warnings: UniqueWarnings(sink.Warnings())}
+	l := &Listing{Path: p, Children: make([]Child, len(a.Names)), Warnings: diag.UniqueWarnings(sink.Warnings())}
 	for i, w := range a.Names {
 		n := string(w)
 		l.Children[i] = Child{Name: n, Path: p.Child(n), Kind: KindPending}
@@ -70,14 +71,14 @@ func (e *Evaluator) Kinds(ctx context.Context, children []Child) error {
 	if len(children) == 0 {
 		return nil
 	}
-	ctx, sink := CollectWarnings(ctx)
+	ctx, sink := diag.CollectWarnings(ctx)
 	err := e.kinds(ctx, children)
 	for i := range children {
-		children[i].Warnings = UniqueWarnings(children[i].Warnings, e.warned.at(children[i].Path))
+		children[i].Warnings = diag.UniqueWarnings(children[i].Warnings, e.warned.At(children[i].Path))
 	}
 	if rest := claimWarnings(children, sink.Warnings()); len(rest) > 0 {
 		// Printed before the first child's mark: its evaluation began.
-		children[0].Warnings = UniqueWarnings(children[0].Warnings, rest)
+		children[0].Warnings = diag.UniqueWarnings(children[0].Warnings, rest)
 	}
 	return err
 }

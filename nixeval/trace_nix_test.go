@@ -9,6 +9,7 @@ import (
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/diag"
 )
 
 // TestTraceNamesOptionAndFile evaluates failing values again with
@@ -18,11 +19,11 @@ func TestTraceNamesOptionAndFile(t *testing.T) {
 	testnix.Setup(t)
 	tests := []struct {
 		config, child, option, file string
-		kind                        nixeval.ErrKind
+		kind                        diag.ErrKind
 	}{
-		{"trace", "name", "system.name", testnix.Testdata("configs", "trace", "naming.nix") + ":5:", nixeval.ErrType},
-		{"trace", "toplevel", "system.name", testnix.Testdata("configs", "trace", "naming.nix") + ":5:", nixeval.ErrType},
-		{"trace", "recursive", "system.stateVersion", testnix.Testdata("configs", "trace", "configuration.nix"), nixeval.ErrInfiniteRecursion},
+		{"trace", "name", "system.name", testnix.Testdata("configs", "trace", "naming.nix") + ":5:", diag.ErrType},
+		{"trace", "toplevel", "system.name", testnix.Testdata("configs", "trace", "naming.nix") + ":5:", diag.ErrType},
+		{"trace", "recursive", "system.stateVersion", testnix.Testdata("configs", "trace", "configuration.nix"), diag.ErrInfiniteRecursion},
 	}
 	for _, tc := range tests {
 		t.Run(tc.child, func(t *testing.T) {
@@ -32,7 +33,7 @@ func TestTraceNamesOptionAndFile(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var ee *nixeval.EvalError
+			var ee *diag.EvalError
 			if !errors.As(tr.Err, &ee) || ee.Kind != tc.kind {
 				t.Fatalf("error %T %v", tr.Err, tr.Err)
 			}

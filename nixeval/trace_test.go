@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
@@ -42,15 +43,15 @@ func TestParseTraceCaptured(t *testing.T) {
 	for _, v := range []string{"2.8", "2.26", "2.34"} {
 		for _, tc := range tests {
 			t.Run(v+"/"+tc.capture, func(t *testing.T) {
-				frames := ParseTrace(rootedCapture(t, v, tc.capture))
+				frames := diag.ParseTrace(rootedCapture(t, v, tc.capture), wrapperExpr)
 				if len(frames) < 3 {
 					t.Fatalf("%d frames", len(frames))
 				}
 				if !strings.Contains(frames[0].Text, tc.summary) {
 					t.Errorf("innermost frame %q, want the error %q", frames[0].Text, tc.summary)
 				}
-				tr := &Trace{Frames: frames}
-				tr.locate(&Target{Kind: Classic})
+				tr := &diag.Trace{Frames: frames}
+				locate(tr, &Target{Kind: Classic})
 				if tr.Option != tc.option || tr.File != tc.file || tr.Line != tc.line[v] {
 					t.Errorf("option %q file %s:%d, want %q %s:%d", tr.Option, tr.File, tr.Line, tc.option, tc.file, tc.line[v])
 				}
@@ -83,8 +84,8 @@ func TestAssertionSaidOnce(t *testing.T) {
 		for _, capture := range []string{"assertion", "trace-assertion"} {
 			t.Run(v+"/"+capture, func(t *testing.T) {
 				ne := nixproc.NewNixError("nix-build", 1, stderrCapture(t, v, capture))
-				ee := Classify(ne)
-				if ee.Kind != ErrAssertion {
+				ee := diag.Classify(ne)
+				if ee.Kind != diag.ErrAssertion {
 					t.Fatalf("kind %v: %s", ee.Kind, ee.Summary)
 				}
 				msg := "nixplore test: boot.loader.grub.device must be set"
@@ -104,9 +105,9 @@ func TestAssertionSaidOnce(t *testing.T) {
 func TestEvalBuildCaptured(t *testing.T) {
 	for _, v := range []string{"2.8", "2.26", "2.34"} {
 		t.Run(v, func(t *testing.T) {
-			var builds []EvalBuild
+			var builds []diag.EvalBuild
 			for _, l := range strings.Split(string(stderrCapture(t, v, "ifd-build")), "\n") {
-				if b, ok := ParseEvalBuild(l); ok {
+				if b, ok := diag.ParseEvalBuild(l); ok {
 					builds = append(builds, b)
 				}
 			}
@@ -116,8 +117,8 @@ func TestEvalBuildCaptured(t *testing.T) {
 			if got := builds[0].LogCommand(); got != "nix-store -l "+builds[0].Drv {
 				t.Errorf("log command %q", got)
 			}
-			ee := Classify(nixproc.NewNixError("nix-instantiate", 1, stderrCapture(t, v, "ifd-refused")))
-			if ee.Kind != ErrIFD || !strings.Contains(ee.Summary, "gen-foo") || !strings.Contains(ee.Hint, "-gen-foo.drv") || strings.Contains(ee.Hint, "^out") {
+			ee := diag.Classify(nixproc.NewNixError("nix-instantiate", 1, stderrCapture(t, v, "ifd-refused")))
+			if ee.Kind != diag.ErrIFD || !strings.Contains(ee.Summary, "gen-foo") || !strings.Contains(ee.Hint, "-gen-foo.drv") || strings.Contains(ee.Hint, "^out") {
 				t.Errorf("refusal: kind %v %q / %q", ee.Kind, ee.Summary, ee.Hint)
 			}
 		})
@@ -136,14 +137,14 @@ func TestTraceLocatesFlakeSource(t *testing.T) {
 		t.Fatal(err)
 	}
 	store := "/nix/store/" + strings.Repeat("a", 32) + "-source"
-	tr := &Trace{Frames: []Frame{
+	tr := &diag.Trace{Frames: []diag.Frame{
 		{Text: "error: boom"},
 		{Text: "from call site", File: "«nix-internal»/derivation-internal.nix", Line: 3, Column: 1},
 		{Text: "from call site", File: "/tmp/nixplore-123.nix", Line: 9, Column: 2},
 		{Text: "while evaluating the option `networking.hostName':"},
 		{Text: "from call site", File: store + "/hosts/laptop.nix", Line: 7, Column: 3},
 	}}
-	tr.locate(&Target{Kind: Flake, FlakeDir: dir, FlakeRef: "path:" + dir})
+	locate(tr, &Target{Kind: Flake, FlakeDir: dir, FlakeRef: "path:" + dir})
 	want := filepath.Join(dir, "hosts", "laptop.nix")
 	if tr.File != want || tr.Line != 7 || tr.Option != "networking.hostName" || !tr.Frames[4].User {
 		t.Errorf("located %q:%d option %q (frames %+v), want %s:7", tr.File, tr.Line, tr.Option, tr.Frames, want)
@@ -156,23 +157,23 @@ func TestParseEvalBuildLines(t *testing.T) {
 	const out = "/nix/store/94ll0gmq6jvzqq9wp9zl93cdribmyxvq-gen-foo"
 	cases := []struct {
 		line string
-		want EvalBuild
+		want diag.EvalBuild
 		ok   bool
 	}{
-		{"building '/nix/store/yj8g5llrgxva3n9sa63v0hr03k62amcp-gen-foo.drv'...", EvalBuild{Drv: "/nix/store/yj8g5llrgxva3n9sa63v0hr03k62amcp-gen-foo.drv", Name: "gen-foo"}, true},
-		{"waiting for lock on '" + out + "'...", EvalBuild{Locked: out, Name: "gen-foo"}, true},
-		{"waiting for lock on \x1b[33;1m'" + out + "'\x1b[0m...", EvalBuild{Locked: out, Name: "gen-foo"}, true},
-		{"waiting for lock on '" + out + "-dev', '" + out + "'...", EvalBuild{Locked: out + "-dev", Name: "gen-foo-dev"}, true},
-		{"building the system configuration...", EvalBuild{}, false},
-		{"trace: waiting for lock on '" + out + "'", EvalBuild{}, false},
+		{"building '/nix/store/yj8g5llrgxva3n9sa63v0hr03k62amcp-gen-foo.drv'...", diag.EvalBuild{Drv: "/nix/store/yj8g5llrgxva3n9sa63v0hr03k62amcp-gen-foo.drv", Name: "gen-foo"}, true},
+		{"waiting for lock on '" + out + "'...", diag.EvalBuild{Locked: out, Name: "gen-foo"}, true},
+		{"waiting for lock on \x1b[33;1m'" + out + "'\x1b[0m...", diag.EvalBuild{Locked: out, Name: "gen-foo"}, true},
+		{"waiting for lock on '" + out + "-dev', '" + out + "'...", diag.EvalBuild{Locked: out + "-dev", Name: "gen-foo-dev"}, true},
+		{"building the system configuration...", diag.EvalBuild{}, false},
+		{"trace: waiting for lock on '" + out + "'", diag.EvalBuild{}, false},
 	}
 	for _, c := range cases {
-		got, ok := ParseEvalBuild(c.line)
+		got, ok := diag.ParseEvalBuild(c.line)
 		if ok != c.ok || got != c.want {
 			t.Errorf("%q: %+v %v, want %+v %v", c.line, got, ok, c.want, c.ok)
 		}
 	}
-	if got := (EvalBuild{Locked: out, Name: "gen-foo"}).LogCommand(); got != "nix-store -l "+out {
+	if got := (diag.EvalBuild{Locked: out, Name: "gen-foo"}).LogCommand(); got != "nix-store -l "+out {
 		t.Errorf("log command of a lock: %q", got)
 	}
 }
@@ -182,11 +183,11 @@ func TestParseEvalBuildLines(t *testing.T) {
 // refused, not shown as a trace of the error alone.
 func TestTraceReadFutureNix(t *testing.T) {
 	for _, v := range []string{"2.8", "2.26", "2.34"} {
-		if frames, err := TraceRead(rootedCapture(t, v, "trace-name")); err != nil || len(frames) < 3 {
+		if frames, err := diag.TraceRead(rootedCapture(t, v, "trace-name"), wrapperExpr); err != nil || len(frames) < 3 {
 			t.Errorf("%s: %d frames, %v", v, len(frames), err)
 		}
 	}
-	_, err := TraceRead(rootedCapture(t, "future", "trace-name"))
+	_, err := diag.TraceRead(rootedCapture(t, "future", "trace-name"), wrapperExpr)
 	if err == nil || !strings.Contains(err.Error(), "did not recognise") {
 		t.Errorf("future Nix's trace: %v", err)
 	}
@@ -197,10 +198,10 @@ func TestTraceReadFutureNix(t *testing.T) {
 // still reported as a build of gen-foo, saying the line was not
 // recognised, and never dropped as if Nix built nothing.
 func TestEvalBuildFutureNix(t *testing.T) {
-	read := func(v string) []EvalBuild {
-		var builds []EvalBuild
+	read := func(v string) []diag.EvalBuild {
+		var builds []diag.EvalBuild
 		for _, l := range strings.Split(string(stderrCapture(t, v, "ifd-build")), "\n") {
-			if b, ok := ParseEvalBuild(l); ok {
+			if b, ok := diag.ParseEvalBuild(l); ok {
 				builds = append(builds, b)
 			}
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/warm"
 )
 
@@ -25,37 +26,37 @@ func TestScanWarnings(t *testing.T) {
 	const mark = "nixplore-at-00ff:"
 	batch := nixeval.Request{Op: "kinds", Paths: []attr.Path{legacy, top}, Mark: mark}
 	list := nixeval.Request{Op: "list", Paths: []attr.Path{build}, Mark: mark}
-	w := func(kind nixeval.WarningKind, msg string, p attr.Path) nixeval.Warning {
-		return nixeval.Warning{Kind: kind, Message: msg, Path: p}
+	w := func(kind diag.WarningKind, msg string, p attr.Path) diag.Warning {
+		return diag.Warning{Kind: kind, Message: msg, Path: p}
 	}
 	for _, c := range []struct {
 		name  string
 		req   nixeval.Request
 		lines []string
-		want  []nixeval.Warning
+		want  []diag.Warning
 	}{
 		{"2.8 lib.warn", one, []string{"evaluating file '/x/top-level.nix'", "trace: evaluation warning: renamed", `"tok-a1{}"`},
-			[]nixeval.Warning{w(nixeval.WarningEval, "renamed", top)}},
+			[]diag.Warning{w(diag.WarningEval, "renamed", top)}},
 		{"2.26 and 2.34 builtins.warn", one, []string{"evaluation warning: renamed"},
-			[]nixeval.Warning{w(nixeval.WarningEval, "renamed", top)}},
+			[]diag.Warning{w(diag.WarningEval, "renamed", top)}},
 		{"older lib's trace: warning:", one, []string{"trace: warning: Accessing nixos-enter is deprecated"},
-			[]nixeval.Warning{w(nixeval.WarningEval, "Accessing nixos-enter is deprecated", top)}},
+			[]diag.Warning{w(diag.WarningEval, "Accessing nixos-enter is deprecated", top)}},
 		{"builtins.trace", one, []string{"trace: { a = 1; }"},
-			[]nixeval.Warning{w(nixeval.WarningTrace, "{ a = 1; }", top)}},
+			[]diag.Warning{w(diag.WarningTrace, "{ a = 1; }", top)}},
 		{"colours stripped", one, []string{"trace: \x1b[1;31mevaluation warning:\x1b[0m renamed"},
-			[]nixeval.Warning{w(nixeval.WarningEval, "renamed", top)}},
+			[]diag.Warning{w(diag.WarningEval, "renamed", top)}},
 		{"2.26 indents further lines", one, []string{"evaluation warning: first", "                    second", "evaluating file '/x/y.nix'"},
-			[]nixeval.Warning{w(nixeval.WarningEval, "first\nsecond", top)}},
+			[]diag.Warning{w(diag.WarningEval, "first\nsecond", top)}},
 		{"2.8 trace of several lines", one, []string{"trace: evaluation warning: first", "second", "", `"tok-a1{}"`},
-			[]nixeval.Warning{w(nixeval.WarningEval, "first\nsecond", top)}},
+			[]diag.Warning{w(diag.WarningEval, "first\nsecond", top)}},
 		{"Nix's own lines end a message", one, []string{"trace: a", "evaluating file '/x'", "copied source '/a' -> '/nix/store/b'", "error: boom"},
-			[]nixeval.Warning{w(nixeval.WarningTrace, "a", top)}},
+			[]diag.Warning{w(diag.WarningTrace, "a", top)}},
 		{"marks attribute a batch", batch, []string{"trace: " + mark + "0", "evaluation warning: old tool", "trace: " + mark + "1", "evaluation warning: renamed"},
-			[]nixeval.Warning{w(nixeval.WarningEval, "old tool", legacy), w(nixeval.WarningEval, "renamed", top)}},
+			[]diag.Warning{w(diag.WarningEval, "old tool", legacy), w(diag.WarningEval, "renamed", top)}},
 		{"a listing's marks name the child", list, []string{"trace: " + mark + "0", "trace: " + mark + `0 "legacyTool"`, "evaluation warning: old tool"},
-			[]nixeval.Warning{w(nixeval.WarningEval, "old tool", legacy)}},
+			[]diag.Warning{w(diag.WarningEval, "old tool", legacy)}},
 		{"a mark of another request is a trace", batch, []string{"trace: nixplore-at-1234:0", "trace: x"},
-			[]nixeval.Warning{w(nixeval.WarningTrace, "nixplore-at-1234:0", nil), w(nixeval.WarningTrace, "x", nil)}},
+			[]diag.Warning{w(diag.WarningTrace, "nixplore-at-1234:0", nil), w(diag.WarningTrace, "x", nil)}},
 		{"nothing", one, []string{"evaluating file '/x'", `"tok-a1{}"`}, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -68,11 +69,11 @@ func TestScanWarnings(t *testing.T) {
 }
 
 func TestUniqueWarnings(t *testing.T) {
-	a := nixeval.Warning{Kind: nixeval.WarningEval, Message: "a", Path: attr.Path{"x"}}
-	a2 := nixeval.Warning{Kind: nixeval.WarningEval, Message: "a", Path: attr.Path{"y"}}
-	tr := nixeval.Warning{Kind: nixeval.WarningTrace, Message: "a"}
-	got := nixeval.UniqueWarnings([]nixeval.Warning{a, tr}, []nixeval.Warning{a2, tr})
-	if !reflect.DeepEqual(got, []nixeval.Warning{a, tr}) {
+	a := diag.Warning{Kind: diag.WarningEval, Message: "a", Path: attr.Path{"x"}}
+	a2 := diag.Warning{Kind: diag.WarningEval, Message: "a", Path: attr.Path{"y"}}
+	tr := diag.Warning{Kind: diag.WarningTrace, Message: "a"}
+	got := diag.UniqueWarnings([]diag.Warning{a, tr}, []diag.Warning{a2, tr})
+	if !reflect.DeepEqual(got, []diag.Warning{a, tr}) {
 		t.Fatalf("got %#v", got)
 	}
 }
@@ -84,9 +85,9 @@ const (
 )
 
 // warningOf returns the one warning whose message starts with prefix.
-func warningOf(t *testing.T, ws []nixeval.Warning, prefix string) nixeval.Warning {
+func warningOf(t *testing.T, ws []diag.Warning, prefix string) diag.Warning {
 	t.Helper()
-	var found []nixeval.Warning
+	var found []diag.Warning
 	for _, w := range ws {
 		if strings.HasPrefix(w.Message, prefix) {
 			found = append(found, w)
@@ -136,10 +137,10 @@ func TestWarningsOnAnswers(t *testing.T) {
 				t.Fatalf("warnings hid the answer: %+v", l.Children)
 			}
 			all := l.AllWarnings()
-			if w := warningOf(t, all, renamedWarning); !w.Path.Equal(build.Child("toplevel")) || w.Kind != nixeval.WarningEval {
+			if w := warningOf(t, all, renamedWarning); !w.Path.Equal(build.Child("toplevel")) || w.Kind != diag.WarningEval {
 				t.Errorf("renamed option: %+v", w)
 			}
-			if w := warningOf(t, all, legacyWarning); !w.Path.Equal(build.Child("legacyTool")) || w.Kind != nixeval.WarningEval {
+			if w := warningOf(t, all, legacyWarning); !w.Path.Equal(build.Child("legacyTool")) || w.Kind != diag.WarningEval {
 				t.Errorf("lib.warn: %+v", w)
 			}
 			if w := warningOf(t, all, enterWarning); !w.Path.Equal(build.Child("nixos-enter")) {
@@ -205,11 +206,11 @@ func TestWarningsStayWithTheirRequest(t *testing.T) {
 	defer ev.Close()
 	build := attr.Path{"config", "system", "build"}
 	names := []string{"legacyTool", "nixos-rebuild", "toplevel", "nixos-generate-config", "nixos-enter"}
-	got := make([][]nixeval.Warning, len(names))
+	got := make([][]diag.Warning, len(names))
 	done := make(chan int)
 	for i, n := range names {
 		go func() {
-			ctx, sink := nixeval.CollectWarnings(context.Background())
+			ctx, sink := diag.CollectWarnings(context.Background())
 			if _, err := ev.Facts(ctx, build.Child(n)); err != nil {
 				t.Error(err)
 			}
@@ -235,7 +236,7 @@ func TestWarningsStayWithTheirRequest(t *testing.T) {
 			t.Errorf("%s: %+v", n, got[i])
 		}
 	}
-	ctx, sink := nixeval.CollectWarnings(context.Background())
+	ctx, sink := diag.CollectWarnings(context.Background())
 	if _, err := ev.Facts(ctx, build.Child("legacyTool")); err != nil {
 		t.Fatal(err)
 	}
@@ -270,7 +271,7 @@ func TestWarningsRememberedByPath(t *testing.T) {
 		t.Errorf("the set carries its children's warnings: %+v", set.Warnings)
 	}
 	ev.Reload()
-	ctx, sink := nixeval.CollectWarnings(context.Background())
+	ctx, sink := diag.CollectWarnings(context.Background())
 	if _, err := ev.Describe(ctx, build.Child("legacyTool")); err != nil {
 		t.Fatal(err)
 	}
@@ -287,7 +288,7 @@ func TestScanWarningsFutureNix(t *testing.T) {
 	}
 	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
 	ws := nixeval.ScanWarnings(nixeval.Request{Op: "names"}, lines)
-	if len(ws) != 1 || !strings.HasPrefix(ws[0].Message, nixeval.UnrecognisedWarning) || !strings.Contains(ws[0].Message, "is renamed\n") {
+	if len(ws) != 1 || !strings.HasPrefix(ws[0].Message, diag.UnrecognisedWarning) || !strings.Contains(ws[0].Message, "is renamed\n") {
 		t.Fatalf("future Nix's warning: %+v", ws)
 	}
 }
@@ -300,7 +301,7 @@ func TestScanWarningsBounded(t *testing.T) {
 	}
 	s.Line("trace: evaluation warning: " + strings.Repeat("y", 1<<20))
 	ws := s.Warnings()
-	if len(ws) != nixeval.MaxWarnings+2 || ws[nixeval.MaxWarnings].Message != "and 1 more (not kept)" || ws[nixeval.MaxWarnings+1].Message != fmt.Sprintf("and %d more (not kept)", 100000-nixeval.MaxWarnings) {
+	if len(ws) != diag.MaxWarnings+2 || ws[diag.MaxWarnings].Message != "and 1 more (not kept)" || ws[diag.MaxWarnings+1].Message != fmt.Sprintf("and %d more (not kept)", 100000-diag.MaxWarnings) {
 		t.Fatalf("%d warnings, last %+v", len(ws), ws[len(ws)-2:])
 	}
 }

@@ -13,6 +13,8 @@ import (
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/build"
+	"github.com/nixplore/nixplore/nixeval/build/buildlog"
+	"github.com/nixplore/nixplore/nixeval/diag"
 )
 
 // buildState is where the build panel stands.
@@ -38,7 +40,7 @@ type buildMsg interface{ buildID() uint64 }
 type (
 	buildPlanMsg struct {
 		id      uint64
-		plan    *build.Plan
+		plan    *buildlog.Plan
 		check   *build.PlatformCheck
 		judged  *build.Judgement
 		refusal error // *build.CannotBuildError: no one here builds part of the plan
@@ -51,7 +53,7 @@ type (
 	}
 	buildEventMsg struct {
 		id uint64
-		ev build.Event
+		ev buildlog.Event
 	}
 	buildDoneMsg struct {
 		id     uint64
@@ -78,7 +80,7 @@ type buildPanel struct {
 	system   string
 	cancelFn context.CancelFunc
 
-	plan    *build.Plan
+	plan    *buildlog.Plan
 	check   *build.PlatformCheck
 	space   build.Space
 	noRoom  error // the plan's downloads do not fit in the store (f builds anyway)
@@ -90,7 +92,7 @@ type buildPanel struct {
 	planErr    error
 	run        *build.Run
 	command    string
-	stats      build.Stats
+	stats      buildlog.Stats
 	log        []string
 	started    time.Time
 	cancelling bool
@@ -292,25 +294,25 @@ func (b buildPanel) apply(msg buildMsg) (buildPanel, tea.Cmd) {
 	case buildEventMsg:
 		ev := msg.ev
 		b.stats = ev.Stats
-		if ev.Kind != build.EventLog {
-			b.c.log.Printf("build event %s %s: built %d/%d", ev.Kind, build.DrvName(ev.Drv), ev.Stats.Done, ev.Stats.Expected)
+		if ev.Kind != buildlog.EventLog {
+			b.c.log.Printf("build event %s %s: built %d/%d", ev.Kind, buildlog.DrvName(ev.Drv), ev.Stats.Done, ev.Stats.Expected)
 		}
 		switch ev.Kind {
-		case build.EventLog:
-			b.addLog(build.DrvName(ev.Drv) + "> " + ev.Line)
-		case build.EventBuildStarted:
+		case buildlog.EventLog:
+			b.addLog(buildlog.DrvName(ev.Drv) + "> " + ev.Line)
+		case buildlog.EventBuildStarted:
 			if ev.Machine != "" {
-				b.addLog("building " + build.DrvName(ev.Drv) + " on " + ev.Machine)
+				b.addLog("building " + buildlog.DrvName(ev.Drv) + " on " + ev.Machine)
 			} else {
-				b.addLog("building " + build.DrvName(ev.Drv))
+				b.addLog("building " + buildlog.DrvName(ev.Drv))
 			}
-		case build.EventCopy:
-			b.addLog(build.CopyText(ev.Path, ev.From, ev.To))
-		case build.EventBuildFailed:
-			b.addLog("failed: " + build.DrvName(ev.Drv))
-		case build.EventFetch:
+		case buildlog.EventCopy:
+			b.addLog(buildlog.CopyText(ev.Path, ev.From, ev.To))
+		case buildlog.EventBuildFailed:
+			b.addLog("failed: " + buildlog.DrvName(ev.Drv))
+		case buildlog.EventFetch:
 			b.addLog("fetching " + ev.Path)
-		case build.EventMessage:
+		case buildlog.EventMessage:
 			if ev.Level <= 1 && ev.Text != "" {
 				b.addLog(firstLine(ev.Text))
 			}
@@ -560,7 +562,7 @@ func (b buildPanel) body() []string {
 }
 
 func errorText(err error) string {
-	var ee *nixeval.EvalError
+	var ee *diag.EvalError
 	if errors.As(err, &ee) {
 		return ee.Error()
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/resolve"
 )
 
 // TestHalfEditedImportErrorOnce: after an imported file is left half
@@ -19,7 +20,7 @@ func TestHalfEditedImportErrorOnce(t *testing.T) {
 	conf, hw := filepath.Join(dir, "configuration.nix"), filepath.Join(dir, "hardware.nix")
 	testnix.WriteFile(t, conf, "{ pkgs, ... }:\n{\n  imports = [ ./hardware.nix ];\n  system.build.fine = pkgs.writeText \"fine\" \"fine\";\n}\n", 0o644)
 	testnix.WriteFile(t, hw, "{ ... }:\n{\n  networking.hostName = \"half\";\n}\n", 0o644)
-	tg, err := nixeval.Resolve(nixeval.Flags{SearchPath: []string{"nixpkgs=" + testnix.Testdata("nixpkgs"), "nixos-config=" + conf}}, testnix.Env(t))
+	tg, err := resolve.Target(resolve.Flags{SearchPath: []string{"nixpkgs=" + testnix.Testdata("nixpkgs"), "nixos-config=" + conf}}, testnix.Env(t))
 	if err != nil {
 		t.Fatal(err)
 	}

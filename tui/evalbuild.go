@@ -12,6 +12,7 @@ import (
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/diag"
 )
 
 // Builds during evaluation (import from derivation): Nix stops evaluating
@@ -24,13 +25,13 @@ import (
 // for the request's next notice.
 type evalBuildMsg struct {
 	id    uint64
-	build nixeval.EvalBuild
+	build diag.EvalBuild
 	next  tea.Cmd
 }
 
 // evalBuilding is a build the footer shows: which, and since when.
 type evalBuilding struct {
-	build nixeval.EvalBuild
+	build diag.EvalBuild
 	since time.Time
 }
 
@@ -42,8 +43,8 @@ const evalBuildQueue = 16
 // returns the Cmd that waits for them: it ends (with nil) when ctx does,
 // which finish sees to once the request's answer is in.
 func withEvalBuilds(ctx context.Context, id uint64) (context.Context, tea.Cmd) {
-	ch := make(chan nixeval.EvalBuild, evalBuildQueue)
-	ctx = nixeval.WithEvalBuilds(ctx, func(b nixeval.EvalBuild) {
+	ch := make(chan diag.EvalBuild, evalBuildQueue)
+	ctx = nixeval.WithEvalBuilds(ctx, func(b diag.EvalBuild) {
 		select {
 		case ch <- b:
 		default:
@@ -164,7 +165,7 @@ func (m *Model) cancelWaiting(id uint64) {
 }
 
 // evalBuildRunning reports whether a request still waits for build b.
-func (m Model) evalBuildRunning(b nixeval.EvalBuild) bool {
+func (m Model) evalBuildRunning(b diag.EvalBuild) bool {
 	for _, w := range m.building {
 		if w.build.Name == b.Name {
 			return true

@@ -11,6 +11,7 @@ import (
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/diag"
 )
 
 // TestEvalBuildInFooter: while a kind waits for a build during evaluation
@@ -156,7 +157,7 @@ func TestEvalBuildLogPanel(t *testing.T) {
 		}
 
 		// A derivation never built here: Nix has no log of it.
-		d.m.lastEvalBuild = &nixeval.EvalBuild{Drv: "/nix/store/00000000000000000000000000000000-never-built.drv", Name: "never-built"}
+		d.m.lastEvalBuild = &diag.EvalBuild{Drv: "/nix/store/00000000000000000000000000000000-never-built.drv", Name: "never-built"}
 		d.key("L")
 		d.until(func() bool { return !d.m.evalLog.loading() })
 		body := strings.Join(d.m.evalLog.body(200), "\n")

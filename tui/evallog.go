@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/diag"
 )
 
 // The log of a build during evaluation (L): the footer names the command
@@ -27,7 +28,7 @@ type evalLogMsg struct {
 // it still reads).
 type evalLogPanel struct {
 	askPanel
-	build   nixeval.EvalBuild
+	build   diag.EvalBuild
 	running bool // the build had not ended when the log was asked
 	log     []string
 	cut     bool
@@ -38,7 +39,7 @@ func newEvalLog(c *common) evalLogPanel { return evalLogPanel{askPanel: newAskPa
 
 // open reads b's log in a Cmd of its own; running says b is still being
 // built (its log is whole only once it ends).
-func (p evalLogPanel) open(b nixeval.EvalBuild, running bool) (evalLogPanel, tea.Cmd) {
+func (p evalLogPanel) open(b diag.EvalBuild, running bool) (evalLogPanel, tea.Cmd) {
 	p = evalLogPanel{askPanel: p.askPanel, build: b, running: running}
 	ctx, id := p.ask()
 	p.refresh()

@@ -7,6 +7,7 @@ import (
 
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/resolve"
 )
 
 // The preview and the explain panel show what the configuration says
@@ -73,7 +74,7 @@ func TestPreviewNamesTheFailingVariants(t *testing.T) {
 		testnix.Setup(t)
 		flags := testnix.ClassicFlags("ownimage", "")
 		flags.SearchPath[1] = "nixos-config=" + testnix.Testdata("configs", "ownimage", "failing.nix")
-		tg, err := nixeval.Resolve(flags, testnix.Env(t))
+		tg, err := resolve.Target(flags, testnix.Env(t))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/flakelock"
+	"github.com/nixplore/nixplore/nixeval/resolve"
 )
 
 // flakeInWorkTree makes a git repository that is the test flake, its
@@ -49,8 +50,8 @@ func flakeInWorkTree(t *testing.T) (*nixeval.Target, string) {
 	sh("git", "add", ".")
 	sh("git", "commit", "-q", "-m", "flake")
 	testnix.WriteFile(t, filepath.Join(root, "hosts", "extra.nix"), "{ ... }: { }\n", 0o644)
-	env := nixeval.Environment{Getenv: os.Getenv, Hostname: os.Hostname, EtcNixOS: t.TempDir(), Cwd: root}
-	tg, err := nixeval.Resolve(nixeval.Flags{Flake: ".#laptop"}, env)
+	env := resolve.Environment{Getenv: os.Getenv, Hostname: os.Hostname, EtcNixOS: t.TempDir(), Cwd: root}
+	tg, err := resolve.Target(resolve.Flags{Flake: ".#laptop"}, env)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,8 +128,8 @@ func TestFlakeRecheckedOnReload(t *testing.T) {
 	git("config", "user.email", "test@nixplore.invalid")
 	git("add", ".")
 	git("commit", "-q", "-m", "flake")
-	env := nixeval.Environment{Getenv: os.Getenv, Hostname: os.Hostname, EtcNixOS: t.TempDir(), Cwd: root}
-	tg, err := nixeval.Resolve(nixeval.Flags{Flake: ".#box"}, env)
+	env := resolve.Environment{Getenv: os.Getenv, Hostname: os.Hostname, EtcNixOS: t.TempDir(), Cwd: root}
+	tg, err := resolve.Target(resolve.Flags{Flake: ".#box"}, env)
 	if err != nil {
 		t.Fatal(err)
 	}

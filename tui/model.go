@@ -19,6 +19,7 @@ import (
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/build"
+	"github.com/nixplore/nixplore/nixeval/diag"
 )
 
 // Evaluator is what the explorer asks about the target; *nixeval.Evaluator
@@ -185,7 +186,7 @@ type Model struct {
 	cancelledBuilds map[string]bool
 	// lastEvalBuild is the latest build during evaluation a request
 	// waited for: L shows its log.
-	lastEvalBuild *nixeval.EvalBuild
+	lastEvalBuild *diag.EvalBuild
 	evalLog       evalLogPanel
 	// waiters wait for the builds of requests just started (takeWaiters).
 	waiters []tea.Cmd

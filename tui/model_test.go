@@ -13,6 +13,7 @@ import (
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/resolve"
 )
 
 func TestOpensOnBuildOutputsOfPi(t *testing.T) {
@@ -205,8 +206,8 @@ func TestWholeEvaluationFailure(t *testing.T) {
 		if err := os.WriteFile(conf, []byte("{ imports = [ ./no-such-config.nix ]; }\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		tg, err := nixeval.Resolve(nixeval.Flags{SearchPath: []string{"nixpkgs=" + testnix.Testdata("nixpkgs"), "nixos-config=" + conf}},
-			nixeval.Environment{Getenv: os.Getenv, Hostname: os.Hostname, EtcNixOS: dir, Cwd: dir})
+		tg, err := resolve.Target(resolve.Flags{SearchPath: []string{"nixpkgs=" + testnix.Testdata("nixpkgs"), "nixos-config=" + conf}},
+			resolve.Environment{Getenv: os.Getenv, Hostname: os.Hostname, EtcNixOS: dir, Cwd: dir})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -276,7 +277,7 @@ func hostileTarget(t *testing.T) *nixeval.Target {
 			t.Fatal(err)
 		}
 	}
-	tg, err := nixeval.Resolve(nixeval.Flags{SearchPath: []string{"nixpkgs=" + testnix.Testdata("nixpkgs"), "nixos-config=" + filepath.Join(dir, "configuration.nix")}},
+	tg, err := resolve.Target(resolve.Flags{SearchPath: []string{"nixpkgs=" + testnix.Testdata("nixpkgs"), "nixos-config=" + filepath.Join(dir, "configuration.nix")}},
 		testnix.Env(t))
 	if err != nil {
 		t.Fatal(err)
@@ -437,7 +438,7 @@ func TestRefreshAndReload(t *testing.T) {
 			}
 		}
 		write(`nixploreFirst = "one"; nixploreSet = { a = 1; };`)
-		tg, err := nixeval.Resolve(nixeval.Flags{SearchPath: []string{"nixpkgs=" + testnix.Testdata("nixpkgs"), "nixos-config=" + conf}},
+		tg, err := resolve.Target(resolve.Flags{SearchPath: []string{"nixpkgs=" + testnix.Testdata("nixpkgs"), "nixos-config=" + conf}},
 			testnix.Env(t))
 		if err != nil {
 			t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/resolve"
 	"github.com/nixplore/nixplore/nixeval/warm"
 )
 
@@ -239,7 +240,7 @@ func TestPendingVariantSaysWhyItTakesLong(t *testing.T) {
 func TestReloadRestartsTheEvaluators(t *testing.T) {
 	testnix.Setup(t)
 	dir := testnix.FlakeDir(t)
-	tg, err := nixeval.Resolve(nixeval.Flags{Flake: "path:" + dir + "#laptop"}, testnix.Env(t))
+	tg, err := resolve.Target(resolve.Flags{Flake: "path:" + dir + "#laptop"}, testnix.Env(t))
 	if err != nil {
 		t.Fatal(err)
 	}

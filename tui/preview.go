@@ -15,6 +15,8 @@ import (
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/catalogue"
+	"github.com/nixplore/nixplore/nixeval/diag"
+	"github.com/nixplore/nixplore/nixeval/setbuild"
 	"github.com/nixplore/nixplore/nixeval/teach"
 )
 
@@ -47,7 +49,7 @@ type previewPane struct {
 	absent  *catalogue.Entry // an output this configuration does not have
 	// children: what the tree knows of a set's children when it was
 	// selected, for the warning beside its build command.
-	children nixeval.SetContents
+	children setbuild.Contents
 	err      error
 	cached   bool
 	width    int
@@ -200,7 +202,7 @@ func (p previewPane) lines(w int) []string {
 		}
 	case p.err != nil:
 		addMulti("error", nixeval.ErrorText(p.err), s.ErrorText)
-		var me *nixeval.MissingAttrError
+		var me *diag.MissingAttrError
 		if errors.As(p.err, &me) {
 			add("", "press R to reload everything", s.Dim)
 		}
@@ -267,7 +269,7 @@ func relative(t *nixeval.Target, f string) string {
 	return f
 }
 
-func describeRows(d *nixeval.Description, s Styles, t *nixeval.Target, children nixeval.SetContents) []row {
+func describeRows(d *nixeval.Description, s Styles, t *nixeval.Target, children setbuild.Contents) []row {
 	var rows []row
 	add := func(label, value string, st lipgloss.Style) {
 		if value != "" {
@@ -317,7 +319,7 @@ func describeRows(d *nixeval.Description, s Styles, t *nixeval.Target, children 
 		}
 	}
 	switch {
-	case !nixeval.Buildable(d.Kind):
+	case !setbuild.Buildable(d.Kind):
 		add("build", "none: "+nixeval.AKind(d.Kind)+" is not something Nix builds", s.Dim)
 	case d.Kind != nixeval.KindDerivation:
 		add("build", d.Commands.Build, s.Status)
@@ -476,13 +478,13 @@ func longWord(word string, w int) []string {
 
 // childrenOf is what the tree knows of n's children: their kinds when it
 // has listed them.
-func childrenOf(n *node) nixeval.SetContents {
+func childrenOf(n *node) setbuild.Contents {
 	if n == nil || !n.loaded {
-		return nixeval.SetContents{}
+		return setbuild.Contents{}
 	}
 	// Counted in place: this runs as kinds arrive, and a copy of 100,000
 	// children each time was garbage enough to raise the peak by tens of MB.
-	c := nixeval.SetContents{Known: true}
+	c := setbuild.Contents{Known: true}
 	for _, ch := range n.children {
 		c.AddNamed(ch.name, ch.kind)
 	}
@@ -491,12 +493,12 @@ func childrenOf(n *node) nixeval.SetContents {
 
 // setWarning says what the build command of a set or list builds, counted
 // from the children the tree knows, else from its size.
-func setWarning(d *nixeval.Description, c nixeval.SetContents) string {
+func setWarning(d *nixeval.Description, c setbuild.Contents) string {
 	if !c.Known && d.Count != nil {
 		c.Children = *d.Count
 	}
 	if d.Doc != nil {
-		c.What = nixeval.SummaryClause(d.Doc.Summary)
+		c.What = setbuild.SummaryClause(d.Doc.Summary)
 	}
 	return "this command " + c.Warning()
 }

@@ -3,6 +3,7 @@ package tui
 import (
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/setbuild"
 )
 
 // buildRefusal is what b says on a node that is not a derivation: the
@@ -14,8 +15,8 @@ func buildRefusal(n *node, e *descEntry) string {
 	if n.kind == nixeval.KindError {
 		return path + " fails to evaluate, so there is nothing to build; the preview shows the error"
 	}
-	if !nixeval.Buildable(n.kind) {
-		return attr.Printable(nixeval.NothingToBuild(path, n.kind))
+	if !setbuild.Buildable(n.kind) {
+		return attr.Printable(setbuild.NothingToBuild(path, n.kind))
 	}
 	c := childrenOf(n)
 	var d *nixeval.Description

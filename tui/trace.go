@@ -11,18 +11,19 @@ import (
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/diag"
 )
 
 // Tracer is what the trace panel asks: the value at path evaluated again
 // with Nix's --show-trace (*nixeval.Evaluator implements it).
 type Tracer interface {
-	Trace(ctx context.Context, path attr.Path) (*nixeval.Trace, error)
+	Trace(ctx context.Context, path attr.Path) (*diag.Trace, error)
 }
 
 // tracedMsg is the answer to a trace request; a stale id is dropped.
 type tracedMsg struct {
 	id    uint64
-	trace *nixeval.Trace
+	trace *diag.Trace
 	err   error
 }
 
@@ -33,7 +34,7 @@ type tracedMsg struct {
 type tracePanel struct {
 	askPanel
 	path  attr.Path
-	trace *nixeval.Trace
+	trace *diag.Trace
 	err   error
 }
 
@@ -201,6 +202,6 @@ func (m Model) failing(n *node) bool {
 // configuration: an evaluation error (not Nix missing, not a path that is
 // not there) and an evaluator that gives traces.
 func (m Model) fatalTraceable() bool {
-	var ee *nixeval.EvalError
+	var ee *diag.EvalError
 	return m.state == stateFailed && m.c.canTrace() && errors.As(m.fatal, &ee) && ee.Nix != nil
 }

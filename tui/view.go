@@ -13,6 +13,7 @@ import (
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/gitwork"
 )
 
@@ -294,8 +295,8 @@ func (m Model) failedView(w, h int) []string {
 		}
 	}
 	out = append(out, s.Bad.Render(truncate("The evaluation failed", w)), "")
-	var ee *nixeval.EvalError
-	var me *nixeval.MissingAttrError
+	var ee *diag.EvalError
+	var me *diag.MissingAttrError
 	switch {
 	case errors.As(m.fatal, &ee):
 		add(s.PanelTitle, ee.Summary)

@@ -15,6 +15,8 @@ import (
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/build"
+	"github.com/nixplore/nixplore/nixeval/build/buildlog"
+	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
@@ -57,17 +59,17 @@ var screens = []struct {
 		d.selectName("sdImage")
 		d.m.build = buildPanel{c: d.m.c, state: buildConfirm, path: attr.Path{"config", "system", "build", "sdImage"},
 			command: strings.Repeat("nix-build '<nixpkgs/nixos>' -A config.system.build.sdImage ", 3),
-			plan:    &build.Plan{Build: []string{"/nix/store/aaaa-a.drv", "/nix/store/bbbb-b.drv"}, Fetch: []string{"/nix/store/cccc-c"}, DownloadSize: 1 << 20},
+			plan:    &buildlog.Plan{Build: []string{"/nix/store/aaaa-a.drv", "/nix/store/bbbb-b.drv"}, Fetch: []string{"/nix/store/cccc-c"}, DownloadSize: 1 << 20},
 			check:   &build.PlatformCheck{System: "aarch64-linux", Machine: "x86_64-linux"}}
 	}},
 	{"build running", func(d *driver) {
 		d.settle()
 		d.m.build = buildPanel{c: d.m.c, state: buildRunning, path: attr.Path{"x"}, command: "nix-build",
-			stats: build.Stats{Done: 1, Expected: 3, Active: []build.ActiveBuild{{Name: "step-2", Phase: "buildPhase"}}},
+			stats: buildlog.Stats{Done: 1, Expected: 3, Active: []buildlog.ActiveBuild{{Name: "step-2", Phase: "buildPhase"}}},
 			log:   []string{"one", strings.Repeat("long ", 100)}, started: time.Now()}
 	}},
 	{"failed", func(d *driver) {
-		d.m.c.cfg.Eval.(*fakeEval).fail = &nixeval.EvalError{Kind: nixeval.ErrSyntax, Summary: "syntax error in a Nix file: unexpected '='",
+		d.m.c.cfg.Eval.(*fakeEval).fail = &diag.EvalError{Kind: diag.ErrSyntax, Summary: "syntax error in a Nix file: unexpected '='",
 			Location: "/etc/nixos/configuration.nix:5:3", Hint: strings.Repeat("Fix the file at the location above. ", 5),
 			Nix: &nixproc.NixError{Message: "error: syntax error, unexpected '='\n\n       at /etc/nixos/configuration.nix:5:3:\n\n            4|   networking.hostName = \"x\";\n            5|   = broken;\n             |   ^"}}
 		d.key("R")
@@ -179,7 +181,7 @@ func TestGoldenFilterAndFailure(t *testing.T) {
 	})
 	t.Run("failure", func(t *testing.T) {
 		ev := piLike()
-		ev.fail = &nixeval.EvalError{Kind: nixeval.ErrSyntax, Summary: "syntax error in a Nix file: unexpected '='",
+		ev.fail = &diag.EvalError{Kind: diag.ErrSyntax, Summary: "syntax error in a Nix file: unexpected '='",
 			Location: "/etc/nixos/configuration.nix:5:3", Hint: "Fix the file at the location above, then run again.",
 			Nix: &nixproc.NixError{Message: "error: syntax error, unexpected '='\n\n       at /etc/nixos/configuration.nix:5:3:\n\n            4|   networking.hostName = \"x\";\n            5|   = broken;\n             |   ^"}}
 		tm := teatest.NewTestModel(t, New(Config{Target: fakeTarget(), Eval: ev, Platform: pinnedPlatform}), teatest.WithInitialTermSize(80, 24))

@@ -8,6 +8,7 @@ import (
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/diag"
 )
 
 // warningsPanel holds every warning and trace Nix printed for the
@@ -17,8 +18,8 @@ import (
 type warningsPanel struct {
 	c     *common
 	open  bool
-	list  []nixeval.Warning // each message once, where it first came from
-	all   []nixeval.Warning // each message once per path, for the disk cache
+	list  []diag.Warning // each message once, where it first came from
+	all   []diag.Warning // each message once per path, for the disk cache
 	seen  map[string]bool
 	width int
 	pg    pager
@@ -30,14 +31,14 @@ func newWarnings(c *common) warningsPanel {
 }
 
 // warningsIn returns the warnings an answer carries.
-func warningsIn(msg tea.Msg) []nixeval.Warning {
+func warningsIn(msg tea.Msg) []diag.Warning {
 	switch msg := msg.(type) {
 	case listedMsg:
 		if msg.listing != nil {
 			return msg.listing.AllWarnings()
 		}
 	case kindsMsg:
-		var ws []nixeval.Warning
+		var ws []diag.Warning
 		for _, c := range msg.children {
 			ws = append(ws, c.Warnings...)
 		}
@@ -56,7 +57,7 @@ func warningsIn(msg tea.Msg) []nixeval.Warning {
 
 // add keeps the warnings not seen yet (the same words from another path
 // are the same warning) and marks the path of each.
-func (p *warningsPanel) add(ws []nixeval.Warning) {
+func (p *warningsPanel) add(ws []diag.Warning) {
 	added := false
 	for _, w := range ws {
 		k := string(w.Kind) + "\x00" + w.Message
@@ -82,8 +83,8 @@ func (p *warningsPanel) add(ws []nixeval.Warning) {
 // at returns the warnings printed evaluating path itself, as a listing
 // stored in the cache carries them (a fresh evaluation prints those again,
 // not the ones of values below path).
-func (p warningsPanel) at(path attr.Path) []nixeval.Warning {
-	var out []nixeval.Warning
+func (p warningsPanel) at(path attr.Path) []diag.Warning {
+	var out []diag.Warning
 	for _, w := range p.all {
 		if w.Path.Equal(path) {
 			out = append(out, w)
@@ -152,7 +153,7 @@ func (p warningsPanel) window() []string { return withMore(p.c.styles, p.pg, p.w
 func (p warningsPanel) count() string {
 	var warnings, traces int
 	for _, w := range p.list {
-		if w.Kind == nixeval.WarningTrace {
+		if w.Kind == diag.WarningTrace {
 			traces++
 		} else {
 			warnings++

@@ -9,8 +9,8 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest"
 
-	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/diag"
 )
 
 const (
@@ -81,14 +81,14 @@ func warnFake() *fakeEval {
 	for i, c := range f.lists["config.system.build"] {
 		switch c.Name {
 		case "toplevel":
-			f.lists["config.system.build"][i].Warnings = []nixeval.Warning{
-				{Kind: nixeval.WarningEval, Message: "The option `services.openssh.permitRootLogin' defined in `/etc/nixos/configuration.nix' has been renamed to `services.openssh.settings.PermitRootLogin'.", Path: build.Child("toplevel")},
-				{Kind: nixeval.WarningEval, Message: "The option `sound.enable' has been removed.\nIt did nothing.", Path: build.Child("toplevel")},
+			f.lists["config.system.build"][i].Warnings = []diag.Warning{
+				{Kind: diag.WarningEval, Message: "The option `services.openssh.permitRootLogin' defined in `/etc/nixos/configuration.nix' has been renamed to `services.openssh.settings.PermitRootLogin'.", Path: build.Child("toplevel")},
+				{Kind: diag.WarningEval, Message: "The option `sound.enable' has been removed.\nIt did nothing.", Path: build.Child("toplevel")},
 			}
 		case "kernel":
-			f.lists["config.system.build"][i].Warnings = []nixeval.Warning{
-				{Kind: nixeval.WarningTrace, Message: "kernel: building for aarch64", Path: build.Child("kernel")},
-				{Kind: nixeval.WarningEval, Message: "The option `sound.enable' has been removed.\nIt did nothing.", Path: build.Child("kernel")},
+			f.lists["config.system.build"][i].Warnings = []diag.Warning{
+				{Kind: diag.WarningTrace, Message: "kernel: building for aarch64", Path: build.Child("kernel")},
+				{Kind: diag.WarningEval, Message: "The option `sound.enable' has been removed.\nIt did nothing.", Path: build.Child("kernel")},
 			}
 		}
 	}

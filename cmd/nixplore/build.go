@@ -14,6 +14,7 @@ import (
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/build"
+	"github.com/nixplore/nixplore/nixeval/build/buildlog"
 )
 
 // cmdBuild builds one attribute path: platform check and plan first, then
@@ -64,7 +65,7 @@ func cmdBuild(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	run := build.Start(ctx, s.tools, s.target, build.Options{Path: path, OutLink: o.outLink, NoLink: o.noLink, AllowTopLevel: o.all})
 	out.info("building: %s", run.Command)
 	for ev := range run.Events() {
-		if ev.Kind == build.EventPlan {
+		if ev.Kind == buildlog.EventPlan {
 			if planned {
 				continue // printed from the dry run already
 			}
@@ -183,7 +184,7 @@ func (b *buildOutput) endLine() {
 	}
 }
 
-func (b *buildOutput) plan(p *build.Plan) {
+func (b *buildOutput) plan(p *buildlog.Plan) {
 	if b.json {
 		b.jsonLine(map[string]any{"kind": "plan", "plan": p})
 		return
@@ -232,20 +233,20 @@ func (b *buildOutput) who(j *build.Judgement) {
 	b.info("plan: of these, %s", strings.Join(parts, ", "))
 }
 
-func (b *buildOutput) event(ev build.Event) {
+func (b *buildOutput) event(ev buildlog.Event) {
 	if b.json {
 		b.jsonLine(ev)
 		return
 	}
 	switch ev.Kind {
-	case build.EventMessage:
+	case buildlog.EventMessage:
 		// Errors come back explained at the end; info is Nix's chatter.
 		if ev.Level == 1 {
 			b.endLine()
 			fmt.Fprintf(b.stderr, "%s\n", attr.Printable(ev.Text))
 		}
 		return
-	case build.EventPlan:
+	case buildlog.EventPlan:
 		b.plan(ev.Plan)
 		return
 	}
@@ -254,26 +255,26 @@ func (b *buildOutput) event(ev build.Event) {
 		return
 	}
 	switch ev.Kind {
-	case build.EventBuildStarted:
-		fmt.Fprintf(b.stderr, "building %s%s [%s]\n", build.DrvName(ev.Drv), onMachine(ev.Machine), counts(ev.Stats))
-	case build.EventBuildStopped:
-		fmt.Fprintf(b.stderr, "stopped %s [%s]\n", build.DrvName(ev.Drv), counts(ev.Stats))
-	case build.EventBuildFailed:
-		fmt.Fprintf(b.stderr, "failed %s\n", build.DrvName(ev.Drv))
-	case build.EventPhase:
-		fmt.Fprintf(b.stderr, "%s: %s\n", build.DrvName(ev.Drv), ev.Phase)
-	case build.EventLog:
-		fmt.Fprintf(b.stderr, "%s> %s\n", build.DrvName(ev.Drv), attr.Printable(ev.Line))
-	case build.EventFetch:
+	case buildlog.EventBuildStarted:
+		fmt.Fprintf(b.stderr, "building %s%s [%s]\n", buildlog.DrvName(ev.Drv), onMachine(ev.Machine), counts(ev.Stats))
+	case buildlog.EventBuildStopped:
+		fmt.Fprintf(b.stderr, "stopped %s [%s]\n", buildlog.DrvName(ev.Drv), counts(ev.Stats))
+	case buildlog.EventBuildFailed:
+		fmt.Fprintf(b.stderr, "failed %s\n", buildlog.DrvName(ev.Drv))
+	case buildlog.EventPhase:
+		fmt.Fprintf(b.stderr, "%s: %s\n", buildlog.DrvName(ev.Drv), ev.Phase)
+	case buildlog.EventLog:
+		fmt.Fprintf(b.stderr, "%s> %s\n", buildlog.DrvName(ev.Drv), attr.Printable(ev.Line))
+	case buildlog.EventFetch:
 		fmt.Fprintf(b.stderr, "fetching %s\n", ev.Path)
-	case build.EventCopy:
-		fmt.Fprintf(b.stderr, "%s\n", build.CopyText(ev.Path, ev.From, ev.To))
+	case buildlog.EventCopy:
+		fmt.Fprintf(b.stderr, "%s\n", buildlog.CopyText(ev.Path, ev.From, ev.To))
 	}
 }
 
 // progressLine redraws the one status line: counts, then the running
 // builds with their phase or last log line, cut to the terminal width.
-func (b *buildOutput) progressLine(s build.Stats) {
+func (b *buildOutput) progressLine(s buildlog.Stats) {
 	line := "[" + counts(s) + "]"
 	for _, a := range s.Active {
 		line += " " + a.Name + onMachine(a.Machine)
@@ -300,7 +301,7 @@ func onMachine(m string) string {
 }
 
 // counts are the totals as Nix's progress bar shows them.
-func counts(s build.Stats) string {
+func counts(s buildlog.Stats) string {
 	c := fmt.Sprintf("%d/%d built", s.Done, s.Expected)
 	if s.Running > 0 {
 		c += fmt.Sprintf(", %d running", s.Running)

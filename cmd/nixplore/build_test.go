@@ -14,7 +14,7 @@ import (
 
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/internal/testsys"
-	"github.com/nixplore/nixplore/nixeval/build"
+	"github.com/nixplore/nixplore/nixeval/build/buildlog"
 )
 
 func saltEnv(t *testing.T) string {
@@ -216,9 +216,9 @@ func TestBuildCLIInterrupt(t *testing.T) {
 func TestBuildProgressLine(t *testing.T) {
 	var errb bytes.Buffer
 	b := &buildOutput{tty: true, stderr: &errb}
-	s := build.Stats{Done: 2, Expected: 4, Running: 1, Active: []build.ActiveBuild{{Name: "chain-step-3", LastLine: "chain step 3: " + strings.Repeat("working ", 20)}}}
-	b.event(build.Event{Kind: build.EventLog, Stats: s})
-	b.event(build.Event{Kind: build.EventPhase, Stats: build.Stats{Done: 3, Expected: 4, Running: 1, Active: []build.ActiveBuild{{Name: "chain-step-4", Phase: "installPhase"}}}})
+	s := buildlog.Stats{Done: 2, Expected: 4, Running: 1, Active: []buildlog.ActiveBuild{{Name: "chain-step-3", LastLine: "chain step 3: " + strings.Repeat("working ", 20)}}}
+	b.event(buildlog.Event{Kind: buildlog.EventLog, Stats: s})
+	b.event(buildlog.Event{Kind: buildlog.EventPhase, Stats: buildlog.Stats{Done: 3, Expected: 4, Running: 1, Active: []buildlog.ActiveBuild{{Name: "chain-step-4", Phase: "installPhase"}}}})
 	b.info("done")
 	frames := strings.Split(errb.String(), "\r\x1b[K")
 	if len(frames) != 4 {

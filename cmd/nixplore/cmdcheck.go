@@ -8,6 +8,8 @@ import (
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/diag"
+	"github.com/nixplore/nixplore/nixeval/setbuild"
 )
 
 // checkCmdPath evaluates p before `cmd` prints its build command, so the
@@ -18,7 +20,7 @@ import (
 func checkCmdPath(ctx context.Context, o *options, p attr.Path, stderr io.Writer) error {
 	if err := (nixeval.Tools{}).LookPath(); err != nil {
 		// The command can still be printed; it is only not checked.
-		fmt.Fprintf(stderr, "nixplore: not checking %s: %s\n", pathOrTop(p), nixeval.FirstLine(err.Error()))
+		fmt.Fprintf(stderr, "nixplore: not checking %s: %s\n", pathOrTop(p), diag.FirstLine(err.Error()))
 		return nil
 	}
 	s, err := openVerbEnv(ctx, o, stderr, false)
@@ -33,17 +35,17 @@ func checkCmdPath(ctx context.Context, o *options, p attr.Path, stderr io.Writer
 		stop()
 	}
 	if err != nil {
-		var missing *nixeval.MissingAttrError
+		var missing *diag.MissingAttrError
 		if errors.As(err, &missing) {
 			return err
 		}
 		// A value that throws still has a command (the build shows the
 		// error); say so.
-		fmt.Fprintf(stderr, "nixplore: warning: %s fails to evaluate, so this command fails too: %s\n", pathOrTop(p), nixeval.FirstLine(nixeval.ErrorText(err)))
+		fmt.Fprintf(stderr, "nixplore: warning: %s fails to evaluate, so this command fails too: %s\n", pathOrTop(p), diag.FirstLine(nixeval.ErrorText(err)))
 		return nil
 	}
-	if !nixeval.Buildable(d.Kind) {
-		return errors.New(nixeval.NothingToBuild(attr.Printable(p.String()), d.Kind))
+	if !setbuild.Buildable(d.Kind) {
+		return errors.New(setbuild.NothingToBuild(attr.Printable(p.String()), d.Kind))
 	}
 	if d.Kind == nixeval.KindDerivation {
 		return nil
@@ -55,10 +57,10 @@ func checkCmdPath(ctx context.Context, o *options, p attr.Path, stderr io.Writer
 // setContents counts the derivations inside p from its listing in the
 // disk cache when every kind there is known, else says how many children
 // it has.
-func setContents(s *verbEnv, p attr.Path, d *nixeval.Description) nixeval.SetContents {
-	var c nixeval.SetContents
+func setContents(s *verbEnv, p attr.Path, d *nixeval.Description) setbuild.Contents {
+	var c setbuild.Contents
 	if l, ok := s.eval.PeekList(p); ok {
-		c = nixeval.CountChildren(l.Children)
+		c = setbuild.CountChildren(l.Children)
 	}
 	c.FromDescription(d)
 	return c

@@ -14,6 +14,7 @@ import (
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/compare"
+	"github.com/nixplore/nixplore/nixeval/diag"
 )
 
 // cmdCompare weighs outputs side by side: what each is, whether this
@@ -94,7 +95,7 @@ func columnErrors(cols []compare.Column) error {
 	var failed []string
 	for _, c := range cols {
 		if c.Error != "" {
-			failed = append(failed, c.Path+": "+nixeval.FirstLine(c.Error))
+			failed = append(failed, c.Path+": "+diag.FirstLine(c.Error))
 		}
 	}
 	if len(failed) == 0 {

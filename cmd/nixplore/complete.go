@@ -13,6 +13,7 @@ import (
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
+	"github.com/nixplore/nixplore/nixeval/resolve"
 	"github.com/nixplore/nixplore/nixeval/systems"
 	"github.com/nixplore/nixplore/nixeval/warm"
 )
@@ -352,7 +353,7 @@ func completePath(ctx context.Context, prev []string, cur string) answer {
 	if err != nil {
 		return answer{}
 	}
-	t, err := nixeval.Resolve(o.target, nixeval.SystemEnvironment())
+	t, err := resolve.Target(o.target, resolve.SystemEnvironment())
 	if err != nil {
 		return answer{}
 	}

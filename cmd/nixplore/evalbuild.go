@@ -8,6 +8,7 @@ import (
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/diag"
 )
 
 // reportEvalBuilds makes every evaluation under ctx say on stderr, as Nix
@@ -17,7 +18,7 @@ import (
 func reportEvalBuilds(ctx context.Context, stderr io.Writer) context.Context {
 	var mu sync.Mutex
 	said := map[string]bool{}
-	return nixeval.WithEvalBuilds(ctx, func(b nixeval.EvalBuild) {
+	return nixeval.WithEvalBuilds(ctx, func(b diag.EvalBuild) {
 		mu.Lock()
 		defer mu.Unlock()
 		if said[b.Key()] {

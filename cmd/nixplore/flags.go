@@ -8,11 +8,12 @@ import (
 	"time"
 
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/resolve"
 )
 
 // options are every flag of every verb; each verb checks which apply.
 type options struct {
-	target   nixeval.Flags
+	target   resolve.Flags
 	verb     string
 	paths    []string
 	json     bool

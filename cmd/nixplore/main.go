@@ -18,7 +18,9 @@ import (
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/build"
 	"github.com/nixplore/nixplore/nixeval/catalogue"
+	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/flakelock"
+	"github.com/nixplore/nixplore/nixeval/resolve"
 	"github.com/nixplore/nixplore/nixeval/teach"
 	"github.com/nixplore/nixplore/nixeval/warm"
 )
@@ -106,7 +108,7 @@ func openVerbEnv(ctx context.Context, o *options, stderr io.Writer, announce boo
 // had to say (a dirty work tree, a lock file written); announce prints
 // them on stderr, once, before any evaluation.
 func openVerbEnvNotes(ctx context.Context, o *options, stderr io.Writer, announce bool) (*verbEnv, []string, error) {
-	t, err := nixeval.Resolve(o.target, nixeval.SystemEnvironment())
+	t, err := resolve.Target(o.target, resolve.SystemEnvironment())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -159,12 +161,12 @@ func openVerbEnvNotes(ctx context.Context, o *options, stderr io.Writer, announc
 	if !o.noCache {
 		c, err := nixeval.OpenCache()
 		if err != nil {
-			fmt.Fprintf(stderr, "nixplore: warning: running without a cache: %v\n", nixeval.FirstLine(err.Error()))
+			fmt.Fprintf(stderr, "nixplore: warning: running without a cache: %v\n", diag.FirstLine(err.Error()))
 		} else {
 			ev.Cache, ev.Refresh = c, o.refresh
 			if announce { // the CLI; the explorer owns the terminal
 				ev.OnCacheError = func(err error) {
-					fmt.Fprintf(stderr, "nixplore: warning: could not write the cache in %s: %v\n", c.Dir(), nixeval.FirstLine(err.Error()))
+					fmt.Fprintf(stderr, "nixplore: warning: could not write the cache in %s: %v\n", c.Dir(), diag.FirstLine(err.Error()))
 				}
 			}
 		}
@@ -527,7 +529,7 @@ func writeListingText(w io.Writer, l nixeval.Listing, header bool) {
 func writeChildText(w io.Writer, c nixeval.Child) {
 	line := fmt.Sprintf("%-10s %s", c.Kind, attr.Quote(c.Name))
 	if c.Error != "" {
-		line += "  " + nixeval.FirstLine(c.Error)
+		line += "  " + diag.FirstLine(c.Error)
 	}
 	fmt.Fprintln(w, attr.Printable(line))
 }
@@ -578,7 +580,7 @@ func cmdShow(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 // catalogue's entry and the files that define it.
 func showFailed(ctx context.Context, s *verbEnv, p attr.Path, asJSON bool, stdout io.Writer, cause error) {
 	var def *nixeval.Definition
-	var missing *nixeval.MissingAttrError
+	var missing *diag.MissingAttrError
 	if !errors.As(cause, &missing) {
 		// A missing attribute has no definition to look for; a value
 		// that throws still has the files that define it.
@@ -609,7 +611,7 @@ func showFailed(ctx context.Context, s *verbEnv, p attr.Path, asJSON bool, stdou
 			Commands: map[string]string{"build": nixeval.BuildCommands(s.target, p).Build}}
 		if wo := runWarnings(ctx); wo.sink != nil {
 			// What Nix printed before the value failed.
-			out.Warnings = wo.inJSON(nixeval.UniqueWarnings(wo.sink.Warnings()))
+			out.Warnings = wo.inJSON(diag.UniqueWarnings(wo.sink.Warnings()))
 		}
 		if def != nil {
 			out.DefinedIn = def.Files
@@ -631,7 +633,7 @@ func cmdCmd(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	t, err := nixeval.Resolve(o.target, nixeval.SystemEnvironment())
+	t, err := resolve.Target(o.target, resolve.SystemEnvironment())
 	if err != nil {
 		return err
 	}
@@ -674,12 +676,12 @@ func explainEval(ctx context.Context, t *nixeval.Target, p attr.Path, useCache b
 	}
 	info, err := ev.Info(ctx)
 	if err != nil {
-		fmt.Fprintf(stderr, "nixplore: could not evaluate the configuration's platform, explaining without it: %s\n", nixeval.FirstLine(err.Error()))
+		fmt.Fprintf(stderr, "nixplore: could not evaluate the configuration's platform, explaining without it: %s\n", diag.FirstLine(err.Error()))
 		return nil, nil
 	}
 	facts, err := ev.Facts(ctx, p)
 	if err != nil {
-		fmt.Fprintf(stderr, "nixplore: could not read what the configuration says about %s, explaining without it: %s\n", attr.Printable(p.String()), nixeval.FirstLine(err.Error()))
+		fmt.Fprintf(stderr, "nixplore: could not read what the configuration says about %s, explaining without it: %s\n", attr.Printable(p.String()), diag.FirstLine(err.Error()))
 	}
 	return info, facts
 }

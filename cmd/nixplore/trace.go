@@ -9,19 +9,20 @@ import (
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/diag"
 )
 
 // traceJSON is `show --trace --json`: the chain outermost first, as Nix
 // 2.26 and later print it.
 type traceJSON struct {
-	Path   string          `json:"path"`
-	Error  string          `json:"error,omitempty"`
-	Where  string          `json:"where,omitempty"`
-	Option string          `json:"option,omitempty"`
-	File   string          `json:"file,omitempty"`
-	Line   int             `json:"line,omitempty"`
-	Column int             `json:"column,omitempty"`
-	Frames []nixeval.Frame `json:"frames"`
+	Path   string       `json:"path"`
+	Error  string       `json:"error,omitempty"`
+	Where  string       `json:"where,omitempty"`
+	Option string       `json:"option,omitempty"`
+	File   string       `json:"file,omitempty"`
+	Line   int          `json:"line,omitempty"`
+	Column int          `json:"column,omitempty"`
+	Frames []diag.Frame `json:"frames"`
 }
 
 // showTrace is `show --trace PATH`: the value evaluated again with Nix's
@@ -71,8 +72,8 @@ func writeJSONLine(w io.Writer, v any) error {
 
 // outermostFirst is the chain in the order a reader follows it: from what
 // was asked down to the error.
-func outermostFirst(frames []nixeval.Frame) []nixeval.Frame {
-	out := make([]nixeval.Frame, len(frames))
+func outermostFirst(frames []diag.Frame) []diag.Frame {
+	out := make([]diag.Frame, len(frames))
 	for i, f := range frames {
 		out[len(frames)-1-i] = f
 	}
@@ -82,7 +83,7 @@ func outermostFirst(frames []nixeval.Frame) []nixeval.Frame {
 // writeTraceText prints where the error comes from, then the chain: one
 // line per frame, the location beside it (nixpkgs files relative to
 // nixpkgs), and the source lines Nix quoted at the user's own place.
-func writeTraceText(w io.Writer, tr *nixeval.Trace, frames []nixeval.Frame) {
+func writeTraceText(w io.Writer, tr *diag.Trace, frames []diag.Frame) {
 	fmt.Fprintf(w, "%-12s %s\n", "path:", attr.Printable(tr.Path.String()))
 	where := tr.Where()
 	if where == "" {
@@ -109,7 +110,7 @@ func writeTraceText(w io.Writer, tr *nixeval.Trace, frames []nixeval.Frame) {
 }
 
 // frameLine is one frame on one line: Nix's words, then where.
-func frameLine(f nixeval.Frame) string {
+func frameLine(f diag.Frame) string {
 	text := f.Text
 	if !strings.HasPrefix(text, "error:") {
 		text = "… " + text

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
@@ -89,5 +89,5 @@ func nixVersionLine(ctx context.Context) string {
 		}
 		return "nix: " + path + " --version failed: " + err.Error()
 	}
-	return "nix: " + strings.TrimSpace(nixeval.FirstLine(string(out))) + " (" + path + ")"
+	return "nix: " + strings.TrimSpace(diag.FirstLine(string(out))) + " (" + path + ")"
 }

@@ -6,8 +6,8 @@ import (
 	"io"
 	"sync"
 
-	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/diag"
 )
 
 // warningOut says each warning Nix printed during a run once: on stderr
@@ -17,7 +17,7 @@ import (
 // has no place for it, is still said (flush).
 type warningOut struct {
 	w    io.Writer
-	sink *nixeval.WarningSink
+	sink *diag.WarningSink
 	mu   sync.Mutex
 	said map[string]bool
 }
@@ -27,7 +27,7 @@ type warningOutKey struct{}
 // withWarningOut returns a context whose requests' warnings the returned
 // warningOut hears.
 func withWarningOut(ctx context.Context, stderr io.Writer) (context.Context, *warningOut) {
-	ctx, sink := nixeval.CollectWarnings(ctx)
+	ctx, sink := diag.CollectWarnings(ctx)
 	wo := &warningOut{w: stderr, sink: sink, said: map[string]bool{}}
 	return context.WithValue(ctx, warningOutKey{}, wo), wo
 }
@@ -41,10 +41,10 @@ func runWarnings(ctx context.Context) *warningOut {
 	return &warningOut{w: io.Discard, said: map[string]bool{}}
 }
 
-func warningKey(w nixeval.Warning) string { return string(w.Kind) + "\x00" + w.Message }
+func warningKey(w diag.Warning) string { return string(w.Kind) + "\x00" + w.Message }
 
 // print writes the warnings not said yet on stderr.
-func (o *warningOut) print(ws []nixeval.Warning) {
+func (o *warningOut) print(ws []diag.Warning) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	for _, w := range ws {
@@ -57,7 +57,7 @@ func (o *warningOut) print(ws []nixeval.Warning) {
 
 // inJSON notes warnings said in a JSON answer, and returns them in the
 // form JSON carries them.
-func (o *warningOut) inJSON(ws []nixeval.Warning) []warningJSON {
+func (o *warningOut) inJSON(ws []diag.Warning) []warningJSON {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	var out []warningJSON
@@ -75,7 +75,7 @@ func (o *warningOut) inJSON(ws []nixeval.Warning) []warningJSON {
 // flush says on stderr what the run's requests printed and no answer said.
 func (o *warningOut) flush() {
 	if o.sink != nil {
-		o.print(nixeval.UniqueWarnings(o.sink.Warnings()))
+		o.print(diag.UniqueWarnings(o.sink.Warnings()))
 	}
 }
 

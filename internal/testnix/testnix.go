@@ -17,6 +17,7 @@ import (
 
 	"github.com/nixplore/nixplore/internal/testsys"
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/resolve"
 )
 
 // Root is the repository root.
@@ -74,17 +75,17 @@ func Classic(t testing.TB, config, system string) *nixeval.Target {
 
 // ResolveClassic is Classic returning the resolution error.
 func ResolveClassic(t testing.TB, config, system string) (*nixeval.Target, error) {
-	return nixeval.Resolve(ClassicFlags(config, system), Env(t))
+	return resolve.Target(ClassicFlags(config, system), Env(t))
 }
 
 // Env is a resolution environment with an empty /etc/nixos.
-func Env(t testing.TB) nixeval.Environment {
-	return nixeval.Environment{Getenv: os.Getenv, Hostname: os.Hostname, EtcNixOS: t.TempDir(), Cwd: Root()}
+func Env(t testing.TB) resolve.Environment {
+	return resolve.Environment{Getenv: os.Getenv, Hostname: os.Hostname, EtcNixOS: t.TempDir(), Cwd: Root()}
 }
 
 // ClassicFlags are the flags a user would type for Classic.
-func ClassicFlags(config, system string) nixeval.Flags {
-	return nixeval.Flags{
+func ClassicFlags(config, system string) resolve.Flags {
+	return resolve.Flags{
 		SearchPath: []string{"nixpkgs=" + Testdata("nixpkgs"), "nixos-config=" + Testdata("configs", config, "configuration.nix")},
 		System:     system,
 	}
@@ -119,7 +120,7 @@ func LongCheckout(t testing.TB, config, system string) *nixeval.Target {
 			t.Fatalf("copy %s: %v\n%s", c[0], err, out)
 		}
 	}
-	tg, err := nixeval.Resolve(nixeval.Flags{
+	tg, err := resolve.Target(resolve.Flags{
 		SearchPath: []string{"nixpkgs=" + filepath.Join(root, "nixpkgs"), "nixos-config=" + filepath.Join(configs, config, "configuration.nix")},
 		System:     system,
 	}, Env(t))
@@ -170,7 +171,7 @@ func FlakeDir(t testing.TB) string {
 // test flake.
 func Flake(t testing.TB, host string) *nixeval.Target {
 	t.Helper()
-	tg, err := nixeval.Resolve(nixeval.Flags{Flake: "path:" + FlakeDir(t) + "#" + host}, Env(t))
+	tg, err := resolve.Target(resolve.Flags{Flake: "path:" + FlakeDir(t) + "#" + host}, Env(t))
 	if err != nil {
 		t.Fatal(err)
 	}

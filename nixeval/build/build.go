@@ -16,7 +16,9 @@ import (
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/build/buildlog"
 	"github.com/nixplore/nixplore/nixeval/catalogue"
+	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
@@ -75,21 +77,21 @@ type NextStep struct {
 // Result is a build that succeeded: only outputs that exist in the
 // store are reported.
 type Result struct {
-	Command     string        `json:"command"`
-	DryRun      bool          `json:"dryRun,omitempty"`
-	Plan        *Plan         `json:"plan,omitempty"` // what Nix announced (for a dry run: everything)
-	Outputs     []BuiltOutput `json:"outputs,omitempty"`
-	Links       []string      `json:"links,omitempty"`       // result symlinks created
-	ClosureSize int64         `json:"closureSize,omitempty"` // bytes, all outputs with their dependencies
-	Built       []string      `json:"built,omitempty"`       // derivations built by this run
-	Fetched     []string      `json:"fetched,omitempty"`
+	Command     string         `json:"command"`
+	DryRun      bool           `json:"dryRun,omitempty"`
+	Plan        *buildlog.Plan `json:"plan,omitempty"` // what Nix announced (for a dry run: everything)
+	Outputs     []BuiltOutput  `json:"outputs,omitempty"`
+	Links       []string       `json:"links,omitempty"`       // result symlinks created
+	ClosureSize int64          `json:"closureSize,omitempty"` // bytes, all outputs with their dependencies
+	Built       []string       `json:"built,omitempty"`       // derivations built by this run
+	Fetched     []string       `json:"fetched,omitempty"`
 	// BuiltOn are the derivations of Built that ran on a remote builder,
 	// Copies the paths copied to and from it.
-	BuiltOn   []BuiltOn     `json:"builtOn,omitempty"`
-	Copies    []Copy        `json:"copies,omitempty"`
-	NextSteps []NextStep    `json:"nextSteps,omitempty"`
-	Stats     Stats         `json:"stats"`
-	Duration  time.Duration `json:"duration"`
+	BuiltOn   []buildlog.BuiltOn `json:"builtOn,omitempty"`
+	Copies    []buildlog.Copy    `json:"copies,omitempty"`
+	NextSteps []NextStep         `json:"nextSteps,omitempty"`
+	Stats     buildlog.Stats     `json:"stats"`
+	Duration  time.Duration      `json:"duration"`
 }
 
 // Run is a build in progress. Read Events until it is closed, then
@@ -98,7 +100,7 @@ type Result struct {
 type Run struct {
 	// Command is the Nix command running, shell-quoted for display.
 	Command string
-	events  chan Event
+	events  chan buildlog.Event
 	queue   *eventQueue
 	done    chan struct{}
 	result  *Result
@@ -108,7 +110,7 @@ type Run struct {
 }
 
 // Events delivers the build's events in order; it is closed after the last.
-func (r *Run) Events() <-chan Event { return r.events }
+func (r *Run) Events() <-chan buildlog.Event { return r.events }
 
 // Wait returns the result, or a *Failure (also for a cancelled build)
 // or another error.
@@ -128,7 +130,7 @@ func (r *Run) Wait() (*Result, error) {
 type eventQueue struct {
 	mu      sync.Mutex
 	cond    *sync.Cond
-	items   []Event
+	items   []buildlog.Event
 	closed  bool
 	dropped int // events coalesced away, for tests
 }
@@ -144,17 +146,17 @@ func newEventQueue() *eventQueue {
 
 // coalescible reports whether a newer event may stand for ev when the
 // reader is behind: ev only moves the counters, the phase or the log on.
-func coalescible(ev Event) bool {
+func coalescible(ev buildlog.Event) bool {
 	switch ev.Kind {
-	case EventProgress, EventPhase, EventLog:
+	case buildlog.EventProgress, buildlog.EventPhase, buildlog.EventLog:
 		return true
-	case EventMessage:
+	case buildlog.EventMessage:
 		return ev.Level > 1 // info and chattier; errors and warnings stay
 	}
 	return false
 }
 
-func (q *eventQueue) push(evs ...Event) {
+func (q *eventQueue) push(evs ...buildlog.Event) {
 	if len(evs) == 0 {
 		return
 	}
@@ -190,7 +192,7 @@ var abandonAfter = 2 * time.Second
 // (queueCap bounds what waits); after stop is closed (the build ended or
 // its context is done) an event nobody takes within abandonAfter ends it,
 // so the goroutine never outlives its build waiting on a reader that left.
-func (q *eventQueue) forward(out chan<- Event, stop <-chan struct{}) {
+func (q *eventQueue) forward(out chan<- buildlog.Event, stop <-chan struct{}) {
 	defer close(out)
 	for {
 		q.mu.Lock()
@@ -267,7 +269,7 @@ func buildFlags(program string, opts Options) []string {
 func Start(ctx context.Context, tools nixeval.Tools, t *nixeval.Target, opts Options) *Run {
 	program := nixeval.BuildCommands(t, opts.Path).Argv[0]
 	cmd := buildCommand(tools, t, opts.Path, buildFlags(program, opts)...)
-	r := &Run{Command: cmd.String(), events: make(chan Event, 64), queue: newEventQueue(), done: make(chan struct{}),
+	r := &Run{Command: cmd.String(), events: make(chan buildlog.Event, 64), queue: newEventQueue(), done: make(chan struct{}),
 		forwarded: make(chan struct{})}
 	// The forwarder may give up on a reader once the build has ended or
 	// its requester is gone (ctx done: a quit, a closed panel).
@@ -307,7 +309,7 @@ const (
 
 func runBuild(ctx context.Context, tools nixeval.Tools, cmd *nixproc.Command, program string, opts Options, q *eventQueue, t *nixeval.Target) (*Result, error) {
 	start := time.Now()
-	prog := NewProgress()
+	prog := buildlog.NewProgress()
 	// Builders can print gigabytes: only the end of stderr is kept (Nix's
 	// error is there; the builders' logs are kept per derivation by prog).
 	cmd.StderrTail = stderrKeep
@@ -373,7 +375,7 @@ func runBuild(ctx context.Context, tools nixeval.Tools, cmd *nixproc.Command, pr
 }
 
 // buildError turns a failed or cancelled build into a *Failure.
-func buildError(ctx context.Context, tools nixeval.Tools, prog *Progress, plain []string, cmd *nixproc.Command, res *nixproc.Result, err error, t *nixeval.Target) error {
+func buildError(ctx context.Context, tools nixeval.Tools, prog *buildlog.Progress, plain []string, cmd *nixproc.Command, res *nixproc.Result, err error, t *nixeval.Target) error {
 	var ce *nixproc.CancelledError
 	if errors.As(err, &ce) {
 		f := &Failure{Kind: FailCancelled, Summary: "build cancelled", Finished: prog.Finished(), Command: cmd.String(), Err: err}
@@ -394,10 +396,7 @@ func buildError(ctx context.Context, tools nixeval.Tools, prog *Progress, plain 
 			errs = []string{b}
 		}
 	}
-	var all []string
-	for _, d := range prog.logOrder {
-		all = append(all, prog.logs[d]...)
-	}
+	all := prog.KeptLog()
 	in := failureInput{errors: errs, warnings: prog.Messages, logs: prog.LogTail, lastLog: prog.LastLogged(), stopped: prog.Stopped(), allLog: strings.Join(all, "\n")}
 	f := diagnose(in, func(system string) *PlatformCheck {
 		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 20*time.Second)
@@ -416,7 +415,7 @@ func buildError(ctx context.Context, tools nixeval.Tools, prog *Progress, plain 
 	if f.Kind == FailOther && f.Drv == "" && len(prog.Stopped()) == 0 {
 		ne2 := *ne
 		ne2.Message = strings.Join(errs, "\n")
-		if ev := nixeval.Classify(&ne2); ev.Kind != nixeval.ErrThrow && ev.Kind != nixeval.ErrOther {
+		if ev := diag.Classify(&ne2); ev.Kind != diag.ErrThrow && ev.Kind != diag.ErrOther {
 			return ev
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/build"
+	"github.com/nixplore/nixplore/nixeval/build/buildlog"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
@@ -36,8 +37,8 @@ func buildPath(t *testing.T, s string) attr.Path {
 	return p
 }
 
-func collect(run *build.Run) []build.Event {
-	var evs []build.Event
+func collect(run *build.Run) []buildlog.Event {
+	var evs []buildlog.Event
 	for ev := range run.Events() {
 		evs = append(evs, ev)
 	}
@@ -59,12 +60,12 @@ func TestBuildChainProgress(t *testing.T) {
 	lastDone := 0
 	for _, ev := range evs {
 		switch ev.Kind {
-		case build.EventPlan:
+		case buildlog.EventPlan:
 			order = append(order, fmt.Sprintf("plan %d", len(ev.Plan.Build)))
-		case build.EventBuildStarted:
-			order = append(order, "start "+build.DrvName(ev.Drv))
-		case build.EventBuildStopped:
-			order = append(order, "stop "+build.DrvName(ev.Drv))
+		case buildlog.EventBuildStarted:
+			order = append(order, "start "+buildlog.DrvName(ev.Drv))
+		case buildlog.EventBuildStopped:
+			order = append(order, "stop "+buildlog.DrvName(ev.Drv))
 		}
 		if ev.Stats.Done < lastDone {
 			t.Errorf("done went back: %d after %d", ev.Stats.Done, lastDone)
@@ -95,7 +96,7 @@ func TestBuildChainProgress(t *testing.T) {
 	}
 }
 
-func buildFailure(t *testing.T, tg *nixeval.Target, path string) (*build.Failure, []build.Event) {
+func buildFailure(t *testing.T, tg *nixeval.Target, path string) (*build.Failure, []buildlog.Event) {
 	t.Helper()
 	run := build.Start(context.Background(), nixeval.Tools{}, tg, build.Options{Path: buildPath(t, path), NoLink: true})
 	evs := collect(run)
@@ -114,7 +115,7 @@ func TestBuildFailingLogTail(t *testing.T) {
 	testnix.Setup(t)
 	salt(t)
 	f, evs := buildFailure(t, testnix.Classic(t, "buildfail", ""), "config.system.build.failing")
-	if f.Kind != build.FailOther || build.DrvName(f.Drv) != "failing" {
+	if f.Kind != build.FailOther || buildlog.DrvName(f.Drv) != "failing" {
 		t.Fatalf("kind %v drv %q", f.Kind, f.Drv)
 	}
 	if len(f.LogTail) != 25 || f.LogTail[0] != "log line 6" || f.LogTail[24] != "log line 30" {
@@ -129,10 +130,10 @@ func TestBuildFailingLogTail(t *testing.T) {
 	var logs int
 	var failed bool
 	for _, ev := range evs {
-		if ev.Kind == build.EventLog && build.DrvName(ev.Drv) == "failing" {
+		if ev.Kind == buildlog.EventLog && buildlog.DrvName(ev.Drv) == "failing" {
 			logs++
 		}
-		if ev.Kind == build.EventBuildFailed && ev.Drv == f.Drv {
+		if ev.Kind == buildlog.EventBuildFailed && ev.Drv == f.Drv {
 			failed = true
 		}
 	}
@@ -163,13 +164,13 @@ func TestBuildBrokenChain(t *testing.T) {
 	testnix.Setup(t)
 	salt(t)
 	f, evs := buildFailure(t, testnix.Classic(t, "buildfail", ""), "config.system.build.brokenChain")
-	if f.Kind != build.FailOther || build.DrvName(f.Drv) != "broken-chain-2" {
+	if f.Kind != build.FailOther || buildlog.DrvName(f.Drv) != "broken-chain-2" {
 		t.Fatalf("kind %v drv %q", f.Kind, f.Drv)
 	}
 	if got := strings.Join(namesOf(f.Finished), ","); got != "broken-chain-1" {
 		t.Errorf("finished %s", got)
 	}
-	var last build.Stats
+	var last buildlog.Stats
 	for _, ev := range evs {
 		s := ev.Stats
 		if s.Done < last.Done || s.Expected < last.Expected || s.Failed < last.Failed {
@@ -189,7 +190,7 @@ func TestBuildDiskFull(t *testing.T) {
 	testnix.Setup(t)
 	salt(t)
 	f, _ := buildFailure(t, testnix.Classic(t, "buildfail", ""), "config.system.build.diskfull")
-	if f.Kind != build.FailNoSpace || build.DrvName(f.Drv) != "diskfull" {
+	if f.Kind != build.FailNoSpace || buildlog.DrvName(f.Drv) != "diskfull" {
 		t.Fatalf("kind %v drv %q: %v", f.Kind, f.Drv, f)
 	}
 	if f.WritePath != "/boot/nixos/x-initrd.tmp" || len(f.Space) == 0 || f.Space[0].Dir != "/nix/store" || f.Space[0].Size == 0 {
@@ -332,7 +333,7 @@ func TestBuildCancelLeavesNoProcess(t *testing.T) {
 	var pgrp int
 	var cancelledAt time.Time
 	for ev := range run.Events() {
-		if ev.Kind == build.EventLog && strings.Contains(ev.Line, "nixplore-cancel-marker started") && cancelledAt.IsZero() {
+		if ev.Kind == buildlog.EventLog && strings.Contains(ev.Line, "nixplore-cancel-marker started") && cancelledAt.IsZero() {
 			procs := markerProcs(mySalt)
 			for _, g := range procs {
 				pgrp = g
@@ -382,7 +383,7 @@ func TestBuildCancelSaysWhatFinished(t *testing.T) {
 	defer cancel()
 	run := build.Start(ctx, nixeval.Tools{}, testnix.Classic(t, "buildfail", ""), build.Options{Path: buildPath(t, "config.system.build.chain"), NoLink: true})
 	for ev := range run.Events() {
-		if ev.Kind == build.EventLog && ev.Line == "chain step 3: starting" {
+		if ev.Kind == buildlog.EventLog && ev.Line == "chain step 3: starting" {
 			cancel()
 		}
 	}
@@ -402,7 +403,7 @@ func TestBuildCancelSaysWhatFinished(t *testing.T) {
 func namesOf(drvs []string) []string {
 	var out []string
 	for _, d := range drvs {
-		out = append(out, build.DrvName(d))
+		out = append(out, buildlog.DrvName(d))
 	}
 	return out
 }
@@ -411,7 +412,7 @@ func TestBuildHashMismatch(t *testing.T) {
 	testnix.Setup(t)
 	salt(t)
 	f, _ := buildFailure(t, testnix.Classic(t, "buildfail", ""), "config.system.build.hashMismatch")
-	if f.Kind != build.FailHashMismatch || build.DrvName(f.Drv) != "hash-mismatch" || f.Exit != 102 {
+	if f.Kind != build.FailHashMismatch || buildlog.DrvName(f.Drv) != "hash-mismatch" || f.Exit != 102 {
 		t.Fatalf("%+v", f)
 	}
 	if f.Specified != "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=" || !strings.HasPrefix(f.Got, "sha256-") || f.Got == f.Specified {
@@ -524,7 +525,7 @@ func TestBuildLoudBuilderStaysBounded(t *testing.T) {
 	if !errors.As(err, &ne) || len(ne.Stderr) > 64<<10 {
 		t.Errorf("the failure keeps %d bytes of stderr", len(ne.Stderr))
 	}
-	if build.DrvName(f.Drv) != "loud" || len(f.LogTail) != build.LogTailLines || !strings.HasPrefix(f.LogTail[len(f.LogTail)-1], "loud builder line 200000,") {
+	if buildlog.DrvName(f.Drv) != "loud" || len(f.LogTail) != build.LogTailLines || !strings.HasPrefix(f.LogTail[len(f.LogTail)-1], "loud builder line 200000,") {
 		t.Errorf("not explained with the builder's last lines: drv %q, log tail %q\n%v", f.Drv, f.LogTail, f)
 	}
 }

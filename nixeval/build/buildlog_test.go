@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/nixplore/nixplore/nixeval/build/buildlog"
 )
 
 var nixVersions = []string{"2.8", "2.26", "2.34"}
@@ -28,45 +30,12 @@ func capture(t *testing.T, version, name string) []string {
 	return out
 }
 
-func feedAll(p *Progress, lines []string) []Event {
-	var evs []Event
+func feedAll(p *buildlog.Progress, lines []string) []buildlog.Event {
+	var evs []buildlog.Event
 	for _, l := range lines {
 		evs = append(evs, p.Feed([]byte(l))...)
 	}
 	return append(evs, p.Flush()...)
-}
-
-func TestParseLogLine(t *testing.T) {
-	tests := []struct {
-		name   string
-		line   string
-		ok     bool
-		bad    bool
-		action string
-		typ    int
-		fields int
-	}{
-		{"start build 2.26", `@nix {"action":"start","fields":["/nix/store/x-a.drv","",1,1],"id":5,"level":3,"parent":0,"text":"building","type":105}`, true, false, "start", 105, 4},
-		{"result progress", `@nix {"action":"result","fields":[1,4,0,0],"id":7,"type":105}`, true, false, "result", 105, 4},
-		{"msg", `@nix {"action":"msg","level":3,"msg":"hello"}`, true, false, "msg", 0, 0},
-		{"plain line", `warning: unknown setting 'foo'`, false, false, "", 0, 0},
-		{"broken json", `@nix {"action":`, true, true, "", 0, 0},
-		{"crlf", "@nix {\"action\":\"stop\",\"id\":3}\r\n", true, false, "stop", 0, 0},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			e, ok, err := parseLogLine([]byte(tc.line))
-			if ok != tc.ok || (err != nil) != tc.bad {
-				t.Fatalf("ok=%v err=%v, want ok=%v bad=%v", ok, err, tc.ok, tc.bad)
-			}
-			if tc.bad || !ok {
-				return
-			}
-			if e.Action != tc.action || e.Type != tc.typ || len(e.Fields) != tc.fields {
-				t.Errorf("got %+v", e)
-			}
-		})
-	}
 }
 
 // TestBuildProgressCaptured replays a real chain build (4 derivations) of
@@ -74,7 +43,7 @@ func TestParseLogLine(t *testing.T) {
 func TestBuildProgressCaptured(t *testing.T) {
 	for _, v := range nixVersions {
 		t.Run(v, func(t *testing.T) {
-			p := NewProgress()
+			p := buildlog.NewProgress()
 			evs := feedAll(p, capture(t, v, "internal-json-build"))
 			if p.BadLines != 0 {
 				t.Errorf("%d bad lines", p.BadLines)
@@ -84,17 +53,17 @@ func TestBuildProgressCaptured(t *testing.T) {
 			lastDone := -1
 			for _, ev := range evs {
 				switch ev.Kind {
-				case EventBuildStarted:
-					started = append(started, DrvName(ev.Drv))
-					kinds = append(kinds, "start "+DrvName(ev.Drv))
-				case EventBuildStopped:
-					stopped = append(stopped, DrvName(ev.Drv))
-					kinds = append(kinds, "stop "+DrvName(ev.Drv))
-				case EventBuildFailed:
+				case buildlog.EventBuildStarted:
+					started = append(started, buildlog.DrvName(ev.Drv))
+					kinds = append(kinds, "start "+buildlog.DrvName(ev.Drv))
+				case buildlog.EventBuildStopped:
+					stopped = append(stopped, buildlog.DrvName(ev.Drv))
+					kinds = append(kinds, "stop "+buildlog.DrvName(ev.Drv))
+				case buildlog.EventBuildFailed:
 					t.Errorf("%s failed", ev.Drv)
-				case EventLog:
-					logDrvs = append(logDrvs, DrvName(ev.Drv)+": "+ev.Line)
-				case EventPlan:
+				case buildlog.EventLog:
+					logDrvs = append(logDrvs, buildlog.DrvName(ev.Drv)+": "+ev.Line)
+				case buildlog.EventPlan:
 					if got := ev.Plan.BuildNames(); !reflect.DeepEqual(got, []string{"chain-step-1", "chain-step-2", "chain-step-3", "chain-step-4"}) {
 						t.Errorf("plan %v", got)
 					}
@@ -125,7 +94,7 @@ func TestBuildProgressCaptured(t *testing.T) {
 }
 
 func TestBuildProgressMidBuild(t *testing.T) {
-	p := NewProgress()
+	p := buildlog.NewProgress()
 	lines := capture(t, "2.26", "internal-json-build")
 	// Stop right after chain-step-2 logged its first line.
 	var cut int
@@ -146,7 +115,7 @@ func TestBuildProgressMidBuild(t *testing.T) {
 }
 
 func TestBuildProgressSetPhaseAndFetch(t *testing.T) {
-	p := NewProgress()
+	p := buildlog.NewProgress()
 	lines := []string{
 		`@nix {"action":"start","id":1,"level":0,"parent":0,"text":"","type":104}`,
 		`@nix {"action":"start","id":2,"level":0,"parent":0,"text":"","type":103}`,
@@ -161,10 +130,10 @@ func TestBuildProgressSetPhaseAndFetch(t *testing.T) {
 	evs := feedAll(p, lines)
 	var fetch, phase bool
 	for _, ev := range evs {
-		if ev.Kind == EventFetch && ev.Path == "/nix/store/00000000000000000000000000000000-hello-2.12" {
+		if ev.Kind == buildlog.EventFetch && ev.Path == "/nix/store/00000000000000000000000000000000-hello-2.12" {
 			fetch = true
 		}
-		if ev.Kind == EventPhase && ev.Phase == "buildPhase" && DrvName(ev.Drv) == "foo" {
+		if ev.Kind == buildlog.EventPhase && ev.Phase == "buildPhase" && buildlog.DrvName(ev.Drv) == "foo" {
 			phase = true
 		}
 	}
@@ -184,11 +153,11 @@ func TestDiagnoseCaptured(t *testing.T) {
 	noCheck := func(system string) *PlatformCheck { return &PlatformCheck{System: system, Machine: "x86_64-linux"} }
 	for _, v := range nixVersions {
 		t.Run(v+"/failure", func(t *testing.T) {
-			p := NewProgress()
+			p := buildlog.NewProgress()
 			evs := feedAll(p, capture(t, v, "internal-json-build-failure"))
 			var failedStop bool
 			for _, ev := range evs {
-				if ev.Kind == EventBuildFailed && DrvName(ev.Drv) == "failing" {
+				if ev.Kind == buildlog.EventBuildFailed && buildlog.DrvName(ev.Drv) == "failing" {
 					failedStop = true
 				}
 			}
@@ -196,7 +165,7 @@ func TestDiagnoseCaptured(t *testing.T) {
 				t.Error("no failed stop event for failing.drv")
 			}
 			f := diagnose(failureInput{errors: p.Errors, logs: p.LogTail, allLog: ""}, noCheck)
-			if f.Kind != FailOther || DrvName(f.Drv) != "failing" {
+			if f.Kind != FailOther || buildlog.DrvName(f.Drv) != "failing" {
 				t.Fatalf("got %v %q", f.Kind, f.Drv)
 			}
 			if len(f.LogTail) != 25 || f.LogTail[0] != "log line 6" || f.LogTail[24] != "log line 30" {
@@ -259,9 +228,9 @@ func errorBlocks(text string) []string {
 func TestBuildProgressBrokenChain(t *testing.T) {
 	for _, v := range nixVersions {
 		t.Run(v, func(t *testing.T) {
-			p := NewProgress()
+			p := buildlog.NewProgress()
 			evs := feedAll(p, capture(t, v, "internal-json-build-broken-chain"))
-			var last Stats
+			var last buildlog.Stats
 			var failed []string
 			for _, ev := range evs {
 				s := ev.Stats
@@ -271,8 +240,8 @@ func TestBuildProgressBrokenChain(t *testing.T) {
 				if s.Done+s.Running+s.Failed > s.Expected || s.Expected > 3 {
 					t.Errorf("%s event: %d done, %d running, %d failed of %d expected", ev.Kind, s.Done, s.Running, s.Failed, s.Expected)
 				}
-				if ev.Kind == EventBuildFailed {
-					failed = append(failed, DrvName(ev.Drv))
+				if ev.Kind == buildlog.EventBuildFailed {
+					failed = append(failed, buildlog.DrvName(ev.Drv))
 				}
 				last = s
 			}
@@ -282,11 +251,11 @@ func TestBuildProgressBrokenChain(t *testing.T) {
 			if got := strings.Join(failed, ","); got != "broken-chain-2" {
 				t.Errorf("failed events %s", got)
 			}
-			if got := p.Finished(); len(got) != 1 || DrvName(got[0]) != "broken-chain-1" {
+			if got := p.Finished(); len(got) != 1 || buildlog.DrvName(got[0]) != "broken-chain-1" {
 				t.Errorf("finished %v", got)
 			}
 			f := diagnose(failureInput{errors: p.Errors, logs: p.LogTail}, nil)
-			if f.Kind != FailOther || DrvName(f.Drv) != "broken-chain-2" || f.LogCommand != "nix-store -l "+f.Drv {
+			if f.Kind != FailOther || buildlog.DrvName(f.Drv) != "broken-chain-2" || f.LogCommand != "nix-store -l "+f.Drv {
 				t.Fatalf("got %v %q %q", f.Kind, f.Drv, f.LogCommand)
 			}
 			if len(f.LogTail) != 1 || f.LogTail[0] != "second fails" {
@@ -297,9 +266,9 @@ func TestBuildProgressBrokenChain(t *testing.T) {
 }
 
 func TestBuildProgressPlainLines(t *testing.T) {
-	p := NewProgress()
+	p := buildlog.NewProgress()
 	evs := feedAll(p, []string{"warning: unknown setting 'foo'", "", "something else"})
-	if len(evs) != 2 || evs[0].Kind != EventMessage || evs[0].Level != 1 || evs[1].Level != 3 || evs[1].Text != "something else" {
+	if len(evs) != 2 || evs[0].Kind != buildlog.EventMessage || evs[0].Level != 1 || evs[1].Level != 3 || evs[1].Text != "something else" {
 		t.Errorf("%+v", evs)
 	}
 }

@@ -7,8 +7,9 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/build/buildlog"
+	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
@@ -60,10 +61,10 @@ type Failure struct {
 	// Unreachable are the remote builders Nix could not reach; with
 	// FailPlatform, the build then fell back to this machine.
 	Unreachable []UnreachableBuilder `json:"unreachable,omitempty"`
-	// NoSpace: the path being written and the free space where builds write.
+	// FailNoSpace: the path being written and the free space where builds write.
 	WritePath string      `json:"writePath,omitempty"`
 	Space     []DiskSpace `json:"space,omitempty"`
-	// HashMismatch: the hashes.
+	// FailHashMismatch: the hashes.
 	Specified string `json:"specified,omitempty"`
 	Got       string `json:"got,omitempty"`
 	// Finished are the derivations built before the failure or cancel;
@@ -100,7 +101,7 @@ func (f *Failure) Error() string {
 		fmt.Fprintf(&b, "\nnote: %s", n)
 	}
 	if len(f.LogTail) > 0 {
-		fmt.Fprintf(&b, "\nlast %d log lines of %s:", len(f.LogTail), DrvName(f.Drv))
+		fmt.Fprintf(&b, "\nlast %d log lines of %s:", len(f.LogTail), buildlog.DrvName(f.Drv))
 		for _, l := range f.LogTail {
 			fmt.Fprintf(&b, "\n  > %s", attr.Printable(l))
 		}
@@ -128,23 +129,21 @@ func (f *Failure) Unwrap() error { return f.Err }
 func names(drvs []string) []string {
 	out := make([]string, len(drvs))
 	for i, d := range drvs {
-		out[i] = DrvName(d)
+		out[i] = buildlog.DrvName(d)
 	}
 	return out
 }
 
-// Up to 2.26 Nix says "builder for 'X.drv' failed with exit code 1" and
-// "1 dependencies of derivation 'X.drv' failed to build"; 2.34 says
-// "Cannot build 'X.drv'." with "Reason: builder failed with exit code 1."
-// or "Reason: 1 dependency failed." on the lines below.
+// Up to 2.26 Nix says "1 dependencies of derivation 'X.drv' failed to
+// build"; 2.34 says "Cannot build 'X.drv'." with "Reason: 1 dependency
+// failed." on the lines below (a builder's own failure: FailedBuilder).
 var (
-	builderFailedRE = regexp.MustCompile(`(?:builder for|Cannot build) '([^']+\.drv)'(?: failed|\.\s+Reason: builder )`)
-	depsFailedRE    = regexp.MustCompile(`(?:dependencies of derivation|Cannot build) '([^']+\.drv)'(?: failed to build|\.\s+Reason: \d+ dependenc(?:y|ies) failed)`)
-	hashDrvRE       = regexp.MustCompile(`hash mismatch in fixed-output derivation '([^']+)'`)
-	specifiedRE     = regexp.MustCompile(`specified:\s*(\S+)`)
-	gotRE           = regexp.MustCompile(`got:\s*(\S+)`)
-	noSpaceRE       = regexp.MustCompile(`(?:writing|write to|creating|copying|to) '?([^':]+)'?[^\n]*No space left on device|No space left on device`)
-	kvmRE           = regexp.MustCompile(`kvm version too old|failed to initialize kvm|Could not access KVM kernel module|KVM is not available`)
+	depsFailedRE = regexp.MustCompile(`(?:dependencies of derivation|Cannot build) '([^']+\.drv)'(?: failed to build|\.\s+Reason: \d+ dependenc(?:y|ies) failed)`)
+	hashDrvRE    = regexp.MustCompile(`hash mismatch in fixed-output derivation '([^']+)'`)
+	specifiedRE  = regexp.MustCompile(`specified:\s*(\S+)`)
+	gotRE        = regexp.MustCompile(`got:\s*(\S+)`)
+	noSpaceRE    = regexp.MustCompile(`(?:writing|write to|creating|copying|to) '?([^':]+)'?[^\n]*No space left on device|No space left on device`)
+	kvmRE        = regexp.MustCompile(`kvm version too old|failed to initialize kvm|Could not access KVM kernel module|KVM is not available`)
 	// Nix's warning when its build hook cannot use a builder, e.g.
 	// "cannot build on 'ssh://b': error: cannot connect to 'b': ssh: …"
 	// (2.8) or "… failed to start SSH connection to 'b': …" (2.26, 2.34).
@@ -169,8 +168,9 @@ func diagnose(in failureInput, check func(system string) *PlatformCheck) *Failur
 	f := &Failure{Kind: FailOther, NixMessage: msg}
 	// The failing derivation: the first builder Nix names, not the
 	// dependents that failed because of it.
-	if m := builderFailedRE.FindStringSubmatch(msg); m != nil {
-		f.Drv = m[1]
+	builderFailed, failed := buildlog.FailedBuilder(msg)
+	if failed {
+		f.Drv = builderFailed
 	} else if m := hashDrvRE.FindStringSubmatch(msg); m != nil {
 		f.Drv = m[1]
 	} else if m := depsFailedRE.FindStringSubmatch(msg); m != nil {
@@ -180,19 +180,19 @@ func diagnose(in failureInput, check func(system string) *PlatformCheck) *Failur
 		f.LogTail = in.logs(f.Drv, LogTailLines)
 		// nix-store -l works on every Nix without experimental features,
 		// and 2.34 no longer names a log command itself.
-		if len(f.LogTail) > 0 || builderFailedRE.MatchString(msg) {
+		if len(f.LogTail) > 0 || failed {
 			f.LogCommand = "nix-store -l " + attr.ShellQuote(f.Drv)
 		}
 	}
 	logText := strings.Join(f.LogTail, "\n")
 	searchText := logText + "\n" + in.allLog + "\n" + msg
 	kvm := kvmRE.FindString(in.allLog + "\n" + logText)
-	system, platformDrv, machine, isPlatform := nixeval.PlatformMismatch(msg)
+	system, platformDrv, machine, isPlatform := diag.PlatformMismatch(msg)
 	switch {
 	case isPlatform:
 		f.Kind = FailPlatform
 		f.Drv = platformDrv
-		f.Summary = fmt.Sprintf("%s must be built on %s, but this machine is %s", DrvName(platformDrv), system, machine)
+		f.Summary = fmt.Sprintf("%s must be built on %s, but this machine is %s", buildlog.DrvName(platformDrv), system, machine)
 		if check != nil {
 			f.Platform = check(system)
 		}
@@ -203,7 +203,7 @@ func diagnose(in failureInput, check func(system string) *PlatformCheck) *Failur
 				uris = append(uris, u.URI)
 			}
 			f.Summary = fmt.Sprintf("%s must be built on %s: Nix could not reach the builder %s, so it tried this machine, which is %s",
-				DrvName(platformDrv), system, strings.Join(uris, ", "), machine)
+				buildlog.DrvName(platformDrv), system, strings.Join(uris, ", "), machine)
 			f.Hint = "Check that `ssh HOST` works without a password for the user who builds (root when a nix-daemon builds; " +
 				"NIX_SSHOPTS and ~/.ssh/config apply) and that Nix runs there: `ssh HOST nix-store --version`."
 		}
@@ -232,13 +232,13 @@ func diagnose(in failureInput, check func(system string) *PlatformCheck) *Failur
 		f.Hint = "Check the network or the substituters setting; to build everything locally instead pass --option substituters '' (slow), or add --fallback to build what cannot be downloaded."
 	case kvm != "" && f.Drv != "":
 		f.Kind = FailKVM
-		f.Summary = fmt.Sprintf("%s failed; QEMU could not use KVM (%q) and fell back to slow emulation", DrvName(f.Drv), kvm)
+		f.Summary = fmt.Sprintf("%s failed; QEMU could not use KVM (%q) and fell back to slow emulation", buildlog.DrvName(f.Drv), kvm)
 		f.Hint = kvmHint()
 	default:
 		if f.Drv != "" {
-			f.Summary = fmt.Sprintf("building %s failed", DrvName(f.Drv))
+			f.Summary = fmt.Sprintf("building %s failed", buildlog.DrvName(f.Drv))
 		} else {
-			f.Summary = nixeval.FirstLine(strings.TrimPrefix(msg, "error:"))
+			f.Summary = diag.FirstLine(strings.TrimPrefix(msg, "error:"))
 			if f.Summary == "" {
 				f.Summary = "the build failed"
 			}
@@ -247,7 +247,7 @@ func diagnose(in failureInput, check func(system string) *PlatformCheck) *Failur
 	if f.Kind != FailSubstituter {
 		for _, w := range in.warnings {
 			if substRE.MatchString(w) {
-				f.Notes = append(f.Notes, "a binary cache could not be reached, so Nix built locally what it could not download: "+nixeval.FirstLine(w))
+				f.Notes = append(f.Notes, "a binary cache could not be reached, so Nix built locally what it could not download: "+diag.FirstLine(w))
 				break
 			}
 		}

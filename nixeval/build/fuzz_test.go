@@ -5,7 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/build/buildlog"
+	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
@@ -27,7 +28,7 @@ func addNixoutSeeds(f *testing.F) {
 func FuzzBuildLog(f *testing.F) {
 	addNixoutSeeds(f)
 	f.Fuzz(func(t *testing.T, b []byte) {
-		p := NewProgress()
+		p := buildlog.NewProgress()
 		for _, line := range splitLines(b) {
 			p.Feed(line)
 		}
@@ -40,12 +41,12 @@ func FuzzBuildLog(f *testing.F) {
 func FuzzNixOutputParsers(f *testing.F) {
 	addNixoutSeeds(f)
 	f.Fuzz(func(t *testing.T, b []byte) {
-		_ = parsePlan(b)
+		_ = buildlog.ParsePlan(b)
 		_ = parseOutPaths(b)
 		_, _ = parseBuildJSON(b)
 		_ = parseSettings(string(b))
-		_ = nixeval.Classify(nixproc.NewNixError("nix", 1, b))
-		_, _, _ = parseLogLine(b)
+		_ = diag.Classify(nixproc.NewNixError("nix", 1, b))
+		_ = buildlog.NewProgress().Feed(b) // parseLogLine is buildlog's own
 		_ = diagnose(failureInput{errors: []string{string(b)}, allLog: string(b), lastLog: string(b),
 			logs: func(string, int) []string { return splitStrings(b) }},
 			func(string) *PlatformCheck { return &PlatformCheck{} })

@@ -13,6 +13,7 @@ import (
 	"github.com/nix-community/go-nix/pkg/derivation"
 
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/build/buildlog"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
@@ -44,7 +45,7 @@ func (j *Judgement) OK() bool { return j == nil || len(j.Unbuildable) == 0 }
 // not the question: an aarch64 output whose every path can be fetched
 // needs no aarch64 builder, while an input to build for a platform no one
 // here has stops the build after Nix has fetched the rest.
-func Judge(ctx context.Context, tools nixeval.Tools, t *nixeval.Target, plan *Plan, caps *Capabilities) (*Judgement, error) {
+func Judge(ctx context.Context, tools nixeval.Tools, t *nixeval.Target, plan *buildlog.Plan, caps *Capabilities) (*Judgement, error) {
 	j := &Judgement{Caps: caps}
 	if plan == nil || len(plan.Build) == 0 {
 		return j, nil
@@ -190,7 +191,7 @@ func parseShownDerivations(b []byte, drvs []string) ([]Need, error) {
 // gigabytes) and then fail. --force builds anyway.
 type CannotBuildError struct {
 	Judgement *Judgement
-	Plan      *Plan
+	Plan      *buildlog.Plan
 	// Check explains the first unbuildable platform (the ways out).
 	Check *PlatformCheck
 }
@@ -259,7 +260,7 @@ func orNone(l []string) string {
 // Refusal is the error for a judged plan: nil when it can all be built
 // or fetched, else a *CannotBuildError whose explanation names the first
 // unbuildable platform's ways out.
-func (j *Judgement) Refusal(plan *Plan) error {
+func (j *Judgement) Refusal(plan *buildlog.Plan) error {
 	if j.OK() {
 		return nil
 	}

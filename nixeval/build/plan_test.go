@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/nixplore/nixplore/nixeval/build/buildlog"
 )
 
 func TestParsePlanCaptured(t *testing.T) {
@@ -11,7 +13,7 @@ func TestParsePlanCaptured(t *testing.T) {
 		t.Run(v, func(t *testing.T) {
 			// The capture holds three dry runs one after the other.
 			text := strings.Join(capture(t, v, "dry-run"), "\n")
-			p := parsePlan([]byte(text))
+			p := buildlog.ParsePlan([]byte(text))
 			if len(p.Build) != 13 {
 				t.Fatalf("%d derivations: %v", len(p.Build), p.BuildNames())
 			}
@@ -30,20 +32,20 @@ func TestParsePlan(t *testing.T) {
 	tests := []struct {
 		name string
 		in   string
-		want Plan
+		want buildlog.Plan
 	}{
-		{"nothing", "", Plan{}},
+		{"nothing", "", buildlog.Plan{}},
 		{"2.8 fetch", "these paths will be fetched (0.05 MiB download, 0.20 MiB unpacked):\n  /nix/store/a-x\n  /nix/store/b-y\n",
-			Plan{Fetch: []string{"/nix/store/a-x", "/nix/store/b-y"}, DownloadSize: 52428, UnpackedSize: 209715}},
+			buildlog.Plan{Fetch: []string{"/nix/store/a-x", "/nix/store/b-y"}, DownloadSize: 52428, UnpackedSize: 209715}},
 		{"2.26 one path", "this path will be fetched (1.50 MiB download, 4.00 MiB unpacked):\n  /nix/store/a-x\n",
-			Plan{Fetch: []string{"/nix/store/a-x"}, DownloadSize: 1572864, UnpackedSize: 4194304}},
+			buildlog.Plan{Fetch: []string{"/nix/store/a-x"}, DownloadSize: 1572864, UnpackedSize: 4194304}},
 		{"build and fetch with warning between", "warning: something\nthis derivation will be built:\n  /nix/store/h-foo.drv\nthese 2 paths will be fetched (10.00 MiB download, 30.00 MiB unpacked):\n  /nix/store/a\n  /nix/store/b\n",
-			Plan{Build: []string{"/nix/store/h-foo.drv"}, Fetch: []string{"/nix/store/a", "/nix/store/b"}, DownloadSize: 10 << 20, UnpackedSize: 30 << 20}},
-		{"unknown", "don't know how to build these paths:\n  /nix/store/q\n", Plan{Unknown: []string{"/nix/store/q"}}},
+			buildlog.Plan{Build: []string{"/nix/store/h-foo.drv"}, Fetch: []string{"/nix/store/a", "/nix/store/b"}, DownloadSize: 10 << 20, UnpackedSize: 30 << 20}},
+		{"unknown", "don't know how to build these paths:\n  /nix/store/q\n", buildlog.Plan{Unknown: []string{"/nix/store/q"}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := parsePlan([]byte(tc.in))
+			got := buildlog.ParsePlan([]byte(tc.in))
 			if !reflect.DeepEqual(*got, tc.want) {
 				t.Errorf("got %+v\nwant %+v", *got, tc.want)
 			}
@@ -57,7 +59,7 @@ func TestDrvName(t *testing.T) {
 		"/nix/store/2kliy2xdjijd60yz3279jvdg82qxpvw8-my-script":        "my-script",
 		"plain": "plain",
 	} {
-		if got := DrvName(in); got != want {
+		if got := buildlog.DrvName(in); got != want {
 			t.Errorf("DrvName(%q) = %q", in, got)
 		}
 	}

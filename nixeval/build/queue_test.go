@@ -9,6 +9,7 @@ import (
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/build/buildlog"
 )
 
 // A reader that goes away (the explorer quit, a caller only waits for the
@@ -22,12 +23,12 @@ func TestForwarderEndsWhenNobodyReads(t *testing.T) {
 
 	t.Run("reader gone", func(t *testing.T) {
 		q := newEventQueue()
-		out, stop, ended := make(chan Event), make(chan struct{}), make(chan struct{})
+		out, stop, ended := make(chan buildlog.Event), make(chan struct{}), make(chan struct{})
 		go func() {
 			defer close(ended)
 			q.forward(out, stop)
 		}()
-		q.push(Event{Kind: EventLog, Line: "1"}, Event{Kind: EventLog, Line: "2"}, Event{Kind: EventLog, Line: "3"})
+		q.push(buildlog.Event{Kind: buildlog.EventLog, Line: "1"}, buildlog.Event{Kind: buildlog.EventLog, Line: "2"}, buildlog.Event{Kind: buildlog.EventLog, Line: "3"})
 		if ev := <-out; ev.Line != "1" {
 			t.Fatalf("first event %+v", ev)
 		}
@@ -45,11 +46,11 @@ func TestForwarderEndsWhenNobodyReads(t *testing.T) {
 
 	t.Run("reader stays", func(t *testing.T) {
 		q := newEventQueue()
-		out, stop := make(chan Event), make(chan struct{})
+		out, stop := make(chan buildlog.Event), make(chan struct{})
 		close(stop) // the build is over, but its reader still reads
 		go q.forward(out, stop)
 		for i := range 50 {
-			q.push(Event{Kind: EventLog, Line: fmt.Sprint(i)})
+			q.push(buildlog.Event{Kind: buildlog.EventLog, Line: fmt.Sprint(i)})
 		}
 		q.close()
 		n := 0
@@ -73,33 +74,33 @@ func TestQueueStaysUnderCapInAFlood(t *testing.T) {
 	const flood = 1_000_000
 	starts := 0
 	for i := range flood {
-		q.push(Event{Kind: EventLog, Line: fmt.Sprint("line ", i)}, Event{Kind: EventProgress})
+		q.push(buildlog.Event{Kind: buildlog.EventLog, Line: fmt.Sprint("line ", i)}, buildlog.Event{Kind: buildlog.EventProgress})
 		if i%10_000 == 0 {
-			q.push(Event{Kind: EventBuildStarted, Drv: fmt.Sprint("d", i)})
+			q.push(buildlog.Event{Kind: buildlog.EventBuildStarted, Drv: fmt.Sprint("d", i)})
 			starts++
 		}
 		if len(q.items) > queueCap+2*starts {
 			t.Fatalf("after %d lines the queue holds %d events (cap %d, %d kept starts)", i, len(q.items), queueCap, starts)
 		}
 	}
-	q.push(Event{Kind: EventLog, Line: "the last line"}, Event{Kind: EventMessage, Level: 0, Text: "error: builder failed"},
-		Event{Kind: EventBuildFailed, Drv: "d"}, Event{Kind: EventBuildStopped, Drv: "d"})
-	kept := map[EventKind]int{}
+	q.push(buildlog.Event{Kind: buildlog.EventLog, Line: "the last line"}, buildlog.Event{Kind: buildlog.EventMessage, Level: 0, Text: "error: builder failed"},
+		buildlog.Event{Kind: buildlog.EventBuildFailed, Drv: "d"}, buildlog.Event{Kind: buildlog.EventBuildStopped, Drv: "d"})
+	kept := map[buildlog.EventKind]int{}
 	lastLog := ""
 	for _, ev := range q.items {
 		kept[ev.Kind]++
-		if ev.Kind == EventLog {
+		if ev.Kind == buildlog.EventLog {
 			lastLog = ev.Line
 		}
 	}
-	if kept[EventBuildStarted] != starts || kept[EventBuildFailed] != 1 || kept[EventBuildStopped] != 1 || kept[EventMessage] != 1 {
+	if kept[buildlog.EventBuildStarted] != starts || kept[buildlog.EventBuildFailed] != 1 || kept[buildlog.EventBuildStopped] != 1 || kept[buildlog.EventMessage] != 1 {
 		t.Errorf("outcome events lost: %v (want %d starts)", kept, starts)
 	}
 	if lastLog != "the last line" {
 		t.Errorf("the newest log line is not kept: %q", lastLog)
 	}
 	n := len(q.items)
-	if end := q.items[n-3:]; end[0].Kind != EventMessage || end[1].Kind != EventBuildFailed || end[2].Kind != EventBuildStopped {
+	if end := q.items[n-3:]; end[0].Kind != buildlog.EventMessage || end[1].Kind != buildlog.EventBuildFailed || end[2].Kind != buildlog.EventBuildStopped {
 		t.Errorf("the last events are out of order: %+v", end)
 	}
 	if q.dropped == 0 || q.dropped+n != 2*flood+starts+4 {

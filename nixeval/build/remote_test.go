@@ -12,6 +12,7 @@ import (
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/build"
+	"github.com/nixplore/nixplore/nixeval/build/buildlog"
 )
 
 // A real remote builder (sshd on 127.0.0.1 with a store of its own) builds
@@ -47,12 +48,12 @@ func TestRemoteBuilderBuildsAarch64Image(t *testing.T) {
 	var started, copiesTo, copiesFrom, fetches int
 	for _, ev := range evs {
 		switch ev.Kind {
-		case build.EventBuildStarted:
+		case buildlog.EventBuildStarted:
 			started++
 			if ev.Machine != b.URI() {
-				t.Errorf("build of %s started on %q, want %s", build.DrvName(ev.Drv), ev.Machine, b.URI())
+				t.Errorf("build of %s started on %q, want %s", buildlog.DrvName(ev.Drv), ev.Machine, b.URI())
 			}
-		case build.EventCopy:
+		case buildlog.EventCopy:
 			if ev.From == "local" && ev.To == b.URI() {
 				copiesTo++
 			} else if ev.From == b.URI() && ev.To == "local" {
@@ -60,7 +61,7 @@ func TestRemoteBuilderBuildsAarch64Image(t *testing.T) {
 			} else {
 				t.Errorf("copy %s from %q to %q", ev.Path, ev.From, ev.To)
 			}
-		case build.EventFetch:
+		case buildlog.EventFetch:
 			fetches++
 		}
 	}

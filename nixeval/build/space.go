@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/build/buildlog"
 )
 
 // Space is the free space where a build writes: the file system of the
@@ -119,7 +120,7 @@ func (e *NoRoomError) Error() string {
 // CheckRoom reports a *NoRoomError when the plan's downloads alone, once
 // unpacked, exceed the free space of the store's file system. Builds'
 // own sizes are not known before they run, so they are not counted.
-func CheckRoom(p *Plan, s Space) error {
+func CheckRoom(p *buildlog.Plan, s Space) error {
 	if p == nil || p.UnpackedSize <= 0 || s.Store.Size == 0 {
 		return nil
 	}

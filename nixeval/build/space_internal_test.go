@@ -3,6 +3,8 @@ package build
 import (
 	"strings"
 	"testing"
+
+	"github.com/nixplore/nixplore/nixeval/build/buildlog"
 )
 
 // Nix's dry run of a path in a binary cache, as each version prints it
@@ -10,7 +12,7 @@ import (
 func TestParsePlanFetchCaptured(t *testing.T) {
 	for _, v := range nixVersions {
 		t.Run(v, func(t *testing.T) {
-			p := parsePlan([]byte(strings.Join(capture(t, v, "dry-run-fetch"), "\n")))
+			p := buildlog.ParsePlan([]byte(strings.Join(capture(t, v, "dry-run-fetch"), "\n")))
 			if len(p.Fetch) != 1 || !strings.HasSuffix(p.Fetch[0], "-sized") || len(p.Build) != 0 {
 				t.Fatalf("plan %+v", p)
 			}
@@ -51,11 +53,11 @@ func TestStoreDir(t *testing.T) {
 
 func TestCheckRoom(t *testing.T) {
 	space := Space{Store: DiskSpace{Dir: "/s/nix/store", Free: 1 << 20, Size: 2 << 20}}
-	fits := &Plan{Fetch: []string{"/nix/store/a"}, UnpackedSize: 1 << 19}
+	fits := &buildlog.Plan{Fetch: []string{"/nix/store/a"}, UnpackedSize: 1 << 19}
 	if err := CheckRoom(fits, space); err != nil {
 		t.Errorf("half a MiB in 1 MiB free: %v", err)
 	}
-	big := &Plan{Fetch: []string{"/nix/store/a", "/nix/store/b"}, UnpackedSize: 3 << 20}
+	big := &buildlog.Plan{Fetch: []string{"/nix/store/a", "/nix/store/b"}, UnpackedSize: 3 << 20}
 	err := CheckRoom(big, space)
 	nr, ok := err.(*NoRoomError)
 	if !ok {
@@ -67,7 +69,7 @@ func TestCheckRoom(t *testing.T) {
 		}
 	}
 	// Builds alone, and an unreadable file system, are never refused.
-	if err := CheckRoom(&Plan{Build: []string{"/nix/store/x.drv"}}, space); err != nil {
+	if err := CheckRoom(&buildlog.Plan{Build: []string{"/nix/store/x.drv"}}, space); err != nil {
 		t.Error(err)
 	}
 	if err := CheckRoom(big, Space{}); err != nil {

@@ -15,7 +15,9 @@ import (
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/build"
+	"github.com/nixplore/nixplore/nixeval/build/buildlog"
 	"github.com/nixplore/nixplore/nixeval/catalogue"
+	"github.com/nixplore/nixplore/nixeval/setbuild"
 	"github.com/nixplore/nixplore/nixeval/teach"
 )
 
@@ -133,7 +135,7 @@ func isImage(path attr.Path) bool {
 }
 
 // estimate is the space the plan p of path needs (see SpaceEstimate).
-func (c *Comparer) estimate(ctx context.Context, path attr.Path, p *build.Plan) *SpaceEstimate {
+func (c *Comparer) estimate(ctx context.Context, path attr.Path, p *buildlog.Plan) *SpaceEstimate {
 	e := &SpaceEstimate{FetchBytes: p.UnpackedSize, UnknownBuilds: len(p.Build)}
 	if isImage(path) {
 		top := attr.DefaultPath.Child("toplevel")
@@ -220,7 +222,7 @@ func (c *Comparer) Column(ctx context.Context, path attr.Path) (Column, error) {
 	col.Summary, col.Result, col.Documented = summary(d, col.DefinedIn)
 	if d.Kind != nixeval.KindDerivation {
 		col.Error, col.CommandWarning = notOneOutput(path, d)
-		if !nixeval.Buildable(d.Kind) {
+		if !setbuild.Buildable(d.Kind) {
 			col.Command = "" // a string or a number has nothing to build
 		}
 		return col, nil
@@ -287,11 +289,11 @@ func (c *Comparer) describe(ctx context.Context, path attr.Path) (*nixeval.Descr
 // notOneOutput says why a value that is not a derivation has no column,
 // what to compare instead, and what its build command would build.
 func notOneOutput(path attr.Path, d *nixeval.Description) (why, commandWarning string) {
-	if !nixeval.Buildable(d.Kind) {
-		return nixeval.NothingToBuild(path.String(), d.Kind), ""
+	if !setbuild.Buildable(d.Kind) {
+		return setbuild.NothingToBuild(path.String(), d.Kind), ""
 	}
 	// A set has a command (nix-build builds what is inside); it says so.
-	var set nixeval.SetContents
+	var set setbuild.Contents
 	set.FromDescription(d)
 	what := nixeval.AKind(d.Kind)
 	if d.Count != nil {

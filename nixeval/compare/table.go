@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/build"
@@ -103,9 +105,9 @@ func Table(cols []Column, width int) []string {
 }
 
 // Layout lays rows out side by side: a label column, then one column per
-// header, each cell wrapped between words (a word longer than its column
-// is cut across lines). Every line fits width while each column can have
-// at least 8 characters.
+// header, each cell wrapped between words (a word wider than its column
+// is cut across lines). Every line fits width terminal cells while each
+// column can have at least 8.
 func Layout(header []string, rows []Row, width int) []string {
 	if len(header) == 0 {
 		return nil
@@ -148,21 +150,27 @@ func ShortPath(p string) string {
 	return p
 }
 
-// Wrap breaks text between words into lines of at most width runes; a
-// word longer than width is cut.
+// Wrap breaks text between words into lines of at most width terminal
+// cells (x/ansi's measure: a CJK character or an emoji takes two); a word
+// wider than width is cut, between characters. Whitespace between words
+// becomes one space, as the table shows a cell's words, not its layout.
 func Wrap(text string, width int) []string {
 	width = max(1, width)
 	var lines []string
 	line := ""
 	for _, word := range strings.Fields(text) {
-		for utf8.RuneCountInString(word) > width {
+		for ansi.StringWidth(word) > width {
 			if line != "" {
 				lines, line = append(lines, line), ""
 			}
-			r := []rune(word)
-			lines, word = append(lines, string(r[:width])), string(r[width:])
+			head := ansi.Truncate(word, width, "")
+			if head == "" { // one character wider than the column
+				_, n := utf8.DecodeRuneInString(word)
+				head = word[:n]
+			}
+			lines, word = append(lines, head), word[len(head):]
 		}
-		if line != "" && utf8.RuneCountInString(line)+1+utf8.RuneCountInString(word) > width {
+		if line != "" && ansi.StringWidth(line)+1+ansi.StringWidth(word) > width {
 			lines, line = append(lines, line), ""
 		}
 		if line != "" {
@@ -176,8 +184,9 @@ func Wrap(text string, width int) []string {
 	return lines
 }
 
+// padRight fills s with spaces to w terminal cells.
 func padRight(s string, w int) string {
-	if n := utf8.RuneCountInString(s); n < w {
+	if n := ansi.StringWidth(s); n < w {
 		return s + strings.Repeat(" ", w-n)
 	}
 	return s

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/catalogue"
 )
@@ -52,6 +54,42 @@ func TestTableFitsAndKeepsEverything(t *testing.T) {
 		}
 		if !strings.HasPrefix(lines[0], strings.Repeat(" ", 12)+"sdImage") {
 			t.Errorf("width %d: title line %q", w, lines[0])
+		}
+	}
+}
+
+// A cell of wide characters (CJK, emoji: two terminal cells each) is
+// measured in cells: every line fits the width on a terminal, and the
+// next column starts in the same cell on every line.
+func TestLayoutMeasuresCells(t *testing.T) {
+	header := []string{"日本語の画像", "next"}
+	rows := []Row{
+		{Label: "what", Cells: []string{"画像 🚀 起動 ディスク 日本語 テキスト", "b"}},
+		{Label: "sizes", Cells: []string{"ascii only", "c"}},
+	}
+	const width = 40
+	lines := Layout(header, rows, width)
+	start := -1
+	for _, l := range lines {
+		if w := ansi.StringWidth(l); w > width {
+			t.Errorf("line of %d cells, width %d: %q", w, width, l)
+		}
+		for _, cell := range []string{"next", "b", "c"} {
+			if i := strings.Index(l, "  "+cell); i >= 0 && strings.HasSuffix(l, cell) {
+				at := ansi.StringWidth(l[:i])
+				if start >= 0 && at != start {
+					t.Errorf("second column at cell %d, %d before:\n%s", at, start, strings.Join(lines, "\n"))
+				}
+				start = at
+			}
+		}
+	}
+	if start < 0 {
+		t.Fatalf("no second column:\n%s", strings.Join(lines, "\n"))
+	}
+	for _, w := range Wrap("画像 🚀 起動ディスク日本語テキスト", 5) {
+		if ansi.StringWidth(w) > 5 {
+			t.Errorf("Wrap: %q is %d cells wide, more than 5", w, ansi.StringWidth(w))
 		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/gitwork"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
@@ -111,7 +112,7 @@ func lockError(ctx context.Context, t *nixeval.Target, tools nixeval.Tools, ne *
 	// input") come before the last error block, and 2.8's git says the
 	// URL on a line of its own.
 	msg := ne.Stderr
-	e := &nixeval.EvalError{Kind: nixeval.ErrFlakeInput, Nix: ne}
+	e := &diag.EvalError{Kind: diag.ErrFlakeInput, Nix: ne}
 	name, from := "", ""
 	if m := inputNameRE.FindStringSubmatch(msg); m != nil {
 		name = m[1]
@@ -126,7 +127,7 @@ func lockError(ctx context.Context, t *nixeval.Target, tools nixeval.Tools, ne *
 	if name == "" && from == "" {
 		// Not an input: locking read the flake itself and failed on it
 		// (an untracked flake.nix, a syntax error), as evaluating would.
-		ev := nixeval.Classify(ne)
+		ev := diag.Classify(ne)
 		nixeval.ExplainFlakeSource(t, ev)
 		return ev
 	}
@@ -141,7 +142,7 @@ func lockError(ctx context.Context, t *nixeval.Target, tools nixeval.Tools, ne *
 	default:
 		e.Summary = "cannot lock the inputs of flake " + t.FlakeRef
 	}
-	e.Details = []string{nixeval.FirstLine(lastLine(ne.Message))}
+	e.Details = []string{diag.FirstLine(lastLine(ne.Message))}
 	e.Hint = "Nix needs the input to lock the flake: check the network, or point the input at a local copy (nix flake lock --override-input NAME path:/some/dir)."
 	return e
 }

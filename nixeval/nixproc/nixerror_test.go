@@ -3,7 +3,7 @@ package nixproc_test
 import (
 	"testing"
 
-	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
@@ -14,6 +14,6 @@ func FuzzLastErrorBlock(f *testing.F) {
 	f.Add("\x1b[31;1merror:\x1b[0m\n       … while evaluating\n       error: boom")
 	f.Fuzz(func(t *testing.T, s string) {
 		msg := nixproc.LastErrorBlock(s)
-		_ = nixeval.Classify(&nixproc.NixError{Message: msg})
+		_ = diag.Classify(&nixproc.NixError{Message: msg})
 	})
 }

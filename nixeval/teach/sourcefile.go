@@ -1,10 +1,10 @@
 package teach
 
-import "github.com/nixplore/nixplore/nixeval"
+import "github.com/nixplore/nixplore/nixeval/diag"
 
 // NixpkgsRelative returns file relative to the nixpkgs source it lies in
 // (see nixeval.NixpkgsRelative).
-func NixpkgsRelative(file string) (string, bool) { return nixeval.NixpkgsRelative(file) }
+func NixpkgsRelative(file string) (string, bool) { return diag.NixpkgsRelative(file) }
 
 // DisplayFile is how nixplore shows a file that defines or declares a
 // value: relative to nixpkgs for files of a nixpkgs source, the user's own

@@ -13,7 +13,9 @@ import (
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
+	"github.com/nixplore/nixplore/nixeval/resolve"
 	"github.com/nixplore/nixplore/nixeval/warm"
 )
 
@@ -60,9 +62,9 @@ func TestEvalBuildReportedWhileItRuns(t *testing.T) {
 				ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 				defer cancel()
 				var mu sync.Mutex
-				var heard []nixeval.EvalBuild
+				var heard []diag.EvalBuild
 				var runningWhenHeard bool
-				ctx = nixeval.WithEvalBuilds(ctx, func(b nixeval.EvalBuild) {
+				ctx = nixeval.WithEvalBuilds(ctx, func(b diag.EvalBuild) {
 					running := waitFor(30*time.Second, func() bool { return len(testnix.Marked(ifdMarker, salt)) > 0 })
 					mu.Lock()
 					heard = append(heard, b)
@@ -108,7 +110,7 @@ func TestEvalBuildCompletes(t *testing.T) {
 	defer ev.Close()
 	var heard []string
 	var mu sync.Mutex
-	ctx := nixeval.WithEvalBuilds(context.Background(), func(b nixeval.EvalBuild) {
+	ctx := nixeval.WithEvalBuilds(context.Background(), func(b diag.EvalBuild) {
 		mu.Lock()
 		heard = append(heard, b.Name)
 		mu.Unlock()
@@ -135,7 +137,7 @@ func TestIFDRefusedIsTheChildsError(t *testing.T) {
 	t.Setenv("NIXPLORE_SALT", fmt.Sprintf("evalbuild-refused-%d", time.Now().UnixNano()))
 	flags := testnix.ClassicFlags("ifd", "")
 	flags.Options = []nixeval.Option{{Name: "allow-import-from-derivation", Value: "false"}}
-	tg, err := nixeval.Resolve(flags, testnix.Env(t))
+	tg, err := resolve.Target(flags, testnix.Env(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -182,8 +184,8 @@ func TestEvalBuildWaitingForLock(t *testing.T) {
 			defer ev.Close()
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
-			heard := make(chan nixeval.EvalBuild, 4)
-			ctx = nixeval.WithEvalBuilds(ctx, func(b nixeval.EvalBuild) {
+			heard := make(chan diag.EvalBuild, 4)
+			ctx = nixeval.WithEvalBuilds(ctx, func(b diag.EvalBuild) {
 				heard <- b
 				cancel()
 			})

@@ -13,6 +13,8 @@ import (
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/diag"
+	"github.com/nixplore/nixplore/nixeval/resolve"
 	"github.com/nixplore/nixplore/nixeval/warm"
 )
 
@@ -48,8 +50,8 @@ func halfEditedTarget(t *testing.T, where, body string) (tg *nixeval.Target, bro
 	// repl (it cannot know which version Nix read); these were written
 	// before it, which file times can only tell apart past their slack.
 	time.Sleep(100 * time.Millisecond)
-	tg, err := nixeval.Resolve(nixeval.Flags{SearchPath: []string{"nixpkgs=" + testnix.Testdata("nixpkgs"), "nixos-config=" + conf}},
-		nixeval.Environment{Getenv: os.Getenv, Hostname: os.Hostname, EtcNixOS: dir, Cwd: dir})
+	tg, err := resolve.Target(resolve.Flags{SearchPath: []string{"nixpkgs=" + testnix.Testdata("nixpkgs"), "nixos-config=" + conf}},
+		resolve.Environment{Getenv: os.Getenv, Hostname: os.Hostname, EtcNixOS: dir, Cwd: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,8 +88,8 @@ func TestHalfEditedFileIsASyntaxError(t *testing.T) {
 						ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 						defer cancel()
 						_, err := ev.List(ctx, attr.DefaultPath)
-						var ee *nixeval.EvalError
-						if !errors.As(err, &ee) || ee.Kind != nixeval.ErrSyntax {
+						var ee *diag.EvalError
+						if !errors.As(err, &ee) || ee.Kind != diag.ErrSyntax {
 							t.Fatalf("want a syntax error, got %T: %v", err, err)
 						}
 						if !strings.HasPrefix(ee.Location, broken+":") {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
@@ -178,7 +179,7 @@ func (e *replDiedError) nixError(command string) *nixproc.NixError {
 	if e.readErr != nil {
 		return &nixproc.NixError{Command: command, Exit: -1, Message: e.Error(), Stderr: text, Killed: true}
 	}
-	return &nixproc.NixError{Command: command, Exit: -1, Message: "nix repl ended unexpectedly: " + nixeval.Clip(nixproc.LastErrorBlock(text), 500), Stderr: text, Killed: true}
+	return &nixproc.NixError{Command: command, Exit: -1, Message: "nix repl ended unexpectedly: " + diag.Clip(nixproc.LastErrorBlock(text), 500), Stderr: text, Killed: true}
 }
 
 // died is the error of a repl whose output ended.
@@ -260,7 +261,7 @@ type answerBlock struct {
 	prefix   string // `"` and the answer mark
 	answer   string
 	tail     *nixproc.Tail
-	warnings *nixeval.WarningScanner
+	warnings *diag.WarningScanner
 }
 
 func newAnswerBlock(f frame, req nixeval.Request) *answerBlock {
@@ -478,11 +479,11 @@ func parseReplAnswer(block []string, prefix, command string) (json.RawMessage, e
 		if strings.HasPrefix(l, want) && strings.HasSuffix(l, `"`) && len(l) >= len(want)+1 {
 			b, err := unquoteNix(l)
 			if err != nil {
-				return nil, &nixeval.EvalError{Kind: nixeval.ErrNotNix, Summary: "could not read the nix repl's answer: " + err.Error(), Hint: "It printed: " + nixeval.Clip(l, 200)}
+				return nil, &diag.EvalError{Kind: diag.ErrNotNix, Summary: "could not read the nix repl's answer: " + err.Error(), Hint: "It printed: " + diag.Clip(l, 200)}
 			}
 			out := b[len(prefix):]
 			if !json.Valid(out) {
-				return nil, &nixeval.EvalError{Kind: nixeval.ErrNotNix, Summary: "the nix repl printed something that is not JSON", Hint: "It printed: " + nixeval.Clip(string(out), 200)}
+				return nil, &diag.EvalError{Kind: diag.ErrNotNix, Summary: "the nix repl printed something that is not JSON", Hint: "It printed: " + diag.Clip(string(out), 200)}
 			}
 			return json.RawMessage(out), nil
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/nixplore/nixplore/internal/testsys"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
@@ -137,12 +138,12 @@ func TestParseReplAnswerCaptured(t *testing.T) {
 			}
 			_, err = parseReplAnswer(blocks["x.config.system.build.throws"], "tok-a1", "nix repl")
 			var ne *nixproc.NixError
-			if !errors.As(err, &ne) || nixeval.Classify(ne).Kind != nixeval.ErrThrow || nixeval.Classify(ne).Summary != "boom" {
+			if !errors.As(err, &ne) || diag.Classify(ne).Kind != diag.ErrThrow || diag.Classify(ne).Summary != "boom" {
 				t.Errorf("throws: %v", err)
 			}
 			_, err = parseReplAnswer(blocks["x.config.system.build.missingAttr"], "tok-a1", "nix repl")
-			if !errors.As(err, &ne) || nixeval.Classify(ne).Kind != nixeval.ErrMissingAttr || !strings.Contains(nixeval.Classify(ne).Location, "configs/kinds/configuration.nix:23:19") {
-				t.Errorf("missingAttr: %v (%+v)", err, nixeval.Classify(ne))
+			if !errors.As(err, &ne) || diag.Classify(ne).Kind != diag.ErrMissingAttr || !strings.Contains(diag.Classify(ne).Location, "configs/kinds/configuration.nix:23:19") {
+				t.Errorf("missingAttr: %v (%+v)", err, diag.Classify(ne))
 			}
 		})
 	}

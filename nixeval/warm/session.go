@@ -15,6 +15,7 @@ import (
 
 	"github.com/nixplore/nixplore/cache"
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
@@ -272,7 +273,7 @@ func (s *Session) Eval(ctx context.Context, req nixeval.Request) (json.RawMessag
 		}
 		// The block is this request's alone (between its sentinels, one
 		// request at a time), so what Nix printed in it is this request's.
-		nixeval.NoteWarnings(ctx, block.warnings.Warnings())
+		diag.NoteWarnings(ctx, block.warnings.Warnings())
 		raw, err := parseReplAnswer(block.lines(), f.mark("a"), s.command())
 		if interruptedLate(ctx, err) && attempt < strayRetries {
 			continue
@@ -466,5 +467,5 @@ func loadReply(block []string, command string) error {
 		}
 	}
 	return &nixproc.NixError{Command: command, Exit: 1, Stderr: text,
-		Message: "nixplore did not recognise the nix repl's answer to loading its expression (a newer Nix may word it differently); it printed:\n" + nixproc.Indent(nixeval.Clip(text, 500), "  ")}
+		Message: "nixplore did not recognise the nix repl's answer to loading its expression (a newer Nix may word it differently); it printed:\n" + nixproc.Indent(diag.Clip(text, 500), "  ")}
 }

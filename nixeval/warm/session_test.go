@@ -19,7 +19,9 @@ import (
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
+	"github.com/nixplore/nixplore/nixeval/resolve"
 	"github.com/nixplore/nixplore/nixeval/warm"
 )
 
@@ -40,7 +42,7 @@ func ask(t *testing.T, b nixeval.Backend, req nixeval.Request) answer {
 		if !errors.As(err, &ne) {
 			t.Fatalf("%v: not a NixError: %T %v", req, err, err)
 		}
-		ee := nixeval.Classify(ne)
+		ee := diag.Classify(ne)
 		return answer{Kind: ee.Kind.String(), Summary: ee.Summary}
 	}
 	var v any
@@ -295,8 +297,8 @@ func TestSessionReloadsChangedFile(t *testing.T) {
 	write := func(p, s string) { testnix.WriteFile(t, p, s, 0o644) }
 	write(conf, `{ ... }: { imports = [ ./module.nix ]; system.build.fromConf = 1; }`)
 	write(mod, `{ ... }: { system.build.fromModule = 1; }`)
-	tg, err := nixeval.Resolve(nixeval.Flags{SearchPath: []string{"nixpkgs=" + testnix.Testdata("nixpkgs"), "nixos-config=" + conf}},
-		nixeval.Environment{Getenv: os.Getenv, Hostname: os.Hostname, EtcNixOS: dir, Cwd: dir})
+	tg, err := resolve.Target(resolve.Flags{SearchPath: []string{"nixpkgs=" + testnix.Testdata("nixpkgs"), "nixos-config=" + conf}},
+		resolve.Environment{Getenv: os.Getenv, Hostname: os.Hostname, EtcNixOS: dir, Cwd: dir})
 	if err != nil {
 		t.Fatal(err)
 	}

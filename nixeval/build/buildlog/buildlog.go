@@ -1,9 +1,13 @@
-package build
+// Package buildlog reads what a build prints: the `@nix` lines of Nix's
+// --log-format internal-json as events and running totals (Progress), and
+// the plan of a dry run or a build (Plan). It runs nothing.
+package buildlog
 
 import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/nixplore/nixplore/nixeval/nixproc"
@@ -182,7 +186,7 @@ type Progress struct {
 	acts     map[uint64]*activity
 	byType   map[int]*typeTotals
 	order    []uint64 // running Build activities in start order
-	plan     planParser
+	plan     PlanReader
 	inPlan   bool
 	logs     map[string][]string
 	logOrder []string // derivations in the order they first logged
@@ -390,7 +394,7 @@ func (p *Progress) message(level int, text string) []Event {
 		p.Messages = append(p.Messages, text)
 	}
 	// printMissing's lines arrive as info messages, one per line.
-	if level > 0 && p.plan.add(text) {
+	if level > 0 && p.plan.Add(text) {
 		if !p.planned {
 			s := p.Stats()
 			p.planned, p.builtBefore, p.fetchedBefore = true, s.Done, s.Fetched
@@ -400,8 +404,8 @@ func (p *Progress) message(level int, text string) []Event {
 	}
 	evs := p.Flush()
 	evs = append(evs, p.event(Event{Kind: EventMessage, Level: level, Text: text}))
-	if m := builderFailedRE.FindStringSubmatch(text); m != nil && level == 0 {
-		evs = append(evs, p.event(Event{Kind: EventBuildFailed, Drv: m[1]}))
+	if drv, ok := FailedBuilder(text); ok && level == 0 {
+		evs = append(evs, p.event(Event{Kind: EventBuildFailed, Drv: drv}))
 	}
 	return evs
 }
@@ -443,6 +447,16 @@ func (p *Progress) LogTail(drv string, n int) []string {
 		l = l[len(l)-n:]
 	}
 	return append([]string(nil), l...)
+}
+
+// KeptLog is every log line kept (the last logTailKeep of each
+// derivation), the derivations in the order they first logged.
+func (p *Progress) KeptLog() []string {
+	var all []string
+	for _, d := range p.logOrder {
+		all = append(all, p.logs[d]...)
+	}
+	return all
 }
 
 // LastLogged is the derivation that printed the last log line.
@@ -570,4 +584,17 @@ func (p *Progress) event(ev Event) Event {
 	ev.Stats = p.Stats()
 	p.peak = ev.Stats
 	return ev
+}
+
+// builderFailedRE is a builder's failure: up to 2.26 Nix says "builder for
+// 'X.drv' failed with exit code 1", 2.34 "Cannot build 'X.drv'." with
+// "Reason: builder failed with exit code 1." on the lines below.
+var builderFailedRE = regexp.MustCompile(`(?:builder for|Cannot build) '([^']+\.drv)'(?: failed|\.\s+Reason: builder )`)
+
+// FailedBuilder is the derivation whose builder Nix says failed.
+func FailedBuilder(msg string) (drv string, ok bool) {
+	if m := builderFailedRE.FindStringSubmatch(msg); m != nil {
+		return m[1], true
+	}
+	return "", false
 }

@@ -1,4 +1,10 @@
-package nixeval
+// Package diag reads what Nix says besides an answer: its errors, explained
+// for a user (EvalError, Classify), the warnings and traces an evaluation
+// prints (Warning, WarningScanner), the frames of --show-trace (ParseTrace),
+// the builds Nix starts while it evaluates (EvalBuild), and where a file it
+// names lies in nixpkgs (NixpkgsRelative). It runs nothing: nixeval and the
+// packages above it hand it Nix's text.
+package diag
 
 import (
 	"fmt"
@@ -152,13 +158,14 @@ var (
 	tempWrapperR = regexp.MustCompile(`/nixplore-\d+\.nix$`)
 )
 
-// hideWrapperLocations drops the locations (and their source excerpts)
-// that point into nixplore's own expression: its temporary file in the
-// warm repl, the «string» it is given as with -E, or the request line sent
-// to the repl. The user can do nothing with them; the error text itself
-// stays. A «string» location is nixplore's only when the excerpt Nix shows
-// is nixplore's text, since a user's --arg or --expr is a «string» too.
-func hideWrapperLocations(msg string) string {
+// HideWrapperLocations drops the locations (and their source excerpts)
+// that point into nixplore's own expression, whose text is wrapper: its
+// temporary file in the warm repl, the «string» it is given as with -E, or
+// the request line sent to the repl. The user can do nothing with them;
+// the error text itself stays. A «string» location is nixplore's only when
+// the excerpt Nix shows is nixplore's text, since a user's --arg or --expr
+// is a «string» too.
+func HideWrapperLocations(msg, wrapper string) string {
 	lines := strings.Split(msg, "\n")
 	out := make([]string, 0, len(lines))
 	for i := 0; i < len(lines); i++ {
@@ -171,7 +178,7 @@ func hideWrapperLocations(msg string) string {
 		for j < len(lines) && (strings.TrimSpace(lines[j]) == "" || excerptRE.MatchString(lines[j])) {
 			j++
 		}
-		if !isWrapperLocation(m[1], m[2], lines[i+1:j]) {
+		if !isWrapperLocation(wrapper, m[1], m[2], lines[i+1:j]) {
 			out = append(out, lines[i])
 			continue
 		}
@@ -180,7 +187,7 @@ func hideWrapperLocations(msg string) string {
 	return strings.TrimSpace(strings.Join(out, "\n"))
 }
 
-func isWrapperLocation(file, line string, excerpt []string) bool {
+func isWrapperLocation(wrapperExpr, file, line string, excerpt []string) bool {
 	if tempWrapperR.MatchString(file) {
 		return true
 	}
@@ -232,6 +239,14 @@ func PlatformMismatch(msg string) (system, drv, machine string, ok bool) {
 		return m[2], m[1], m[3], true
 	}
 	return "", "", "", false
+}
+
+// MissingFile is the file Nix says does not exist, if it says so.
+func MissingFile(msg string) (string, bool) {
+	if m := fileMissingRE.FindStringSubmatch(msg); m != nil {
+		return m[1], true
+	}
+	return "", false
 }
 
 // Classify turns a NixError from an evaluation into an EvalError a user can
@@ -323,6 +338,7 @@ func searchPathHint(name string) string {
 	return fmt.Sprintf("Add it with -I %s=PATH or to NIX_PATH.", name)
 }
 
+// FirstLine is the first line of s, trimmed.
 func FirstLine(s string) string {
 	s = strings.TrimSpace(s)
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
@@ -330,3 +346,16 @@ func FirstLine(s string) string {
 	}
 	return s
 }
+
+// Clip shortens s, trimmed, to n bytes and an ellipsis.
+func Clip(s string, n int) string {
+	s = strings.TrimSpace(s)
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}
+
+// IsWrapperFile reports whether file is the temporary file the warm repl
+// reads nixplore's expression from.
+func IsWrapperFile(file string) bool { return tempWrapperR.MatchString(file) }

@@ -16,6 +16,7 @@ import (
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/resolve"
 	"github.com/nixplore/nixplore/nixeval/warm"
 )
 
@@ -60,16 +61,33 @@ func tempConfig(t *testing.T) (tg *nixeval.Target, conf, mod string) {
 	mod = filepath.Join(dir, "module.nix")
 	testnix.WriteFile(t, conf, `{ ... }: { imports = [ ./module.nix ]; system.build.fromConf = 1; }`, 0o644)
 	testnix.WriteFile(t, mod, `{ ... }: { system.build.fromModule = 1; }`, 0o644)
+	slack := cache.RacySlack
+	t.Cleanup(func() { cache.RacySlack = slack })
 	cache.RacySlack = 50 * time.Millisecond // local file systems here have a fine clock
 	// Not synchronisation: file times are only told apart from a later
 	// computation's start past RacySlack, so the files must age that long.
 	time.Sleep(2 * cache.RacySlack)
-	tg, err := nixeval.Resolve(nixeval.Flags{SearchPath: []string{"nixpkgs=" + testnix.Testdata("nixpkgs"), "nixos-config=" + conf}},
-		nixeval.Environment{Getenv: os.Getenv, Hostname: os.Hostname, EtcNixOS: dir, Cwd: dir})
+	tg, err := resolve.Target(resolve.Flags{SearchPath: []string{"nixpkgs=" + testnix.Testdata("nixpkgs"), "nixos-config=" + conf}},
+		resolve.Environment{Getenv: os.Getenv, Hostname: os.Hostname, EtcNixOS: dir, Cwd: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return tg, conf, mod
+}
+
+// tempConfig's shorter cache.RacySlack ends with the test that asked for
+// it: the next test (or package) sees the cache's own.
+func TestTempConfigRestoresRacySlack(t *testing.T) {
+	before := cache.RacySlack
+	t.Run("config", func(t *testing.T) {
+		tempConfig(t)
+		if cache.RacySlack == before {
+			t.Fatalf("RacySlack is still %s inside the test", before)
+		}
+	})
+	if cache.RacySlack != before {
+		t.Errorf("RacySlack is %s after the test, want %s back", cache.RacySlack, before)
+	}
 }
 
 // TestCacheNeverServesChangedFiles lists a configuration, then edits the

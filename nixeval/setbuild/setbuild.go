@@ -1,9 +1,13 @@
-package nixeval
+// Package setbuild says what building a value means before Nix is asked:
+// whether its kind has a build command at all (Buildable), and for a set
+// or list, what its build command builds (Contents.Warning).
+package setbuild
 
 import (
 	"fmt"
 	"strings"
 
+	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 )
 
@@ -12,7 +16,7 @@ import (
 // Strings, numbers, booleans, null, paths and functions have none.
 func Buildable(kind string) bool {
 	switch kind {
-	case KindString, KindPath, KindInt, KindFloat, KindBool, KindNull, KindFunction:
+	case nixeval.KindString, nixeval.KindPath, nixeval.KindInt, nixeval.KindFloat, nixeval.KindBool, nixeval.KindNull, nixeval.KindFunction:
 		return false
 	}
 	return true
@@ -21,12 +25,12 @@ func Buildable(kind string) bool {
 // NothingToBuild is the message for a value without a build command.
 func NothingToBuild(path, kind string) string {
 	return fmt.Sprintf("%s is %s, not a derivation: there is nothing to build (nix-build would fail with "+
-		"\"expression does not evaluate to a derivation\"); `nixplore show %s` prints its value", path, AKind(kind), attr.ShellQuote(path))
+		"\"expression does not evaluate to a derivation\"); `nixplore show %s` prints its value", path, nixeval.AKind(kind), attr.ShellQuote(path))
 }
 
-// SetContents is what nixplore knows of a set or list's children when it
+// Contents is what nixplore knows of a set or list's children when it
 // prints a build command for the whole of it.
-type SetContents struct {
+type Contents struct {
 	Children int // attributes or elements inside
 	// Known: every child's kind is known, so Derivations counts them.
 	Known       bool
@@ -45,8 +49,8 @@ type SetContents struct {
 const failingShown = 3
 
 // CountChildren fills Known and Derivations from listed children.
-func CountChildren(children []Child) SetContents {
-	c := SetContents{Known: true}
+func CountChildren(children []nixeval.Child) Contents {
+	c := Contents{Known: true}
 	for _, ch := range children {
 		c.AddNamed(ch.Name, ch.Kind)
 	}
@@ -55,9 +59,9 @@ func CountChildren(children []Child) SetContents {
 
 // AddNamed is Add for a child whose name is known: a child that fails to
 // evaluate is remembered by name.
-func (c *SetContents) AddNamed(name, kind string) {
+func (c *Contents) AddNamed(name, kind string) {
 	c.Add(kind)
-	if kind == KindError {
+	if kind == nixeval.KindError {
 		c.Failing++
 		if len(c.FailingNames) < failingShown {
 			c.FailingNames = append(c.FailingNames, attr.Quote(name))
@@ -65,15 +69,15 @@ func (c *SetContents) AddNamed(name, kind string) {
 	}
 }
 
-// Add counts one more child of kind (start from SetContents{Known: true}):
+// Add counts one more child of kind (start from Contents{Known: true}):
 // a caller holding its children in another shape counts them without
 // copying them (the explorer's tree of 100,000 rows).
-func (c *SetContents) Add(kind string) {
+func (c *Contents) Add(kind string) {
 	c.Children++
 	switch kind {
-	case KindDerivation:
+	case nixeval.KindDerivation:
 		c.Derivations++
-	case "", KindPending:
+	case "", nixeval.KindPending:
 		c.Known = false
 	}
 }
@@ -82,19 +86,19 @@ func (c *SetContents) Add(kind string) {
 // builds every derivation directly inside it (nested sets only when they
 // ask for it with recurseForDerivations), e.g. "builds 24 derivations:
 // every image variant". It starts with "builds".
-func (c SetContents) Warning() string {
+func (c Contents) Warning() string {
 	what := c.What
 	var s string
 	switch {
 	case c.Known:
-		s = "builds " + Count(c.Derivations, "derivation")
+		s = "builds " + nixeval.Count(c.Derivations, "derivation")
 		if what == "" {
 			what = "every derivation directly inside"
 		}
 	default:
 		s = "builds every derivation inside"
 		if c.Children > 0 {
-			s += " (" + Count(c.Children, "attribute") + ")"
+			s += " (" + nixeval.Count(c.Children, "attribute") + ")"
 		}
 	}
 	if what != "" {
@@ -120,7 +124,7 @@ func failText(n int) string {
 // FromDescription completes c from the set's description: its number of
 // children when the listing did not count them, and what it is (the
 // catalogue's summary), so every command for a set is warned about alike.
-func (c *SetContents) FromDescription(d *Description) {
+func (c *Contents) FromDescription(d *nixeval.Description) {
 	if !c.Known && d.Count != nil {
 		c.Children = *d.Count
 	}
@@ -143,25 +147,4 @@ func SummaryClause(summary string) string {
 		return ""
 	}
 	return strings.ToLower(s[:1]) + s[1:]
-}
-
-// Count says n things in English: "1 attribute", "0 derivations".
-func Count(n int, thing string) string {
-	if n == 1 {
-		return "1 " + thing
-	}
-	return fmt.Sprintf("%d %ss", n, thing)
-}
-
-// AKind names a kind with its article: "an attribute set", "a list".
-func AKind(kind string) string {
-	switch kind {
-	case KindAttrs:
-		return "an attribute set"
-	case KindList:
-		return "a list"
-	case KindInt:
-		return "an int"
-	}
-	return "a " + kind
 }

@@ -1,4 +1,4 @@
-package nixeval
+package diag
 
 import (
 	"os"

@@ -15,6 +15,7 @@ import (
 
 	"github.com/nixplore/nixplore/cache"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
@@ -42,7 +43,7 @@ func (e *Evaluator) Reload() {
 	e.keyMu.Lock()
 	e.keyBase, e.keyDone = "", false
 	e.keyMu.Unlock()
-	e.warned.reset()
+	e.warned.Reset()
 }
 
 // cacheKey is the key of one answer, or "" when the target cannot be keyed.
@@ -137,7 +138,7 @@ func flakeFingerprint(ctx context.Context, t *Target, tools Tools) (string, erro
 	ctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	// --no-write-lock-file: reading the key must never write the lock file
-	// (PrepareFlake has written it already, unless the user said not to).
+	// (flakelock.Prepare has written it already, unless the user said not to).
 	args := append([]string{"--extra-experimental-features", "nix-command flakes", "flake", "metadata", "--json", "--no-write-lock-file", t.FlakeRef}, CommonArgs(t)...)
 	res, err := (&nixproc.Command{Path: tools.Program("nix"), Args: args, Dir: t.Dir}).Run(ctx)
 	if err != nil {
@@ -157,17 +158,17 @@ func flakeFingerprint(ctx context.Context, t *Target, tools Tools) (string, erro
 // cachedChild is a listed child on disk; names and texts in the lossless
 // wire form.
 type cachedChild struct {
-	Name     attr.Wire `json:"name"`
-	Kind     string    `json:"kind"`
-	Error    attr.Wire `json:"error,omitempty"`
-	Warnings []Warning `json:"warnings,omitempty"`
+	Name     attr.Wire      `json:"name"`
+	Kind     string         `json:"kind"`
+	Error    attr.Wire      `json:"error,omitempty"`
+	Warnings []diag.Warning `json:"warnings,omitempty"`
 }
 
 // cachedListing is a Listing on disk, with what Nix printed computing it,
 // so an answer from the cache reports the same warnings.
 type cachedListing struct {
-	Children []cachedChild `json:"children"`
-	Warnings []Warning     `json:"warnings,omitempty"`
+	Children []cachedChild  `json:"children"`
+	Warnings []diag.Warning `json:"warnings,omitempty"`
 }
 
 // PeekList returns the cached listing of path, marked FromCache, when every
@@ -204,7 +205,7 @@ type cachedDescription struct {
 	Count       *int            `json:"count"`
 	DefinedIn   *Definition     `json:"definedIn"`
 	Facts       []factAnswer    `json:"facts,omitempty"`
-	Warnings    []Warning       `json:"warnings,omitempty"`
+	Warnings    []diag.Warning  `json:"warnings,omitempty"`
 }
 
 type cachedOutput struct {
