@@ -12,6 +12,7 @@ import (
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/resolve"
 )
 
 func git(t *testing.T, dir string, args ...string) {
@@ -64,7 +65,7 @@ func TestClassicAgainstHead(t *testing.T) {
 	git(t, repo, "commit", "-qm", "pi")
 	conf := filepath.Join(repo, "configuration.nix")
 	replaceIn(t, conf, `"nixosraspberrypi42"`, `"kitchen-pi"`)
-	now, err := nixeval.Resolve(nixeval.Flags{SearchPath: []string{"nixpkgs=" + testnix.Testdata("nixpkgs"), "nixos-config=" + conf}, System: "aarch64-linux"}, testnix.Env(t))
+	now, err := resolve.Target(resolve.Flags{SearchPath: []string{"nixpkgs=" + testnix.Testdata("nixpkgs"), "nixos-config=" + conf}, System: "aarch64-linux"}, testnix.Env(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +105,7 @@ func TestFlakeDirtyTreeAgainstHead(t *testing.T) {
 	git(t, dir, "add", ".")
 	git(t, dir, "commit", "-qm", "flake")
 	replaceIn(t, filepath.Join(dir, "hosts", "pi.nix"), `"nixosraspberrypi42"`, `"kitchen-pi"`)
-	now, err := nixeval.Resolve(nixeval.Flags{Flake: dir + "#pi", NoWriteLockFile: true}, testnix.Env(t))
+	now, err := resolve.Target(resolve.Flags{Flake: dir + "#pi", NoWriteLockFile: true}, testnix.Env(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/resolve"
 )
 
 func oneShot(t *nixeval.Target) (*nixeval.Evaluator, func()) {
@@ -30,7 +31,7 @@ func piRepo(t *testing.T, edit func(conf string)) *nixeval.Target {
 	git(t, repo, "commit", "-qm", "pi")
 	conf := filepath.Join(repo, "configuration.nix")
 	edit(conf)
-	tg, err := nixeval.Resolve(nixeval.Flags{SearchPath: []string{"nixpkgs=" + testnix.Testdata("nixpkgs"), "nixos-config=" + conf}, System: "aarch64-linux"}, testnix.Env(t))
+	tg, err := resolve.Target(resolve.Flags{SearchPath: []string{"nixpkgs=" + testnix.Testdata("nixpkgs"), "nixos-config=" + conf}, System: "aarch64-linux"}, testnix.Env(t))
 	if err != nil {
 		t.Fatal(err)
 	}

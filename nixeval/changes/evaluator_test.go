@@ -10,6 +10,7 @@ import (
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/resolve"
 )
 
 // piCopy copies the Pi fixture into a directory of its own, applies edit
@@ -32,7 +33,7 @@ func piCopy(t *testing.T, edit func(string) string) *nixeval.Evaluator {
 		}
 		testnix.WriteFile(t, filepath.Join(dir, f), text, 0o644)
 	}
-	tg, err := nixeval.Resolve(nixeval.Flags{
+	tg, err := resolve.Target(resolve.Flags{
 		SearchPath: []string{"nixpkgs=" + testnix.Testdata("nixpkgs"), "nixos-config=" + filepath.Join(dir, "configuration.nix")},
 		System:     "aarch64-linux",
 	}, testnix.Env(t))
