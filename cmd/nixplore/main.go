@@ -14,6 +14,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/nixplore/nixplore/cmd/nixplore/cmdline"
+	"github.com/nixplore/nixplore/cmd/nixplore/completion"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/build"
@@ -43,29 +45,29 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 {
 		switch args[0] {
 		case "__complete":
-			return runComplete(args[1:], stdout)
+			return completion.Run(args[1:], stdout)
 		case "__man":
-			renderMan(stdout)
+			cmdline.WriteMan(stdout, version)
 			return 0
 		}
 	}
-	o, err := parseArgs(args)
+	o, err := cmdline.Parse(args)
 	if err != nil {
 		fmt.Fprintf(stderr, "nixplore: %v\n", err)
 		return 2
 	}
-	if o.help || o.verb == "help" {
-		renderHelp(stdout)
+	if o.Help || o.Verb == "help" {
+		cmdline.WriteHelp(stdout)
 		return 0
 	}
 	ctx, stop := signalContext()
 	defer stop()
-	if o.version || o.verb == "version" {
+	if o.Version || o.Verb == "version" {
 		writeVersion(ctx, stdout)
 		return 0
 	}
-	if o.verb == "completion" {
-		if err := writeCompletionScript(o.paths, stdout); err != nil {
+	if o.Verb == "completion" {
+		if err := completion.WriteScript(o.Paths, stdout); err != nil {
 			printError(stderr, err)
 			return 2
 		}
@@ -97,7 +99,7 @@ type verbEnv struct {
 	caps   *build.Capabilities // read once, by capabilities()
 }
 
-func openVerbEnv(ctx context.Context, o *options, stderr io.Writer, announce bool) (*verbEnv, error) {
+func openVerbEnv(ctx context.Context, o *cmdline.Options, stderr io.Writer, announce bool) (*verbEnv, error) {
 	s, _, err := openVerbEnvNotes(ctx, o, stderr, announce)
 	return s, err
 }
@@ -105,8 +107,8 @@ func openVerbEnv(ctx context.Context, o *options, stderr io.Writer, announce boo
 // openVerbEnvNotes is openVerbEnv returning what preparing a local flake
 // had to say (a dirty work tree, a lock file written); announce prints
 // them on stderr, once, before any evaluation.
-func openVerbEnvNotes(ctx context.Context, o *options, stderr io.Writer, announce bool) (*verbEnv, []string, error) {
-	t, err := nixeval.Resolve(o.target, nixeval.SystemEnvironment())
+func openVerbEnvNotes(ctx context.Context, o *cmdline.Options, stderr io.Writer, announce bool) (*verbEnv, []string, error) {
+	t, err := nixeval.Resolve(o.Target, nixeval.SystemEnvironment())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -130,15 +132,15 @@ func openVerbEnvNotes(ctx context.Context, o *options, stderr io.Writer, announc
 	}
 	ev := nixeval.New(t, tools)
 	switch {
-	case !o.oneShot:
+	case !o.OneShot:
 		// Warm `nix repl`s answer every question of this run, several at
 		// once; each falls back to one-shot processes by itself when it
 		// cannot start.
-		maxMem := o.maxMem
+		maxMem := o.MaxMem
 		if maxMem < 0 {
 			maxMem = warm.DefaultMaxMemory()
 		}
-		workers := o.workers
+		workers := o.Workers
 		if workers == 0 {
 			workers = warm.DefaultWorkers(maxMem)
 		}
@@ -153,15 +155,15 @@ func openVerbEnvNotes(ctx context.Context, o *options, stderr io.Writer, announc
 		}
 		ev.Backend = pool
 		ev.Parallel = workers
-	case !o.noCache:
+	case !o.NoCache:
 		ev.Backend = warm.NewTrackedOneShot(t, tools) // names its files, so answers can be cached
 	}
-	if !o.noCache {
+	if !o.NoCache {
 		c, err := nixeval.OpenCache()
 		if err != nil {
 			fmt.Fprintf(stderr, "nixplore: warning: running without a cache: %v\n", nixeval.FirstLine(err.Error()))
 		} else {
-			ev.Cache, ev.Refresh = c, o.refresh
+			ev.Cache, ev.Refresh = c, o.Refresh
 			if announce { // the CLI; the explorer owns the terminal
 				ev.OnCacheError = func(err error) {
 					fmt.Fprintf(stderr, "nixplore: warning: could not write the cache in %s: %v\n", c.Dir(), nixeval.FirstLine(err.Error()))
@@ -207,17 +209,17 @@ func startPaths(words []string) ([]attr.Path, error) {
 	return out, nil
 }
 
-func dispatch(ctx context.Context, o *options, stdout, stderr io.Writer) error {
-	if o.verb != "" {
+func dispatch(ctx context.Context, o *cmdline.Options, stdout, stderr io.Writer) error {
+	if o.Verb != "" {
 		// Before an error is printed: what Nix warned about first.
 		var wo *warningOut
 		ctx, wo = withWarningOut(ctx, stderr)
 		defer wo.flush()
 	}
-	if o.verb == "ls" || o.verb == "show" || o.verb == "cmd" {
+	if o.Verb == "ls" || o.Verb == "show" || o.Verb == "cmd" {
 		ctx = reportEvalBuilds(ctx, stderr)
 	}
-	switch o.verb {
+	switch o.Verb {
 	case "ls":
 		return cmdLs(ctx, o, stdout, stderr)
 	case "show":
@@ -232,15 +234,15 @@ func dispatch(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	return cmdTUI(ctx, o, stdout, stderr)
 }
 
-func onePath(o *options, verb string) (attr.Path, error) {
-	if len(o.paths) != 1 {
+func onePath(o *cmdline.Options, verb string) (attr.Path, error) {
+	if len(o.Paths) != 1 {
 		return nil, &nixeval.UsageError{Msg: fmt.Sprintf("%s needs exactly one attribute PATH, e.g. nixplore %s config.system.build.toplevel", verb, verb)}
 	}
-	return attr.Parse(o.paths[0])
+	return attr.Parse(o.Paths[0])
 }
 
-func cmdLs(ctx context.Context, o *options, stdout, stderr io.Writer) error {
-	paths, err := startPaths(o.paths)
+func cmdLs(ctx context.Context, o *cmdline.Options, stdout, stderr io.Writer) error {
+	paths, err := startPaths(o.Paths)
 	if err != nil {
 		return err
 	}
@@ -249,14 +251,14 @@ func cmdLs(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer s.Close()
-	if o.names {
-		return lsNames(ctx, s, paths, o.json, stdout)
+	if o.Names {
+		return lsNames(ctx, s, paths, o.JSON, stdout)
 	}
 	listings, ok := peekListings(s.eval, paths)
 	switch {
 	case ok:
 		fmt.Fprintln(stderr, fromCacheNote)
-	case !o.json && !o.known && isTerminal(stdout) && !o.oneShot:
+	case !o.JSON && !o.Known && isTerminal(stdout) && !o.OneShot:
 		// A person is reading: the names at once, then each line as soon
 		// as its kind and those before it are known.
 		return lsStreaming(ctx, s, paths, stdout, stderr)
@@ -270,11 +272,11 @@ func cmdLs(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	}
 	for _, l := range listings {
 		var absent []knownAbsent
-		if o.known {
+		if o.Known {
 			release, system := releaseAndPlatform(ctx, s, l)
 			absent = knownAbsentOf(l, imageVariants(ctx, s, l), release, system)
 		}
-		if o.json {
+		if o.JSON {
 			if err := writeListingJSON(stdout, l, absent, runWarnings(ctx).inJSON(l.AllWarnings())); err != nil {
 				return err
 			}
@@ -532,7 +534,7 @@ func writeChildText(w io.Writer, c nixeval.Child) {
 	fmt.Fprintln(w, attr.Printable(line))
 }
 
-func cmdShow(ctx context.Context, o *options, stdout, stderr io.Writer) error {
+func cmdShow(ctx context.Context, o *cmdline.Options, stdout, stderr io.Writer) error {
 	p, err := onePath(o, "show")
 	if err != nil {
 		return err
@@ -542,8 +544,8 @@ func cmdShow(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer s.Close()
-	if o.trace {
-		return showTrace(ctx, s, p, o.json, stdout, stderr)
+	if o.Trace {
+		return showTrace(ctx, s, p, o.JSON, stdout, stderr)
 	}
 	d, ok := s.eval.PeekDescribe(p)
 	if ok {
@@ -556,10 +558,10 @@ func cmdShow(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	if err != nil {
 		// The value fails, but where it comes from and what it is meant
 		// to be are still worth saying before the error.
-		showFailed(ctx, s, p, o.json, stdout, err)
+		showFailed(ctx, s, p, o.JSON, stdout, err)
 		return err
 	}
-	if o.json {
+	if o.JSON {
 		out := describeJSON(d)
 		out.Warnings = runWarnings(ctx).inJSON(d.Warnings)
 		b, err := json.Marshal(out)
@@ -626,25 +628,25 @@ func showFailed(ctx context.Context, s *verbEnv, p attr.Path, asJSON bool, stdou
 	writeDoc(stdout, docp, "")
 }
 
-func cmdCmd(ctx context.Context, o *options, stdout, stderr io.Writer) error {
+func cmdCmd(ctx context.Context, o *cmdline.Options, stdout, stderr io.Writer) error {
 	p, err := onePath(o, "cmd")
 	if err != nil {
 		return err
 	}
-	t, err := nixeval.Resolve(o.target, nixeval.SystemEnvironment())
+	t, err := nixeval.Resolve(o.Target, nixeval.SystemEnvironment())
 	if err != nil {
 		return err
 	}
 	if err := checkCmdPath(ctx, o, p, stderr); err != nil {
 		return err
 	}
-	if !o.explain {
+	if !o.Explain {
 		fmt.Fprintln(stdout, nixeval.BuildCommands(t, p).Build)
 		return nil
 	}
-	info, facts := explainEval(ctx, t, p, !o.noCache, stderr)
+	info, facts := explainEval(ctx, t, p, !o.NoCache, stderr)
 	x := teach.ExplainWith(t, p, info, facts)
-	if o.json {
+	if o.JSON {
 		b, err := json.Marshal(x)
 		if err != nil {
 			return err
