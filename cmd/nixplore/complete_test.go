@@ -21,7 +21,7 @@ import (
 	"github.com/nixplore/nixplore/nixeval/attr"
 )
 
-// bashReplacement against bash itself: what it returns, put where
+// shellwords.BashReplacement against bash itself: what it returns, put where
 // readline's word starts (with the closing quote readline adds), means
 // the candidate to bash.
 func TestBashReplacementMeansTheCandidate(t *testing.T) {

@@ -12,9 +12,9 @@ import (
 	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
-// version is nixplore's release (the Makefile's dist reads it here). Packages stamp it with
-// -ldflags "-X main.version=…" (package.nix does); CHANGELOG.md says what
-// each one holds.
+// version is nixplore's release; the Makefile's dist target reads it
+// here. Packages stamp it with -ldflags "-X main.version=…" (package.nix
+// does); CHANGELOG.md says what each one holds.
 var version = "0.1.0"
 
 // nixVersionTimeout bounds `nix --version`: a broken Nix must not make
