@@ -11,6 +11,7 @@ import (
 
 	"github.com/charmbracelet/x/term"
 
+	"github.com/nixplore/nixplore/cmd/nixplore/cmdline"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/build"
@@ -20,32 +21,32 @@ import (
 // cmdBuild builds one attribute path: platform check and plan first, then
 // the build command of `nixplore cmd` with Nix's JSON log, progress on
 // stderr, output paths on stdout.
-func cmdBuild(ctx context.Context, o *options, stdout, stderr io.Writer) error {
-	if len(o.paths) != 1 {
+func cmdBuild(ctx context.Context, o *cmdline.Options, stdout, stderr io.Writer) error {
+	if len(o.Paths) != 1 {
 		return &nixeval.UsageError{Msg: "build needs exactly one attribute PATH, e.g. nixplore build config.system.build.sdImage"}
 	}
-	path, err := attr.Parse(o.paths[0])
+	path, err := attr.Parse(o.Paths[0])
 	if err != nil {
 		return err
 	}
-	if o.noLink && o.outLink != "" {
+	if o.NoLink && o.OutLink != "" {
 		return &nixeval.UsageError{Msg: "use only one of --out-link and --no-link"}
 	}
-	s, err := openVerbEnv(ctx, o, stderr, !o.json)
+	s, err := openVerbEnv(ctx, o, stderr, !o.JSON)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if !o.all {
+	if !o.All {
 		if err := build.TopLevelCheck(s.target, path); err != nil {
 			return err
 		}
 	}
-	out := &buildOutput{json: o.json, stdout: stdout, stderr: stderr, tty: isTerminal(stderr)}
+	out := &buildOutput{json: o.JSON, stdout: stdout, stderr: stderr, tty: isTerminal(stderr)}
 	built := false
 	var outputs []string
 	if len(path) > 0 {
-		if built, outputs, err = checkBefore(ctx, s, path, out, o.force && !o.dryRun); err != nil {
+		if built, outputs, err = checkBefore(ctx, s, path, out, o.Force && !o.DryRun); err != nil {
 			return err
 		}
 	}
@@ -53,16 +54,16 @@ func cmdBuild(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	// here, before Nix fetches anything; --force skips it (Nix then
 	// announces its plan as it starts).
 	planned := built // "already built" says it all
-	if !built && (o.dryRun || !o.force) {
-		if err := planFirst(ctx, s, path, out, !o.dryRun, outputs); err != nil {
+	if !built && (o.DryRun || !o.Force) {
+		if err := planFirst(ctx, s, path, out, !o.DryRun, outputs); err != nil {
 			return err
 		}
 		planned = true
 	}
-	if o.dryRun {
+	if o.DryRun {
 		return nil
 	}
-	run := build.Start(ctx, s.tools, s.target, build.Options{Path: path, OutLink: o.outLink, NoLink: o.noLink, AllowTopLevel: o.all})
+	run := build.Start(ctx, s.tools, s.target, build.Options{Path: path, OutLink: o.OutLink, NoLink: o.NoLink, AllowTopLevel: o.All})
 	out.info("building: %s", run.Command)
 	for ev := range run.Events() {
 		if ev.Kind == buildlog.EventPlan {
@@ -80,7 +81,7 @@ func cmdBuild(ctx context.Context, o *options, stdout, stderr io.Writer) error {
 	}
 	if err != nil {
 		var f *build.Failure
-		if o.json && errors.As(err, &f) {
+		if o.JSON && errors.As(err, &f) {
 			out.jsonLine(map[string]any{"kind": "failure", "failure": f, "message": f.Error()})
 		}
 		return err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/nixplore/nixplore/cmd/nixplore/cmdline"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/diag"
@@ -17,7 +18,7 @@ import (
 // fails (same error, same exit status); a string, number, boolean… has no
 // command; a set or list gets a warning on stderr saying what the command
 // builds (nix-build builds every derivation inside it).
-func checkCmdPath(ctx context.Context, o *options, p attr.Path, stderr io.Writer) error {
+func checkCmdPath(ctx context.Context, o *cmdline.Options, p attr.Path, stderr io.Writer) error {
 	if err := (nixeval.Tools{}).LookPath(); err != nil {
 		// The command can still be printed; it is only not checked.
 		fmt.Fprintf(stderr, "nixplore: not checking %s: %s\n", pathOrTop(p), diag.FirstLine(err.Error()))

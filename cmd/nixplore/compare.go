@@ -11,6 +11,7 @@ import (
 
 	"github.com/charmbracelet/x/term"
 
+	"github.com/nixplore/nixplore/cmd/nixplore/cmdline"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/compare"
@@ -21,19 +22,19 @@ import (
 // machine builds it, what Nix would build and fetch, whether it is built,
 // what running it needs and its command. The outputs are gathered in
 // parallel, as many at once as there are evaluators (Comparer.Parallel).
-func cmdCompare(ctx context.Context, o *options, stdout, stderr io.Writer) error {
-	if len(o.paths) == 0 {
+func cmdCompare(ctx context.Context, o *cmdline.Options, stdout, stderr io.Writer) error {
+	if len(o.Paths) == 0 {
 		return &nixeval.UsageError{Msg: "compare needs attribute PATHs, e.g. nixplore compare config.system.build.sdImage config.system.build.toplevel config.system.build.vm"}
 	}
 	var paths []attr.Path
-	for _, w := range o.paths {
+	for _, w := range o.Paths {
 		p, err := attr.Parse(w)
 		if err != nil {
 			return err
 		}
 		paths = append(paths, p)
 	}
-	s, err := openVerbEnv(ctx, o, stderr, !o.json)
+	s, err := openVerbEnv(ctx, o, stderr, !o.JSON)
 	if err != nil {
 		return err
 	}
@@ -55,7 +56,7 @@ func cmdCompare(ctx context.Context, o *options, stdout, stderr io.Writer) error
 			return err
 		}
 	}
-	if o.json {
+	if o.JSON {
 		b, err := json.MarshalIndent(cols, "", "  ")
 		if err != nil {
 			return err

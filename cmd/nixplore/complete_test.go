@@ -12,108 +12,16 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
+	"github.com/nixplore/nixplore/cmd/nixplore/completion"
+	"github.com/nixplore/nixplore/cmd/nixplore/shellwords"
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval/attr"
 )
 
-// Completion that needs no Nix: verbs, flags and their values.
-func TestCompleteWords(t *testing.T) {
-	texts := func(a answer) []string {
-		var out []string
-		for _, c := range a.Cands {
-			out = append(out, c.Text)
-		}
-		return out
-	}
-	for _, c := range []struct {
-		name      string
-		words     []string // the current word last
-		directive string
-		want      []string
-	}{
-		{"verbs", []string{""}, directivePlain, []string{"ls", "show", "cmd", "build", "compare", "completion", "version", "help"}},
-		{"verb prefix", []string{"c"}, directivePlain, []string{"cmd", "compare", "completion"}},
-		{"flags of build", []string{"build", "--dr"}, directivePlain, []string{"--dry-run"}},
-		{"flags only where they apply", []string{"ls", "--dr"}, directivePlain, nil},
-		{"long names", []string{"build", "--o"}, directivePlain, []string{"--option", "--one-shot", "--out-link"}},
-		{"short names", []string{"build", "-o"}, directivePlain, []string{"-o"}},
-		{"--system", []string{"--system", "aarch64-l"}, directivePlain, []string{"aarch64-linux"}},
-		{"--system=", []string{"--system=armv7"}, directivePlain, []string{"--system=armv7a-linux", "--system=armv7l-linux"}},
-		{"after a flag's value", []string{"--system", "x86_64-linux", "l"}, directivePlain, []string{"ls"}},
-		{"-I names", []string{"-I", "nixos"}, directiveNoSpace, []string{"nixos-config="}},
-		{"-I path", []string{"ls", "-I", "nixos-config=./c"}, directiveFiles, nil},
-		{"--file", []string{"--file", "./"}, directiveFiles, nil},
-		{"flake without a host", []string{"--flake", "./"}, directiveDirs, nil},
-		{"--arg name is free", []string{"--arg", ""}, "", nil},
-		{"--arg value is free", []string{"--arg", "x", ""}, "", nil},
-		{"completion shells", []string{"completion", ""}, directivePlain, []string{"bash", "zsh", "fish"}},
-		{"one shell only", []string{"completion", "zsh", ""}, "", nil},
-		{"version takes nothing", []string{"version", ""}, "", nil},
-		{"show takes one path", []string{"show", "config.system.build.toplevel", ""}, "", nil},
-		{"unknown --flag=", []string{"--nope=x"}, "", nil},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			a := completeWords(context.Background(), c.words[:len(c.words)-1], c.words[len(c.words)-1])
-			if a.Directive != c.directive || !reflect.DeepEqual(texts(a), c.want) {
-				t.Fatalf("got %q %q, want %q %q", a.Directive, texts(a), c.directive, c.want)
-			}
-		})
-	}
-	a := completeWords(context.Background(), []string{"-I"}, "nixos-config=./c")
-	if a.FilePrefix != "nixos-config=" || a.FilePart != "./c" {
-		t.Fatalf("-I file prefix %q part %q", a.FilePrefix, a.FilePart)
-	}
-}
-
-func TestSplitPartialPath(t *testing.T) {
-	for _, c := range []struct {
-		in, parentText string
-		parent         attr.Path
-		partial        string
-		ok             bool
-	}{
-		{"", "", nil, "", true},
-		{"con", "", nil, "con", true},
-		{"config.system.build.", "config.system.build.", attr.Path{"config", "system", "build"}, "", true},
-		{"config.system.build.sd", "config.system.build.", attr.Path{"config", "system", "build"}, "sd", true},
-		{`units."ssh`, "units.", attr.Path{"units"}, "ssh", true},
-		{`units."a.b`, "units.", attr.Path{"units"}, "a.b", true},
-		{`units."a\"b`, "units.", attr.Path{"units"}, `a"b`, true},
-		{`"dot.ted".x`, `"dot.ted".`, attr.Path{"dot.ted"}, "x", true},
-		{`units."done"`, "units.", attr.Path{"units"}, "done", true},
-		{"a..b", "", nil, "", false},
-		{`units."a\`, "", nil, "", false},
-	} {
-		t.Run(c.in, func(t *testing.T) {
-			pt, p, partial, ok := splitPartialPath(c.in)
-			if ok != c.ok || pt != c.parentText || !p.Equal(c.parent) || partial != c.partial {
-				t.Fatalf("got %q %q %q %v", pt, p, partial, ok)
-			}
-		})
-	}
-}
-
-func TestSplitShellLine(t *testing.T) {
-	for _, c := range []struct {
-		line  string
-		words []string
-		raw   string
-	}{
-		{"nixplore ", []string{"nixplore", ""}, ""},
-		{"nixplore ls", []string{"nixplore", "ls"}, "ls"},
-		{`nixplore -I 'a b' c\ d "e\"f" 'g`, []string{"nixplore", "-I", "a b", "c d", `e"f`, "g"}, "'g"},
-		{`nixplore x.\"y\ z`, []string{"nixplore", `x."y z`}, `x.\"y\ z`},
-		{`nixplore "a b`, []string{"nixplore", "a b"}, `"a b`},
-	} {
-		words, raw, ok := splitShellLine(c.line)
-		if !ok || !reflect.DeepEqual(words, c.words) || raw != c.raw {
-			t.Errorf("%s: got %q %q", c.line, words, raw)
-		}
-	}
-}
-
-// bashReplacement against bash itself: what it returns, put where
+// shellwords.BashReplacement against bash itself: what it returns, put where
 // readline's word starts (with the closing quote readline adds), means
 // the candidate to bash.
 func TestBashReplacementMeansTheCandidate(t *testing.T) {
@@ -127,7 +35,7 @@ func TestBashReplacementMeansTheCandidate(t *testing.T) {
 			{"'" + text[:1], text[:1]},
 			{`"` + text[:1], text[:1]},
 		} {
-			rep, ok := bashReplacement(text, c.typed, c.rlWord)
+			rep, ok := shellwords.BashReplacement(text, c.typed, c.rlWord)
 			if !ok {
 				t.Errorf("%q after %q: no replacement", text, c.typed)
 				continue
@@ -139,7 +47,7 @@ func TestBashReplacementMeansTheCandidate(t *testing.T) {
 			}
 		}
 	}
-	if _, ok := bashReplacement("config.x", "other.", "other."[6:]); ok {
+	if _, ok := shellwords.BashReplacement("config.x", "other.", "other."[6:]); ok {
 		t.Error("a candidate that does not extend the typed text was rendered")
 	}
 }
@@ -167,8 +75,8 @@ func TestMain(m *testing.M) {
 // append_to_match looks at the last character only).
 func readlineInsert(before, match string) string {
 	word := before + match
-	_, st := scanWord(before)
-	if st != outside && !strings.HasSuffix(word, string(st)) {
+	_, st := shellwords.Scan(before)
+	if st != shellwords.Outside && !strings.HasSuffix(word, string(st)) {
 		word += string(st)
 	}
 	return word
@@ -195,7 +103,7 @@ func buildNixplore(t *testing.T) string {
 func writeScript(t *testing.T, shell string) string {
 	t.Helper()
 	var b bytes.Buffer
-	if err := writeCompletionScript([]string{shell}, &b); err != nil {
+	if err := completion.WriteScript([]string{shell}, &b); err != nil {
 		t.Fatal(err)
 	}
 	p := filepath.Join(t.TempDir(), "nixplore."+shell)
@@ -376,7 +284,8 @@ func TestBashCompletionQuotes(t *testing.T) {
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	all := b.complete(nil, "", append(append([]string{}, hostile...), "config.system.build.")...)
 	for _, r := range all {
-		if !typeable(r) {
+		// Valid UTF-8 without C0 or C1 controls or DEL.
+		if !utf8.ValidString(r) || strings.ContainsFunc(r, unicode.IsControl) {
 			t.Errorf("untypeable reply %q", r)
 		}
 	}
@@ -478,31 +387,5 @@ func TestCompletionVerb(t *testing.T) {
 		if out, errOut, code := runCLI(t, args...); code != 0 || out != "" || errOut != "" {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, errOut)
 		}
-	}
-}
-
-// TestFlakeHostsTakeOptions: the Nix that lists a flake's hosts gets the
-// --option settings typed before --flake, as every Nix nixplore runs does:
-// with `--option store DIR` the flake is read into that store, not into
-// /nix/store.
-func TestFlakeHostsTakeOptions(t *testing.T) {
-	testnix.Setup(t)
-	dir := testnix.FlakeDir(t)
-	store := t.TempDir()
-	prev := []string{"--option", "store", store, "--flake"}
-	a := completeWords(context.Background(), prev, "path:"+dir+"#")
-	var got []string
-	for _, c := range a.Cands {
-		got = append(got, c.Text)
-	}
-	if !reflect.DeepEqual(got, []string{"path:" + dir + "#laptop", "path:" + dir + "#pi"}) {
-		t.Fatalf("hosts with --option store: %q", got)
-	}
-	entries, err := os.ReadDir(filepath.Join(store, "nix", "store"))
-	if err != nil || len(entries) == 0 {
-		t.Errorf("the store given with --option holds nothing (%v): the listing did not use it", err)
-	}
-	if w := optionWords([]string{"--option", "a", "1", "--flake", ".", "--", "--option", "b", "2"}); !reflect.DeepEqual(w, []string{"--option", "a", "1"}) {
-		t.Errorf("optionWords: %q", w)
 	}
 }

@@ -13,6 +13,9 @@ import (
 	"github.com/nixplore/nixplore/nixeval/attr"
 )
 
+// completeLimit is how long the terminal test lets completion list names.
+const completeLimit = 60 * time.Second
+
 // TAB in a real interactive bash and zsh (in tmux): what readline and
 // zsh's completion system do with the answers, quotes included, is what
 // the user sees.
@@ -54,29 +57,50 @@ func TestCompletionInATerminal(t *testing.T) {
 				// 2 s bound (TestBashCompletionGivesUp): on a loaded
 				// machine the first listing of config.system.build can take
 				// longer, and TAB would then rightly offer nothing.
-				"NIXPLORE_COMPLETE_TIMEOUT=60s"}
+				"NIXPLORE_COMPLETE_TIMEOUT=" + completeLimit.String()}
 			run("new-session", "-d", "-s", "c", "-x", "400", "-y", "20", attr.ShellJoin(append(append(env, shellBin), sh.argv[1:]...)))
 			t.Cleanup(func() { _ = exec.Command(tmux, "-S", socket, "kill-server").Run() })
+			// The line the shell shows, without the blanks bash's redraw
+			// after TAB can leave before the prompt on the pane's last line.
+			line := func() string {
+				lines := strings.Split(strings.TrimRight(run("capture-pane", "-p", "-t", "c"), "\n "), "\n")
+				return strings.TrimSpace(lines[len(lines)-1])
+			}
+			// waitFor polls until the line reads want: each key goes to a
+			// shell known to be in the state it needs (the prompt drawn,
+			// the text typed, the answer in), never after a fixed wait.
+			// The limit only keeps a broken shell from hanging the test;
+			// it is longer than the completion may take
+			// (NIXPLORE_COMPLETE_TIMEOUT), so a slow listing is waited for.
+			waitFor := func(what, want string) bool {
+				t.Helper()
+				got := line()
+				for deadline := time.Now().Add(completeLimit + 30*time.Second); got != want && time.Now().Before(deadline); got = line() {
+					time.Sleep(50 * time.Millisecond)
+				}
+				if got != want {
+					t.Errorf("%s: the line reads\n%s\nwant\n%s", what, got, want)
+				}
+				return got == want
+			}
+			prompt := strings.TrimSpace(sh.prompt)
 			run("send-keys", "-t", "c", "-l", strings.ReplaceAll(sh.init, "%s", writeScript(t, sh.name))+"; clear")
 			run("send-keys", "-t", "c", "Enter")
+			if !waitFor("the prompt after the set-up", prompt) {
+				return
+			}
 			for _, c := range cases {
 				run("send-keys", "-t", "c", "C-u")
-				run("send-keys", "-t", "c", "-l", c.typed)
-				run("send-keys", "-t", "c", "Tab")
-				want := sh.prompt + c.want
-				var last string
-				// A guard against waiting forever, not a speed test.
-				for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-					lines := strings.Split(strings.TrimRight(run("capture-pane", "-p", "-t", "c"), "\n "), "\n")
-					// Bash's redraw after TAB can leave blanks before the
-					// prompt on the pane's last line; the line typed is what
-					// follows them.
-					if last = strings.TrimSpace(lines[len(lines)-1]); last == want {
-						break
-					}
+				if !waitFor(c.name+": the line emptied", prompt) {
+					return
 				}
-				if last != want {
-					t.Errorf("%s: the line reads\n%s\nwant\n%s", c.name, last, want)
+				run("send-keys", "-t", "c", "-l", c.typed)
+				if !waitFor(c.name+": typed", sh.prompt+c.typed) {
+					return
+				}
+				run("send-keys", "-t", "c", "Tab")
+				if !waitFor(c.name, sh.prompt+c.want) {
+					return
 				}
 			}
 		})

@@ -333,3 +333,15 @@ func TestCmdPrintsCommand(t *testing.T) {
 		t.Fatal(out)
 	}
 }
+
+// A first word one slip from a verb is a usage error (exit 2) said on
+// stderr, before any evaluation (cmdline's TestVerbTypo has the words).
+func TestVerbTypoExit(t *testing.T) {
+	for _, word := range []string{"shwo", "list"} {
+		var stdout, stderr bytes.Buffer
+		code := run([]string{word, "config.system.build"}, &stdout, &stderr)
+		if code != 2 || !strings.Contains(stderr.String(), "did you mean ") || stdout.Len() != 0 {
+			t.Errorf("nixplore %s: exit %d\nstdout %s\nstderr %s", word, code, stdout.String(), stderr.String())
+		}
+	}
+}

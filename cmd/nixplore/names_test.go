@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nixplore/nixplore/cmd/nixplore/cmdline"
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval/attr"
 )
@@ -110,12 +111,6 @@ func TestWorkerAndMemoryFlags(t *testing.T) {
 			t.Errorf("%v: exit %d, %q", c.args, code, errOut)
 		}
 	}
-	for in, want := range map[string]int64{"700M": 700 << 20, "4G": 4 << 30, "4GiB": 4 << 30, "1.5g": 3 << 29, "0": 0, "100000000": 100000000} {
-		got, err := parseSize(in)
-		if err != nil || got != want {
-			t.Errorf("parseSize(%q) = %d, %v; want %d", in, got, err, want)
-		}
-	}
 }
 
 // lsThenVerbEnv runs args (an ls) as the CLI does and returns what it
@@ -127,7 +122,7 @@ func lsThenVerbEnv(t *testing.T, args []string) (plain string, s *verbEnv) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	o, err := parseArgs(args)
+	o, err := cmdline.Parse(args)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,26 +9,29 @@ import (
 	"github.com/nixplore/nixplore/internal/testnix"
 )
 
-// `nixplore build --builders` builds the Pi's aarch64 image on a real
-// remote builder: the platform check counts it, progress names it and the
-// copies, the result says where it was built and what to do next.
+// `nixplore build --builders` builds the Pi's image for a platform this
+// machine cannot build (aarch64-linux, or x86_64-linux on an aarch64
+// machine) on a real remote builder: the platform check counts it,
+// progress names it and the copies, the result says where it was built
+// and what to do next.
 func TestBuildOnRemoteBuilder(t *testing.T) {
 	testnix.Setup(t)
 	isolate(t)
 	testbuilder.Salt(t)
-	b := testbuilder.Start(t, "aarch64-linux")
+	other := testnix.OtherSystem(t)
+	b := testbuilder.Start(t, other)
 	b.Setenv(t)
-	args := append(append([]string{"build"}, testnix.ClassicArgs("pi", "aarch64-linux")...),
-		"--builders", b.Spec("aarch64-linux"), "--no-link", "config.system.build.sdImage")
+	args := append(append([]string{"build"}, testnix.ClassicArgs("pi", other)...),
+		"--builders", b.Spec(other), "--no-link", "config.system.build.sdImage")
 	var out, errOut bytes.Buffer
 	if code := run(args, &out, &errOut); code != 0 {
 		t.Fatalf("exit %d\n%s", code, errOut.String())
 	}
 	e := errOut.String()
 	for _, want := range []string{
-		"nixplore: platform: aarch64-linux builds on the remote builder " + b.URI() + " (from --builders); this machine is x86_64-linux",
-		"building nixos-sd-image-25.05.20250101.0000000-aarch64-linux.img on " + b.URI(),
-		"-aarch64-linux.img from " + b.URI(),
+		"nixplore: platform: " + other + " builds on the remote builder " + b.URI() + " (from --builders); this machine is " + testnix.HostSystem(),
+		"building nixos-sd-image-25.05.20250101.0000000-" + other + ".img on " + b.URI(),
+		"-" + other + ".img from " + b.URI(),
 		"nixplore: built 9 derivations (on " + b.URI() + ")",
 		"nixplore: next: the SD card image is /nix/store/",
 		"zstdcat",
@@ -47,7 +50,7 @@ func TestBuildOnRemoteBuilder(t *testing.T) {
 	if strings.Contains(e, "fetching") || strings.Contains(e, "cannot build") {
 		t.Errorf("copies shown as fetches, or a platform warning:\n%s", e)
 	}
-	if !strings.HasSuffix(strings.TrimSpace(out.String()), "-aarch64-linux.img") {
+	if !strings.HasSuffix(strings.TrimSpace(out.String()), "-"+other+".img") {
 		t.Errorf("stdout: %s", out.String())
 	}
 }
@@ -57,10 +60,11 @@ func TestBuildOnUnreachableBuilder(t *testing.T) {
 	testnix.Setup(t)
 	isolate(t)
 	testbuilder.Salt(t)
+	other := testnix.OtherSystem(t)
 	b := testbuilder.Unreachable(t)
 	b.Setenv(t)
-	args := append(append([]string{"build"}, testnix.ClassicArgs("pi", "aarch64-linux")...),
-		"--builders", b.Spec("aarch64-linux"), "--no-link", "config.system.build.sdImage")
+	args := append(append([]string{"build"}, testnix.ClassicArgs("pi", other)...),
+		"--builders", b.Spec(other), "--no-link", "config.system.build.sdImage")
 	var out, errOut bytes.Buffer
 	code := run(args, &out, &errOut)
 	e := errOut.String()

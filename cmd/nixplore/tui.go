@@ -13,6 +13,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/term"
 
+	"github.com/nixplore/nixplore/cmd/nixplore/cmdline"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/build"
 	"github.com/nixplore/nixplore/nixeval/flakelock"
@@ -22,21 +23,21 @@ import (
 
 // cmdTUI opens the explorer when stdout is a terminal and lists like `ls`
 // otherwise, so `nixplore … | less` still prints something useful.
-func cmdTUI(ctx context.Context, o *options, stdout, stderr io.Writer) error {
+func cmdTUI(ctx context.Context, o *cmdline.Options, stdout, stderr io.Writer) error {
 	out, ok := stdout.(*os.File)
 	if !ok || !term.IsTerminal(out.Fd()) || !term.IsTerminal(os.Stdin.Fd()) {
 		return cmdLs(ctx, o, stdout, stderr)
 	}
-	if len(o.paths) > 1 {
+	if len(o.Paths) > 1 {
 		return &nixeval.UsageError{Msg: "the explorer opens on one attribute PATH; use `nixplore ls` to list several"}
 	}
-	start, err := startPaths(o.paths)
+	start, err := startPaths(o.Paths)
 	if err != nil {
 		return err
 	}
 	lg := log.New(io.Discard, "", 0)
-	if o.logFile != "" {
-		f, err := os.OpenFile(o.logFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if o.LogFile != "" {
+		f, err := os.OpenFile(o.LogFile, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
 		if err != nil {
 			return fmt.Errorf("--log: %w", err)
 		}

@@ -1,22 +1,20 @@
 package main
 
 import (
-	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
-	"os/exec"
 	"runtime/debug"
-	"strings"
 	"time"
 
 	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
-// version is nixplore's release. Packages stamp it with
-// -ldflags "-X main.version=…" (package.nix does); CHANGELOG.md says what
-// each one holds.
+// version is nixplore's release; the Makefile's dist target reads it
+// here. Packages stamp it with -ldflags "-X main.version=…" (package.nix
+// does); CHANGELOG.md says what each one holds.
 var version = "0.1.0"
 
 // nixVersionTimeout bounds `nix --version`: a broken Nix must not make
@@ -65,29 +63,17 @@ func commitLine(settings []debug.BuildSetting) string {
 
 // nixVersionLine is what `nix --version` says, or why it says nothing.
 func nixVersionLine(ctx context.Context) string {
-	path, err := exec.LookPath("nix")
-	if err != nil {
-		return "nix: not found on PATH"
-	}
 	ctx, cancel := context.WithTimeout(ctx, nixVersionTimeout)
 	defer cancel()
-	// `nix --version` starts no builders, so the interrupt-then-kill of
-	// nixproc.Command is not needed; the parent-death signal is.
-	cmd := exec.CommandContext(ctx, path, "--version")
-	nixproc.SetProcessGroup(cmd)
-	cmd.WaitDelay = time.Second // a child holding stdout open must not hang us either
-	var stdout bytes.Buffer
-	cmd.Stdout = &stdout
-	err = nixproc.Start(cmd)
-	if err == nil {
-		err = cmd.Wait()
+	line, path, err := nixproc.Version(ctx)
+	var missing *nixproc.NixMissingError
+	switch {
+	case errors.As(err, &missing):
+		return "nix: not found on PATH"
+	case err != nil && ctx.Err() != nil:
+		return "nix: " + path + " did not answer --version within " + nixVersionTimeout.String()
+	case err != nil:
+		return "nix: " + path + " --version failed: " + diag.FirstLine(err.Error())
 	}
-	out := stdout.Bytes()
-	if err != nil {
-		if ctx.Err() != nil {
-			return "nix: " + path + " did not answer --version within " + nixVersionTimeout.String()
-		}
-		return "nix: " + path + " --version failed: " + err.Error()
-	}
-	return "nix: " + strings.TrimSpace(diag.FirstLine(string(out))) + " (" + path + ")"
+	return "nix: " + line + " (" + path + ")"
 }

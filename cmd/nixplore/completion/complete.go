@@ -1,24 +1,25 @@
-package main
+// Package completion completes nixplore's command line for bash, zsh and
+// fish: verbs and flags from the flag table (package cmdline), flag
+// values, and attribute paths from the disk cache or a bounded Nix.
+package completion
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 	"time"
-	"unicode/utf8"
 
-	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/cmd/nixplore/cmdline"
+	"github.com/nixplore/nixplore/cmd/nixplore/shellwords"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/flakehosts"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
-	"github.com/nixplore/nixplore/nixeval/resolve"
 	"github.com/nixplore/nixplore/nixeval/systems"
-	"github.com/nixplore/nixplore/nixeval/warm"
 )
 
-// Shell completion. The scripts (completion_scripts.go) only call
+// The scripts (scripts.go) only call
 // `nixplore __complete SHELL …` and turn its answer into the shell's own
 // calls; everything else is here, in Go, so it is tested like the rest.
 //
@@ -48,7 +49,7 @@ const completeGrace = 300 * time.Millisecond
 
 func completeTimeout() time.Duration {
 	if s := os.Getenv("NIXPLORE_COMPLETE_TIMEOUT"); s != "" {
-		if d, err := parseDuration(s); err == nil {
+		if d, err := cmdline.ParseDuration(s); err == nil {
 			return d
 		}
 	}
@@ -71,7 +72,9 @@ type answer struct {
 	FilePrefix, FilePart string
 }
 
-func runComplete(args []string, stdout io.Writer) int {
+// Run answers `nixplore __complete ARGS…` on stdout; the exit status is
+// always 0.
+func Run(args []string, stdout io.Writer) int {
 	if len(args) < 2 {
 		return 0
 	}
@@ -88,7 +91,7 @@ func runComplete(args []string, stdout io.Writer) int {
 		}
 		rlWord = args[1]
 		var ok bool
-		words, rawCur, ok = splitShellLine(args[2])
+		words, rawCur, ok = shellwords.SplitLine(args[2])
 		if !ok || len(words) == 0 {
 			return 0
 		}
@@ -105,11 +108,11 @@ func runComplete(args []string, stdout io.Writer) int {
 		if shell == "zsh" {
 			// zsh's $words hold every word as typed, quotes included.
 			for i, w := range words {
-				words[i] = shellUnquote(w)
+				words[i] = shellwords.Unquote(w)
 			}
 		} else {
 			// fish's earlier tokens come unescaped; the current one raw.
-			words[len(words)-1] = shellUnquote(rawCur)
+			words[len(words)-1] = shellwords.Unquote(rawCur)
 		}
 	default:
 		return 0
@@ -147,7 +150,7 @@ func writeAnswer(w io.Writer, shell string, a answer, rawCur, rlWord string) {
 		}
 	case shell == "bash":
 		for _, c := range a.Cands {
-			if s, ok := bashReplacement(c.Text, rawCur, rlWord); ok {
+			if s, ok := shellwords.BashReplacement(c.Text, rawCur, rlWord); ok {
 				fmt.Fprintln(w, s)
 			}
 		}
@@ -176,25 +179,25 @@ func completeWords(ctx context.Context, prev []string, cur string) answer {
 			if strings.HasPrefix(w, "--") && strings.Contains(w, "=") {
 				continue
 			}
-			if f, ok := flagByName(w); ok && f.Arity > 0 {
-				if i+f.Arity >= len(prev) {
+			if f, ok := cmdline.Lookup(w); ok && f.Arity() > 0 {
+				if i+f.Arity() >= len(prev) {
 					return completeFlagValue(ctx, f, len(prev)-i, "", cur, optionWords(prev[:i]))
 				}
-				i += f.Arity
+				i += f.Arity()
 			}
 			continue
 		}
-		if verb == "" && positional == 0 && verbs[w] {
+		if verb == "" && positional == 0 && cmdline.IsVerb(w) {
 			verb = w
 			continue
 		}
 		positional++
 	}
-	if verb == "tui" {
+	if verb == cmdline.ExplorerVerb {
 		verb = ""
 	}
 	if name, val, ok := strings.Cut(cur, "="); ok && strings.HasPrefix(cur, "--") {
-		if f, found := flagByName(name); found && f.Arity == 1 {
+		if f, found := cmdline.Lookup(name); found && f.Arity() == 1 {
 			return completeFlagValue(ctx, f, 1, name+"=", val, optionWords(prev))
 		}
 		return answer{}
@@ -217,7 +220,7 @@ func completeWords(ctx context.Context, prev []string, cur string) answer {
 	case "":
 		if positional == 0 {
 			var names []string
-			for _, v := range manual.Verbs {
+			for _, v := range cmdline.Verbs() {
 				if v.Name != "" && strings.HasPrefix(v.Name, cur) {
 					names = append(names, v.Name)
 				}
@@ -236,8 +239,8 @@ func completeWords(ctx context.Context, prev []string, cur string) answer {
 // completeFlags offers the flags that apply to verb.
 func completeFlags(verb, cur string) answer {
 	a := answer{Directive: directivePlain}
-	for _, f := range allFlags() {
-		if !f.appliesTo(verb) {
+	for _, f := range cmdline.Flags() {
+		if !f.AppliesTo(verb) {
 			continue
 		}
 		for _, n := range f.Names {
@@ -263,16 +266,16 @@ func fixedChoices(choices []string, desc, prefix, cur string) answer {
 // completeFlagValue completes value number n (from 1) of flag f; prefix is
 // "--flag=" when the value is written in the same word; options are the
 // --option settings typed before it, for the Nix it asks.
-func completeFlagValue(ctx context.Context, f flagDoc, n int, prefix, cur string, options []string) answer {
-	if n != f.Arity {
+func completeFlagValue(ctx context.Context, f *cmdline.Flag, n int, prefix, cur string, options []string) answer {
+	if n != f.Arity() {
 		return answer{} // names of --arg, --option: anything goes
 	}
-	switch f.Value {
-	case valueSystem:
+	switch f.Kind {
+	case cmdline.System:
 		return fixedChoices(systems.Known(), "system", prefix, cur)
-	case valueFile:
+	case cmdline.File:
 		return answer{Directive: directiveFiles, FilePrefix: prefix, FilePart: cur}
-	case valueSearchPath:
+	case cmdline.SearchPath:
 		name, path, ok := strings.Cut(cur, "=")
 		if !ok {
 			a := fixedChoices([]string{"nixos-config=", "nixpkgs="}, "search path entry", prefix, cur)
@@ -280,7 +283,7 @@ func completeFlagValue(ctx context.Context, f flagDoc, n int, prefix, cur string
 			return a
 		}
 		return answer{Directive: directiveFiles, FilePrefix: prefix + name + "=", FilePart: path}
-	case valueFlake:
+	case cmdline.Flake:
 		ref, host, ok := strings.Cut(cur, "#")
 		if !ok {
 			return answer{Directive: directiveDirs, FilePrefix: prefix, FilePart: cur}
@@ -320,141 +323,11 @@ func optionWords(words []string) []string {
 // options, bounded by the completion timeout; nil when Nix cannot say in
 // time.
 func flakeHosts(ctx context.Context, ref string, options []string) []string {
-	if ref == "" {
-		ref = "."
-	}
 	ctx, cancel := context.WithTimeout(ctx, completeTimeout())
 	defer cancel()
-	// The reference is one argv word, as the user typed it; the applied
-	// function is constant.
-	args := append([]string{"--extra-experimental-features", "nix-command flakes",
-		"eval", "--json", ref + "#nixosConfigurations", "--apply", "builtins.attrNames"}, options...)
-	c := &nixproc.Command{Path: "nix", Args: args}
-	res, err := c.Run(ctx)
+	names, err := flakehosts.List(ctx, ref, options)
 	if err != nil {
-		return nil
-	}
-	var names []string
-	if json.Unmarshal(res.Stdout, &names) != nil {
 		return nil
 	}
 	return names
-}
-
-// completePath completes an attribute path: the next name after the last
-// dot, from the disk cache when it holds the parent's listing, else from
-// Nix within the completion timeout.
-func completePath(ctx context.Context, prev []string, cur string) answer {
-	parentText, parent, partial, ok := splitPartialPath(cur)
-	if !ok {
-		return answer{}
-	}
-	o, err := parseArgs(prev)
-	if err != nil {
-		return answer{}
-	}
-	t, err := resolve.Target(o.target, resolve.SystemEnvironment())
-	if err != nil {
-		return answer{}
-	}
-	children, err := childrenOf(ctx, t, parent)
-	if err != nil {
-		return answer{}
-	}
-	a := answer{Directive: directivePlain}
-	for _, c := range children {
-		if !strings.HasPrefix(c.Name, partial) {
-			continue
-		}
-		text := parentText + attr.Quote(c.Name)
-		if !typeable(text) {
-			continue
-		}
-		if c.Kind == nixeval.KindAttrs {
-			text += "." // a set: the path goes on
-			a.Directive = directiveNoSpace
-		}
-		a.Cands = append(a.Cands, candidate{Text: text, Desc: c.Kind})
-	}
-	return a
-}
-
-// childrenOf lists parent's children: from the disk cache at once when it
-// holds them, else by a one-shot Nix bounded by the completion timeout,
-// whose answer is cached for the next TAB.
-func childrenOf(ctx context.Context, t *nixeval.Target, parent attr.Path) ([]nixeval.Child, error) {
-	tools := nixeval.Tools{}
-	if err := tools.LookPath(); err != nil {
-		return nil, err
-	}
-	ev := nixeval.New(t, tools)
-	ev.Backend = warm.NewTrackedOneShot(t, tools)
-	defer ev.Close()
-	if c, err := nixeval.OpenCache(); err == nil {
-		ev.Cache = c
-	}
-	if l, ok := ev.PeekList(parent); ok {
-		return l.Children, nil
-	}
-	ctx, cancel := context.WithTimeout(ctx, completeTimeout())
-	defer cancel()
-	ls, err := ev.List(ctx, parent)
-	if err != nil {
-		return nil, err
-	}
-	return ls[0].Children, nil
-}
-
-// splitPartialPath splits a partly typed attribute path at its last dot
-// outside Nix quotes: the text up to and including that dot (kept as
-// typed, so candidates extend what is on the command line), the parent
-// path it names, and the start of the last name with its Nix quotes
-// removed (`units."ssh` gives `ssh`).
-func splitPartialPath(cur string) (parentText string, parent attr.Path, partial string, ok bool) {
-	last, inQuote := -1, false
-	for i := 0; i < len(cur); i++ {
-		switch c := cur[i]; {
-		case inQuote && c == '\\':
-			i++
-		case c == '"':
-			inQuote = !inQuote
-		case !inQuote && c == '.':
-			last = i
-		}
-	}
-	partialText := cur
-	if last >= 0 {
-		p, err := attr.Parse(cur[:last])
-		if err != nil {
-			return "", nil, "", false
-		}
-		parentText, parent, partialText = cur[:last+1], p, cur[last+1:]
-	}
-	if !strings.HasPrefix(partialText, `"`) {
-		return parentText, parent, partialText, true
-	}
-	if inQuote {
-		partialText += `"`
-	}
-	p, err := attr.Parse(partialText)
-	if err != nil || len(p) != 1 {
-		return "", nil, "", false
-	}
-	return parentText, parent, p[0], true
-}
-
-// typeable reports whether text can be put on a command line as it is:
-// valid UTF-8 without control characters. Names holding others (Nix
-// quoting keeps an ESC byte as it is) are left out rather than sent to
-// the terminal.
-func typeable(text string) bool {
-	if !utf8.ValidString(text) {
-		return false
-	}
-	for _, r := range text {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return false
-		}
-	}
-	return true
 }

@@ -1,13 +1,12 @@
-package main
+package cmdline
 
 import (
-	"bytes"
 	"strings"
 	"testing"
 )
 
 // TestVerbTypo: a first word one slip from a verb, or an alias, is refused
-// with the verb it meant (exit 2), before any evaluation; the top-level
+// with the verb it meant, before any evaluation; the top-level
 // names of a NixOS evaluation and real paths are still paths.
 func TestVerbTypo(t *testing.T) {
 	for _, tc := range []struct{ word, want string }{
@@ -24,18 +23,16 @@ func TestVerbTypo(t *testing.T) {
 			if tc.want == "" {
 				return
 			}
-			var stdout, stderr bytes.Buffer
-			code := run([]string{tc.word, "config.system.build"}, &stdout, &stderr)
-			if code != 2 || !strings.Contains(stderr.String(), "did you mean "+tc.want+"?") || stdout.Len() != 0 {
-				t.Errorf("nixplore %s: exit %d\nstdout %s\nstderr %s", tc.word, code, stdout.String(), stderr.String())
+			if _, err := Parse([]string{tc.word, "config.system.build"}); err == nil || !strings.Contains(err.Error(), "did you mean "+tc.want+"?") {
+				t.Errorf("nixplore %s: %v", tc.word, err)
 			}
 		})
 	}
 	// After a verb, or with tui, the word is a path.
-	if _, err := parseArgs([]string{"tui", "shwo"}); err != nil {
+	if _, err := Parse([]string{"tui", "shwo"}); err != nil {
 		t.Errorf("nixplore tui shwo: %v", err)
 	}
-	if _, err := parseArgs([]string{"show", "lss"}); err != nil {
+	if _, err := Parse([]string{"show", "lss"}); err != nil {
 		t.Errorf("nixplore show lss: %v", err)
 	}
 }

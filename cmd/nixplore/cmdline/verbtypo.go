@@ -1,4 +1,4 @@
-package main
+package cmdline
 
 import (
 	"fmt"
@@ -21,9 +21,11 @@ func verbTypo(word string) (string, bool) {
 	if v, ok := verbAliases[word]; ok {
 		return v, true
 	}
-	names := make([]string, 0, len(verbs))
-	for v := range verbs {
-		names = append(names, v)
+	names := []string{ExplorerVerb}
+	for _, v := range manual.Verbs {
+		if v.Name != "" {
+			names = append(names, v.Name)
+		}
 	}
 	sort.Strings(names)
 	for _, v := range names {

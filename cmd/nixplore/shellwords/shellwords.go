@@ -1,39 +1,39 @@
-package main
+// Package shellwords reads shell words as bash and zsh read them, for
+// completion: quotes and backslashes are removed, nothing is expanded.
+// Only what completion needs: no operators, no substitutions.
+package shellwords
 
 import "strings"
 
-// Shell words as bash and zsh read them, for completion: quotes and
-// backslashes are removed, nothing is expanded. Only what completion
-// needs: no operators, no substitutions.
+// State is where a scan of shell text stopped: outside quotes, or inside
+// a single- or double-quoted part.
+type State byte
 
-// shellState is where a scan of shell text stopped: outside quotes, or
-// inside a single- or double-quoted part.
-type shellState byte
-
+// The quoting states; a quoted state is its quote character.
 const (
-	outside      shellState = 0
-	insideSingle shellState = '\''
-	insideDouble shellState = '"'
+	Outside      State = 0
+	InsideSingle State = '\''
+	InsideDouble State = '"'
 )
 
-// scanWord reads one word's raw text and returns what it means and the
+// Scan reads one word's raw text and returns what it means and the
 // quoting state at its end (an unfinished quote while it is being typed).
-func scanWord(raw string) (string, shellState) {
+func Scan(raw string) (string, State) {
 	var b strings.Builder
-	st := outside
+	st := Outside
 	for i := 0; i < len(raw); i++ {
 		c := raw[i]
 		switch st {
-		case insideSingle:
+		case InsideSingle:
 			if c == '\'' {
-				st = outside
+				st = Outside
 			} else {
 				b.WriteByte(c)
 			}
-		case insideDouble:
+		case InsideDouble:
 			switch {
 			case c == '"':
-				st = outside
+				st = Outside
 			case c == '\\' && i+1 < len(raw) && strings.IndexByte("$`\"\\\n", raw[i+1]) >= 0:
 				i++
 				if raw[i] != '\n' {
@@ -45,9 +45,9 @@ func scanWord(raw string) (string, shellState) {
 		default:
 			switch c {
 			case '\'':
-				st = insideSingle
+				st = InsideSingle
 			case '"':
-				st = insideDouble
+				st = InsideDouble
 			case '\\':
 				if i+1 < len(raw) {
 					i++
@@ -63,17 +63,17 @@ func scanWord(raw string) (string, shellState) {
 	return b.String(), st
 }
 
-// shellUnquote is the meaning of one word's raw text.
-func shellUnquote(raw string) string {
-	s, _ := scanWord(raw)
+// Unquote is the meaning of one word's raw text.
+func Unquote(raw string) string {
+	s, _ := Scan(raw)
 	return s
 }
 
-// splitShellLine splits a command line (up to the cursor) into the
+// SplitLine splits a command line (up to the cursor) into the
 // meaning of each word and returns the raw text of the last one, the word
 // being completed ("" after a space).
-func splitShellLine(line string) (words []string, rawCur string, ok bool) {
-	start, st := -1, outside
+func SplitLine(line string) (words []string, rawCur string, ok bool) {
+	start, st := -1, Outside
 	var raws []string
 	for i := 0; i < len(line); i++ {
 		c := line[i]
@@ -84,20 +84,20 @@ func splitShellLine(line string) (words []string, rawCur string, ok bool) {
 			start = i
 		}
 		switch st {
-		case insideSingle:
+		case InsideSingle:
 			if c == '\'' {
-				st = outside
+				st = Outside
 			}
-		case insideDouble:
+		case InsideDouble:
 			if c == '\\' {
 				i++
 			} else if c == '"' {
-				st = outside
+				st = Outside
 			}
 		default:
 			switch c {
 			case '\'', '"':
-				st = shellState(c)
+				st = State(c)
 			case '\\':
 				i++
 			case ' ', '\t', '\n':
@@ -112,21 +112,21 @@ func splitShellLine(line string) (words []string, rawCur string, ok bool) {
 		raws = append(raws, "")
 	}
 	for _, r := range raws {
-		words = append(words, shellUnquote(r))
+		words = append(words, Unquote(r))
 	}
 	return words, raws[len(raws)-1], true
 }
 
-// bashReplacement is what bash must put in place of readline's word
+// BashReplacement is what bash must put in place of readline's word
 // (rlWord, the end of the raw word rawCur after its last word-break
 // character or opening quote) so that the whole word means text. False
 // when text does not extend what is typed before readline's word.
-func bashReplacement(text, rawCur, rlWord string) (string, bool) {
+func BashReplacement(text, rawCur, rlWord string) (string, bool) {
 	before := ""
 	if strings.HasSuffix(rawCur, rlWord) {
 		before = rawCur[:len(rawCur)-len(rlWord)]
 	}
-	meant, st := scanWord(before)
+	meant, st := Scan(before)
 	rest, ok := strings.CutPrefix(text, meant)
 	if !ok {
 		return "", false
@@ -135,12 +135,12 @@ func bashReplacement(text, rawCur, rlWord string) (string, bool) {
 	for i := 0; i < len(rest); i++ {
 		c := rest[i]
 		switch st {
-		case insideSingle:
+		case InsideSingle:
 			if c == '\'' {
 				b.WriteString(`'\''`) // close, a quoted quote, open again
 				continue
 			}
-		case insideDouble:
+		case InsideDouble:
 			if strings.IndexByte("$`\"\\", c) >= 0 {
 				b.WriteByte('\\')
 			}
@@ -156,7 +156,7 @@ func bashReplacement(text, rawCur, rlWord string) (string, bool) {
 	// Readline closes the quote it found open unless the match already
 	// ends with that character, which an escaped " or a '\'' does: close
 	// it here then.
-	if st != outside && strings.HasSuffix(out, string(rune(st))) {
+	if st != Outside && strings.HasSuffix(out, string(rune(st))) {
 		out += string(rune(st))
 	}
 	return out, true

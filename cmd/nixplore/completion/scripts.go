@@ -1,4 +1,4 @@
-package main
+package completion
 
 import (
 	"fmt"
@@ -97,8 +97,9 @@ end
 complete -c nixplore -f -a '(__nixplore_complete)'
 `
 
-// writeCompletionScript prints the script for the shell named in args.
-func writeCompletionScript(args []string, w io.Writer) error {
+// WriteScript prints the script for the shell named in args (the words
+// after `nixplore completion`).
+func WriteScript(args []string, w io.Writer) error {
 	if len(args) != 1 {
 		return &nixeval.UsageError{Msg: "completion needs one shell: nixplore completion bash|zsh|fish"}
 	}
