@@ -1,19 +1,20 @@
-package nixeval
+package resolve
 
 import (
 	"context"
 
+	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 )
 
-// ShortName reads a path whose first name is not at the root of the
+// ShortName reads the path a user typed whose first name is not at the root of the
 // evaluation but is an output under config.system.build as that output's
 // full path: `sdImage` is config.system.build.sdImage, `images.iso` is
 // config.system.build.images.iso. People name outputs this way (the wiki's
 // -A config.system.build.sdImage is what they are learning). ok is false
 // when the root has the name, or config.system.build has not. It asks Nix
 // only for names (the root's and config.system.build's), never for a value.
-func (e *Evaluator) ShortName(ctx context.Context, p attr.Path) (attr.Path, bool, error) {
+func ShortName(ctx context.Context, e *nixeval.Evaluator, p attr.Path) (attr.Path, bool, error) {
 	if len(p) == 0 || p.HasPrefix(attr.DefaultPath[:1]) {
 		return nil, false, nil
 	}

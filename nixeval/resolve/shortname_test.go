@@ -1,4 +1,4 @@
-package nixeval_test
+package resolve_test
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/resolve"
 )
 
 func TestShortName(t *testing.T) {
@@ -26,7 +27,7 @@ func TestShortName(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, ok, err := ev.ShortName(context.Background(), p)
+		got, ok, err := resolve.ShortName(context.Background(), ev, p)
 		if err != nil {
 			t.Fatalf("%s: %v", in, err)
 		}
