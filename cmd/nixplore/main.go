@@ -24,7 +24,8 @@ func main() {
 func exitCode(err error) int {
 	var ue *nixeval.UsageError
 	var pe *attr.PathError
-	if errors.As(err, &ue) || errors.As(err, &pe) {
+	var df diffFailure
+	if errors.As(err, &ue) || errors.As(err, &pe) || errors.As(err, &df) {
 		return 2
 	}
 	return 1
@@ -79,12 +80,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 func printError(w io.Writer, err error) {
+	if errors.As(err, new(differError)) {
+		return // diff --exit-code: the differences are the answer
+	}
 	fmt.Fprintf(w, "nixplore: %s\n", err)
 }
 
 // dispatch runs the verb. Each verb has its file: ls.go, show.go (with
 // describe.go and trace.go), cmd.go (cmdcheck.go), build.go (room.go),
-// compare.go, tui.go (the explorer, also without a verb), version.go;
+// compare.go, diff.go, tui.go (the explorer, also without a verb), version.go;
 // help, the man page and the flags are package cmdline, `completion` and
 // `__complete` package completion. verbenv.go opens what they share.
 func dispatch(ctx context.Context, o *cmdline.Options, stdout, stderr io.Writer) error {
@@ -108,6 +112,8 @@ func dispatch(ctx context.Context, o *cmdline.Options, stdout, stderr io.Writer)
 		return cmdBuild(ctx, o, stdout, stderr)
 	case "compare":
 		return cmdCompare(ctx, o, stdout, stderr)
+	case "diff":
+		return cmdDiff(ctx, o, stdout, stderr)
 	}
 	return cmdTUI(ctx, o, stdout, stderr)
 }

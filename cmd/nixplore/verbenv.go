@@ -34,6 +34,12 @@ func openVerbEnv(ctx context.Context, o *cmdline.Options, stderr io.Writer, anno
 // had to say (a dirty work tree, a lock file written); announce prints
 // them on stderr, once, before any evaluation.
 func openVerbEnvNotes(ctx context.Context, o *cmdline.Options, stderr io.Writer, announce bool) (*verbEnv, []string, error) {
+	return openVerbEnvShare(ctx, o, stderr, announce, 1)
+}
+
+// openVerbEnvShare is openVerbEnvNotes for a verb that opens share
+// evaluators at once (newEvaluator).
+func openVerbEnvShare(ctx context.Context, o *cmdline.Options, stderr io.Writer, announce bool, share int) (*verbEnv, []string, error) {
 	t, err := resolve.Target(o.Target, resolve.SystemEnvironment())
 	if err != nil {
 		return nil, nil, err
@@ -56,6 +62,15 @@ func openVerbEnvNotes(ctx context.Context, o *cmdline.Options, stderr io.Writer,
 	if err != nil {
 		return nil, notes, err
 	}
+	ev := newEvaluator(t, tools, o, stderr, announce, share)
+	return &verbEnv{target: t, eval: ev, tools: tools}, notes, nil
+}
+
+// newEvaluator opens the evaluator of a verb for t as the flags ask: warm
+// evaluators (or one-shot processes) and the disk cache. share divides
+// the workers and the memory bound between that many evaluators open at
+// once (diff's two sides).
+func newEvaluator(t *nixeval.Target, tools nixeval.Tools, o *cmdline.Options, stderr io.Writer, announce bool, share int) *nixeval.Evaluator {
 	ev := nixeval.New(t, tools)
 	switch {
 	case !o.OneShot:
@@ -70,6 +85,7 @@ func openVerbEnvNotes(ctx context.Context, o *cmdline.Options, stderr io.Writer,
 		if workers == 0 {
 			workers = warm.DefaultWorkers(maxMem)
 		}
+		workers, maxMem = max(1, workers/share), maxMem/int64(share)
 		pool := warm.NewPool(t, tools, workers, maxMem)
 		if announce {
 			var once sync.Once
@@ -97,7 +113,7 @@ func openVerbEnvNotes(ctx context.Context, o *cmdline.Options, stderr io.Writer,
 			}
 		}
 	}
-	return &verbEnv{target: t, eval: ev, tools: tools}, notes, nil
+	return ev
 }
 
 func (s *verbEnv) Close() { _ = s.eval.Close() }

@@ -64,11 +64,16 @@ type Options struct {
 	Load drvdiff.Load
 	// WhyLimit caps the leaves each changed derivation lists (0: 5).
 	WhyLimit int
+	// Sequential asks the old side, then the new one, instead of both at
+	// once: on a machine whose memory holds one evaluation at a time.
+	Sequential bool
 	// Revisions are the old side's commit hashes: a difference whose old
 	// text holds one is the configuration's revision (a flake's
 	// system.configurationRevision = self.rev), which changes on every
 	// commit, and is named so.
 	Revisions []string
+	// depth is how many sets down from the path asked the comparison is.
+	depth int
 	// Costly says, for a set, why comparing its children costs whole
 	// evaluations ("" when it does not): such a set is compared only when
 	// asked for by path.
@@ -97,7 +102,7 @@ func Compare(ctx context.Context, before, after Side, path attr.Path, opts Optio
 		return top, nil
 	}
 	var bNames, aNames []string
-	err = both(
+	err = both(opts.Sequential,
 		func() (err error) { bNames, err = before.Names(ctx, path); return sideErr("before", err) },
 		func() (err error) { aNames, err = after.Names(ctx, path); return sideErr("after", err) },
 	)
@@ -124,9 +129,25 @@ func Compare(ctx context.Context, before, after Side, path attr.Path, opts Optio
 	if err != nil {
 		return nil, err
 	}
+	// A set that costs nothing much (units, manual) is compared by its
+	// children, one level down: changed when any of them is.
+	for i := range compared {
+		e := &compared[i]
+		if e.Status != NotCompared || e.Note != setNote || opts.depth >= 1 {
+			continue
+		}
+		deeper := opts
+		deeper.depth++
+		sub, err := Compare(ctx, before, after, e.Path, deeper)
+		if err != nil {
+			e.Note = "its children could not be compared: " + firstLine(err.Error())
+			continue
+		}
+		summarizeSet(e, sub)
+	}
 	// The added and removed children's values complete their lines (what
 	// was there, what is new) at the cost of one request per side.
-	if err := fillOneSided(ctx, before, after, entries); err != nil {
+	if err := fillOneSided(ctx, before, after, entries, opts.Sequential); err != nil {
 		return nil, err
 	}
 	entries = append(entries, compared...)
@@ -139,7 +160,7 @@ func compareValues(ctx context.Context, before, after Side, paths []attr.Path, n
 		return nil, nil
 	}
 	var bv, av []Value
-	err := both(
+	err := both(opts.Sequential,
 		func() (err error) { bv, err = before.Values(ctx, paths); return sideErr("before", err) },
 		func() (err error) { av, err = after.Values(ctx, paths); return sideErr("after", err) },
 	)
@@ -175,7 +196,7 @@ func judge(p attr.Path, name string, b, a Value, opts Options) Entry {
 			e.Note = opts.Costly(p)
 		}
 		if e.Note == "" {
-			e.Note = "a set: compare its children by path"
+			e.Note = setNote
 		}
 	case b.Kind != a.Kind:
 		e.Status = Changed
@@ -203,7 +224,7 @@ func judge(p attr.Path, name string, b, a Value, opts Options) Entry {
 
 // fillOneSided asks the side that has each added or removed child what it
 // is there.
-func fillOneSided(ctx context.Context, before, after Side, entries []Entry) error {
+func fillOneSided(ctx context.Context, before, after Side, entries []Entry, sequential bool) error {
 	var bIdx, aIdx []int
 	var bPaths, aPaths []attr.Path
 	for i, e := range entries {
@@ -214,7 +235,7 @@ func fillOneSided(ctx context.Context, before, after Side, entries []Entry) erro
 		}
 	}
 	var bv, av []Value
-	err := both(
+	err := both(sequential,
 		func() (err error) { bv, err = values(ctx, before, bPaths); return sideErr("before", err) },
 		func() (err error) { av, err = values(ctx, after, aPaths); return sideErr("after", err) },
 	)
@@ -258,8 +279,15 @@ func sideErr(side string, err error) error {
 	return &SideError{Side: side, Err: err}
 }
 
-// both runs f and g at once and returns the first error, f's first.
-func both(f, g func() error) error {
+// both runs f and g at once (or f then g when sequential) and returns the
+// first error, f's first.
+func both(sequential bool, f, g func() error) error {
+	if sequential {
+		if err := f(); err != nil {
+			return err
+		}
+		return g()
+	}
 	var wg sync.WaitGroup
 	var ge error
 	wg.Add(1)
@@ -330,4 +358,32 @@ func markRevisions(why *drvdiff.Why, revs []string) {
 			}
 		}
 	}
+}
+
+// setNote marks a set not compared because it lies deeper than one level.
+const setNote = "a set: compare its children by path"
+
+// summarizeSet gives a set the status of its children: changed when any
+// child is not unchanged, with their names and the first one's why.
+func summarizeSet(e *Entry, sub []Entry) {
+	var differ []string
+	for _, c := range sub {
+		if c.Status == Unchanged || c.Status == NotCompared {
+			continue
+		}
+		if e.Why == nil && c.Why != nil {
+			e.Why = c.Why
+		}
+		differ = append(differ, c.Name+" "+string(c.Status))
+	}
+	if len(differ) == 0 {
+		e.Status, e.Note = Unchanged, ""
+		return
+	}
+	shown := differ
+	if len(shown) > 3 {
+		shown = append(shown[:3:3], "…")
+	}
+	e.Status = Changed
+	e.Note = fmt.Sprintf("%d of its %d children differ: %s (nixplore diff %s lists them)", len(differ), len(sub), strings.Join(shown, ", "), e.Path)
 }

@@ -26,6 +26,8 @@ type Request struct {
 	Open func(*nixeval.Target) (*nixeval.Evaluator, func())
 	// WhyLimit caps the leaves of each why (0: 5).
 	WhyLimit int
+	// Sequential evaluates the old side, then the new (Options.Sequential).
+	Sequential bool
 }
 
 // Result is a diff's answer.
@@ -78,7 +80,7 @@ func Diff(ctx context.Context, req Request) (*Result, error) {
 		defer closeOld()
 		old = Evaluated{ev}
 	}
-	opts := Options{WhyLimit: req.WhyLimit, Costly: func(p attr.Path) string { return costly(req.Target, p) }}
+	opts := Options{WhyLimit: req.WhyLimit, Sequential: req.Sequential, Costly: func(p attr.Path) string { return costly(req.Target, p) }}
 	if before.Rev != "" {
 		opts.Revisions = []string{before.Rev}
 	}
@@ -105,7 +107,7 @@ func systemPath(t *nixeval.Target, p attr.Path) (attr.Path, error) {
 // evaluations: the catalogue says its children re-evaluate the
 // configuration (images.*).
 func costly(t *nixeval.Target, p attr.Path) string {
-	if why := nixeval.EvaluationCost(t, p.Child("any")); why != "" {
+	if why := nixeval.EvaluationCost(t, p.Child("NAME")); why != "" {
 		return "each child " + why + "; compare one by its path: nixplore diff " + p.Child("NAME").String()
 	}
 	return ""

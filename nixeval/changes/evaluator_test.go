@@ -69,12 +69,12 @@ func TestHostNameEditThroughNix(t *testing.T) {
 	if sd.Why == nil || len(sd.Why.Leaves) == 0 {
 		t.Fatalf("sdImage changed with no why: %+v", sd)
 	}
-	// The system's name holds the host name: toplevel's own name is the
-	// first leaf, etc's text the second.
-	if len(sd.Why.Leaves) != 2 || sd.Why.Leaves[0].Differs[0].What != "env.name" {
+	// The system's name holds the host name: toplevel's own name is a
+	// leaf too, ranked after etc's contents (a rename says less).
+	if len(sd.Why.Leaves) != 2 || sd.Why.Leaves[1].Differs[0].What != "env.name" {
 		t.Fatalf("why: %+v", sd.Why)
 	}
-	leaf := sd.Why.Leaves[1]
+	leaf := sd.Why.Leaves[0]
 	chain := strings.Join(leaf.Chain, " → ")
 	if !strings.HasSuffix(chain, " → etc") || !strings.HasPrefix(chain, "nixos-sd-image-") {
 		t.Errorf("chain %q, want from the image down to etc", chain)

@@ -84,6 +84,8 @@ func Short(e Entry) string {
 	switch e.Status {
 	case Changed:
 		switch {
+		case e.Note != "":
+			return e.Note
 		case e.Why != nil && len(e.Why.Leaves) > 0:
 			l := e.Why.Leaves[0]
 			s := "← " + l.Chain[len(l.Chain)-1] + ": " + whats(l.Differs)
@@ -93,8 +95,6 @@ func Short(e Entry) string {
 			return s
 		case e.WhyError != "":
 			return "why unknown: " + e.WhyError
-		case e.Note != "":
-			return e.Note
 		}
 		return "its value changed"
 	case Added:

@@ -95,6 +95,11 @@ func Explain(load Load, oldDrv, newDrv string, limit int) (*Why, error) {
 	}
 	leaves := w.leaves
 	sort.SliceStable(leaves, func(i, j int) bool {
+		// A derivation that only changed its name (a system named after
+		// its host) says less than one whose contents changed.
+		if ri, rj := onlyRenamed(leaves[i]), onlyRenamed(leaves[j]); ri != rj {
+			return rj
+		}
 		if len(leaves[i].Chain) != len(leaves[j].Chain) {
 			return len(leaves[i].Chain) < len(leaves[j].Chain)
 		}
@@ -111,6 +116,15 @@ func Explain(load Load, oldDrv, newDrv string, limit int) (*Why, error) {
 type step struct {
 	chain      []string
 	oldP, newP string
+}
+
+func onlyRenamed(l Leaf) bool {
+	for _, d := range l.Differs {
+		if d.What != "env.name" {
+			return false
+		}
+	}
+	return true
 }
 
 type walk struct {

@@ -27,13 +27,18 @@ type Options struct {
 	NoLink  bool
 	All     bool
 	Force   bool // build: past the room check
-	Help    bool
-	Version bool
-	OneShot bool
-	Names   bool
-	Trace   bool  // show --trace
-	Workers int   // --eval-workers; 0 = the default
-	MaxMem  int64 // --max-eval-memory in bytes; -1 = the default, 0 = off
+	// diff: what to compare with (a revision or a built system), exit 1
+	// on differences, every host of the flake.
+	Against  string
+	ExitCode bool
+	AllHosts bool
+	Help     bool
+	Version  bool
+	OneShot  bool
+	Names    bool
+	Trace    bool  // show --trace
+	Workers  int   // --eval-workers; 0 = the default
+	MaxMem   int64 // --max-eval-memory in bytes; -1 = the default, 0 = off
 }
 
 // on is the setter of a switch.

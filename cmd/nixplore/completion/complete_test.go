@@ -26,7 +26,7 @@ func TestCompleteWords(t *testing.T) {
 		directive string
 		want      []string
 	}{
-		{"verbs", []string{""}, directivePlain, []string{"ls", "show", "cmd", "build", "compare", "completion", "version", "help"}},
+		{"verbs", []string{""}, directivePlain, []string{"ls", "show", "cmd", "build", "compare", "diff", "completion", "version", "help"}},
 		{"verb prefix", []string{"c"}, directivePlain, []string{"cmd", "compare", "completion"}},
 		{"flags of build", []string{"build", "--dr"}, directivePlain, []string{"--dry-run"}},
 		{"flags only where they apply", []string{"ls", "--dr"}, directivePlain, nil},
