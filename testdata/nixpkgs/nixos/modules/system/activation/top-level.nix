@@ -7,11 +7,16 @@
 let
   build = config.system.build;
   failed = map (x: x.message) (builtins.filter (x: !x.assertion) config.assertions);
+  # Upstream's nixos-version (installer/tools/tools.nix) prints this JSON and reaches toplevel
+  # through system-path; the stand-in links it from toplevel directly.
+  nixosVersion = pkgs.writeText "nixos-version" (builtins.toJSON ({ nixosVersion = config.system.nixos.version; }
+    // (if config.system.configurationRevision == null then { } else { inherit (config.system) configurationRevision; })));
   baseSystem = pkgs.mkDrv {
     name = "nixos-system-${config.system.name}-${config.system.nixos.label}";
     env = {
       etc = build.etc; kernel = build.kernel; initrd = build.initialRamdisk; init = build.bootStage2;
       installBootLoader = build.installBootLoader; systemVersion = config.system.nixos.version;
+      nixosVersionJSON = nixosVersion;
       kernelFile = if pkgs.stdenv.hostPlatform.system == "aarch64-linux" then "Image" else "bzImage";
       kernelParams = toString config.boot.kernelParams;
     };

@@ -1,15 +1,20 @@
-# Mirrors nixpkgs nixos/modules/system/etc/etc.nix: system.build.etc (symlink tree of
-# environment.etc) and system.build.etcActivationCommands (a STRING of shell code).
+# Mirrors nixpkgs nixos/modules/system/etc/etc.nix: each environment.etc entry's `source`
+# defaults to its own derivation, pkgs.writeText "etc-NAME" text (NAME with "/" as "-"),
+# system.build.etc (the tree of /etc) is built from those sources, and
+# system.build.etcActivationCommands is a STRING of shell code. So an edit to one /etc file
+# changes that file's derivation, etc, toplevel and every image that holds toplevel.
 { config, lib, pkgs, ... }:
 let
   entries = config.environment.etc;
   names = builtins.attrNames entries;
+  sourceOf = n:
+    entries.${n}.source or (pkgs.writeText "etc-${builtins.replaceStrings [ "/" ] [ "-" ] n}" (entries.${n}.text or ""));
   etc = pkgs.mkDrv {
     name = "etc";
-    env = { files = builtins.concatStringsSep "\n" (map (n: "${n}\t${entries.${n}.text or ""}") names); };
+    env = { entries = builtins.concatStringsSep "\n" (map (n: "${sourceOf n} ${n}") names); };
     script = ''
       mkdir -p $out/etc
-      printf '%s\n' "$files" > $out/etc/.manifest
+      printf '%s\n' "$entries" > $out/etc/.manifest
       echo "etc: ${toString (builtins.length names)} entries"
     '';
   };
