@@ -37,6 +37,7 @@ func cmdBuild(ctx context.Context, o *cmdline.Options, stdout, stderr io.Writer)
 		return err
 	}
 	defer s.Close()
+	path = s.fullPath(ctx, path, stderr)
 	if !o.All {
 		if err := build.TopLevelCheck(s.target, path); err != nil {
 			return err

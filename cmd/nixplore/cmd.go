@@ -23,7 +23,7 @@ func cmdCmd(ctx context.Context, o *cmdline.Options, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	if err := checkCmdPath(ctx, o, p, stderr); err != nil {
+	if p, err = checkCmdPath(ctx, o, p, stderr); err != nil {
 		return err
 	}
 	if !o.Explain {

@@ -18,17 +18,26 @@ import (
 // fails (same error, same exit status); a string, number, boolean… has no
 // command; a set or list gets a warning on stderr saying what the command
 // builds (nix-build builds every derivation inside it).
-func checkCmdPath(ctx context.Context, o *cmdline.Options, p attr.Path, stderr io.Writer) error {
+// It returns the path the command builds: a short name (sdImage) is the
+// output it names (config.system.build.sdImage).
+func checkCmdPath(ctx context.Context, o *cmdline.Options, p attr.Path, stderr io.Writer) (attr.Path, error) {
 	if err := (nixeval.Tools{}).LookPath(); err != nil {
 		// The command can still be printed; it is only not checked.
 		fmt.Fprintf(stderr, "nixplore: not checking %s: %s\n", pathOrTop(p), diag.FirstLine(err.Error()))
-		return nil
+		return p, nil
 	}
 	s, err := openVerbEnv(ctx, o, stderr, false)
 	if err != nil {
-		return err
+		return p, err
 	}
 	defer s.Close()
+	p = s.fullPath(ctx, p, stderr)
+	return p, checkCmdValue(ctx, s, p, stderr)
+}
+
+// checkCmdValue is checkCmdPath's look at the value itself.
+func checkCmdValue(ctx context.Context, s *verbEnv, p attr.Path, stderr io.Writer) error {
+	var err error
 	d, ok := s.eval.PeekDescribe(p)
 	if !ok {
 		stop := stillEvaluating(stderr, "checking "+pathOrTop(p))

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strings"
 	"sync"
 
@@ -39,6 +40,10 @@ func cmdCompare(ctx context.Context, o *cmdline.Options, stdout, stderr io.Write
 		return err
 	}
 	defer s.Close()
+	for i := range paths {
+		paths[i] = s.fullPath(ctx, paths[i], stderr)
+	}
+	paths = sameRoot(s.target, paths, stderr)
 	c := &compare.Comparer{Tools: s.tools, Target: s.target, Eval: s.eval, Parallel: s.eval.Workers()}
 	cols := make([]compare.Column, len(paths))
 	errs := make([]error, len(paths))
@@ -103,4 +108,47 @@ func columnErrors(cols []compare.Column) error {
 		return nil
 	}
 	return fmt.Errorf("%d of %d outputs could not be compared:\n  %s", len(failed), len(cols), strings.Join(failed, "\n  "))
+}
+
+// rootAliases are the outputs <nixpkgs/nixos> also has at its top level:
+// system is config.system.build.toplevel, vm and vmWithBootLoader the
+// outputs of the same names.
+var rootAliases = map[string]string{"system": "toplevel", "vm": "vm", "vmWithBootLoader": "vmWithBootLoader"}
+
+// sameRoot keeps compare from mixing roots silently: beside outputs of
+// config.system.build, a classic top-level alias (vm, system) is compared
+// as the config.system.build output it is, saying so; any other mix is
+// compared as asked, with a note naming the sets.
+func sameRoot(t *nixeval.Target, paths []attr.Path, stderr io.Writer) []attr.Path {
+	under := 0
+	for _, p := range paths {
+		if len(p) > len(attr.DefaultPath) && p.HasPrefix(attr.DefaultPath) {
+			under++
+		}
+	}
+	if under == 0 || under == len(paths) {
+		return paths
+	}
+	out := make([]attr.Path, len(paths))
+	parents := map[string]bool{}
+	for i, p := range paths {
+		out[i] = p
+		if alias, ok := rootAliases[p.Last()]; ok && len(p) == 1 && t.Kind == nixeval.Classic {
+			out[i] = attr.DefaultPath.Child(alias)
+			fmt.Fprintf(stderr, "nixplore: %s is <nixpkgs/nixos>'s shortcut for %s: comparing that\n", p, out[i])
+		}
+		parents[attr.Printable(out[i].Parent().String())] = true
+	}
+	if len(parents) > 1 {
+		var names []string
+		for n := range parents {
+			if n == "" {
+				n = "the top level"
+			}
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		fmt.Fprintf(stderr, "nixplore: note: these outputs come from different sets (%s)\n", strings.Join(names, ", "))
+	}
+	return out
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/changes"
 	"github.com/nixplore/nixplore/nixeval/flakehosts"
-	"github.com/nixplore/nixplore/nixeval/resolve"
 	"github.com/nixplore/nixplore/nixeval/warm"
 )
 
@@ -63,12 +62,7 @@ func diff(ctx context.Context, o *cmdline.Options, stdout, stderr io.Writer) err
 	}
 	defer s.Close()
 	if path != nil {
-		if full, ok, err := resolve.ShortName(ctx, s.eval, path); err != nil {
-			return err
-		} else if ok {
-			fmt.Fprintf(stderr, "nixplore: %s is not at the top level: comparing %s\n", attr.Printable(path.String()), attr.Printable(full.String()))
-			path = full
-		}
+		path = s.fullPath(ctx, path, stderr)
 	}
 	hosts := []string{""}
 	if o.AllHosts {

@@ -50,7 +50,7 @@ func TestDiffCLI(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
-	for _, want := range []string{"changed      toplevel", "changed      sdImage", `env.files: "hostname\tnixosraspberrypi42" → "hostname\tkitchen-pi"`, "not compared images", "unchanged    bootStage1"} {
+	for _, want := range []string{"changed      toplevel", "changed      sdImage", "etc → etc-hostname:", `env.text: "nixosraspberrypi42" → "kitchen-pi"`, "not compared images", "unchanged    bootStage1"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("text lacks %q:\n%s", want, stdout)
 		}
@@ -63,7 +63,7 @@ func TestDiffCLI(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("--exit-code with differences: exit %d, want 1\n%s", code, stderr)
 	}
-	if !strings.Contains(stderr, "sdImage is not at the top level: comparing config.system.build.sdImage") {
+	if !strings.Contains(stderr, "sdImage is not at the top level: taking config.system.build.sdImage") {
 		t.Errorf("no note on the short name:\n%s", stderr)
 	}
 	lines := strings.Split(strings.TrimSpace(stdout), "\n")
@@ -74,7 +74,7 @@ func TestDiffCLI(t *testing.T) {
 	if len(lines) != 1 || json.Unmarshal([]byte(lines[0]), &line) != nil || line.Path != "config.system.build.sdImage" || line.Status != "changed" || len(line.Why) == 0 {
 		t.Fatalf("JSON %s", stdout)
 	}
-	if got := strings.Join(line.Why[0].Chain, " → "); !strings.HasSuffix(got, " → etc") {
+	if got := strings.Join(line.Why[0].Chain, " → "); !strings.HasSuffix(got, " → etc → etc-hostname") {
 		t.Errorf("first why %q", got)
 	}
 	// Unchanged with --exit-code: 0; an unknown revision: an error above 1.
@@ -145,5 +145,40 @@ func TestDiffAllHosts(t *testing.T) {
 	}
 	if got := diffHosts(); got["pi"] != "unchanged" || got["laptop"] != "changed" {
 		t.Errorf("one host's file edited: %v, want laptop alone changed", got)
+	}
+}
+
+// Short names in every verb (issue 25): sdImage is config.system.build's,
+// with a note; compare takes <nixpkgs/nixos>'s vm beside it as
+// config.system.build.vm and says so, never mixing roots silently.
+func TestShortNamesInEveryVerb(t *testing.T) {
+	testnix.Setup(t)
+	flags := testnix.ClassicArgs("pi", "aarch64-linux")
+	note := "sdImage is not at the top level: taking config.system.build.sdImage"
+	for _, verb := range [][]string{{"show", "sdImage"}, {"cmd", "sdImage"}, {"ls", "images"}, {"build", "--dry-run", "sdImage"}} {
+		stdout, stderr, code := runCLI(t, append(verb, flags...)...)
+		want := note
+		if verb[0] == "ls" {
+			want = "images is not at the top level: taking config.system.build.images"
+		}
+		if !strings.Contains(stderr, want) {
+			t.Errorf("%v: exit %d, no note\nstdout:\n%s\nstderr:\n%s", verb, code, stdout, stderr)
+		}
+	}
+	stdout, _, _ := runCLI(t, append([]string{"cmd", "sdImage"}, flags...)...)
+	if !strings.Contains(stdout, "-A config.system.build.sdImage") {
+		t.Errorf("cmd sdImage prints %q", stdout)
+	}
+	// vm is at the top level of <nixpkgs/nixos>: no note, the root's vm.
+	if _, stderr, _ := runCLI(t, append([]string{"show", "vm"}, flags...)...); strings.Contains(stderr, "not at the top level") {
+		t.Errorf("show vm took another path:\n%s", stderr)
+	}
+	stdout, stderr, code := runCLI(t, append([]string{"compare", "--json", "sdImage", "vm"}, flags...)...)
+	if code != 0 || !strings.Contains(stderr, "vm is <nixpkgs/nixos>'s shortcut for config.system.build.vm: comparing that") {
+		t.Fatalf("compare sdImage vm: exit %d\n%s", code, stderr)
+	}
+	var cols []struct{ Path string }
+	if err := json.Unmarshal([]byte(stdout), &cols); err != nil || len(cols) != 2 || cols[1].Path != "config.system.build.vm" {
+		t.Errorf("columns %+v (%v)", cols, err)
 	}
 }

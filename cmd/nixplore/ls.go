@@ -24,6 +24,9 @@ func cmdLs(ctx context.Context, o *cmdline.Options, stdout, stderr io.Writer) er
 		return err
 	}
 	defer s.Close()
+	for i := range paths {
+		paths[i] = s.fullPath(ctx, paths[i], stderr)
+	}
 	if o.Names {
 		return lsNames(ctx, s, paths, o.JSON, stdout)
 	}

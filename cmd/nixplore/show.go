@@ -24,6 +24,7 @@ func cmdShow(ctx context.Context, o *cmdline.Options, stdout, stderr io.Writer) 
 		return err
 	}
 	defer s.Close()
+	p = s.fullPath(ctx, p, stderr)
 	if o.Trace {
 		return showTrace(ctx, s, p, o.JSON, stdout, stderr)
 	}

@@ -50,6 +50,7 @@ func cmdTUI(ctx context.Context, o *cmdline.Options, stdout, stderr io.Writer) e
 	}
 	defer s.Close()
 	lg.Printf("target %s (chosen by %s)", s.target.Label(), s.target.ChosenBy)
+	start[0] = s.fullPath(ctx, start[0], lg.Writer())
 	for _, n := range notes {
 		lg.Printf("%s", n)
 	}

@@ -116,6 +116,21 @@ func newEvaluator(t *nixeval.Target, tools nixeval.Tools, o *cmdline.Options, st
 	return ev
 }
 
+// fullPath reads a short name the user typed (sdImage, images.iso) as the
+// output it names under config.system.build, saying so on note; any
+// other path is returned as it is (its own evaluation then says what is
+// wrong with it).
+func (s *verbEnv) fullPath(ctx context.Context, p attr.Path, note io.Writer) attr.Path {
+	full, ok, err := resolve.ShortName(ctx, s.eval, p)
+	if err != nil || !ok {
+		return p
+	}
+	if note != nil {
+		fmt.Fprintf(note, "nixplore: %s is not at the top level: taking %s\n", attr.Printable(p.String()), attr.Printable(full.String()))
+	}
+	return full
+}
+
 func (s *verbEnv) Close() { _ = s.eval.Close() }
 
 // fromCacheNote tells a CLI user that an answer was not re-evaluated.
