@@ -316,9 +316,26 @@ func TestBashCompletionFlakeHosts(t *testing.T) {
 	}
 }
 
-// When Nix is slow and the cache has nothing, completion gives up after
-// NIXPLORE_COMPLETE_TIMEOUT with nothing offered, and leaves no Nix
-// running.
+// markedProcs lists the live processes whose command line holds marker,
+// and how many of them are background fills (nixplore __fill).
+func markedProcs(marker string) (pids []int, fills int) {
+	for _, p := range testnix.Processes() {
+		cmdline, _ := os.ReadFile(filepath.Join("/proc", strconv.Itoa(p.PID), "cmdline"))
+		if p.State != "Z" && bytes.Contains(cmdline, []byte(marker)) {
+			pids = append(pids, p.PID)
+			if bytes.Contains(cmdline, []byte("\x00__fill\x00")) {
+				fills++
+			}
+		}
+	}
+	return pids, fills
+}
+
+// When Nix is slow and the cache has nothing, the TAB gives up after
+// NIXPLORE_COMPLETE_TIMEOUT with nothing offered, and leaves the listing
+// to one background nixplore (__fill), in a session of its own, however
+// often TAB is pressed; that one ends at NIXPLORE_FILL_TIMEOUT with every
+// Nix it started.
 func TestBashCompletionGivesUp(t *testing.T) {
 	testnix.Setup(t)
 	b := newBashCompleter(t)
@@ -326,25 +343,74 @@ func TestBashCompletionGivesUp(t *testing.T) {
 	t.Setenv("NIXPLORE_SLOW_N", "400000000") // minutes of evaluation
 	marker := "nixplore-complete-marker=" + t.TempDir()
 	args := append(testnix.ClassicArgs("slow", ""), "-I", marker, "config.system.build.gr")
-	if got := b.complete([]string{"NIXPLORE_COMPLETE_TIMEOUT=300ms"}, "", args...); got != nil {
+	env := []string{"NIXPLORE_COMPLETE_TIMEOUT=300ms", "NIXPLORE_FILL_TIMEOUT=4s"}
+	start := time.Now()
+	if got := b.complete(env, "", args...); got != nil {
 		t.Fatalf("COMPREPLY %q, want nothing", got)
 	}
-	running := func() []int {
-		var pids []int
-		for _, p := range testnix.Processes() {
-			cmdline, _ := os.ReadFile(filepath.Join("/proc", strconv.Itoa(p.PID), "cmdline"))
-			if p.State != "Z" && bytes.Contains(cmdline, []byte(marker)) {
-				pids = append(pids, p.PID)
-			}
-		}
-		return pids
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("the TAB took %v", d)
 	}
-	deadline := time.Now().Add(2 * time.Second)
-	for len(running()) > 0 && time.Now().Before(deadline) {
+	deadline := time.Now().Add(10 * time.Second)
+	for _, fills := markedProcs(marker); fills == 0; _, fills = markedProcs(marker) {
+		if time.Now().After(deadline) {
+			t.Fatal("no background listing started")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	// More TABs start no second listing of the same (a lock).
+	for range 3 {
+		b.complete(env, "", args...)
+	}
+	time.Sleep(300 * time.Millisecond) // a refused fill exits at once; let it
+	if _, fills := markedProcs(marker); fills != 1 {
+		t.Errorf("%d background listings, want 1", fills)
+	}
+	deadline = time.Now().Add(4*time.Second + 15*time.Second)
+	for left, _ := markedProcs(marker); len(left) > 0; left, _ = markedProcs(marker) {
+		if time.Now().After(deadline) {
+			t.Fatalf("processes left after the fill's time ran out: %v", left)
+		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	if left := running(); len(left) > 0 {
-		t.Fatalf("Nix processes left running: %v", left)
+}
+
+// On a cold cache a listing longer than the TAB's time completes by a
+// later TAB: the first leaves it to the background, which fills the
+// cache. Completion writes no flake.lock.
+func TestCompletionFillsTheCache(t *testing.T) {
+	testnix.Setup(t)
+	b := newBashCompleter(t)
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("NIXPLORE_SLOW_N", "8000000") // a few seconds of evaluation
+	args := append(testnix.ClassicArgs("slow", ""), "config.system.build.gr")
+	env := []string{"NIXPLORE_COMPLETE_TIMEOUT=200ms"}
+	if got := b.complete(env, "", args...); got != nil {
+		t.Fatalf("the listing finished within 200 ms (%q): NIXPLORE_SLOW_N is too small for this machine, so the test proves nothing", got)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		got := b.complete(env, "", args...)
+		if reflect.DeepEqual(got, []string{"config.system.build.groups.", "config.system.build.grub"}) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("never completed from the background listing; last COMPREPLY %q", got)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	// config.system.build. itself needs no Nix at all.
+	if got := b.complete([]string{"NIXPLORE_COMPLETE_TIMEOUT=1ns"}, "", append(testnix.ClassicArgs("slow", ""), "config.sys")...); !reflect.DeepEqual(got, []string{"config.system."}) {
+		t.Errorf("config.sys: COMPREPLY %q", got)
+	}
+	// A flake whose lock file is missing: completing its paths and hosts
+	// writes none.
+	dir := t.TempDir()
+	testnix.WriteFile(t, filepath.Join(dir, "flake.nix"), testnix.InputFlake(t, testnix.Testdata("nixpkgs")), 0o644)
+	b.complete(nil, "", "--flake", "path:"+dir+"#box", "config.system.build.topl")
+	b.complete(nil, "path:"+dir+"#", "--flake", "path:"+dir+"#")
+	if _, err := os.Stat(filepath.Join(dir, "flake.lock")); err == nil {
+		t.Error("completion wrote flake.lock")
 	}
 }
 

@@ -38,6 +38,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		switch args[0] {
 		case "__complete":
 			return completion.Run(args[1:], stdout)
+		case completion.FillVerb:
+			return completion.Fill(args[1:])
 		case "__man":
 			cmdline.WriteMan(stdout, version)
 			return 0

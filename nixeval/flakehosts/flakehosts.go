@@ -19,8 +19,10 @@ func List(ctx context.Context, ref string, nixArgs []string) ([]string, error) {
 	}
 	// The reference is one argv word, as the user typed it; the applied
 	// function is constant.
+	// Listing hosts never writes the flake's lock file nor fetches an
+	// input: it is asked while a user types (completion).
 	args := append([]string{"--extra-experimental-features", "nix-command flakes",
-		"eval", "--json", ref + "#nixosConfigurations", "--apply", "builtins.attrNames"}, nixArgs...)
+		"eval", "--json", "--no-write-lock-file", "--offline", ref + "#nixosConfigurations", "--apply", "builtins.attrNames"}, nixArgs...)
 	res, err := (&nixproc.Command{Path: "nix", Args: args}).Run(ctx)
 	if err != nil {
 		return nil, err

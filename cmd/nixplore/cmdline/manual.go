@@ -86,7 +86,7 @@ var manual = document{
 		{
 			Title: "Other flags",
 			Flags: []Flag{
-				{Names: []string{"--json"}, Verbs: []string{"ls", "show", "cmd", "build", "compare", "diff"}, Doc: "machine-readable output (ls and diff: one JSON object per line; compare: a list, one object per PATH); what Nix warned about is in its \"warnings\", otherwise on stderr as warning: MSG",
+				{Names: []string{"--json"}, Verbs: []string{"ls", "show", "cmd", "build", "compare", "diff"}, Doc: "machine-readable output (ls: one JSON object per path per line; diff: one per child; compare: a list, one object per PATH); what Nix warned about is in its \"warnings\", otherwise on stderr as warning: MSG",
 					set: on(func(o *Options) *bool { return &o.JSON })},
 				{Names: []string{"--no-cache"}, Verbs: []string{"", "ls", "show", "build", "compare", "diff"}, Doc: "neither read nor write the disk cache",
 					set: on(func(o *Options) *bool { return &o.NoCache })},

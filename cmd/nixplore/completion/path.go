@@ -20,15 +20,28 @@ func completePath(ctx context.Context, prev []string, cur string) answer {
 	if !ok {
 		return answer{}
 	}
+	// config., config.system., config.system.build.: the way to the
+	// outputs is known without asking Nix.
+	if len(parent) < len(attr.DefaultPath) && attr.DefaultPath.HasPrefix(parent) {
+		if next := attr.DefaultPath[len(parent)]; strings.HasPrefix(next, partial) {
+			return answer{Directive: directiveNoSpace, Cands: []candidate{{Text: parentText + next + ".", Desc: "attrs"}}}
+		}
+	}
 	o, err := cmdline.Parse(prev)
 	if err != nil {
 		return answer{}
 	}
+	// Completion never writes a flake's lock file (the listing locks in
+	// memory, as --no-write-lock-file does).
+	o.Target.NoWriteLockFile = true
 	t, err := resolve.Target(o.Target, resolve.SystemEnvironment())
 	if err != nil {
 		return answer{}
 	}
 	children, err := childrenOf(ctx, t, parent)
+	if isTimeout(err) {
+		startFill(prev, parent)
+	}
 	if err != nil {
 		return answer{}
 	}
@@ -71,6 +84,9 @@ func childrenOf(ctx context.Context, t *nixeval.Target, parent attr.Path) ([]nix
 	defer cancel()
 	ls, err := ev.List(ctx, parent)
 	if err != nil {
+		if ctx.Err() == context.DeadlineExceeded {
+			return nil, errTimedOut
+		}
 		return nil, err
 	}
 	return ls[0].Children, nil
