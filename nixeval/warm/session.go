@@ -395,8 +395,7 @@ func (d *depSet) line(l string) {
 		st = stampOf(p)
 		// Written since the request began: Nix may have read either
 		// version, so the session must not trust it.
-		limit := d.reqTime.Add(-racySlack)
-		st.racy = st.CTime >= limit.UnixNano() || st.MTime >= limit.UnixNano()
+		st.racy = cache.WrittenSince(st.Stamp, d.reqTime.Add(-racySlack))
 	}
 	d.files[p] = st
 }
