@@ -126,3 +126,30 @@ func StatusBytes(file, name string) int64 {
 	// Not found, or the file could not be read to its end (sc.Err): unknown.
 	return 0
 }
+
+// SignalPending reports whether signal sig (1 to 64) is pending for
+// process pid, sent but not yet taken by any of its threads (the
+// process-wide ShdPnd line of /proc/PID/status, and the SigPnd of its
+// main thread). ok is false when that cannot be read.
+func SignalPending(pid, sig int) (pending, ok bool) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil || sig < 1 || sig > 64 {
+		return false, false
+	}
+	seen := 0
+	for _, l := range strings.Split(string(b), "\n") {
+		name, v, found := strings.Cut(l, ":")
+		if !found || name != "ShdPnd" && name != "SigPnd" {
+			continue
+		}
+		mask, err := strconv.ParseUint(strings.TrimSpace(v), 16, 64)
+		if err != nil {
+			return false, false
+		}
+		seen++
+		if mask&(1<<(sig-1)) != 0 {
+			pending = true
+		}
+	}
+	return pending, seen == 2
+}

@@ -5,7 +5,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"syscall"
 	"testing"
+	"time"
 )
 
 func TestParseStat(t *testing.T) {
@@ -63,5 +65,44 @@ func TestThisProcessAndItsChild(t *testing.T) {
 	}
 	if StatusBytes("/proc/meminfo", "NoSuchField:") != 0 {
 		t.Error("a missing field read as a number")
+	}
+}
+
+// A signal blocked by the receiver stays pending until it is unblocked;
+// one it takes is not.
+func TestSignalPending(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("/proc is Linux's")
+	}
+	child := exec.Command("sleep", "30")
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer child.Wait()
+	defer child.Process.Kill()
+	pid := child.Process.Pid
+	if pending, ok := SignalPending(pid, int(syscall.SIGUSR1)); !ok || pending {
+		t.Fatalf("before any signal: pending %v ok %v", pending, ok)
+	}
+	// A stopped process takes no signal but SIGKILL and SIGCONT.
+	if err := child.Process.Signal(syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+		if p, _ := Stat(pid); p.State == "T" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the child never stopped")
+		}
+	}
+	if err := child.Process.Signal(syscall.SIGUSR1); err != nil {
+		t.Fatal(err)
+	}
+	if pending, ok := SignalPending(pid, int(syscall.SIGUSR1)); !ok || !pending {
+		t.Errorf("SIGUSR1 to a stopped process: pending %v ok %v", pending, ok)
+	}
+	if pending, _ := SignalPending(pid, int(syscall.SIGUSR2)); pending {
+		t.Error("SIGUSR2, never sent, reads as pending")
 	}
 }

@@ -45,8 +45,11 @@ type Session struct {
 	// spoiled counts the repls restarted because a value in them kept
 	// answering "interrupted" (stray): see Eval.
 	spoiled atomic.Int32
-	pid     atomic.Int64 // the running repl's, readable while a request holds sem
-	closed  bool
+	// strayTotal counts the requests sent again because an interrupt
+	// nobody meant for them stopped them.
+	strayTotal atomic.Int32
+	pid        atomic.Int64 // the running repl's, readable while a request holds sem
+	closed     bool
 	// lines hears the repl's output for the request in flight (evalbuilds.go).
 	lines atomic.Pointer[func(string)]
 }
@@ -270,6 +273,7 @@ func (s *Session) Eval(ctx context.Context, req nixeval.Request) (json.RawMessag
 		// that will never begin.
 		if errors.Is(err, errFrameLost) && attempt < strayRetries {
 			strays++
+			s.strayTotal.Add(1)
 			continue
 		}
 		if err != nil {
@@ -293,6 +297,7 @@ func (s *Session) Eval(ctx context.Context, req nixeval.Request) (json.RawMessag
 				s.spoiled.Add(1)
 			}
 			strays++
+			s.strayTotal.Add(1)
 			continue
 		}
 		return raw, err
@@ -317,6 +322,11 @@ func (s *Session) Deps() []string { return s.deps.list() }
 // answered "interrupted" after the interrupt was spent (Nix 2.34 keeps
 // the failure of a value an interrupt stopped).
 func (s *Session) Spoiled() int { return int(s.spoiled.Load()) }
+
+// Strays reports how many times a request was sent again because an
+// interrupt nobody meant for it stopped it (one left over from a
+// cancelled request, or a value that kept its interruption).
+func (s *Session) Strays() int { return int(s.strayTotal.Load()) }
 
 // Starts reports how many repl processes the session has started.
 func (s *Session) Starts() int { return int(s.starts.Load()) }
