@@ -250,25 +250,23 @@ func TestForegroundNeverQueuesBehindBackground(t *testing.T) {
 	children := append([]nixeval.Child(nil), l.Children...)
 	bgDone := make(chan error, 1)
 	go func() { bgDone <- ev.Kinds(nixeval.InBackground(ctx), children) }()
-	// Wait until the background request holds the worker.
-	deadline := time.Now().Add(30 * time.Second)
-	for pool.Busy() == 0 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
-	time.Sleep(200 * time.Millisecond) // well into the variants (25 × about 0.1 s here)
-	start := time.Now()
+	// Wait until the background request holds the worker and Nix is
+	// well into the variants (25 × about 0.1 s of CPU here): 10 ticks.
+	busyCPU(t, pool, bgDone, 10)
 	d, err := ev.Describe(ctx, attr.DefaultPath.Child("toplevel"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	took := time.Since(start)
 	if d.Kind != nixeval.KindDerivation {
 		t.Errorf("toplevel: %s", d.Kind)
 	}
 	select {
 	case <-bgDone:
-		t.Fatalf("the foreground request (%s) waited for the whole background request", took)
+		t.Fatal("the foreground request waited for the whole background request")
 	default:
+	}
+	if n := pool.Preemptions(); n != 1 {
+		t.Errorf("%d background requests interrupted for the foreground one, want 1", n)
 	}
 	if err := <-bgDone; err != nil {
 		t.Fatalf("the interrupted background request failed instead of running again: %v", err)
@@ -293,7 +291,7 @@ func TestPoolCancelEndsNixWork(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- ev.Kinds(ctx, l.Children) }()
-	time.Sleep(300 * time.Millisecond) // into the evaluation of the variants
+	busyCPU(t, pool, done, 5) // into the evaluation of the variants
 	cancel()
 	select {
 	case err := <-done:
@@ -312,6 +310,39 @@ func TestPoolCancelEndsNixWork(t *testing.T) {
 	}
 	if anyAlive(pids) {
 		t.Errorf("repl processes %v still alive after Close", pids)
+	}
+}
+
+// busyCPU waits until a request holds one of pool's sessions and its
+// repls have used ticks more clock ticks of CPU since: Nix is evaluating
+// it, not reading it. It fails t if done (the request's end) comes first.
+func busyCPU(t *testing.T, pool *warm.Pool, done <-chan error, ticks int64) {
+	t.Helper()
+	total := func() int64 {
+		var n int64
+		for _, pid := range pool.Pids() {
+			if p, err := procfs.Stat(pid); err == nil {
+				n += p.CPU
+			}
+		}
+		return n
+	}
+	var before int64 = -1
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		if before < 0 && pool.Busy() > 0 {
+			before = total()
+		}
+		if before >= 0 && total() >= before+ticks {
+			return
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("the request ended (%v) before Nix was seen evaluating it", err)
+		case <-time.After(2 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("Nix not seen evaluating the request 30 s after it was sent")
+		}
 	}
 }
 
