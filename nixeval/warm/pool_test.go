@@ -101,53 +101,6 @@ func TestNamesBeforeKinds(t *testing.T) {
 	}
 }
 
-// TestNamesCostOnlyTheSet: listing the names of images forces no variant:
-// it takes about as long as the names of config.system.build, far less
-// than forcing a single variant would add each time.
-func TestNamesCostOnlyTheSet(t *testing.T) {
-	tg := heavy(t, 1500000, 0)
-	ev, pool := poolEvaluator(t, tg, 1, 0)
-	ctx := context.Background()
-	if _, err := ev.Names(ctx, attr.DefaultPath); err != nil { // pays the base evaluation
-		t.Fatal(err)
-	}
-	// The cost is the repl's own CPU time (clock ticks from /proc), not the
-	// wall clock, which other work on a loaded machine stretches.
-	cpu := func() int64 {
-		pids := pool.Pids()
-		if len(pids) != 1 {
-			t.Fatalf("repl pids %v", pids)
-		}
-		for _, p := range testnix.Processes() {
-			if p.PID == pids[0] {
-				return p.CPU
-			}
-		}
-		t.Fatalf("repl %d gone", pids[0])
-		return 0
-	}
-	before := cpu()
-	l, err := ev.Names(ctx, images)
-	if err != nil {
-		t.Fatal(err)
-	}
-	namesCPU := cpu() - before
-	if len(l.Children) != 25 {
-		t.Fatalf("%d names", len(l.Children))
-	}
-	before = cpu()
-	one := []nixeval.Child{l.Children[0]}
-	if err := ev.Kinds(ctx, one); err != nil {
-		t.Fatal(err)
-	}
-	kindCPU := cpu() - before
-	t.Logf("CPU ticks: names of images %d, one variant's kind %d", namesCPU, kindCPU)
-	// One variant is a whole evaluation; the names are none.
-	if kindCPU < 10 || namesCPU*5 > kindCPU {
-		t.Errorf("names of images took %d ticks of CPU, one variant's kind %d: the names must not force variants", namesCPU, kindCPU)
-	}
-}
-
 // TestWorkersGiveIdenticalAnswers: one, two and three workers list images
 // (kinds and errors) and config.system.build exactly alike, and as the
 // one-shot reference does.
