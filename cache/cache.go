@@ -35,24 +35,27 @@ const format = "v1"
 // StoreDir holds immutable paths: recorded, never hashed or re-checked.
 const StoreDir = "/nix/store/"
 
-// DefaultDir is $XDG_CACHE_HOME/nixplore, else ~/.cache/nixplore: the
-// running user's own. Without either there is no cache (an error saying
-// so), never a shared directory such as /tmp whose name anyone could take
-// first. Root uses root's own home from the user database when the
-// environment points at another user's directory (sudo keeping HOME), so
-// no root-owned file is ever left in a user's home.
+// DefaultDir is the running user's own cache directory (os.UserCacheDir:
+// $XDG_CACHE_HOME, else $HOME/.cache on Linux) with nixplore below it.
+// Without either there is no cache (an error saying so), never a shared
+// directory such as /tmp whose name anyone could take first; a relative
+// directory is refused too (it would depend on where nixplore started).
+// Root uses root's own home from the user database when the environment
+// points at another user's directory (sudo keeping HOME), so no root-owned
+// file is ever left in a user's home.
 func DefaultDir() (string, error) {
-	return defaultDir(os.Getenv, os.Geteuid(), rootHome)
+	return defaultDir(os.UserCacheDir, os.Geteuid(), rootHome)
 }
 
-// defaultDir is DefaultDir with its inputs: the environment, the
-// effective user and how to find root's home.
-func defaultDir(getenv func(string) string, euid int, rootHome func() (string, error)) (string, error) {
-	base := ""
-	if d := getenv("XDG_CACHE_HOME"); d != "" && filepath.IsAbs(d) {
-		base = d
-	} else if h := getenv("HOME"); h != "" && filepath.IsAbs(h) {
-		base = filepath.Join(h, ".cache")
+// defaultDir is DefaultDir with its inputs: where the environment puts
+// the user's cache, the effective user and how to find root's home.
+func defaultDir(userCacheDir func() (string, error), euid int, rootHome func() (string, error)) (string, error) {
+	base, err := userCacheDir()
+	if err == nil && !filepath.IsAbs(base) {
+		err = fmt.Errorf("the cache directory %q is relative", base)
+	}
+	if err != nil {
+		base = ""
 	}
 	if euid == 0 && base != "" && !ownedByOrAbsent(base, 0) {
 		home, err := rootHome()
@@ -62,7 +65,7 @@ func defaultDir(getenv func(string) string, euid int, rootHome func() (string, e
 		base = filepath.Join(home, ".cache")
 	}
 	if base == "" {
-		return "", errors.New("neither HOME nor XDG_CACHE_HOME is set, so there is no private place for a cache")
+		return "", fmt.Errorf("there is no private place for a cache: %w", err)
 	}
 	return filepath.Join(base, "nixplore"), nil
 }
@@ -305,8 +308,16 @@ var RacySlack = time.Second
 // Racy reports whether a file with stamp st may have been written after a
 // computation that began at since.
 func Racy(st Stamp, since time.Time) bool {
-	limit := since.Add(-RacySlack).UnixNano()
-	return st.CTime >= limit || st.MTime >= limit
+	return WrittenSince(st, since.Add(-RacySlack))
+}
+
+// WrittenSince reports whether the file with stamp st was written (its
+// content or its inode changed) at or after limit: the one check of "file
+// written during an evaluation", with the caller's own slack already
+// taken off limit.
+func WrittenSince(st Stamp, limit time.Time) bool {
+	l := limit.UnixNano()
+	return st.CTime >= l || st.MTime >= l
 }
 
 // ErrRacy means a dependency changed while the answer was computed, so the

@@ -12,9 +12,29 @@ import (
 	"time"
 )
 
-func TestMain(m *testing.M) {
-	RacySlack = 50 * time.Millisecond // local file systems here have a fine clock
-	os.Exit(m.Run())
+// fineClock shortens RacySlack for one test, local file systems here
+// having a fine clock, and puts it back when the test ends so no other
+// test sees a slack it did not ask for.
+func fineClock(t *testing.T) {
+	t.Helper()
+	saved := RacySlack
+	RacySlack = 50 * time.Millisecond
+	t.Cleanup(func() { RacySlack = saved })
+}
+
+// TestFineClockIsRestored: a test that shortens RacySlack leaves the
+// default to the tests after it.
+func TestFineClockIsRestored(t *testing.T) {
+	saved := RacySlack
+	t.Run("shortened", func(t *testing.T) {
+		fineClock(t)
+		if RacySlack == saved {
+			t.Fatalf("RacySlack still %v", RacySlack)
+		}
+	})
+	if RacySlack != saved {
+		t.Errorf("RacySlack %v after the test that shortened it, want %v", RacySlack, saved)
+	}
 }
 
 func open(t *testing.T, dir string) *Cache {
@@ -41,6 +61,7 @@ func before() time.Time { return time.Now().Add(-time.Minute) }
 func settle() time.Time { time.Sleep(2 * RacySlack); return time.Now() }
 
 func TestGetValidatesDependencies(t *testing.T) {
+	fineClock(t)
 	dir := t.TempDir()
 	c := open(t, filepath.Join(dir, "cache"))
 	conf := filepath.Join(dir, "configuration.nix")
@@ -110,6 +131,7 @@ func TestGetValidatesDependencies(t *testing.T) {
 }
 
 func TestPutRefusesFilesChangedDuringEvaluation(t *testing.T) {
+	fineClock(t)
 	dir := t.TempDir()
 	c := open(t, filepath.Join(dir, "cache"))
 	f := filepath.Join(dir, "configuration.nix")

@@ -85,9 +85,11 @@ func TestCacheOfAnotherUserIsRefused(t *testing.T) {
 	}
 }
 
-// Where the cache lives: XDG_CACHE_HOME, else ~/.cache; neither means no
-// cache (never a shared /tmp directory); root whose HOME is another
-// user's (sudo keeping HOME) uses root's own home.
+// Where the cache lives: XDG_CACHE_HOME, else ~/.cache; neither, or a
+// relative one, means no cache (never a shared /tmp directory, nor one
+// that depends on the working directory); root whose HOME is another
+// user's (sudo keeping HOME) uses root's own home. The environment is the
+// process's own, read through os.UserCacheDir as DefaultDir does.
 func TestDefaultDir(t *testing.T) {
 	other := t.TempDir()
 	if os.Geteuid() == 0 {
@@ -97,7 +99,6 @@ func TestDefaultDir(t *testing.T) {
 	}
 	mine := t.TempDir()
 	rootHome := func() (string, error) { return "/root-home", nil }
-	env := func(kv map[string]string) func(string) string { return func(k string) string { return kv[k] } }
 	user := os.Geteuid()
 	if user == 0 {
 		user = 1000 // an ordinary user's view of the same environment
@@ -110,7 +111,8 @@ func TestDefaultDir(t *testing.T) {
 	}{
 		{"XDG_CACHE_HOME", map[string]string{"XDG_CACHE_HOME": mine, "HOME": other}, user, filepath.Join(mine, "nixplore")},
 		{"HOME", map[string]string{"HOME": mine}, user, filepath.Join(mine, ".cache", "nixplore")},
-		{"relative XDG_CACHE_HOME", map[string]string{"XDG_CACHE_HOME": "rel", "HOME": mine}, user, filepath.Join(mine, ".cache", "nixplore")},
+		{"relative XDG_CACHE_HOME", map[string]string{"XDG_CACHE_HOME": "rel", "HOME": mine}, user, ""},
+		{"relative HOME", map[string]string{"HOME": "rel"}, user, ""},
 		{"neither", map[string]string{}, user, ""},
 		{"root with another user's HOME", map[string]string{"HOME": other}, 0, "/root-home/.cache/nixplore"},
 		{"root with another user's XDG_CACHE_HOME", map[string]string{"XDG_CACHE_HOME": other, "HOME": other}, 0, "/root-home/.cache/nixplore"},
@@ -127,7 +129,10 @@ func TestDefaultDir(t *testing.T) {
 		testsys.Missing(t, "the root cases need a directory of another user, and so root")
 	}
 	for _, c := range cases {
-		got, err := defaultDir(env(c.env), c.euid, rootHome)
+		for _, k := range []string{"XDG_CACHE_HOME", "HOME"} {
+			t.Setenv(k, c.env[k])
+		}
+		got, err := defaultDir(os.UserCacheDir, c.euid, rootHome)
 		if c.want == "" {
 			if err == nil {
 				t.Errorf("%s: %q, want no cache", c.name, got)

@@ -9,12 +9,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/nixplore/nixplore/internal/procfs"
 	"github.com/nixplore/nixplore/internal/testsys"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/resolve"
@@ -185,48 +185,11 @@ func Tmpfs(t testing.TB, opts string) string {
 	return testsys.Tmpfs(t, opts)
 }
 
-// Proc is one live process from /proc.
-type Proc struct {
-	PID, PPID, PGID int
-	State           string
-	// CPU is the user and system time it has used, in clock ticks: a
-	// process evaluating gains some every tick, an idle one none.
-	CPU int64
-}
+// Proc is one process from /proc.
+type Proc = procfs.Proc
 
 // Processes reads the process table (zombies included, State "Z").
-func Processes() []Proc {
-	var out []Proc
-	ents, _ := os.ReadDir("/proc")
-	for _, e := range ents {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		// pid (comm) state ppid …: comm may hold spaces, so split after ')'.
-		s := string(stat)
-		i := strings.LastIndexByte(s, ')')
-		if i < 0 {
-			continue
-		}
-		// Fields from state on (proc(5) numbers them from 3): ppid 4,
-		// pgrp 5, utime 14, stime 15.
-		f := strings.Fields(s[i+1:])
-		if len(f) < 13 {
-			continue
-		}
-		ppid, _ := strconv.Atoi(f[1])
-		pgid, _ := strconv.Atoi(f[2])
-		utime, _ := strconv.ParseInt(f[11], 10, 64)
-		stime, _ := strconv.ParseInt(f[12], 10, 64)
-		out = append(out, Proc{PID: pid, PPID: ppid, PGID: pgid, State: f[0], CPU: utime + stime})
-	}
-	return out
-}
+func Processes() []Proc { return procfs.All() }
 
 // Cmdline is a process's command line with its arguments joined by
 // spaces, or "" when it is gone.
@@ -271,23 +234,7 @@ func Process(pid int) (p Proc, ok bool) {
 }
 
 // Descendants lists the live processes below pid (children, theirs, …).
-func Descendants(pid int) []Proc {
-	all := Processes()
-	var out []Proc
-	parents := map[int]bool{pid: true}
-	for grew := true; grew; {
-		grew = false
-		for _, p := range all {
-			if parents[p.PPID] && !parents[p.PID] {
-				parents[p.PID], grew = true, true
-				if p.State != "Z" {
-					out = append(out, p)
-				}
-			}
-		}
-	}
-	return out
-}
+func Descendants(pid int) []Proc { return procfs.Descendants(pid) }
 
 // GroupAlive lists the live processes (no zombies) of process group pgid.
 func GroupAlive(pgid int) []Proc {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -61,8 +62,19 @@ func (c *Command) Run(ctx context.Context) (*Result, error) {
 	cmd.Dir = c.Dir
 	cmd.Stdin = c.Stdin
 	SetProcessGroup(cmd)
-	cmd.Cancel = func() error { return interruptGroup(cmd) }
-	cmd.WaitDelay = GracePeriod
+	// Cancelling interrupts Nix and, GracePeriod later, kills it with
+	// every builder under it (killTree). WaitDelay, later still, is only
+	// for pipes some escaped process keeps open.
+	var killer *time.Timer
+	var killerMu sync.Mutex
+	cmd.Cancel = func() error {
+		killerMu.Lock()
+		defer killerMu.Unlock()
+		pid := cmd.Process.Pid
+		killer = time.AfterFunc(GracePeriod, func() { killTree(pid) })
+		return interruptGroup(cmd)
+	}
+	cmd.WaitDelay = 2 * GracePeriod
 	var stdout interface {
 		io.Writer
 		Bytes() []byte
@@ -89,6 +101,11 @@ func (c *Command) Run(ctx context.Context) (*Result, error) {
 	})
 	_, _ = io.Copy(io.Discard, pr) // after a read error: drain before Wait
 	err = cmd.Wait()
+	killerMu.Lock()
+	if killer != nil {
+		killer.Stop()
+	}
+	killerMu.Unlock()
 	// The group may hold builders that outlived Nix itself.
 	KillGroup(cmd)
 	res := &Result{Stdout: stdout.Bytes(), Stderr: stderr.Bytes()}

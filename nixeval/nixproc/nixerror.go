@@ -7,6 +7,8 @@ import (
 	"os/exec"
 	"regexp"
 	"strings"
+
+	"github.com/charmbracelet/x/ansi"
 )
 
 // NixMissingError means the nix program could not be started at all.
@@ -57,13 +59,15 @@ func (e *NixError) Error() string {
 }
 
 var (
-	ansiRE      = regexp.MustCompile(`\x1b\[[0-9;?]*[ -/]*[@-~]`)
 	errorLineRE = regexp.MustCompile(`^\s*error:`)
 	showTraceRE = regexp.MustCompile(`\(use '--show-trace' to show detailed location information\)`)
 )
 
-// StripANSI removes terminal colour and cursor sequences.
-func StripANSI(s string) string { return ansiRE.ReplaceAllString(s, "") }
+// StripANSI removes terminal escape sequences: colours and cursor moves
+// (CSI), and also OSC (hyperlinks, titles) and the other kinds a regular
+// expression for CSI alone would leave in, by x/ansi's parser. Line ends
+// and tabs stay.
+func StripANSI(s string) string { return ansi.Strip(s) }
 
 // Unrecognised starts the message of a failure whose output nixplore
 // did not recognise: never read as "no error", never guessed at.

@@ -1,15 +1,13 @@
 package nixproc_test
 
 import (
-	"fmt"
-	"os"
 	"os/exec"
 	"runtime"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/nixplore/nixplore/internal/procfs"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
@@ -66,10 +64,6 @@ func TestStartSurvivesTheStartingThread(t *testing.T) {
 // running reports whether pid runs (a zombie, dead but not waited for,
 // does not; signal 0 cannot tell them apart).
 func running(pid int) bool {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return false
-	}
-	s := string(b)
-	return !strings.HasPrefix(strings.TrimSpace(s[strings.LastIndexByte(s, ')')+1:]), "Z")
+	p, err := procfs.Stat(pid)
+	return err == nil && p.Alive()
 }

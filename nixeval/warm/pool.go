@@ -39,8 +39,11 @@ type Pool struct {
 	// that would pass its share if the next request grew it as much is
 	// replaced before it does.
 	growth atomic.Int64
-	mu     sync.Mutex
-	wake   chan struct{} // closed and replaced at every change of the slots
+	// preemptions counts background requests interrupted for a
+	// foreground one.
+	preemptions atomic.Int64
+	mu          sync.Mutex
+	wake        chan struct{} // closed and replaced at every change of the slots
 	// fgWaiting counts foreground requests waiting for a session: while
 	// any waits, no background request takes one.
 	fgWaiting int
@@ -250,6 +253,7 @@ func (p *Pool) preemptLocked() {
 		}
 		if sl.busy && sl.background && !sl.preempted {
 			sl.preempted = true
+			p.preemptions.Add(1)
 			sl.cancel(errPreempted)
 			leaving++
 		}
@@ -363,6 +367,10 @@ func (p *Pool) Fallen() error {
 	}
 	return nil
 }
+
+// Preemptions reports how many background requests were interrupted
+// so that a foreground one could have their session (each runs again).
+func (p *Pool) Preemptions() int { return int(p.preemptions.Load()) }
 
 // Starts is how many repl processes the sessions have started in all.
 func (p *Pool) Starts() int {

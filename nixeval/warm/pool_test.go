@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nixplore/nixplore/internal/procfs"
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
@@ -97,53 +98,6 @@ func TestNamesBeforeKinds(t *testing.T) {
 	}
 	if pool.Starts() != 1 {
 		t.Errorf("%d repls started for one worker", pool.Starts())
-	}
-}
-
-// TestNamesCostOnlyTheSet: listing the names of images forces no variant:
-// it takes about as long as the names of config.system.build, far less
-// than forcing a single variant would add each time.
-func TestNamesCostOnlyTheSet(t *testing.T) {
-	tg := heavy(t, 1500000, 0)
-	ev, pool := poolEvaluator(t, tg, 1, 0)
-	ctx := context.Background()
-	if _, err := ev.Names(ctx, attr.DefaultPath); err != nil { // pays the base evaluation
-		t.Fatal(err)
-	}
-	// The cost is the repl's own CPU time (clock ticks from /proc), not the
-	// wall clock, which other work on a loaded machine stretches.
-	cpu := func() int64 {
-		pids := pool.Pids()
-		if len(pids) != 1 {
-			t.Fatalf("repl pids %v", pids)
-		}
-		for _, p := range testnix.Processes() {
-			if p.PID == pids[0] {
-				return p.CPU
-			}
-		}
-		t.Fatalf("repl %d gone", pids[0])
-		return 0
-	}
-	before := cpu()
-	l, err := ev.Names(ctx, images)
-	if err != nil {
-		t.Fatal(err)
-	}
-	namesCPU := cpu() - before
-	if len(l.Children) != 25 {
-		t.Fatalf("%d names", len(l.Children))
-	}
-	before = cpu()
-	one := []nixeval.Child{l.Children[0]}
-	if err := ev.Kinds(ctx, one); err != nil {
-		t.Fatal(err)
-	}
-	kindCPU := cpu() - before
-	t.Logf("CPU ticks: names of images %d, one variant's kind %d", namesCPU, kindCPU)
-	// One variant is a whole evaluation; the names are none.
-	if kindCPU < 10 || namesCPU*5 > kindCPU {
-		t.Errorf("names of images took %d ticks of CPU, one variant's kind %d: the names must not force variants", namesCPU, kindCPU)
 	}
 }
 
@@ -249,25 +203,23 @@ func TestForegroundNeverQueuesBehindBackground(t *testing.T) {
 	children := append([]nixeval.Child(nil), l.Children...)
 	bgDone := make(chan error, 1)
 	go func() { bgDone <- ev.Kinds(nixeval.InBackground(ctx), children) }()
-	// Wait until the background request holds the worker.
-	deadline := time.Now().Add(30 * time.Second)
-	for pool.Busy() == 0 && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
-	time.Sleep(200 * time.Millisecond) // well into the variants (25 × about 0.1 s here)
-	start := time.Now()
+	// Wait until the background request holds the worker and Nix is
+	// well into the variants (25 × about 0.1 s of CPU here): 10 ticks.
+	busyCPU(t, pool, bgDone, 10)
 	d, err := ev.Describe(ctx, attr.DefaultPath.Child("toplevel"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	took := time.Since(start)
 	if d.Kind != nixeval.KindDerivation {
 		t.Errorf("toplevel: %s", d.Kind)
 	}
 	select {
 	case <-bgDone:
-		t.Fatalf("the foreground request (%s) waited for the whole background request", took)
+		t.Fatal("the foreground request waited for the whole background request")
 	default:
+	}
+	if n := pool.Preemptions(); n != 1 {
+		t.Errorf("%d background requests interrupted for the foreground one, want 1", n)
 	}
 	if err := <-bgDone; err != nil {
 		t.Fatalf("the interrupted background request failed instead of running again: %v", err)
@@ -292,7 +244,7 @@ func TestPoolCancelEndsNixWork(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- ev.Kinds(ctx, l.Children) }()
-	time.Sleep(300 * time.Millisecond) // into the evaluation of the variants
+	busyCPU(t, pool, done, 5) // into the evaluation of the variants
 	cancel()
 	select {
 	case err := <-done:
@@ -314,6 +266,39 @@ func TestPoolCancelEndsNixWork(t *testing.T) {
 	}
 }
 
+// busyCPU waits until a request holds one of pool's sessions and its
+// repls have used ticks more clock ticks of CPU since: Nix is evaluating
+// it, not reading it. It fails t if done (the request's end) comes first.
+func busyCPU(t *testing.T, pool *warm.Pool, done <-chan error, ticks int64) {
+	t.Helper()
+	total := func() int64 {
+		var n int64
+		for _, pid := range pool.Pids() {
+			if p, err := procfs.Stat(pid); err == nil {
+				n += p.CPU
+			}
+		}
+		return n
+	}
+	var before int64 = -1
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		if before < 0 && pool.Busy() > 0 {
+			before = total()
+		}
+		if before >= 0 && total() >= before+ticks {
+			return
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("the request ended (%v) before Nix was seen evaluating it", err)
+		case <-time.After(2 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("Nix not seen evaluating the request 30 s after it was sent")
+		}
+	}
+}
+
 func anyAlive(pids []int) bool {
 	for _, p := range testnix.Processes() {
 		for _, pid := range pids {
@@ -328,10 +313,12 @@ func anyAlive(pids []int) bool {
 // TestStrayInterruptIsRetried: an interrupt that reaches the repl when no
 // request is cancelled (as one meant for an earlier, cancelled request can,
 // late) does not become the next request's answer: the request is sent
-// again and answered. Sent while the repl is idle, and while it evaluates
-// a request, a few times over.
+// again and answered. Sent while the repl is idle (and taken by it before
+// the next request), and while it evaluates a request (seen using CPU), a
+// few times over. Each costs at most a retry, not the repl, unless Nix
+// kept the interrupted value's failure (2.34: Spoiled).
 func TestStrayInterruptIsRetried(t *testing.T) {
-	tg := heavy(t, 0, 0)
+	tg := heavy(t, 300000, 0) // each variant's evaluation about 0.3 s of CPU
 	ev := nixeval.New(tg, nixeval.Tools{})
 	s := warm.NewSession(tg, nixeval.Tools{})
 	ev.Backend = s
@@ -340,30 +327,92 @@ func TestStrayInterruptIsRetried(t *testing.T) {
 	if _, err := ev.Names(ctx, attr.DefaultPath); err != nil {
 		t.Fatal(err)
 	}
+	l, err := ev.Names(ctx, images)
+	if err != nil || len(l.Children) < 6 {
+		t.Fatalf("images: %v %v", l, err)
+	}
+	// Each an evaluation of its own (extendModules), never forced before.
+	evaluating := []attr.Path{attr.DefaultPath.Child("vmWithBootLoader"), images.Child(l.Children[1].Name), images.Child(l.Children[2].Name)}
 	starts := s.Starts()
 	for round := range 3 {
-		if err := syscall.Kill(s.Pid(), syscall.SIGINT); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(50 * time.Millisecond)
+		strays := s.Strays()
+		interruptTaken(t, s.Pid())
 		idle := []string{"vm", "toplevel", "kernel"}[round]
 		d, err := ev.Describe(ctx, attr.DefaultPath.Child(idle))
 		if err != nil || d.Kind != nixeval.KindDerivation {
 			t.Fatalf("round %d: after a stray interrupt: %v %+v", round, err, d)
 		}
+		// Taken at the prompt, Nix may drop the line it reads next (a
+		// retry) or only the empty input it had (none).
+		t.Logf("round %d: the interrupt taken while idle cost %d retries", round, s.Strays()-strays)
 		// While it evaluates: the interrupt reaches Nix inside the request.
+		strays = s.Strays()
+		pid := s.Pid()
+		before := cpuTicks(t, pid)
 		done := make(chan error, 1)
 		go func() {
-			_, err := ev.Describe(ctx, attr.DefaultPath.Child([]string{"vmWithBootLoader", "initialRamdisk", "manual"}[round]))
+			_, err := ev.Describe(ctx, evaluating[round])
 			done <- err
 		}()
-		time.Sleep(time.Duration(5+10*round) * time.Millisecond)
-		_ = syscall.Kill(s.Pid(), syscall.SIGINT)
+		for cpuTicks(t, pid) < before+2 {
+			select {
+			case err := <-done:
+				t.Fatalf("round %d: answered (%v) before Nix was seen evaluating", round, err)
+			case <-time.After(time.Millisecond):
+			}
+		}
+		_ = syscall.Kill(pid, syscall.SIGINT)
 		if err := <-done; err != nil {
 			t.Fatalf("round %d: interrupted while evaluating: %v", round, err)
 		}
+		// Nix may act on it inside that evaluation, or as it reads the
+		// next request (one never asked before, so the evaluator has no
+		// answer of its own for it), or, 2.8 and 2.26 in some
+		// evaluations, not at all.
+		if _, err := ev.Describe(ctx, images.Child(l.Children[3+round].Name)); err != nil {
+			t.Fatalf("round %d: the request after an interrupted one: %v", round, err)
+		}
+		t.Logf("round %d: the interrupt sent while Nix evaluated cost %d retries", round, s.Strays()-strays)
+
 	}
-	if s.Starts() != starts {
-		t.Errorf("the repl was restarted %d times: a stray interrupt should cost a retry, not the repl", s.Starts()-starts)
+	// Where each interrupt lands depends on Nix's version and on where
+	// it evaluates; that some reached a request is certain.
+	if s.Strays() == 0 {
+		t.Error("no interrupt cost a retry: none reached a request, and the test proved nothing")
 	}
+	if restarts := s.Starts() - starts; restarts != s.Spoiled() {
+		t.Errorf("the repl was restarted %d times, %d for a value that kept its interruption: a stray interrupt should cost a retry, not the repl", restarts, s.Spoiled())
+	}
+}
+
+// interruptTaken sends pid SIGINT and waits until one of its threads has
+// taken it (no longer pending), so the next request meets an interrupt
+// already received, not one on its way.
+func interruptTaken(t *testing.T, pid int) {
+	t.Helper()
+	if err := syscall.Kill(pid, syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+		pending, ok := procfs.SignalPending(pid, int(syscall.SIGINT))
+		if !ok {
+			t.Fatalf("cannot read the signals pending for %d", pid)
+		}
+		if !pending {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the repl has not taken SIGINT 10 s after it was sent")
+		}
+	}
+}
+
+// cpuTicks is the CPU time pid has used, in clock ticks.
+func cpuTicks(t *testing.T, pid int) int64 {
+	t.Helper()
+	p, err := procfs.Stat(pid)
+	if err != nil {
+		t.Fatalf("repl %d: %v", pid, err)
+	}
+	return p.CPU
 }

@@ -296,6 +296,9 @@ func (b *answerBlock) lines() []string {
 // (if not, the caller must kill the repl).
 func (p *replProc) exchange(ctx context.Context, f frame, line string, b *answerBlock) (ok bool, err error) {
 	if _, err := io.WriteString(p.stdin, f.input(line)); err != nil {
+		// The repl has ended (its stdin is closed): what it printed
+		// before, its reason, may still be on its way.
+		p.drain(nixproc.GracePeriod)
 		return false, p.died()
 	}
 	begin, end := `"`+f.mark("b")+`"`, `"`+f.mark("e")+`"`
@@ -455,6 +458,23 @@ func (p *replProc) awaitResync(ctx context.Context, f frame) resyncOutcome {
 			return resyncFailed
 		case <-ctx.Done():
 			return resyncFailed
+		}
+	}
+}
+
+// drain keeps for the death report what an ended repl printed last,
+// until its output closes or limit passes.
+func (p *replProc) drain(limit time.Duration) {
+	timeout := time.After(limit)
+	for {
+		select {
+		case l, open := <-p.lines:
+			if !open {
+				return
+			}
+			p.remember(l)
+		case <-timeout:
+			return
 		}
 	}
 }

@@ -43,8 +43,14 @@ type Session struct {
 	// while it runs. Written under sem, read by Fallen at any time.
 	fell   atomic.Pointer[fallState]
 	starts atomic.Int32
-	pid    atomic.Int64 // the running repl's, readable while a request holds sem
-	closed bool
+	// spoiled counts the repls restarted because a value in them kept
+	// answering "interrupted" (stray): see Eval.
+	spoiled atomic.Int32
+	// strayTotal counts the requests sent again because an interrupt
+	// nobody meant for them stopped them.
+	strayTotal atomic.Int32
+	pid        atomic.Int64 // the running repl's, readable while a request holds sem
+	closed     bool
 	// lines hears the repl's output for the request in flight (evalbuilds.go).
 	lines atomic.Pointer[func(string)]
 }
@@ -216,6 +222,7 @@ func (s *Session) Eval(ctx context.Context, req nixeval.Request) (json.RawMessag
 	if s.fallenNow() {
 		return s.Fallback.Eval(ctx, req)
 	}
+	strays := 0 // interrupts this request met though nobody cancelled it
 	for attempt := 0; ; attempt++ {
 		if s.proc != nil && s.deps.changed() {
 			// A file this repl evaluated changed: its values are stale.
@@ -266,6 +273,8 @@ func (s *Session) Eval(ctx context.Context, req nixeval.Request) (json.RawMessag
 		// interrupt is spent), instead of waiting forever for a frame
 		// that will never begin.
 		if errors.Is(err, errFrameLost) && attempt < strayRetries {
+			strays++
+			s.strayTotal.Add(1)
 			continue
 		}
 		if err != nil {
@@ -276,6 +285,20 @@ func (s *Session) Eval(ctx context.Context, req nixeval.Request) (json.RawMessag
 		diag.NoteWarnings(ctx, block.warnings.Warnings())
 		raw, err := parseReplAnswer(block.lines(), f.mark("a"), s.command())
 		if interruptedLate(ctx, err) && attempt < strayRetries {
+			// At most one interrupt is left over from the cancelled
+			// request before this one (one SIGINT per cancel, and Nix
+			// keeps one flag), so once one has been spent, "interrupted"
+			// again is not an interrupt: Nix 2.34 keeps the failure of
+			// a value whose evaluation an interrupt stopped (the
+			// configuration's, when the first request was cancelled)
+			// and answers it for every later use. Only a fresh repl
+			// evaluates it again.
+			if strays > 0 {
+				s.stop()
+				s.spoiled.Add(1)
+			}
+			strays++
+			s.strayTotal.Add(1)
 			continue
 		}
 		return raw, err
@@ -295,6 +318,16 @@ func (s *Session) Restart() {
 
 // Deps reports every file the session (and its fallback) evaluated.
 func (s *Session) Deps() []string { return s.deps.list() }
+
+// Spoiled reports how many repls were replaced because a value in them
+// answered "interrupted" after the interrupt was spent (Nix 2.34 keeps
+// the failure of a value an interrupt stopped).
+func (s *Session) Spoiled() int { return int(s.spoiled.Load()) }
+
+// Strays reports how many times a request was sent again because an
+// interrupt nobody meant for it stopped it (one left over from a
+// cancelled request, or a value that kept its interruption).
+func (s *Session) Strays() int { return int(s.strayTotal.Load()) }
 
 // Starts reports how many repl processes the session has started.
 func (s *Session) Starts() int { return int(s.starts.Load()) }
@@ -396,8 +429,7 @@ func (d *depSet) line(l string) {
 		st = stampOf(p)
 		// Written since the request began: Nix may have read either
 		// version, so the session must not trust it.
-		limit := d.reqTime.Add(-racySlack)
-		st.racy = st.CTime >= limit.UnixNano() || st.MTime >= limit.UnixNano()
+		st.racy = cache.WrittenSince(st.Stamp, d.reqTime.Add(-racySlack))
 	}
 	d.files[p] = st
 }
