@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -194,4 +195,36 @@ func TestEscNeverMarksAListedNodeCancelled(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestQuitCancelsRemember: writing a listing completed kind by kind to the
+// disk cache belongs to no request, but quitting stops it: a slow write
+// must not keep nixplore from exiting (Wait).
+func TestQuitCancelsRemember(t *testing.T) {
+	ev := piLike()
+	started := make(chan struct{}, 1)
+	ev.remembering = func(ctx context.Context) {
+		started <- struct{}{}
+		<-ctx.Done() // a write that ends only when cancelled
+	}
+	d := newDriver(t, Config{Target: fakeTarget(), Eval: ev, Platform: pinnedPlatform}, 100, 30)
+	timeout := time.After(30 * time.Second)
+	for waiting := true; waiting; {
+		select {
+		case msg := <-d.msgs:
+			d.pending--
+			d.deliver(msg)
+		case <-started:
+			waiting = false
+		case <-timeout:
+			t.Fatalf("the listing was never remembered; view:\n%s", d.m.View())
+		}
+	}
+	d.key("q")
+	if !d.quit {
+		d.until(func() bool { return d.quit })
+	}
+	if !d.m.Wait(5 * time.Second) {
+		t.Fatal("the disk-cache write still runs 5s after q")
+	}
 }

@@ -69,19 +69,19 @@ func (p *evalLogPanel) setSize(w, h int) {
 func (p *evalLogPanel) refresh() { p.show(p.body) }
 
 // Update handles the answer and the panel's keys.
-func (p evalLogPanel) Update(msg tea.Msg) evalLogPanel {
+func (p evalLogPanel) Update(msg tea.Msg) (evalLogPanel, tea.Cmd) {
 	if msg, ok := msg.(evalLogMsg); ok {
 		if p.answered(msg.id, msg.err) {
 			p.log, p.cut, p.err = msg.lines, msg.cut, msg.err
 			p.refresh()
 			p.pg.bottom()
 		}
-		return p
+		return p, nil
 	}
 	if p.handle(msg, p.c.keys.EvalLog) {
 		p.close()
 	}
-	return p
+	return p, nil
 }
 
 // lines is the panel as drawn: the title, then the window of the body.

@@ -269,6 +269,8 @@ type fakeEval struct {
 	descs map[string]*nixeval.Description
 	info  *nixeval.Info
 	fail  error
+	// remembering, when set, is what Remember does with its context.
+	remembering func(ctx context.Context)
 }
 
 func (f *fakeEval) List(ctx context.Context, paths ...attr.Path) ([]nixeval.Listing, error) {
@@ -320,7 +322,11 @@ func (f *fakeEval) Kinds(ctx context.Context, children []nixeval.Child) error {
 	return nil
 }
 
-func (f *fakeEval) Remember(context.Context, nixeval.Listing, time.Time) {}
+func (f *fakeEval) Remember(ctx context.Context, _ nixeval.Listing, _ time.Time) {
+	if f.remembering != nil {
+		f.remembering(ctx)
+	}
+}
 
 func (f *fakeEval) Describe(ctx context.Context, p attr.Path) (*nixeval.Description, error) {
 	if d, ok := f.descs[p.String()]; ok {

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"context"
 	"fmt"
 	"time"
 
@@ -264,10 +263,13 @@ func (m *Model) remember(n *node) tea.Cmd {
 				Warnings: m.warnings.at(c.path)})
 		}
 	}
-	since, ev := n.namesAt, m.c.cfg.Eval
+	since, ev, ctx := n.namesAt, m.c.cfg.Eval, m.c.life
 	n.namesAt = time.Time{} // once
+	// Not a request of the tree's (r or R do not stop it), but quitting
+	// does: nixplore's exit waits for every Cmd, and a write that takes
+	// long must not hold it.
 	return m.c.run(func() tea.Msg {
-		ev.Remember(context.Background(), l, since)
+		ev.Remember(ctx, l, since)
 		return nil
 	})
 }

@@ -113,6 +113,10 @@ type common struct {
 	// warned counts, by path key, the warnings Nix printed evaluating
 	// that path (warnings.go); the tree marks those nodes.
 	warned map[string]int
+	// life ends when the explorer quits (end): work that belongs to no
+	// request (writing a listing to the disk cache) stops with it.
+	life context.Context
+	end  context.CancelFunc
 }
 
 // next returns a fresh request id.
@@ -217,6 +221,7 @@ func New(cfg Config) Model {
 		lg = log.New(io.Discard, "", 0)
 	}
 	c := &common{width: 80, height: 24, styles: DefaultStyles(), keys: DefaultKeyMap(), cfg: cfg, log: lg, inflight: &atomic.Int64{}}
+	c.life, c.end = context.WithCancel(context.Background())
 	sp := spinner.New(spinner.WithSpinner(spinner.Line))
 	h := help.New()
 	h.ShortSeparator = " · "
@@ -265,15 +270,16 @@ func (m Model) Wait(d time.Duration) bool {
 // State is the explorer's state, for tests and logs.
 func (m Model) State() string { return m.state.String() }
 
-// Init lists the start node and reads the header facts.
+// Init starts the explorer: the start node's listing (through startMsg,
+// since the request is state Update keeps) and the notices from below.
 func (m Model) Init() tea.Cmd {
-	cmds := append(m.reloadCmds(), m.c.waitNotice())
-	return tea.Batch(append(cmds, m.takeWaiters())...)
+	return tea.Batch(func() tea.Msg { return startMsg{} }, m.c.waitNotice())
 }
 
 // Close cancels every request and build still running (a program ended
 // by a signal never saw `q`); Wait then sees their processes end.
 func (m Model) Close() {
+	m.c.end()
 	m.cancelAll()
 	m.build.cancel()
 	m.trace.cancel()

@@ -70,45 +70,12 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.c.width, m.c.height = msg.Width, msg.Height
 		m.help.Width = msg.Width
 		return m, nil
+	case startMsg:
+		return m, tea.Batch(m.reloadCmds()...)
 	case spinner.TickMsg:
-		if !m.busy() {
-			m.c.spinning = false
-			return m, nil
-		}
-		var cmd tea.Cmd
-		m.spinner, cmd = m.spinner.Update(msg)
-		m.c.spin = m.spinner.View()
-		m.preview.tick()
-		m.build.tick()
-		m.trace.tick()
-		if m.evalLog.loading() {
-			m.evalLog.refresh()
-		}
-		m.compare.tick()
-		return m, cmd
+		return m.onTick(msg)
 	case infoMsg:
-		m.finish(msg.id)
-		if m.infoID != 0 && msg.id != m.infoID {
-			// A stale answer (r asked again meanwhile): an old error must
-			// not stay in the header over the new evaluation. (Init's
-			// request is not on the model: Init cannot keep state.)
-			return m, nil
-		}
-		m.infoID = 0
-		if msg.err != nil {
-			if !isCancel(msg.err) {
-				m.infoErr = firstLine(nixeval.ErrorText(msg.err))
-			}
-			return m, nil
-		}
-		m.info, m.infoErr = msg.info, ""
-		if m.explain.open {
-			// The notes (an ignored --system, a foreign platform) come
-			// from Info.
-			n := m.tree.index[m.explain.key]
-			m.explain.reexplain(n, m.info, m.factsOf(n))
-		}
-		return m, m.checkPlatform(m.info.Platform())
+		return m.onInfo(msg)
 	case platformMsg:
 		return m.onPlatform(msg)
 	case listedMsg:
@@ -126,14 +93,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case describedMsg:
 		return m.onDescribed(msg)
 	case previewDueMsg:
-		if msg.id != m.preview.reqID || m.preview.state != previewLoading {
-			return m, nil
-		}
-		n := m.tree.index[m.preview.key]
-		if n == nil {
-			return m, nil
-		}
-		return m, m.startDescribe(n, msg.id)
+		return m.onPreviewDue(msg)
 	case editedMsg:
 		if msg.err != nil {
 			m.status = "editor: " + msg.err.Error()
@@ -143,43 +103,106 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.status = copiedText(msg)
 		return m, nil
 	case buildMsg:
-		var cmd tea.Cmd
-		m.build, cmd = m.build.Update(msg)
-		if justFinished(msg) {
-			// Outputs are built now: describe them again.
-			n := m.tree.find(m.build.path)
-			for k := range m.descs {
-				if n != nil && strings.HasPrefix(k, n.key) {
-					delete(m.descs, k)
-				}
-			}
-			m.preview.key = ""
-			cmd = tea.Batch(cmd, m.selectionChanged())
-		}
-		return m, cmd
+		return m.onBuild(msg)
 	case evalBuildMsg:
 		return m.onEvalBuild(msg)
 	case tracedMsg:
-		m.trace, _ = m.trace.Update(msg)
+		var cmd tea.Cmd
+		m.trace, cmd = m.trace.Update(msg)
+		return m, cmd
 	case evalLogMsg:
-		m.evalLog = m.evalLog.Update(msg)
+		var cmd tea.Cmd
+		m.evalLog, cmd = m.evalLog.Update(msg)
+		return m, cmd
 	case compareColumnMsg:
-		m.compare, _ = m.compare.Update(msg)
-		return m, nil
+		var cmd tea.Cmd
+		m.compare, cmd = m.compare.Update(msg)
+		return m, cmd
 	case tea.MouseMsg:
-		if m.trace.active() {
-			m.trace, _ = m.trace.Update(msg)
-			return m, nil
-		}
-		if m.evalLog.active() {
-			m.evalLog = m.evalLog.Update(msg)
-			return m, nil
-		}
 		return m.onMouse(msg)
 	case tea.KeyMsg:
 		return m.onKey(msg)
 	}
 	return m, nil
+}
+
+// startMsg starts the explorer's first request: Init only returns Cmds,
+// and the start listing's request id and context are state, kept here.
+type startMsg struct{}
+
+// onTick moves the spinner and redraws what shows it.
+func (m Model) onTick(msg spinner.TickMsg) (tea.Model, tea.Cmd) {
+	if !m.busy() {
+		m.c.spinning = false
+		return m, nil
+	}
+	var cmd tea.Cmd
+	m.spinner, cmd = m.spinner.Update(msg)
+	m.c.spin = m.spinner.View()
+	m.preview.tick()
+	m.build.tick()
+	m.trace.tick()
+	if m.evalLog.loading() {
+		m.evalLog.refresh()
+	}
+	m.compare.tick()
+	return m, cmd
+}
+
+// onInfo takes the header's facts.
+func (m Model) onInfo(msg infoMsg) (tea.Model, tea.Cmd) {
+	m.finish(msg.id)
+	if m.infoID != 0 && msg.id != m.infoID {
+		// A stale answer (r asked again meanwhile): an old error must
+		// not stay in the header over the new evaluation.
+		return m, nil
+	}
+	m.infoID = 0
+	if msg.err != nil {
+		if !isCancel(msg.err) {
+			m.infoErr = firstLine(nixeval.ErrorText(msg.err))
+		}
+		return m, nil
+	}
+	m.info, m.infoErr = msg.info, ""
+	if m.explain.open {
+		// The notes (an ignored --system, a foreign platform) come
+		// from Info.
+		n := m.tree.index[m.explain.key]
+		m.explain.reexplain(n, m.info, m.factsOf(n))
+	}
+	return m, m.checkPlatform(m.info.Platform())
+}
+
+// onPreviewDue asks for the preview once the cursor has rested.
+func (m Model) onPreviewDue(msg previewDueMsg) (tea.Model, tea.Cmd) {
+	if msg.id != m.preview.reqID || m.preview.state != previewLoading {
+		return m, nil
+	}
+	n := m.tree.index[m.preview.key]
+	if n == nil {
+		return m, nil
+	}
+	return m, m.startDescribe(n, msg.id)
+}
+
+// onBuild hands a build's message to the build panel; a build just
+// finished makes its outputs' descriptions stale.
+func (m Model) onBuild(msg buildMsg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	m.build, cmd = m.build.Update(msg)
+	if justFinished(msg) {
+		// Outputs are built now: describe them again.
+		n := m.tree.find(m.build.path)
+		for k := range m.descs {
+			if n != nil && strings.HasPrefix(k, n.key) {
+				delete(m.descs, k)
+			}
+		}
+		m.preview.key = ""
+		cmd = tea.Batch(cmd, m.selectionChanged())
+	}
+	return m, cmd
 }
 
 func isCancel(err error) bool {
@@ -192,6 +215,8 @@ func (m Model) busy() bool {
 	return len(m.cancels) > 0 || m.build.running() || m.trace.running() || m.evalLog.loading() || m.compare.running()
 }
 
+// onKey routes a key: to the panel over the body when one is shown, to
+// the filter while it is open, else to the tree and its side panels.
 func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	k := m.c.keys
 	m.c.log.Printf("key %q", msg.String())
@@ -207,84 +232,23 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 		return cur, tea.Batch(cmds...)
 	}
-	if m.askQuit {
-		m.askQuit = false
-		if s := msg.String(); s == "y" || s == "q" || s == "ctrl+c" {
-			return m.quit()
-		}
-		return m, nil // any other key keeps the build, and does nothing else
-	}
-	if msg.String() == "q" && m.build.state == buildRunning && !m.filter.active {
-		// A build is not thrown away by accident: q asks first.
-		m.askQuit = true
-		return m, nil
-	}
-	if m.build.shown() {
-		var cmd tea.Cmd
-		m.build, cmd = m.build.Update(msg)
-		return m, cmd
-	}
-	if m.trace.active() {
-		if msg.String() == "ctrl+c" {
-			return m.quit()
-		}
-		var cmd tea.Cmd
-		m.trace, cmd = m.trace.Update(msg)
-		m.syncKeys()
-		return m, cmd
-	}
-	if m.evalLog.active() {
-		if msg.String() == "ctrl+c" {
-			return m.quit()
-		}
-		m.evalLog = m.evalLog.Update(msg)
-		m.syncKeys()
-		return m, nil
-	}
-	if m.compare.open {
-		m.compare, _ = m.compare.Update(msg)
-		m.syncKeys()
-		return m, nil
-	}
-	if m.build.active() && !m.filter.active && key.Matches(msg, k.Browse) {
-		// Back from the tree to the build that runs or ran.
-		m.build.show()
-		return m, nil
+	if next, cmd, ok := m.onPanelKey(msg); ok {
+		return next, cmd
 	}
 	if m.filter.active {
 		return m.onFilterKey(msg)
 	}
-	if key.Matches(msg, k.Quit) {
+	switch {
+	case key.Matches(msg, k.Quit):
 		return m.quit()
-	}
-	if key.Matches(msg, k.Help) {
+	case key.Matches(msg, k.Help):
 		m.help.ShowAll = !m.help.ShowAll
 		return m, nil
-	}
-	if key.Matches(msg, k.ReloadAll) {
+	case key.Matches(msg, k.ReloadAll):
 		return m.reloadAll()
 	}
-	if m.state == stateLoading && key.Matches(msg, k.CancelEval) {
-		m.cancelEvalBuilds()
-		return m.cancelStart(), nil
-	}
 	if m.state != stateReady {
-		if m.state == stateFailed && key.Matches(msg, k.Refresh) {
-			return m.reloadAll()
-		}
-		if m.state == stateFailed && key.Matches(msg, k.Trace) && m.fatalTraceable() {
-			// Why the whole configuration fails: the start path again,
-			// with --show-trace (its option, the user's file).
-			var cmd tea.Cmd
-			m.trace, cmd = m.trace.open(m.c.cfg.Start)
-			return m, tea.Batch(cmd, m.spin())
-		}
-		if m.state == stateLoading && len(m.early) < maxEarlyKeys {
-			// Typed before the names arrived (/images⏎): kept, and
-			// replayed once they are there.
-			m.early = append(m.early, msg)
-		}
-		return m, nil
+		return m.onNotReadyKey(msg)
 	}
 	m.status = ""
 	if m.explain.open && (key.Matches(msg, k.Cancel) || key.Matches(msg, k.Explain)) {
@@ -297,9 +261,81 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.syncKeys()
 		return m, nil
 	}
+	return m.onTreeKey(msg)
+}
+
+// onPanelKey gives a key to the panel that has it: the quit question, the
+// build panel, the trace, the log, the comparison (each over the whole
+// body); false when none takes it.
+func (m Model) onPanelKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
+	var cmd tea.Cmd
+	if m.askQuit {
+		m.askQuit = false
+		if s := msg.String(); s == "y" || s == "q" || s == "ctrl+c" {
+			next, cmd := m.quit()
+			return next, cmd, true
+		}
+		return m, nil, true // any other key keeps the build, and does nothing else
+	}
+	if msg.String() == "q" && m.build.state == buildRunning && !m.filter.active {
+		// A build is not thrown away by accident: q asks first.
+		m.askQuit = true
+		return m, nil, true
+	}
+	switch {
+	case m.build.shown():
+		m.build, cmd = m.build.Update(msg)
+		return m, cmd, true
+	case (m.trace.active() || m.evalLog.active()) && msg.String() == "ctrl+c":
+		next, cmd := m.quit()
+		return next, cmd, true
+	case m.trace.active():
+		m.trace, cmd = m.trace.Update(msg)
+	case m.evalLog.active():
+		m.evalLog, cmd = m.evalLog.Update(msg)
+	case m.compare.open:
+		m.compare, cmd = m.compare.Update(msg)
+	case m.build.active() && !m.filter.active && key.Matches(msg, m.c.keys.Browse):
+		// Back from the tree to the build that runs or ran.
+		m.build.show()
+		return m, nil, true
+	default:
+		return m, nil, false
+	}
+	m.syncKeys()
+	return m, cmd, true
+}
+
+// onNotReadyKey handles a key while the start node loads or failed.
+func (m Model) onNotReadyKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	k := m.c.keys
+	switch {
+	case m.state == stateLoading && key.Matches(msg, k.CancelEval):
+		m.cancelEvalBuilds()
+		return m.cancelStart(), nil
+	case m.state == stateFailed && key.Matches(msg, k.Refresh):
+		return m.reloadAll()
+	case m.state == stateFailed && key.Matches(msg, k.Trace) && m.fatalTraceable():
+		// Why the whole configuration fails: the start path again,
+		// with --show-trace (its option, the user's file).
+		var cmd tea.Cmd
+		m.trace, cmd = m.trace.open(m.c.cfg.Start)
+		return m, tea.Batch(cmd, m.spin())
+	case m.state == stateLoading && len(m.early) < maxEarlyKeys:
+		// Typed before the names arrived (/images⏎): kept, and
+		// replayed once they are there.
+		m.early = append(m.early, msg)
+	}
+	return m, nil
+}
+
+// onTreeKey handles a key of the tree view.
+func (m Model) onTreeKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
+	k := m.c.keys
+	var cmd tea.Cmd
 	switch {
 	case key.Matches(msg, k.Up, k.Down, k.PageUp, k.PageDn, k.Top, k.Bottom):
-		m.pane, _ = m.pane.Update(msg)
+		m.pane, cmd = m.pane.Update(msg)
 	case key.Matches(msg, k.Expand):
 		return m.expand()
 	case key.Matches(msg, k.Collapse):
@@ -317,8 +353,7 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Refresh):
 		return m.refresh()
 	case key.Matches(msg, k.PreviewDown, k.PreviewUp):
-		m.scrollPreview(msg)
-		return m, nil
+		return m, m.scrollPreview(msg)
 	case key.Matches(msg, k.Explain):
 		n := m.pane.selected()
 		m.warnings.close()
@@ -331,31 +366,16 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.syncKeys()
 		return m, nil
 	case key.Matches(msg, k.Absent):
-		m.showAbsent = !m.showAbsent
-		m.tree.setAbsent(m.tree.find(attr.DefaultPath), m.showAbsent, m.configurationOn())
-		m.tree.flatten()
-		m.pane.reselect()
-		if m.showAbsent {
-			m.status = "showing the outputs this configuration does not have (dimmed, ---); a hides them"
-			// Their advice names image variants only this configuration
-			// has: the names of images (no variant is evaluated).
-			if img := m.tree.find(attr.DefaultPath.Child("images")); img != nil && !img.loaded && !img.loading && img.kind == nixeval.KindAttrs {
-				return m, m.startList(img)
-			}
+		if cmd := m.toggleAbsent(); cmd != nil {
+			// The names of images are asked for; the cursor stays.
+			return m, cmd
 		}
 	case key.Matches(msg, k.Trace):
-		var cmd tea.Cmd
 		m.trace, cmd = m.trace.open(m.pane.selected().path)
 		m.syncKeys()
 		return m, tea.Batch(cmd, m.spin())
 	case key.Matches(msg, k.EvalLog):
-		if m.lastEvalBuild == nil {
-			return m, nil
-		}
-		var cmd tea.Cmd
-		m.evalLog, cmd = m.evalLog.open(*m.lastEvalBuild, m.evalBuildRunning(*m.lastEvalBuild))
-		m.syncKeys()
-		return m, tea.Batch(cmd, m.spin())
+		return m.openEvalLog()
 	case key.Matches(msg, k.CancelEval):
 		if !m.cancelEvalBuilds() {
 			m.cancelSelected()
@@ -369,27 +389,63 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Edit):
 		return m.edit()
 	case key.Matches(msg, k.Build):
-		n := m.pane.selected()
-		if n.kind != nixeval.KindDerivation {
-			m.status = buildRefusal(n, m.descs[n.key])
-			return m, nil
-		}
-		system := ""
-		var outputs []string
-		if e, ok := m.descs[n.key]; ok && e.desc != nil {
-			system = e.desc.System
-			for _, o := range e.desc.Outputs {
-				outputs = append(outputs, o.Path)
-			}
-		}
-		var cmd tea.Cmd
-		m.build, cmd = m.build.open(n.path, system, outputs, m.info)
-		m.syncKeys()
-		return m, tea.Batch(cmd, m.spin())
+		return m.openBuild()
 	default:
 		return m, nil
 	}
-	return m, m.selectionChanged()
+	return m, tea.Batch(cmd, m.selectionChanged())
+}
+
+// toggleAbsent shows or hides the catalogue's outputs this configuration
+// does not have (a).
+func (m *Model) toggleAbsent() tea.Cmd {
+	m.showAbsent = !m.showAbsent
+	m.tree.setAbsent(m.tree.find(attr.DefaultPath), m.showAbsent, m.configurationOn())
+	m.tree.flatten()
+	m.pane.reselect()
+	if !m.showAbsent {
+		return nil
+	}
+	m.status = "showing the outputs this configuration does not have (dimmed, ---); a hides them"
+	// Their advice names image variants only this configuration
+	// has: the names of images (no variant is evaluated).
+	if img := m.tree.find(attr.DefaultPath.Child("images")); img != nil && !img.loaded && !img.loading && img.kind == nixeval.KindAttrs {
+		return m.startList(img)
+	}
+	return nil
+}
+
+// openEvalLog shows the log of the latest build during evaluation (L).
+func (m Model) openEvalLog() (tea.Model, tea.Cmd) {
+	if m.lastEvalBuild == nil {
+		return m, nil
+	}
+	var cmd tea.Cmd
+	m.evalLog, cmd = m.evalLog.open(*m.lastEvalBuild, m.evalBuildRunning(*m.lastEvalBuild))
+	m.syncKeys()
+	return m, tea.Batch(cmd, m.spin())
+}
+
+// openBuild opens the build panel on the selected derivation (b), or says
+// why it builds nothing.
+func (m Model) openBuild() (tea.Model, tea.Cmd) {
+	n := m.pane.selected()
+	if n.kind != nixeval.KindDerivation {
+		m.status = buildRefusal(n, m.descs[n.key])
+		return m, nil
+	}
+	system := ""
+	var outputs []string
+	if e, ok := m.descs[n.key]; ok && e.desc != nil {
+		system = e.desc.System
+		for _, o := range e.desc.Outputs {
+			outputs = append(outputs, o.Path)
+		}
+	}
+	var cmd tea.Cmd
+	m.build, cmd = m.build.open(n.path, system, outputs, m.info)
+	m.syncKeys()
+	return m, tea.Batch(cmd, m.spin())
 }
 
 func (m Model) onFilterKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
@@ -719,16 +775,17 @@ func (m Model) cancelStart() Model {
 
 // scrollPreview hands a scroll key or wheel to whatever the right side
 // shows.
-func (m *Model) scrollPreview(msg tea.Msg) {
-	if m.warnings.open {
-		m.warnings, _ = m.warnings.Update(msg)
-		return
+func (m *Model) scrollPreview(msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	switch {
+	case m.warnings.open:
+		m.warnings, cmd = m.warnings.Update(msg)
+	case m.explaining():
+		m.explain, cmd = m.explain.Update(msg)
+	default:
+		m.preview, cmd = m.preview.Update(msg)
 	}
-	if m.explaining() {
-		m.explain, _ = m.explain.Update(msg)
-		return
-	}
-	m.preview, _ = m.preview.Update(msg)
+	return cmd
 }
 
 // explaining reports whether the right side shows the explanation: it is
@@ -824,6 +881,7 @@ func (m *Model) reloadCmds() []tea.Cmd {
 // quit cancels every request and build; the caller waits for the
 // processes with Wait.
 func (m Model) quit() (tea.Model, tea.Cmd) {
+	m.c.end()
 	m.cancelAll()
 	m.build.cancel()
 	m.trace.cancel()
@@ -834,6 +892,15 @@ func (m Model) quit() (tea.Model, tea.Cmd) {
 }
 
 func (m Model) onMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	switch {
+	case m.trace.active():
+		m.trace, cmd = m.trace.Update(msg)
+		return m, cmd
+	case m.evalLog.active():
+		m.evalLog, cmd = m.evalLog.Update(msg)
+		return m, cmd
+	}
 	if m.state != stateReady || m.filter.active || m.build.shown() || m.compare.open {
 		return m, nil
 	}
@@ -841,11 +908,10 @@ func (m Model) onMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
 	switch {
 	case wheel && msg.X > m.treeWidth()+1:
 		// Over the preview the wheel scrolls it, not the tree.
-		m.scrollPreview(msg)
-		return m, nil
+		return m, m.scrollPreview(msg)
 	case wheel:
-		m.pane, _ = m.pane.Update(msg)
-		return m, m.selectionChanged()
+		m.pane, cmd = m.pane.Update(msg)
+		return m, tea.Batch(cmd, m.selectionChanged())
 	case msg.Button == tea.MouseButtonLeft:
 		if msg.Action != tea.MouseActionPress || msg.X >= m.treeWidth() {
 			return m, nil
