@@ -7,6 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/tui/shared"
 )
 
 // askState is where a panel that asks Nix once stands.
@@ -29,15 +30,15 @@ func (s askState) String() string {
 // for, and the pager with its keys. The panel holding it keeps the answer
 // and lays out its own text (body).
 type askPanel struct {
-	c        *common
+	c        *shared.Common
 	state    askState
 	id       uint64
 	cancelFn context.CancelFunc
 	width    int
-	pg       pager
+	pg       shared.Pager
 }
 
-func newAskPanel(c *common) askPanel { return askPanel{c: c, pg: newPager()} }
+func newAskPanel(c *shared.Common) askPanel { return askPanel{c: c, pg: shared.NewPager()} }
 
 func (a askPanel) active() bool  { return a.state != askClosed }
 func (a askPanel) loading() bool { return a.state == askLoading }
@@ -46,8 +47,8 @@ func (a askPanel) loading() bool { return a.state == askLoading }
 func (a *askPanel) ask() (context.Context, uint64) {
 	a.cancel()
 	ctx, cancel := context.WithCancel(context.Background())
-	a.cancelFn, a.id, a.state = cancel, a.c.next(), askLoading
-	a.pg.top()
+	a.cancelFn, a.id, a.state = cancel, a.c.Next(), askLoading
+	a.pg.Top()
 	return ctx, a.id
 }
 
@@ -82,7 +83,7 @@ func (a askPanel) closed() askPanel {
 // resize sizes the pager below the title; it reports whether the width
 // changed, when the text must be laid out again.
 func (a *askPanel) resize(w, h int) bool {
-	a.pg.setSize(w, h-1) // the title stays in view
+	a.pg.SetSize(w, h-1) // the title stays in view
 	if w == a.width {
 		return false
 	}
@@ -93,49 +94,49 @@ func (a *askPanel) resize(w, h int) bool {
 // show lays body out in the pager (nothing when closed).
 func (a *askPanel) show(body func(w int) []string) {
 	if a.state == askClosed {
-		a.pg.setLines(nil)
+		a.pg.SetLines(nil)
 		return
 	}
-	a.pg.setLines(body(a.width))
+	a.pg.SetLines(body(a.width))
 }
 
 // handle moves the pager on the keys and the wheel every such panel
 // shares; it reports whether msg closes the panel (esc, q, or the panel's
 // own key, own).
 func (a *askPanel) handle(msg tea.Msg, own key.Binding) (close bool) {
-	k := a.c.keys
+	k := a.c.Keys
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		switch {
 		case key.Matches(msg, k.ClosePanel, own):
 			return true
-		case a.pg.scrollKey(k, msg):
+		case a.pg.ScrollKey(k, msg):
 		case key.Matches(msg, k.Top):
-			a.pg.top()
+			a.pg.Top()
 		case key.Matches(msg, k.Bottom):
-			a.pg.bottom()
+			a.pg.Bottom()
 		default:
-			a.pg = scrollPager(a.pg, k, msg)
+			a.pg = shared.ScrollPager(a.pg, k, msg)
 		}
 	case tea.MouseMsg:
-		a.pg = scrollPager(a.pg, k, msg)
+		a.pg = shared.ScrollPager(a.pg, k, msg)
 	}
 	return false
 }
 
 // helpKeys are the keys of every such panel, for the footer.
-func (a askPanel) helpKeys() helpKeys {
-	k := a.c.keys
+func (a askPanel) helpKeys() shared.HelpKeys {
+	k := a.c.Keys
 	scroll := key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑↓/pgup/pgdn", "scroll"))
 	// q closes such a panel (ClosePanel): only ctrl+c quits from here.
 	quit := key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit"))
-	return helpKeys{k.ClosePanel, scroll, k.Top, k.Bottom, quit}
+	return shared.HelpKeys{k.ClosePanel, scroll, k.Top, k.Bottom, quit}
 }
 
 // frame is the panel as drawn: the title, made printable, then the
 // pager's window.
 func (a askPanel) frame(title string) []string {
-	s := a.c.styles
-	out := []string{truncate(s.PanelTitle.Render(attr.Printable(title)), a.width)}
-	return append(out, withMore(s, a.pg, a.width)...)
+	s := a.c.Styles
+	out := []string{shared.Truncate(s.PanelTitle.Render(attr.Printable(title)), a.width)}
+	return append(out, shared.WithMore(s, a.pg, a.width)...)
 }

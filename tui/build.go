@@ -13,6 +13,7 @@ import (
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/build"
+	"github.com/nixplore/nixplore/tui/shared"
 )
 
 // buildState is where the build panel stands.
@@ -71,7 +72,7 @@ const logKeep = 200
 // buildPanel builds the selected derivation: the dry-run plan first, then
 // on confirmation the build with live progress.
 type buildPanel struct {
-	c        *common
+	c        *shared.Common
 	state    buildState
 	id       uint64
 	path     attr.Path
@@ -108,7 +109,7 @@ type buildPanel struct {
 	width, height int
 	// pg holds what scrolls below the title: everything, or while Nix
 	// builds only the log (the progress above it stays in view).
-	pg pager
+	pg shared.Pager
 }
 
 func (b buildPanel) active() bool  { return b.state != buildClosed }
@@ -128,17 +129,17 @@ func (b *buildPanel) cancel() {
 func (b buildPanel) open(path attr.Path, system string, outputs []string, info *nixeval.Info) (buildPanel, tea.Cmd) {
 	b.cancel()
 	ctx, cancel := context.WithCancel(context.Background())
-	id := b.c.next()
+	id := b.c.Next()
 	b = buildPanel{c: b.c, state: buildPlanning, id: id, path: path, system: system, cancelFn: cancel,
-		width: b.width, height: b.height, pg: newPager()}
-	b.command = nixeval.BuildCommands(b.c.cfg.Target, path).Build
+		width: b.width, height: b.height, pg: shared.NewPager()}
+	b.command = nixeval.BuildCommands(b.c.Cfg.Target, path).Build
 	b.refresh()
-	tools, target := b.c.cfg.Tools, b.c.cfg.Target
+	tools, target := b.c.Cfg.Tools, b.c.Cfg.Target
 	if system == "" && info != nil {
 		system = info.Platform()
 	}
-	b.c.log.Printf("build: dry run of %s", path)
-	return b, b.c.run(func() tea.Msg {
+	b.c.Log.Printf("build: dry run of %s", path)
+	return b, b.c.Run(func() tea.Msg {
 		plan, err := build.DryRun(ctx, tools, target, path, outputs...)
 		if err != nil {
 			return buildPlanMsg{id: id, err: err}
@@ -163,20 +164,20 @@ func (b *buildPanel) start() tea.Cmd {
 	ctx, cancel := context.WithCancel(context.Background())
 	b.cancelFn = cancel
 	b.state, b.started = buildRunning, time.Now()
-	b.pg.top()
+	b.pg.Top()
 	b.refresh()
 	id, c := b.id, b.c
-	tools, target, path := c.cfg.Tools, c.cfg.Target, b.path
-	c.log.Printf("build: start %s", path)
+	tools, target, path := c.Cfg.Tools, c.Cfg.Target, b.path
+	c.Log.Printf("build: start %s", path)
 	return func() tea.Msg {
 		// No ./result link: the explorer must not write into the
 		// directory it was started in; `nixplore build` makes one.
 		run := build.Start(ctx, tools, target, build.Options{Path: path, NoLink: true})
 		// Counted until Nix and its builders have exited, so Wait after
 		// quit covers the build too.
-		c.inflight.Add(1)
+		c.Inflight.Add(1)
 		go func() {
-			defer c.inflight.Add(-1)
+			defer c.Inflight.Add(-1)
 			_, _ = run.Wait()
 		}()
 		return buildStartedMsg{id: id, run: run}
@@ -198,7 +199,7 @@ func waitEvent(id uint64, run *build.Run) tea.Cmd {
 
 // Update handles the panel's keys and messages.
 func (b buildPanel) Update(msg tea.Msg) (buildPanel, tea.Cmd) {
-	k := b.c.keys
+	k := b.c.Keys
 	switch msg := msg.(type) {
 	case buildMsg:
 		if msg.buildID() != b.id || b.state == buildClosed {
@@ -206,7 +207,7 @@ func (b buildPanel) Update(msg tea.Msg) (buildPanel, tea.Cmd) {
 		}
 		return b.onMsg(msg)
 	case tea.KeyMsg:
-		if b.pg.scrollKey(k, msg) {
+		if b.pg.ScrollKey(k, msg) {
 			return b, nil
 		}
 		if key.Matches(msg, k.WholeCommand) && b.commandFolds() {
@@ -239,7 +240,7 @@ func (b buildPanel) Update(msg tea.Msg) (buildPanel, tea.Cmd) {
 			}
 			if key.Matches(msg, k.Cancel) && !b.cancelling {
 				b.cancelling = true
-				b.c.log.Printf("build: cancel %s", b.path)
+				b.c.Log.Printf("build: cancel %s", b.path)
 				b.cancel()
 				b.refresh()
 			}
@@ -248,7 +249,7 @@ func (b buildPanel) Update(msg tea.Msg) (buildPanel, tea.Cmd) {
 			case key.Matches(msg, k.Browse):
 				b.hidden = true
 			case b.state == buildDone && key.Matches(msg, k.CopyOut) && b.result != nil && len(b.result.Outputs) > 0:
-				return b, copyCmd(b.c.cfg.Clipboard, "output path", b.result.Outputs[0].Path)
+				return b, copyCmd(b.c.Cfg.Clipboard, "output path", b.result.Outputs[0].Path)
 			case key.Matches(msg, k.ClosePanel) || key.Matches(msg, k.Accept) || key.Matches(msg, k.Cancel):
 				b.close()
 			}
@@ -259,7 +260,7 @@ func (b buildPanel) Update(msg tea.Msg) (buildPanel, tea.Cmd) {
 
 func (b *buildPanel) close() {
 	b.cancel()
-	*b = buildPanel{c: b.c, width: b.width, height: b.height, pg: newPager()}
+	*b = buildPanel{c: b.c, width: b.width, height: b.height, pg: shared.NewPager()}
 }
 
 // onMsg applies a message of this build, then lays the text out again.
@@ -282,7 +283,7 @@ func (b buildPanel) apply(msg buildMsg) (buildPanel, tea.Cmd) {
 		if b.confirmed && b.noRoom == nil && b.refusal == nil {
 			// enter was pressed while the plan loaded, and the plan
 			// allows the build: it starts as if pressed now.
-			b.c.log.Printf("build: enter pressed while planning; starting %s", b.path)
+			b.c.Log.Printf("build: enter pressed while planning; starting %s", b.path)
 			return b, b.start()
 		}
 		b.confirmed = false
@@ -293,7 +294,7 @@ func (b buildPanel) apply(msg buildMsg) (buildPanel, tea.Cmd) {
 		ev := msg.ev
 		b.stats = ev.Stats
 		if ev.Kind != build.EventLog {
-			b.c.log.Printf("build event %s %s: built %d/%d", ev.Kind, build.DrvName(ev.Drv), ev.Stats.Done, ev.Stats.Expected)
+			b.c.Log.Printf("build event %s %s: built %d/%d", ev.Kind, build.DrvName(ev.Drv), ev.Stats.Done, ev.Stats.Expected)
 		}
 		switch ev.Kind {
 		case build.EventLog:
@@ -312,7 +313,7 @@ func (b buildPanel) apply(msg buildMsg) (buildPanel, tea.Cmd) {
 			b.addLog("fetching " + ev.Path)
 		case build.EventMessage:
 			if ev.Level <= 1 && ev.Text != "" {
-				b.addLog(firstLine(ev.Text))
+				b.addLog(shared.FirstLine(ev.Text))
 			}
 		}
 		return b, waitEvent(b.id, b.run)
@@ -324,7 +325,7 @@ func (b buildPanel) apply(msg buildMsg) (buildPanel, tea.Cmd) {
 		} else {
 			b.state = buildDone
 		}
-		b.c.log.Printf("build: %s ended: %v", b.path, msg.err)
+		b.c.Log.Printf("build: %s ended: %v", b.path, msg.err)
 	}
 	return b, nil
 }
@@ -346,12 +347,12 @@ func justFinished(msg tea.Msg) bool {
 // helpKeys are the panel's keys for the footer, v among them when the
 // command is longer than its two lines: third, before the scroll keys, so
 // a narrow footer's truncation keeps it.
-func (b buildPanel) helpKeys() helpKeys {
+func (b buildPanel) helpKeys() shared.HelpKeys {
 	h := b.stateKeys()
 	if !b.commandFolds() {
 		return h
 	}
-	v := b.c.keys.WholeCommand
+	v := b.c.Keys.WholeCommand
 	if b.wholeCommand {
 		v = key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "fold command"))
 	}
@@ -359,23 +360,23 @@ func (b buildPanel) helpKeys() helpKeys {
 	return append(append(h[:at:at], v), h[at:]...)
 }
 
-func (b buildPanel) stateKeys() helpKeys {
-	k := b.c.keys
+func (b buildPanel) stateKeys() shared.HelpKeys {
+	k := b.c.Keys
 	switch b.state {
 	case buildConfirm:
 		start := k.Confirm
 		if b.noRoom != nil || b.refusal != nil {
 			start = k.Force
 		}
-		return helpKeys{start, k.ClosePanel, key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "scroll"))}
+		return shared.HelpKeys{start, k.ClosePanel, key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "scroll"))}
 	case buildPlanning:
-		return helpKeys{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc/ctrl+c", "cancel"))}
+		return shared.HelpKeys{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc/ctrl+c", "cancel"))}
 	case buildRunning:
-		return helpKeys{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc/ctrl+c", "cancel")), k.Browse}
+		return shared.HelpKeys{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc/ctrl+c", "cancel")), k.Browse}
 	case buildDone:
-		return helpKeys{k.ClosePanel, k.CopyOut, k.Browse, key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "scroll"))}
+		return shared.HelpKeys{k.ClosePanel, k.CopyOut, k.Browse, key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "scroll"))}
 	}
-	return helpKeys{k.ClosePanel, k.Browse, key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "scroll"))}
+	return shared.HelpKeys{k.ClosePanel, k.Browse, key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "scroll"))}
 }
 
 // setSize fits the panel to w x h.
@@ -399,7 +400,7 @@ func (b buildPanel) fixed() []string {
 	if b.state != buildRunning {
 		return nil
 	}
-	return append(b.commandLines(), b.progressLines(b.width, b.c.spin)...)
+	return append(b.commandLines(), b.progressLines(b.width, b.c.Spin)...)
 }
 
 // refresh lays out what scrolls and sizes the pager to the room left,
@@ -410,16 +411,16 @@ func (b *buildPanel) refresh() {
 	if b.state == buildClosed {
 		return
 	}
-	follow := b.state == buildRunning && b.pg.atBottom()
+	follow := b.state == buildRunning && b.pg.AtBottom()
 	body := b.body()
 	room := max(0, b.height-1-len(b.fixed()))
 	if len(body) > room {
 		room = max(0, room-1)
 	}
-	b.pg.setSize(b.width, room)
-	b.pg.setLines(body)
+	b.pg.SetSize(b.width, room)
+	b.pg.SetLines(body)
 	if follow {
-		b.pg.bottom()
+		b.pg.Bottom()
 	}
 }
 
@@ -428,12 +429,12 @@ func (b *buildPanel) refresh() {
 func (b buildPanel) View() string { return strings.Join(b.lines(), "\n") }
 
 func (b buildPanel) lines() []string {
-	s, w := b.c.styles, b.width
-	out := []string{s.PanelTitle.Render(truncate("Build "+attr.Printable(b.path.String()), w))}
+	s, w := b.c.Styles, b.width
+	out := []string{s.PanelTitle.Render(shared.Truncate("Build "+attr.Printable(b.path.String()), w))}
 	out = append(out, b.fixed()...)
-	out = append(out, b.pg.window()...)
-	if b.pg.overflows() {
-		out = append(out, s.Dim.Render(truncate("  ↑/↓ scroll", w)))
+	out = append(out, b.pg.Window()...)
+	if b.pg.Overflows() {
+		out = append(out, s.Dim.Render(shared.Truncate("  ↑/↓ scroll", w)))
 	}
 	if len(out) > b.height {
 		out = out[:max(0, b.height)]
@@ -446,12 +447,12 @@ func (b buildPanel) lines() []string {
 // progress and the log off a small screen.
 func (b buildPanel) commandLines() []string {
 	var out []string
-	wl := wrapIndent("$ "+b.command, max(1, b.width-2))
+	wl := shared.WrapIndent("$ "+b.command, max(1, b.width-2))
 	if !b.wholeCommand {
-		wl = foldLines("$ "+attr.Printable(b.command), wl, max(1, b.width-2), 2)
+		wl = shared.FoldLines("$ "+attr.Printable(b.command), wl, max(1, b.width-2), 2)
 	}
 	for _, l := range wl {
-		out = append(out, "  "+b.c.styles.Dim.Render(l))
+		out = append(out, "  "+b.c.Styles.Dim.Render(l))
 	}
 	return append(out, "")
 }
@@ -459,33 +460,15 @@ func (b buildPanel) commandLines() []string {
 // commandFolds reports whether the command needs more than the two lines
 // it is folded to, so v has something to show.
 func (b buildPanel) commandFolds() bool {
-	return len(wrapIndent("$ "+b.command, max(1, b.width-2))) > 2
-}
-
-// foldLines keeps the first n-1 of text's wrapped lines and puts the rest
-// of text, cut with "…", on the n-th: the start of every part after the
-// first fold stays readable without another line per path.
-func foldLines(text string, lines []string, w, n int) []string {
-	if len(lines) <= n || n < 1 {
-		return lines
-	}
-	rest := text
-	for _, l := range lines[:n-1] {
-		i := strings.Index(rest, l)
-		if i < 0 {
-			return append(lines[:n-1:n-1], truncate(lines[n-1]+" "+lines[n], w))
-		}
-		rest = rest[i+len(l):]
-	}
-	return append(lines[:n-1:n-1], truncate(strings.TrimLeft(rest, " "), w))
+	return len(shared.WrapIndent("$ "+b.command, max(1, b.width-2))) > 2
 }
 
 // body is everything of the panel that scrolls.
 func (b buildPanel) body() []string {
-	s, w := b.c.styles, b.width
+	s, w := b.c.Styles, b.width
 	var out []string
 	add := func(st func(...string) string, text string) {
-		for _, wl := range wrapIndent(text, max(1, w-2)) {
+		for _, wl := range shared.WrapIndent(text, max(1, w-2)) {
 			out = append(out, "  "+st(wl))
 		}
 	}
@@ -494,7 +477,7 @@ func (b buildPanel) body() []string {
 	}
 	switch b.state {
 	case buildPlanning:
-		add(s.Dim.Render, b.c.spin+" asking Nix what this would build and fetch (dry run)…")
+		add(s.Dim.Render, b.c.Spin+" asking Nix what this would build and fetch (dry run)…")
 		if b.confirmed {
 			add(s.Status.Render, "enter pressed: the build starts as soon as the plan shows it can.")
 		}
@@ -534,7 +517,7 @@ func (b buildPanel) body() []string {
 		if len(b.log) > 0 {
 			out = append(out, s.Label.Render("log"))
 			for _, l := range b.log {
-				out = append(out, "  "+s.Dim.Render(truncate(l, w-2)))
+				out = append(out, "  "+s.Dim.Render(shared.Truncate(l, w-2)))
 			}
 		}
 	case buildDone:
@@ -568,11 +551,11 @@ func errorText(err error) string {
 }
 
 func (b buildPanel) planLines(w int) []string {
-	s := b.c.styles
+	s := b.c.Styles
 	p := b.plan
 	var out []string
 	line := func(st func(...string) string, t string) {
-		out = append(out, "  "+st(truncate(attr.Printable(t), w-2)))
+		out = append(out, "  "+st(shared.Truncate(attr.Printable(t), w-2)))
 	}
 	if p == nil || p.Empty() {
 		line(s.Good.Render, "Already built: nothing to build or fetch, the outputs are in the store.")
@@ -600,7 +583,7 @@ func (b buildPanel) planLines(w int) []string {
 }
 
 func (b buildPanel) progressLines(w int, spin string) []string {
-	s := b.c.styles
+	s := b.c.Styles
 	st := b.stats
 	var out []string
 	frac := 0.0
@@ -621,9 +604,9 @@ func (b buildPanel) progressLines(w int, spin string) []string {
 	if b.state == buildRunning {
 		status += fmt.Sprintf(" · %s", time.Since(b.started).Round(time.Second))
 	}
-	out = append(out, "  "+s.Value.Render(truncate(status, w-2)))
+	out = append(out, "  "+s.Value.Render(shared.Truncate(status, w-2)))
 	if b.cancelling {
-		out = append(out, "  "+s.Warning.Render(truncate("cancelling: stopping Nix and its builders…", w-2)))
+		out = append(out, "  "+s.Warning.Render(shared.Truncate("cancelling: stopping Nix and its builders…", w-2)))
 	}
 	for _, a := range st.Active {
 		t := "running " + a.Name
@@ -633,17 +616,17 @@ func (b buildPanel) progressLines(w int, spin string) []string {
 		if a.Machine != "" {
 			t += " on " + a.Machine
 		}
-		out = append(out, "  "+s.Status.Render(truncate(attr.Printable(t), w-2)))
+		out = append(out, "  "+s.Status.Render(shared.Truncate(attr.Printable(t), w-2)))
 	}
 	return out
 }
 
 func (b buildPanel) resultLines(w int) []string {
-	s := b.c.styles
+	s := b.c.Styles
 	r := b.result
 	var out []string
 	add := func(st func(...string) string, text string) {
-		for _, wl := range wrap(attr.Printable(text), max(1, w-2)) {
+		for _, wl := range shared.Wrap(attr.Printable(text), max(1, w-2)) {
 			out = append(out, "  "+st(wl))
 		}
 	}
@@ -683,19 +666,19 @@ func (b buildPanel) resultLines(w int) []string {
 // bar draws a progress bar of w cells, readable without colour.
 func bar(frac float64, w int) string {
 	inner := max(1, w-2)
-	n := clamp(int(frac*float64(inner)+0.5), 0, inner)
+	n := shared.Clamp(int(frac*float64(inner)+0.5), 0, inner)
 	return "[" + strings.Repeat("#", n) + strings.Repeat("-", inner-n) + "]"
 }
 
 // footerLine is the build's progress in one line, for the footer while
 // the tree is browsed.
 func (b buildPanel) footerLine(w int) string {
-	s := b.c.styles
+	s := b.c.Styles
 	name := attr.Printable(b.path.String())
 	var t string
 	switch b.state {
 	case buildRunning:
-		t = fmt.Sprintf("%s building %s: built %d/%d", b.c.spin, name, b.stats.Done, b.stats.Expected)
+		t = fmt.Sprintf("%s building %s: built %d/%d", b.c.Spin, name, b.stats.Done, b.stats.Expected)
 		if len(b.stats.Active) > 0 {
 			a := b.stats.Active[0]
 			t += " · " + a.Name
@@ -711,5 +694,5 @@ func (b buildPanel) footerLine(w int) string {
 	default:
 		t = "build of " + name + " · b shows it"
 	}
-	return s.Status.Render(truncate(t, w))
+	return s.Status.Render(shared.Truncate(t, w))
 }

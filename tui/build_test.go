@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nixplore/nixplore/internal/testnix"
+	"github.com/nixplore/nixplore/tui/shared"
 )
 
 // salt makes the buildfail fixture's derivations new, so they really
@@ -43,7 +44,7 @@ func TestBuildPanelPlansThenBuildsWithProgress(t *testing.T) {
 	d.settle()
 	d.selectName("chain")
 	d.settle()
-	if !d.m.c.keys.Build.Enabled() {
+	if !d.m.c.Keys.Build.Enabled() {
 		t.Fatal("b is disabled on a derivation")
 	}
 	d.key("b")
@@ -255,7 +256,7 @@ func checkCommandFolds(t *testing.T, d *driver, mustFold bool) {
 	if len(folded) > 2 {
 		t.Errorf("the command takes %d lines, not at most 2:\n%s", len(folded), v)
 	}
-	whole := wrapIndent("$ "+d.m.build.command, 58)
+	whole := shared.WrapIndent("$ "+d.m.build.command, 58)
 	if len(whole) <= 2 {
 		if mustFold {
 			t.Fatalf("the command fits in two lines: nothing to fold\n%s", v)
@@ -295,7 +296,7 @@ func buildLogUnderProgress(t *testing.T, d *driver, long bool) {
 	overflowing := 0
 	d.observe = func() {
 		b := d.m.build
-		if b.state != buildRunning || len(b.log) == 0 || !b.pg.overflows() {
+		if b.state != buildRunning || len(b.log) == 0 || !b.pg.Overflows() {
 			return
 		}
 		overflowing++
@@ -304,7 +305,7 @@ func buildLogUnderProgress(t *testing.T, d *driver, long bool) {
 		if !strings.Contains(v, "derivations") {
 			t.Errorf("the progress scrolled out of view:\n%s", v)
 		}
-		if last := b.log[len(b.log)-1]; !strings.Contains(v, truncate(last, 50)) {
+		if last := b.log[len(b.log)-1]; !strings.Contains(v, shared.Truncate(last, 50)) {
 			t.Errorf("the newest log line %q is not on screen:\n%s", last, v)
 		}
 	}

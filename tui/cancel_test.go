@@ -72,7 +72,7 @@ func TestEscCancelsASlowEvaluation(t *testing.T) {
 
 	// The start listing.
 	d.waitNix(marker, "the start listing")
-	if !d.m.c.keys.CancelEval.Enabled() || !strings.Contains(d.m.View(), "esc cancel") {
+	if !d.m.c.Keys.CancelEval.Enabled() || !strings.Contains(d.m.View(), "esc cancel") {
 		t.Errorf("esc is not offered while loading:\n%s", d.m.View())
 	}
 	d.key("esc")
@@ -139,7 +139,7 @@ func TestEscCancelsASlowEvaluation(t *testing.T) {
 	if v := d.treeView(80, 30); !strings.Contains(v, "groups (cancelled)") {
 		t.Errorf("cancelled listing:\n%s", v)
 	}
-	if d.m.c.keys.CancelEval.Enabled() {
+	if d.m.c.Keys.CancelEval.Enabled() {
 		t.Error("esc still offered with nothing running")
 	}
 	t.Setenv("NIXPLORE_SLOW_N", "100000")
@@ -173,7 +173,7 @@ func TestEscNeverMarksAListedNodeCancelled(t *testing.T) {
 			if !n.loading {
 				t.Fatalf("r on %s did not list it again", n.path)
 			}
-			if !d.m.c.keys.CancelEval.Enabled() {
+			if !d.m.c.Keys.CancelEval.Enabled() {
 				t.Errorf("esc is not offered while %s is listed again", n.path)
 			}
 			d.key("esc")
@@ -190,7 +190,7 @@ func TestEscNeverMarksAListedNodeCancelled(t *testing.T) {
 			if n.cancelled || n.loading || len(n.children) == 0 || strings.Contains(d.treeView(100, 40), "(cancelled)") {
 				t.Errorf("after the cancelled answer came in, %s: cancelled %v, %d children\n%s", n.path, n.cancelled, len(n.children), d.treeView(100, 40))
 			}
-			if d.m.c.keys.CancelEval.Enabled() {
+			if d.m.c.Keys.CancelEval.Enabled() {
 				t.Error("esc still offered with nothing running")
 			}
 		}

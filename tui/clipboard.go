@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/tui/shared"
 )
 
 // clipboardTool is the program that puts text on this desktop's clipboard,
@@ -63,10 +64,10 @@ func copiedText(msg copiedMsg) string {
 	case msg.tool != "" && msg.toolErr == nil:
 		how = append(how, "copied with "+msg.tool)
 	case msg.tool != "":
-		how = append(how, msg.tool+" failed: "+firstLine(msg.toolErr.Error()))
+		how = append(how, msg.tool+" failed: "+shared.FirstLine(msg.toolErr.Error()))
 	}
 	if msg.err != nil && (msg.tool == "" || msg.toolErr != nil) {
-		return "could not copy " + msg.what + " (" + firstLine(msg.err.Error()) + "): " + text
+		return "could not copy " + msg.what + " (" + shared.FirstLine(msg.err.Error()) + "): " + text
 	}
 	return "copied " + msg.what + ": " + text + " · " + strings.Join(how, "; ")
 }

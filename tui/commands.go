@@ -77,35 +77,23 @@ func (m *Model) cancelAll() {
 	clear(m.building)
 }
 
-// run wraps a Cmd so Wait can tell when its Nix process has ended. It
-// counts from the moment the Cmd runs: one that the runtime drops after a
-// quit never starts, and one that starts late finds its context cancelled
-// and starts no process.
-func (c *common) run(f func() tea.Msg) tea.Cmd {
-	return func() tea.Msg {
-		c.inflight.Add(1)
-		defer c.inflight.Add(-1)
-		return c.readEvaluators(f())
-	}
-}
-
 // startList requests n's children. A cached answer, when the evaluator has
 // one, comes first and is replaced by Nix's.
 func (m *Model) startList(n *node) tea.Cmd {
 	if n.reqID != 0 {
 		m.finish(n.reqID)
 	}
-	id := m.c.next()
+	id := m.c.Next()
 	n.reqID, n.loading, n.cancelled = id, true, false
 	ctx := m.track(id)
-	ev, path, key := m.c.cfg.Eval, n.path, n.key
-	m.c.log.Printf("list %s (request %d)", path, id)
+	ev, path, key := m.c.Cfg.Eval, n.path, n.key
+	m.c.Log.Printf("list %s (request %d)", path, id)
 	// Names only: the kinds follow in the background (kinds.go), for the
 	// rows on screen first.
 	now := time.Now()
 	m.working[id] = workItem{what: "the names of " + displayPath(n), since: now}
 	n.namesAt = now
-	list := m.c.run(func() tea.Msg {
+	list := m.c.Run(func() tea.Msg {
 		l, err := ev.Names(ctx, path)
 		if err != nil {
 			return listedMsg{id: id, key: key, err: err}
@@ -124,9 +112,9 @@ func (m *Model) startList(n *node) tea.Cmd {
 // startDescribe requests the preview of n.
 func (m *Model) startDescribe(n *node, id uint64) tea.Cmd {
 	ctx := m.track(id)
-	ev, path, key := m.c.cfg.Eval, n.path, n.key
-	m.c.log.Printf("describe %s (request %d)", path, id)
-	desc := m.c.run(func() tea.Msg {
+	ev, path, key := m.c.Cfg.Eval, n.path, n.key
+	m.c.Log.Printf("describe %s (request %d)", path, id)
+	desc := m.c.Run(func() tea.Msg {
 		d, err := ev.Describe(ctx, path)
 		return describedMsg{id: id, key: key, desc: d, err: err}
 	})
@@ -140,11 +128,11 @@ func (m *Model) startDescribe(n *node, id uint64) tea.Cmd {
 }
 
 func (m *Model) startInfo() tea.Cmd {
-	id := m.c.next()
+	id := m.c.Next()
 	m.infoID = id
 	ctx := m.track(id)
-	ev := m.c.cfg.Eval
-	return m.c.run(func() tea.Msg {
+	ev := m.c.Cfg.Eval
+	return m.c.Run(func() tea.Msg {
 		i, err := ev.Info(ctx)
 		return infoMsg{id: id, info: i, err: err}
 	})
@@ -152,10 +140,10 @@ func (m *Model) startInfo() tea.Cmd {
 
 // spin starts the spinner unless it is already ticking.
 func (m *Model) spin() tea.Cmd {
-	if m.c.spinning {
+	if m.c.Spinning {
 		return nil
 	}
-	m.c.spinning = true
+	m.c.Spinning = true
 	return m.spinner.Tick
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/catalogue"
 	"github.com/nixplore/nixplore/nixeval/compare"
+	"github.com/nixplore/nixplore/tui/shared"
 )
 
 // compareColumnMsg is one column of a comparison, gathered; id is the
@@ -27,7 +28,7 @@ type compareColumnMsg struct {
 // request, all sent at once: the evaluators answer as many in parallel as
 // there are, and each column fills in when its plan arrives.
 type comparePanel struct {
-	c        *common
+	c        *shared.Common
 	open     bool
 	id       uint64
 	paths    []attr.Path
@@ -37,10 +38,10 @@ type comparePanel struct {
 	cancelFn context.CancelFunc
 
 	width, height int
-	pg            pager
+	pg            shared.Pager
 }
 
-func newCompare(c *common) comparePanel { return comparePanel{c: c, pg: newPager()} }
+func newCompare(c *shared.Common) comparePanel { return comparePanel{c: c, pg: shared.NewPager()} }
 
 // running reports whether a column is still being gathered.
 func (p comparePanel) running() bool {
@@ -56,15 +57,15 @@ func (p comparePanel) running() bool {
 func (p comparePanel) start(paths []attr.Path) (comparePanel, tea.Cmd) {
 	p.cancel()
 	ctx, cancel := context.WithCancel(context.Background())
-	p = comparePanel{c: p.c, open: true, id: p.c.next(), paths: paths, cols: make([]compare.Column, len(paths)),
+	p = comparePanel{c: p.c, open: true, id: p.c.Next(), paths: paths, cols: make([]compare.Column, len(paths)),
 		done: make([]bool, len(paths)), errs: make([]error, len(paths)), cancelFn: cancel,
-		width: p.width, height: p.height, pg: newPager()}
-	cmp := &compare.Comparer{Tools: p.c.cfg.Tools, Target: p.c.cfg.Target, Eval: p.c.cfg.Eval, Parallel: p.c.cfg.Workers}
-	p.c.log.Printf("compare: %d outputs", len(paths))
+		width: p.width, height: p.height, pg: shared.NewPager()}
+	cmp := &compare.Comparer{Tools: p.c.Cfg.Tools, Target: p.c.Cfg.Target, Eval: p.c.Cfg.Eval, Parallel: p.c.Cfg.Workers}
+	p.c.Log.Printf("compare: %d outputs", len(paths))
 	cmds := make([]tea.Cmd, len(paths))
 	for i, path := range paths {
 		id := p.id
-		cmds[i] = p.c.run(func() tea.Msg {
+		cmds[i] = p.c.Run(func() tea.Msg {
 			col, err := cmp.Column(ctx, path)
 			return compareColumnMsg{id: id, i: i, col: col, err: err}
 		})
@@ -81,13 +82,13 @@ func (p *comparePanel) cancel() {
 
 func (p *comparePanel) close() {
 	p.cancel()
-	*p = comparePanel{c: p.c, width: p.width, height: p.height, pg: newPager()}
+	*p = comparePanel{c: p.c, width: p.width, height: p.height, pg: shared.NewPager()}
 }
 
 // Update takes the panel's columns and keys: ↑/↓ and pages scroll, esc
 // closes (cancelling what is still being gathered).
 func (p comparePanel) Update(msg tea.Msg) (comparePanel, tea.Cmd) {
-	k := p.c.keys
+	k := p.c.Keys
 	switch msg := msg.(type) {
 	case compareColumnMsg:
 		if !p.open || msg.id != p.id || msg.i >= len(p.cols) {
@@ -97,7 +98,7 @@ func (p comparePanel) Update(msg tea.Msg) (comparePanel, tea.Cmd) {
 		p.refresh()
 	case tea.KeyMsg:
 		switch {
-		case p.pg.scrollKey(k, msg):
+		case p.pg.ScrollKey(k, msg):
 		case key.Matches(msg, k.ClosePanel), key.Matches(msg, k.Compare):
 			p.close()
 		}
@@ -105,8 +106,8 @@ func (p comparePanel) Update(msg tea.Msg) (comparePanel, tea.Cmd) {
 	return p, nil
 }
 
-func (p comparePanel) helpKeys() helpKeys {
-	return helpKeys{p.c.keys.ClosePanel, key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "scroll"))}
+func (p comparePanel) helpKeys() shared.HelpKeys {
+	return shared.HelpKeys{p.c.Keys.ClosePanel, key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "scroll"))}
 }
 
 // setSize fits the panel to w x h.
@@ -135,14 +136,14 @@ func (p *comparePanel) refresh() {
 	if len(body) > room {
 		room = max(0, room-1)
 	}
-	p.pg.setSize(p.width, room)
-	p.pg.setLines(body)
+	p.pg.SetSize(p.width, room)
+	p.pg.SetLines(body)
 }
 
 // body is the table, then each output's whole command (never cut inside
 // a word) and the free space.
 func (p comparePanel) body() []string {
-	s, w := p.c.styles, p.width
+	s, w := p.c.Styles, p.width
 	header := make([]string, len(p.paths))
 	var ready []compare.Column
 	for j, path := range p.paths {
@@ -165,12 +166,12 @@ func (p comparePanel) body() []string {
 			case p.done[j]:
 				rows[i].Cells[j] = ""
 				if i == 0 {
-					rows[i].Cells[j] = "error: " + firstLine(errorText(p.errs[j]))
+					rows[i].Cells[j] = "error: " + shared.FirstLine(errorText(p.errs[j]))
 				}
 			default:
 				rows[i].Cells[j] = ""
 				if i == 0 {
-					rows[i].Cells[j] = p.c.spin + " asking Nix: description, platform, dry run…"
+					rows[i].Cells[j] = p.c.Spin + " asking Nix: description, platform, dry run…"
 				}
 			}
 		}
@@ -180,25 +181,25 @@ func (p comparePanel) body() []string {
 	}
 	var out []string
 	for _, l := range compare.Layout(header, rows, max(1, w-2)) {
-		out = append(out, "  "+truncate(l, w-2))
+		out = append(out, "  "+shared.Truncate(l, w-2))
 	}
 	out = append(out, "")
 	for j, path := range p.paths {
 		if !p.done[j] || p.errs[j] != nil || p.cols[j].Command == "" {
 			continue
 		}
-		out = append(out, "  "+s.Label.Render(truncate(attr.Printable(path.String()), w-2)))
-		for _, wl := range wrapIndent("$ "+p.cols[j].Command, max(1, w-4)) {
+		out = append(out, "  "+s.Label.Render(shared.Truncate(attr.Printable(path.String()), w-2)))
+		for _, wl := range shared.WrapIndent("$ "+p.cols[j].Command, max(1, w-4)) {
 			out = append(out, "    "+s.Dim.Render(wl))
 		}
 		if cw := p.cols[j].CommandWarning; cw != "" {
-			for _, wl := range wrapIndent("⚠ "+cw, max(1, w-4)) {
+			for _, wl := range shared.WrapIndent("⚠ "+cw, max(1, w-4)) {
 				out = append(out, "    "+s.Warning.Render(wl))
 			}
 		}
 	}
 	if space, ok := compare.SharedSpace(ready); ok {
-		out = append(out, "", "  "+s.Dim.Render(truncate(space.String(), w-2)))
+		out = append(out, "", "  "+s.Dim.Render(shared.Truncate(space.String(), w-2)))
 	}
 	return out
 }
@@ -206,7 +207,7 @@ func (p comparePanel) body() []string {
 // lines draws the panel: the title, the scrolled table and, when it does
 // not all fit, how to scroll.
 func (p comparePanel) lines() []string {
-	s, w := p.c.styles, p.width
+	s, w := p.c.Styles, p.width
 	n := 0
 	for _, d := range p.done {
 		if d {
@@ -217,10 +218,10 @@ func (p comparePanel) lines() []string {
 	if n < len(p.paths) {
 		title += fmt.Sprintf(" (%d of %d in)", n, len(p.paths))
 	}
-	out := []string{s.PanelTitle.Render(truncate(title, w))}
-	out = append(out, p.pg.window()...)
-	if p.pg.overflows() {
-		out = append(out, s.Dim.Render(truncate("  ↑/↓ scroll", w)))
+	out := []string{s.PanelTitle.Render(shared.Truncate(title, w))}
+	out = append(out, p.pg.Window()...)
+	if p.pg.Overflows() {
+		out = append(out, s.Dim.Render(shared.Truncate("  ↑/↓ scroll", w)))
 	}
 	if len(out) > p.height {
 		out = out[:max(0, p.height)]
@@ -249,7 +250,7 @@ func (m Model) comparePaths() []attr.Path {
 	var doc *catalogue.Entry
 	if d := m.descs[sel.key]; d != nil && d.desc != nil {
 		doc = d.desc.Doc
-	} else if e, ok := nixeval.DocFor(m.c.cfg.Target, sel.path, nil, nil); ok {
+	} else if e, ok := nixeval.DocFor(m.c.Cfg.Target, sel.path, nil, nil); ok {
 		doc = &e
 	}
 	return compare.Siblings(sel.path, doc, func(p attr.Path) bool {

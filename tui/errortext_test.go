@@ -7,6 +7,7 @@ import (
 
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/tui/shared"
 )
 
 // TestHalfEditedImportErrorOnce: after an imported file is left half
@@ -40,7 +41,7 @@ func TestHalfEditedImportErrorOnce(t *testing.T) {
 	}
 	var excerpt []string
 	for _, l := range strings.Split(text, "\n") {
-		if isExcerpt(l) {
+		if shared.IsExcerpt(l) {
 			excerpt = append(excerpt, l)
 		}
 	}
@@ -51,7 +52,7 @@ func TestHalfEditedImportErrorOnce(t *testing.T) {
 		lines := d.m.preview.lines(w)
 		first, last := -1, -1
 		for i, l := range lines {
-			if strings.Contains(l, "|") && isExcerpt(strings.TrimPrefix(l, strings.Repeat(" ", 8))) {
+			if strings.Contains(l, "|") && shared.IsExcerpt(strings.TrimPrefix(l, strings.Repeat(" ", 8))) {
 				if first < 0 {
 					first = i
 				}

@@ -82,11 +82,11 @@ func (m Model) onEvalBuild(msg evalBuildMsg) (tea.Model, tea.Cmd) {
 		m.building[msg.id] = evalBuilding{build: msg.build, since: time.Now()}
 		b := msg.build
 		m.lastEvalBuild = &b
-		m.c.log.Printf("request %d waits for %s (%s)", msg.id, msg.build.Key(), msg.build)
+		m.c.Log.Printf("request %d waits for %s (%s)", msg.id, msg.build.Key(), msg.build)
 		if m.cancelledBuilds[msg.build.Name] {
 			m.cancelWaiting(msg.id)
 			m.status = "cancelled " + attr.Printable(msg.build.String()) + " again (esc stopped it); r evaluates it again"
-			m.c.log.Printf("%s", m.status)
+			m.c.Log.Printf("%s", m.status)
 		}
 	}
 	return m, tea.Batch(msg.next, m.spin())
@@ -134,7 +134,7 @@ func (m *Model) cancelEvalBuilds() bool {
 	}
 	sort.Strings(names)
 	m.status = "cancelled building " + attr.Printable(strings.Join(names, ", ")) + " for evaluation; r evaluates it again"
-	m.c.log.Printf("%s", m.status)
+	m.c.Log.Printf("%s", m.status)
 	return true
 }
 

@@ -29,7 +29,7 @@ func TestEvalBuildInFooter(t *testing.T) {
 		if !strings.Contains(f, "esc cancels") || !strings.Contains(f, "nix-store -l /nix/store/") {
 			t.Errorf("footer: %s", f)
 		}
-		if !d.m.c.keys.CancelEval.Enabled() {
+		if !d.m.c.Keys.CancelEval.Enabled() {
 			t.Error("esc is not offered while a build for evaluation runs")
 		}
 		d.key("esc")
@@ -116,13 +116,13 @@ func TestEvalBuildLogPanel(t *testing.T) {
 		t.Setenv("NIXPLORE_SALT", fmt.Sprintf("tui-ifd-log-%s-%d", b.name, time.Now().UnixNano()))
 		t.Setenv("NIXPLORE_IFD_SLEEP", "1")
 		d := nixDriverOn(t, b, "ifd", "", 100, 24)
-		if d.m.c.keys.EvalLog.Enabled() && d.m.lastEvalBuild == nil {
+		if d.m.c.Keys.EvalLog.Enabled() && d.m.lastEvalBuild == nil {
 			t.Error("L is offered before any build during evaluation")
 		}
 		d.until(func() bool { return d.m.lastEvalBuild != nil })
 		gen := d.m.tree.find(attr.Path{"config", "system", "build", "generated"})
 		d.until(func() bool { return gen != nil && gen.kind == nixeval.KindAttrs && len(d.m.building) == 0 })
-		if !d.m.c.keys.EvalLog.Enabled() {
+		if !d.m.c.Keys.EvalLog.Enabled() {
 			t.Fatal("L is not offered after a build during evaluation")
 		}
 		d.key("L")
@@ -139,7 +139,7 @@ func TestEvalBuildLogPanel(t *testing.T) {
 				t.Errorf("the panel lacks %q:\n%s", want, view)
 			}
 		}
-		if strings.Contains(view, "generating a Nix file") || !d.m.evalLog.pg.atBottom() {
+		if strings.Contains(view, "generating a Nix file") || !d.m.evalLog.pg.AtBottom() {
 			t.Errorf("the panel does not open at the log's end:\n%s", view)
 		}
 		d.key("g")

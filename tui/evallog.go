@@ -7,6 +7,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/tui/shared"
 )
 
 // The log of a build during evaluation (L): the footer names the command
@@ -34,7 +35,7 @@ type evalLogPanel struct {
 	err     error
 }
 
-func newEvalLog(c *common) evalLogPanel { return evalLogPanel{askPanel: newAskPanel(c)} }
+func newEvalLog(c *shared.Common) evalLogPanel { return evalLogPanel{askPanel: newAskPanel(c)} }
 
 // open reads b's log in a Cmd of its own; running says b is still being
 // built (its log is whole only once it ends).
@@ -43,12 +44,12 @@ func (p evalLogPanel) open(b nixeval.EvalBuild, running bool) (evalLogPanel, tea
 	ctx, id := p.ask()
 	p.refresh()
 	var settings []nixeval.Option
-	if t := p.c.cfg.Target; t != nil {
+	if t := p.c.Cfg.Target; t != nil {
 		settings = t.Options
 	}
-	tools := p.c.cfg.Tools
-	p.c.log.Printf("log of %s (request %d)", b.Key(), id)
-	return p, p.c.run(func() tea.Msg {
+	tools := p.c.Cfg.Tools
+	p.c.Log.Printf("log of %s (request %d)", b.Key(), id)
+	return p, p.c.Run(func() tea.Msg {
 		lines, cut, err := nixeval.BuildLog(ctx, tools, b, settings...)
 		return evalLogMsg{id: id, lines: lines, cut: cut, err: err}
 	})
@@ -74,11 +75,11 @@ func (p evalLogPanel) Update(msg tea.Msg) (evalLogPanel, tea.Cmd) {
 		if p.answered(msg.id, msg.err) {
 			p.log, p.cut, p.err = msg.lines, msg.cut, msg.err
 			p.refresh()
-			p.pg.bottom()
+			p.pg.Bottom()
 		}
 		return p, nil
 	}
-	if p.handle(msg, p.c.keys.EvalLog) {
+	if p.handle(msg, p.c.Keys.EvalLog) {
 		p.close()
 	}
 	return p, nil
@@ -92,23 +93,23 @@ func (p evalLogPanel) lines() []string {
 // body is the log wrapped to w columns, after what to know about it. The
 // log is the builder's output: it goes through Printable.
 func (p evalLogPanel) body(w int) []string {
-	s := p.c.styles
+	s := p.c.Styles
 	if w < 1 {
 		return nil
 	}
 	var out []string
 	add := func(st lipgloss.Style, indent int, text string) {
-		out = append(out, wrapIndented(st, w, indent, text)...)
+		out = append(out, shared.WrapIndented(st, w, indent, text)...)
 	}
 	if p.running {
 		add(s.Warning, 0, p.build.Name+" was still building when the log was asked: it is whole once the build ends (L twice reads it again).")
 	}
 	switch p.state {
 	case askLoading:
-		add(s.Dim, 0, p.c.spin+" reading the log…")
+		add(s.Dim, 0, p.c.Spin+" reading the log…")
 		return out
 	case askFailed:
-		if isCancel(p.err) {
+		if shared.IsCancel(p.err) {
 			add(s.Warning, 0, "cancelled")
 			return out
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/teach"
+	"github.com/nixplore/nixplore/tui/shared"
 )
 
 // explainPanel takes the selected node's build command apart (key x): it
@@ -16,16 +17,16 @@ import (
 // nixeval.Explain is pure string work, so it runs in Update, and so does
 // the layout of its text into the pager.
 type explainPanel struct {
-	c     *common
+	c     *shared.Common
 	open  bool
 	key   string // the node explained
 	path  attr.Path
 	x     teach.Explanation
 	width int
-	pg    pager
+	pg    shared.Pager
 }
 
-func newExplain(c *common) explainPanel { return explainPanel{c: c, pg: newPager()} }
+func newExplain(c *shared.Common) explainPanel { return explainPanel{c: c, pg: shared.NewPager()} }
 
 // show opens the panel on n.
 func (e *explainPanel) show(n *node, info *nixeval.Info, facts nixeval.Facts) {
@@ -41,10 +42,10 @@ func (e *explainPanel) set(n *node, info *nixeval.Info, facts nixeval.Facts) {
 		return
 	}
 	if n.path.Key() != e.path.Key() {
-		e.pg.top()
+		e.pg.Top()
 	}
 	e.key, e.path = n.key, n.path
-	e.x = teach.ExplainWith(e.c.cfg.Target, n.path, info, facts)
+	e.x = teach.ExplainWith(e.c.Cfg.Target, n.path, info, facts)
 	e.refresh()
 }
 
@@ -59,7 +60,7 @@ func (e *explainPanel) close() { *e = explainPanel{c: e.c, width: e.width, pg: e
 
 // setSize lays the text out again when the width changed.
 func (e *explainPanel) setSize(w, h int) {
-	e.pg.setSize(w, h)
+	e.pg.SetSize(w, h)
 	if w != e.width {
 		e.width = w
 		e.refresh()
@@ -68,35 +69,35 @@ func (e *explainPanel) setSize(w, h int) {
 
 func (e *explainPanel) refresh() {
 	if !e.open {
-		e.pg.setLines(nil)
+		e.pg.SetLines(nil)
 		return
 	}
-	e.pg.setLines(e.lines(e.width))
+	e.pg.SetLines(e.lines(e.width))
 }
 
 // Update scrolls on J/K and the wheel, as the preview does.
 func (e explainPanel) Update(msg tea.Msg) (explainPanel, tea.Cmd) {
-	e.pg = scrollPager(e.pg, e.c.keys, msg)
+	e.pg = shared.ScrollPager(e.pg, e.c.Keys, msg)
 	return e, nil
 }
 
 // View is the window of the explanation from the scroll position.
 func (e explainPanel) View() string { return strings.Join(e.window(), "\n") }
 
-func (e explainPanel) window() []string { return withMore(e.c.styles, e.pg, e.width) }
+func (e explainPanel) window() []string { return shared.WithMore(e.c.Styles, e.pg, e.width) }
 
 // lines is the whole explanation wrapped to w columns: the command, each
 // part with what it does, the nixos-rebuild equivalent and the notes.
 // Every piece comes from names in the configuration, so all of it goes
 // through Printable.
 func (e explainPanel) lines(w int) []string {
-	s := e.c.styles
+	s := e.c.Styles
 	if w < 1 {
 		return nil
 	}
 	var out []string
 	add := func(st lipgloss.Style, indent int, text string) {
-		out = append(out, wrapIndented(st, w, indent, text)...)
+		out = append(out, shared.WrapIndented(st, w, indent, text)...)
 	}
 	add(s.PanelTitle, 0, "How "+e.path.String()+" is built (x or esc closes)")
 	add(s.Status, 0, "$ "+e.x.Command)

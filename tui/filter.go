@@ -11,13 +11,14 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/tui/shared"
 	"github.com/sahilm/fuzzy"
 )
 
 // filterModel is the `/` filter over every path loaded so far: it takes a
 // path as the footer prints it as well as a fuzzy fragment.
 type filterModel struct {
-	c       *common
+	c       *shared.Common
 	active  bool
 	input   textinput.Model
 	index   pathIndex
@@ -43,7 +44,7 @@ type pathIndex struct {
 func (p pathIndex) String(i int) string { return p.paths[i] }
 func (p pathIndex) Len() int            { return len(p.paths) }
 
-func newFilter(c *common) filterModel {
+func newFilter(c *shared.Common) filterModel {
 	ti := textinput.New()
 	ti.Prompt = "/"
 	ti.Placeholder = "type to filter every loaded path"
@@ -97,7 +98,7 @@ func (f *filterModel) close() {
 func (f *filterModel) setSize(w, h, sw int) {
 	f.width, f.height = w, max(1, h)
 	f.input.Width = max(1, sw-24)
-	f.offset = follow(f.sel, f.offset, f.height, len(f.matches))
+	f.offset = shared.Follow(f.sel, f.offset, f.height, len(f.matches))
 }
 
 // refilter ranks every path against the query; an empty query lists all.
@@ -217,7 +218,7 @@ func (f *filterModel) chosen() *node {
 // Update handles a key while the filter is open (enter and esc are the
 // root's: they change the tree).
 func (f filterModel) Update(msg tea.Msg) (filterModel, tea.Cmd) {
-	k := f.c.keys
+	k := f.c.Keys
 	var cmd tea.Cmd
 	km, isKey := msg.(tea.KeyMsg)
 	switch {
@@ -232,7 +233,7 @@ func (f filterModel) Update(msg tea.Msg) (filterModel, tea.Cmd) {
 			f.refilter()
 		}
 	}
-	f.offset = follow(f.sel, f.offset, f.height, len(f.matches))
+	f.offset = shared.Follow(f.sel, f.offset, f.height, len(f.matches))
 	return f, cmd
 }
 
@@ -241,9 +242,9 @@ func (f filterModel) Update(msg tea.Msg) (filterModel, tea.Cmd) {
 func (f filterModel) View() string { return strings.Join(f.lines(), "\n") }
 
 func (f filterModel) lines() []string {
-	s, w := f.c.styles, f.width
+	s, w := f.c.Styles, f.width
 	if len(f.matches) == 0 {
-		return []string{s.Dim.Render(truncate("no loaded path matches", w))}
+		return []string{s.Dim.Render(shared.Truncate("no loaded path matches", w))}
 	}
 	var out []string
 	for i := f.offset; i < len(f.matches) && len(out) < f.height; i++ {
@@ -253,9 +254,9 @@ func (f filterModel) lines() []string {
 			line += s.Dim.Render(" (absent)")
 		}
 		if i == f.sel {
-			out = append(out, s.CursorMark.Render("> ")+truncate(line, w-2))
+			out = append(out, s.CursorMark.Render("> ")+shared.Truncate(line, w-2))
 		} else {
-			out = append(out, "  "+truncate(line, w-2))
+			out = append(out, "  "+shared.Truncate(line, w-2))
 		}
 	}
 	return out
@@ -264,7 +265,7 @@ func (f filterModel) lines() []string {
 // statusLine is the input and the match count, in w columns.
 func (f filterModel) statusLine(w int) string {
 	count := fmt.Sprintf("  %d/%s", len(f.matches), nixeval.Count(len(f.index.paths), "path"))
-	return truncate(f.input.View()+f.c.styles.Dim.Render(count), w)
+	return shared.Truncate(f.input.View()+f.c.Styles.Dim.Render(count), w)
 }
 
 // highlight styles the bytes at idx (sorted byte offsets from fuzzy).

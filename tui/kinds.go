@@ -8,6 +8,7 @@ import (
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/tui/shared"
 )
 
 // Names come first: a listing gives the children's names at once, every
@@ -33,9 +34,6 @@ type kindsMsg struct {
 	err      error
 }
 
-// noticeMsg is a message from below for the footer (Config.Notices).
-type noticeMsg string
-
 // kindBatch is how many rows one background request evaluates: one at a
 // time where a child may be a whole evaluation, so answers stream and a
 // foreground request interrupts little work.
@@ -44,11 +42,6 @@ const kindBatch = 4
 // slowKind is how long a kind may take before its row says it is being
 // evaluated.
 const slowKind = time.Second
-
-// backgroundSlots is how many background kind requests the explorer keeps
-// in flight: one per evaluator but one, which stays free (and warm) for
-// what the user asks next.
-func (c *common) backgroundSlots() int { return max(1, c.cfg.Workers-1) }
 
 // scheduleKinds starts background kind requests for the pending rows the
 // user can see, the selected one first, keeping Workers() in flight, and
@@ -88,7 +81,7 @@ func (m *Model) scheduleKinds() tea.Cmd {
 		}
 		background++
 	}
-	free := m.c.backgroundSlots() - background
+	free := m.c.BackgroundSlots() - background
 	if free <= 0 {
 		return nil
 	}
@@ -112,7 +105,7 @@ func (m *Model) scheduleKinds() tea.Cmd {
 		}
 		batch = append(batch, n)
 		// A child that is a whole evaluation goes alone.
-		if len(batch) == kindBatch || nixeval.EvaluationCost(m.c.cfg.Target, n.path) != "" {
+		if len(batch) == kindBatch || nixeval.EvaluationCost(m.c.Cfg.Target, n.path) != "" {
 			pick(batch)
 			batch = nil
 		}
@@ -129,7 +122,7 @@ func (m *Model) wantsKind(n *node) bool {
 // startKinds asks for the kinds of nodes, in the background unless the
 // user waits for them (→ on a pending node).
 func (m *Model) startKinds(nodes []*node, foreground bool) tea.Cmd {
-	id := m.c.next()
+	id := m.c.Next()
 	ctx := m.track(id)
 	if !foreground {
 		ctx = nixeval.InBackground(ctx)
@@ -146,9 +139,9 @@ func (m *Model) startKinds(nodes []*node, foreground bool) tea.Cmd {
 	if foreground {
 		m.working[id] = workItem{what: "the kind of " + displayPath(nodes[0]), since: now}
 	}
-	ev, keys := m.c.cfg.Eval, r.keys
-	m.c.log.Printf("kinds of %d node(s) from %s (request %d, foreground %v)", len(nodes), nodes[0].path, id, foreground)
-	return tea.Batch(m.c.run(func() tea.Msg {
+	ev, keys := m.c.Cfg.Eval, r.keys
+	m.c.Log.Printf("kinds of %d node(s) from %s (request %d, foreground %v)", len(nodes), nodes[0].path, id, foreground)
+	return tea.Batch(m.c.Run(func() tea.Msg {
 		err := ev.Kinds(ctx, children)
 		return kindsMsg{id: id, keys: keys, children: children, err: err}
 	}), m.spin())
@@ -182,8 +175,8 @@ func (m Model) onKinds(msg kindsMsg) (tea.Model, tea.Cmd) {
 		}
 		n.kindReq = 0
 		if msg.err != nil {
-			if !isCancel(msg.err) {
-				m.c.log.Printf("kinds from %s failed: %v", n.path, msg.err)
+			if !shared.IsCancel(msg.err) {
+				m.c.Log.Printf("kinds from %s failed: %v", n.path, msg.err)
 				m.tree.setKind(n, nixeval.KindError, nixeval.ErrorText(msg.err))
 			}
 			continue
@@ -263,56 +256,15 @@ func (m *Model) remember(n *node) tea.Cmd {
 				Warnings: m.warnings.at(c.path)})
 		}
 	}
-	since, ev, ctx := n.namesAt, m.c.cfg.Eval, m.c.life
+	since, ev, ctx := n.namesAt, m.c.Cfg.Eval, m.c.Life
 	n.namesAt = time.Time{} // once
 	// Not a request of the tree's (r or R do not stop it), but quitting
 	// does: nixplore's exit waits for every Cmd, and a write that takes
 	// long must not hold it.
-	return m.c.run(func() tea.Msg {
+	return m.c.Run(func() tea.Msg {
 		ev.Remember(ctx, l, since)
 		return nil
 	})
-}
-
-// evaluatorsMsg is what the header shows of the evaluators: each one's
-// resident memory and why they fell back to one-shot Nix (nil if not),
-// read after a request, off the Update goroutine (/proc reads, a session's
-// state), and delivered with the request's own answer.
-type evaluatorsMsg struct {
-	memory []int64
-	fallen error
-	answer tea.Msg
-}
-
-// readEvaluators wraps a request's answer with the evaluators' facts.
-func (c *common) readEvaluators(answer tea.Msg) tea.Msg {
-	memory, fallen := c.cfg.Memory, c.cfg.Fallen
-	if memory == nil && fallen == nil || answer == nil {
-		return answer
-	}
-	msg := evaluatorsMsg{answer: answer}
-	if memory != nil {
-		msg.memory = memory()
-	}
-	if fallen != nil {
-		msg.fallen = fallen()
-	}
-	return msg
-}
-
-// waitNotice waits for the next message from below (Config.Notices).
-func (c *common) waitNotice() tea.Cmd {
-	ch := c.cfg.Notices
-	if ch == nil {
-		return nil
-	}
-	return func() tea.Msg {
-		s, ok := <-ch
-		if !ok {
-			return nil
-		}
-		return noticeMsg(s)
-	}
 }
 
 // pendingNote is what a pending row says after it: nothing at first, then
@@ -360,7 +312,7 @@ func (m Model) statusWork(now time.Time) string {
 		return "evaluating " + oldest.what + " for " + formatSeconds(now.Sub(oldest.since)) + " (esc cancels)"
 	case background > 0 && now.Sub(bgSince) >= slowKind:
 		what := attr.Printable(bgPath.String())
-		if why := nixeval.EvaluationCost(m.c.cfg.Target, bgPath); why != "" {
+		if why := nixeval.EvaluationCost(m.c.Cfg.Target, bgPath); why != "" {
 			what += ": " + why
 		}
 		more := ""

@@ -8,8 +8,6 @@ package tui
 import (
 	"context"
 	"io"
-	"log"
-	"sync/atomic"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -19,64 +17,16 @@ import (
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/build"
+	"github.com/nixplore/nixplore/tui/shared"
 )
+
+// Config is what the explorer is started with (shared.Config: every
+// component reads it).
+type Config = shared.Config
 
 // Evaluator is what the explorer asks about the target; *nixeval.Evaluator
 // implements it.
-type Evaluator interface {
-	List(ctx context.Context, paths ...attr.Path) ([]nixeval.Listing, error)
-	// Names lists a set's children with every kind KindPending (one
-	// builtins.attrNames); Kinds fills in kinds afterwards.
-	Names(ctx context.Context, path attr.Path) (*nixeval.Listing, error)
-	Kinds(ctx context.Context, children []nixeval.Child) error
-	// Remember stores a listing completed kind by kind in the disk cache.
-	Remember(ctx context.Context, l nixeval.Listing, since time.Time)
-	Describe(ctx context.Context, path attr.Path) (*nixeval.Description, error)
-	Info(ctx context.Context) (*nixeval.Info, error)
-	PeekList(path attr.Path) (*nixeval.Listing, bool)
-	PeekDescribe(path attr.Path) (*nixeval.Description, bool)
-}
-
-// Config is what the explorer is started with.
-type Config struct {
-	Target *nixeval.Target
-	Eval   Evaluator
-	Tools  nixeval.Tools
-	Start  attr.Path // the node the tree opens on (nixeval.DefaultPath)
-	// Clipboard receives OSC 52 sequences for y and c: the terminal.
-	Clipboard io.Writer
-	// Log receives debug lines; nil discards them. Never the terminal.
-	Log *log.Logger
-	// PreviewDelay lets the cursor settle before a preview is requested,
-	// so holding a key does not start a Nix process per line.
-	PreviewDelay time.Duration
-	// Workers is how many requests the evaluator answers at once; the
-	// explorer keeps as many background kind requests in flight (0: 1).
-	Workers int
-	// Memory, when set, reports each evaluator's resident memory (bytes),
-	// shown in the header.
-	Memory func() []int64
-	// Notices, when set, carries messages from below for the footer (an
-	// evaluator replaced for its memory).
-	Notices <-chan string
-	// Restart, when set, ends the warm evaluators (R): they evaluate
-	// everything again, so edits to a flake (copied to the store, never
-	// seen changing) show.
-	Restart func()
-	// Recheck, when set, checks a local flake again on R, before the
-	// evaluators restart, as nixplore does at start: whether its work tree
-	// is dirty (the header), the lock file written as nix build would
-	// (notes, for the footer); an error fails the reload as it fails the
-	// start.
-	Recheck func() (dirty bool, notes []string, err error)
-	// Fallen, when set, says why the warm evaluators answer through
-	// one-shot Nix processes (nil while they do not); the header says so.
-	Fallen func() error
-	// Platform, when set, answers the header's platform check in place of
-	// build.CheckPlatform with Tools and the target's --builders (golden
-	// views pin it: the real answer depends on the machine).
-	Platform func(ctx context.Context, system string) *build.PlatformCheck
-}
+type Evaluator = shared.Evaluator
 
 // state is where the explorer as a whole stands.
 type state int
@@ -97,37 +47,12 @@ func (s state) String() string {
 	return [...]string{"loading", "ready", "failed"}[s]
 }
 
-// common is shared by the root and its panes.
-type common struct {
-	width, height int
-	styles        Styles
-	keys          KeyMap
-	cfg           Config
-	log           *log.Logger
-	// inflight counts running Cmds so the caller can wait, after the
-	// program ends, for every Nix process to be gone.
-	inflight *atomic.Int64
-	seq      uint64 // the last request id handed out
-	spinning bool   // a spinner tick is scheduled
-	spin     string // the spinner's frame, set in Update, drawn by every pane
-	// warned counts, by path key, the warnings Nix printed evaluating
-	// that path (warnings.go); the tree marks those nodes.
-	warned map[string]int
-	// life ends when the explorer quits (end): work that belongs to no
-	// request (writing a listing to the disk cache) stops with it.
-	life context.Context
-	end  context.CancelFunc
-}
-
-// next returns a fresh request id.
-func (c *common) next() uint64 { c.seq++; return c.seq }
-
 // Model is the explorer's root model. It holds what the panes share and
 // routes messages to them; each pane is a child model with its own Update
 // and View (treepane.go, preview.go, filter.go, explain.go, build.go).
 // Every state change happens in Update: View only reads.
 type Model struct {
-	c       *common
+	c       *shared.Common
 	state   state
 	tree    *tree
 	pane    treePane
@@ -216,16 +141,11 @@ func New(cfg Config) Model {
 	if cfg.Clipboard == nil {
 		cfg.Clipboard = io.Discard
 	}
-	lg := cfg.Log
-	if lg == nil {
-		lg = log.New(io.Discard, "", 0)
-	}
-	c := &common{width: 80, height: 24, styles: DefaultStyles(), keys: DefaultKeyMap(), cfg: cfg, log: lg, inflight: &atomic.Int64{}}
-	c.life, c.end = context.WithCancel(context.Background())
+	c := shared.New(cfg)
 	sp := spinner.New(spinner.WithSpinner(spinner.Line))
 	h := help.New()
 	h.ShortSeparator = " · "
-	c.spin = sp.View()
+	c.Spin = sp.View()
 	m := Model{
 		c:               c,
 		tree:            newTree(cfg.Start),
@@ -242,7 +162,7 @@ func New(cfg Config) Model {
 	m.pane = newTreePane(c, m.tree)
 	m.preview = newPreview(c)
 	m.filter = newFilter(c)
-	m.build = buildPanel{c: c, pg: newPager()}
+	m.build = buildPanel{c: c, pg: shared.NewPager()}
 	m.compare = newCompare(c)
 	m.explain = newExplain(c)
 	m.warnings = newWarnings(c)
@@ -258,7 +178,7 @@ func New(cfg Config) Model {
 // ended.
 func (m Model) Wait(d time.Duration) bool {
 	deadline := time.Now().Add(d)
-	for m.c.inflight.Load() > 0 {
+	for m.c.Inflight.Load() > 0 {
 		if time.Now().After(deadline) {
 			return false
 		}
@@ -273,13 +193,13 @@ func (m Model) State() string { return m.state.String() }
 // Init starts the explorer: the start node's listing (through startMsg,
 // since the request is state Update keeps) and the notices from below.
 func (m Model) Init() tea.Cmd {
-	return tea.Batch(func() tea.Msg { return startMsg{} }, m.c.waitNotice())
+	return tea.Batch(func() tea.Msg { return startMsg{} }, m.c.WaitNotice())
 }
 
 // Close cancels every request and build still running (a program ended
 // by a signal never saw `q`); Wait then sees their processes end.
 func (m Model) Close() {
-	m.c.end()
+	m.c.End()
 	m.cancelAll()
 	m.build.cancel()
 	m.trace.cancel()

@@ -247,7 +247,7 @@ func TestCopyPathAndCommandWithOSC52(t *testing.T) {
 	}
 	d.key("c")
 	d.settle()
-	cmd := nixeval.BuildCommands(d.m.c.cfg.Target, attr.Path{"config", "system", "build", "sdImage"}).Build
+	cmd := nixeval.BuildCommands(d.m.c.Cfg.Target, attr.Path{"config", "system", "build", "sdImage"}).Build
 	if !strings.Contains(d.clip.String(), base64.StdEncoding.EncodeToString([]byte(cmd))) {
 		t.Errorf("c did not put the command on the clipboard: %q", d.clip.String())
 	}
@@ -532,8 +532,8 @@ func TestMouse(t *testing.T) {
 	d.settle()
 	d.send(tea.WindowSizeMsg{Width: 80, Height: 15})
 	d.send(tea.MouseMsg{X: 70, Y: 5, Button: tea.MouseButtonWheelDown, Action: tea.MouseActionPress})
-	if d.m.preview.pg.offset() != 3 || d.selectedPath() != "config.system.build.sdImage" {
-		t.Errorf("wheel over the preview: scroll %d, selected %s", d.m.preview.pg.offset(), d.selectedPath())
+	if d.m.preview.pg.Offset() != 3 || d.selectedPath() != "config.system.build.sdImage" {
+		t.Errorf("wheel over the preview: scroll %d, selected %s", d.m.preview.pg.Offset(), d.selectedPath())
 	}
 	if v := d.m.View(); strings.Contains(v, "path    config.system.build.sdImage") {
 		t.Errorf("preview did not scroll:\n%s", v)

@@ -22,15 +22,15 @@ func (m *Model) checkPlatform(system string) tea.Cmd {
 	if system == "" {
 		return nil
 	}
-	check := m.c.cfg.Platform
+	check := m.c.Cfg.Platform
 	if check == nil {
-		tools, target := m.c.cfg.Tools, m.c.cfg.Target
+		tools, target := m.c.Cfg.Tools, m.c.Cfg.Target
 		check = func(ctx context.Context, system string) *build.PlatformCheck {
 			// The target's --option settings and --builders count.
 			return build.CheckPlatformFor(ctx, tools, target, system)
 		}
 	}
-	return m.c.run(func() tea.Msg {
+	return m.c.Run(func() tea.Msg {
 		// Nix's settings answer in well under a second; bounded anyway.
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 		defer cancel()
@@ -49,7 +49,7 @@ func (m Model) onPlatform(msg platformMsg) (tea.Model, tea.Cmd) {
 // platformNote is the header's word on the platform: a warning when
 // neither this machine nor a builder builds it, the builder when one does.
 func (m Model) platformNote() string {
-	pc, s := m.platform, m.c.styles
+	pc, s := m.platform, m.c.Styles
 	switch {
 	case pc == nil || pc.Local:
 		return ""

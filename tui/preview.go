@@ -4,10 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -16,6 +14,7 @@ import (
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/catalogue"
 	"github.com/nixplore/nixplore/nixeval/teach"
+	"github.com/nixplore/nixplore/tui/shared"
 )
 
 // previewState is where the preview of the selected node stands.
@@ -35,7 +34,7 @@ func (s previewState) String() string {
 // previewPane shows everything Describe says about one node. Its text is
 // laid out in Update (refresh) into a pager; View only cuts the window.
 type previewPane struct {
-	c       *common
+	c       *shared.Common
 	state   previewState
 	key     string // the node shown
 	reqID   uint64 // the request whose answer is awaited
@@ -51,16 +50,16 @@ type previewPane struct {
 	err      error
 	cached   bool
 	width    int
-	pg       pager // J/K and the wheel scroll it
+	pg       shared.Pager // J/K and the wheel scroll it
 }
 
-func newPreview(c *common) previewPane { return previewPane{c: c, pg: newPager()} }
+func newPreview(c *shared.Common) previewPane { return previewPane{c: c, pg: shared.NewPager()} }
 
 // show points the preview at n, from the top; its description comes later.
 func (p *previewPane) show(n *node, id uint64) {
 	*p = previewPane{c: p.c, state: previewLoading, key: n.key, reqID: id, path: n.path, kind: n.kind, errText: n.errText,
 		listErr: n.listErr, absent: n.absent, children: childrenOf(n), width: p.width, pg: p.pg}
-	p.pg.top()
+	p.pg.Top()
 	p.refresh()
 }
 
@@ -83,7 +82,7 @@ func (p *previewPane) setListErr(e string) {
 
 // setSize lays the text out again when the width changed.
 func (p *previewPane) setSize(w, h int) {
-	p.pg.setSize(w, h)
+	p.pg.SetSize(w, h)
 	if w != p.width {
 		p.width = w
 		p.refresh()
@@ -97,12 +96,12 @@ func (p *previewPane) tick() {
 	}
 }
 
-func (p *previewPane) refresh() { p.pg.setLines(p.lines(p.width)) }
+func (p *previewPane) refresh() { p.pg.SetLines(p.lines(p.width)) }
 
 // Update scrolls on J/K (half a screen) and the wheel (the root sends the
 // wheel only when it is over the preview).
 func (p previewPane) Update(msg tea.Msg) (previewPane, tea.Cmd) {
-	p.pg = scrollPager(p.pg, p.c.keys, msg)
+	p.pg = shared.ScrollPager(p.pg, p.c.Keys, msg)
 	return p, nil
 }
 
@@ -110,40 +109,7 @@ func (p previewPane) Update(msg tea.Msg) (previewPane, tea.Cmd) {
 // line saying how much more there is.
 func (p previewPane) View() string { return strings.Join(p.window(), "\n") }
 
-func (p previewPane) window() []string { return withMore(p.c.styles, p.pg, p.width) }
-
-// scrollPager scrolls pg on J/K (half its height) and the wheel (three
-// lines), the keys the preview and the explanation share.
-func scrollPager(pg pager, k KeyMap, msg tea.Msg) pager {
-	half := max(1, pg.vp.Height/2)
-	switch msg := msg.(type) {
-	case tea.KeyMsg:
-		switch {
-		case key.Matches(msg, k.PreviewDown):
-			pg.scroll(half)
-		case key.Matches(msg, k.PreviewUp):
-			pg.scroll(-half)
-		}
-	case tea.MouseMsg:
-		switch msg.Button {
-		case tea.MouseButtonWheelDown:
-			pg.scroll(3)
-		case tea.MouseButtonWheelUp:
-			pg.scroll(-3)
-		}
-	}
-	return pg
-}
-
-// withMore is pg's window whose last line, when more follows, says how
-// much and how to scroll.
-func withMore(s Styles, pg pager, w int) []string {
-	out := pg.window()
-	if more := pg.moreBelow(); more > 0 && len(out) > 1 {
-		out[len(out)-1] = s.Dim.Render(truncate("↓ "+nixeval.Count(more, "more line")+" (J/K scroll)", w))
-	}
-	return out
-}
+func (p previewPane) window() []string { return shared.WithMore(p.c.Styles, p.pg, p.width) }
 
 // row is one labelled line of the preview before wrapping.
 type row struct {
@@ -154,7 +120,7 @@ type row struct {
 
 // lines is the whole preview, wrapped to w columns.
 func (p previewPane) lines(w int) []string {
-	s := p.c.styles
+	s := p.c.Styles
 	if p.state == previewEmpty || w < 1 {
 		return nil
 	}
@@ -193,8 +159,8 @@ func (p previewPane) lines(w int) []string {
 	case p.state == previewCancelled:
 		add("", "cancelled: r evaluates it again", s.Warning)
 	case p.state == previewLoading && p.errText == "":
-		add("", p.c.spin+" evaluating… (esc cancels)", s.Dim)
-		if why := nixeval.EvaluationCost(p.c.cfg.Target, p.path); why != "" {
+		add("", p.c.Spin+" evaluating… (esc cancels)", s.Dim)
+		if why := nixeval.EvaluationCost(p.c.Cfg.Target, p.path); why != "" {
 			// Say why this one takes long: it is a whole evaluation.
 			addMulti("", "this "+why+": it takes as long as evaluating the configuration", s.Dim)
 		}
@@ -205,7 +171,7 @@ func (p previewPane) lines(w int) []string {
 			add("", "press R to reload everything", s.Dim)
 		}
 	case p.desc != nil:
-		rows = append(rows, describeRows(p.desc, s, p.c.cfg.Target, p.children)...)
+		rows = append(rows, describeRows(p.desc, s, p.c.Cfg.Target, p.children)...)
 	}
 	var out []string
 	lw := 8
@@ -214,7 +180,7 @@ func (p previewPane) lines(w int) []string {
 	}
 	for _, r := range rows {
 		vw := max(1, w-lw)
-		lines := wrap(r.value, vw)
+		lines := shared.Wrap(r.value, vw)
 		for i, l := range lines {
 			label := ""
 			if i == 0 {
@@ -235,7 +201,7 @@ func (p previewPane) lines(w int) []string {
 
 // absentRows says what an output this configuration lacks is and how to
 // get it, from the catalogue.
-func absentRows(e *catalogue.Entry, s Styles) []row {
+func absentRows(e *catalogue.Entry, s shared.Styles) []row {
 	var rows []row
 	add := func(label, value string, st lipgloss.Style) {
 		if value != "" {
@@ -267,7 +233,7 @@ func relative(t *nixeval.Target, f string) string {
 	return f
 }
 
-func describeRows(d *nixeval.Description, s Styles, t *nixeval.Target, children nixeval.SetContents) []row {
+func describeRows(d *nixeval.Description, s shared.Styles, t *nixeval.Target, children nixeval.SetContents) []row {
 	var rows []row
 	add := func(label, value string, st lipgloss.Style) {
 		if value != "" {
@@ -376,102 +342,6 @@ func valueText(raw json.RawMessage) string {
 		return str
 	}
 	return string(raw)
-}
-
-// wrapIndent wraps each line of text to w cells, continuing a wrapped
-// line at its own indentation, and makes every line terminal-safe.
-func wrapIndent(text string, w int) []string {
-	var out []string
-	for _, l := range strings.Split(text, "\n") {
-		l = attr.Printable(l)
-		if isExcerpt(l) {
-			out = append(out, truncate(l, w))
-			continue
-		}
-		lead := l[:len(l)-len(strings.TrimLeft(l, " "))]
-		if len(lead) > w/2 {
-			lead = ""
-		}
-		for i, wl := range wrap(strings.TrimLeft(l, " "), max(1, w-len(lead))) {
-			if i == 0 || lead != "" {
-				wl = lead + wl
-			}
-			out = append(out, wl)
-		}
-	}
-	return out
-}
-
-// excerptRE matches a line of the code Nix quotes under an error
-// ("       5|   = broken;", "        |   ^").
-var excerptRE = regexp.MustCompile(`^ *[0-9]*\|`)
-
-// isExcerpt reports whether l is such a line: it is cut to the width, not
-// wrapped, so the ^ still stands under the column it points at.
-func isExcerpt(l string) bool { return excerptRE.MatchString(l) }
-
-// wrap breaks s into lines of at most w cells between words only, so a
-// command copied from the screen keeps its tokens (`--argstr` is never cut
-// after a dash). Only a word longer than a whole line (a store path) is
-// cut, after a / or . where it can, anywhere else where it must. A line
-// of a code excerpt is cut at w instead (isExcerpt).
-func wrap(s string, w int) []string {
-	if s == "" {
-		return []string{""}
-	}
-	var out []string
-	for _, para := range strings.Split(s, "\n") {
-		if isExcerpt(para) {
-			out = append(out, truncate(para, w))
-			continue
-		}
-		line, lw := "", 0
-		flush := func() {
-			out = append(out, strings.TrimRight(line, " "))
-			line, lw = "", 0
-		}
-		// Split at single spaces: runs of spaces (a code excerpt's
-		// indentation) stay as empty words and are kept, except where
-		// a line breaks.
-		started := false
-		for _, word := range strings.Split(para, " ") {
-			ww := ansi.StringWidth(word)
-			switch {
-			case started && lw+1+ww <= w:
-				line, lw = line+" "+word, lw+1+ww
-				continue
-			case started && word == "":
-				continue // a space where the line breaks
-			case started:
-				flush()
-			}
-			started = true
-			if ww <= w {
-				line, lw = word, ww
-				continue
-			}
-			pieces := longWord(word, w)
-			out = append(out, pieces[:len(pieces)-1]...)
-			line = pieces[len(pieces)-1]
-			lw = ansi.StringWidth(line)
-		}
-		flush()
-	}
-	return out
-}
-
-// longWord cuts a word longer than w into lines, after a / or . where it
-// can.
-func longWord(word string, w int) []string {
-	var out []string
-	for _, l := range strings.Split(ansi.Wrap(word, w, "/."), "\n") {
-		if ansi.StringWidth(l) > w {
-			out = append(out, strings.Split(ansi.Hardwrap(l, w, true), "\n")...)
-			continue
-		}
-		out = append(out, l)
-	}
-	return out
 }
 
 // childrenOf is what the tree knows of n's children: their kinds when it

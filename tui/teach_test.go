@@ -20,8 +20,8 @@ func TestAbsentOutputsToggle(t *testing.T) {
 	onEachBackend(t, func(t *testing.T, b backend) {
 		d := nixDriverOn(t, b, "pi", "aarch64-linux", 120, 50)
 		d.settle()
-		if !d.m.c.keys.Absent.Enabled() || d.m.c.keys.Absent.Help().Desc != "show absent" {
-			t.Fatalf("a: enabled %v, help %q", d.m.c.keys.Absent.Enabled(), d.m.c.keys.Absent.Help().Desc)
+		if !d.m.c.Keys.Absent.Enabled() || d.m.c.Keys.Absent.Help().Desc != "show absent" {
+			t.Fatalf("a: enabled %v, help %q", d.m.c.Keys.Absent.Enabled(), d.m.c.Keys.Absent.Help().Desc)
 		}
 		for _, n := range d.m.tree.visible {
 			if n.absent != nil {
@@ -30,8 +30,8 @@ func TestAbsentOutputsToggle(t *testing.T) {
 		}
 		before := len(d.m.tree.visible)
 		d.key("a")
-		if d.m.c.keys.Absent.Help().Desc != "hide absent" {
-			t.Errorf("help after a: %q", d.m.c.keys.Absent.Help().Desc)
+		if d.m.c.Keys.Absent.Help().Desc != "hide absent" {
+			t.Errorf("help after a: %q", d.m.c.Keys.Absent.Help().Desc)
 		}
 		// The names of images (one request, no variant evaluated) let the
 		// advice name only variants this configuration has.
@@ -79,7 +79,7 @@ func TestAbsentOutputsToggle(t *testing.T) {
 		if whole := strings.Join(d.m.preview.lines(1000), "\n"); !strings.Contains(how, "<nixpkgs/nixos/modules/installer/cd-dvd/") || !strings.Contains(whole, how) {
 			t.Errorf("the preview does not say how to get isoImage (%q):\n%s", how, whole)
 		}
-		k := d.m.c.keys
+		k := d.m.c.Keys
 		if k.Build.Enabled() || k.CopyCmd.Enabled() || k.Explain.Enabled() {
 			t.Errorf("on an absent output: build %v, copy cmd %v, explain %v enabled", k.Build.Enabled(), k.CopyCmd.Enabled(), k.Explain.Enabled())
 		}
@@ -127,8 +127,8 @@ func TestExplainPanel(t *testing.T) {
 			t.Errorf("explain panel not shown, or not scrollable:\n%s", v)
 		}
 		d.key("J")
-		if d.m.explain.pg.offset() == 0 || strings.Contains(d.m.View(), "How config.system.build.sdImage") {
-			t.Errorf("J did not scroll the explanation (scroll %d)", d.m.explain.pg.offset())
+		if d.m.explain.pg.Offset() == 0 || strings.Contains(d.m.View(), "How config.system.build.sdImage") {
+			t.Errorf("J did not scroll the explanation (scroll %d)", d.m.explain.pg.Offset())
 		}
 		// It follows the cursor: toplevel has a nixos-rebuild equivalent.
 		d.selectName("toplevel")
@@ -136,8 +136,8 @@ func TestExplainPanel(t *testing.T) {
 		if !strings.Contains(all, "-A config.system.build.toplevel") || !strings.Contains(all, "nixos-rebuild build") {
 			t.Errorf("explanation of toplevel:\n%s", all)
 		}
-		if d.m.explain.pg.offset() != 0 {
-			t.Errorf("a new node's explanation starts scrolled to %d", d.m.explain.pg.offset())
+		if d.m.explain.pg.Offset() != 0 {
+			t.Errorf("a new node's explanation starts scrolled to %d", d.m.explain.pg.Offset())
 		}
 		d.key("esc")
 		if d.m.explain.open {

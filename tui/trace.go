@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -11,13 +10,8 @@ import (
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/tui/shared"
 )
-
-// Tracer is what the trace panel asks: the value at path evaluated again
-// with Nix's --show-trace (*nixeval.Evaluator implements it).
-type Tracer interface {
-	Trace(ctx context.Context, path attr.Path) (*nixeval.Trace, error)
-}
 
 // tracedMsg is the answer to a trace request; a stale id is dropped.
 type tracedMsg struct {
@@ -37,27 +31,21 @@ type tracePanel struct {
 	err   error
 }
 
-func newTrace(c *common) tracePanel { return tracePanel{askPanel: newAskPanel(c)} }
+func newTrace(c *shared.Common) tracePanel { return tracePanel{askPanel: newAskPanel(c)} }
 
 func (p tracePanel) running() bool { return p.loading() }
 
-// canTrace reports whether the evaluator can give traces at all.
-func (c *common) canTrace() bool {
-	_, ok := c.cfg.Eval.(Tracer)
-	return ok
-}
-
 // open starts the trace of path in a Cmd of its own.
 func (p tracePanel) open(path attr.Path) (tracePanel, tea.Cmd) {
-	tr, ok := p.c.cfg.Eval.(Tracer)
+	tr, ok := p.c.Cfg.Eval.(shared.Tracer)
 	if !ok {
 		return p, nil
 	}
 	p = tracePanel{askPanel: p.askPanel, path: path}
 	ctx, id := p.ask()
 	p.refresh()
-	p.c.log.Printf("trace %s (request %d)", path, id)
-	return p, p.c.run(func() tea.Msg {
+	p.c.Log.Printf("trace %s (request %d)", path, id)
+	return p, p.c.Run(func() tea.Msg {
 		t, err := tr.Trace(ctx, path)
 		return tracedMsg{id: id, trace: t, err: err}
 	})
@@ -94,7 +82,7 @@ func (p tracePanel) Update(msg tea.Msg) (tracePanel, tea.Cmd) {
 		}
 		return p, nil
 	}
-	if p.handle(msg, p.c.keys.Trace) {
+	if p.handle(msg, p.c.Keys.Trace) {
 		p.close()
 	}
 	return p, nil
@@ -110,20 +98,20 @@ func (p tracePanel) lines() []string {
 // user's own place marked. Every piece comes from Nix's output about the
 // user's configuration, so all of it goes through Printable.
 func (p tracePanel) body(w int) []string {
-	s := p.c.styles
+	s := p.c.Styles
 	if w < 1 {
 		return nil
 	}
 	var out []string
 	add := func(st lipgloss.Style, indent int, text string) {
-		out = append(out, wrapIndented(st, w, indent, text)...)
+		out = append(out, shared.WrapIndented(st, w, indent, text)...)
 	}
 	switch p.state {
 	case askLoading:
-		add(s.Dim, 0, p.c.spin+" evaluating "+p.path.String()+" again with --show-trace (a one-shot Nix: the whole configuration once more)…")
+		add(s.Dim, 0, p.c.Spin+" evaluating "+p.path.String()+" again with --show-trace (a one-shot Nix: the whole configuration once more)…")
 		return out
 	case askFailed:
-		if isCancel(p.err) {
+		if shared.IsCancel(p.err) {
 			add(s.Warning, 0, "cancelled")
 			return out
 		}
@@ -171,7 +159,7 @@ func (p tracePanel) body(w int) []string {
 		st := s.Dim
 		switch {
 		case f.User:
-			out = append(out, wrapIndentedMarked(s.Title, w, 2, text, "← your file")...)
+			out = append(out, shared.WrapIndentedMarked(s.Title, w, 2, text, "← your file")...)
 			continue
 		case !f.Nixpkgs:
 			st = s.Value
@@ -185,16 +173,16 @@ func (p tracePanel) body(w int) []string {
 // node, or a node whose description failed (a derivation whose drvPath
 // throws lists as a derivation).
 func (m Model) failing(n *node) bool {
-	if n == nil || n.absent != nil || !m.c.canTrace() {
+	if n == nil || n.absent != nil || !m.c.CanTrace() {
 		return false
 	}
 	if n.kind == nixeval.KindError {
 		return true
 	}
-	if e, ok := m.descs[n.key]; ok && e.err != nil && !isCancel(e.err) {
+	if e, ok := m.descs[n.key]; ok && e.err != nil && !shared.IsCancel(e.err) {
 		return true
 	}
-	return m.preview.key == n.key && m.preview.err != nil && !isCancel(m.preview.err)
+	return m.preview.key == n.key && m.preview.err != nil && !shared.IsCancel(m.preview.err)
 }
 
 // fatalTraceable reports whether t can trace the failure of the whole
@@ -202,5 +190,5 @@ func (m Model) failing(n *node) bool {
 // not there) and an evaluator that gives traces.
 func (m Model) fatalTraceable() bool {
 	var ee *nixeval.EvalError
-	return m.state == stateFailed && m.c.canTrace() && errors.As(m.fatal, &ee) && ee.Nix != nil
+	return m.state == stateFailed && m.c.CanTrace() && errors.As(m.fatal, &ee) && ee.Nix != nil
 }

@@ -38,7 +38,7 @@ func TestTracePanel(t *testing.T) {
 	onEachBackend(t, func(t *testing.T, b backend) {
 		d := nixDriverOn(t, b, "trace", "", 100, 30)
 		d.errorRow("name")
-		if !d.m.c.keys.Trace.Enabled() {
+		if !d.m.c.Keys.Trace.Enabled() {
 			t.Fatal("t is not offered on an error")
 		}
 		d.key("t")
@@ -77,10 +77,10 @@ func TestTracePanel(t *testing.T) {
 			t.Errorf("the trace panel's footer does not say ctrl+c quits:\n%s", v)
 		}
 		d.send(tea.WindowSizeMsg{Width: 80, Height: 20})
-		before := d.m.trace.pg.offset()
+		before := d.m.trace.pg.Offset()
 		d.key("pgdown")
-		if d.m.trace.pg.offset() <= before {
-			t.Errorf("pgdown did not scroll the trace (offset %d)", d.m.trace.pg.offset())
+		if d.m.trace.pg.Offset() <= before {
+			t.Errorf("pgdown did not scroll the trace (offset %d)", d.m.trace.pg.Offset())
 		}
 		d.key("esc")
 		if d.m.trace.active() {
@@ -94,7 +94,7 @@ func TestTracePanel(t *testing.T) {
 		}
 		d.selectName("fine")
 		d.settle()
-		if d.m.c.keys.Trace.Enabled() {
+		if d.m.c.Keys.Trace.Enabled() {
 			t.Error("t is offered on a value that evaluates")
 		}
 	})

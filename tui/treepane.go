@@ -12,13 +12,14 @@ import (
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/tui/shared"
 )
 
 // treePane is the left pane: the cursor and scroll position over the
 // tree's visible nodes. Moving is O(1): the visible list is only rebuilt
 // when the tree's shape changes.
 type treePane struct {
-	c             *common
+	c             *shared.Common
 	tree          *tree
 	cursor        int
 	offset        int
@@ -26,7 +27,7 @@ type treePane struct {
 	width, height int
 }
 
-func newTreePane(c *common, t *tree) treePane {
+func newTreePane(c *shared.Common, t *tree) treePane {
 	return treePane{c: c, tree: t, sel: t.root, height: 1}
 }
 
@@ -46,7 +47,7 @@ func (p *treePane) setSize(w, h int) {
 // Update moves the cursor on the movement keys and the wheel; the root
 // compares the selection before and after to point the preview at it.
 func (p treePane) Update(msg tea.Msg) (treePane, tea.Cmd) {
-	k, h := p.c.keys, p.height
+	k, h := p.c.Keys, p.height
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		switch {
@@ -82,7 +83,7 @@ func (p *treePane) move(delta int) {
 
 // setCursor selects the visible node at index i (clamped).
 func (p *treePane) setCursor(i int) {
-	p.cursor = clamp(i, 0, len(p.tree.visible)-1)
+	p.cursor = shared.Clamp(i, 0, len(p.tree.visible)-1)
 	p.sel = p.tree.visible[p.cursor]
 	p.scrollTo()
 }
@@ -92,8 +93,8 @@ func (p *treePane) scrollTo() {
 	if p.tree == nil {
 		return
 	}
-	p.cursor = clamp(p.cursor, 0, len(p.tree.visible)-1)
-	p.offset = follow(p.cursor, p.offset, p.height, len(p.tree.visible))
+	p.cursor = shared.Clamp(p.cursor, 0, len(p.tree.visible)-1)
+	p.offset = shared.Follow(p.cursor, p.offset, p.height, len(p.tree.visible))
 }
 
 // selectNode puts the cursor on n, which must be visible.
@@ -130,7 +131,7 @@ func (p treePane) rowAt(row int) (int, bool) {
 func (p treePane) View() string { return strings.Join(p.lines(), "\n") }
 
 func (p treePane) lines() []string {
-	s, w := p.c.styles, p.width
+	s, w := p.c.Styles, p.width
 	vis := p.tree.visible
 	end := min(len(vis), p.offset+p.height)
 	out := make([]string, 0, p.height)
@@ -146,7 +147,7 @@ func (p treePane) lines() []string {
 		arrow := " "
 		switch {
 		case n.loading, n.kind == nixeval.KindPending && pendingNote(n, now) != "":
-			arrow = p.c.spin
+			arrow = p.c.Spin
 		case n.expandable() && n.expanded:
 			arrow = "▾"
 		case n.expandable():
@@ -167,12 +168,12 @@ func (p treePane) lines() []string {
 			tagStyle = s.Dim
 			name = s.Dim.Render(name + " (absent)")
 		}
-		if p.c.warned[n.key] > 0 {
+		if p.c.Warned[n.key] > 0 {
 			name += s.Warning.Render(" ⚠") // Nix warned evaluating it (w lists why)
 		}
 		switch {
 		case n.kind == nixeval.KindError:
-			name = s.ErrorNode.Render(name + "  " + attr.Printable(firstLine(n.errText)))
+			name = s.ErrorNode.Render(name + "  " + attr.Printable(shared.FirstLine(n.errText)))
 		case n.listErr != "":
 			name = name + "  " + s.ErrorNode.Render("listing failed")
 		case n.cancelled:
@@ -194,19 +195,9 @@ func (p treePane) lines() []string {
 		}
 		line := indent + arrow + sep + tagStyle.Render(tag) + " " + name
 		if i == p.cursor {
-			line = s.Cursor.Render(pad(ansi.Strip(line), w-2))
+			line = s.Cursor.Render(shared.Pad(ansi.Strip(line), w-2))
 		}
-		out = append(out, mark+truncate(line, w-2))
+		out = append(out, mark+shared.Truncate(line, w-2))
 	}
 	return out
-}
-
-func clamp(v, lo, hi int) int {
-	if v > hi {
-		v = hi
-	}
-	if v < lo {
-		v = lo
-	}
-	return v
 }

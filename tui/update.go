@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"errors"
 	"os"
 	"os/exec"
 	"strings"
@@ -13,8 +12,8 @@ import (
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
-	"github.com/nixplore/nixplore/nixeval/nixproc"
 	"github.com/nixplore/nixplore/nixeval/teach"
+	"github.com/nixplore/nixplore/tui/shared"
 )
 
 // maxEarlyKeys bounds the keys kept while the start listing loads.
@@ -51,14 +50,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *Model) layout() {
 	bh, tw, pw := m.bodyHeight(), m.treeWidth(), max(0, m.previewWidth())
 	m.pane.setSize(tw, bh)
-	m.filter.setSize(tw, bh, m.c.width)
+	m.filter.setSize(tw, bh, m.c.Width)
 	m.preview.setSize(pw, bh)
 	m.explain.setSize(pw, bh)
 	m.warnings.setSize(pw, bh)
-	m.build.setSize(m.c.width, bh)
-	m.trace.setSize(m.c.width, bh)
-	m.evalLog.setSize(m.c.width, bh)
-	m.compare.setSize(m.c.width, bh)
+	m.build.setSize(m.c.Width, bh)
+	m.trace.setSize(m.c.Width, bh)
+	m.evalLog.setSize(m.c.Width, bh)
+	m.compare.setSize(m.c.Width, bh)
 }
 
 func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -67,7 +66,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m.warnings.add(warningsIn(msg))
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.c.width, m.c.height = msg.Width, msg.Height
+		m.c.Width, m.c.Height = msg.Width, msg.Height
 		m.help.Width = msg.Width
 		return m, nil
 	case startMsg:
@@ -84,12 +83,12 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onKinds(msg)
 	case restartedMsg:
 		return m.onRestarted(msg)
-	case noticeMsg:
+	case shared.NoticeMsg:
 		m.status = string(msg)
-		return m, m.c.waitNotice()
-	case evaluatorsMsg:
+		return m, m.c.WaitNotice()
+	case shared.EvaluatorsMsg:
 		m.noteEvaluators(msg)
-		return m.update(msg.answer)
+		return m.update(msg.Answer)
 	case describedMsg:
 		return m.onDescribed(msg)
 	case previewDueMsg:
@@ -133,12 +132,12 @@ type startMsg struct{}
 // onTick moves the spinner and redraws what shows it.
 func (m Model) onTick(msg spinner.TickMsg) (tea.Model, tea.Cmd) {
 	if !m.busy() {
-		m.c.spinning = false
+		m.c.Spinning = false
 		return m, nil
 	}
 	var cmd tea.Cmd
 	m.spinner, cmd = m.spinner.Update(msg)
-	m.c.spin = m.spinner.View()
+	m.c.Spin = m.spinner.View()
 	m.preview.tick()
 	m.build.tick()
 	m.trace.tick()
@@ -159,8 +158,8 @@ func (m Model) onInfo(msg infoMsg) (tea.Model, tea.Cmd) {
 	}
 	m.infoID = 0
 	if msg.err != nil {
-		if !isCancel(msg.err) {
-			m.infoErr = firstLine(nixeval.ErrorText(msg.err))
+		if !shared.IsCancel(msg.err) {
+			m.infoErr = shared.FirstLine(nixeval.ErrorText(msg.err))
 		}
 		return m, nil
 	}
@@ -205,11 +204,6 @@ func (m Model) onBuild(msg buildMsg) (tea.Model, tea.Cmd) {
 	return m, cmd
 }
 
-func isCancel(err error) bool {
-	var ce *nixproc.CancelledError
-	return errors.As(err, &ce)
-}
-
 // busy reports whether anything the spinner stands for is running.
 func (m Model) busy() bool {
 	return len(m.cancels) > 0 || m.build.running() || m.trace.running() || m.evalLog.loading() || m.compare.running()
@@ -218,8 +212,8 @@ func (m Model) busy() bool {
 // onKey routes a key: to the panel over the body when one is shown, to
 // the filter while it is open, else to the tree and its side panels.
 func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	k := m.c.keys
-	m.c.log.Printf("key %q", msg.String())
+	k := m.c.Keys
+	m.c.Log.Printf("key %q", msg.String())
 	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !m.filter.active {
 		// Keys typed faster than the terminal is read arrive together
 		// ("/manual"): each is a key of its own.
@@ -295,7 +289,7 @@ func (m Model) onPanelKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 		m.evalLog, cmd = m.evalLog.Update(msg)
 	case m.compare.open:
 		m.compare, cmd = m.compare.Update(msg)
-	case m.build.active() && !m.filter.active && key.Matches(msg, m.c.keys.Browse):
+	case m.build.active() && !m.filter.active && key.Matches(msg, m.c.Keys.Browse):
 		// Back from the tree to the build that runs or ran.
 		m.build.show()
 		return m, nil, true
@@ -308,7 +302,7 @@ func (m Model) onPanelKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 
 // onNotReadyKey handles a key while the start node loads or failed.
 func (m Model) onNotReadyKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	k := m.c.keys
+	k := m.c.Keys
 	switch {
 	case m.state == stateLoading && key.Matches(msg, k.CancelEval):
 		m.cancelEvalBuilds()
@@ -319,7 +313,7 @@ func (m Model) onNotReadyKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		// Why the whole configuration fails: the start path again,
 		// with --show-trace (its option, the user's file).
 		var cmd tea.Cmd
-		m.trace, cmd = m.trace.open(m.c.cfg.Start)
+		m.trace, cmd = m.trace.open(m.c.Cfg.Start)
 		return m, tea.Batch(cmd, m.spin())
 	case m.state == stateLoading && len(m.early) < maxEarlyKeys:
 		// Typed before the names arrived (/images⏎): kept, and
@@ -331,7 +325,7 @@ func (m Model) onNotReadyKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 
 // onTreeKey handles a key of the tree view.
 func (m Model) onTreeKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	k := m.c.keys
+	k := m.c.Keys
 	var cmd tea.Cmd
 	switch {
 	case key.Matches(msg, k.Up, k.Down, k.PageUp, k.PageDn, k.Top, k.Bottom):
@@ -346,10 +340,10 @@ func (m Model) onTreeKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(m.filter.focus(), m.previewNode(m.focused()))
 	case key.Matches(msg, k.CopyPath):
 		n := m.pane.selected()
-		return m, copyCmd(m.c.cfg.Clipboard, "path", n.path.String())
+		return m, copyCmd(m.c.Cfg.Clipboard, "path", n.path.String())
 	case key.Matches(msg, k.CopyCmd):
 		n := m.pane.selected()
-		return m, copyCmd(m.c.cfg.Clipboard, "command", nixeval.BuildCommands(m.c.cfg.Target, n.path).Build)
+		return m, copyCmd(m.c.Cfg.Clipboard, "command", nixeval.BuildCommands(m.c.Cfg.Target, n.path).Build)
 	case key.Matches(msg, k.Refresh):
 		return m.refresh()
 	case key.Matches(msg, k.PreviewDown, k.PreviewUp):
@@ -449,7 +443,7 @@ func (m Model) openBuild() (tea.Model, tea.Cmd) {
 }
 
 func (m Model) onFilterKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	k := m.c.keys
+	k := m.c.Keys
 	switch {
 	case key.Matches(msg, k.Cancel):
 		m.filter.close()
@@ -558,7 +552,7 @@ func (m *Model) previewNode(n *node) tea.Cmd {
 	if m.preview.reqID != 0 {
 		m.finish(m.preview.reqID)
 	}
-	id := m.c.next()
+	id := m.c.Next()
 	m.preview.show(n, id)
 	if n.kind == nixeval.KindError || n.absent != nil {
 		// Known without Nix: the error text, or the catalogue's entry.
@@ -569,7 +563,7 @@ func (m *Model) previewNode(n *node) tea.Cmd {
 		m.preview.set(e.desc, e.err, e.cached)
 		return nil
 	}
-	d := m.c.cfg.PreviewDelay
+	d := m.c.Cfg.PreviewDelay
 	if d <= 0 {
 		return m.startDescribe(n, id)
 	}
@@ -581,7 +575,7 @@ func (m Model) onListed(msg listedMsg) (tea.Model, tea.Cmd) {
 		m.finish(msg.id)
 		delete(m.working, msg.id)
 	}
-	if n := m.tree.index[msg.key]; !msg.cached && n == m.tree.root && n.reqID == msg.id && m.info == nil && m.infoID == 0 && !isCancel(msg.err) {
+	if n := m.tree.index[msg.key]; !msg.cached && n == m.tree.root && n.reqID == msg.id && m.info == nil && m.infoID == 0 && !shared.IsCancel(msg.err) {
 		// The start listing is in (or failed): now the header's facts.
 		next, cmd := m.onListedInner(msg)
 		nm := next.(Model)
@@ -605,10 +599,10 @@ func (m Model) onListedInner(msg listedMsg) (tea.Model, tea.Cmd) {
 	} else {
 		n.loading = false
 		if msg.err != nil {
-			if isCancel(msg.err) {
+			if shared.IsCancel(msg.err) {
 				return m, nil
 			}
-			m.c.log.Printf("list %s failed: %v", n.path, msg.err)
+			m.c.Log.Printf("list %s failed: %v", n.path, msg.err)
 			if n == m.tree.root && !n.loaded {
 				m.state, m.fatal = stateFailed, msg.err
 				m.syncKeys()
@@ -658,7 +652,7 @@ func (m Model) onDescribed(msg describedMsg) (tea.Model, tea.Cmd) {
 	if msg.cached && m.preview.state == previewReady && !m.preview.cached {
 		return m, nil
 	}
-	if msg.err != nil && isCancel(msg.err) {
+	if msg.err != nil && shared.IsCancel(msg.err) {
 		return m, nil
 	}
 	m.preview.set(msg.desc, msg.err, msg.cached)
@@ -749,7 +743,7 @@ func (m *Model) cancelSelected() {
 	if len(what) == 0 {
 		return
 	}
-	m.c.log.Printf("cancelled the %s of %s", strings.Join(what, " and "), n.path)
+	m.c.Log.Printf("cancelled the %s of %s", strings.Join(what, " and "), n.path)
 	m.status = "cancelled the " + strings.Join(what, " and ") + " of " + displayPath(n) + "; r evaluates it again"
 	m.syncKeys()
 }
@@ -768,7 +762,7 @@ func (m Model) cancelStart() Model {
 	m.preview.show(root, 0)
 	m.preview.setState(previewCancelled)
 	m.status = "cancelled listing " + displayPath(root) + "; r evaluates it again"
-	m.c.log.Printf("cancelled the start listing of %s", root.path)
+	m.c.Log.Printf("cancelled the start listing of %s", root.path)
 	m.syncKeys()
 	return m
 }
@@ -795,18 +789,18 @@ func (m Model) explaining() bool { return m.explain.open && m.preview.absent == 
 // reloadAll forgets everything and starts again from the start node.
 func (m Model) reloadAll() (tea.Model, tea.Cmd) {
 	m.cancelAll()
-	restart, recheck := m.c.cfg.Restart, m.c.cfg.Recheck
+	restart, recheck := m.c.Cfg.Restart, m.c.Cfg.Recheck
 	if restart != nil || recheck != nil {
 		// In a Cmd: ending a repl waits for it to exit, and checking a
 		// flake runs git and nix flake lock.
 		if restart != nil {
-			m.c.log.Printf("R: restarting the evaluators")
+			m.c.Log.Printf("R: restarting the evaluators")
 		}
 		if recheck != nil {
-			m.c.log.Printf("R: checking the flake again as at start")
+			m.c.Log.Printf("R: checking the flake again as at start")
 		}
 		m.status = "reloading: the evaluators start afresh and evaluate everything again"
-		return m, m.c.run(func() tea.Msg {
+		return m, m.c.Run(func() tea.Msg {
 			var msg restartedMsg
 			if recheck != nil {
 				msg.checked = true
@@ -856,7 +850,7 @@ func (m Model) reloadTree() (tea.Model, tea.Cmd) {
 	m.build.cancel()
 	m.compare.close()
 	m.descs = map[string]*descEntry{}
-	m.tree = newTree(m.c.cfg.Start)
+	m.tree = newTree(m.c.Cfg.Start)
 	m.pane = newTreePane(m.c, m.tree)
 	m.preview = newPreview(m.c)
 	m.explain.close()
@@ -881,7 +875,7 @@ func (m *Model) reloadCmds() []tea.Cmd {
 // quit cancels every request and build; the caller waits for the
 // processes with Wait.
 func (m Model) quit() (tea.Model, tea.Cmd) {
-	m.c.end()
+	m.c.End()
 	m.cancelAll()
 	m.build.cancel()
 	m.trace.cancel()
@@ -942,7 +936,7 @@ func (m Model) onMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
 
 // syncKeys enables the bindings that apply now.
 func (m *Model) syncKeys() {
-	k := &m.c.keys
+	k := &m.c.Keys
 	ready := m.state == stateReady && !m.filter.active
 	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.Expand, &k.Collapse, &k.Top, &k.Bottom, &k.PageUp, &k.PageDn, &k.Filter, &k.CopyPath, &k.CopyCmd, &k.Edit, &k.PreviewDown, &k.PreviewUp} {
 		b.SetEnabled(ready)
@@ -981,11 +975,6 @@ func (m *Model) syncKeys() {
 	k.EvalLog.SetEnabled(ready && m.lastEvalBuild != nil)
 	previewBusy := sel != nil && m.preview.key == sel.key && m.preview.state == previewLoading && sel.kind != nixeval.KindError
 	k.CancelEval.SetEnabled(m.state == stateLoading || ready && (len(m.building) > 0 || sel != nil && (sel.loading || previewBusy)))
-}
-
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(s, "\n")
-	return s
 }
 
 // editedMsg says the editor started by e has exited.
@@ -1057,12 +1046,12 @@ const warmBackShown = 15 * time.Second
 // remembers when they, one-shot until now, answer from a warm repl again
 // (a retried start, or R), so the header can say so; the note goes with
 // the next answer after warmBackShown, or a new fall.
-func (m *Model) noteEvaluators(msg evaluatorsMsg) {
+func (m *Model) noteEvaluators(msg shared.EvaluatorsMsg) {
 	switch {
-	case m.fallen != nil && msg.fallen == nil:
+	case m.fallen != nil && msg.Fallen == nil:
 		m.warmBack = time.Now()
-	case msg.fallen != nil || time.Since(m.warmBack) > warmBackShown:
+	case msg.Fallen != nil || time.Since(m.warmBack) > warmBackShown:
 		m.warmBack = time.Time{}
 	}
-	m.memory, m.fallen = msg.memory, msg.fallen
+	m.memory, m.fallen = msg.Memory, msg.Fallen
 }

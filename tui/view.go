@@ -9,11 +9,11 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/gitwork"
+	"github.com/nixplore/nixplore/tui/shared"
 )
 
 // headerHeight is the number of lines above the body.
@@ -32,56 +32,36 @@ var kindTags = map[string]string{
 
 func displayPath(n *node) string { return attr.Printable(n.path.String()) }
 
-// truncate cuts s (which may hold styles) to w cells.
-func truncate(s string, w int) string {
-	if w <= 0 {
-		return ""
-	}
-	if ansi.StringWidth(s) <= w {
-		return s
-	}
-	return ansi.Truncate(s, w, "…")
-}
-
-// pad truncates or pads s to exactly w cells.
-func pad(s string, w int) string {
-	s = truncate(s, w)
-	if n := ansi.StringWidth(s); n < w {
-		s += strings.Repeat(" ", w-n)
-	}
-	return s
-}
-
 // footerHeight is the status lines plus the help.
 func (m Model) footerHeight() int {
-	return len(m.statusLines(m.c.width)) + lipgloss.Height(m.helpView())
+	return len(m.statusLines(m.c.Width)) + lipgloss.Height(m.helpView())
 }
 
 // bodyHeight is the number of lines for the panes.
 func (m Model) bodyHeight() int {
-	return max(1, m.c.height-headerHeight-m.footerHeight())
+	return max(1, m.c.Height-headerHeight-m.footerHeight())
 }
 
 func (m Model) treeWidth() int {
-	w := m.c.width
-	return clamp(w*2/5, min(w, 24), max(1, w-20))
+	w := m.c.Width
+	return shared.Clamp(w*2/5, min(w, 24), max(1, w-20))
 }
 
-func (m Model) previewWidth() int { return m.c.width - m.treeWidth() - 3 }
+func (m Model) previewWidth() int { return m.c.Width - m.treeWidth() - 3 }
 
 func (m Model) helpView() string {
 	var km interface {
 		ShortHelp() []key.Binding
 		FullHelp() [][]key.Binding
-	} = m.c.keys
+	} = m.c.Keys
 	switch {
 	case m.trace.active():
 		km = m.trace.helpKeys()
 	case m.state == stateFailed:
 		again := key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "evaluate again"))
-		km = helpKeys{again, m.c.keys.Quit}
+		km = shared.HelpKeys{again, m.c.Keys.Quit}
 		if m.fatalTraceable() {
-			km = helpKeys{again, key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "why: trace")), m.c.keys.Quit}
+			km = shared.HelpKeys{again, key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "why: trace")), m.c.Keys.Quit}
 		}
 	case m.build.shown():
 		km = m.build.helpKeys()
@@ -90,7 +70,7 @@ func (m Model) helpView() string {
 	case m.compare.open:
 		km = m.compare.helpKeys()
 	case m.filter.active:
-		km = helpKeys{m.c.keys.Accept, m.c.keys.Cancel, m.c.keys.FilterUp, m.c.keys.FilterDown}
+		km = shared.HelpKeys{m.c.Keys.Accept, m.c.Keys.Cancel, m.c.Keys.FilterUp, m.c.Keys.FilterDown}
 	}
 	return m.help.View(km)
 }
@@ -98,7 +78,7 @@ func (m Model) helpView() string {
 // View draws the whole screen: every line fits the width and there are
 // exactly height lines.
 func (m Model) View() string {
-	w, h := m.c.width, m.c.height
+	w, h := m.c.Width, m.c.Height
 	if w < 1 || h < 1 {
 		return ""
 	}
@@ -140,7 +120,7 @@ func screen(lines []string, w, h int) string {
 		lines = lines[:h]
 	}
 	for i := range lines {
-		lines[i] = pad(lines[i], w)
+		lines[i] = shared.Pad(lines[i], w)
 	}
 	for len(lines) < h {
 		lines = append(lines, strings.Repeat(" ", w))
@@ -149,13 +129,13 @@ func screen(lines []string, w, h int) string {
 }
 
 func (m Model) headerLines(w int) []string {
-	s := m.c.styles
+	s := m.c.Styles
 	label := "nixplore"
-	if t := m.c.cfg.Target; t != nil {
+	if t := m.c.Cfg.Target; t != nil {
 		label = t.Label()
 	}
 	l1 := s.Title.Render("nixplore") + " " + attr.Printable(label)
-	if t := m.c.cfg.Target; t != nil && m.dirty {
+	if t := m.c.Cfg.Target; t != nil && m.dirty {
 		// Nix's own words, so a user who knows them recognises them.
 		l1 += " " + s.Warning.Render("⚠ "+strings.TrimPrefix(gitwork.DirtyWarning(t.GitRoot), "warning: "))
 	}
@@ -167,7 +147,7 @@ func (m Model) headerLines(w int) []string {
 		// the evaluators' memory last: a narrow terminal cuts those.
 		l2 = "system " + m.info.Platform() + m.platformNote()
 		if m.fallen != nil {
-			l2 += " " + s.Warning.Render("⚠ one-shot evaluation (slower, the repl is tried again later or on R): nix repl failed: "+attr.Printable(firstLine(m.fallen.Error())))
+			l2 += " " + s.Warning.Render("⚠ one-shot evaluation (slower, the repl is tried again later or on R): nix repl failed: "+attr.Printable(shared.FirstLine(m.fallen.Error())))
 		} else if !m.warmBack.IsZero() {
 			l2 += " " + s.Dim.Render("✓ warm evaluation is back (nix repl running again)")
 		}
@@ -190,7 +170,7 @@ func (m Model) headerLines(w int) []string {
 		// w lists them.
 		l2 = s.Warning.Render(n) + s.Dim.Render(" (w) · ") + l2
 	}
-	return []string{truncate(l1, w), truncate(l2, w)}
+	return []string{shared.Truncate(l1, w), shared.Truncate(l2, w)}
 }
 
 // maxStatusLines bounds a wrapped message (a copied command is shown in
@@ -200,7 +180,7 @@ const maxStatusLines = 4
 func (m Model) statusLines(w int) []string {
 	if m.askQuit {
 		q := "A build is running. Quit and cancel it? y quits · any other key keeps building"
-		return []string{m.c.styles.Warning.Render(truncate(q, w))}
+		return []string{m.c.Styles.Warning.Render(shared.Truncate(q, w))}
 	}
 	if m.build.active() && !m.build.shown() {
 		// Browsing during a build: its progress stays in the footer.
@@ -210,12 +190,12 @@ func (m Model) statusLines(w int) []string {
 }
 
 func (m Model) treeStatusLines(w int) []string {
-	s := m.c.styles
+	s := m.c.Styles
 	switch {
 	case m.filter.active:
 		return []string{m.filter.statusLine(w)}
 	case m.status != "":
-		lines := wrap(m.status, max(1, w))
+		lines := shared.Wrap(m.status, max(1, w))
 		if len(lines) > maxStatusLines {
 			lines = lines[:maxStatusLines]
 		}
@@ -224,20 +204,20 @@ func (m Model) treeStatusLines(w int) []string {
 		}
 		return lines
 	case m.state == stateLoading:
-		line := m.spinner.View() + " listing " + attr.Printable(m.c.cfg.Start.String()) + "…"
+		line := m.spinner.View() + " listing " + attr.Printable(m.c.Cfg.Start.String()) + "…"
 		if work := m.statusWork(time.Now()); work != "" {
 			line = m.spinner.View() + " " + work
 		}
-		return []string{s.Dim.Render(truncate(line, w))}
+		return []string{s.Dim.Render(shared.Truncate(line, w))}
 	case m.state == stateReady:
 		n := m.pane.selected()
 		pos := fmt.Sprintf(" %d/%d", m.pane.cursor+1, len(m.tree.visible))
 		if work := m.statusWork(time.Now()); work != "" {
 			// One line either way, so the layout never jumps: what Nix
 			// is working on wins over the path, which the preview has.
-			return []string{s.Dim.Render(truncate(m.spinner.View()+" "+work, w-len(pos)) + pos)}
+			return []string{s.Dim.Render(shared.Truncate(m.spinner.View()+" "+work, w-len(pos)) + pos)}
 		}
-		return []string{s.Dim.Render(truncate(displayPath(n), w-len(pos)) + pos)}
+		return []string{s.Dim.Render(shared.Truncate(displayPath(n), w-len(pos)) + pos)}
 	}
 	return []string{""}
 }
@@ -264,7 +244,7 @@ func (m Model) panesView(w, h int) []string {
 	default:
 		right = m.preview.window()
 	}
-	sep := m.c.styles.Border.Render(" │ ")
+	sep := m.c.Styles.Border.Render(" │ ")
 	out := make([]string, h)
 	for i := range out {
 		l, r := "", ""
@@ -275,7 +255,7 @@ func (m Model) panesView(w, h int) []string {
 			r = right[i]
 		}
 		if pw > 0 {
-			out[i] = pad(l, tw) + sep + r
+			out[i] = shared.Pad(l, tw) + sep + r
 		} else {
 			out[i] = l
 		}
@@ -286,14 +266,14 @@ func (m Model) panesView(w, h int) []string {
 // failedView explains an evaluation that failed as a whole: what
 // happened, what to do, and Nix's own words.
 func (m Model) failedView(w, h int) []string {
-	s := m.c.styles
+	s := m.c.Styles
 	var out []string
 	add := func(st lipgloss.Style, text string) {
-		for _, wl := range wrapIndent(text, max(1, w-2)) {
+		for _, wl := range shared.WrapIndent(text, max(1, w-2)) {
 			out = append(out, "  "+st.Render(wl))
 		}
 	}
-	out = append(out, s.Bad.Render(truncate("The evaluation failed", w)), "")
+	out = append(out, s.Bad.Render(shared.Truncate("The evaluation failed", w)), "")
 	var ee *nixeval.EvalError
 	var me *nixeval.MissingAttrError
 	switch {
@@ -337,7 +317,7 @@ func (m Model) failedView(w, h int) []string {
 // panes squeezed out of shape. A resize brings the explorer back as it was.
 func tooSmall(w, h int) string {
 	msg := fmt.Sprintf("terminal too small: %dx%d; nixplore needs at least %dx%d. Enlarge it, or q quits.", w, h, minWidth, minHeight)
-	return screen(wrap(msg, w), w, h)
+	return screen(shared.Wrap(msg, w), w, h)
 }
 
 // memoryText is the evaluators' resident memory for the header ("" when

@@ -16,6 +16,7 @@ import (
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/build"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
+	"github.com/nixplore/nixplore/tui/shared"
 )
 
 // screens puts a model into each state a user can see, for the layout
@@ -67,7 +68,7 @@ var screens = []struct {
 			log:   []string{"one", strings.Repeat("long ", 100)}, started: time.Now()}
 	}},
 	{"failed", func(d *driver) {
-		d.m.c.cfg.Eval.(*fakeEval).fail = &nixeval.EvalError{Kind: nixeval.ErrSyntax, Summary: "syntax error in a Nix file: unexpected '='",
+		d.m.c.Cfg.Eval.(*fakeEval).fail = &nixeval.EvalError{Kind: nixeval.ErrSyntax, Summary: "syntax error in a Nix file: unexpected '='",
 			Location: "/etc/nixos/configuration.nix:5:3", Hint: strings.Repeat("Fix the file at the location above. ", 5),
 			Nix: &nixproc.NixError{Message: "error: syntax error, unexpected '='\n\n       at /etc/nixos/configuration.nix:5:3:\n\n            4|   networking.hostName = \"x\";\n            5|   = broken;\n             |   ^"}}
 		d.key("R")
@@ -212,7 +213,7 @@ func TestWrapFitsAndKeepsEverything(t *testing.T) {
 		{strings.Repeat("x", 50), 7},
 		{"a b c", 1},
 	} {
-		lines := wrap(tc.in, tc.w)
+		lines := shared.Wrap(tc.in, tc.w)
 		for _, l := range lines {
 			if n := len([]rune(l)); n > tc.w {
 				t.Errorf("wrap(%q, %d): line %q is %d wide", tc.in, tc.w, l, n)

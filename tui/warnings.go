@@ -8,6 +8,7 @@ import (
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/tui/shared"
 )
 
 // warningsPanel holds every warning and trace Nix printed for the
@@ -15,18 +16,18 @@ import (
 // it; the header counts them, the tree marks those paths, and w opens the
 // list in place of the preview (scrolled like it; w or esc closes).
 type warningsPanel struct {
-	c     *common
+	c     *shared.Common
 	open  bool
 	list  []nixeval.Warning // each message once, where it first came from
 	all   []nixeval.Warning // each message once per path, for the disk cache
 	seen  map[string]bool
 	width int
-	pg    pager
+	pg    shared.Pager
 }
 
-func newWarnings(c *common) warningsPanel {
-	c.warned = map[string]int{}
-	return warningsPanel{c: c, seen: map[string]bool{}, pg: newPager()}
+func newWarnings(c *shared.Common) warningsPanel {
+	c.Warned = map[string]int{}
+	return warningsPanel{c: c, seen: map[string]bool{}, pg: shared.NewPager()}
 }
 
 // warningsIn returns the warnings an answer carries.
@@ -64,7 +65,7 @@ func (p *warningsPanel) add(ws []nixeval.Warning) {
 			mk := k + "\x00" + w.Path.Key()
 			if !p.seen[mk] {
 				p.seen[mk] = true
-				p.c.warned[w.Path.Key()]++
+				p.c.Warned[w.Path.Key()]++
 				p.all = append(p.all, w)
 			}
 		}
@@ -93,7 +94,7 @@ func (p warningsPanel) at(path attr.Path) []nixeval.Warning {
 }
 
 // reset forgets every warning: the evaluators start again (R).
-func (p *warningsPanel) reset() { *p = newWarnings(p.c).sized(p.width, p.pg.vp.Height) }
+func (p *warningsPanel) reset() { *p = newWarnings(p.c).sized(p.width, p.pg.Height()) }
 
 func (p warningsPanel) sized(w, h int) warningsPanel {
 	p.setSize(w, h)
@@ -103,7 +104,7 @@ func (p warningsPanel) sized(w, h int) warningsPanel {
 func (p *warningsPanel) toggle() {
 	p.open = !p.open && len(p.list) > 0
 	if p.open {
-		p.pg.top()
+		p.pg.Top()
 	}
 	p.refresh()
 }
@@ -114,7 +115,7 @@ func (p *warningsPanel) close() {
 }
 
 func (p *warningsPanel) setSize(w, h int) {
-	p.pg.setSize(w, h)
+	p.pg.SetSize(w, h)
 	if w != p.width {
 		p.width = w
 		p.refresh()
@@ -123,29 +124,29 @@ func (p *warningsPanel) setSize(w, h int) {
 
 func (p *warningsPanel) refresh() {
 	if !p.open {
-		p.pg.setLines(nil)
+		p.pg.SetLines(nil)
 		return
 	}
-	p.pg.setLines(p.lines(p.width))
+	p.pg.SetLines(p.lines(p.width))
 }
 
 // Update scrolls on J/K, ↑/↓ and the wheel.
 func (p warningsPanel) Update(msg tea.Msg) (warningsPanel, tea.Cmd) {
 	if k, ok := msg.(tea.KeyMsg); ok {
 		switch {
-		case key.Matches(k, p.c.keys.Up):
-			p.pg.scroll(-1)
+		case key.Matches(k, p.c.Keys.Up):
+			p.pg.Scroll(-1)
 			return p, nil
-		case key.Matches(k, p.c.keys.Down):
-			p.pg.scroll(1)
+		case key.Matches(k, p.c.Keys.Down):
+			p.pg.Scroll(1)
 			return p, nil
 		}
 	}
-	p.pg = scrollPager(p.pg, p.c.keys, msg)
+	p.pg = shared.ScrollPager(p.pg, p.c.Keys, msg)
 	return p, nil
 }
 
-func (p warningsPanel) window() []string { return withMore(p.c.styles, p.pg, p.width) }
+func (p warningsPanel) window() []string { return shared.WithMore(p.c.Styles, p.pg, p.width) }
 
 // count is the header's word for the warnings: `⚠ 2 warnings`, with the
 // traces counted apart; "" when there are none.
@@ -175,16 +176,16 @@ func (p warningsPanel) count() string {
 // words, then where it came from. Messages and names come from the
 // configuration, so all of it goes through Printable.
 func (p warningsPanel) lines(w int) []string {
-	s := p.c.styles
+	s := p.c.Styles
 	if w < 1 {
 		return nil
 	}
-	out := []string{s.PanelTitle.Render(truncate("What Nix printed besides the answers (w or esc closes)", w))}
+	out := []string{s.PanelTitle.Render(shared.Truncate("What Nix printed besides the answers (w or esc closes)", w))}
 	for _, x := range p.list {
 		out = append(out, "")
 		head := s.Warning.Render(string(x.Kind)+":") + " "
 		for _, ml := range strings.Split(x.Message, "\n") {
-			for _, l := range wrap(attr.Printable(ml), max(1, w-len(x.Kind)-2)) {
+			for _, l := range shared.Wrap(attr.Printable(ml), max(1, w-len(x.Kind)-2)) {
 				out = append(out, head+l)
 				head = strings.Repeat(" ", len(x.Kind)+2)
 			}
@@ -193,7 +194,7 @@ func (p warningsPanel) lines(w int) []string {
 		if x.Path != nil {
 			from = "from " + x.Path.String()
 		}
-		for _, l := range wrap(attr.Printable(from), max(1, w-2)) {
+		for _, l := range shared.Wrap(attr.Printable(from), max(1, w-2)) {
 			out = append(out, "  "+s.Dim.Render(l))
 		}
 	}

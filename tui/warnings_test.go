@@ -127,7 +127,7 @@ func TestWarningsPanelGolden(t *testing.T) {
 	for range 10 {
 		d.key("J")
 	}
-	if !d.m.warnings.pg.atBottom() || !strings.Contains(d.m.View(), "PermitRootLogin'.") {
+	if !d.m.warnings.pg.AtBottom() || !strings.Contains(d.m.View(), "PermitRootLogin'.") {
 		t.Errorf("J did not scroll to the end:\n%s", d.m.View())
 	}
 	d.key("w")

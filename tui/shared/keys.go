@@ -1,4 +1,4 @@
-package tui
+package shared
 
 import "github.com/charmbracelet/bubbles/key"
 
@@ -93,9 +93,9 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	}
 }
 
-// helpKeys adapts a fixed list of bindings to help.KeyMap for the filter
+// HelpKeys adapts a fixed list of bindings to help.KeyMap for the filter
 // and the build panel, whose keys differ from the tree's.
-type helpKeys []key.Binding
+type HelpKeys []key.Binding
 
-func (h helpKeys) ShortHelp() []key.Binding  { return h }
-func (h helpKeys) FullHelp() [][]key.Binding { return [][]key.Binding{h} }
+func (h HelpKeys) ShortHelp() []key.Binding  { return h }
+func (h HelpKeys) FullHelp() [][]key.Binding { return [][]key.Binding{h} }
