@@ -11,6 +11,7 @@ import (
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/tui/components/askpanel"
 )
 
 // TestEvalBuildInFooter: while a kind waits for a build during evaluation
@@ -126,12 +127,12 @@ func TestEvalBuildLogPanel(t *testing.T) {
 			t.Fatal("L is not offered after a build during evaluation")
 		}
 		d.key("L")
-		if !d.m.evalLog.active() {
+		if !d.m.evalLog.Active() {
 			t.Fatal("L did not open the log panel")
 		}
-		d.until(func() bool { return !d.m.evalLog.loading() })
-		if d.m.evalLog.state != askReady {
-			t.Fatalf("log %s: %v", d.m.evalLog.state, d.m.evalLog.err)
+		d.until(func() bool { return !d.m.evalLog.Loading() })
+		if d.m.evalLog.State != askpanel.Ready {
+			t.Fatalf("log %s: %v", d.m.evalLog.State, d.m.evalLog.Err)
 		}
 		view := d.m.View()
 		for _, want := range []string{"Log of gen-foo, built for evaluation (esc closes): nix-store -l /nix/store/", "gen-foo: step 30 of 30"} {
@@ -139,7 +140,7 @@ func TestEvalBuildLogPanel(t *testing.T) {
 				t.Errorf("the panel lacks %q:\n%s", want, view)
 			}
 		}
-		if strings.Contains(view, "generating a Nix file") || !d.m.evalLog.pg.AtBottom() {
+		if strings.Contains(view, "generating a Nix file") || !d.m.evalLog.Pg.AtBottom() {
 			t.Errorf("the panel does not open at the log's end:\n%s", view)
 		}
 		d.key("g")
@@ -151,20 +152,20 @@ func TestEvalBuildLogPanel(t *testing.T) {
 			checkFits(t, d.m.View(), sz[0], sz[1], "log panel")
 		}
 		d.key("esc")
-		if d.m.evalLog.active() {
+		if d.m.evalLog.Active() {
 			t.Fatal("esc did not close the log panel")
 		}
 
 		// A derivation never built here: Nix has no log of it.
 		d.m.lastEvalBuild = &nixeval.EvalBuild{Drv: "/nix/store/00000000000000000000000000000000-never-built.drv", Name: "never-built"}
 		d.key("L")
-		d.until(func() bool { return !d.m.evalLog.loading() })
-		body := strings.Join(d.m.evalLog.body(200), "\n")
-		if d.m.evalLog.state != askFailed || !strings.Contains(body, "No log of never-built:\n  error: build log of derivation '/nix/store/00000000000000000000000000000000-never-built.drv' is not available") {
-			t.Errorf("log of a derivation never built (%s):\n%s", d.m.evalLog.state, body)
+		d.until(func() bool { return !d.m.evalLog.Loading() })
+		body := strings.Join(d.m.evalLog.Body(200), "\n")
+		if d.m.evalLog.State != askpanel.Failed || !strings.Contains(body, "No log of never-built:\n  error: build log of derivation '/nix/store/00000000000000000000000000000000-never-built.drv' is not available") {
+			t.Errorf("log of a derivation never built (%s):\n%s", d.m.evalLog.State, body)
 		}
 		d.key("L")
-		if d.m.evalLog.active() {
+		if d.m.evalLog.Active() {
 			t.Error("L did not close the log panel")
 		}
 	})

@@ -48,10 +48,10 @@ func TestPreviewShowsTheConfigurationsFactsFirst(t *testing.T) {
 		}
 		facts := d.m.preview.desc.Facts
 		d.key("x")
-		if !d.m.explain.open || !reflect.DeepEqual(d.m.explain.x.Facts, facts) {
-			t.Fatalf("explain facts %v, preview facts %v", d.m.explain.x.Facts, facts)
+		if !d.m.explain.Open || !reflect.DeepEqual(d.m.explain.X.Facts, facts) {
+			t.Fatalf("explain facts %v, preview facts %v", d.m.explain.X.Facts, facts)
 		}
-		explained := strings.Join(d.m.explain.lines(1000), "\n")
+		explained := strings.Join(d.m.explain.Lines(1000), "\n")
 		for _, f := range facts {
 			if !strings.Contains(explained, "- "+f.Text()) {
 				t.Errorf("explain panel lacks %q:\n%s", f.Text(), explained)
@@ -97,8 +97,8 @@ func TestPreviewNamesTheFailingVariants(t *testing.T) {
 			t.Errorf("images preview:\n%s", lines)
 		}
 		d.key("x")
-		if !d.m.explain.open || !strings.Contains(strings.Join(d.m.explain.lines(1000), "\n"), "variants known to fail: broken") {
-			t.Errorf("explain panel:\n%s", strings.Join(d.m.explain.lines(1000), "\n"))
+		if !d.m.explain.Open || !strings.Contains(strings.Join(d.m.explain.Lines(1000), "\n"), "variants known to fail: broken") {
+			t.Errorf("explain panel:\n%s", strings.Join(d.m.explain.Lines(1000), "\n"))
 		}
 	})
 }

@@ -241,19 +241,19 @@ func (m *Model) syncFailingVariants() {
 	}
 	d.Facts = d.Facts.WithFailing(known)
 	m.preview.refresh()
-	if m.explain.open && m.explain.key == n.key {
-		m.explain.reexplain(n, m.info, d.Facts)
+	if m.explain.Open && m.explain.Key == n.key {
+		m.explain.Reexplain(explained(n), m.info, d.Facts)
 	}
 }
 
 // remember stores n's listing, complete now kind by kind, in the disk
 // cache, so the next run shows it at once.
 func (m *Model) remember(n *node) tea.Cmd {
-	l := nixeval.Listing{Path: n.path, Warnings: m.warnings.at(n.path)}
+	l := nixeval.Listing{Path: n.path, Warnings: m.warnings.At(n.path)}
 	for _, c := range n.children {
 		if c.absent == nil {
 			l.Children = append(l.Children, nixeval.Child{Name: c.name, Path: c.path, Kind: c.kind, Error: c.errText,
-				Warnings: m.warnings.at(c.path)})
+				Warnings: m.warnings.At(c.path)})
 		}
 	}
 	since, ev, ctx := n.namesAt, m.c.Cfg.Eval, m.c.Life

@@ -17,6 +17,10 @@ import (
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/build"
+	"github.com/nixplore/nixplore/tui/components/evallog"
+	"github.com/nixplore/nixplore/tui/components/explain"
+	"github.com/nixplore/nixplore/tui/components/trace"
+	"github.com/nixplore/nixplore/tui/components/warnings"
 	"github.com/nixplore/nixplore/tui/shared"
 )
 
@@ -73,11 +77,11 @@ type Model struct {
 	// showAbsent adds the catalogue's outputs this configuration does not
 	// have to config.system.build (key a).
 	showAbsent bool
-	explain    explainPanel
-	warnings   warningsPanel
-	trace      tracePanel // t on an error: Nix's --show-trace (trace.go)
-	fatal      error      // stateFailed: why
-	status     string     // one-line message: what was copied, what failed
+	explain    explain.Panel
+	warnings   warnings.Panel
+	trace      trace.Panel // t on an error: Nix's --show-trace (trace.go)
+	fatal      error       // stateFailed: why
+	status     string      // one-line message: what was copied, what failed
 	cancels    map[uint64]context.CancelFunc
 	descs      map[string]*descEntry // descriptions already fetched, by path key
 	quitting   bool
@@ -115,7 +119,7 @@ type Model struct {
 	// lastEvalBuild is the latest build during evaluation a request
 	// waited for: L shows its log.
 	lastEvalBuild *nixeval.EvalBuild
-	evalLog       evalLogPanel
+	evalLog       evallog.Panel
 	// waiters wait for the builds of requests just started (takeWaiters).
 	waiters []tea.Cmd
 }
@@ -164,10 +168,10 @@ func New(cfg Config) Model {
 	m.filter = newFilter(c)
 	m.build = buildPanel{c: c, pg: shared.NewPager()}
 	m.compare = newCompare(c)
-	m.explain = newExplain(c)
-	m.warnings = newWarnings(c)
-	m.trace = newTrace(c)
-	m.evalLog = newEvalLog(c)
+	m.explain = explain.New(c)
+	m.warnings = warnings.New(c)
+	m.trace = trace.New(c)
+	m.evalLog = evallog.New(c)
 	m.layout()
 	m.syncKeys()
 	return m
@@ -202,7 +206,7 @@ func (m Model) Close() {
 	m.c.End()
 	m.cancelAll()
 	m.build.cancel()
-	m.trace.cancel()
-	m.evalLog.cancel()
+	m.trace.Cancel()
+	m.evalLog.Cancel()
 	m.compare.cancel()
 }

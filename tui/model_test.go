@@ -324,11 +324,11 @@ func TestHostileNamesNeverReachTheTerminal(t *testing.T) {
 			t.Errorf("%s: %v", n.label, d.m.preview.err)
 		}
 		d.key("x")
-		if !d.m.explain.open {
+		if !d.m.explain.Open {
 			t.Fatalf("x on %s did not explain", n.label)
 		}
 		clean(t, d.m.View(), "explanation of "+n.label)
-		clean(t, strings.Join(d.m.explain.lines(60), "\n"), "whole explanation of "+n.label)
+		clean(t, strings.Join(d.m.explain.Lines(60), "\n"), "whole explanation of "+n.label)
 		d.key("x")
 	}
 	if names < 16 {

@@ -46,14 +46,14 @@ func TestPreviewFollowsTheCursorThroughTheFilter(t *testing.T) {
 		// the same node).
 		d.key("x", "/")
 		d.typeText("toplevel")
-		if d.m.explain.path.String() != "config.system.build.toplevel" {
-			t.Errorf("the explanation shows %s while toplevel is highlighted", d.m.explain.path)
+		if d.m.explain.Path.String() != "config.system.build.toplevel" {
+			t.Errorf("the explanation shows %s while toplevel is highlighted", d.m.explain.Path)
 		}
 		d.typeText("qqq")
 		d.settle()
 		d.previewFollows("/toplevelqqq")
-		if d.m.explain.path.String() != "config.system.build.kernel" {
-			t.Errorf("with no match the explanation shows %s, the cursor is on kernel", d.m.explain.path)
+		if d.m.explain.Path.String() != "config.system.build.kernel" {
+			t.Errorf("with no match the explanation shows %s, the cursor is on kernel", d.m.explain.Path)
 		}
 		d.key("esc")
 		d.settle()

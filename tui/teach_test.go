@@ -84,9 +84,9 @@ func TestAbsentOutputsToggle(t *testing.T) {
 			t.Errorf("on an absent output: build %v, copy cmd %v, explain %v enabled", k.Build.Enabled(), k.CopyCmd.Enabled(), k.Explain.Enabled())
 		}
 		d.key("l", "b", "c", "x")
-		if iso.expanded || iso.loading || d.m.build.active() || d.m.explain.open || len(d.m.cancels) != 0 {
+		if iso.expanded || iso.loading || d.m.build.active() || d.m.explain.Open || len(d.m.cancels) != 0 {
 			t.Errorf("keys acted on an absent output: expanded %v, loading %v, build %v, explain %v, %d requests",
-				iso.expanded, iso.loading, d.m.build.active(), d.m.explain.open, len(d.m.cancels))
+				iso.expanded, iso.loading, d.m.build.active(), d.m.explain.Open, len(d.m.cancels))
 		}
 		// Re-listing the set keeps them; a hides them again.
 		d.selectName("sdImage")
@@ -109,10 +109,10 @@ func TestExplainPanel(t *testing.T) {
 		d.selectName("sdImage")
 		d.settle()
 		d.key("x")
-		if !d.m.explain.open {
+		if !d.m.explain.Open {
 			t.Fatal("x did not open the explanation")
 		}
-		all := strings.Join(d.m.explain.lines(d.m.previewWidth()), "\n")
+		all := strings.Join(d.m.explain.Lines(d.m.previewWidth()), "\n")
 		// Lines wrap between words, so a phrase may span two of them.
 		flat := strings.Join(strings.Fields(all), " ")
 		for _, want := range []string{"How config.system.build.sdImage is built", "$ nix-build '<nixpkgs/nixos>' -A config.system.build.sdImage",
@@ -127,27 +127,27 @@ func TestExplainPanel(t *testing.T) {
 			t.Errorf("explain panel not shown, or not scrollable:\n%s", v)
 		}
 		d.key("J")
-		if d.m.explain.pg.Offset() == 0 || strings.Contains(d.m.View(), "How config.system.build.sdImage") {
-			t.Errorf("J did not scroll the explanation (scroll %d)", d.m.explain.pg.Offset())
+		if d.m.explain.Pager().Offset() == 0 || strings.Contains(d.m.View(), "How config.system.build.sdImage") {
+			t.Errorf("J did not scroll the explanation (scroll %d)", d.m.explain.Pager().Offset())
 		}
 		// It follows the cursor: toplevel has a nixos-rebuild equivalent.
 		d.selectName("toplevel")
-		all = strings.Join(d.m.explain.lines(d.m.previewWidth()), "\n")
+		all = strings.Join(d.m.explain.Lines(d.m.previewWidth()), "\n")
 		if !strings.Contains(all, "-A config.system.build.toplevel") || !strings.Contains(all, "nixos-rebuild build") {
 			t.Errorf("explanation of toplevel:\n%s", all)
 		}
-		if d.m.explain.pg.Offset() != 0 {
-			t.Errorf("a new node's explanation starts scrolled to %d", d.m.explain.pg.Offset())
+		if d.m.explain.Pager().Offset() != 0 {
+			t.Errorf("a new node's explanation starts scrolled to %d", d.m.explain.Pager().Offset())
 		}
 		d.key("esc")
-		if d.m.explain.open {
+		if d.m.explain.Open {
 			t.Error("esc did not close the explanation")
 		}
 		if !strings.Contains(d.m.View(), "path    config.system.build.toplevel") {
 			t.Errorf("the preview is not back:\n%s", d.m.View())
 		}
 		d.key("x", "x")
-		if d.m.explain.open {
+		if d.m.explain.Open {
 			t.Error("x did not close the explanation")
 		}
 	})
@@ -185,7 +185,7 @@ func TestFlakeTarget(t *testing.T) {
 		}
 	}
 	d.key("x")
-	all := strings.Join(d.m.explain.lines(100), "\n")
+	all := strings.Join(d.m.explain.Lines(100), "\n")
 	for _, want := range []string{"The flake, the directory " + tg.FlakeDir, "#nixosConfigurations.pi.config.system.build.manual.manualHTML"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("flake explanation lacks %q:\n%s", want, all)
@@ -205,11 +205,11 @@ func TestExplainNotesWhatInfoRevealed(t *testing.T) {
 	}
 	d.m.info = nil // as if Info were still running
 	d.key("x")
-	if all := strings.Join(d.m.explain.lines(100), "\n"); strings.Contains(all, "hostPlatform is") {
+	if all := strings.Join(d.m.explain.Lines(100), "\n"); strings.Contains(all, "hostPlatform is") {
 		t.Fatalf("a note without Info:\n%s", all)
 	}
 	d.send(infoMsg{info: info})
-	all := strings.Join(d.m.explain.lines(100), "\n")
+	all := strings.Join(d.m.explain.Lines(100), "\n")
 	if !strings.Contains(all, "Note") || !strings.Contains(all, "hostPlatform") {
 		t.Errorf("explanation lacks the note on the ignored --system:\n%s", all)
 	}

@@ -13,6 +13,8 @@ import (
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/teach"
+	"github.com/nixplore/nixplore/tui/components/evallog"
+	"github.com/nixplore/nixplore/tui/components/trace"
 	"github.com/nixplore/nixplore/tui/shared"
 )
 
@@ -52,18 +54,18 @@ func (m *Model) layout() {
 	m.pane.setSize(tw, bh)
 	m.filter.setSize(tw, bh, m.c.Width)
 	m.preview.setSize(pw, bh)
-	m.explain.setSize(pw, bh)
-	m.warnings.setSize(pw, bh)
+	m.explain.SetSize(pw, bh)
+	m.warnings.SetSize(pw, bh)
 	m.build.setSize(m.c.Width, bh)
-	m.trace.setSize(m.c.Width, bh)
-	m.evalLog.setSize(m.c.Width, bh)
+	m.trace.SetSize(m.c.Width, bh)
+	m.evalLog.SetSize(m.c.Width, bh)
 	m.compare.setSize(m.c.Width, bh)
 }
 
 func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	// Before anything drops the answer as stale: a warm evaluator prints
 	// a warning once, whichever request made it.
-	m.warnings.add(warningsIn(msg))
+	m.warnings.Add(warningsIn(msg))
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.c.Width, m.c.Height = msg.Width, msg.Height
@@ -105,11 +107,11 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onBuild(msg)
 	case evalBuildMsg:
 		return m.onEvalBuild(msg)
-	case tracedMsg:
+	case trace.Msg:
 		var cmd tea.Cmd
 		m.trace, cmd = m.trace.Update(msg)
 		return m, cmd
-	case evalLogMsg:
+	case evallog.Msg:
 		var cmd tea.Cmd
 		m.evalLog, cmd = m.evalLog.Update(msg)
 		return m, cmd
@@ -140,9 +142,9 @@ func (m Model) onTick(msg spinner.TickMsg) (tea.Model, tea.Cmd) {
 	m.c.Spin = m.spinner.View()
 	m.preview.tick()
 	m.build.tick()
-	m.trace.tick()
-	if m.evalLog.loading() {
-		m.evalLog.refresh()
+	m.trace.Tick()
+	if m.evalLog.Loading() {
+		m.evalLog.Refresh()
 	}
 	m.compare.tick()
 	return m, cmd
@@ -164,11 +166,11 @@ func (m Model) onInfo(msg infoMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.info, m.infoErr = msg.info, ""
-	if m.explain.open {
+	if m.explain.Open {
 		// The notes (an ignored --system, a foreign platform) come
 		// from Info.
-		n := m.tree.index[m.explain.key]
-		m.explain.reexplain(n, m.info, m.factsOf(n))
+		n := m.tree.index[m.explain.Key]
+		m.explain.Reexplain(explained(n), m.info, m.factsOf(n))
 	}
 	return m, m.checkPlatform(m.info.Platform())
 }
@@ -206,7 +208,7 @@ func (m Model) onBuild(msg buildMsg) (tea.Model, tea.Cmd) {
 
 // busy reports whether anything the spinner stands for is running.
 func (m Model) busy() bool {
-	return len(m.cancels) > 0 || m.build.running() || m.trace.running() || m.evalLog.loading() || m.compare.running()
+	return len(m.cancels) > 0 || m.build.running() || m.trace.Running() || m.evalLog.Loading() || m.compare.running()
 }
 
 // onKey routes a key: to the panel over the body when one is shown, to
@@ -245,13 +247,13 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m.onNotReadyKey(msg)
 	}
 	m.status = ""
-	if m.explain.open && (key.Matches(msg, k.Cancel) || key.Matches(msg, k.Explain)) {
-		m.explain.close()
+	if m.explain.Open && (key.Matches(msg, k.Cancel) || key.Matches(msg, k.Explain)) {
+		m.explain.Close()
 		m.syncKeys()
 		return m, nil
 	}
-	if m.warnings.open && (key.Matches(msg, k.Cancel) || key.Matches(msg, k.Warnings)) {
-		m.warnings.close()
+	if m.warnings.Open && (key.Matches(msg, k.Cancel) || key.Matches(msg, k.Warnings)) {
+		m.warnings.Close()
 		m.syncKeys()
 		return m, nil
 	}
@@ -280,12 +282,12 @@ func (m Model) onPanelKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 	case m.build.shown():
 		m.build, cmd = m.build.Update(msg)
 		return m, cmd, true
-	case (m.trace.active() || m.evalLog.active()) && msg.String() == "ctrl+c":
+	case (m.trace.Active() || m.evalLog.Active()) && msg.String() == "ctrl+c":
 		next, cmd := m.quit()
 		return next, cmd, true
-	case m.trace.active():
+	case m.trace.Active():
 		m.trace, cmd = m.trace.Update(msg)
-	case m.evalLog.active():
+	case m.evalLog.Active():
 		m.evalLog, cmd = m.evalLog.Update(msg)
 	case m.compare.open:
 		m.compare, cmd = m.compare.Update(msg)
@@ -313,7 +315,7 @@ func (m Model) onNotReadyKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		// Why the whole configuration fails: the start path again,
 		// with --show-trace (its option, the user's file).
 		var cmd tea.Cmd
-		m.trace, cmd = m.trace.open(m.c.Cfg.Start)
+		m.trace, cmd = m.trace.Open(m.c.Cfg.Start)
 		return m, tea.Batch(cmd, m.spin())
 	case m.state == stateLoading && len(m.early) < maxEarlyKeys:
 		// Typed before the names arrived (/images⏎): kept, and
@@ -350,13 +352,13 @@ func (m Model) onTreeKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, m.scrollPreview(msg)
 	case key.Matches(msg, k.Explain):
 		n := m.pane.selected()
-		m.warnings.close()
-		m.explain.show(n, m.info, m.factsOf(n))
+		m.warnings.Close()
+		m.explain.Show(explained(n), m.info, m.factsOf(n))
 		m.syncKeys()
 		return m, nil
 	case key.Matches(msg, k.Warnings):
-		m.explain.close()
-		m.warnings.toggle()
+		m.explain.Close()
+		m.warnings.Toggle()
 		m.syncKeys()
 		return m, nil
 	case key.Matches(msg, k.Absent):
@@ -365,7 +367,7 @@ func (m Model) onTreeKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return m, cmd
 		}
 	case key.Matches(msg, k.Trace):
-		m.trace, cmd = m.trace.open(m.pane.selected().path)
+		m.trace, cmd = m.trace.Open(m.pane.selected().path)
 		m.syncKeys()
 		return m, tea.Batch(cmd, m.spin())
 	case key.Matches(msg, k.EvalLog):
@@ -415,7 +417,7 @@ func (m Model) openEvalLog() (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	var cmd tea.Cmd
-	m.evalLog, cmd = m.evalLog.open(*m.lastEvalBuild, m.evalBuildRunning(*m.lastEvalBuild))
+	m.evalLog, cmd = m.evalLog.Open(*m.lastEvalBuild, m.evalBuildRunning(*m.lastEvalBuild))
 	m.syncKeys()
 	return m, tea.Batch(cmd, m.spin())
 }
@@ -543,8 +545,8 @@ func (m *Model) previewNode(n *node) tea.Cmd {
 	if n == nil {
 		return nil
 	}
-	if m.explain.open {
-		m.explain.set(n, m.info, m.factsOf(n))
+	if m.explain.Open {
+		m.explain.Set(explained(n), m.info, m.factsOf(n))
 	}
 	if n.key == m.preview.key && m.preview.state != previewEmpty {
 		return nil
@@ -657,9 +659,9 @@ func (m Model) onDescribed(msg describedMsg) (tea.Model, tea.Cmd) {
 	}
 	m.preview.set(msg.desc, msg.err, msg.cached)
 	m.syncFailingVariants()
-	if m.explain.open && m.explain.key == msg.key && msg.desc != nil {
+	if m.explain.Open && m.explain.Key == msg.key && msg.desc != nil {
 		// The explanation lists the same facts as the preview.
-		m.explain.reexplain(m.tree.index[msg.key], m.info, msg.desc.Facts)
+		m.explain.Reexplain(explained(m.tree.index[msg.key]), m.info, msg.desc.Facts)
 	}
 	if n := m.tree.index[msg.key]; n != nil && msg.desc != nil && !msg.cached && (n.kind == nixeval.KindPending || n.recheck) && msg.desc.Kind != "" {
 		// The preview evaluated the value: its kind is known now too.
@@ -772,7 +774,7 @@ func (m Model) cancelStart() Model {
 func (m *Model) scrollPreview(msg tea.Msg) tea.Cmd {
 	var cmd tea.Cmd
 	switch {
-	case m.warnings.open:
+	case m.warnings.Open:
 		m.warnings, cmd = m.warnings.Update(msg)
 	case m.explaining():
 		m.explain, cmd = m.explain.Update(msg)
@@ -784,7 +786,7 @@ func (m *Model) scrollPreview(msg tea.Msg) tea.Cmd {
 
 // explaining reports whether the right side shows the explanation: it is
 // open and the node has a command (an absent output has none).
-func (m Model) explaining() bool { return m.explain.open && m.preview.absent == nil }
+func (m Model) explaining() bool { return m.explain.Open && m.preview.absent == nil }
 
 // reloadAll forgets everything and starts again from the start node.
 func (m Model) reloadAll() (tea.Model, tea.Cmd) {
@@ -853,10 +855,10 @@ func (m Model) reloadTree() (tea.Model, tea.Cmd) {
 	m.tree = newTree(m.c.Cfg.Start)
 	m.pane = newTreePane(m.c, m.tree)
 	m.preview = newPreview(m.c)
-	m.explain.close()
-	m.warnings.reset()
-	m.trace.close()
-	m.evalLog.close()
+	m.explain.Close()
+	m.warnings.Reset()
+	m.trace.Close()
+	m.evalLog.Close()
 	m.state, m.fatal, m.info, m.infoErr, m.status = stateLoading, nil, nil, "", ""
 	m.syncKeys()
 	return m, tea.Batch(m.reloadCmds()...)
@@ -878,8 +880,8 @@ func (m Model) quit() (tea.Model, tea.Cmd) {
 	m.c.End()
 	m.cancelAll()
 	m.build.cancel()
-	m.trace.cancel()
-	m.evalLog.cancel()
+	m.trace.Cancel()
+	m.evalLog.Cancel()
 	m.compare.cancel()
 	m.quitting = true
 	return m, tea.Quit
@@ -888,10 +890,10 @@ func (m Model) quit() (tea.Model, tea.Cmd) {
 func (m Model) onMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	switch {
-	case m.trace.active():
+	case m.trace.Active():
 		m.trace, cmd = m.trace.Update(msg)
 		return m, cmd
-	case m.evalLog.active():
+	case m.evalLog.Active():
 		m.evalLog, cmd = m.evalLog.Update(msg)
 		return m, cmd
 	}
@@ -954,13 +956,13 @@ func (m *Model) syncKeys() {
 	// An absent output has no command to copy, explain or build.
 	k.CopyCmd.SetEnabled(ready && sel != nil && sel.absent == nil)
 	k.Explain.SetEnabled(ready && sel != nil && sel.absent == nil)
-	if m.explain.open {
+	if m.explain.Open {
 		k.Explain.SetHelp("x", "close explain")
 	} else {
 		k.Explain.SetHelp("x", "explain cmd")
 	}
-	k.Warnings.SetEnabled(m.state == stateReady && len(m.warnings.list) > 0)
-	if m.warnings.open {
+	k.Warnings.SetEnabled(m.state == stateReady && len(m.warnings.List) > 0)
+	if m.warnings.Open {
 		k.Warnings.SetHelp("w", "close warnings")
 	} else {
 		k.Warnings.SetHelp("w", "warnings")

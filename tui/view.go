@@ -55,8 +55,8 @@ func (m Model) helpView() string {
 		FullHelp() [][]key.Binding
 	} = m.c.Keys
 	switch {
-	case m.trace.active():
-		km = m.trace.helpKeys()
+	case m.trace.Active():
+		km = m.trace.HelpKeys()
 	case m.state == stateFailed:
 		again := key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "evaluate again"))
 		km = shared.HelpKeys{again, m.c.Keys.Quit}
@@ -65,8 +65,8 @@ func (m Model) helpView() string {
 		}
 	case m.build.shown():
 		km = m.build.helpKeys()
-	case m.evalLog.active():
-		km = m.evalLog.helpKeys()
+	case m.evalLog.Active():
+		km = m.evalLog.HelpKeys()
 	case m.compare.open:
 		km = m.compare.helpKeys()
 	case m.filter.active:
@@ -92,14 +92,14 @@ func (m Model) View() string {
 	bh := m.bodyHeight()
 	var body []string
 	switch {
-	case m.trace.active():
-		body = m.trace.lines()
+	case m.trace.Active():
+		body = m.trace.Lines()
 	case m.state == stateFailed:
 		body = m.failedView(w, bh)
 	case m.build.shown():
 		body = m.build.lines()
-	case m.evalLog.active():
-		body = m.evalLog.lines()
+	case m.evalLog.Active():
+		body = m.evalLog.Lines()
 	case m.compare.open:
 		body = m.compare.lines()
 	default:
@@ -165,7 +165,7 @@ func (m Model) headerLines(w int) []string {
 	default:
 		l2 = s.Dim.Render(m.spinner.View() + " reading platform and Nix version…")
 	}
-	if n := m.warnings.count(); n != "" {
+	if n := m.warnings.Count(); n != "" {
 		// First on the shorter line, so a long target never hides it;
 		// w lists them.
 		l2 = s.Warning.Render(n) + s.Dim.Render(" (w) · ") + l2
@@ -237,10 +237,10 @@ func (m Model) panesView(w, h int) []string {
 	var right []string
 	switch {
 	case pw <= 0:
-	case m.warnings.open:
-		right = m.warnings.window()
+	case m.warnings.Open:
+		right = m.warnings.Window()
 	case m.explaining():
-		right = m.explain.window()
+		right = m.explain.Window()
 	default:
 		right = m.preview.window()
 	}

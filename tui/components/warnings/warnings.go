@@ -1,4 +1,6 @@
-package tui
+// Package warnings keeps every warning and trace Nix printed, once each,
+// and shows them in the side panel (w).
+package warnings
 
 import (
 	"strings"
@@ -11,53 +13,28 @@ import (
 	"github.com/nixplore/nixplore/tui/shared"
 )
 
-// warningsPanel holds every warning and trace Nix printed for the
+// Panel holds every warning and trace Nix printed for the
 // explorer's requests, each once, with the path whose evaluation printed
 // it; the header counts them, the tree marks those paths, and w opens the
 // list in place of the preview (scrolled like it; w or esc closes).
-type warningsPanel struct {
+type Panel struct {
 	c     *shared.Common
-	open  bool
-	list  []nixeval.Warning // each message once, where it first came from
+	Open  bool
+	List  []nixeval.Warning // each message once, where it first came from
 	all   []nixeval.Warning // each message once per path, for the disk cache
 	seen  map[string]bool
 	width int
 	pg    shared.Pager
 }
 
-func newWarnings(c *shared.Common) warningsPanel {
+func New(c *shared.Common) Panel {
 	c.Warned = map[string]int{}
-	return warningsPanel{c: c, seen: map[string]bool{}, pg: shared.NewPager()}
+	return Panel{c: c, seen: map[string]bool{}, pg: shared.NewPager()}
 }
 
-// warningsIn returns the warnings an answer carries.
-func warningsIn(msg tea.Msg) []nixeval.Warning {
-	switch msg := msg.(type) {
-	case listedMsg:
-		if msg.listing != nil {
-			return msg.listing.AllWarnings()
-		}
-	case kindsMsg:
-		var ws []nixeval.Warning
-		for _, c := range msg.children {
-			ws = append(ws, c.Warnings...)
-		}
-		return ws
-	case describedMsg:
-		if msg.desc != nil {
-			return msg.desc.Warnings
-		}
-	case infoMsg:
-		if msg.info != nil {
-			return msg.info.Warnings
-		}
-	}
-	return nil
-}
-
-// add keeps the warnings not seen yet (the same words from another path
+// Add keeps the warnings not seen yet (the same words from another path
 // are the same warning) and marks the path of each.
-func (p *warningsPanel) add(ws []nixeval.Warning) {
+func (p *Panel) Add(ws []nixeval.Warning) {
 	added := false
 	for _, w := range ws {
 		k := string(w.Kind) + "\x00" + w.Message
@@ -71,7 +48,7 @@ func (p *warningsPanel) add(ws []nixeval.Warning) {
 		}
 		if !p.seen[k] {
 			p.seen[k] = true
-			p.list = append(p.list, w)
+			p.List = append(p.List, w)
 			added = true
 		}
 	}
@@ -80,10 +57,10 @@ func (p *warningsPanel) add(ws []nixeval.Warning) {
 	}
 }
 
-// at returns the warnings printed evaluating path itself, as a listing
+// At returns the warnings printed evaluating path itself, as a listing
 // stored in the cache carries them (a fresh evaluation prints those again,
 // not the ones of values below path).
-func (p warningsPanel) at(path attr.Path) []nixeval.Warning {
+func (p Panel) At(path attr.Path) []nixeval.Warning {
 	var out []nixeval.Warning
 	for _, w := range p.all {
 		if w.Path.Equal(path) {
@@ -93,28 +70,28 @@ func (p warningsPanel) at(path attr.Path) []nixeval.Warning {
 	return out
 }
 
-// reset forgets every warning: the evaluators start again (R).
-func (p *warningsPanel) reset() { *p = newWarnings(p.c).sized(p.width, p.pg.Height()) }
+// Reset forgets every warning: the evaluators start again (R).
+func (p *Panel) Reset() { *p = New(p.c).sized(p.width, p.pg.Height()) }
 
-func (p warningsPanel) sized(w, h int) warningsPanel {
-	p.setSize(w, h)
+func (p Panel) sized(w, h int) Panel {
+	p.SetSize(w, h)
 	return p
 }
 
-func (p *warningsPanel) toggle() {
-	p.open = !p.open && len(p.list) > 0
-	if p.open {
+func (p *Panel) Toggle() {
+	p.Open = !p.Open && len(p.List) > 0
+	if p.Open {
 		p.pg.Top()
 	}
 	p.refresh()
 }
 
-func (p *warningsPanel) close() {
-	p.open = false
+func (p *Panel) Close() {
+	p.Open = false
 	p.refresh()
 }
 
-func (p *warningsPanel) setSize(w, h int) {
+func (p *Panel) SetSize(w, h int) {
 	p.pg.SetSize(w, h)
 	if w != p.width {
 		p.width = w
@@ -122,16 +99,16 @@ func (p *warningsPanel) setSize(w, h int) {
 	}
 }
 
-func (p *warningsPanel) refresh() {
-	if !p.open {
+func (p *Panel) refresh() {
+	if !p.Open {
 		p.pg.SetLines(nil)
 		return
 	}
-	p.pg.SetLines(p.lines(p.width))
+	p.pg.SetLines(p.Lines(p.width))
 }
 
 // Update scrolls on J/K, ↑/↓ and the wheel.
-func (p warningsPanel) Update(msg tea.Msg) (warningsPanel, tea.Cmd) {
+func (p Panel) Update(msg tea.Msg) (Panel, tea.Cmd) {
 	if k, ok := msg.(tea.KeyMsg); ok {
 		switch {
 		case key.Matches(k, p.c.Keys.Up):
@@ -146,13 +123,13 @@ func (p warningsPanel) Update(msg tea.Msg) (warningsPanel, tea.Cmd) {
 	return p, nil
 }
 
-func (p warningsPanel) window() []string { return shared.WithMore(p.c.Styles, p.pg, p.width) }
+func (p Panel) Window() []string { return shared.WithMore(p.c.Styles, p.pg, p.width) }
 
-// count is the header's word for the warnings: `⚠ 2 warnings`, with the
+// Count is the header's word for the warnings: `⚠ 2 warnings`, with the
 // traces counted apart; "" when there are none.
-func (p warningsPanel) count() string {
+func (p Panel) Count() string {
 	var warnings, traces int
-	for _, w := range p.list {
+	for _, w := range p.List {
 		if w.Kind == nixeval.WarningTrace {
 			traces++
 		} else {
@@ -172,16 +149,16 @@ func (p warningsPanel) count() string {
 	return "⚠ " + strings.Join(parts, ", ")
 }
 
-// lines is the whole list wrapped to w columns: each message in Nix's
+// Lines is the whole list wrapped to w columns: each message in Nix's
 // words, then where it came from. Messages and names come from the
 // configuration, so all of it goes through Printable.
-func (p warningsPanel) lines(w int) []string {
+func (p Panel) Lines(w int) []string {
 	s := p.c.Styles
 	if w < 1 {
 		return nil
 	}
 	out := []string{s.PanelTitle.Render(shared.Truncate("What Nix printed besides the answers (w or esc closes)", w))}
-	for _, x := range p.list {
+	for _, x := range p.List {
 		out = append(out, "")
 		head := s.Warning.Render(string(x.Kind)+":") + " "
 		for _, ml := range strings.Split(x.Message, "\n") {
@@ -200,3 +177,6 @@ func (p warningsPanel) lines(w int) []string {
 	}
 	return out
 }
+
+// Pager is the panel's pager, to read where it is scrolled.
+func (p Panel) Pager() shared.Pager { return p.pg }

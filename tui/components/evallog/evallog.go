@@ -1,4 +1,6 @@
-package tui
+// Package evallog is the panel (L) that shows the log of the latest
+// build Nix ran during evaluation.
+package evallog
 
 import (
 	"fmt"
@@ -7,6 +9,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/tui/components/askpanel"
 	"github.com/nixplore/nixplore/tui/shared"
 )
 
@@ -14,86 +17,86 @@ import (
 // that prints it (nix-store -l); L runs it and shows the result, so a
 // failed generator's output is one key away, not a copy and a paste.
 
-// evalLogMsg is the answer to a log request; a stale id is dropped.
-type evalLogMsg struct {
+// Msg is the answer to a log request; a stale id is dropped.
+type Msg struct {
 	id    uint64
 	lines []string
 	cut   bool
 	err   error
 }
 
-// evalLogPanel shows the log of the latest build during evaluation. It
+// Panel shows the log of the latest build during evaluation. It
 // takes the whole body, opens at the log's end (where a builder says why
 // it failed), scrolls, and esc, q or L close it (cancelling nix-store if
 // it still reads).
-type evalLogPanel struct {
-	askPanel
+type Panel struct {
+	askpanel.Panel
 	build   nixeval.EvalBuild
 	running bool // the build had not ended when the log was asked
 	log     []string
 	cut     bool
-	err     error
+	Err     error
 }
 
-func newEvalLog(c *shared.Common) evalLogPanel { return evalLogPanel{askPanel: newAskPanel(c)} }
+func New(c *shared.Common) Panel { return Panel{Panel: askpanel.New(c)} }
 
-// open reads b's log in a Cmd of its own; running says b is still being
+// Open reads b's log in a Cmd of its own; running says b is still being
 // built (its log is whole only once it ends).
-func (p evalLogPanel) open(b nixeval.EvalBuild, running bool) (evalLogPanel, tea.Cmd) {
-	p = evalLogPanel{askPanel: p.askPanel, build: b, running: running}
-	ctx, id := p.ask()
-	p.refresh()
+func (p Panel) Open(b nixeval.EvalBuild, running bool) (Panel, tea.Cmd) {
+	p = Panel{Panel: p.Panel, build: b, running: running}
+	ctx, id := p.Ask()
+	p.Refresh()
 	var settings []nixeval.Option
-	if t := p.c.Cfg.Target; t != nil {
+	if t := p.C.Cfg.Target; t != nil {
 		settings = t.Options
 	}
-	tools := p.c.Cfg.Tools
-	p.c.Log.Printf("log of %s (request %d)", b.Key(), id)
-	return p, p.c.Run(func() tea.Msg {
+	tools := p.C.Cfg.Tools
+	p.C.Log.Printf("log of %s (request %d)", b.Key(), id)
+	return p, p.C.Run(func() tea.Msg {
 		lines, cut, err := nixeval.BuildLog(ctx, tools, b, settings...)
-		return evalLogMsg{id: id, lines: lines, cut: cut, err: err}
+		return Msg{id: id, lines: lines, cut: cut, err: err}
 	})
 }
 
-// close cancels what runs and closes the panel.
-func (p *evalLogPanel) close() {
-	*p = evalLogPanel{askPanel: p.closed()}
-	p.refresh()
+// Close cancels what runs and closes the panel.
+func (p *Panel) Close() {
+	*p = Panel{Panel: p.Closed()}
+	p.Refresh()
 }
 
-func (p *evalLogPanel) setSize(w, h int) {
-	if p.resize(w, h) {
-		p.refresh()
+func (p *Panel) SetSize(w, h int) {
+	if p.Resize(w, h) {
+		p.Refresh()
 	}
 }
 
-func (p *evalLogPanel) refresh() { p.show(p.body) }
+func (p *Panel) Refresh() { p.Show(p.Body) }
 
 // Update handles the answer and the panel's keys.
-func (p evalLogPanel) Update(msg tea.Msg) (evalLogPanel, tea.Cmd) {
-	if msg, ok := msg.(evalLogMsg); ok {
-		if p.answered(msg.id, msg.err) {
-			p.log, p.cut, p.err = msg.lines, msg.cut, msg.err
-			p.refresh()
-			p.pg.Bottom()
+func (p Panel) Update(msg tea.Msg) (Panel, tea.Cmd) {
+	if msg, ok := msg.(Msg); ok {
+		if p.Answered(msg.id, msg.err) {
+			p.log, p.cut, p.Err = msg.lines, msg.cut, msg.err
+			p.Refresh()
+			p.Pg.Bottom()
 		}
 		return p, nil
 	}
-	if p.handle(msg, p.c.Keys.EvalLog) {
-		p.close()
+	if p.Handle(msg, p.C.Keys.EvalLog) {
+		p.Close()
 	}
 	return p, nil
 }
 
-// lines is the panel as drawn: the title, then the window of the body.
-func (p evalLogPanel) lines() []string {
-	return p.frame("Log of " + p.build.Name + ", built for evaluation (esc closes): " + p.build.LogCommand())
+// Lines is the panel as drawn: the title, then the window of the body.
+func (p Panel) Lines() []string {
+	return p.Frame("Log of " + p.build.Name + ", built for evaluation (esc closes): " + p.build.LogCommand())
 }
 
-// body is the log wrapped to w columns, after what to know about it. The
+// Body is the log wrapped to w columns, after what to know about it. The
 // log is the builder's output: it goes through Printable.
-func (p evalLogPanel) body(w int) []string {
-	s := p.c.Styles
+func (p Panel) Body(w int) []string {
+	s := p.C.Styles
 	if w < 1 {
 		return nil
 	}
@@ -104,17 +107,17 @@ func (p evalLogPanel) body(w int) []string {
 	if p.running {
 		add(s.Warning, 0, p.build.Name+" was still building when the log was asked: it is whole once the build ends (L twice reads it again).")
 	}
-	switch p.state {
-	case askLoading:
-		add(s.Dim, 0, p.c.Spin+" reading the log…")
+	switch p.State {
+	case askpanel.Loading:
+		add(s.Dim, 0, p.C.Spin+" reading the log…")
 		return out
-	case askFailed:
-		if shared.IsCancel(p.err) {
+	case askpanel.Failed:
+		if shared.IsCancel(p.Err) {
 			add(s.Warning, 0, "cancelled")
 			return out
 		}
 		add(s.Bad, 0, "No log of "+p.build.Name+":")
-		add(s.ErrorText, 2, nixeval.ErrorText(p.err))
+		add(s.ErrorText, 2, nixeval.ErrorText(p.Err))
 		add(s.Value, 0, "Nix keeps a log only of what it built here, once the build has ended: an output fetched from a binary cache, or a build that still runs or never started, has none.")
 		return out
 	}
