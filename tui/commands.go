@@ -2,10 +2,8 @@ package tui
 
 import (
 	"context"
-	"io"
 	"time"
 
-	"github.com/aymanbagabas/go-osc52/v2"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/nixplore/nixplore/nixeval"
@@ -36,14 +34,6 @@ type (
 	}
 	// previewDueMsg fires when the cursor has rested long enough.
 	previewDueMsg struct{ id uint64 }
-	copiedMsg     struct {
-		what, text string
-		err        error // writing OSC 52
-		// tool is the clipboard program also given the text ("" when
-		// none is installed), toolErr how that went.
-		tool    string
-		toolErr error
-	}
 )
 
 // track registers a cancellable request and returns its context.
@@ -145,14 +135,4 @@ func (m *Model) spin() tea.Cmd {
 	}
 	m.c.Spinning = true
 	return m.spinner.Tick
-}
-
-// copyCmd puts text on the clipboard with OSC 52. The text is shown on
-// screen as well, for terminals that ignore the sequence.
-func copyCmd(w io.Writer, what, text string) tea.Cmd {
-	return func() tea.Msg {
-		_, err := osc52.New(text).WriteTo(w)
-		tool, toolErr := toolCopy(text)
-		return copiedMsg{what: what, text: text, err: err, tool: tool, toolErr: toolErr}
-	}
 }

@@ -17,6 +17,8 @@ import (
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/build"
+	"github.com/nixplore/nixplore/tui/components/buildpanel"
+	"github.com/nixplore/nixplore/tui/components/comparepanel"
 	"github.com/nixplore/nixplore/tui/components/evallog"
 	"github.com/nixplore/nixplore/tui/components/explain"
 	"github.com/nixplore/nixplore/tui/components/trace"
@@ -62,8 +64,8 @@ type Model struct {
 	pane    treePane
 	preview previewPane
 	filter  filterModel
-	build   buildPanel
-	compare comparePanel
+	build   buildpanel.Panel
+	compare comparepanel.Panel
 	help    help.Model
 	spinner spinner.Model
 
@@ -166,8 +168,8 @@ func New(cfg Config) Model {
 	m.pane = newTreePane(c, m.tree)
 	m.preview = newPreview(c)
 	m.filter = newFilter(c)
-	m.build = buildPanel{c: c, pg: shared.NewPager()}
-	m.compare = newCompare(c)
+	m.build = buildpanel.New(c)
+	m.compare = comparepanel.New(c)
 	m.explain = explain.New(c)
 	m.warnings = warnings.New(c)
 	m.trace = trace.New(c)
@@ -205,8 +207,8 @@ func (m Model) Init() tea.Cmd {
 func (m Model) Close() {
 	m.c.End()
 	m.cancelAll()
-	m.build.cancel()
+	m.build.Cancel()
 	m.trace.Cancel()
 	m.evalLog.Cancel()
-	m.compare.cancel()
+	m.compare.Cancel()
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/tui/components/buildpanel"
 )
 
 func TestOpensOnBuildOutputsOfPi(t *testing.T) {
@@ -383,8 +384,8 @@ func TestHostileNamesNeverReachTheTerminal(t *testing.T) {
 		}
 		d.key("b")
 		d.settle()
-		if d.m.build.state != buildConfirm {
-			t.Errorf("build plan of %s: state %s, %v", n.label, d.m.build.state, d.m.build.err)
+		if d.m.build.State != buildpanel.Confirm {
+			t.Errorf("build plan of %s: state %s, %v", n.label, d.m.build.State, d.m.build.Err)
 		}
 		clean(t, d.m.View(), "build plan of "+n.label)
 		d.key("esc")

@@ -2,9 +2,13 @@ package tui
 
 import (
 	"errors"
+	"fmt"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/catalogue"
+	"github.com/nixplore/nixplore/nixeval/compare"
 	"github.com/nixplore/nixplore/tui/components/explain"
 	"github.com/nixplore/nixplore/tui/shared"
 )
@@ -64,4 +68,78 @@ func warningsIn(msg tea.Msg) []nixeval.Warning {
 		}
 	}
 	return nil
+}
+
+// comparePaths are what C compares: the marked outputs in tree order, or
+// with none marked the selected one beside the well-known siblings the
+// tree has (compare.Siblings).
+func (m Model) comparePaths() []attr.Path {
+	var marked []attr.Path
+	for _, n := range m.tree.marked() {
+		marked = append(marked, n.path)
+	}
+	if len(marked) > 0 {
+		return marked
+	}
+	sel := m.pane.selected()
+	if sel == nil {
+		return nil
+	}
+	// The catalogue's entry, from the description when it is in (it
+	// knows the defining module), else by the path alone: the siblings
+	// must not depend on whether the preview has arrived.
+	var doc *catalogue.Entry
+	if d := m.descs[sel.key]; d != nil && d.desc != nil {
+		doc = d.desc.Doc
+	} else if e, ok := nixeval.DocFor(m.c.Cfg.Target, sel.path, nil, nil); ok {
+		doc = &e
+	}
+	return compare.Siblings(sel.path, doc, func(p attr.Path) bool {
+		n := m.tree.find(p)
+		return n != nil && n.absent == nil && (n.kind == nixeval.KindDerivation || n.kind == nixeval.KindPending)
+	})
+}
+
+// toggleMark marks or unmarks the selected output for C.
+func (m *Model) toggleMark() {
+	n := m.pane.selected()
+	if n == nil || n.absent != nil {
+		return
+	}
+	n.marked = !n.marked
+	count := len(m.tree.marked())
+	switch {
+	case count == 0:
+		m.status = "no output marked: C compares the selected one with its well-known siblings"
+	default:
+		m.status = fmt.Sprintf("%d marked: C compares them side by side", count)
+	}
+}
+
+// openCompare is C: the comparison of comparePaths.
+func (m Model) openCompare() (tea.Model, tea.Cmd) {
+	paths := m.comparePaths()
+	if len(paths) == 0 {
+		return m, nil
+	}
+	var cmd tea.Cmd
+	m.compare, cmd = m.compare.Start(paths)
+	m.syncKeys()
+	return m, tea.Batch(cmd, m.spin())
+}
+
+// marked are the marked nodes, in tree order.
+func (t *tree) marked() []*node {
+	var out []*node
+	var walk func(n *node)
+	walk = func(n *node) {
+		if n.marked {
+			out = append(out, n)
+		}
+		for _, c := range n.children {
+			walk(c)
+		}
+	}
+	walk(t.root)
+	return out
 }

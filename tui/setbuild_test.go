@@ -22,8 +22,8 @@ func TestSetsAndScalarsAreNotBuiltUnannounced(t *testing.T) {
 	}
 	d.key("b")
 	d.settle()
-	if d.m.build.active() || !strings.Contains(d.m.status, "is a string, not a derivation: there is nothing to build") {
-		t.Errorf("b on a string: panel %v, status %q", d.m.build.active(), d.m.status)
+	if d.m.build.Active() || !strings.Contains(d.m.status, "is a string, not a derivation: there is nothing to build") {
+		t.Errorf("b on a string: panel %v, status %q", d.m.build.Active(), d.m.status)
 	}
 
 	// The root set: its children's kinds are known once listed.
@@ -40,8 +40,8 @@ func TestSetsAndScalarsAreNotBuiltUnannounced(t *testing.T) {
 	}
 	d.key("b")
 	d.settle()
-	if d.m.build.active() || !strings.HasPrefix(d.m.status, "b builds one derivation; config.system.build is an attribute set and this command builds ") {
-		t.Errorf("b on a set: panel %v, status %q", d.m.build.active(), d.m.status)
+	if d.m.build.Active() || !strings.HasPrefix(d.m.status, "b builds one derivation; config.system.build is an attribute set and this command builds ") {
+		t.Errorf("b on a set: panel %v, status %q", d.m.build.Active(), d.m.status)
 	}
 }
 

@@ -84,9 +84,9 @@ func TestAbsentOutputsToggle(t *testing.T) {
 			t.Errorf("on an absent output: build %v, copy cmd %v, explain %v enabled", k.Build.Enabled(), k.CopyCmd.Enabled(), k.Explain.Enabled())
 		}
 		d.key("l", "b", "c", "x")
-		if iso.expanded || iso.loading || d.m.build.active() || d.m.explain.Open || len(d.m.cancels) != 0 {
+		if iso.expanded || iso.loading || d.m.build.Active() || d.m.explain.Open || len(d.m.cancels) != 0 {
 			t.Errorf("keys acted on an absent output: expanded %v, loading %v, build %v, explain %v, %d requests",
-				iso.expanded, iso.loading, d.m.build.active(), d.m.explain.Open, len(d.m.cancels))
+				iso.expanded, iso.loading, d.m.build.Active(), d.m.explain.Open, len(d.m.cancels))
 		}
 		// Re-listing the set keeps them; a hides them again.
 		d.selectName("sdImage")

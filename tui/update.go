@@ -13,6 +13,8 @@ import (
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/teach"
+	"github.com/nixplore/nixplore/tui/components/buildpanel"
+	"github.com/nixplore/nixplore/tui/components/comparepanel"
 	"github.com/nixplore/nixplore/tui/components/evallog"
 	"github.com/nixplore/nixplore/tui/components/trace"
 	"github.com/nixplore/nixplore/tui/shared"
@@ -56,10 +58,10 @@ func (m *Model) layout() {
 	m.preview.setSize(pw, bh)
 	m.explain.SetSize(pw, bh)
 	m.warnings.SetSize(pw, bh)
-	m.build.setSize(m.c.Width, bh)
+	m.build.SetSize(m.c.Width, bh)
 	m.trace.SetSize(m.c.Width, bh)
 	m.evalLog.SetSize(m.c.Width, bh)
-	m.compare.setSize(m.c.Width, bh)
+	m.compare.SetSize(m.c.Width, bh)
 }
 
 func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -100,10 +102,10 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.status = "editor: " + msg.err.Error()
 		}
 		return m, nil
-	case copiedMsg:
-		m.status = copiedText(msg)
+	case shared.CopiedMsg:
+		m.status = shared.CopiedText(msg)
 		return m, nil
-	case buildMsg:
+	case buildpanel.Msg:
 		return m.onBuild(msg)
 	case evalBuildMsg:
 		return m.onEvalBuild(msg)
@@ -115,7 +117,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		var cmd tea.Cmd
 		m.evalLog, cmd = m.evalLog.Update(msg)
 		return m, cmd
-	case compareColumnMsg:
+	case comparepanel.ColumnMsg:
 		var cmd tea.Cmd
 		m.compare, cmd = m.compare.Update(msg)
 		return m, cmd
@@ -141,12 +143,12 @@ func (m Model) onTick(msg spinner.TickMsg) (tea.Model, tea.Cmd) {
 	m.spinner, cmd = m.spinner.Update(msg)
 	m.c.Spin = m.spinner.View()
 	m.preview.tick()
-	m.build.tick()
+	m.build.Tick()
 	m.trace.Tick()
 	if m.evalLog.Loading() {
 		m.evalLog.Refresh()
 	}
-	m.compare.tick()
+	m.compare.Tick()
 	return m, cmd
 }
 
@@ -189,12 +191,12 @@ func (m Model) onPreviewDue(msg previewDueMsg) (tea.Model, tea.Cmd) {
 
 // onBuild hands a build's message to the build panel; a build just
 // finished makes its outputs' descriptions stale.
-func (m Model) onBuild(msg buildMsg) (tea.Model, tea.Cmd) {
+func (m Model) onBuild(msg buildpanel.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	m.build, cmd = m.build.Update(msg)
-	if justFinished(msg) {
+	if buildpanel.JustFinished(msg) {
 		// Outputs are built now: describe them again.
-		n := m.tree.find(m.build.path)
+		n := m.tree.find(m.build.Path)
 		for k := range m.descs {
 			if n != nil && strings.HasPrefix(k, n.key) {
 				delete(m.descs, k)
@@ -208,7 +210,7 @@ func (m Model) onBuild(msg buildMsg) (tea.Model, tea.Cmd) {
 
 // busy reports whether anything the spinner stands for is running.
 func (m Model) busy() bool {
-	return len(m.cancels) > 0 || m.build.running() || m.trace.Running() || m.evalLog.Loading() || m.compare.running()
+	return len(m.cancels) > 0 || m.build.Running() || m.trace.Running() || m.evalLog.Loading() || m.compare.Running()
 }
 
 // onKey routes a key: to the panel over the body when one is shown, to
@@ -273,13 +275,13 @@ func (m Model) onPanelKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 		}
 		return m, nil, true // any other key keeps the build, and does nothing else
 	}
-	if msg.String() == "q" && m.build.state == buildRunning && !m.filter.active {
+	if msg.String() == "q" && m.build.State == buildpanel.Running && !m.filter.active {
 		// A build is not thrown away by accident: q asks first.
 		m.askQuit = true
 		return m, nil, true
 	}
 	switch {
-	case m.build.shown():
+	case m.build.Shown():
 		m.build, cmd = m.build.Update(msg)
 		return m, cmd, true
 	case (m.trace.Active() || m.evalLog.Active()) && msg.String() == "ctrl+c":
@@ -289,11 +291,11 @@ func (m Model) onPanelKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 		m.trace, cmd = m.trace.Update(msg)
 	case m.evalLog.Active():
 		m.evalLog, cmd = m.evalLog.Update(msg)
-	case m.compare.open:
+	case m.compare.Open:
 		m.compare, cmd = m.compare.Update(msg)
-	case m.build.active() && !m.filter.active && key.Matches(msg, m.c.Keys.Browse):
+	case m.build.Active() && !m.filter.active && key.Matches(msg, m.c.Keys.Browse):
 		// Back from the tree to the build that runs or ran.
-		m.build.show()
+		m.build.Show()
 		return m, nil, true
 	default:
 		return m, nil, false
@@ -342,10 +344,10 @@ func (m Model) onTreeKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(m.filter.focus(), m.previewNode(m.focused()))
 	case key.Matches(msg, k.CopyPath):
 		n := m.pane.selected()
-		return m, copyCmd(m.c.Cfg.Clipboard, "path", n.path.String())
+		return m, shared.Copy(m.c.Cfg.Clipboard, "path", n.path.String())
 	case key.Matches(msg, k.CopyCmd):
 		n := m.pane.selected()
-		return m, copyCmd(m.c.Cfg.Clipboard, "command", nixeval.BuildCommands(m.c.Cfg.Target, n.path).Build)
+		return m, shared.Copy(m.c.Cfg.Clipboard, "command", nixeval.BuildCommands(m.c.Cfg.Target, n.path).Build)
 	case key.Matches(msg, k.Refresh):
 		return m.refresh()
 	case key.Matches(msg, k.PreviewDown, k.PreviewUp):
@@ -439,7 +441,7 @@ func (m Model) openBuild() (tea.Model, tea.Cmd) {
 		}
 	}
 	var cmd tea.Cmd
-	m.build, cmd = m.build.open(n.path, system, outputs, m.info)
+	m.build, cmd = m.build.Open(n.path, system, outputs, m.info)
 	m.syncKeys()
 	return m, tea.Batch(cmd, m.spin())
 }
@@ -849,8 +851,8 @@ func (m Model) onRestarted(msg restartedMsg) (tea.Model, tea.Cmd) {
 func (m Model) reloadTree() (tea.Model, tea.Cmd) {
 	m.cancelAll()
 	clear(m.cancelledBuilds)
-	m.build.cancel()
-	m.compare.close()
+	m.build.Cancel()
+	m.compare.Close()
 	m.descs = map[string]*descEntry{}
 	m.tree = newTree(m.c.Cfg.Start)
 	m.pane = newTreePane(m.c, m.tree)
@@ -879,10 +881,10 @@ func (m *Model) reloadCmds() []tea.Cmd {
 func (m Model) quit() (tea.Model, tea.Cmd) {
 	m.c.End()
 	m.cancelAll()
-	m.build.cancel()
+	m.build.Cancel()
 	m.trace.Cancel()
 	m.evalLog.Cancel()
-	m.compare.cancel()
+	m.compare.Cancel()
 	m.quitting = true
 	return m, tea.Quit
 }
@@ -897,7 +899,7 @@ func (m Model) onMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
 		m.evalLog, cmd = m.evalLog.Update(msg)
 		return m, cmd
 	}
-	if m.state != stateReady || m.filter.active || m.build.shown() || m.compare.open {
+	if m.state != stateReady || m.filter.active || m.build.Shown() || m.compare.Open {
 		return m, nil
 	}
 	wheel := msg.Button == tea.MouseButtonWheelUp || msg.Button == tea.MouseButtonWheelDown

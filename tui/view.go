@@ -63,12 +63,12 @@ func (m Model) helpView() string {
 		if m.fatalTraceable() {
 			km = shared.HelpKeys{again, key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "why: trace")), m.c.Keys.Quit}
 		}
-	case m.build.shown():
-		km = m.build.helpKeys()
+	case m.build.Shown():
+		km = m.build.HelpKeys()
 	case m.evalLog.Active():
 		km = m.evalLog.HelpKeys()
-	case m.compare.open:
-		km = m.compare.helpKeys()
+	case m.compare.Open:
+		km = m.compare.HelpKeys()
 	case m.filter.active:
 		km = shared.HelpKeys{m.c.Keys.Accept, m.c.Keys.Cancel, m.c.Keys.FilterUp, m.c.Keys.FilterDown}
 	}
@@ -96,12 +96,12 @@ func (m Model) View() string {
 		body = m.trace.Lines()
 	case m.state == stateFailed:
 		body = m.failedView(w, bh)
-	case m.build.shown():
-		body = m.build.lines()
+	case m.build.Shown():
+		body = m.build.Lines()
 	case m.evalLog.Active():
 		body = m.evalLog.Lines()
-	case m.compare.open:
-		body = m.compare.lines()
+	case m.compare.Open:
+		body = m.compare.Lines()
 	default:
 		body = m.panesView(w, bh)
 	}
@@ -182,9 +182,9 @@ func (m Model) statusLines(w int) []string {
 		q := "A build is running. Quit and cancel it? y quits · any other key keeps building"
 		return []string{m.c.Styles.Warning.Render(shared.Truncate(q, w))}
 	}
-	if m.build.active() && !m.build.shown() {
+	if m.build.Active() && !m.build.Shown() {
 		// Browsing during a build: its progress stays in the footer.
-		return append([]string{m.build.footerLine(w)}, m.treeStatusLines(w)...)
+		return append([]string{m.build.FooterLine(w)}, m.treeStatusLines(w)...)
 	}
 	return m.treeStatusLines(w)
 }

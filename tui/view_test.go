@@ -16,6 +16,7 @@ import (
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/build"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
+	"github.com/nixplore/nixplore/tui/components/buildpanel"
 	"github.com/nixplore/nixplore/tui/shared"
 )
 
@@ -56,16 +57,16 @@ var screens = []struct {
 	{"build plan", func(d *driver) {
 		d.settle()
 		d.selectName("sdImage")
-		d.m.build = buildPanel{c: d.m.c, state: buildConfirm, path: attr.Path{"config", "system", "build", "sdImage"},
-			command: strings.Repeat("nix-build '<nixpkgs/nixos>' -A config.system.build.sdImage ", 3),
-			plan:    &build.Plan{Build: []string{"/nix/store/aaaa-a.drv", "/nix/store/bbbb-b.drv"}, Fetch: []string{"/nix/store/cccc-c"}, DownloadSize: 1 << 20},
-			check:   &build.PlatformCheck{System: "aarch64-linux", Machine: "x86_64-linux"}}
+		d.m.build = buildpanel.Panel{C: d.m.c, State: buildpanel.Confirm, Path: attr.Path{"config", "system", "build", "sdImage"},
+			Command: strings.Repeat("nix-build '<nixpkgs/nixos>' -A config.system.build.sdImage ", 3),
+			Plan:    &build.Plan{Build: []string{"/nix/store/aaaa-a.drv", "/nix/store/bbbb-b.drv"}, Fetch: []string{"/nix/store/cccc-c"}, DownloadSize: 1 << 20},
+			Check:   &build.PlatformCheck{System: "aarch64-linux", Machine: "x86_64-linux"}}
 	}},
 	{"build running", func(d *driver) {
 		d.settle()
-		d.m.build = buildPanel{c: d.m.c, state: buildRunning, path: attr.Path{"x"}, command: "nix-build",
-			stats: build.Stats{Done: 1, Expected: 3, Active: []build.ActiveBuild{{Name: "step-2", Phase: "buildPhase"}}},
-			log:   []string{"one", strings.Repeat("long ", 100)}, started: time.Now()}
+		d.m.build = buildpanel.Panel{C: d.m.c, State: buildpanel.Running, Path: attr.Path{"x"}, Command: "nix-build",
+			Stats: build.Stats{Done: 1, Expected: 3, Active: []build.ActiveBuild{{Name: "step-2", Phase: "buildPhase"}}},
+			Log:   []string{"one", strings.Repeat("long ", 100)}, Started: time.Now()}
 	}},
 	{"failed", func(d *driver) {
 		d.m.c.Cfg.Eval.(*fakeEval).fail = &nixeval.EvalError{Kind: nixeval.ErrSyntax, Summary: "syntax error in a Nix file: unexpected '='",
@@ -102,7 +103,7 @@ func TestLayoutFitsEverySize(t *testing.T) {
 				for _, h := range heights {
 					d.send(tea.WindowSizeMsg{Width: w, Height: h})
 					checkFits(t, d.m.View(), w, h, sc.name)
-					if d.m.state == stateReady && !d.m.build.active() && !d.m.filter.active {
+					if d.m.state == stateReady && !d.m.build.Active() && !d.m.filter.active {
 						// The cursor line is always on screen.
 						if !strings.Contains(d.m.View(), "> ") {
 							t.Errorf("%s at %dx%d: no cursor on screen", sc.name, w, h)

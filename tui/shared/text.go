@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
@@ -15,4 +16,14 @@ func IsCancel(err error) bool {
 func FirstLine(s string) string {
 	s, _, _ = strings.Cut(s, "\n")
 	return s
+}
+
+// ErrorText is err as the build and compare panels print it: an evaluation
+// error whole (its Error), anything else by its Error.
+func ErrorText(err error) string {
+	var ee *nixeval.EvalError
+	if errors.As(err, &ee) {
+		return ee.Error()
+	}
+	return err.Error()
 }
