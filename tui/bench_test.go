@@ -21,10 +21,10 @@ func bigModel(b *testing.B, n int) Model {
 	mm, _ := m.Update(tea.WindowSizeMsg{Width: 200, Height: 50})
 	m = mm.(Model)
 	l, _ := ev.List(b.Context(), attr.DefaultPath)
-	mm, _ = m.Update(listedMsg{id: m.tree.root.reqID, key: m.tree.root.key, listing: &l[0]})
+	mm, _ = m.Update(listedMsg{id: m.tree.Root.ReqID, key: m.tree.Root.Key, listing: &l[0]})
 	m = mm.(Model)
-	if len(m.tree.visible) != n+1 {
-		b.Fatalf("%d visible", len(m.tree.visible))
+	if len(m.tree.Visible) != n+1 {
+		b.Fatalf("%d visible", len(m.tree.Visible))
 	}
 	return m
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/tui/components/tree"
 )
 
 // nixWith lists the running processes whose command line holds marker.
@@ -76,9 +77,9 @@ func TestEscCancelsASlowEvaluation(t *testing.T) {
 		t.Errorf("esc is not offered while loading:\n%s", d.m.View())
 	}
 	d.key("esc")
-	root := d.m.tree.root
-	if root.loading || !root.cancelled || root.listErr != "" || d.m.State() != "ready" {
-		t.Errorf("after esc: loading %v, cancelled %v, listErr %q, state %s", root.loading, root.cancelled, root.listErr, d.m.State())
+	root := d.m.tree.Root
+	if root.Loading || !root.Cancelled || root.ListErr != "" || d.m.State() != "ready" {
+		t.Errorf("after esc: loading %v, cancelled %v, listErr %q, state %s", root.Loading, root.Cancelled, root.ListErr, d.m.State())
 	}
 	waitGone(t, marker, "start listing")
 	d.settle()
@@ -91,19 +92,19 @@ func TestEscCancelsASlowEvaluation(t *testing.T) {
 	if d.m.info == nil && !strings.Contains(v, "platform and Nix version not read (cancelled; r reads them)") {
 		t.Errorf("the header does not say its facts were cancelled:\n%s", v)
 	}
-	if root.listErr != "" || d.m.preview.err != nil || d.m.State() != "ready" {
-		t.Errorf("cancel reported as an error: %q %v, state %s (%v)", root.listErr, d.m.preview.err, d.m.State(), d.m.fatal)
+	if root.ListErr != "" || d.m.preview.err != nil || d.m.State() != "ready" {
+		t.Errorf("cancel reported as an error: %q %v, state %s (%v)", root.ListErr, d.m.preview.err, d.m.State(), d.m.fatal)
 	}
 
 	// r lists it again; with a small workload it completes.
 	t.Setenv("NIXPLORE_SLOW_N", "100000")
 	d.key("r")
-	if !root.loading || root.cancelled {
-		t.Fatalf("r did not list again: loading %v, cancelled %v", root.loading, root.cancelled)
+	if !root.Loading || root.Cancelled {
+		t.Fatalf("r did not list again: loading %v, cancelled %v", root.Loading, root.Cancelled)
 	}
 	d.settle()
-	if !root.loaded || d.m.info == nil {
-		t.Fatalf("after r: loaded %v, info %v\n%s", root.loaded, d.m.info, d.m.View())
+	if !root.Loaded || d.m.info == nil {
+		t.Fatalf("after r: loaded %v, info %v\n%s", root.Loaded, d.m.info, d.m.View())
 	}
 
 	// A description (the preview of groups).
@@ -125,14 +126,14 @@ func TestEscCancelsASlowEvaluation(t *testing.T) {
 
 	// A listing (expanding groups).
 	d.key("l")
-	g := d.m.pane.selected()
-	if !g.loading {
+	g := d.m.pane.Selected()
+	if !g.Loading {
 		t.Fatal("l did not list groups")
 	}
 	d.waitNix(marker, "the listing")
 	d.key("esc")
-	if g.loading || !g.cancelled {
-		t.Errorf("esc on a listing: loading %v cancelled %v", g.loading, g.cancelled)
+	if g.Loading || !g.Cancelled {
+		t.Errorf("esc on a listing: loading %v cancelled %v", g.Loading, g.Cancelled)
 	}
 	waitGone(t, marker, "listing")
 	d.settle()
@@ -145,8 +146,8 @@ func TestEscCancelsASlowEvaluation(t *testing.T) {
 	t.Setenv("NIXPLORE_SLOW_N", "100000")
 	d.key("r")
 	d.settle()
-	if !g.loaded || g.cancelled || len(g.children) != 4 {
-		t.Errorf("r after cancel: loaded %v, cancelled %v, %d children\n%s", g.loaded, g.cancelled, len(g.children), d.m.View())
+	if !g.Loaded || g.Cancelled || len(g.Children) != 4 {
+		t.Errorf("r after cancel: loaded %v, cancelled %v, %d children\n%s", g.Loaded, g.Cancelled, len(g.Children), d.m.View())
 	}
 }
 
@@ -161,34 +162,34 @@ func TestEscNeverMarksAListedNodeCancelled(t *testing.T) {
 		d.selectName("units")
 		d.key("l")
 		d.settle()
-		units := d.m.pane.selected()
-		if !units.loaded || len(units.children) != 4 {
-			t.Fatalf("units: loaded %v, %d children", units.loaded, len(units.children))
+		units := d.m.pane.Selected()
+		if !units.Loaded || len(units.Children) != 4 {
+			t.Fatalf("units: loaded %v, %d children", units.Loaded, len(units.Children))
 		}
-		for _, n := range []*node{units, d.m.tree.root} {
-			d.m.pane.selectNode(n)
+		for _, n := range []*tree.Node{units, d.m.tree.Root} {
+			d.m.pane.SelectNode(n)
 			d.exec(d.m.selectionChanged())
 			d.settle()
 			d.key("r")
-			if !n.loading {
-				t.Fatalf("r on %s did not list it again", n.path)
+			if !n.Loading {
+				t.Fatalf("r on %s did not list it again", n.Path)
 			}
 			if !d.m.c.Keys.CancelEval.Enabled() {
-				t.Errorf("esc is not offered while %s is listed again", n.path)
+				t.Errorf("esc is not offered while %s is listed again", n.Path)
 			}
 			d.key("esc")
-			if n.loading || n.cancelled || !n.loaded {
-				t.Errorf("esc on %s listed again: loading %v, cancelled %v, loaded %v", n.path, n.loading, n.cancelled, n.loaded)
+			if n.Loading || n.Cancelled || !n.Loaded {
+				t.Errorf("esc on %s listed again: loading %v, cancelled %v, loaded %v", n.Path, n.Loading, n.Cancelled, n.Loaded)
 			}
 			if tl := d.treeView(100, 40); strings.Contains(tl, "(cancelled)") || !strings.Contains(tl, `"sshd.service"`) {
-				t.Errorf("esc on %s listed again:\n%s", n.path, tl)
+				t.Errorf("esc on %s listed again:\n%s", n.Path, tl)
 			}
 			if !strings.Contains(d.m.status, "cancelled the new listing") {
 				t.Errorf("the status does not say what esc stopped: %q", d.m.status)
 			}
 			d.settle()
-			if n.cancelled || n.loading || len(n.children) == 0 || strings.Contains(d.treeView(100, 40), "(cancelled)") {
-				t.Errorf("after the cancelled answer came in, %s: cancelled %v, %d children\n%s", n.path, n.cancelled, len(n.children), d.treeView(100, 40))
+			if n.Cancelled || n.Loading || len(n.Children) == 0 || strings.Contains(d.treeView(100, 40), "(cancelled)") {
+				t.Errorf("after the cancelled answer came in, %s: cancelled %v, %d children\n%s", n.Path, n.Cancelled, len(n.Children), d.treeView(100, 40))
 			}
 			if d.m.c.Keys.CancelEval.Enabled() {
 				t.Error("esc still offered with nothing running")

@@ -7,6 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/tui/components/tree"
 )
 
 // Messages carry the request that produced them: the id is compared with
@@ -69,20 +70,20 @@ func (m *Model) cancelAll() {
 
 // startList requests n's children. A cached answer, when the evaluator has
 // one, comes first and is replaced by Nix's.
-func (m *Model) startList(n *node) tea.Cmd {
-	if n.reqID != 0 {
-		m.finish(n.reqID)
+func (m *Model) startList(n *tree.Node) tea.Cmd {
+	if n.ReqID != 0 {
+		m.finish(n.ReqID)
 	}
 	id := m.c.Next()
-	n.reqID, n.loading, n.cancelled = id, true, false
+	n.ReqID, n.Loading, n.Cancelled = id, true, false
 	ctx := m.track(id)
-	ev, path, key := m.c.Cfg.Eval, n.path, n.key
+	ev, path, key := m.c.Cfg.Eval, n.Path, n.Key
 	m.c.Log.Printf("list %s (request %d)", path, id)
 	// Names only: the kinds follow in the background (kinds.go), for the
 	// rows on screen first.
 	now := time.Now()
 	m.working[id] = workItem{what: "the names of " + displayPath(n), since: now}
-	n.namesAt = now
+	n.NamesAt = now
 	list := m.c.Run(func() tea.Msg {
 		l, err := ev.Names(ctx, path)
 		if err != nil {
@@ -100,9 +101,9 @@ func (m *Model) startList(n *node) tea.Cmd {
 }
 
 // startDescribe requests the preview of n.
-func (m *Model) startDescribe(n *node, id uint64) tea.Cmd {
+func (m *Model) startDescribe(n *tree.Node, id uint64) tea.Cmd {
 	ctx := m.track(id)
-	ev, path, key := m.c.Cfg.Eval, n.path, n.key
+	ev, path, key := m.c.Cfg.Eval, n.Path, n.Key
 	m.c.Log.Printf("describe %s (request %d)", path, id)
 	desc := m.c.Run(func() tea.Msg {
 		d, err := ev.Describe(ctx, path)

@@ -131,7 +131,7 @@ func TestCompareMarksThenSiblings(t *testing.T) {
 	d.key(" ")
 	d.selectName("sdImage")
 	d.key(" ")
-	delete(d.m.descs, d.m.pane.selected().key)
+	delete(d.m.descs, d.m.pane.Selected().Key)
 	d.key("C")
 	var names []string
 	for _, p := range d.m.compare.Paths {

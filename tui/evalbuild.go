@@ -12,6 +12,7 @@ import (
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/tui/shared"
 )
 
 // Builds during evaluation (import from derivation): Nix stops evaluating
@@ -110,7 +111,7 @@ func (m Model) evalBuildWork(now time.Time) string {
 		}
 		return all[i].since.Before(all[j].since)
 	})
-	s := attr.Printable(all[0].build.String()) + "… " + formatSeconds(now.Sub(all[0].since))
+	s := attr.Printable(all[0].build.String()) + "… " + shared.FormatSeconds(now.Sub(all[0].since))
 	if len(all) > 1 {
 		s += fmt.Sprintf(" (and %d more)", len(all)-1)
 	}
@@ -143,16 +144,16 @@ func (m *Model) cancelEvalBuilds() bool {
 func (m *Model) cancelWaiting(id uint64) {
 	if r, ok := m.kinds[id]; ok {
 		for _, k := range r.keys {
-			if n := m.tree.index[k]; n != nil && n.kindReq == id {
-				n.cancelled = true
+			if n := m.tree.Index[k]; n != nil && n.KindReq == id {
+				n.Cancelled = true
 			}
 		}
 		m.dropKinds(id, r)
 		return
 	}
-	for _, n := range m.tree.index {
-		if n.reqID == id && n.loading {
-			n.loading, n.reqID, n.cancelled = false, 0, !n.loaded
+	for _, n := range m.tree.Index {
+		if n.ReqID == id && n.Loading {
+			n.Loading, n.ReqID, n.Cancelled = false, 0, !n.Loaded
 		}
 	}
 	if m.preview.reqID == id && m.preview.state == previewLoading {

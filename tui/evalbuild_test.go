@@ -12,6 +12,7 @@ import (
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/tui/components/askpanel"
+	"github.com/nixplore/nixplore/tui/components/tree"
 )
 
 // TestEvalBuildInFooter: while a kind waits for a build during evaluation
@@ -37,13 +38,13 @@ func TestEvalBuildInFooter(t *testing.T) {
 		if !strings.Contains(d.m.status, "cancelled building gen-foo for evaluation") {
 			t.Errorf("status after esc: %q", d.m.status)
 		}
-		var gen *node
-		for _, n := range d.m.tree.visible {
-			if n.name == "generated" {
+		var gen *tree.Node
+		for _, n := range d.m.tree.Visible {
+			if n.Name == "generated" {
 				gen = n
 			}
 		}
-		if gen == nil || !gen.cancelled || gen.kind != nixeval.KindPending {
+		if gen == nil || !gen.Cancelled || gen.Kind != nixeval.KindPending {
 			t.Fatalf("generated after esc: %+v", gen)
 		}
 		// The explorer keeps handling messages meanwhile, as the real
@@ -60,13 +61,13 @@ func TestEvalBuildInFooter(t *testing.T) {
 			t.Errorf("builders left after esc: %+v", left)
 		}
 		d.settle()
-		if gen.kindReq != 0 {
+		if gen.KindReq != 0 {
 			t.Error("the cancelled kind was asked again without r")
 		}
 		d.selectName("generated")
 		d.key("r")
-		if gen.cancelled || gen.kindReq == 0 {
-			t.Errorf("r did not ask for the kind again: cancelled %v, request %d", gen.cancelled, gen.kindReq)
+		if gen.Cancelled || gen.KindReq == 0 {
+			t.Errorf("r did not ask for the kind again: cancelled %v, request %d", gen.Cancelled, gen.KindReq)
 		}
 		d.until(func() bool { return strings.Contains(footer(), "building gen-foo for evaluation") })
 	})
@@ -121,8 +122,8 @@ func TestEvalBuildLogPanel(t *testing.T) {
 			t.Error("L is offered before any build during evaluation")
 		}
 		d.until(func() bool { return d.m.lastEvalBuild != nil })
-		gen := d.m.tree.find(attr.Path{"config", "system", "build", "generated"})
-		d.until(func() bool { return gen != nil && gen.kind == nixeval.KindAttrs && len(d.m.building) == 0 })
+		gen := d.m.tree.Find(attr.Path{"config", "system", "build", "generated"})
+		d.until(func() bool { return gen != nil && gen.Kind == nixeval.KindAttrs && len(d.m.building) == 0 })
 		if !d.m.c.Keys.EvalLog.Enabled() {
 			t.Fatal("L is not offered after a build during evaluation")
 		}

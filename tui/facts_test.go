@@ -24,7 +24,7 @@ func TestPreviewShowsTheConfigurationsFactsFirst(t *testing.T) {
 			t.Errorf("images preview:\n%s", images)
 		}
 		d.key("right")
-		d.until(func() bool { return d.m.tree.find(d.m.preview.path.Child("myboard")) != nil })
+		d.until(func() bool { return d.m.tree.Find(d.m.preview.path.Child("myboard")) != nil })
 		d.selectName("myboard")
 		d.until(func() bool {
 			return d.m.preview.state == previewReady && d.m.preview.desc != nil && d.m.preview.path.Last() == "myboard"
@@ -86,8 +86,8 @@ func TestPreviewNamesTheFailingVariants(t *testing.T) {
 		}
 		d.key("right")
 		d.until(func() bool {
-			n := d.m.tree.find(d.m.preview.path.Child("broken"))
-			return n != nil && n.kind == nixeval.KindError
+			n := d.m.tree.Find(d.m.preview.path.Child("broken"))
+			return n != nil && n.Kind == nixeval.KindError
 		})
 		d.until(func() bool {
 			v, ok := d.m.preview.desc.Facts.Get(nixeval.FailingVariants)

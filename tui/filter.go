@@ -11,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/tui/components/tree"
 	"github.com/nixplore/nixplore/tui/shared"
 	"github.com/sahilm/fuzzy"
 )
@@ -34,9 +35,9 @@ type filterModel struct {
 // last time.
 type pathIndex struct {
 	version uint64
-	tree    *tree
+	tree    *tree.Tree
 	paths   []string
-	nodes   []*node
+	nodes   []*tree.Node
 	byKey   map[string]int // a node's path key → its place in paths
 	byPath  map[string]int // a printed path → its place in paths
 }
@@ -54,34 +55,34 @@ func newFilter(c *shared.Common) filterModel {
 }
 
 // open starts filtering the loaded part of t.
-func (f *filterModel) open(t *tree) {
+func (f *filterModel) open(t *tree.Tree) {
 	f.active = true
 	f.input.SetValue("")
-	if f.index.tree != t || f.index.version != t.version || f.index.paths == nil {
+	if f.index.tree != t || f.index.version != t.Version || f.index.paths == nil {
 		f.index = buildIndex(t)
 	}
 	f.refilter()
 }
 
-func buildIndex(t *tree) pathIndex {
-	idx := pathIndex{version: t.version, tree: t, paths: make([]string, 0, len(t.index)), nodes: make([]*node, 0, len(t.index)),
-		byKey: make(map[string]int, len(t.index)), byPath: make(map[string]int, len(t.index))}
+func buildIndex(t *tree.Tree) pathIndex {
+	idx := pathIndex{version: t.Version, tree: t, paths: make([]string, 0, len(t.Index)), nodes: make([]*tree.Node, 0, len(t.Index)),
+		byKey: make(map[string]int, len(t.Index)), byPath: make(map[string]int, len(t.Index))}
 	// Walk in tree order so equal scores keep the order a user sees.
-	var walk func(n *node)
-	walk = func(n *node) {
-		if n.parent != nil {
+	var walk func(n *tree.Node)
+	walk = func(n *tree.Node) {
+		if n.Parent != nil {
 			// Relative to the start node: the common prefix would only
 			// attract matches (an "s" in "system" for every path).
-			p := attr.Printable(n.path[len(t.root.path):].String())
-			idx.byKey[n.key], idx.byPath[p] = len(idx.paths), len(idx.paths)
+			p := attr.Printable(n.Path[len(t.Root.Path):].String())
+			idx.byKey[n.Key], idx.byPath[p] = len(idx.paths), len(idx.paths)
 			idx.paths = append(idx.paths, p)
 			idx.nodes = append(idx.nodes, n)
 		}
-		for _, c := range n.children {
+		for _, c := range n.Children {
 			walk(c)
 		}
 	}
-	walk(t.root)
+	walk(t.Root)
 	return idx
 }
 
@@ -178,7 +179,7 @@ func (idx pathIndex) relative(q string) []string {
 	if idx.tree == nil {
 		return out
 	}
-	root := idx.tree.root.path
+	root := idx.tree.Root.Path
 	for i := range root {
 		prefix := attr.Printable(root[i:].String()) + "."
 		if rest, ok := strings.CutPrefix(q, prefix); ok && rest != "" {
@@ -201,14 +202,14 @@ func (idx pathIndex) find(v string) (int, bool) {
 	if err != nil || len(rel) == 0 {
 		return 0, false
 	}
-	root := idx.tree.root.path
+	root := idx.tree.Root.Path
 	abs := append(append(attr.Path{}, root...), rel...)
 	i, ok := idx.byKey[abs.Key()]
 	return i, ok
 }
 
 // chosen is the node the highlighted match stands for.
-func (f *filterModel) chosen() *node {
+func (f *filterModel) chosen() *tree.Node {
 	if f.sel < 0 || f.sel >= len(f.matches) {
 		return nil
 	}
@@ -250,7 +251,7 @@ func (f filterModel) lines() []string {
 	for i := f.offset; i < len(f.matches) && len(out) < f.height; i++ {
 		m := f.matches[i]
 		line := highlight(m.Str, m.MatchedIndexes, s.Match.Render)
-		if f.index.nodes[m.Index].absent != nil {
+		if f.index.nodes[m.Index].Absent != nil {
 			line += s.Dim.Render(" (absent)")
 		}
 		if i == f.sel {

@@ -6,27 +6,28 @@ import (
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/tui/components/tree"
 )
 
 // listedTree is a tree at start with the children of each listed path
 // (printed as the footer prints it) loaded, as Nix would list them.
-func listedTree(t *testing.T, start string, lists map[string][]nixeval.Child, order ...string) *tree {
+func listedTree(t *testing.T, start string, lists map[string][]nixeval.Child, order ...string) *tree.Tree {
 	t.Helper()
 	sp, err := attr.Parse(start)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr := newTree(sp)
+	tr := tree.New(sp)
 	for _, p := range order {
 		ap, err := attr.Parse(p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		n := tr.find(ap)
+		n := tr.Find(ap)
 		if n == nil {
 			t.Fatalf("%s is not loaded", p)
 		}
-		tr.setChildren(n, lists[p])
+		tr.SetChildren(n, lists[p])
 	}
 	return tr
 }
@@ -68,7 +69,7 @@ func TestFilterRanksFullPaths(t *testing.T) {
 		{"config.system.build.units", `"getty@.service"`, `"getty@.service"`, false},
 	} {
 		t.Run(tc.start+" "+tc.query, func(t *testing.T) {
-			var tr *tree
+			var tr *tree.Tree
 			if tc.start == "config.system.build" {
 				tr = listedTree(t, tc.start, lists, order...)
 			} else {
@@ -106,13 +107,13 @@ func TestFilterTakesTheFooterPath(t *testing.T) {
 			d.settle()
 			lines := strings.Split(d.m.View(), "\n")
 			footer := strings.Fields(lines[len(lines)-2])[0]
-			if footer != displayPath(d.m.pane.selected()) {
-				t.Fatalf("the footer shows %q for %s", footer, displayPath(d.m.pane.selected()))
+			if footer != displayPath(d.m.pane.Selected()) {
+				t.Fatalf("the footer shows %q for %s", footer, displayPath(d.m.pane.Selected()))
 			}
 			want := d.selectedPath()
 			d.key("g", "/")
 			d.typeText(footer)
-			if c := d.m.filter.chosen(); c == nil || c.path.String() != want {
+			if c := d.m.filter.chosen(); c == nil || c.Path.String() != want {
 				t.Errorf("/%s highlights %v, want %s; matches %+v", footer, c, want, d.m.filter.matches)
 			}
 			d.settle()

@@ -156,8 +156,8 @@ func (d *driver) previewFollows(what string) {
 	if f == nil {
 		d.t.Fatalf("%s: no node under the cursor:\n%s", what, d.m.View())
 	}
-	if d.m.preview.key != f.key || !d.m.preview.path.Equal(f.path) {
-		d.t.Errorf("%s: the preview shows %s, the cursor is on %s:\n%s", what, d.m.preview.path, f.path, d.m.View())
+	if d.m.preview.key != f.Key || !d.m.preview.path.Equal(f.Path) {
+		d.t.Errorf("%s: the preview shows %s, the cursor is on %s:\n%s", what, d.m.preview.path, f.Path, d.m.View())
 	}
 }
 
@@ -243,9 +243,9 @@ func (d *driver) typeText(s string) {
 // selectName moves the cursor down to the visible node named name.
 func (d *driver) selectName(name string) {
 	d.t.Helper()
-	for i, n := range d.m.tree.visible {
-		if n.name == name {
-			d.m.pane.setCursor(i)
+	for i, n := range d.m.tree.Visible {
+		if n.Name == name {
+			d.m.pane.SetCursor(i)
 			d.exec(d.m.selectionChanged())
 			return
 		}
@@ -256,11 +256,11 @@ func (d *driver) selectName(name string) {
 // treeView draws the tree in w x h, however tall the screen is.
 func (d *driver) treeView(w, h int) string {
 	p := d.m.pane
-	p.setSize(w, h)
+	p.SetSize(w, h)
 	return p.View()
 }
 
-func (d *driver) selectedPath() string { return d.m.pane.selected().path.String() }
+func (d *driver) selectedPath() string { return d.m.pane.Selected().Path.String() }
 
 // fakeEval answers from fixed tables; only layout and golden tests use
 // it, everything else runs on real Nix.

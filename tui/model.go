@@ -22,6 +22,7 @@ import (
 	"github.com/nixplore/nixplore/tui/components/evallog"
 	"github.com/nixplore/nixplore/tui/components/explain"
 	"github.com/nixplore/nixplore/tui/components/trace"
+	"github.com/nixplore/nixplore/tui/components/tree"
 	"github.com/nixplore/nixplore/tui/components/warnings"
 	"github.com/nixplore/nixplore/tui/shared"
 )
@@ -60,8 +61,8 @@ func (s state) String() string {
 type Model struct {
 	c       *shared.Common
 	state   state
-	tree    *tree
-	pane    treePane
+	tree    *tree.Tree
+	pane    tree.Pane
 	preview previewPane
 	filter  filterModel
 	build   buildpanel.Panel
@@ -154,7 +155,7 @@ func New(cfg Config) Model {
 	c.Spin = sp.View()
 	m := Model{
 		c:               c,
-		tree:            newTree(cfg.Start),
+		tree:            tree.New(cfg.Start),
 		help:            h,
 		spinner:         sp,
 		cancels:         map[uint64]context.CancelFunc{},
@@ -165,7 +166,7 @@ func New(cfg Config) Model {
 		building:        map[uint64]evalBuilding{},
 		cancelledBuilds: map[string]bool{},
 	}
-	m.pane = newTreePane(c, m.tree)
+	m.pane = tree.NewPane(c, m.tree)
 	m.preview = newPreview(c)
 	m.filter = newFilter(c)
 	m.build = buildpanel.New(c)

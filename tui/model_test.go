@@ -14,6 +14,7 @@ import (
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/tui/components/buildpanel"
+	"github.com/nixplore/nixplore/tui/components/tree"
 )
 
 func TestOpensOnBuildOutputsOfPi(t *testing.T) {
@@ -44,8 +45,8 @@ func TestExpandShowsChildrenAndPreview(t *testing.T) {
 		d.settle()
 		d.selectName("manual")
 		d.key("l")
-		if n := d.m.pane.selected(); !n.loading || !n.expanded {
-			t.Fatalf("after l the set is not loading: loading=%v expanded=%v", n.loading, n.expanded)
+		if n := d.m.pane.Selected(); !n.Loading || !n.Expanded {
+			t.Fatalf("after l the set is not loading: loading=%v expanded=%v", n.Loading, n.Expanded)
 		}
 		d.settle()
 		if !strings.Contains(d.m.View(), "drv manualHTML") {
@@ -76,7 +77,7 @@ func TestExpandShowsChildrenAndPreview(t *testing.T) {
 			t.Errorf("← selected %s, want the parent", got)
 		}
 		d.key("h")
-		if d.m.pane.selected().expanded {
+		if d.m.pane.Selected().Expanded {
 			t.Errorf("← on an expanded set did not fold it")
 		}
 		// The tree, not the whole view: the preview of manual now shows the
@@ -108,12 +109,12 @@ func TestFilterJumpsToLoadedPath(t *testing.T) {
 		}
 		// The preview already shows the highlighted match, not the old selection.
 		d.settle()
-		if d.m.preview.key != d.m.filter.chosen().key || d.m.preview.desc == nil || !strings.Contains(d.m.preview.desc.Name, "manual-html") {
+		if d.m.preview.key != d.m.filter.chosen().Key || d.m.preview.desc == nil || !strings.Contains(d.m.preview.desc.Name, "manual-html") {
 			t.Errorf("preview while filtering shows %q (%+v), want the highlighted match", d.m.preview.key, d.m.preview.desc)
 		}
 		d.key("down")
-		if d.m.preview.key != d.m.filter.chosen().key {
-			t.Errorf("↓ in the filter: preview shows %q, highlighted %q", d.m.preview.key, d.m.filter.chosen().key)
+		if d.m.preview.key != d.m.filter.chosen().Key {
+			t.Errorf("↓ in the filter: preview shows %q, highlighted %q", d.m.preview.key, d.m.filter.chosen().Key)
 		}
 		d.key("up")
 		d.key("enter")
@@ -141,7 +142,7 @@ func TestFilterJumpsToLoadedPath(t *testing.T) {
 		if d.m.filter.active || d.selectedPath() != "config.system.build.manual.manualHTML" {
 			t.Errorf("esc: filter active=%v, selected %s", d.m.filter.active, d.selectedPath())
 		}
-		if d.m.preview.key != d.m.pane.selected().key {
+		if d.m.preview.key != d.m.pane.Selected().Key {
 			t.Errorf("after esc the preview shows %q, not the selection", d.m.preview.key)
 		}
 	})
@@ -170,8 +171,8 @@ func TestErrorNodesShowTheirMessage(t *testing.T) {
 // visibleLines renders every visible node, not just the screenful.
 func (d *driver) visibleLines() []string {
 	var out []string
-	for _, n := range d.m.tree.visible {
-		out = append(out, kindTags[n.kind]+" "+n.label)
+	for _, n := range d.m.tree.Visible {
+		out = append(out, tree.KindTags[n.Kind]+" "+n.Label)
 	}
 	return out
 }
@@ -311,25 +312,25 @@ func TestHostileNamesNeverReachTheTerminal(t *testing.T) {
 		t.Errorf("the header does not show the directory's name escaped:\n%s", h)
 	}
 	names := 0
-	for i := range d.m.tree.visible {
-		d.m.pane.setCursor(i)
+	for i := range d.m.tree.Visible {
+		d.m.pane.SetCursor(i)
 		d.exec(d.m.selectionChanged())
 		d.settle()
-		n := d.m.pane.selected()
-		clean(t, d.m.View(), "preview of "+n.label)
-		if n.parent == nil {
+		n := d.m.pane.Selected()
+		clean(t, d.m.View(), "preview of "+n.Label)
+		if n.Parent == nil {
 			continue
 		}
 		names++
 		if d.m.preview.err != nil {
-			t.Errorf("%s: %v", n.label, d.m.preview.err)
+			t.Errorf("%s: %v", n.Label, d.m.preview.err)
 		}
 		d.key("x")
 		if !d.m.explain.Open {
-			t.Fatalf("x on %s did not explain", n.label)
+			t.Fatalf("x on %s did not explain", n.Label)
 		}
-		clean(t, d.m.View(), "explanation of "+n.label)
-		clean(t, strings.Join(d.m.explain.Lines(60), "\n"), "whole explanation of "+n.label)
+		clean(t, d.m.View(), "explanation of "+n.Label)
+		clean(t, strings.Join(d.m.explain.Lines(60), "\n"), "whole explanation of "+n.Label)
 		d.key("x")
 	}
 	if names < 16 {
@@ -353,7 +354,7 @@ func TestHostileNamesNeverReachTheTerminal(t *testing.T) {
 		for range d.m.filter.matches {
 			d.key("down")
 			d.settle()
-			clean(t, d.m.View(), "filter "+q+" at "+d.m.filter.chosen().label)
+			clean(t, d.m.View(), "filter "+q+" at "+d.m.filter.chosen().Label)
 		}
 		d.key("esc")
 	}
@@ -361,33 +362,33 @@ func TestHostileNamesNeverReachTheTerminal(t *testing.T) {
 	// Copy feedback and the build panel, on the names a terminal would
 	// act on.
 	for _, name := range []string{"\x1b[31mred", "new\nline", string([]byte{0xff})} {
-		var n *node
-		for _, v := range d.m.tree.visible {
-			if strings.Contains(v.name, name) {
+		var n *tree.Node
+		for _, v := range d.m.tree.Visible {
+			if strings.Contains(v.Name, name) {
 				n = v
 			}
 		}
 		if n == nil {
 			t.Fatalf("no node %q", name)
 		}
-		d.m.pane.selectNode(n)
+		d.m.pane.SelectNode(n)
 		d.exec(d.m.selectionChanged())
 		d.settle()
 		for _, k := range []string{"y", "c"} {
 			d.key(k)
 			d.settle()
 			v := d.m.View()
-			clean(t, v, "copied "+k+" of "+n.label)
+			clean(t, v, "copied "+k+" of "+n.Label)
 			if !strings.Contains(v, "copied ") {
-				t.Errorf("%s on %s: no feedback line:\n%s", k, n.label, v)
+				t.Errorf("%s on %s: no feedback line:\n%s", k, n.Label, v)
 			}
 		}
 		d.key("b")
 		d.settle()
 		if d.m.build.State != buildpanel.Confirm {
-			t.Errorf("build plan of %s: state %s, %v", n.label, d.m.build.State, d.m.build.Err)
+			t.Errorf("build plan of %s: state %s, %v", n.Label, d.m.build.State, d.m.build.Err)
 		}
-		clean(t, d.m.View(), "build plan of "+n.label)
+		clean(t, d.m.View(), "build plan of "+n.Label)
 		d.key("esc")
 	}
 }
@@ -407,12 +408,12 @@ func TestStaleAnswersAreDropped(t *testing.T) {
 		// answer for an old request id does not repaint the preview.
 		d.selectName("sdImage")
 		d.selectName("toplevel")
-		d.send(describedMsg{id: old, key: d.m.pane.selected().key, desc: kernel})
+		d.send(describedMsg{id: old, key: d.m.pane.Selected().Key, desc: kernel})
 		if d.m.preview.desc == kernel {
 			t.Error("an answer with a stale request id painted the preview")
 		}
 		d.settle()
-		if d.m.preview.key != d.m.pane.selected().key {
+		if d.m.preview.key != d.m.pane.Selected().Key {
 			t.Errorf("preview shows another node than the selected one")
 		}
 		if len(d.m.cancels) != 0 {
@@ -448,13 +449,13 @@ func TestRefreshAndReload(t *testing.T) {
 		d.selectName("nixploreSet")
 		d.key("l")
 		d.settle()
-		set := d.m.pane.selected()
+		set := d.m.pane.Selected()
 		d.selectName("nixploreFirst")
 		d.settle()
 		if d.m.preview.desc == nil || valueText(d.m.preview.desc.Value) != "one" {
 			t.Fatalf("nixploreFirst: %+v %v", d.m.preview.desc, d.m.preview.err)
 		}
-		before := len(d.m.tree.visible)
+		before := len(d.m.tree.Visible)
 
 		write(`nixploreFirst = "uno"; nixploreSet = { a = 1; b = 2; };`)
 		d.key("r")
@@ -462,28 +463,28 @@ func TestRefreshAndReload(t *testing.T) {
 		if d.m.preview.desc == nil || valueText(d.m.preview.desc.Value) != "uno" {
 			t.Errorf("r on nixploreFirst after the edit: value %s, want uno", valueText(d.m.preview.desc.Value))
 		}
-		d.m.pane.selectNode(set)
+		d.m.pane.SelectNode(set)
 		d.exec(d.m.selectionChanged())
 		d.key("r")
-		if !set.loading {
+		if !set.Loading {
 			t.Error("r on a listed set does not list it again")
 		}
 		d.settle()
-		if len(set.children) != 2 || !set.expanded || len(d.m.tree.visible) != before+1 {
+		if len(set.Children) != 2 || !set.Expanded || len(d.m.tree.Visible) != before+1 {
 			t.Errorf("r on the edited set: %d children (want a and b), expanded %v, %d visible (was %d)",
-				len(set.children), set.expanded, len(d.m.tree.visible), before)
+				len(set.Children), set.Expanded, len(d.m.tree.Visible), before)
 		}
 
 		write(`nixploreFirst = "uno"; nixploreSet = { a = 1; b = 2; }; nixploreNew = true;`)
 		d.key("R")
-		if d.m.State() != "loading" || len(d.m.tree.visible) != 1 {
-			t.Errorf("R: state %s with %d visible", d.m.State(), len(d.m.tree.visible))
+		if d.m.State() != "loading" || len(d.m.tree.Visible) != 1 {
+			t.Errorf("R: state %s with %d visible", d.m.State(), len(d.m.tree.Visible))
 		}
 		d.settle()
 		if d.m.State() != "ready" || len(d.m.descs) != 1 {
 			t.Errorf("after R: state %s, %d descriptions", d.m.State(), len(d.m.descs))
 		}
-		if d.m.tree.find(append(attr.Path{}, append(attr.DefaultPath, "nixploreNew")...)) == nil {
+		if d.m.tree.Find(append(attr.Path{}, append(attr.DefaultPath, "nixploreNew")...)) == nil {
 			t.Errorf("R does not list the child added since:\n%s", d.m.View())
 		}
 	})
@@ -521,7 +522,7 @@ func TestMouse(t *testing.T) {
 	}
 	click(headerHeight + 2)
 	d.settle()
-	if !d.m.pane.selected().expanded || !strings.Contains(d.m.View(), "manualHTML") {
+	if !d.m.pane.Selected().Expanded || !strings.Contains(d.m.View(), "manualHTML") {
 		t.Errorf("double click did not expand:\n%s", d.m.View())
 	}
 	d.send(tea.MouseMsg{X: 5, Y: 5, Button: tea.MouseButtonWheelDown, Action: tea.MouseActionPress})

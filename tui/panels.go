@@ -10,23 +10,24 @@ import (
 	"github.com/nixplore/nixplore/nixeval/catalogue"
 	"github.com/nixplore/nixplore/nixeval/compare"
 	"github.com/nixplore/nixplore/tui/components/explain"
+	"github.com/nixplore/nixplore/tui/components/tree"
 	"github.com/nixplore/nixplore/tui/shared"
 )
 
 // failing reports whether n is a value whose error t can trace: an error
 // node, or a node whose description failed (a derivation whose drvPath
 // throws lists as a derivation).
-func (m Model) failing(n *node) bool {
-	if n == nil || n.absent != nil || !m.c.CanTrace() {
+func (m Model) failing(n *tree.Node) bool {
+	if n == nil || n.Absent != nil || !m.c.CanTrace() {
 		return false
 	}
-	if n.kind == nixeval.KindError {
+	if n.Kind == nixeval.KindError {
 		return true
 	}
-	if e, ok := m.descs[n.key]; ok && e.err != nil && !shared.IsCancel(e.err) {
+	if e, ok := m.descs[n.Key]; ok && e.err != nil && !shared.IsCancel(e.err) {
 		return true
 	}
-	return m.preview.key == n.key && m.preview.err != nil && !shared.IsCancel(m.preview.err)
+	return m.preview.key == n.Key && m.preview.err != nil && !shared.IsCancel(m.preview.err)
 }
 
 // fatalTraceable reports whether t can trace the failure of the whole
@@ -38,11 +39,11 @@ func (m Model) fatalTraceable() bool {
 }
 
 // explained is n as the explain panel takes it (nil for none).
-func explained(n *node) *explain.Subject {
+func explained(n *tree.Node) *explain.Subject {
 	if n == nil {
 		return nil
 	}
-	return &explain.Subject{Key: n.key, Path: n.path}
+	return &explain.Subject{Key: n.Key, Path: n.Path}
 }
 
 // warningsIn returns the warnings an answer carries.
@@ -75,13 +76,13 @@ func warningsIn(msg tea.Msg) []nixeval.Warning {
 // tree has (compare.Siblings).
 func (m Model) comparePaths() []attr.Path {
 	var marked []attr.Path
-	for _, n := range m.tree.marked() {
-		marked = append(marked, n.path)
+	for _, n := range m.tree.Marked() {
+		marked = append(marked, n.Path)
 	}
 	if len(marked) > 0 {
 		return marked
 	}
-	sel := m.pane.selected()
+	sel := m.pane.Selected()
 	if sel == nil {
 		return nil
 	}
@@ -89,25 +90,25 @@ func (m Model) comparePaths() []attr.Path {
 	// knows the defining module), else by the path alone: the siblings
 	// must not depend on whether the preview has arrived.
 	var doc *catalogue.Entry
-	if d := m.descs[sel.key]; d != nil && d.desc != nil {
+	if d := m.descs[sel.Key]; d != nil && d.desc != nil {
 		doc = d.desc.Doc
-	} else if e, ok := nixeval.DocFor(m.c.Cfg.Target, sel.path, nil, nil); ok {
+	} else if e, ok := nixeval.DocFor(m.c.Cfg.Target, sel.Path, nil, nil); ok {
 		doc = &e
 	}
-	return compare.Siblings(sel.path, doc, func(p attr.Path) bool {
-		n := m.tree.find(p)
-		return n != nil && n.absent == nil && (n.kind == nixeval.KindDerivation || n.kind == nixeval.KindPending)
+	return compare.Siblings(sel.Path, doc, func(p attr.Path) bool {
+		n := m.tree.Find(p)
+		return n != nil && n.Absent == nil && (n.Kind == nixeval.KindDerivation || n.Kind == nixeval.KindPending)
 	})
 }
 
 // toggleMark marks or unmarks the selected output for C.
 func (m *Model) toggleMark() {
-	n := m.pane.selected()
-	if n == nil || n.absent != nil {
+	n := m.pane.Selected()
+	if n == nil || n.Absent != nil {
 		return
 	}
-	n.marked = !n.marked
-	count := len(m.tree.marked())
+	n.Marked = !n.Marked
+	count := len(m.tree.Marked())
 	switch {
 	case count == 0:
 		m.status = "no output marked: C compares the selected one with its well-known siblings"
@@ -126,20 +127,4 @@ func (m Model) openCompare() (tea.Model, tea.Cmd) {
 	m.compare, cmd = m.compare.Start(paths)
 	m.syncKeys()
 	return m, tea.Batch(cmd, m.spin())
-}
-
-// marked are the marked nodes, in tree order.
-func (t *tree) marked() []*node {
-	var out []*node
-	var walk func(n *node)
-	walk = func(n *node) {
-		if n.marked {
-			out = append(out, n)
-		}
-		for _, c := range n.children {
-			walk(c)
-		}
-	}
-	walk(t.root)
-	return out
 }

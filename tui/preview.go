@@ -14,6 +14,7 @@ import (
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/catalogue"
 	"github.com/nixplore/nixplore/nixeval/teach"
+	"github.com/nixplore/nixplore/tui/components/tree"
 	"github.com/nixplore/nixplore/tui/shared"
 )
 
@@ -56,9 +57,9 @@ type previewPane struct {
 func newPreview(c *shared.Common) previewPane { return previewPane{c: c, pg: shared.NewPager()} }
 
 // show points the preview at n, from the top; its description comes later.
-func (p *previewPane) show(n *node, id uint64) {
-	*p = previewPane{c: p.c, state: previewLoading, key: n.key, reqID: id, path: n.path, kind: n.kind, errText: n.errText,
-		listErr: n.listErr, absent: n.absent, children: childrenOf(n), width: p.width, pg: p.pg}
+func (p *previewPane) show(n *tree.Node, id uint64) {
+	*p = previewPane{c: p.c, state: previewLoading, key: n.Key, reqID: id, path: n.Path, kind: n.Kind, errText: n.ErrText,
+		listErr: n.ListErr, absent: n.Absent, children: childrenOf(n), width: p.width, pg: p.pg}
 	p.pg.Top()
 	p.refresh()
 }
@@ -346,15 +347,15 @@ func valueText(raw json.RawMessage) string {
 
 // childrenOf is what the tree knows of n's children: their kinds when it
 // has listed them.
-func childrenOf(n *node) nixeval.SetContents {
-	if n == nil || !n.loaded {
+func childrenOf(n *tree.Node) nixeval.SetContents {
+	if n == nil || !n.Loaded {
 		return nixeval.SetContents{}
 	}
 	// Counted in place: this runs as kinds arrive, and a copy of 100,000
 	// children each time was garbage enough to raise the peak by tens of MB.
 	c := nixeval.SetContents{Known: true}
-	for _, ch := range n.children {
-		c.AddNamed(ch.name, ch.kind)
+	for _, ch := range n.Children {
+		c.AddNamed(ch.Name, ch.Kind)
 	}
 	return c
 }

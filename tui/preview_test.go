@@ -18,7 +18,7 @@ func TestPreviewFollowsTheCursorThroughTheFilter(t *testing.T) {
 		d.previewFollows("on kernel")
 		d.key("/")
 		d.typeText("sdimage")
-		if c := d.m.filter.chosen(); c == nil || c.name != "sdImage" {
+		if c := d.m.filter.chosen(); c == nil || c.Name != "sdImage" {
 			t.Fatalf("/sdimage highlights %v", c)
 		}
 		d.settle()

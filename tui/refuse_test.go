@@ -95,10 +95,10 @@ func TestQuitDuringBuildAsks(t *testing.T) {
 			t.Fatalf("%s: q during a build: quitting %v, asking %v\n%s", where, d.m.quitting, d.m.askQuit, d.m.View())
 		}
 		checkFits(t, d.m.View(), 100, 40, "quit question")
-		cursor := d.m.pane.cursor
+		cursor := d.m.pane.Cursor
 		d.key("j")
-		if d.m.quitting || d.m.askQuit || d.m.build.State != buildpanel.Running || d.m.pane.cursor != cursor {
-			t.Fatalf("%s: another key after q: quitting %v, asking %v, build %s, cursor %d→%d", where, d.m.quitting, d.m.askQuit, d.m.build.State, cursor, d.m.pane.cursor)
+		if d.m.quitting || d.m.askQuit || d.m.build.State != buildpanel.Running || d.m.pane.Cursor != cursor {
+			t.Fatalf("%s: another key after q: quitting %v, asking %v, build %s, cursor %d→%d", where, d.m.quitting, d.m.askQuit, d.m.build.State, cursor, d.m.pane.Cursor)
 		}
 	}
 	d.key("q", "y")

@@ -29,8 +29,8 @@ func TestSetsAndScalarsAreNotBuiltUnannounced(t *testing.T) {
 	// The root set: its children's kinds are known once listed.
 	d.key("g")
 	d.settle()
-	d.until(func() bool { return childrenOf(d.m.pane.selected()).Known })
-	c := childrenOf(d.m.pane.selected())
+	d.until(func() bool { return childrenOf(d.m.pane.Selected()).Known })
+	c := childrenOf(d.m.pane.Selected())
 	if !c.Known || c.Derivations == 0 {
 		t.Fatalf("the tree does not know config.system.build's children: %+v", c)
 	}
@@ -51,8 +51,8 @@ func TestSetsAndScalarsAreNotBuiltUnannounced(t *testing.T) {
 func TestSetBuildNamesFailingChildren(t *testing.T) {
 	d := nixDriver(t, "kinds", "", 160, 40)
 	d.settle()
-	d.until(func() bool { return childrenOf(d.m.pane.selected()).Known })
-	c := childrenOf(d.m.pane.selected())
+	d.until(func() bool { return childrenOf(d.m.pane.Selected()).Known })
+	c := childrenOf(d.m.pane.Selected())
 	if c.Failing == 0 {
 		t.Fatalf("the kinds fixture's set has no failing child here: %+v", c)
 	}

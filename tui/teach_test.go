@@ -7,13 +7,14 @@ import (
 
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/tui/components/tree"
 )
 
-func absentVariants(n *node) []string {
-	if n.absent == nil {
+func absentVariants(n *tree.Node) []string {
+	if n.Absent == nil {
 		return nil
 	}
-	return n.absent.Variants
+	return n.Absent.Variants
 }
 
 func TestAbsentOutputsToggle(t *testing.T) {
@@ -23,12 +24,12 @@ func TestAbsentOutputsToggle(t *testing.T) {
 		if !d.m.c.Keys.Absent.Enabled() || d.m.c.Keys.Absent.Help().Desc != "show absent" {
 			t.Fatalf("a: enabled %v, help %q", d.m.c.Keys.Absent.Enabled(), d.m.c.Keys.Absent.Help().Desc)
 		}
-		for _, n := range d.m.tree.visible {
-			if n.absent != nil {
-				t.Fatalf("absent output %s shown before a", n.name)
+		for _, n := range d.m.tree.Visible {
+			if n.Absent != nil {
+				t.Fatalf("absent output %s shown before a", n.Name)
 			}
 		}
-		before := len(d.m.tree.visible)
+		before := len(d.m.tree.Visible)
 		d.key("a")
 		if d.m.c.Keys.Absent.Help().Desc != "hide absent" {
 			t.Errorf("help after a: %q", d.m.c.Keys.Absent.Help().Desc)
@@ -36,28 +37,28 @@ func TestAbsentOutputsToggle(t *testing.T) {
 		// The names of images (one request, no variant evaluated) let the
 		// advice name only variants this configuration has.
 		d.settle()
-		variants := d.m.tree.imageVariants()
+		variants := d.m.tree.ImageVariants()
 		if len(variants) == 0 {
 			t.Fatal("a did not read the names of images")
 		}
-		for _, n := range d.m.tree.visible {
+		for _, n := range d.m.tree.Visible {
 			for _, v := range absentVariants(n) {
 				if !slices.Contains(variants, v) {
-					t.Errorf("%s's advice names images.%s, which this configuration does not have", n.name, v)
+					t.Errorf("%s's advice names images.%s, which this configuration does not have", n.Name, v)
 				}
 			}
 		}
 		// A Pi configuration has sdImage but not the installer ISO.
-		var iso *node
-		for _, n := range d.m.tree.visible {
-			if n.name == "sdImage" && n.absent != nil {
+		var iso *tree.Node
+		for _, n := range d.m.tree.Visible {
+			if n.Name == "sdImage" && n.Absent != nil {
 				t.Error("sdImage, which the Pi has, is listed as absent")
 			}
-			if n.name == "isoImage" {
+			if n.Name == "isoImage" {
 				iso = n
 			}
 		}
-		if iso == nil || iso.absent == nil || iso.kind != nixeval.KindAbsent {
+		if iso == nil || iso.Absent == nil || iso.Kind != nixeval.KindAbsent {
 			t.Fatalf("isoImage not listed as absent: %+v", iso)
 		}
 		if lines := strings.Join(d.visibleLines(), "\n"); !strings.Contains(lines, "--- isoImage") {
@@ -75,7 +76,7 @@ func TestAbsentOutputsToggle(t *testing.T) {
 			}
 		}
 		// How to get it, in full: the installer modules to import.
-		how := iso.absent.HowToGet()
+		how := iso.Absent.HowToGet()
 		if whole := strings.Join(d.m.preview.lines(1000), "\n"); !strings.Contains(how, "<nixpkgs/nixos/modules/installer/cd-dvd/") || !strings.Contains(whole, how) {
 			t.Errorf("the preview does not say how to get isoImage (%q):\n%s", how, whole)
 		}
@@ -84,20 +85,20 @@ func TestAbsentOutputsToggle(t *testing.T) {
 			t.Errorf("on an absent output: build %v, copy cmd %v, explain %v enabled", k.Build.Enabled(), k.CopyCmd.Enabled(), k.Explain.Enabled())
 		}
 		d.key("l", "b", "c", "x")
-		if iso.expanded || iso.loading || d.m.build.Active() || d.m.explain.Open || len(d.m.cancels) != 0 {
+		if iso.Expanded || iso.Loading || d.m.build.Active() || d.m.explain.Open || len(d.m.cancels) != 0 {
 			t.Errorf("keys acted on an absent output: expanded %v, loading %v, build %v, explain %v, %d requests",
-				iso.expanded, iso.loading, d.m.build.Active(), d.m.explain.Open, len(d.m.cancels))
+				iso.Expanded, iso.Loading, d.m.build.Active(), d.m.explain.Open, len(d.m.cancels))
 		}
 		// Re-listing the set keeps them; a hides them again.
 		d.selectName("sdImage")
 		d.key("r")
 		d.settle()
-		if d.m.tree.find(iso.path) == nil {
+		if d.m.tree.Find(iso.Path) == nil {
 			t.Error("re-evaluating dropped the absent outputs")
 		}
 		d.key("a")
-		if len(d.m.tree.visible) != before || d.m.tree.find(iso.path) != nil {
-			t.Errorf("a did not hide them: %d visible, was %d", len(d.m.tree.visible), before)
+		if len(d.m.tree.Visible) != before || d.m.tree.Find(iso.Path) != nil {
+			t.Errorf("a did not hide them: %d visible, was %d", len(d.m.tree.Visible), before)
 		}
 	})
 }

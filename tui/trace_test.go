@@ -8,16 +8,17 @@ import (
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/tui/components/askpanel"
+	"github.com/nixplore/nixplore/tui/components/tree"
 )
 
 // errorRow waits until the node named name is an error (its kind comes in
 // the background) and selects it.
-func (d *driver) errorRow(name string) *node {
+func (d *driver) errorRow(name string) *tree.Node {
 	d.t.Helper()
-	var n *node
+	var n *tree.Node
 	d.until(func() bool {
-		for _, v := range d.m.tree.visible {
-			if v.name == name && v.kind == nixeval.KindError {
+		for _, v := range d.m.tree.Visible {
+			if v.Name == name && v.Kind == nixeval.KindError {
 				n = v
 				return true
 			}

@@ -17,6 +17,7 @@ import (
 	"github.com/nixplore/nixplore/tui/components/comparepanel"
 	"github.com/nixplore/nixplore/tui/components/evallog"
 	"github.com/nixplore/nixplore/tui/components/trace"
+	"github.com/nixplore/nixplore/tui/components/tree"
 	"github.com/nixplore/nixplore/tui/shared"
 )
 
@@ -53,7 +54,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // layout gives every pane its size.
 func (m *Model) layout() {
 	bh, tw, pw := m.bodyHeight(), m.treeWidth(), max(0, m.previewWidth())
-	m.pane.setSize(tw, bh)
+	m.pane.SetSize(tw, bh)
 	m.filter.setSize(tw, bh, m.c.Width)
 	m.preview.setSize(pw, bh)
 	m.explain.SetSize(pw, bh)
@@ -171,7 +172,7 @@ func (m Model) onInfo(msg infoMsg) (tea.Model, tea.Cmd) {
 	if m.explain.Open {
 		// The notes (an ignored --system, a foreign platform) come
 		// from Info.
-		n := m.tree.index[m.explain.Key]
+		n := m.tree.Index[m.explain.Key]
 		m.explain.Reexplain(explained(n), m.info, m.factsOf(n))
 	}
 	return m, m.checkPlatform(m.info.Platform())
@@ -182,7 +183,7 @@ func (m Model) onPreviewDue(msg previewDueMsg) (tea.Model, tea.Cmd) {
 	if msg.id != m.preview.reqID || m.preview.state != previewLoading {
 		return m, nil
 	}
-	n := m.tree.index[m.preview.key]
+	n := m.tree.Index[m.preview.key]
 	if n == nil {
 		return m, nil
 	}
@@ -196,9 +197,9 @@ func (m Model) onBuild(msg buildpanel.Msg) (tea.Model, tea.Cmd) {
 	m.build, cmd = m.build.Update(msg)
 	if buildpanel.JustFinished(msg) {
 		// Outputs are built now: describe them again.
-		n := m.tree.find(m.build.Path)
+		n := m.tree.Find(m.build.Path)
 		for k := range m.descs {
-			if n != nil && strings.HasPrefix(k, n.key) {
+			if n != nil && strings.HasPrefix(k, n.Key) {
 				delete(m.descs, k)
 			}
 		}
@@ -343,17 +344,17 @@ func (m Model) onTreeKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.syncKeys()
 		return m, tea.Batch(m.filter.focus(), m.previewNode(m.focused()))
 	case key.Matches(msg, k.CopyPath):
-		n := m.pane.selected()
-		return m, shared.Copy(m.c.Cfg.Clipboard, "path", n.path.String())
+		n := m.pane.Selected()
+		return m, shared.Copy(m.c.Cfg.Clipboard, "path", n.Path.String())
 	case key.Matches(msg, k.CopyCmd):
-		n := m.pane.selected()
-		return m, shared.Copy(m.c.Cfg.Clipboard, "command", nixeval.BuildCommands(m.c.Cfg.Target, n.path).Build)
+		n := m.pane.Selected()
+		return m, shared.Copy(m.c.Cfg.Clipboard, "command", nixeval.BuildCommands(m.c.Cfg.Target, n.Path).Build)
 	case key.Matches(msg, k.Refresh):
 		return m.refresh()
 	case key.Matches(msg, k.PreviewDown, k.PreviewUp):
 		return m, m.scrollPreview(msg)
 	case key.Matches(msg, k.Explain):
-		n := m.pane.selected()
+		n := m.pane.Selected()
 		m.warnings.Close()
 		m.explain.Show(explained(n), m.info, m.factsOf(n))
 		m.syncKeys()
@@ -369,7 +370,7 @@ func (m Model) onTreeKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return m, cmd
 		}
 	case key.Matches(msg, k.Trace):
-		m.trace, cmd = m.trace.Open(m.pane.selected().path)
+		m.trace, cmd = m.trace.Open(m.pane.Selected().Path)
 		m.syncKeys()
 		return m, tea.Batch(cmd, m.spin())
 	case key.Matches(msg, k.EvalLog):
@@ -398,16 +399,16 @@ func (m Model) onTreeKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 // does not have (a).
 func (m *Model) toggleAbsent() tea.Cmd {
 	m.showAbsent = !m.showAbsent
-	m.tree.setAbsent(m.tree.find(attr.DefaultPath), m.showAbsent, m.configurationOn())
-	m.tree.flatten()
-	m.pane.reselect()
+	m.tree.SetAbsent(m.tree.Find(attr.DefaultPath), m.showAbsent, m.configurationOn())
+	m.tree.Flatten()
+	m.pane.Reselect()
 	if !m.showAbsent {
 		return nil
 	}
 	m.status = "showing the outputs this configuration does not have (dimmed, ---); a hides them"
 	// Their advice names image variants only this configuration
 	// has: the names of images (no variant is evaluated).
-	if img := m.tree.find(attr.DefaultPath.Child("images")); img != nil && !img.loaded && !img.loading && img.kind == nixeval.KindAttrs {
+	if img := m.tree.Find(attr.DefaultPath.Child("images")); img != nil && !img.Loaded && !img.Loading && img.Kind == nixeval.KindAttrs {
 		return m.startList(img)
 	}
 	return nil
@@ -427,21 +428,21 @@ func (m Model) openEvalLog() (tea.Model, tea.Cmd) {
 // openBuild opens the build panel on the selected derivation (b), or says
 // why it builds nothing.
 func (m Model) openBuild() (tea.Model, tea.Cmd) {
-	n := m.pane.selected()
-	if n.kind != nixeval.KindDerivation {
-		m.status = buildRefusal(n, m.descs[n.key])
+	n := m.pane.Selected()
+	if n.Kind != nixeval.KindDerivation {
+		m.status = buildRefusal(n, m.descs[n.Key])
 		return m, nil
 	}
 	system := ""
 	var outputs []string
-	if e, ok := m.descs[n.key]; ok && e.desc != nil {
+	if e, ok := m.descs[n.Key]; ok && e.desc != nil {
 		system = e.desc.System
 		for _, o := range e.desc.Outputs {
 			outputs = append(outputs, o.Path)
 		}
 	}
 	var cmd tea.Cmd
-	m.build, cmd = m.build.Open(n.path, system, outputs, m.info)
+	m.build, cmd = m.build.Open(n.Path, system, outputs, m.info)
 	m.syncKeys()
 	return m, tea.Batch(cmd, m.spin())
 }
@@ -457,10 +458,10 @@ func (m Model) onFilterKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		n := m.filter.chosen()
 		m.filter.close()
 		m.syncKeys()
-		if n != nil && m.tree.index[n.key] == n {
-			m.tree.revealAncestors(n)
-			m.tree.flatten()
-			m.pane.selectNode(n)
+		if n != nil && m.tree.Index[n.Key] == n {
+			m.tree.RevealAncestors(n)
+			m.tree.Flatten()
+			m.pane.SelectNode(n)
 		}
 		// With no match (or a match dropped meanwhile) the cursor stays
 		// where it was, and the preview goes back to it.
@@ -476,44 +477,44 @@ func (m Model) onFilterKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 // focused is the node the user points at: the filter's highlighted match
 // while it has one, otherwise the tree's cursor. The preview and the
 // explanation always show it.
-func (m Model) focused() *node {
+func (m Model) focused() *tree.Node {
 	if m.filter.active {
 		if n := m.filter.chosen(); n != nil {
 			return n
 		}
 	}
-	return m.pane.selected()
+	return m.pane.Selected()
 }
 
 // expand lists a set's children, or steps into an expanded one.
 func (m Model) expand() (tea.Model, tea.Cmd) {
-	n := m.pane.selected()
-	if n.kind == nixeval.KindPending && n.absent == nil {
+	n := m.pane.Selected()
+	if n.Kind == nixeval.KindPending && n.Absent == nil {
 		// Not known to be a set yet: ask for its kind now, as a request
 		// the user waits for, and open it when it is one.
-		n.wantExpand = true
-		if r, ok := m.kinds[n.kindReq]; ok && !r.foreground {
-			m.dropKinds(n.kindReq, r)
+		n.WantExpand = true
+		if r, ok := m.kinds[n.KindReq]; ok && !r.foreground {
+			m.dropKinds(n.KindReq, r)
 		}
-		if n.kindReq == 0 {
-			return m, m.startKinds([]*node{n}, true)
+		if n.KindReq == 0 {
+			return m, m.startKinds([]*tree.Node{n}, true)
 		}
 		return m, nil
 	}
-	if !n.expandable() {
+	if !n.Expandable() {
 		return m, nil
 	}
-	if n.expanded && n.loaded {
-		if len(n.children) > 0 {
-			m.pane.move(1)
+	if n.Expanded && n.Loaded {
+		if len(n.Children) > 0 {
+			m.pane.Move(1)
 			return m, m.selectionChanged()
 		}
 		return m, nil
 	}
-	n.expanded = true
-	m.tree.flatten()
-	m.pane.reselect()
-	if n.loaded || n.loading {
+	n.Expanded = true
+	m.tree.Flatten()
+	m.pane.Reselect()
+	if n.Loaded || n.Loading {
 		return m, nil
 	}
 	return m, m.startList(n)
@@ -521,15 +522,15 @@ func (m Model) expand() (tea.Model, tea.Cmd) {
 
 // collapse folds an expanded set, or goes to the parent.
 func (m *Model) collapse() {
-	n := m.pane.selected()
-	if n.expanded {
-		n.expanded = false
-		m.tree.flatten()
-		m.pane.reselect()
+	n := m.pane.Selected()
+	if n.Expanded {
+		n.Expanded = false
+		m.tree.Flatten()
+		m.pane.Reselect()
 		return
 	}
-	if n.parent != nil {
-		m.pane.selectNode(n.parent)
+	if n.Parent != nil {
+		m.pane.SelectNode(n.Parent)
 	}
 }
 
@@ -543,14 +544,14 @@ func (m *Model) selectionChanged() tea.Cmd {
 
 // previewNode points the preview (and the explain panel, when open) at
 // n: the selected node, or the filter's highlighted match.
-func (m *Model) previewNode(n *node) tea.Cmd {
+func (m *Model) previewNode(n *tree.Node) tea.Cmd {
 	if n == nil {
 		return nil
 	}
 	if m.explain.Open {
 		m.explain.Set(explained(n), m.info, m.factsOf(n))
 	}
-	if n.key == m.preview.key && m.preview.state != previewEmpty {
+	if n.Key == m.preview.key && m.preview.state != previewEmpty {
 		return nil
 	}
 	if m.preview.reqID != 0 {
@@ -558,12 +559,12 @@ func (m *Model) previewNode(n *node) tea.Cmd {
 	}
 	id := m.c.Next()
 	m.preview.show(n, id)
-	if n.kind == nixeval.KindError || n.absent != nil {
+	if n.Kind == nixeval.KindError || n.Absent != nil {
 		// Known without Nix: the error text, or the catalogue's entry.
 		m.preview.setState(previewReady)
 		return nil
 	}
-	if e, ok := m.descs[n.key]; ok {
+	if e, ok := m.descs[n.Key]; ok {
 		m.preview.set(e.desc, e.err, e.cached)
 		return nil
 	}
@@ -579,7 +580,7 @@ func (m Model) onListed(msg listedMsg) (tea.Model, tea.Cmd) {
 		m.finish(msg.id)
 		delete(m.working, msg.id)
 	}
-	if n := m.tree.index[msg.key]; !msg.cached && n == m.tree.root && n.reqID == msg.id && m.info == nil && m.infoID == 0 && !shared.IsCancel(msg.err) {
+	if n := m.tree.Index[msg.key]; !msg.cached && n == m.tree.Root && n.ReqID == msg.id && m.info == nil && m.infoID == 0 && !shared.IsCancel(msg.err) {
 		// The start listing is in (or failed): now the header's facts.
 		next, cmd := m.onListedInner(msg)
 		nm := next.(Model)
@@ -589,41 +590,41 @@ func (m Model) onListed(msg listedMsg) (tea.Model, tea.Cmd) {
 }
 
 func (m Model) onListedInner(msg listedMsg) (tea.Model, tea.Cmd) {
-	n := m.tree.index[msg.key]
-	if n == nil || n.reqID != msg.id {
+	n := m.tree.Index[msg.key]
+	if n == nil || n.ReqID != msg.id {
 		return m, nil
 	}
 	if msg.cached {
-		if n.loaded && !n.cached || !n.loading {
+		if n.Loaded && !n.Cached || !n.Loading {
 			return m, nil
 		}
-		m.tree.setChildren(n, msg.listing.Children)
-		m.tree.setAbsent(n, m.showAbsent, m.configurationOn())
-		n.cached = true
+		m.tree.SetChildren(n, msg.listing.Children)
+		m.tree.SetAbsent(n, m.showAbsent, m.configurationOn())
+		n.Cached = true
 	} else {
-		n.loading = false
+		n.Loading = false
 		if msg.err != nil {
 			if shared.IsCancel(msg.err) {
 				return m, nil
 			}
-			m.c.Log.Printf("list %s failed: %v", n.path, msg.err)
-			if n == m.tree.root && !n.loaded {
+			m.c.Log.Printf("list %s failed: %v", n.Path, msg.err)
+			if n == m.tree.Root && !n.Loaded {
 				m.state, m.fatal = stateFailed, msg.err
 				m.syncKeys()
 				return m, nil
 			}
-			n.listErr = nixeval.ErrorText(msg.err)
+			n.ListErr = nixeval.ErrorText(msg.err)
 		} else {
-			m.tree.setChildren(n, msg.listing.Children)
-			m.tree.setAbsent(n, m.showAbsent, m.configurationOn())
-			n.cached = false
-			if m.showAbsent && n.path.Equal(attr.DefaultPath.Child("images")) {
-				m.tree.setAbsent(m.tree.find(attr.DefaultPath), true, m.configurationOn())
+			m.tree.SetChildren(n, msg.listing.Children)
+			m.tree.SetAbsent(n, m.showAbsent, m.configurationOn())
+			n.Cached = false
+			if m.showAbsent && n.Path.Equal(attr.DefaultPath.Child("images")) {
+				m.tree.SetAbsent(m.tree.Find(attr.DefaultPath), true, m.configurationOn())
 			}
 		}
 	}
-	m.tree.flatten()
-	m.pane.reselect()
+	m.tree.Flatten()
+	m.pane.Reselect()
 	if m.state == stateLoading {
 		m.state = stateReady
 		m.syncKeys()
@@ -639,8 +640,8 @@ func (m Model) onListedInner(msg listedMsg) (tea.Model, tea.Cmd) {
 		}
 		return cur, tea.Batch(cmds...)
 	}
-	if n.key == m.preview.key && n.listErr != "" {
-		m.preview.setListErr(n.listErr)
+	if n.Key == m.preview.key && n.ListErr != "" {
+		m.preview.setListErr(n.ListErr)
 	}
 	m.syncKeys()
 	return m, nil
@@ -663,16 +664,16 @@ func (m Model) onDescribed(msg describedMsg) (tea.Model, tea.Cmd) {
 	m.syncFailingVariants()
 	if m.explain.Open && m.explain.Key == msg.key && msg.desc != nil {
 		// The explanation lists the same facts as the preview.
-		m.explain.Reexplain(explained(m.tree.index[msg.key]), m.info, msg.desc.Facts)
+		m.explain.Reexplain(explained(m.tree.Index[msg.key]), m.info, msg.desc.Facts)
 	}
-	if n := m.tree.index[msg.key]; n != nil && msg.desc != nil && !msg.cached && (n.kind == nixeval.KindPending || n.recheck) && msg.desc.Kind != "" {
+	if n := m.tree.Index[msg.key]; n != nil && msg.desc != nil && !msg.cached && (n.Kind == nixeval.KindPending || n.Recheck) && msg.desc.Kind != "" {
 		// The preview evaluated the value: its kind is known now too.
-		if r, ok := m.kinds[n.kindReq]; ok && !r.foreground {
-			m.dropKinds(n.kindReq, r)
+		if r, ok := m.kinds[n.KindReq]; ok && !r.foreground {
+			m.dropKinds(n.KindReq, r)
 		}
-		m.tree.setKind(n, msg.desc.Kind, "")
-		m.tree.flatten()
-		m.pane.reselect()
+		m.tree.SetKind(n, msg.desc.Kind, "")
+		m.tree.Flatten()
+		m.pane.Reselect()
 	}
 	if !msg.cached {
 		m.descs[msg.key] = &descEntry{desc: msg.desc, err: msg.err}
@@ -685,24 +686,24 @@ func (m Model) onDescribed(msg describedMsg) (tea.Model, tea.Cmd) {
 // set, otherwise its parent's listing (its kind and error), and its
 // preview.
 func (m Model) refresh() (tea.Model, tea.Cmd) {
-	n := m.pane.selected()
+	n := m.pane.Selected()
 	clear(m.cancelledBuilds) // r: evaluate it again, builds and all
 	for k := range m.descs {
-		if strings.HasPrefix(k, n.key) {
+		if strings.HasPrefix(k, n.Key) {
 			delete(m.descs, k)
 		}
 	}
 	var cmds []tea.Cmd
 	switch {
-	case n.cancelled && n.kind == nixeval.KindPending && !n.loaded && !n.expanded:
+	case n.Cancelled && n.Kind == nixeval.KindPending && !n.Loaded && !n.Expanded:
 		// Its kind was cancelled (esc during a build for evaluation):
 		// asked again by scheduleKinds.
-		n.cancelled = false
-	case n.loaded || n.loading || n.listErr != "" || n.cancelled:
-		n.listErr = ""
+		n.Cancelled = false
+	case n.Loaded || n.Loading || n.ListErr != "" || n.Cancelled:
+		n.ListErr = ""
 		cmds = append(cmds, m.startList(n))
-	case n.parent != nil:
-		cmds = append(cmds, m.startList(n.parent))
+	case n.Parent != nil:
+		cmds = append(cmds, m.startList(n.Parent))
 	}
 	if m.info == nil {
 		// The header's facts failed, were cancelled with the start
@@ -724,21 +725,21 @@ func (m Model) refresh() (tea.Model, tea.Cmd) {
 // already listed (a re-check of a cached answer, or r) keeps its children:
 // esc only stops the work in flight, it takes nothing that is known away.
 func (m *Model) cancelSelected() {
-	n := m.pane.selected()
+	n := m.pane.Selected()
 	var what []string
-	if n.loading {
+	if n.Loading {
 		// Forgetting the request id drops its answer, whatever error the
 		// interrupted Nix reports.
-		m.finish(n.reqID)
-		n.loading, n.reqID = false, 0
-		if n.loaded {
+		m.finish(n.ReqID)
+		n.Loading, n.ReqID = false, 0
+		if n.Loaded {
 			what = append(what, "new listing")
 		} else {
-			n.cancelled = true
+			n.Cancelled = true
 			what = append(what, "listing")
 		}
 	}
-	if m.preview.key == n.key && m.preview.state == previewLoading && n.kind != nixeval.KindError {
+	if m.preview.key == n.Key && m.preview.state == previewLoading && n.Kind != nixeval.KindError {
 		m.finish(m.preview.reqID)
 		m.preview.reqID = 0
 		m.preview.setState(previewCancelled)
@@ -747,7 +748,7 @@ func (m *Model) cancelSelected() {
 	if len(what) == 0 {
 		return
 	}
-	m.c.Log.Printf("cancelled the %s of %s", strings.Join(what, " and "), n.path)
+	m.c.Log.Printf("cancelled the %s of %s", strings.Join(what, " and "), n.Path)
 	m.status = "cancelled the " + strings.Join(what, " and ") + " of " + displayPath(n) + "; r evaluates it again"
 	m.syncKeys()
 }
@@ -757,16 +758,16 @@ func (m *Model) cancelSelected() {
 func (m Model) cancelStart() Model {
 	m.cancelAll()
 	m.infoID = 0
-	root := m.tree.root
-	root.loading, root.cancelled, root.reqID = false, !root.loaded, 0
+	root := m.tree.Root
+	root.Loading, root.Cancelled, root.ReqID = false, !root.Loaded, 0
 	m.infoCancelled = m.info == nil
 	m.state = stateReady
-	m.tree.flatten()
-	m.pane.setCursor(0)
+	m.tree.Flatten()
+	m.pane.SetCursor(0)
 	m.preview.show(root, 0)
 	m.preview.setState(previewCancelled)
 	m.status = "cancelled listing " + displayPath(root) + "; r evaluates it again"
-	m.c.Log.Printf("cancelled the start listing of %s", root.path)
+	m.c.Log.Printf("cancelled the start listing of %s", root.Path)
 	m.syncKeys()
 	return m
 }
@@ -854,8 +855,8 @@ func (m Model) reloadTree() (tea.Model, tea.Cmd) {
 	m.build.Cancel()
 	m.compare.Close()
 	m.descs = map[string]*descEntry{}
-	m.tree = newTree(m.c.Cfg.Start)
-	m.pane = newTreePane(m.c, m.tree)
+	m.tree = tree.New(m.c.Cfg.Start)
+	m.pane = tree.NewPane(m.c, m.tree)
 	m.preview = newPreview(m.c)
 	m.explain.Close()
 	m.warnings.Reset()
@@ -867,13 +868,13 @@ func (m Model) reloadTree() (tea.Model, tea.Cmd) {
 }
 
 func (m *Model) reloadCmds() []tea.Cmd {
-	m.pane.tree = m.tree
+	m.pane.Tree = m.tree
 	// The header's facts (platform, Nix version) are asked for once the
 	// start listing is in: on the same warm evaluator, after the
 	// configuration is evaluated, they cost nothing, and asked at once they
 	// would make a second evaluator evaluate it all in parallel with the
 	// listing the user waits for.
-	return []tea.Cmd{m.startList(m.tree.root)}
+	return []tea.Cmd{m.startList(m.tree.Root)}
 }
 
 // quit cancels every request and build; the caller waits for the
@@ -914,18 +915,18 @@ func (m Model) onMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
 		if msg.Action != tea.MouseActionPress || msg.X >= m.treeWidth() {
 			return m, nil
 		}
-		i, ok := m.pane.rowAt(msg.Y - headerHeight)
+		i, ok := m.pane.RowAt(msg.Y - headerHeight)
 		if !ok {
 			return m, nil
 		}
 		now := time.Now()
 		double := i == m.lastClickRow && now.Sub(m.lastClickTime) < doubleClick
 		m.lastClickRow, m.lastClickTime = i, now
-		m.pane.setCursor(i)
+		m.pane.SetCursor(i)
 		if double {
 			m.lastClickTime = time.Time{}
-			n := m.pane.selected()
-			if n.expanded {
+			n := m.pane.Selected()
+			if n.Expanded {
 				m.collapse()
 				return m, m.selectionChanged()
 			}
@@ -946,18 +947,18 @@ func (m *Model) syncKeys() {
 		b.SetEnabled(ready)
 	}
 	k.Refresh.SetEnabled(ready || m.state == stateFailed)
-	sel := m.pane.selected()
+	sel := m.pane.Selected()
 	if m.state != stateReady {
 		sel = nil
 	}
 	// b on a set or a string explains why it builds nothing (buildRefusal).
-	k.Build.SetEnabled(ready && sel != nil && sel.absent == nil && sel.kind != nixeval.KindPending)
+	k.Build.SetEnabled(ready && sel != nil && sel.Absent == nil && sel.Kind != nixeval.KindPending)
 	k.Trace.SetEnabled(ready && m.failing(sel) || m.fatalTraceable())
-	k.Mark.SetEnabled(ready && sel != nil && sel.absent == nil)
+	k.Mark.SetEnabled(ready && sel != nil && sel.Absent == nil)
 	k.Compare.SetEnabled(ready && sel != nil)
 	// An absent output has no command to copy, explain or build.
-	k.CopyCmd.SetEnabled(ready && sel != nil && sel.absent == nil)
-	k.Explain.SetEnabled(ready && sel != nil && sel.absent == nil)
+	k.CopyCmd.SetEnabled(ready && sel != nil && sel.Absent == nil)
+	k.Explain.SetEnabled(ready && sel != nil && sel.Absent == nil)
 	if m.explain.Open {
 		k.Explain.SetHelp("x", "close explain")
 	} else {
@@ -969,16 +970,16 @@ func (m *Model) syncKeys() {
 	} else {
 		k.Warnings.SetHelp("w", "warnings")
 	}
-	root := m.tree.find(attr.DefaultPath)
-	k.Absent.SetEnabled(ready && root != nil && root.loaded)
+	root := m.tree.Find(attr.DefaultPath)
+	k.Absent.SetEnabled(ready && root != nil && root.Loaded)
 	if m.showAbsent {
 		k.Absent.SetHelp("a", "hide absent")
 	} else {
 		k.Absent.SetHelp("a", "show absent")
 	}
 	k.EvalLog.SetEnabled(ready && m.lastEvalBuild != nil)
-	previewBusy := sel != nil && m.preview.key == sel.key && m.preview.state == previewLoading && sel.kind != nixeval.KindError
-	k.CancelEval.SetEnabled(m.state == stateLoading || ready && (len(m.building) > 0 || sel != nil && (sel.loading || previewBusy)))
+	previewBusy := sel != nil && m.preview.key == sel.Key && m.preview.state == previewLoading && sel.Kind != nixeval.KindError
+	k.CancelEval.SetEnabled(m.state == stateLoading || ready && (len(m.building) > 0 || sel != nil && (sel.Loading || previewBusy)))
 }
 
 // editedMsg says the editor started by e has exited.
@@ -990,7 +991,7 @@ type editedMsg struct{ err error }
 func (m Model) edit() (tea.Model, tea.Cmd) {
 	argv, ok := m.editorArgv()
 	if !ok {
-		m.status = "no defining file known for " + displayPath(m.pane.selected()) + " (only values under config have one)"
+		m.status = "no defining file known for " + displayPath(m.pane.Selected()) + " (only values under config have one)"
 		return m, nil
 	}
 	return m, tea.ExecProcess(exec.Command(argv[0], argv[1:]...), func(err error) tea.Msg { return editedMsg{err} })
@@ -999,28 +1000,28 @@ func (m Model) edit() (tea.Model, tea.Cmd) {
 // editorArgv is the editor command for the selected node's first defining
 // file, once its description has arrived.
 func (m Model) editorArgv() ([]string, bool) {
-	n := m.pane.selected()
+	n := m.pane.Selected()
 	if n == nil {
 		return nil, false
 	}
-	e, ok := m.descs[n.key]
+	e, ok := m.descs[n.Key]
 	if !ok || e.desc == nil || e.desc.DefinedIn == nil || len(e.desc.DefinedIn.Files) == 0 {
 		return nil, false
 	}
 	file := e.desc.DefinedIn.Files[0]
-	return teach.EditorCommand(file, teach.DefinitionLine(file, n.path.Last()), os.Getenv), true
+	return teach.EditorCommand(file, teach.DefinitionLine(file, n.Path.Last()), os.Getenv), true
 }
 
 // factsOf is what the configuration says about n, from its description
 // when the preview or an earlier one has it; nil until then.
-func (m Model) factsOf(n *node) nixeval.Facts {
+func (m Model) factsOf(n *tree.Node) nixeval.Facts {
 	if n == nil {
 		return nil
 	}
-	if m.preview.key == n.key && m.preview.desc != nil {
+	if m.preview.key == n.Key && m.preview.desc != nil {
 		return m.preview.desc.Facts
 	}
-	if d := m.descs[n.key]; d != nil && d.desc != nil {
+	if d := m.descs[n.Key]; d != nil && d.desc != nil {
 		return d.desc.Facts
 	}
 	return nil
@@ -1028,14 +1029,14 @@ func (m Model) factsOf(n *node) nixeval.Facts {
 
 // configurationOn is the configuration's NixOS release (a fact every
 // description carries) and its platform (Info), "" while not known.
-func (m Model) configurationOn() configurationOn {
-	var on configurationOn
+func (m Model) configurationOn() tree.ConfigurationOn {
+	var on tree.ConfigurationOn
 	if m.info != nil {
-		on.system = m.info.Platform()
+		on.System = m.info.Platform()
 	}
 	for _, e := range m.descs {
 		if e.desc != nil {
-			if on.release = e.desc.Facts.Release(); on.release != "" {
+			if on.Release = e.desc.Facts.Release(); on.Release != "" {
 				break
 			}
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/gitwork"
+	"github.com/nixplore/nixplore/tui/components/tree"
 	"github.com/nixplore/nixplore/tui/shared"
 )
 
@@ -21,16 +22,7 @@ const headerHeight = 2
 
 func keyMatches(k tea.KeyMsg, b ...key.Binding) bool { return key.Matches(k, b...) }
 
-// kindTags are three-letter tags, readable without colour.
-var kindTags = map[string]string{
-	nixeval.KindDerivation: "drv", nixeval.KindAttrs: "set", nixeval.KindList: "lst",
-	nixeval.KindString: "str", nixeval.KindPath: "pth", nixeval.KindInt: "int",
-	nixeval.KindFloat: "flt", nixeval.KindBool: "bol", nixeval.KindNull: "nul",
-	nixeval.KindFunction: "fun", nixeval.KindError: "ERR", nixeval.KindAbsent: "---",
-	nixeval.KindPending: "···",
-}
-
-func displayPath(n *node) string { return attr.Printable(n.path.String()) }
+func displayPath(n *tree.Node) string { return attr.Printable(n.Path.String()) }
 
 // footerHeight is the status lines plus the help.
 func (m Model) footerHeight() int {
@@ -210,8 +202,8 @@ func (m Model) treeStatusLines(w int) []string {
 		}
 		return []string{s.Dim.Render(shared.Truncate(line, w))}
 	case m.state == stateReady:
-		n := m.pane.selected()
-		pos := fmt.Sprintf(" %d/%d", m.pane.cursor+1, len(m.tree.visible))
+		n := m.pane.Selected()
+		pos := fmt.Sprintf(" %d/%d", m.pane.Cursor+1, len(m.tree.Visible))
 		if work := m.statusWork(time.Now()); work != "" {
 			// One line either way, so the layout never jumps: what Nix
 			// is working on wins over the path, which the preview has.
@@ -232,7 +224,7 @@ func (m Model) panesView(w, h int) []string {
 	if m.filter.active {
 		left = m.filter.lines()
 	} else {
-		left = m.pane.lines()
+		left = m.pane.Lines()
 	}
 	var right []string
 	switch {

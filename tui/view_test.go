@@ -147,7 +147,7 @@ func TestGoldenViews(t *testing.T) {
 				t.Fatal(err)
 			}
 			fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
-			if got := fm.pane.selected().path.String(); got != "config.system.build.sdImage" {
+			if got := fm.pane.Selected().Path.String(); got != "config.system.build.sdImage" {
 				t.Fatalf("selected %s", got)
 			}
 			golden.RequireEqual(t, []byte(fm.View()))

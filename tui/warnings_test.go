@@ -21,7 +21,7 @@ const (
 // rowOf is the tree's line for the visible node named name.
 func rowOf(t *testing.T, d *driver, name string) string {
 	t.Helper()
-	for _, l := range strings.Split(d.treeView(100, len(d.m.tree.visible)), "\n") {
+	for _, l := range strings.Split(d.treeView(100, len(d.m.tree.Visible)), "\n") {
 		if strings.Contains(l, " "+name+" ") || strings.HasSuffix(l, " "+name) {
 			return l
 		}
