@@ -51,15 +51,15 @@ func BenchmarkKeyPress10000(b *testing.B) {
 // each key typed into `/` does, and draws the result.
 func BenchmarkFilter100000(b *testing.B) {
 	m := bigModel(b, 100000)
-	m.filter.open(m.tree)
+	m.filter.Open(m.tree)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
-		m.filter.input.SetValue("many0999")
-		m.filter.refilter()
+		m.filter.Input.SetValue("many0999")
+		m.filter.Refilter()
 		_ = m.View()
 	}
-	if len(m.filter.matches) == 0 {
+	if len(m.filter.Matches) == 0 {
 		b.Fatal("no match")
 	}
 }

@@ -89,8 +89,8 @@ func TestBuildPanelPlansThenBuildsWithProgress(t *testing.T) {
 		t.Error("esc did not close the finished build")
 	}
 	d.settle()
-	if d.m.preview.desc == nil || len(d.m.preview.desc.Outputs) == 0 || !d.m.preview.desc.Outputs[0].Built {
-		t.Errorf("the preview does not show the output as built after the build: %+v", d.m.preview.desc)
+	if d.m.preview.Desc == nil || len(d.m.preview.Desc.Outputs) == 0 || !d.m.preview.Desc.Outputs[0].Built {
+		t.Errorf("the preview does not show the output as built after the build: %+v", d.m.preview.Desc)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/tui/components/preview"
 	"github.com/nixplore/nixplore/tui/components/tree"
 )
 
@@ -92,8 +93,8 @@ func TestEscCancelsASlowEvaluation(t *testing.T) {
 	if d.m.info == nil && !strings.Contains(v, "platform and Nix version not read (cancelled; r reads them)") {
 		t.Errorf("the header does not say its facts were cancelled:\n%s", v)
 	}
-	if root.ListErr != "" || d.m.preview.err != nil || d.m.State() != "ready" {
-		t.Errorf("cancel reported as an error: %q %v, state %s (%v)", root.ListErr, d.m.preview.err, d.m.State(), d.m.fatal)
+	if root.ListErr != "" || d.m.preview.Err != nil || d.m.State() != "ready" {
+		t.Errorf("cancel reported as an error: %q %v, state %s (%v)", root.ListErr, d.m.preview.Err, d.m.State(), d.m.fatal)
 	}
 
 	// r lists it again; with a small workload it completes.
@@ -110,17 +111,17 @@ func TestEscCancelsASlowEvaluation(t *testing.T) {
 	// A description (the preview of groups).
 	t.Setenv("NIXPLORE_SLOW_N", "200000000")
 	d.selectName("groups")
-	if d.m.preview.state != previewLoading {
-		t.Fatalf("preview state %s", d.m.preview.state)
+	if d.m.preview.State != preview.Loading {
+		t.Fatalf("preview state %s", d.m.preview.State)
 	}
 	d.waitNix(marker, "the description")
 	d.key("esc")
-	if d.m.preview.state != previewCancelled {
-		t.Errorf("esc: preview state %s", d.m.preview.state)
+	if d.m.preview.State != preview.Cancelled {
+		t.Errorf("esc: preview state %s", d.m.preview.State)
 	}
 	waitGone(t, marker, "description")
 	d.settle()
-	if v := d.m.View(); !strings.Contains(v, "cancelled: r evaluates it again") || d.m.preview.err != nil {
+	if v := d.m.View(); !strings.Contains(v, "cancelled: r evaluates it again") || d.m.preview.Err != nil {
 		t.Errorf("cancelled preview:\n%s", v)
 	}
 

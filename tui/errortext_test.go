@@ -32,10 +32,10 @@ func TestHalfEditedImportErrorOnce(t *testing.T) {
 	testnix.WriteFile(t, hw, "{ ... }:\n{\n  networking.hostName = \"half\"; boot.kernelParams = [ \"quiet\" \"splash\" \"loglevel=3\" ]; boot.\n", 0o644)
 	d.key("r")
 	d.settle()
-	if d.m.preview.err == nil {
+	if d.m.preview.Err == nil {
 		t.Fatalf("r after the half edit: no error in the preview:\n%s", d.m.View())
 	}
-	text := nixeval.ErrorText(d.m.preview.err)
+	text := nixeval.ErrorText(d.m.preview.Err)
 	if v := d.m.View(); strings.Count(v, "unexpected end of file") != 1 {
 		t.Errorf("the error is not said once:\n%s", v)
 	}
@@ -49,7 +49,7 @@ func TestHalfEditedImportErrorOnce(t *testing.T) {
 		t.Fatalf("no code excerpt with a caret in the message:\n%s", text)
 	}
 	for _, w := range []int{30, 50, 80, 200} {
-		lines := d.m.preview.lines(w)
+		lines := d.m.preview.Lines(w)
 		first, last := -1, -1
 		for i, l := range lines {
 			if strings.Contains(l, "|") && shared.IsExcerpt(strings.TrimPrefix(l, strings.Repeat(" ", 8))) {

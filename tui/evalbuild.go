@@ -12,6 +12,7 @@ import (
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/tui/components/preview"
 	"github.com/nixplore/nixplore/tui/shared"
 )
 
@@ -156,9 +157,9 @@ func (m *Model) cancelWaiting(id uint64) {
 			n.Loading, n.ReqID, n.Cancelled = false, 0, !n.Loaded
 		}
 	}
-	if m.preview.reqID == id && m.preview.state == previewLoading {
-		m.preview.reqID = 0
-		m.preview.setState(previewCancelled)
+	if m.preview.ReqID == id && m.preview.State == preview.Loading {
+		m.preview.ReqID = 0
+		m.preview.SetState(preview.Cancelled)
 	}
 	m.finish(id)
 	delete(m.working, id)

@@ -12,6 +12,7 @@ import (
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/tui/components/askpanel"
+	"github.com/nixplore/nixplore/tui/components/preview"
 	"github.com/nixplore/nixplore/tui/components/tree"
 )
 
@@ -98,9 +99,9 @@ func TestEvalBuildOfAnotherProcess(t *testing.T) {
 			t.Errorf("status after esc: %q", d.m.status)
 		}
 		d.selectName("generated")
-		d.until(func() bool { return d.m.preview.state == previewCancelled })
-		if d.m.preview.state != previewCancelled || !strings.Contains(d.m.status, "again (esc stopped it)") {
-			t.Errorf("the preview met the cancelled build: state %v, status %q", d.m.preview.state, d.m.status)
+		d.until(func() bool { return d.m.preview.State == preview.Cancelled })
+		if d.m.preview.State != preview.Cancelled || !strings.Contains(d.m.status, "again (esc stopped it)") {
+			t.Errorf("the preview met the cancelled build: state %v, status %q", d.m.preview.State, d.m.status)
 		}
 		if left := testnix.Marked("nixplore-ifd-marker", salt); len(left) != 1 {
 			t.Errorf("builders of gen-foo: %+v (want the other process's alone)", left)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/tui/components/filter"
 	"github.com/nixplore/nixplore/tui/components/tree"
 )
 
@@ -75,7 +76,7 @@ func TestFilterRanksFullPaths(t *testing.T) {
 			} else {
 				tr = listedTree(t, tc.start, map[string][]nixeval.Child{tc.start: lists[tc.start]}, tc.start)
 			}
-			ms := buildIndex(tr).rank(tc.query)
+			ms := filter.BuildIndex(tr).Rank(tc.query)
 			if tc.none {
 				if len(ms) != 0 {
 					t.Errorf("%q matches %d paths, first %q", tc.query, len(ms), ms[0].Str)
@@ -113,8 +114,8 @@ func TestFilterTakesTheFooterPath(t *testing.T) {
 			want := d.selectedPath()
 			d.key("g", "/")
 			d.typeText(footer)
-			if c := d.m.filter.chosen(); c == nil || c.Path.String() != want {
-				t.Errorf("/%s highlights %v, want %s; matches %+v", footer, c, want, d.m.filter.matches)
+			if c := d.m.filter.Chosen(); c == nil || c.Path.String() != want {
+				t.Errorf("/%s highlights %v, want %s; matches %+v", footer, c, want, d.m.filter.Matches)
 			}
 			d.settle()
 			d.previewFollows("/" + footer)
@@ -138,8 +139,8 @@ func TestFilterScrollsWithItsCursor(t *testing.T) {
 		d.settle()
 		d.key("/")
 		h := d.m.bodyHeight()
-		if len(d.m.filter.matches) < h+5 {
-			t.Fatalf("%d matches for %d rows: nothing to scroll", len(d.m.filter.matches), h)
+		if len(d.m.filter.Matches) < h+5 {
+			t.Fatalf("%d matches for %d rows: nothing to scroll", len(d.m.filter.Matches), h)
 		}
 		// The row of the highlighted match on screen.
 		row := func() int {
@@ -163,14 +164,14 @@ func TestFilterScrollsWithItsCursor(t *testing.T) {
 		if r := row(); r != h-2 {
 			t.Errorf("one ↑ moved the highlighted match to row %d of %d, want %d: the window scrolled instead", r, h, h-2)
 		}
-		want := d.m.filter.chosen()
+		want := d.m.filter.Chosen()
 		for i := 0; i < h-2; i++ {
 			d.key("up")
 		}
 		if r := row(); r != 0 {
 			t.Errorf("%d more ↑ put the highlighted match on row %d, want 0", h-2, r)
 		}
-		if want == d.m.filter.chosen() {
+		if want == d.m.filter.Chosen() {
 			t.Error("↑ did not move the highlight")
 		}
 		d.settle()

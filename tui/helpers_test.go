@@ -156,8 +156,8 @@ func (d *driver) previewFollows(what string) {
 	if f == nil {
 		d.t.Fatalf("%s: no node under the cursor:\n%s", what, d.m.View())
 	}
-	if d.m.preview.key != f.Key || !d.m.preview.path.Equal(f.Path) {
-		d.t.Errorf("%s: the preview shows %s, the cursor is on %s:\n%s", what, d.m.preview.path, f.Path, d.m.View())
+	if d.m.preview.Key != f.Key || !d.m.preview.Path.Equal(f.Path) {
+		d.t.Errorf("%s: the preview shows %s, the cursor is on %s:\n%s", what, d.m.preview.Path, f.Path, d.m.View())
 	}
 }
 

@@ -53,7 +53,7 @@ func (m *Model) scheduleKinds() tea.Cmd {
 	for _, n := range m.tree.Visible[from:to] {
 		onScreen[n.Key] = true
 	}
-	if m.filter.active {
+	if m.filter.Active {
 		// The filter's highlighted match is what the user looks at.
 		if n := m.focused(); n != nil {
 			onScreen[n.Key] = true
@@ -190,12 +190,12 @@ func (m Model) onKinds(msg kindsMsg) (tea.Model, tea.Cmd) {
 				cmds = append(cmds, cmd)
 			}
 		}
-		if m.preview.key == n.Key {
+		if m.preview.Key == n.Key {
 			// The preview shows the kind (and an error's message).
-			m.preview.kind, m.preview.errText = n.Kind, n.ErrText
-			m.preview.refresh()
+			m.preview.Kind, m.preview.ErrText = n.Kind, n.ErrText
+			m.preview.Refresh()
 		}
-		if p := n.Parent; p != nil && m.preview.key == p.Key {
+		if p := n.Parent; p != nil && m.preview.Key == p.Key {
 			previewedSet = p
 		}
 	}
@@ -203,8 +203,8 @@ func (m Model) onKinds(msg kindsMsg) (tea.Model, tea.Cmd) {
 		// … and what the previewed set's build command builds, and the
 		// image variants known to fail: counted once per answer, not once
 		// per child in it (a set can have 100,000).
-		m.preview.children = childrenOf(previewedSet)
-		m.preview.refresh()
+		m.preview.Children = tree.ChildrenOf(previewedSet)
+		m.preview.Refresh()
 		m.syncFailingVariants()
 	}
 	if m.tree.Version != shape {
@@ -220,7 +220,7 @@ func (m Model) onKinds(msg kindsMsg) (tea.Model, tea.Cmd) {
 // fail (nixeval.FailingVariants). Until a child's kind is known, the facts
 // keep what the description said (from the disk cache's listing).
 func (m *Model) syncFailingVariants() {
-	d, n := m.preview.desc, m.tree.Index[m.preview.key]
+	d, n := m.preview.Desc, m.tree.Index[m.preview.Key]
 	if d == nil || n == nil {
 		return
 	}
@@ -237,7 +237,7 @@ func (m *Model) syncFailingVariants() {
 		return
 	}
 	d.Facts = d.Facts.WithFailing(known)
-	m.preview.refresh()
+	m.preview.Refresh()
 	if m.explain.Open && m.explain.Key == n.Key {
 		m.explain.Reexplain(explained(n), m.info, d.Facts)
 	}

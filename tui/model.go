@@ -21,6 +21,8 @@ import (
 	"github.com/nixplore/nixplore/tui/components/comparepanel"
 	"github.com/nixplore/nixplore/tui/components/evallog"
 	"github.com/nixplore/nixplore/tui/components/explain"
+	"github.com/nixplore/nixplore/tui/components/filter"
+	"github.com/nixplore/nixplore/tui/components/preview"
 	"github.com/nixplore/nixplore/tui/components/trace"
 	"github.com/nixplore/nixplore/tui/components/tree"
 	"github.com/nixplore/nixplore/tui/components/warnings"
@@ -63,8 +65,8 @@ type Model struct {
 	state   state
 	tree    *tree.Tree
 	pane    tree.Pane
-	preview previewPane
-	filter  filterModel
+	preview preview.Pane
+	filter  filter.Model
 	build   buildpanel.Panel
 	compare comparepanel.Panel
 	help    help.Model
@@ -167,8 +169,8 @@ func New(cfg Config) Model {
 		cancelledBuilds: map[string]bool{},
 	}
 	m.pane = tree.NewPane(c, m.tree)
-	m.preview = newPreview(c)
-	m.filter = newFilter(c)
+	m.preview = preview.New(c)
+	m.filter = filter.New(c)
 	m.build = buildpanel.New(c)
 	m.compare = comparepanel.New(c)
 	m.explain = explain.New(c)

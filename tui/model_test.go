@@ -14,6 +14,7 @@ import (
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/tui/components/buildpanel"
+	"github.com/nixplore/nixplore/tui/components/preview"
 	"github.com/nixplore/nixplore/tui/components/tree"
 )
 
@@ -65,10 +66,10 @@ func TestExpandShowsChildrenAndPreview(t *testing.T) {
 				t.Errorf("preview lacks %q:\n%s", want, v)
 			}
 		}
-		if d.m.preview.desc == nil || !strings.HasSuffix(d.m.preview.desc.DrvPath, ".drv") {
-			t.Fatalf("preview description has no .drv: %+v", d.m.preview.desc)
+		if d.m.preview.Desc == nil || !strings.HasSuffix(d.m.preview.Desc.DrvPath, ".drv") {
+			t.Fatalf("preview description has no .drv: %+v", d.m.preview.Desc)
 		}
-		if c := d.m.preview.desc.Commands.Build; !strings.Contains(c, "-A config.system.build.manual.manualHTML") {
+		if c := d.m.preview.Desc.Commands.Build; !strings.Contains(c, "-A config.system.build.manual.manualHTML") {
 			t.Errorf("preview command %q does not select manualHTML", c)
 		}
 		// ← goes to the parent, then folds it.
@@ -97,53 +98,53 @@ func TestFilterJumpsToLoadedPath(t *testing.T) {
 		d.settle()
 		d.key("g")
 		d.key("/")
-		if !d.m.filter.active {
+		if !d.m.filter.Active {
 			t.Fatal("/ did not open the filter")
 		}
 		d.typeText("manhtml")
-		if len(d.m.filter.matches) == 0 || d.m.filter.matches[0].Str != "manual.manualHTML" {
-			t.Fatalf("top match for manhtml: %+v", d.m.filter.matches)
+		if len(d.m.filter.Matches) == 0 || d.m.filter.Matches[0].Str != "manual.manualHTML" {
+			t.Fatalf("top match for manhtml: %+v", d.m.filter.Matches)
 		}
 		if v := d.m.View(); !strings.Contains(v, "/manhtml") || !strings.Contains(v, "paths") {
 			t.Errorf("filter line not shown:\n%s", v)
 		}
 		// The preview already shows the highlighted match, not the old selection.
 		d.settle()
-		if d.m.preview.key != d.m.filter.chosen().Key || d.m.preview.desc == nil || !strings.Contains(d.m.preview.desc.Name, "manual-html") {
-			t.Errorf("preview while filtering shows %q (%+v), want the highlighted match", d.m.preview.key, d.m.preview.desc)
+		if d.m.preview.Key != d.m.filter.Chosen().Key || d.m.preview.Desc == nil || !strings.Contains(d.m.preview.Desc.Name, "manual-html") {
+			t.Errorf("preview while filtering shows %q (%+v), want the highlighted match", d.m.preview.Key, d.m.preview.Desc)
 		}
 		d.key("down")
-		if d.m.preview.key != d.m.filter.chosen().Key {
-			t.Errorf("↓ in the filter: preview shows %q, highlighted %q", d.m.preview.key, d.m.filter.chosen().Key)
+		if d.m.preview.Key != d.m.filter.Chosen().Key {
+			t.Errorf("↓ in the filter: preview shows %q, highlighted %q", d.m.preview.Key, d.m.filter.Chosen().Key)
 		}
 		d.key("up")
 		d.key("enter")
-		if d.m.filter.active {
+		if d.m.filter.Active {
 			t.Error("enter did not close the filter")
 		}
 		// Keys that arrive in one read ("/manhtml" typed fast) act one by one.
 		d.key("g")
 		d.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("/manhtml")})
-		if !d.m.filter.active || d.m.filter.input.Value() != "manhtml" {
-			t.Fatalf("keys in one message: filter active %v, query %q", d.m.filter.active, d.m.filter.input.Value())
+		if !d.m.filter.Active || d.m.filter.Input.Value() != "manhtml" {
+			t.Fatalf("keys in one message: filter active %v, query %q", d.m.filter.Active, d.m.filter.Input.Value())
 		}
 		d.key("enter")
 		if got := d.selectedPath(); got != "config.system.build.manual.manualHTML" {
 			t.Fatalf("enter jumped to %s", got)
 		}
 		d.settle()
-		if d.m.preview.desc == nil || !strings.HasSuffix(d.m.preview.desc.DrvPath, ".drv") {
+		if d.m.preview.Desc == nil || !strings.HasSuffix(d.m.preview.Desc.DrvPath, ".drv") {
 			t.Errorf("no .drv in the preview after the jump:\n%s", d.m.View())
 		}
 		// esc leaves the selection where it was.
 		d.key("/")
 		d.typeText("sdimage")
 		d.key("esc")
-		if d.m.filter.active || d.selectedPath() != "config.system.build.manual.manualHTML" {
-			t.Errorf("esc: filter active=%v, selected %s", d.m.filter.active, d.selectedPath())
+		if d.m.filter.Active || d.selectedPath() != "config.system.build.manual.manualHTML" {
+			t.Errorf("esc: filter active=%v, selected %s", d.m.filter.Active, d.selectedPath())
 		}
-		if d.m.preview.key != d.m.pane.Selected().Key {
-			t.Errorf("after esc the preview shows %q, not the selection", d.m.preview.key)
+		if d.m.preview.Key != d.m.pane.Selected().Key {
+			t.Errorf("after esc the preview shows %q, not the selection", d.m.preview.Key)
 		}
 	})
 }
@@ -159,8 +160,8 @@ func TestErrorNodesShowTheirMessage(t *testing.T) {
 			}
 		}
 		d.selectName("failedAssert")
-		if d.m.preview.state != previewReady {
-			t.Errorf("an error node's preview waits for Nix (state %s)", d.m.preview.state)
+		if d.m.preview.State != preview.Ready {
+			t.Errorf("an error node's preview waits for Nix (state %s)", d.m.preview.State)
 		}
 		if v := d.m.View(); !strings.Contains(v, "assertion 'false' failed") {
 			t.Errorf("error message not in preview:\n%s", v)
@@ -322,8 +323,8 @@ func TestHostileNamesNeverReachTheTerminal(t *testing.T) {
 			continue
 		}
 		names++
-		if d.m.preview.err != nil {
-			t.Errorf("%s: %v", n.Label, d.m.preview.err)
+		if d.m.preview.Err != nil {
+			t.Errorf("%s: %v", n.Label, d.m.preview.Err)
 		}
 		d.key("x")
 		if !d.m.explain.Open {
@@ -341,8 +342,8 @@ func TestHostileNamesNeverReachTheTerminal(t *testing.T) {
 	}
 	d.selectName("a\"b")
 	d.settle()
-	if d.m.preview.desc == nil || !strings.HasPrefix(d.m.preview.desc.Name, "hostile-") {
-		t.Errorf("a\"b did not describe: %+v %v", d.m.preview.desc, d.m.preview.err)
+	if d.m.preview.Desc == nil || !strings.HasPrefix(d.m.preview.Desc.Name, "hostile-") {
+		t.Errorf("a\"b did not describe: %+v %v", d.m.preview.Desc, d.m.preview.Err)
 	}
 
 	// The filter: its list and the preview of each highlighted match.
@@ -351,10 +352,10 @@ func TestHostileNamesNeverReachTheTerminal(t *testing.T) {
 		d.typeText(q)
 		d.settle()
 		clean(t, d.m.View(), "filter "+q)
-		for range d.m.filter.matches {
+		for range d.m.filter.Matches {
 			d.key("down")
 			d.settle()
-			clean(t, d.m.View(), "filter "+q+" at "+d.m.filter.chosen().Label)
+			clean(t, d.m.View(), "filter "+q+" at "+d.m.filter.Chosen().Label)
 		}
 		d.key("esc")
 	}
@@ -399,21 +400,21 @@ func TestStaleAnswersAreDropped(t *testing.T) {
 		d.settle()
 		d.selectName("kernel")
 		d.settle()
-		kernel := d.m.preview.desc
+		kernel := d.m.preview.Desc
 		if kernel == nil || !strings.Contains(kernel.Name, "linux") {
 			t.Fatalf("kernel preview: %+v", kernel)
 		}
-		old := d.m.preview.reqID
+		old := d.m.preview.ReqID
 		// Move on and back fast: the first describe is cancelled, and a late
 		// answer for an old request id does not repaint the preview.
 		d.selectName("sdImage")
 		d.selectName("toplevel")
 		d.send(describedMsg{id: old, key: d.m.pane.Selected().Key, desc: kernel})
-		if d.m.preview.desc == kernel {
+		if d.m.preview.Desc == kernel {
 			t.Error("an answer with a stale request id painted the preview")
 		}
 		d.settle()
-		if d.m.preview.key != d.m.pane.Selected().Key {
+		if d.m.preview.Key != d.m.pane.Selected().Key {
 			t.Errorf("preview shows another node than the selected one")
 		}
 		if len(d.m.cancels) != 0 {
@@ -452,16 +453,16 @@ func TestRefreshAndReload(t *testing.T) {
 		set := d.m.pane.Selected()
 		d.selectName("nixploreFirst")
 		d.settle()
-		if d.m.preview.desc == nil || valueText(d.m.preview.desc.Value) != "one" {
-			t.Fatalf("nixploreFirst: %+v %v", d.m.preview.desc, d.m.preview.err)
+		if d.m.preview.Desc == nil || preview.ValueText(d.m.preview.Desc.Value) != "one" {
+			t.Fatalf("nixploreFirst: %+v %v", d.m.preview.Desc, d.m.preview.Err)
 		}
 		before := len(d.m.tree.Visible)
 
 		write(`nixploreFirst = "uno"; nixploreSet = { a = 1; b = 2; };`)
 		d.key("r")
 		d.settle()
-		if d.m.preview.desc == nil || valueText(d.m.preview.desc.Value) != "uno" {
-			t.Errorf("r on nixploreFirst after the edit: value %s, want uno", valueText(d.m.preview.desc.Value))
+		if d.m.preview.Desc == nil || preview.ValueText(d.m.preview.Desc.Value) != "uno" {
+			t.Errorf("r on nixploreFirst after the edit: value %s, want uno", preview.ValueText(d.m.preview.Desc.Value))
 		}
 		d.m.pane.SelectNode(set)
 		d.exec(d.m.selectionChanged())
@@ -534,8 +535,8 @@ func TestMouse(t *testing.T) {
 	d.settle()
 	d.send(tea.WindowSizeMsg{Width: 80, Height: 15})
 	d.send(tea.MouseMsg{X: 70, Y: 5, Button: tea.MouseButtonWheelDown, Action: tea.MouseActionPress})
-	if d.m.preview.pg.Offset() != 3 || d.selectedPath() != "config.system.build.sdImage" {
-		t.Errorf("wheel over the preview: scroll %d, selected %s", d.m.preview.pg.Offset(), d.selectedPath())
+	if d.m.preview.Pg.Offset() != 3 || d.selectedPath() != "config.system.build.sdImage" {
+		t.Errorf("wheel over the preview: scroll %d, selected %s", d.m.preview.Pg.Offset(), d.selectedPath())
 	}
 	if v := d.m.View(); strings.Contains(v, "path    config.system.build.sdImage") {
 		t.Errorf("preview did not scroll:\n%s", v)

@@ -227,9 +227,9 @@ func TestPendingVariantSaysWhyItTakesLong(t *testing.T) {
 	d.until(func() bool { return len(n.Children) == 2 })
 	child := n.Children[0]
 	d.m.pane.SelectNode(child)
-	d.m.preview.show(child, 0)
-	if !strings.Contains(strings.Join(d.m.preview.lines(120), "\n"), `evaluates the whole configuration again with the amazon image module`) {
-		t.Errorf("the preview of a pending variant does not say why it takes long:\n%s", strings.Join(d.m.preview.lines(120), "\n"))
+	d.m.preview.Show(child, 0)
+	if !strings.Contains(strings.Join(d.m.preview.Lines(120), "\n"), `evaluates the whole configuration again with the amazon image module`) {
+		t.Errorf("the preview of a pending variant does not say why it takes long:\n%s", strings.Join(d.m.preview.Lines(120), "\n"))
 	}
 }
 

@@ -27,7 +27,7 @@ func (m Model) failing(n *tree.Node) bool {
 	if e, ok := m.descs[n.Key]; ok && e.err != nil && !shared.IsCancel(e.err) {
 		return true
 	}
-	return m.preview.key == n.Key && m.preview.err != nil && !shared.IsCancel(m.preview.err)
+	return m.preview.Key == n.Key && m.preview.Err != nil && !shared.IsCancel(m.preview.Err)
 }
 
 // fatalTraceable reports whether t can trace the failure of the whole

@@ -3,6 +3,7 @@ package tui
 import (
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/tui/components/preview"
 	"github.com/nixplore/nixplore/tui/components/tree"
 )
 
@@ -18,14 +19,14 @@ func buildRefusal(n *tree.Node, e *descEntry) string {
 	if !nixeval.Buildable(n.Kind) {
 		return attr.Printable(nixeval.NothingToBuild(path, n.Kind))
 	}
-	c := childrenOf(n)
+	c := tree.ChildrenOf(n)
 	var d *nixeval.Description
 	if e != nil {
 		d = e.desc
 	}
 	warning := "its command builds every derivation inside"
 	if d != nil {
-		warning = setWarning(d, c)
+		warning = preview.SetWarning(d, c)
 	} else if c.Known {
 		warning = "this command " + c.Warning()
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/tui/components/tree"
 )
 
 // On the real Pi configuration: a string has no build command and b says
@@ -29,12 +30,12 @@ func TestSetsAndScalarsAreNotBuiltUnannounced(t *testing.T) {
 	// The root set: its children's kinds are known once listed.
 	d.key("g")
 	d.settle()
-	d.until(func() bool { return childrenOf(d.m.pane.Selected()).Known })
-	c := childrenOf(d.m.pane.Selected())
+	d.until(func() bool { return tree.ChildrenOf(d.m.pane.Selected()).Known })
+	c := tree.ChildrenOf(d.m.pane.Selected())
 	if !c.Known || c.Derivations == 0 {
 		t.Fatalf("the tree does not know config.system.build's children: %+v", c)
 	}
-	v = strings.Join(d.m.preview.lines(200), "\n")
+	v = strings.Join(d.m.preview.Lines(200), "\n")
 	if want := "⚠ this command builds " + nixeval.Count(c.Derivations, "derivation") + ": every derivation directly inside"; !strings.Contains(v, want) {
 		t.Errorf("no %q beside the set's command:\n%s", want, v)
 	}
@@ -51,8 +52,8 @@ func TestSetsAndScalarsAreNotBuiltUnannounced(t *testing.T) {
 func TestSetBuildNamesFailingChildren(t *testing.T) {
 	d := nixDriver(t, "kinds", "", 160, 40)
 	d.settle()
-	d.until(func() bool { return childrenOf(d.m.pane.Selected()).Known })
-	c := childrenOf(d.m.pane.Selected())
+	d.until(func() bool { return tree.ChildrenOf(d.m.pane.Selected()).Known })
+	c := tree.ChildrenOf(d.m.pane.Selected())
 	if c.Failing == 0 {
 		t.Fatalf("the kinds fixture's set has no failing child here: %+v", c)
 	}

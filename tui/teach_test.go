@@ -7,6 +7,7 @@ import (
 
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/tui/components/preview"
 	"github.com/nixplore/nixplore/tui/components/tree"
 )
 
@@ -65,8 +66,8 @@ func TestAbsentOutputsToggle(t *testing.T) {
 			t.Errorf("absent outputs are not tagged ---:\n%s", lines)
 		}
 		d.selectName("isoImage")
-		if d.m.preview.state != previewReady || len(d.m.cancels) != 0 {
-			t.Errorf("an absent output is sent to Nix: preview %s, %d requests", d.m.preview.state, len(d.m.cancels))
+		if d.m.preview.State != preview.Ready || len(d.m.cancels) != 0 {
+			t.Errorf("an absent output is sent to Nix: preview %s, %d requests", d.m.preview.State, len(d.m.cancels))
 		}
 		v := d.m.View()
 		flat := strings.Join(strings.Fields(v), " ")
@@ -77,7 +78,7 @@ func TestAbsentOutputsToggle(t *testing.T) {
 		}
 		// How to get it, in full: the installer modules to import.
 		how := iso.Absent.HowToGet()
-		if whole := strings.Join(d.m.preview.lines(1000), "\n"); !strings.Contains(how, "<nixpkgs/nixos/modules/installer/cd-dvd/") || !strings.Contains(whole, how) {
+		if whole := strings.Join(d.m.preview.Lines(1000), "\n"); !strings.Contains(how, "<nixpkgs/nixos/modules/installer/cd-dvd/") || !strings.Contains(whole, how) {
 			t.Errorf("the preview does not say how to get isoImage (%q):\n%s", how, whole)
 		}
 		k := d.m.c.Keys
@@ -179,7 +180,7 @@ func TestFlakeTarget(t *testing.T) {
 	d.settle()
 	v := d.m.View()
 	// The preview wraps between words: a phrase may span two lines.
-	preview := strings.Join(strings.Fields(strings.Join(d.m.preview.lines(d.m.previewWidth()), " ")), " ")
+	preview := strings.Join(strings.Fields(strings.Join(d.m.preview.Lines(d.m.previewWidth()), " ")), " ")
 	for _, want := range []string{"drv manualHTML", "nixos-manual-html", ".drv", "flakes' build 'path:", "#nixosConfigurations.pi.config.system.build.manual.manualHTML"} {
 		if !strings.Contains(strings.Join(strings.Fields(v), " "), want) && !strings.Contains(v, want) && !strings.Contains(preview, want) {
 			t.Errorf("flake view lacks %q:\n%s", want, v)

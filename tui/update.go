@@ -16,6 +16,7 @@ import (
 	"github.com/nixplore/nixplore/tui/components/buildpanel"
 	"github.com/nixplore/nixplore/tui/components/comparepanel"
 	"github.com/nixplore/nixplore/tui/components/evallog"
+	"github.com/nixplore/nixplore/tui/components/preview"
 	"github.com/nixplore/nixplore/tui/components/trace"
 	"github.com/nixplore/nixplore/tui/components/tree"
 	"github.com/nixplore/nixplore/tui/shared"
@@ -55,8 +56,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *Model) layout() {
 	bh, tw, pw := m.bodyHeight(), m.treeWidth(), max(0, m.previewWidth())
 	m.pane.SetSize(tw, bh)
-	m.filter.setSize(tw, bh, m.c.Width)
-	m.preview.setSize(pw, bh)
+	m.filter.SetSize(tw, bh, m.c.Width)
+	m.preview.SetSize(pw, bh)
 	m.explain.SetSize(pw, bh)
 	m.warnings.SetSize(pw, bh)
 	m.build.SetSize(m.c.Width, bh)
@@ -143,7 +144,7 @@ func (m Model) onTick(msg spinner.TickMsg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
 	m.spinner, cmd = m.spinner.Update(msg)
 	m.c.Spin = m.spinner.View()
-	m.preview.tick()
+	m.preview.Tick()
 	m.build.Tick()
 	m.trace.Tick()
 	if m.evalLog.Loading() {
@@ -180,10 +181,10 @@ func (m Model) onInfo(msg infoMsg) (tea.Model, tea.Cmd) {
 
 // onPreviewDue asks for the preview once the cursor has rested.
 func (m Model) onPreviewDue(msg previewDueMsg) (tea.Model, tea.Cmd) {
-	if msg.id != m.preview.reqID || m.preview.state != previewLoading {
+	if msg.id != m.preview.ReqID || m.preview.State != preview.Loading {
 		return m, nil
 	}
-	n := m.tree.Index[m.preview.key]
+	n := m.tree.Index[m.preview.Key]
 	if n == nil {
 		return m, nil
 	}
@@ -203,7 +204,7 @@ func (m Model) onBuild(msg buildpanel.Msg) (tea.Model, tea.Cmd) {
 				delete(m.descs, k)
 			}
 		}
-		m.preview.key = ""
+		m.preview.Key = ""
 		cmd = tea.Batch(cmd, m.selectionChanged())
 	}
 	return m, cmd
@@ -219,7 +220,7 @@ func (m Model) busy() bool {
 func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	k := m.c.Keys
 	m.c.Log.Printf("key %q", msg.String())
-	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !m.filter.active {
+	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !m.filter.Active {
 		// Keys typed faster than the terminal is read arrive together
 		// ("/manual"): each is a key of its own.
 		var cmds []tea.Cmd
@@ -234,7 +235,7 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if next, cmd, ok := m.onPanelKey(msg); ok {
 		return next, cmd
 	}
-	if m.filter.active {
+	if m.filter.Active {
 		return m.onFilterKey(msg)
 	}
 	switch {
@@ -276,7 +277,7 @@ func (m Model) onPanelKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 		}
 		return m, nil, true // any other key keeps the build, and does nothing else
 	}
-	if msg.String() == "q" && m.build.State == buildpanel.Running && !m.filter.active {
+	if msg.String() == "q" && m.build.State == buildpanel.Running && !m.filter.Active {
 		// A build is not thrown away by accident: q asks first.
 		m.askQuit = true
 		return m, nil, true
@@ -294,7 +295,7 @@ func (m Model) onPanelKey(msg tea.KeyMsg) (tea.Model, tea.Cmd, bool) {
 		m.evalLog, cmd = m.evalLog.Update(msg)
 	case m.compare.Open:
 		m.compare, cmd = m.compare.Update(msg)
-	case m.build.Active() && !m.filter.active && key.Matches(msg, m.c.Keys.Browse):
+	case m.build.Active() && !m.filter.Active && key.Matches(msg, m.c.Keys.Browse):
 		// Back from the tree to the build that runs or ran.
 		m.build.Show()
 		return m, nil, true
@@ -340,9 +341,9 @@ func (m Model) onTreeKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Collapse):
 		m.collapse()
 	case key.Matches(msg, k.Filter):
-		m.filter.open(m.tree)
+		m.filter.Open(m.tree)
 		m.syncKeys()
-		return m, tea.Batch(m.filter.focus(), m.previewNode(m.focused()))
+		return m, tea.Batch(m.filter.Focus(), m.previewNode(m.focused()))
 	case key.Matches(msg, k.CopyPath):
 		n := m.pane.Selected()
 		return m, shared.Copy(m.c.Cfg.Clipboard, "path", n.Path.String())
@@ -451,12 +452,12 @@ func (m Model) onFilterKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	k := m.c.Keys
 	switch {
 	case key.Matches(msg, k.Cancel):
-		m.filter.close()
+		m.filter.Close()
 		m.syncKeys()
 		return m, m.selectionChanged()
 	case key.Matches(msg, k.Accept):
-		n := m.filter.chosen()
-		m.filter.close()
+		n := m.filter.Chosen()
+		m.filter.Close()
 		m.syncKeys()
 		if n != nil && m.tree.Index[n.Key] == n {
 			m.tree.RevealAncestors(n)
@@ -478,8 +479,8 @@ func (m Model) onFilterKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 // while it has one, otherwise the tree's cursor. The preview and the
 // explanation always show it.
 func (m Model) focused() *tree.Node {
-	if m.filter.active {
-		if n := m.filter.chosen(); n != nil {
+	if m.filter.Active {
+		if n := m.filter.Chosen(); n != nil {
 			return n
 		}
 	}
@@ -551,21 +552,21 @@ func (m *Model) previewNode(n *tree.Node) tea.Cmd {
 	if m.explain.Open {
 		m.explain.Set(explained(n), m.info, m.factsOf(n))
 	}
-	if n.Key == m.preview.key && m.preview.state != previewEmpty {
+	if n.Key == m.preview.Key && m.preview.State != preview.Empty {
 		return nil
 	}
-	if m.preview.reqID != 0 {
-		m.finish(m.preview.reqID)
+	if m.preview.ReqID != 0 {
+		m.finish(m.preview.ReqID)
 	}
 	id := m.c.Next()
-	m.preview.show(n, id)
+	m.preview.Show(n, id)
 	if n.Kind == nixeval.KindError || n.Absent != nil {
 		// Known without Nix: the error text, or the catalogue's entry.
-		m.preview.setState(previewReady)
+		m.preview.SetState(preview.Ready)
 		return nil
 	}
 	if e, ok := m.descs[n.Key]; ok {
-		m.preview.set(e.desc, e.err, e.cached)
+		m.preview.Set(e.desc, e.err, e.cached)
 		return nil
 	}
 	d := m.c.Cfg.PreviewDelay
@@ -640,8 +641,8 @@ func (m Model) onListedInner(msg listedMsg) (tea.Model, tea.Cmd) {
 		}
 		return cur, tea.Batch(cmds...)
 	}
-	if n.Key == m.preview.key && n.ListErr != "" {
-		m.preview.setListErr(n.ListErr)
+	if n.Key == m.preview.Key && n.ListErr != "" {
+		m.preview.SetListErr(n.ListErr)
 	}
 	m.syncKeys()
 	return m, nil
@@ -651,16 +652,16 @@ func (m Model) onDescribed(msg describedMsg) (tea.Model, tea.Cmd) {
 	if !msg.cached {
 		m.finish(msg.id)
 	}
-	if msg.id != m.preview.reqID || msg.key != m.preview.key {
+	if msg.id != m.preview.ReqID || msg.key != m.preview.Key {
 		return m, nil
 	}
-	if msg.cached && m.preview.state == previewReady && !m.preview.cached {
+	if msg.cached && m.preview.State == preview.Ready && !m.preview.Cached {
 		return m, nil
 	}
 	if msg.err != nil && shared.IsCancel(msg.err) {
 		return m, nil
 	}
-	m.preview.set(msg.desc, msg.err, msg.cached)
+	m.preview.Set(msg.desc, msg.err, msg.cached)
 	m.syncFailingVariants()
 	if m.explain.Open && m.explain.Key == msg.key && msg.desc != nil {
 		// The explanation lists the same facts as the preview.
@@ -715,7 +716,7 @@ func (m Model) refresh() (tea.Model, tea.Cmd) {
 		m.infoErr, m.infoCancelled = "", false
 		cmds = append(cmds, m.startInfo())
 	}
-	m.preview.key = "" // force a new request
+	m.preview.Key = "" // force a new request
 	cmds = append(cmds, m.selectionChanged())
 	return m, tea.Batch(cmds...)
 }
@@ -739,10 +740,10 @@ func (m *Model) cancelSelected() {
 			what = append(what, "listing")
 		}
 	}
-	if m.preview.key == n.Key && m.preview.state == previewLoading && n.Kind != nixeval.KindError {
-		m.finish(m.preview.reqID)
-		m.preview.reqID = 0
-		m.preview.setState(previewCancelled)
+	if m.preview.Key == n.Key && m.preview.State == preview.Loading && n.Kind != nixeval.KindError {
+		m.finish(m.preview.ReqID)
+		m.preview.ReqID = 0
+		m.preview.SetState(preview.Cancelled)
 		what = append(what, "description")
 	}
 	if len(what) == 0 {
@@ -764,8 +765,8 @@ func (m Model) cancelStart() Model {
 	m.state = stateReady
 	m.tree.Flatten()
 	m.pane.SetCursor(0)
-	m.preview.show(root, 0)
-	m.preview.setState(previewCancelled)
+	m.preview.Show(root, 0)
+	m.preview.SetState(preview.Cancelled)
 	m.status = "cancelled listing " + displayPath(root) + "; r evaluates it again"
 	m.c.Log.Printf("cancelled the start listing of %s", root.Path)
 	m.syncKeys()
@@ -789,7 +790,7 @@ func (m *Model) scrollPreview(msg tea.Msg) tea.Cmd {
 
 // explaining reports whether the right side shows the explanation: it is
 // open and the node has a command (an absent output has none).
-func (m Model) explaining() bool { return m.explain.Open && m.preview.absent == nil }
+func (m Model) explaining() bool { return m.explain.Open && m.preview.Absent == nil }
 
 // reloadAll forgets everything and starts again from the start node.
 func (m Model) reloadAll() (tea.Model, tea.Cmd) {
@@ -857,7 +858,7 @@ func (m Model) reloadTree() (tea.Model, tea.Cmd) {
 	m.descs = map[string]*descEntry{}
 	m.tree = tree.New(m.c.Cfg.Start)
 	m.pane = tree.NewPane(m.c, m.tree)
-	m.preview = newPreview(m.c)
+	m.preview = preview.New(m.c)
 	m.explain.Close()
 	m.warnings.Reset()
 	m.trace.Close()
@@ -900,7 +901,7 @@ func (m Model) onMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
 		m.evalLog, cmd = m.evalLog.Update(msg)
 		return m, cmd
 	}
-	if m.state != stateReady || m.filter.active || m.build.Shown() || m.compare.Open {
+	if m.state != stateReady || m.filter.Active || m.build.Shown() || m.compare.Open {
 		return m, nil
 	}
 	wheel := msg.Button == tea.MouseButtonWheelUp || msg.Button == tea.MouseButtonWheelDown
@@ -942,7 +943,7 @@ func (m Model) onMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
 // syncKeys enables the bindings that apply now.
 func (m *Model) syncKeys() {
 	k := &m.c.Keys
-	ready := m.state == stateReady && !m.filter.active
+	ready := m.state == stateReady && !m.filter.Active
 	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.Expand, &k.Collapse, &k.Top, &k.Bottom, &k.PageUp, &k.PageDn, &k.Filter, &k.CopyPath, &k.CopyCmd, &k.Edit, &k.PreviewDown, &k.PreviewUp} {
 		b.SetEnabled(ready)
 	}
@@ -978,7 +979,7 @@ func (m *Model) syncKeys() {
 		k.Absent.SetHelp("a", "show absent")
 	}
 	k.EvalLog.SetEnabled(ready && m.lastEvalBuild != nil)
-	previewBusy := sel != nil && m.preview.key == sel.Key && m.preview.state == previewLoading && sel.Kind != nixeval.KindError
+	previewBusy := sel != nil && m.preview.Key == sel.Key && m.preview.State == preview.Loading && sel.Kind != nixeval.KindError
 	k.CancelEval.SetEnabled(m.state == stateLoading || ready && (len(m.building) > 0 || sel != nil && (sel.Loading || previewBusy)))
 }
 
@@ -1018,8 +1019,8 @@ func (m Model) factsOf(n *tree.Node) nixeval.Facts {
 	if n == nil {
 		return nil
 	}
-	if m.preview.key == n.Key && m.preview.desc != nil {
-		return m.preview.desc.Facts
+	if m.preview.Key == n.Key && m.preview.Desc != nil {
+		return m.preview.Desc.Facts
 	}
 	if d := m.descs[n.Key]; d != nil && d.desc != nil {
 		return d.desc.Facts

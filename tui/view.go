@@ -61,7 +61,7 @@ func (m Model) helpView() string {
 		km = m.evalLog.HelpKeys()
 	case m.compare.Open:
 		km = m.compare.HelpKeys()
-	case m.filter.active:
+	case m.filter.Active:
 		km = shared.HelpKeys{m.c.Keys.Accept, m.c.Keys.Cancel, m.c.Keys.FilterUp, m.c.Keys.FilterDown}
 	}
 	return m.help.View(km)
@@ -184,8 +184,8 @@ func (m Model) statusLines(w int) []string {
 func (m Model) treeStatusLines(w int) []string {
 	s := m.c.Styles
 	switch {
-	case m.filter.active:
-		return []string{m.filter.statusLine(w)}
+	case m.filter.Active:
+		return []string{m.filter.StatusLine(w)}
 	case m.status != "":
 		lines := shared.Wrap(m.status, max(1, w))
 		if len(lines) > maxStatusLines {
@@ -221,8 +221,8 @@ func (m Model) panesView(w, h int) []string {
 	tw := m.treeWidth()
 	pw := m.previewWidth()
 	var left []string
-	if m.filter.active {
-		left = m.filter.lines()
+	if m.filter.Active {
+		left = m.filter.Lines()
 	} else {
 		left = m.pane.Lines()
 	}
@@ -234,7 +234,7 @@ func (m Model) panesView(w, h int) []string {
 	case m.explaining():
 		right = m.explain.Window()
 	default:
-		right = m.preview.window()
+		right = m.preview.Window()
 	}
 	sep := m.c.Styles.Border.Render(" │ ")
 	out := make([]string, h)

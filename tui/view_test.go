@@ -103,7 +103,7 @@ func TestLayoutFitsEverySize(t *testing.T) {
 				for _, h := range heights {
 					d.send(tea.WindowSizeMsg{Width: w, Height: h})
 					checkFits(t, d.m.View(), w, h, sc.name)
-					if d.m.state == stateReady && !d.m.build.Active() && !d.m.filter.active {
+					if d.m.state == stateReady && !d.m.build.Active() && !d.m.filter.Active {
 						// The cursor line is always on screen.
 						if !strings.Contains(d.m.View(), "> ") {
 							t.Errorf("%s at %dx%d: no cursor on screen", sc.name, w, h)
@@ -174,7 +174,7 @@ func TestGoldenFilterAndFailure(t *testing.T) {
 			t.Fatal(err)
 		}
 		fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
-		if q := fm.filter.input.Value(); q != "sim" {
+		if q := fm.filter.Input.Value(); q != "sim" {
 			t.Fatalf("query %q", q)
 		}
 		golden.RequireEqual(t, []byte(fm.View()))

@@ -1,4 +1,6 @@
-package tui
+// Package filter is the `/` filter: a fuzzy search over every path the
+// tree has loaded, with its own input, matches and keys.
+package filter
 
 import (
 	"fmt"
@@ -16,24 +18,24 @@ import (
 	"github.com/sahilm/fuzzy"
 )
 
-// filterModel is the `/` filter over every path loaded so far: it takes a
+// Model is the `/` filter over every path loaded so far: it takes a
 // path as the footer prints it as well as a fuzzy fragment.
-type filterModel struct {
+type Model struct {
 	c       *shared.Common
-	active  bool
-	input   textinput.Model
-	index   pathIndex
-	matches fuzzy.Matches
+	Active  bool
+	Input   textinput.Model
+	index   PathIndex
+	Matches fuzzy.Matches
 	sel     int // the highlighted match; enter jumps to it
 	offset  int // the first match on screen
 	width   int
 	height  int
 }
 
-// pathIndex is the filter's haystack: every loaded node's path as printed,
+// PathIndex is the filter's haystack: every loaded node's path as printed,
 // relative to the start node, rebuilt only when the tree changed since the
 // last time.
-type pathIndex struct {
+type PathIndex struct {
 	version uint64
 	tree    *tree.Tree
 	paths   []string
@@ -42,30 +44,33 @@ type pathIndex struct {
 	byPath  map[string]int // a printed path → its place in paths
 }
 
-func (p pathIndex) String(i int) string { return p.paths[i] }
-func (p pathIndex) Len() int            { return len(p.paths) }
+// String and Len make the index a fuzzy.Source.
+func (p PathIndex) String(i int) string { return p.paths[i] }
+func (p PathIndex) Len() int            { return len(p.paths) }
 
-func newFilter(c *shared.Common) filterModel {
+// New returns the filter, closed.
+func New(c *shared.Common) Model {
 	ti := textinput.New()
 	ti.Prompt = "/"
 	ti.Placeholder = "type to filter every loaded path"
 	// A blinking cursor would redraw twice a second for nothing.
 	ti.Cursor.SetMode(cursor.CursorStatic)
-	return filterModel{c: c, input: ti, height: 1}
+	return Model{c: c, Input: ti, height: 1}
 }
 
-// open starts filtering the loaded part of t.
-func (f *filterModel) open(t *tree.Tree) {
-	f.active = true
-	f.input.SetValue("")
+// Open starts filtering the loaded part of t.
+func (f *Model) Open(t *tree.Tree) {
+	f.Active = true
+	f.Input.SetValue("")
 	if f.index.tree != t || f.index.version != t.Version || f.index.paths == nil {
-		f.index = buildIndex(t)
+		f.index = BuildIndex(t)
 	}
-	f.refilter()
+	f.Refilter()
 }
 
-func buildIndex(t *tree.Tree) pathIndex {
-	idx := pathIndex{version: t.Version, tree: t, paths: make([]string, 0, len(t.Index)), nodes: make([]*tree.Node, 0, len(t.Index)),
+// BuildIndex indexes every path t has loaded.
+func BuildIndex(t *tree.Tree) PathIndex {
+	idx := PathIndex{version: t.Version, tree: t, paths: make([]string, 0, len(t.Index)), nodes: make([]*tree.Node, 0, len(t.Index)),
 		byKey: make(map[string]int, len(t.Index)), byPath: make(map[string]int, len(t.Index))}
 	// Walk in tree order so equal scores keep the order a user sees.
 	var walk func(n *tree.Node)
@@ -86,44 +91,46 @@ func buildIndex(t *tree.Tree) pathIndex {
 	return idx
 }
 
-func (f *filterModel) focus() tea.Cmd { return f.input.Focus() }
+// Focus starts the input's cursor.
+func (f *Model) Focus() tea.Cmd { return f.Input.Focus() }
 
-func (f *filterModel) close() {
-	f.active = false
-	f.input.Blur()
-	f.matches = nil
+// Close closes the filter and forgets its matches.
+func (f *Model) Close() {
+	f.Active = false
+	f.Input.Blur()
+	f.Matches = nil
 }
 
-// setSize fits the matches to the tree's w x h and the input to the
+// SetSize fits the matches to the tree's w x h and the input to the
 // status line of width sw, next to the match count.
-func (f *filterModel) setSize(w, h, sw int) {
+func (f *Model) SetSize(w, h, sw int) {
 	f.width, f.height = w, max(1, h)
-	f.input.Width = max(1, sw-24)
-	f.offset = shared.Follow(f.sel, f.offset, f.height, len(f.matches))
+	f.Input.Width = max(1, sw-24)
+	f.offset = shared.Follow(f.sel, f.offset, f.height, len(f.Matches))
 }
 
-// refilter ranks every path against the query; an empty query lists all.
-func (f *filterModel) refilter() {
-	q := f.input.Value()
+// Refilter ranks every path against the query; an empty query lists all.
+func (f *Model) Refilter() {
+	q := f.Input.Value()
 	f.sel, f.offset = 0, 0
 	if q == "" {
-		f.matches = f.matches[:0]
+		f.Matches = f.Matches[:0]
 		for i := range f.index.paths {
-			f.matches = append(f.matches, fuzzy.Match{Str: f.index.paths[i], Index: i})
+			f.Matches = append(f.Matches, fuzzy.Match{Str: f.index.paths[i], Index: i})
 		}
 		return
 	}
-	f.matches = f.index.rank(q)
+	f.Matches = f.index.Rank(q)
 }
 
-// rank orders the loaded paths for the query q. The query may be a path
+// Rank orders the loaded paths for the query q. The query may be a path
 // as the footer prints it (config.system.build.units."sshd.service"),
 // relative to the start node (units."sshd.service") or to one of the
 // start's ancestors (build.toplevel): a loaded path it names comes first,
 // whatever its quoting. Every other path follows as a fuzzy match
 // (sahilm/fuzzy) of the query or of the query with that prefix taken off,
 // best score first.
-func (idx pathIndex) rank(q string) fuzzy.Matches {
+func (idx PathIndex) Rank(q string) fuzzy.Matches {
 	queries := idx.relative(q)
 	var exact fuzzy.Matches
 	seen := map[int]bool{}
@@ -174,7 +181,7 @@ func (idx pathIndex) rank(q string) fuzzy.Matches {
 // relative is q, then q without each leading part of the start node's
 // printed path it begins with, longest first: "config.system.build.x",
 // "system.build.x" and "build.x" all give "x" at config.system.build.
-func (idx pathIndex) relative(q string) []string {
+func (idx PathIndex) relative(q string) []string {
 	out := []string{q}
 	if idx.tree == nil {
 		return out
@@ -191,7 +198,7 @@ func (idx pathIndex) relative(q string) []string {
 
 // find is the loaded path that v names relative to the start node: as
 // printed, or parsed with any quoting Nix accepts (`"toplevel"`).
-func (idx pathIndex) find(v string) (int, bool) {
+func (idx PathIndex) find(v string) (int, bool) {
 	if i, ok := idx.byPath[v]; ok {
 		return i, true
 	}
@@ -208,17 +215,17 @@ func (idx pathIndex) find(v string) (int, bool) {
 	return i, ok
 }
 
-// chosen is the node the highlighted match stands for.
-func (f *filterModel) chosen() *tree.Node {
-	if f.sel < 0 || f.sel >= len(f.matches) {
+// Chosen is the node the highlighted match stands for.
+func (f *Model) Chosen() *tree.Node {
+	if f.sel < 0 || f.sel >= len(f.Matches) {
 		return nil
 	}
-	return f.index.nodes[f.matches[f.sel].Index]
+	return f.index.nodes[f.Matches[f.sel].Index]
 }
 
 // Update handles a key while the filter is open (enter and esc are the
 // root's: they change the tree).
-func (f filterModel) Update(msg tea.Msg) (filterModel, tea.Cmd) {
+func (f Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	k := f.c.Keys
 	var cmd tea.Cmd
 	km, isKey := msg.(tea.KeyMsg)
@@ -226,30 +233,31 @@ func (f filterModel) Update(msg tea.Msg) (filterModel, tea.Cmd) {
 	case isKey && key.Matches(km, k.FilterUp):
 		f.sel = max(0, f.sel-1)
 	case isKey && key.Matches(km, k.FilterDown):
-		f.sel = min(max(0, len(f.matches)-1), f.sel+1)
+		f.sel = min(max(0, len(f.Matches)-1), f.sel+1)
 	default:
-		before := f.input.Value()
-		f.input, cmd = f.input.Update(msg)
-		if f.input.Value() != before {
-			f.refilter()
+		before := f.Input.Value()
+		f.Input, cmd = f.Input.Update(msg)
+		if f.Input.Value() != before {
+			f.Refilter()
 		}
 	}
-	f.offset = shared.Follow(f.sel, f.offset, f.height, len(f.matches))
+	f.offset = shared.Follow(f.sel, f.offset, f.height, len(f.Matches))
 	return f, cmd
 }
 
 // View renders the ranked matches in the tree's place, matched letters
 // highlighted.
-func (f filterModel) View() string { return strings.Join(f.lines(), "\n") }
+func (f Model) View() string { return strings.Join(f.Lines(), "\n") }
 
-func (f filterModel) lines() []string {
+// Lines is the filter as drawn: its input, then its matches.
+func (f Model) Lines() []string {
 	s, w := f.c.Styles, f.width
-	if len(f.matches) == 0 {
+	if len(f.Matches) == 0 {
 		return []string{s.Dim.Render(shared.Truncate("no loaded path matches", w))}
 	}
 	var out []string
-	for i := f.offset; i < len(f.matches) && len(out) < f.height; i++ {
-		m := f.matches[i]
+	for i := f.offset; i < len(f.Matches) && len(out) < f.height; i++ {
+		m := f.Matches[i]
 		line := highlight(m.Str, m.MatchedIndexes, s.Match.Render)
 		if f.index.nodes[m.Index].Absent != nil {
 			line += s.Dim.Render(" (absent)")
@@ -263,10 +271,10 @@ func (f filterModel) lines() []string {
 	return out
 }
 
-// statusLine is the input and the match count, in w columns.
-func (f filterModel) statusLine(w int) string {
-	count := fmt.Sprintf("  %d/%s", len(f.matches), nixeval.Count(len(f.index.paths), "path"))
-	return shared.Truncate(f.input.View()+f.c.Styles.Dim.Render(count), w)
+// StatusLine is the input and the match count, in w columns.
+func (f Model) StatusLine(w int) string {
+	count := fmt.Sprintf("  %d/%s", len(f.Matches), nixeval.Count(len(f.index.paths), "path"))
+	return shared.Truncate(f.Input.View()+f.c.Styles.Dim.Render(count), w)
 }
 
 // highlight styles the bytes at idx (sorted byte offsets from fuzzy).

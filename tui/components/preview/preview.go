@@ -1,4 +1,7 @@
-package tui
+// Package preview is the right pane: everything Describe says about the
+// selected node (or the catalogue's entry for an absent output), laid out
+// in Update into a pager.
+package preview
 
 import (
 	"encoding/json"
@@ -18,99 +21,105 @@ import (
 	"github.com/nixplore/nixplore/tui/shared"
 )
 
-// previewState is where the preview of the selected node stands.
-type previewState int
+// State is where the preview of the selected node stands.
+type State int
 
 const (
-	previewEmpty previewState = iota
-	previewLoading
-	previewReady
-	previewCancelled // the user stopped the description with esc
+	Empty State = iota
+	Loading
+	Ready
+	Cancelled // the user stopped the description with esc
 )
 
-func (s previewState) String() string {
+func (s State) String() string {
 	return [...]string{"empty", "loading", "ready", "cancelled"}[s]
 }
 
-// previewPane shows everything Describe says about one node. Its text is
+// Pane shows everything Describe says about one node. Its text is
 // laid out in Update (refresh) into a pager; View only cuts the window.
-type previewPane struct {
+type Pane struct {
 	c       *shared.Common
-	state   previewState
-	key     string // the node shown
-	reqID   uint64 // the request whose answer is awaited
-	path    attr.Path
-	kind    string
-	errText string // an error node's message
+	State   State
+	Key     string // the node shown
+	ReqID   uint64 // the request whose answer is awaited
+	Path    attr.Path
+	Kind    string
+	ErrText string // an error node's message
 	listErr string // listing this set failed
-	desc    *nixeval.Description
-	absent  *catalogue.Entry // an output this configuration does not have
-	// children: what the tree knows of a set's children when it was
+	Desc    *nixeval.Description
+	Absent  *catalogue.Entry // an output this configuration does not have
+	// Children: what the tree knows of a set's children when it was
 	// selected, for the warning beside its build command.
-	children nixeval.SetContents
-	err      error
-	cached   bool
+	Children nixeval.SetContents
+	Err      error
+	Cached   bool
 	width    int
-	pg       shared.Pager // J/K and the wheel scroll it
+	Pg       shared.Pager // J/K and the wheel scroll it
 }
 
-func newPreview(c *shared.Common) previewPane { return previewPane{c: c, pg: shared.NewPager()} }
+// New returns the preview, empty.
+func New(c *shared.Common) Pane { return Pane{c: c, Pg: shared.NewPager()} }
 
-// show points the preview at n, from the top; its description comes later.
-func (p *previewPane) show(n *tree.Node, id uint64) {
-	*p = previewPane{c: p.c, state: previewLoading, key: n.Key, reqID: id, path: n.Path, kind: n.Kind, errText: n.ErrText,
-		listErr: n.ListErr, absent: n.Absent, children: childrenOf(n), width: p.width, pg: p.pg}
-	p.pg.Top()
-	p.refresh()
+// Show points the preview at n, from the top; its description comes later.
+func (p *Pane) Show(n *tree.Node, id uint64) {
+	*p = Pane{c: p.c, State: Loading, Key: n.Key, ReqID: id, Path: n.Path, Kind: n.Kind, ErrText: n.ErrText,
+		listErr: n.ListErr, Absent: n.Absent, Children: tree.ChildrenOf(n), width: p.width, Pg: p.Pg}
+	p.Pg.Top()
+	p.Refresh()
 }
 
-func (p *previewPane) set(d *nixeval.Description, err error, cached bool) {
-	p.state, p.desc, p.err, p.cached = previewReady, d, err, cached
-	p.refresh()
+// Set shows a description (or why there is none); cached: from the disk
+// cache, Nix is still asked.
+func (p *Pane) Set(d *nixeval.Description, err error, cached bool) {
+	p.State, p.Desc, p.Err, p.Cached = Ready, d, err, cached
+	p.Refresh()
 }
 
-// setState moves the preview to st with what it already holds (an error
+// SetState moves the preview to st with what it already holds (an error
 // node and an absent output are ready without Nix; esc cancels).
-func (p *previewPane) setState(st previewState) {
-	p.state = st
-	p.refresh()
+func (p *Pane) SetState(st State) {
+	p.State = st
+	p.Refresh()
 }
 
-func (p *previewPane) setListErr(e string) {
+// SetListErr shows why listing the previewed set failed.
+func (p *Pane) SetListErr(e string) {
 	p.listErr = e
-	p.refresh()
+	p.Refresh()
 }
 
-// setSize lays the text out again when the width changed.
-func (p *previewPane) setSize(w, h int) {
-	p.pg.SetSize(w, h)
+// SetSize lays the text out again when the width changed.
+func (p *Pane) SetSize(w, h int) {
+	p.Pg.SetSize(w, h)
 	if w != p.width {
 		p.width = w
-		p.refresh()
+		p.Refresh()
 	}
 }
 
-// tick redraws the spinner of a description in flight.
-func (p *previewPane) tick() {
-	if p.state == previewLoading {
-		p.refresh()
+// Tick redraws the spinner of a description in flight.
+func (p *Pane) Tick() {
+	if p.State == Loading {
+		p.Refresh()
 	}
 }
 
-func (p *previewPane) refresh() { p.pg.SetLines(p.lines(p.width)) }
+// Refresh lays the text out again (the tree's kinds changed).
+func (p *Pane) Refresh() { p.Pg.SetLines(p.Lines(p.width)) }
 
 // Update scrolls on J/K (half a screen) and the wheel (the root sends the
 // wheel only when it is over the preview).
-func (p previewPane) Update(msg tea.Msg) (previewPane, tea.Cmd) {
-	p.pg = shared.ScrollPager(p.pg, p.c.Keys, msg)
+func (p Pane) Update(msg tea.Msg) (Pane, tea.Cmd) {
+	p.Pg = shared.ScrollPager(p.Pg, p.c.Keys, msg)
 	return p, nil
 }
 
 // View is the window of the preview from the scroll position, the last
 // line saying how much more there is.
-func (p previewPane) View() string { return strings.Join(p.window(), "\n") }
+func (p Pane) View() string { return strings.Join(p.Window(), "\n") }
 
-func (p previewPane) window() []string { return shared.WithMore(p.c.Styles, p.pg, p.width) }
+// Window is the visible part of the preview, as drawn.
+func (p Pane) Window() []string { return shared.WithMore(p.c.Styles, p.Pg, p.width) }
 
 // row is one labelled line of the preview before wrapping.
 type row struct {
@@ -119,10 +128,10 @@ type row struct {
 	style lipgloss.Style
 }
 
-// lines is the whole preview, wrapped to w columns.
-func (p previewPane) lines(w int) []string {
+// Lines is the whole preview, wrapped to w columns.
+func (p Pane) Lines(w int) []string {
 	s := p.c.Styles
-	if p.state == previewEmpty || w < 1 {
+	if p.State == Empty || w < 1 {
 		return nil
 	}
 	var rows []row
@@ -139,40 +148,40 @@ func (p previewPane) lines(w int) []string {
 			rows = append(rows, row{label, attr.Printable(l), st})
 		}
 	}
-	add("path", p.path.String(), s.Title)
-	kind := p.kind
-	if p.desc != nil && p.desc.Kind != "" {
-		kind = p.desc.Kind
+	add("path", p.Path.String(), s.Title)
+	kind := p.Kind
+	if p.Desc != nil && p.Desc.Kind != "" {
+		kind = p.Desc.Kind
 	}
 	add("kind", kind, s.Value)
-	if p.cached {
+	if p.Cached {
 		add("", "cached answer, re-checking…", s.Cached)
 	}
-	if p.errText != "" {
-		addMulti("error", p.errText, s.ErrorText)
+	if p.ErrText != "" {
+		addMulti("error", p.ErrText, s.ErrorText)
 	}
 	if p.listErr != "" {
 		addMulti("error", "listing failed: "+p.listErr, s.ErrorText)
 	}
 	switch {
-	case p.absent != nil:
-		rows = append(rows, absentRows(p.absent, s)...)
-	case p.state == previewCancelled:
+	case p.Absent != nil:
+		rows = append(rows, absentRows(p.Absent, s)...)
+	case p.State == Cancelled:
 		add("", "cancelled: r evaluates it again", s.Warning)
-	case p.state == previewLoading && p.errText == "":
+	case p.State == Loading && p.ErrText == "":
 		add("", p.c.Spin+" evaluating… (esc cancels)", s.Dim)
-		if why := nixeval.EvaluationCost(p.c.Cfg.Target, p.path); why != "" {
+		if why := nixeval.EvaluationCost(p.c.Cfg.Target, p.Path); why != "" {
 			// Say why this one takes long: it is a whole evaluation.
 			addMulti("", "this "+why+": it takes as long as evaluating the configuration", s.Dim)
 		}
-	case p.err != nil:
-		addMulti("error", nixeval.ErrorText(p.err), s.ErrorText)
+	case p.Err != nil:
+		addMulti("error", nixeval.ErrorText(p.Err), s.ErrorText)
 		var me *nixeval.MissingAttrError
-		if errors.As(p.err, &me) {
+		if errors.As(p.Err, &me) {
 			add("", "press R to reload everything", s.Dim)
 		}
-	case p.desc != nil:
-		rows = append(rows, describeRows(p.desc, s, p.c.Cfg.Target, p.children)...)
+	case p.Desc != nil:
+		rows = append(rows, describeRows(p.Desc, s, p.c.Cfg.Target, p.Children)...)
 	}
 	var out []string
 	lw := 8
@@ -267,7 +276,7 @@ func describeRows(d *nixeval.Description, s shared.Styles, t *nixeval.Target, ch
 		add("size", nixeval.Count(*d.Count, unit), s.Value)
 	}
 	if len(d.Value) > 0 {
-		v := valueText(d.Value)
+		v := ValueText(d.Value)
 		if d.Length > 0 && d.Kind == nixeval.KindString && d.Length > len(v) {
 			v += fmt.Sprintf(" … (%d bytes)", d.Length)
 		}
@@ -288,7 +297,7 @@ func describeRows(d *nixeval.Description, s shared.Styles, t *nixeval.Target, ch
 		add("build", "none: "+nixeval.AKind(d.Kind)+" is not something Nix builds", s.Dim)
 	case d.Kind != nixeval.KindDerivation:
 		add("build", d.Commands.Build, s.Status)
-		add("", "⚠ "+setWarning(d, children), s.Warning)
+		add("", "⚠ "+SetWarning(d, children), s.Warning)
 	default:
 		add("build", d.Commands.Build, s.Status)
 	}
@@ -335,9 +344,9 @@ func describeRows(d *nixeval.Description, s shared.Styles, t *nixeval.Target, ch
 	return rows
 }
 
-// valueText shows a scalar as text: strings as their content, anything
+// ValueText shows a scalar as text: strings as their content, anything
 // else as Nix would print it.
-func valueText(raw json.RawMessage) string {
+func ValueText(raw json.RawMessage) string {
 	var str string
 	if json.Unmarshal(raw, &str) == nil {
 		return str
@@ -345,24 +354,9 @@ func valueText(raw json.RawMessage) string {
 	return string(raw)
 }
 
-// childrenOf is what the tree knows of n's children: their kinds when it
-// has listed them.
-func childrenOf(n *tree.Node) nixeval.SetContents {
-	if n == nil || !n.Loaded {
-		return nixeval.SetContents{}
-	}
-	// Counted in place: this runs as kinds arrive, and a copy of 100,000
-	// children each time was garbage enough to raise the peak by tens of MB.
-	c := nixeval.SetContents{Known: true}
-	for _, ch := range n.Children {
-		c.AddNamed(ch.Name, ch.Kind)
-	}
-	return c
-}
-
-// setWarning says what the build command of a set or list builds, counted
+// SetWarning says what the build command of a set or list builds, counted
 // from the children the tree knows, else from its size.
-func setWarning(d *nixeval.Description, c nixeval.SetContents) string {
+func SetWarning(d *nixeval.Description, c nixeval.SetContents) string {
 	if !c.Known && d.Count != nil {
 		c.Children = *d.Count
 	}
