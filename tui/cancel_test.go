@@ -90,7 +90,7 @@ func TestEscCancelsASlowEvaluation(t *testing.T) {
 		t.Errorf("the cancelled start node:\n%s", v)
 	}
 	// Info may have answered before esc; if not, it was cancelled too.
-	if d.m.info == nil && !strings.Contains(v, "platform and Nix version not read (cancelled; r reads them)") {
+	if d.m.header.Info == nil && !strings.Contains(v, "platform and Nix version not read (cancelled; r reads them)") {
 		t.Errorf("the header does not say its facts were cancelled:\n%s", v)
 	}
 	if root.ListErr != "" || d.m.preview.Err != nil || d.m.State() != "ready" {
@@ -104,8 +104,8 @@ func TestEscCancelsASlowEvaluation(t *testing.T) {
 		t.Fatalf("r did not list again: loading %v, cancelled %v", root.Loading, root.Cancelled)
 	}
 	d.settle()
-	if !root.Loaded || d.m.info == nil {
-		t.Fatalf("after r: loaded %v, info %v\n%s", root.Loaded, d.m.info, d.m.View())
+	if !root.Loaded || d.m.header.Info == nil {
+		t.Fatalf("after r: loaded %v, info %v\n%s", root.Loaded, d.m.header.Info, d.m.View())
 	}
 
 	// A description (the preview of groups).

@@ -239,7 +239,7 @@ func (m *Model) syncFailingVariants() {
 	d.Facts = d.Facts.WithFailing(known)
 	m.preview.Refresh()
 	if m.explain.Open && m.explain.Key == n.Key {
-		m.explain.Reexplain(explained(n), m.info, d.Facts)
+		m.explain.Reexplain(explained(n), m.header.Info, d.Facts)
 	}
 }
 

@@ -16,12 +16,12 @@ import (
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
-	"github.com/nixplore/nixplore/nixeval/build"
 	"github.com/nixplore/nixplore/tui/components/buildpanel"
 	"github.com/nixplore/nixplore/tui/components/comparepanel"
 	"github.com/nixplore/nixplore/tui/components/evallog"
 	"github.com/nixplore/nixplore/tui/components/explain"
 	"github.com/nixplore/nixplore/tui/components/filter"
+	"github.com/nixplore/nixplore/tui/components/header"
 	"github.com/nixplore/nixplore/tui/components/preview"
 	"github.com/nixplore/nixplore/tui/components/trace"
 	"github.com/nixplore/nixplore/tui/components/tree"
@@ -69,16 +69,11 @@ type Model struct {
 	filter  filter.Model
 	build   buildpanel.Panel
 	compare comparepanel.Panel
+	header  header.Model
 	help    help.Model
 	spinner spinner.Model
 
-	info *nixeval.Info
-	// platform: whether this machine or a builder builds info's platform.
-	platform *build.PlatformCheck
-	infoErr  string
-	infoID   uint64 // the Info request in flight, 0 when none
-	// infoCancelled: esc stopped Info with the start listing; r asks again.
-	infoCancelled bool
+	infoID uint64 // the Info request in flight, 0 when none
 	// showAbsent adds the catalogue's outputs this configuration does not
 	// have to config.system.build (key a).
 	showAbsent bool
@@ -93,9 +88,6 @@ type Model struct {
 	// askQuit: q was pressed while a build runs; the next key answers
 	// (y or q quits and cancels the build, any other keeps it).
 	askQuit bool
-	// dirty: the flake's work tree has uncommitted changes (the header):
-	// Target.Dirty at start, Recheck's answer after R.
-	dirty bool
 
 	lastClickRow  int
 	lastClickTime time.Time
@@ -106,13 +98,6 @@ type Model struct {
 	// replayed, in order, once the names are there (/images⏎ typed at
 	// once works).
 	early []tea.KeyMsg
-	// memory is each evaluator's resident memory and fallen why they
-	// answer through one-shot Nix, as read after the last request.
-	memory []int64
-	fallen error
-	// warmBack is when the evaluators came back from one-shot Nix to a
-	// warm repl (zero: not lately); the header says so for warmBackShown.
-	warmBack time.Time
 	// working is what each foreground request in flight evaluates, for the
 	// footer: what and since when.
 	working map[uint64]workItem
@@ -163,11 +148,11 @@ func New(cfg Config) Model {
 		cancels:         map[uint64]context.CancelFunc{},
 		descs:           map[string]*descEntry{},
 		kinds:           map[uint64]*kindsReq{},
-		dirty:           cfg.Target != nil && cfg.Target.Dirty,
 		working:         map[uint64]workItem{},
 		building:        map[uint64]evalBuilding{},
 		cancelledBuilds: map[string]bool{},
 	}
+	m.header = header.New(c)
 	m.pane = tree.NewPane(c, m.tree)
 	m.preview = preview.New(c)
 	m.filter = filter.New(c)

@@ -201,11 +201,11 @@ func TestFlakeTarget(t *testing.T) {
 func TestExplainNotesWhatInfoRevealed(t *testing.T) {
 	d := nixDriver(t, "hostplatform", "x86_64-linux", 120, 40)
 	d.settle()
-	info := d.m.info
+	info := d.m.header.Info
 	if info == nil || !info.SystemIgnored() {
 		t.Fatalf("the fixture's --system is not ignored: %+v", info)
 	}
-	d.m.info = nil // as if Info were still running
+	d.m.header.Info = nil // as if Info were still running
 	d.key("x")
 	if all := strings.Join(d.m.explain.Lines(100), "\n"); strings.Contains(all, "hostPlatform is") {
 		t.Fatalf("a note without Info:\n%s", all)

@@ -81,8 +81,6 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onTick(msg)
 	case infoMsg:
 		return m.onInfo(msg)
-	case platformMsg:
-		return m.onPlatform(msg)
 	case listedMsg:
 		return m.onListed(msg)
 	case kindsMsg:
@@ -93,7 +91,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.status = string(msg)
 		return m, m.c.WaitNotice()
 	case shared.EvaluatorsMsg:
-		m.noteEvaluators(msg)
+		m.header.NoteEvaluators(msg)
 		return m.update(msg.Answer)
 	case describedMsg:
 		return m.onDescribed(msg)
@@ -128,7 +126,11 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyMsg:
 		return m.onKey(msg)
 	}
-	return m, nil
+	// Anything else is a message of a component's own (the header's
+	// platform check): offered to the components that may own it.
+	var cmd tea.Cmd
+	m.header, cmd = m.header.Update(msg)
+	return m, cmd
 }
 
 // startMsg starts the explorer's first request: Init only returns Cmds,
@@ -165,18 +167,18 @@ func (m Model) onInfo(msg infoMsg) (tea.Model, tea.Cmd) {
 	m.infoID = 0
 	if msg.err != nil {
 		if !shared.IsCancel(msg.err) {
-			m.infoErr = shared.FirstLine(nixeval.ErrorText(msg.err))
+			m.header.Err = shared.FirstLine(nixeval.ErrorText(msg.err))
 		}
 		return m, nil
 	}
-	m.info, m.infoErr = msg.info, ""
+	pcmd := m.header.SetInfo(msg.info)
 	if m.explain.Open {
 		// The notes (an ignored --system, a foreign platform) come
 		// from Info.
 		n := m.tree.Index[m.explain.Key]
-		m.explain.Reexplain(explained(n), m.info, m.factsOf(n))
+		m.explain.Reexplain(explained(n), m.header.Info, m.factsOf(n))
 	}
-	return m, m.checkPlatform(m.info.Platform())
+	return m, pcmd
 }
 
 // onPreviewDue asks for the preview once the cursor has rested.
@@ -357,7 +359,7 @@ func (m Model) onTreeKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Explain):
 		n := m.pane.Selected()
 		m.warnings.Close()
-		m.explain.Show(explained(n), m.info, m.factsOf(n))
+		m.explain.Show(explained(n), m.header.Info, m.factsOf(n))
 		m.syncKeys()
 		return m, nil
 	case key.Matches(msg, k.Warnings):
@@ -443,7 +445,7 @@ func (m Model) openBuild() (tea.Model, tea.Cmd) {
 		}
 	}
 	var cmd tea.Cmd
-	m.build, cmd = m.build.Open(n.Path, system, outputs, m.info)
+	m.build, cmd = m.build.Open(n.Path, system, outputs, m.header.Info)
 	m.syncKeys()
 	return m, tea.Batch(cmd, m.spin())
 }
@@ -550,7 +552,7 @@ func (m *Model) previewNode(n *tree.Node) tea.Cmd {
 		return nil
 	}
 	if m.explain.Open {
-		m.explain.Set(explained(n), m.info, m.factsOf(n))
+		m.explain.Set(explained(n), m.header.Info, m.factsOf(n))
 	}
 	if n.Key == m.preview.Key && m.preview.State != preview.Empty {
 		return nil
@@ -581,7 +583,7 @@ func (m Model) onListed(msg listedMsg) (tea.Model, tea.Cmd) {
 		m.finish(msg.id)
 		delete(m.working, msg.id)
 	}
-	if n := m.tree.Index[msg.key]; !msg.cached && n == m.tree.Root && n.ReqID == msg.id && m.info == nil && m.infoID == 0 && !shared.IsCancel(msg.err) {
+	if n := m.tree.Index[msg.key]; !msg.cached && n == m.tree.Root && n.ReqID == msg.id && m.header.Info == nil && m.infoID == 0 && !shared.IsCancel(msg.err) {
 		// The start listing is in (or failed): now the header's facts.
 		next, cmd := m.onListedInner(msg)
 		nm := next.(Model)
@@ -665,7 +667,7 @@ func (m Model) onDescribed(msg describedMsg) (tea.Model, tea.Cmd) {
 	m.syncFailingVariants()
 	if m.explain.Open && m.explain.Key == msg.key && msg.desc != nil {
 		// The explanation lists the same facts as the preview.
-		m.explain.Reexplain(explained(m.tree.Index[msg.key]), m.info, msg.desc.Facts)
+		m.explain.Reexplain(explained(m.tree.Index[msg.key]), m.header.Info, msg.desc.Facts)
 	}
 	if n := m.tree.Index[msg.key]; n != nil && msg.desc != nil && !msg.cached && (n.Kind == nixeval.KindPending || n.Recheck) && msg.desc.Kind != "" {
 		// The preview evaluated the value: its kind is known now too.
@@ -706,14 +708,14 @@ func (m Model) refresh() (tea.Model, tea.Cmd) {
 	case n.Parent != nil:
 		cmds = append(cmds, m.startList(n.Parent))
 	}
-	if m.info == nil {
+	if m.header.Info == nil {
 		// The header's facts failed, were cancelled with the start
 		// listing, or are still being asked from files edited since:
 		// ask again, and let the old request's answer be dropped.
 		if m.infoID != 0 {
 			m.finish(m.infoID)
 		}
-		m.infoErr, m.infoCancelled = "", false
+		m.header.Err, m.header.Cancelled = "", false
 		cmds = append(cmds, m.startInfo())
 	}
 	m.preview.Key = "" // force a new request
@@ -761,7 +763,7 @@ func (m Model) cancelStart() Model {
 	m.infoID = 0
 	root := m.tree.Root
 	root.Loading, root.Cancelled, root.ReqID = false, !root.Loaded, 0
-	m.infoCancelled = m.info == nil
+	m.header.Cancelled = m.header.Info == nil
 	m.state = stateReady
 	m.tree.Flatten()
 	m.pane.SetCursor(0)
@@ -834,7 +836,7 @@ type restartedMsg struct {
 // footer, or a failure shown as at start.
 func (m Model) onRestarted(msg restartedMsg) (tea.Model, tea.Cmd) {
 	if msg.checked {
-		m.dirty = msg.dirty
+		m.header.Dirty = msg.dirty
 	}
 	mm, cmd := m.reloadTree()
 	m = mm.(Model)
@@ -863,7 +865,7 @@ func (m Model) reloadTree() (tea.Model, tea.Cmd) {
 	m.warnings.Reset()
 	m.trace.Close()
 	m.evalLog.Close()
-	m.state, m.fatal, m.info, m.infoErr, m.status = stateLoading, nil, nil, "", ""
+	m.state, m.fatal, m.header.Info, m.header.Err, m.status = stateLoading, nil, nil, "", ""
 	m.syncKeys()
 	return m, tea.Batch(m.reloadCmds()...)
 }
@@ -1032,8 +1034,8 @@ func (m Model) factsOf(n *tree.Node) nixeval.Facts {
 // description carries) and its platform (Info), "" while not known.
 func (m Model) configurationOn() tree.ConfigurationOn {
 	var on tree.ConfigurationOn
-	if m.info != nil {
-		on.System = m.info.Platform()
+	if m.header.Info != nil {
+		on.System = m.header.Info.Platform()
 	}
 	for _, e := range m.descs {
 		if e.desc != nil {
@@ -1043,21 +1045,4 @@ func (m Model) configurationOn() tree.ConfigurationOn {
 		}
 	}
 	return on
-}
-
-// warmBackShown is how long the header says warm evaluation is back.
-const warmBackShown = 15 * time.Second
-
-// noteEvaluators keeps what the header shows of the evaluators, and
-// remembers when they, one-shot until now, answer from a warm repl again
-// (a retried start, or R), so the header can say so; the note goes with
-// the next answer after warmBackShown, or a new fall.
-func (m *Model) noteEvaluators(msg shared.EvaluatorsMsg) {
-	switch {
-	case m.fallen != nil && msg.Fallen == nil:
-		m.warmBack = time.Now()
-	case msg.Fallen != nil || time.Since(m.warmBack) > warmBackShown:
-		m.warmBack = time.Time{}
-	}
-	m.memory, m.fallen = msg.Memory, msg.Fallen
 }

@@ -12,7 +12,6 @@ import (
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
-	"github.com/nixplore/nixplore/nixeval/gitwork"
 	"github.com/nixplore/nixplore/tui/components/tree"
 	"github.com/nixplore/nixplore/tui/shared"
 )
@@ -120,49 +119,10 @@ func screen(lines []string, w, h int) string {
 	return strings.Join(lines, "\n")
 }
 
+// headerLines is the header, two lines: the target, then the platform
+// and Nix version, after the count of Nix's warnings.
 func (m Model) headerLines(w int) []string {
-	s := m.c.Styles
-	label := "nixplore"
-	if t := m.c.Cfg.Target; t != nil {
-		label = t.Label()
-	}
-	l1 := s.Title.Render("nixplore") + " " + attr.Printable(label)
-	if t := m.c.Cfg.Target; t != nil && m.dirty {
-		// Nix's own words, so a user who knows them recognises them.
-		l1 += " " + s.Warning.Render("⚠ "+strings.TrimPrefix(gitwork.DirtyWarning(t.GitRoot), "warning: "))
-	}
-	var l2 string
-	switch {
-	case m.info != nil:
-		// What the user must know first (the platform this machine cannot
-		// build, the fallback, an ignored --system), the Nix version and
-		// the evaluators' memory last: a narrow terminal cuts those.
-		l2 = "system " + m.info.Platform() + m.platformNote()
-		if m.fallen != nil {
-			l2 += " " + s.Warning.Render("⚠ one-shot evaluation (slower, the repl is tried again later or on R): nix repl failed: "+attr.Printable(shared.FirstLine(m.fallen.Error())))
-		} else if !m.warmBack.IsZero() {
-			l2 += " " + s.Dim.Render("✓ warm evaluation is back (nix repl running again)")
-		}
-		if m.info.SystemIgnored() {
-			l2 += " " + s.Warning.Render("⚠ --system "+m.info.RequestedSystem+" ignored: nixpkgs.hostPlatform is "+m.info.HostSystem)
-		}
-		l2 += s.Dim.Render(" · Nix " + m.info.NixVersion)
-		if mem := memoryText(m.memory); mem != "" {
-			l2 += s.Dim.Render(" · " + mem)
-		}
-	case m.infoCancelled:
-		l2 = s.Dim.Render("platform and Nix version not read (cancelled; r reads them)")
-	case m.infoErr != "":
-		l2 = s.ErrorText.Render(attr.Printable(m.infoErr))
-	default:
-		l2 = s.Dim.Render(m.spinner.View() + " reading platform and Nix version…")
-	}
-	if n := m.warnings.Count(); n != "" {
-		// First on the shorter line, so a long target never hides it;
-		// w lists them.
-		l2 = s.Warning.Render(n) + s.Dim.Render(" (w) · ") + l2
-	}
-	return []string{shared.Truncate(l1, w), shared.Truncate(l2, w)}
+	return m.header.Lines(w, m.spinner.View(), m.warnings.Count())
 }
 
 // maxStatusLines bounds a wrapped message (a copied command is shown in
@@ -310,22 +270,4 @@ func (m Model) failedView(w, h int) []string {
 func tooSmall(w, h int) string {
 	msg := fmt.Sprintf("terminal too small: %dx%d; nixplore needs at least %dx%d. Enlarge it, or q quits.", w, h, minWidth, minHeight)
 	return screen(shared.Wrap(msg, w), w, h)
-}
-
-// memoryText is the evaluators' resident memory for the header ("" when
-// unknown or none runs).
-func memoryText(mem []int64) string {
-	var parts []string
-	for _, b := range mem {
-		if b > 0 {
-			parts = append(parts, fmt.Sprintf("%dM", b>>20))
-		}
-	}
-	switch len(parts) {
-	case 0:
-		return ""
-	case 1:
-		return "evaluator " + parts[0]
-	}
-	return "evaluators " + strings.Join(parts, " ")
 }
