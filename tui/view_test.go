@@ -17,7 +17,6 @@ import (
 	"github.com/nixplore/nixplore/nixeval/build"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
 	"github.com/nixplore/nixplore/tui/components/buildpanel"
-	"github.com/nixplore/nixplore/tui/shared"
 )
 
 // screens puts a model into each state a user can see, for the layout
@@ -201,28 +200,6 @@ func TestFailedViewWithoutEvalError(t *testing.T) {
 	d := fakeDriver(t, ev, 80, 24)
 	if d.m.State() != "failed" || !strings.Contains(d.m.View(), "not installed") {
 		t.Errorf("state %s:\n%s", d.m.State(), d.m.View())
-	}
-}
-
-func TestWrapFitsAndKeepsEverything(t *testing.T) {
-	for _, tc := range []struct {
-		in string
-		w  int
-	}{
-		{"nix-build '<nixpkgs/nixos>' -A config.system.build.sdImage -I nixpkgs=/work/wt/tui/testdata/nixpkgs -I nixos-config=/x", 37},
-		{"/nix/store/iccp0q8c361zvdpq0mnil4kbpd9g3zjg-nixos-sd-image-25.05.20250101.0000000-aarch64-linux.img.drv", 20},
-		{strings.Repeat("x", 50), 7},
-		{"a b c", 1},
-	} {
-		lines := shared.Wrap(tc.in, tc.w)
-		for _, l := range lines {
-			if n := len([]rune(l)); n > tc.w {
-				t.Errorf("wrap(%q, %d): line %q is %d wide", tc.in, tc.w, l, n)
-			}
-		}
-		if got := strings.ReplaceAll(strings.Join(lines, ""), " ", ""); got != strings.ReplaceAll(tc.in, " ", "") {
-			t.Errorf("wrap(%q, %d) lost text: %q", tc.in, tc.w, lines)
-		}
 	}
 }
 

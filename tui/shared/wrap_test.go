@@ -53,3 +53,25 @@ func TestWrapBreaksBetweenWordsOnly(t *testing.T) {
 		t.Errorf("a long path lost characters: %q", Wrap(long, 40))
 	}
 }
+
+func TestWrapFitsAndKeepsEverything(t *testing.T) {
+	for _, tc := range []struct {
+		in string
+		w  int
+	}{
+		{"nix-build '<nixpkgs/nixos>' -A config.system.build.sdImage -I nixpkgs=/work/wt/tui/testdata/nixpkgs -I nixos-config=/x", 37},
+		{"/nix/store/iccp0q8c361zvdpq0mnil4kbpd9g3zjg-nixos-sd-image-25.05.20250101.0000000-aarch64-linux.img.drv", 20},
+		{strings.Repeat("x", 50), 7},
+		{"a b c", 1},
+	} {
+		lines := Wrap(tc.in, tc.w)
+		for _, l := range lines {
+			if n := len([]rune(l)); n > tc.w {
+				t.Errorf("wrap(%q, %d): line %q is %d wide", tc.in, tc.w, l, n)
+			}
+		}
+		if got := strings.ReplaceAll(strings.Join(lines, ""), " ", ""); got != strings.ReplaceAll(tc.in, " ", "") {
+			t.Errorf("wrap(%q, %d) lost text: %q", tc.in, tc.w, lines)
+		}
+	}
+}
