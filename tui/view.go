@@ -61,7 +61,7 @@ func (m Model) helpView() string {
 	case m.compare.Open:
 		km = m.compare.HelpKeys()
 	case m.filter.Active:
-		km = shared.HelpKeys{m.c.Keys.Accept, m.c.Keys.Cancel, m.c.Keys.FilterUp, m.c.Keys.FilterDown}
+		km = m.filter.HelpKeys()
 	}
 	return m.help.View(km)
 }

@@ -16,15 +16,13 @@ type KeyMap struct {
 	CancelEval                  key.Binding // esc in the tree: stop the selected node's evaluation
 	PreviewDown, PreviewUp      key.Binding
 	Help, Quit                  key.Binding
-	Accept, Cancel              key.Binding // the filter's and the build panel's own keys
-	FilterUp, FilterDown        key.Binding
-	Confirm, ClosePanel         key.Binding
-	Force                       key.Binding // the build panel: build although the plan does not fit
-	WholeCommand                key.Binding // the build panel: the command whole, not folded to two lines
+	Accept, Cancel              key.Binding // the filter's and the build panel's
+	ClosePanel                  key.Binding // esc or q closes a panel over the body
 	Mark, Compare               key.Binding // space marks an output, C compares
 	// Browse hides a running or finished build to browse the tree, and
-	// shows it again; CopyOut copies a built output's path.
-	Browse, CopyOut key.Binding
+	// shows it again. (The keys only the build panel or the filter reads
+	// are in their packages' KeyMap.)
+	Browse key.Binding
 }
 
 // DefaultKeyMap returns the bindings listed in the README.
@@ -58,16 +56,10 @@ func DefaultKeyMap() KeyMap {
 		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Quit:        key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 
-		Accept:       key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "jump")),
-		Cancel:       key.NewBinding(key.WithKeys("esc", "ctrl+c"), key.WithHelp("esc", "cancel")),
-		FilterUp:     key.NewBinding(key.WithKeys("up", "ctrl+p", "ctrl+k"), key.WithHelp("↑", "previous match")),
-		FilterDown:   key.NewBinding(key.WithKeys("down", "ctrl+n", "ctrl+j"), key.WithHelp("↓", "next match")),
-		Confirm:      key.NewBinding(key.WithKeys("enter", "y"), key.WithHelp("enter/y", "start build")),
-		ClosePanel:   key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "close")),
-		Force:        key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "build anyway")),
-		WholeCommand: key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "whole command")),
-		Browse:       key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "browse tree")),
-		CopyOut:      key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy output path")),
+		Accept:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "jump")),
+		Cancel:     key.NewBinding(key.WithKeys("esc", "ctrl+c"), key.WithHelp("esc", "cancel")),
+		ClosePanel: key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc", "close")),
+		Browse:     key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "browse tree")),
 	}
 }
 

@@ -213,7 +213,7 @@ func (b Panel) Update(msg tea.Msg) (Panel, tea.Cmd) {
 		if b.Pg.ScrollKey(k, msg) {
 			return b, nil
 		}
-		if key.Matches(msg, k.WholeCommand) && b.commandFolds() {
+		if key.Matches(msg, keys.WholeCommand) && b.commandFolds() {
 			b.wholeCommand = !b.wholeCommand
 			b.refresh()
 			return b, nil
@@ -223,14 +223,14 @@ func (b Panel) Update(msg tea.Msg) (Panel, tea.Cmd) {
 			switch {
 			case key.Matches(msg, k.Cancel) || key.Matches(msg, k.ClosePanel):
 				b.close()
-			case key.Matches(msg, k.Confirm):
+			case key.Matches(msg, keys.Confirm):
 				b.Confirmed = true
 				b.refresh()
 			}
 		case Confirm:
 			blocked := b.noRoom != nil || b.Refusal != nil
 			switch {
-			case key.Matches(msg, k.Confirm) && !blocked, key.Matches(msg, k.Force) && blocked:
+			case key.Matches(msg, keys.Confirm) && !blocked, key.Matches(msg, keys.Force) && blocked:
 				cmd := b.start()
 				return b, cmd
 			case key.Matches(msg, k.Cancel), key.Matches(msg, k.ClosePanel):
@@ -251,7 +251,7 @@ func (b Panel) Update(msg tea.Msg) (Panel, tea.Cmd) {
 			switch {
 			case key.Matches(msg, k.Browse):
 				b.hidden = true
-			case b.State == Done && key.Matches(msg, k.CopyOut) && b.result != nil && len(b.result.Outputs) > 0:
+			case b.State == Done && key.Matches(msg, keys.CopyOut) && b.result != nil && len(b.result.Outputs) > 0:
 				return b, shared.Copy(b.C.Cfg.Clipboard, "output path", b.result.Outputs[0].Path)
 			case key.Matches(msg, k.ClosePanel) || key.Matches(msg, k.Accept) || key.Matches(msg, k.Cancel):
 				b.close()
@@ -355,7 +355,7 @@ func (b Panel) HelpKeys() shared.HelpKeys {
 	if !b.commandFolds() {
 		return h
 	}
-	v := b.C.Keys.WholeCommand
+	v := keys.WholeCommand
 	if b.wholeCommand {
 		v = key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "fold command"))
 	}
@@ -367,9 +367,9 @@ func (b Panel) stateKeys() shared.HelpKeys {
 	k := b.C.Keys
 	switch b.State {
 	case Confirm:
-		start := k.Confirm
+		start := keys.Confirm
 		if b.noRoom != nil || b.Refusal != nil {
-			start = k.Force
+			start = keys.Force
 		}
 		return shared.HelpKeys{start, k.ClosePanel, key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "scroll"))}
 	case Planning:
@@ -377,7 +377,7 @@ func (b Panel) stateKeys() shared.HelpKeys {
 	case Running:
 		return shared.HelpKeys{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc/ctrl+c", "cancel")), k.Browse}
 	case Done:
-		return shared.HelpKeys{k.ClosePanel, k.CopyOut, k.Browse, key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "scroll"))}
+		return shared.HelpKeys{k.ClosePanel, keys.CopyOut, k.Browse, key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "scroll"))}
 	}
 	return shared.HelpKeys{k.ClosePanel, k.Browse, key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "scroll"))}
 }

@@ -22,6 +22,7 @@ import (
 // path as the footer prints it as well as a fuzzy fragment.
 type Model struct {
 	c       *shared.Common
+	keys    KeyMap
 	Active  bool
 	Input   textinput.Model
 	index   PathIndex
@@ -55,7 +56,7 @@ func New(c *shared.Common) Model {
 	ti.Placeholder = "type to filter every loaded path"
 	// A blinking cursor would redraw twice a second for nothing.
 	ti.Cursor.SetMode(cursor.CursorStatic)
-	return Model{c: c, Input: ti, height: 1}
+	return Model{c: c, keys: DefaultKeyMap(), Input: ti, height: 1}
 }
 
 // Open starts filtering the loaded part of t.
@@ -226,13 +227,12 @@ func (f *Model) Chosen() *tree.Node {
 // Update handles a key while the filter is open (enter and esc are the
 // root's: they change the tree).
 func (f Model) Update(msg tea.Msg) (Model, tea.Cmd) {
-	k := f.c.Keys
 	var cmd tea.Cmd
 	km, isKey := msg.(tea.KeyMsg)
 	switch {
-	case isKey && key.Matches(km, k.FilterUp):
+	case isKey && key.Matches(km, f.keys.Up):
 		f.sel = max(0, f.sel-1)
-	case isKey && key.Matches(km, k.FilterDown):
+	case isKey && key.Matches(km, f.keys.Down):
 		f.sel = min(max(0, len(f.Matches)-1), f.sel+1)
 	default:
 		before := f.Input.Value()
