@@ -2,7 +2,8 @@
 // evaluation with a preview of the selected node, a fuzzy filter and a
 // build panel. It sits above nixeval and never runs Nix in Update: every
 // request is a tea.Cmd with its own context, cancelled on reselect,
-// refresh and quit.
+// refresh and quit. The panes are the packages under components/; what
+// they all share is in shared/.
 package tui
 
 import (
@@ -56,10 +57,15 @@ func (s state) String() string {
 	return [...]string{"loading", "ready", "failed"}[s]
 }
 
-// Model is the explorer's root model. It holds what the panes share and
-// routes messages to them; each pane is a child model with its own Update
-// and View (treepane.go, preview.go, filter.go, explain.go, build.go).
-// Every state change happens in Update: View only reads.
+// Model is the explorer's root model. It holds what the panes share
+// (shared.Common) and routes messages to them: a key to the component that
+// has focus (keys.go), a component's own message to it, and every Cmd a
+// component returns is batched. Each pane is a component package under
+// components/ with its own Update and view: header, tree, preview,
+// filter, explain, warnings, trace, evallog, buildpanel, comparepanel.
+// The root still asks for listings, kinds and descriptions (commands.go,
+// kinds.go, selection.go) and lays the panes out (view.go). Every state
+// change happens in Update: View only reads.
 type Model struct {
 	c       *shared.Common
 	state   state

@@ -12,6 +12,7 @@ import (
 
 	"github.com/aymanbagabas/go-osc52/v2"
 	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/nixplore/nixplore/nixeval/attr"
 )
 

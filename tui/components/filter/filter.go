@@ -11,11 +11,12 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/sahilm/fuzzy"
+
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/tui/components/tree"
 	"github.com/nixplore/nixplore/tui/shared"
-	"github.com/sahilm/fuzzy"
 )
 
 // Model is the `/` filter over every path loaded so far: it takes a
