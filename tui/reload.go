@@ -98,12 +98,7 @@ func (m *Model) reloadCmds() []tea.Cmd {
 // quit cancels every request and build; the caller waits for the
 // processes with Wait.
 func (m Model) quit() (tea.Model, tea.Cmd) {
-	m.c.End()
-	m.cancelAll()
-	m.build.Cancel()
-	m.trace.Cancel()
-	m.evalLog.Cancel()
-	m.compare.Cancel()
+	m.Close()
 	m.quitting = true
 	return m, tea.Quit
 }
