@@ -158,8 +158,7 @@ func (m *Model) cancelWaiting(id uint64) {
 		}
 	}
 	if m.preview.ReqID == id && m.preview.State == preview.Loading {
-		m.preview.ReqID = 0
-		m.preview.SetState(preview.Cancelled)
+		m.preview.Cancel()
 	}
 	m.finish(id)
 	delete(m.working, id)

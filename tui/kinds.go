@@ -192,8 +192,7 @@ func (m Model) onKinds(msg kindsMsg) (tea.Model, tea.Cmd) {
 		}
 		if m.preview.Key == n.Key {
 			// The preview shows the kind (and an error's message).
-			m.preview.Kind, m.preview.ErrText = n.Kind, n.ErrText
-			m.preview.Refresh()
+			m.preview.SetKind(n.Kind, n.ErrText)
 		}
 		if p := n.Parent; p != nil && m.preview.Key == p.Key {
 			previewedSet = p
@@ -203,8 +202,7 @@ func (m Model) onKinds(msg kindsMsg) (tea.Model, tea.Cmd) {
 		// … and what the previewed set's build command builds, and the
 		// image variants known to fail: counted once per answer, not once
 		// per child in it (a set can have 100,000).
-		m.preview.Children = tree.ChildrenOf(previewedSet)
-		m.preview.Refresh()
+		m.preview.SetChildren(tree.ChildrenOf(previewedSet))
 		m.syncFailingVariants()
 	}
 	if m.tree.Version != shape {

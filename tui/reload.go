@@ -51,7 +51,7 @@ type restartedMsg struct {
 // footer, or a failure shown as at start.
 func (m Model) onRestarted(msg restartedMsg) (tea.Model, tea.Cmd) {
 	if msg.checked {
-		m.header.Dirty = msg.dirty
+		m.header.SetDirty(msg.dirty)
 	}
 	mm, cmd := m.reloadTree()
 	m = mm.(Model)
@@ -80,13 +80,13 @@ func (m Model) reloadTree() (tea.Model, tea.Cmd) {
 	m.warnings.Reset()
 	m.trace.Close()
 	m.evalLog.Close()
-	m.state, m.fatal, m.header.Info, m.header.Err, m.status = stateLoading, nil, nil, "", ""
+	m.header.Reset()
+	m.state, m.fatal, m.status = stateLoading, nil, ""
 	m.syncKeys()
 	return m, tea.Batch(m.reloadCmds()...)
 }
 
 func (m *Model) reloadCmds() []tea.Cmd {
-	m.pane.Tree = m.tree
 	// The header's facts (platform, Nix version) are asked for once the
 	// start listing is in: on the same warm evaluator, after the
 	// configuration is evaluated, they cost nothing, and asked at once they

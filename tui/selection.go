@@ -251,10 +251,10 @@ func (m Model) refresh() (tea.Model, tea.Cmd) {
 		if m.infoID != 0 {
 			m.finish(m.infoID)
 		}
-		m.header.Err, m.header.Cancelled = "", false
+		m.header.Retry()
 		cmds = append(cmds, m.startInfo())
 	}
-	m.preview.Key = "" // force a new request
+	m.preview.Forget() // force a new request
 	cmds = append(cmds, m.selectionChanged())
 	return m, tea.Batch(cmds...)
 }
@@ -280,8 +280,7 @@ func (m *Model) cancelSelected() {
 	}
 	if m.preview.Key == n.Key && m.preview.State == preview.Loading && n.Kind != nixeval.KindError {
 		m.finish(m.preview.ReqID)
-		m.preview.ReqID = 0
-		m.preview.SetState(preview.Cancelled)
+		m.preview.Cancel()
 		what = append(what, "description")
 	}
 	if len(what) == 0 {
@@ -299,7 +298,7 @@ func (m Model) cancelStart() Model {
 	m.infoID = 0
 	root := m.tree.Root
 	root.Loading, root.Cancelled, root.ReqID = false, !root.Loaded, 0
-	m.header.Cancelled = m.header.Info == nil
+	m.header.Cancel()
 	m.state = stateReady
 	m.tree.Flatten()
 	m.pane.SetCursor(0)

@@ -153,7 +153,7 @@ func (m Model) onInfo(msg infoMsg) (tea.Model, tea.Cmd) {
 	m.infoID = 0
 	if msg.err != nil {
 		if !shared.IsCancel(msg.err) {
-			m.header.Err = shared.FirstLine(nixeval.ErrorText(msg.err))
+			m.header.Failed(shared.FirstLine(nixeval.ErrorText(msg.err)))
 		}
 		return m, nil
 	}
@@ -192,7 +192,7 @@ func (m Model) onBuild(msg buildpanel.Msg) (tea.Model, tea.Cmd) {
 				delete(m.descs, k)
 			}
 		}
-		m.preview.Key = ""
+		m.preview.Forget()
 		cmd = tea.Batch(cmd, m.selectionChanged())
 	}
 	return m, cmd

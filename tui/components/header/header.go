@@ -200,3 +200,20 @@ func memoryText(mem []int64) string {
 	}
 	return "evaluators " + strings.Join(parts, " ")
 }
+
+// SetDirty says whether the flake's work tree has uncommitted changes (R
+// checked it again).
+func (h *Model) SetDirty(dirty bool) { h.Dirty = dirty }
+
+// Reset forgets Info and why it failed: everything is evaluated again.
+func (h *Model) Reset() { h.Info, h.Err = nil, "" }
+
+// Failed says why Info failed (its first line).
+func (h *Model) Failed(err string) { h.Err = err }
+
+// Retry forgets a failure or a cancel: Info is asked again.
+func (h *Model) Retry() { h.Err, h.Cancelled = "", false }
+
+// Cancel notes that esc stopped Info with the start listing, unless it
+// was already in.
+func (h *Model) Cancel() { h.Cancelled = h.Info == nil }

@@ -365,3 +365,27 @@ func SetWarning(d *nixeval.Description, c nixeval.SetContents) string {
 	}
 	return "this command " + c.Warning()
 }
+
+// Cancel stops waiting for the description in flight (esc): the preview
+// says it was cancelled, and no answer is taken.
+func (p *Pane) Cancel() {
+	p.ReqID = 0
+	p.SetState(Cancelled)
+}
+
+// Forget makes the next Show of the same node ask again (r, a build just
+// finished): the preview no longer counts as showing it.
+func (p *Pane) Forget() { p.Key = "" }
+
+// SetKind shows the kind the tree learned of the node shown (and an
+// error's message).
+func (p *Pane) SetKind(kind, errText string) {
+	p.Kind, p.ErrText = kind, errText
+	p.Refresh()
+}
+
+// SetChildren shows what the tree knows of the set's children now.
+func (p *Pane) SetChildren(c nixeval.SetContents) {
+	p.Children = c
+	p.Refresh()
+}
