@@ -185,8 +185,8 @@ func TestEscNeverMarksAListedNodeCancelled(t *testing.T) {
 			if tl := d.treeView(100, 40); strings.Contains(tl, "(cancelled)") || !strings.Contains(tl, `"sshd.service"`) {
 				t.Errorf("esc on %s listed again:\n%s", n.Path, tl)
 			}
-			if !strings.Contains(d.m.status, "cancelled the new listing") {
-				t.Errorf("the status does not say what esc stopped: %q", d.m.status)
+			if !strings.Contains(d.m.footer.Status(), "cancelled the new listing") {
+				t.Errorf("the status does not say what esc stopped: %q", d.m.footer.Status())
 			}
 			d.settle()
 			if n.Cancelled || n.Loading || len(n.Children) == 0 || strings.Contains(d.treeView(100, 40), "(cancelled)") {

@@ -18,7 +18,7 @@ type editedMsg struct{ err error }
 func (m Model) edit() (tea.Model, tea.Cmd) {
 	argv, ok := m.editorArgv()
 	if !ok {
-		m.status = "no defining file known for " + displayPath(m.pane.Selected()) + " (only values under config have one)"
+		m.footer.SetStatus("no defining file known for " + displayPath(m.pane.Selected()) + " (only values under config have one)")
 		return m, nil
 	}
 	return m, tea.ExecProcess(exec.Command(argv[0], argv[1:]...), func(err error) tea.Msg { return editedMsg{err} })

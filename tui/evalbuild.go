@@ -87,8 +87,8 @@ func (m Model) onEvalBuild(msg evalBuildMsg) (tea.Model, tea.Cmd) {
 		m.c.Log.Printf("request %d waits for %s (%s)", msg.id, msg.build.Key(), msg.build)
 		if m.cancelledBuilds[msg.build.Name] {
 			m.cancelWaiting(msg.id)
-			m.status = "cancelled " + attr.Printable(msg.build.String()) + " again (esc stopped it); r evaluates it again"
-			m.c.Log.Printf("%s", m.status)
+			m.footer.SetStatus("cancelled " + attr.Printable(msg.build.String()) + " again (esc stopped it); r evaluates it again")
+			m.c.Log.Printf("%s", m.footer.Status())
 		}
 	}
 	return m, tea.Batch(msg.next, m.spin())
@@ -135,8 +135,8 @@ func (m *Model) cancelEvalBuilds() bool {
 		m.cancelWaiting(id)
 	}
 	sort.Strings(names)
-	m.status = "cancelled building " + attr.Printable(strings.Join(names, ", ")) + " for evaluation; r evaluates it again"
-	m.c.Log.Printf("%s", m.status)
+	m.footer.SetStatus("cancelled building " + attr.Printable(strings.Join(names, ", ")) + " for evaluation; r evaluates it again")
+	m.c.Log.Printf("%s", m.footer.Status())
 	return true
 }
 

@@ -36,8 +36,8 @@ func TestEvalBuildInFooter(t *testing.T) {
 			t.Error("esc is not offered while a build for evaluation runs")
 		}
 		d.key("esc")
-		if !strings.Contains(d.m.status, "cancelled building gen-foo for evaluation") {
-			t.Errorf("status after esc: %q", d.m.status)
+		if !strings.Contains(d.m.footer.Status(), "cancelled building gen-foo for evaluation") {
+			t.Errorf("status after esc: %q", d.m.footer.Status())
 		}
 		var gen *tree.Node
 		for _, n := range d.m.tree.Visible {
@@ -95,13 +95,13 @@ func TestEvalBuildOfAnotherProcess(t *testing.T) {
 			t.Errorf("footer: %s", f)
 		}
 		d.key("esc")
-		if !strings.Contains(d.m.status, "cancelled building gen-foo for evaluation") {
-			t.Errorf("status after esc: %q", d.m.status)
+		if !strings.Contains(d.m.footer.Status(), "cancelled building gen-foo for evaluation") {
+			t.Errorf("status after esc: %q", d.m.footer.Status())
 		}
 		d.selectName("generated")
 		d.until(func() bool { return d.m.preview.State == preview.Cancelled })
-		if d.m.preview.State != preview.Cancelled || !strings.Contains(d.m.status, "again (esc stopped it)") {
-			t.Errorf("the preview met the cancelled build: state %v, status %q", d.m.preview.State, d.m.status)
+		if d.m.preview.State != preview.Cancelled || !strings.Contains(d.m.footer.Status(), "again (esc stopped it)") {
+			t.Errorf("the preview met the cancelled build: state %v, status %q", d.m.preview.State, d.m.footer.Status())
 		}
 		if left := testnix.Marked("nixplore-ifd-marker", salt); len(left) != 1 {
 			t.Errorf("builders of gen-foo: %+v (want the other process's alone)", left)

@@ -41,7 +41,7 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Quit):
 		return m.quit()
 	case key.Matches(msg, k.Help):
-		m.help.ShowAll = !m.help.ShowAll
+		m.footer.ToggleHelp()
 		return m, nil
 	case key.Matches(msg, k.ReloadAll):
 		return m.reloadAll()
@@ -49,7 +49,7 @@ func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	if m.state != stateReady {
 		return m.onNotReadyKey(msg)
 	}
-	m.status = ""
+	m.footer.SetStatus("")
 	if m.explain.Open && (key.Matches(msg, k.Cancel) || key.Matches(msg, k.Explain)) {
 		m.explain.Close()
 		m.syncKeys()
@@ -205,7 +205,7 @@ func (m *Model) toggleAbsent() tea.Cmd {
 	if !m.showAbsent {
 		return nil
 	}
-	m.status = "showing the outputs this configuration does not have (dimmed, ---); a hides them"
+	m.footer.SetStatus("showing the outputs this configuration does not have (dimmed, ---); a hides them")
 	// Their advice names image variants only this configuration
 	// has: the names of images (no variant is evaluated).
 	if img := m.tree.Find(attr.DefaultPath.Child("images")); img != nil && !img.Loaded && !img.Loading && img.Kind == nixeval.KindAttrs {
@@ -230,7 +230,7 @@ func (m Model) openEvalLog() (tea.Model, tea.Cmd) {
 func (m Model) openBuild() (tea.Model, tea.Cmd) {
 	n := m.pane.Selected()
 	if n.Kind != nixeval.KindDerivation {
-		m.status = buildRefusal(n, m.descs[n.Key])
+		m.footer.SetStatus(buildRefusal(n, m.descs[n.Key]))
 		return m, nil
 	}
 	system := ""

@@ -11,7 +11,6 @@ import (
 	"io"
 	"time"
 
-	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -22,6 +21,7 @@ import (
 	"github.com/nixplore/nixplore/tui/components/evallog"
 	"github.com/nixplore/nixplore/tui/components/explain"
 	"github.com/nixplore/nixplore/tui/components/filter"
+	"github.com/nixplore/nixplore/tui/components/footer"
 	"github.com/nixplore/nixplore/tui/components/header"
 	"github.com/nixplore/nixplore/tui/components/preview"
 	"github.com/nixplore/nixplore/tui/components/trace"
@@ -76,7 +76,7 @@ type Model struct {
 	build   buildpanel.Panel
 	compare comparepanel.Panel
 	header  header.Model
-	help    help.Model
+	footer  footer.Model
 	spinner spinner.Model
 
 	infoID uint64 // the Info request in flight, 0 when none
@@ -87,7 +87,6 @@ type Model struct {
 	warnings   warnings.Panel
 	trace      trace.Panel // t on an error: Nix's --show-trace (trace.go)
 	fatal      error       // stateFailed: why
-	status     string      // one-line message: what was copied, what failed
 	cancels    map[uint64]context.CancelFunc
 	descs      map[string]*descEntry // descriptions already fetched, by path key
 	quitting   bool
@@ -143,13 +142,10 @@ func New(cfg Config) Model {
 	}
 	c := shared.New(cfg)
 	sp := spinner.New(spinner.WithSpinner(spinner.Line))
-	h := help.New()
-	h.ShortSeparator = " · "
 	c.Spin = sp.View()
 	m := Model{
 		c:               c,
 		tree:            tree.New(cfg.Start),
-		help:            h,
 		spinner:         sp,
 		cancels:         map[uint64]context.CancelFunc{},
 		descs:           map[string]*descEntry{},
@@ -159,6 +155,7 @@ func New(cfg Config) Model {
 		cancelledBuilds: map[string]bool{},
 	}
 	m.header = header.New(c)
+	m.footer = footer.New(c)
 	m.pane = tree.NewPane(c, m.tree)
 	m.preview = preview.New(c)
 	m.filter = filter.New(c)

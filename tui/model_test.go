@@ -547,7 +547,7 @@ func TestHelpToggles(t *testing.T) {
 	d := fakeDriver(t, piLike(), 100, 30)
 	short := d.m.bodyHeight()
 	d.key("?")
-	if !d.m.help.ShowAll || d.m.bodyHeight() >= short {
+	if !d.m.footer.ShowAll() || d.m.bodyHeight() >= short {
 		t.Errorf("? did not open the full help (body %d, was %d)", d.m.bodyHeight(), short)
 	}
 	// 80 columns show every column of the full help, the new keys too.
@@ -557,7 +557,7 @@ func TestHelpToggles(t *testing.T) {
 		t.Errorf("full help lacks keys:\n%s", v)
 	}
 	d.key("?")
-	if d.m.help.ShowAll {
+	if d.m.footer.ShowAll() {
 		t.Error("? did not close the full help")
 	}
 }

@@ -112,9 +112,9 @@ func (m *Model) toggleMark() {
 	count := len(m.tree.Marked())
 	switch {
 	case count == 0:
-		m.status = "no output marked: C compares the selected one with its well-known siblings"
+		m.footer.SetStatus("no output marked: C compares the selected one with its well-known siblings")
 	default:
-		m.status = fmt.Sprintf("%d marked: C compares them side by side", count)
+		m.footer.SetStatus(fmt.Sprintf("%d marked: C compares them side by side", count))
 	}
 }
 

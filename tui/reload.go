@@ -22,7 +22,7 @@ func (m Model) reloadAll() (tea.Model, tea.Cmd) {
 		if recheck != nil {
 			m.c.Log.Printf("R: checking the flake again as at start")
 		}
-		m.status = "reloading: the evaluators start afresh and evaluate everything again"
+		m.footer.SetStatus("reloading: the evaluators start afresh and evaluate everything again")
 		return m, m.c.Run(func() tea.Msg {
 			var msg restartedMsg
 			if recheck != nil {
@@ -62,7 +62,7 @@ func (m Model) onRestarted(msg restartedMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	if len(msg.notes) > 0 {
-		m.status = strings.Join(msg.notes, "; ")
+		m.footer.SetStatus(strings.Join(msg.notes, "; "))
 	}
 	return m, cmd
 }
@@ -81,7 +81,8 @@ func (m Model) reloadTree() (tea.Model, tea.Cmd) {
 	m.trace.Close()
 	m.evalLog.Close()
 	m.header.Reset()
-	m.state, m.fatal, m.status = stateLoading, nil, ""
+	m.state, m.fatal = stateLoading, nil
+	m.footer.SetStatus("")
 	m.syncKeys()
 	return m, tea.Batch(m.reloadCmds()...)
 }

@@ -287,7 +287,7 @@ func (m *Model) cancelSelected() {
 		return
 	}
 	m.c.Log.Printf("cancelled the %s of %s", strings.Join(what, " and "), n.Path)
-	m.status = "cancelled the " + strings.Join(what, " and ") + " of " + displayPath(n) + "; r evaluates it again"
+	m.footer.SetStatus("cancelled the " + strings.Join(what, " and ") + " of " + displayPath(n) + "; r evaluates it again")
 	m.syncKeys()
 }
 
@@ -304,7 +304,7 @@ func (m Model) cancelStart() Model {
 	m.pane.SetCursor(0)
 	m.preview.Show(root, 0)
 	m.preview.SetState(preview.Cancelled)
-	m.status = "cancelled listing " + displayPath(root) + "; r evaluates it again"
+	m.footer.SetStatus("cancelled listing " + displayPath(root) + "; r evaluates it again")
 	m.c.Log.Printf("cancelled the start listing of %s", root.Path)
 	m.syncKeys()
 	return m

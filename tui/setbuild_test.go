@@ -23,8 +23,8 @@ func TestSetsAndScalarsAreNotBuiltUnannounced(t *testing.T) {
 	}
 	d.key("b")
 	d.settle()
-	if d.m.build.Active() || !strings.Contains(d.m.status, "is a string, not a derivation: there is nothing to build") {
-		t.Errorf("b on a string: panel %v, status %q", d.m.build.Active(), d.m.status)
+	if d.m.build.Active() || !strings.Contains(d.m.footer.Status(), "is a string, not a derivation: there is nothing to build") {
+		t.Errorf("b on a string: panel %v, status %q", d.m.build.Active(), d.m.footer.Status())
 	}
 
 	// The root set: its children's kinds are known once listed.
@@ -41,8 +41,8 @@ func TestSetsAndScalarsAreNotBuiltUnannounced(t *testing.T) {
 	}
 	d.key("b")
 	d.settle()
-	if d.m.build.Active() || !strings.HasPrefix(d.m.status, "b builds one derivation; config.system.build is an attribute set and this command builds ") {
-		t.Errorf("b on a set: panel %v, status %q", d.m.build.Active(), d.m.status)
+	if d.m.build.Active() || !strings.HasPrefix(d.m.footer.Status(), "b builds one derivation; config.system.build is an attribute set and this command builds ") {
+		t.Errorf("b on a set: panel %v, status %q", d.m.build.Active(), d.m.footer.Status())
 	}
 }
 
@@ -59,7 +59,7 @@ func TestSetBuildNamesFailingChildren(t *testing.T) {
 	}
 	d.key("b")
 	d.settle()
-	st := d.m.status
+	st := d.m.footer.Status()
 	if strings.Contains(st, "build them all") || strings.Contains(st, "copy the command") {
 		t.Errorf("b on a set suggests building it whole: %q", st)
 	}

@@ -59,7 +59,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.c.Width, m.c.Height = msg.Width, msg.Height
-		m.help.Width = msg.Width
+		m.footer.SetWidth(msg.Width)
 		return m, nil
 	case startMsg:
 		return m, tea.Batch(m.reloadCmds()...)
@@ -74,7 +74,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case restartedMsg:
 		return m.onRestarted(msg)
 	case shared.NoticeMsg:
-		m.status = string(msg)
+		m.footer.SetStatus(string(msg))
 		return m, m.c.WaitNotice()
 	case shared.EvaluatorsMsg:
 		m.header.NoteEvaluators(msg)
@@ -85,11 +85,11 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.onPreviewDue(msg)
 	case editedMsg:
 		if msg.err != nil {
-			m.status = "editor: " + msg.err.Error()
+			m.footer.SetStatus("editor: " + msg.err.Error())
 		}
 		return m, nil
 	case shared.CopiedMsg:
-		m.status = shared.CopiedText(msg)
+		m.footer.SetStatus(shared.CopiedText(msg))
 		return m, nil
 	case buildpanel.Msg:
 		return m.onBuild(msg)

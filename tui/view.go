@@ -12,6 +12,7 @@ import (
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/tui/components/footer"
 	"github.com/nixplore/nixplore/tui/components/tree"
 	"github.com/nixplore/nixplore/tui/shared"
 )
@@ -63,7 +64,7 @@ func (m Model) helpView() string {
 	case m.filter.Active:
 		km = m.filter.HelpKeys()
 	}
-	return m.help.View(km)
+	return m.footer.HelpView(km)
 }
 
 // View draws the whole screen: every line fits the width and there are
@@ -125,53 +126,26 @@ func (m Model) headerLines(w int) []string {
 	return m.header.Lines(w, m.spinner.View(), m.warnings.Count())
 }
 
-// maxStatusLines bounds a wrapped message (a copied command is shown in
-// full for terminals without OSC 52, up to this).
-const maxStatusLines = 4
-
+// statusLines is the footer's status at width w.
 func (m Model) statusLines(w int) []string {
-	if m.askQuit {
-		q := "A build is running. Quit and cancel it? y quits · any other key keeps building"
-		return []string{m.c.Styles.Warning.Render(shared.Truncate(q, w))}
-	}
+	sit := footer.Situation{AskQuit: m.askQuit, Filtering: m.filter.Active, Loading: m.state == stateLoading,
+		Ready: m.state == stateReady, Spin: m.spinner.View(), Start: attr.Printable(m.c.Cfg.Start.String())}
 	if m.build.Active() && !m.build.Shown() {
-		// Browsing during a build: its progress stays in the footer.
-		return append([]string{m.build.FooterLine(w)}, m.treeStatusLines(w)...)
+		sit.Build = m.build.FooterLine(w)
 	}
-	return m.treeStatusLines(w)
-}
-
-func (m Model) treeStatusLines(w int) []string {
-	s := m.c.Styles
 	switch {
-	case m.filter.Active:
-		return []string{m.filter.StatusLine(w)}
-	case m.status != "":
-		lines := shared.Wrap(m.status, max(1, w))
-		if len(lines) > maxStatusLines {
-			lines = lines[:maxStatusLines]
+	case sit.AskQuit:
+	case sit.Filtering:
+		sit.Filter = m.filter.StatusLine(w)
+	case m.footer.Status() != "":
+	case sit.Loading || sit.Ready:
+		sit.Work = m.statusWork(time.Now())
+		if sit.Ready {
+			sit.Path = displayPath(m.pane.Selected())
+			sit.Pos = fmt.Sprintf(" %d/%d", m.pane.Cursor+1, len(m.tree.Visible))
 		}
-		for i := range lines {
-			lines[i] = s.Status.Render(lines[i])
-		}
-		return lines
-	case m.state == stateLoading:
-		line := m.spinner.View() + " listing " + attr.Printable(m.c.Cfg.Start.String()) + "…"
-		if work := m.statusWork(time.Now()); work != "" {
-			line = m.spinner.View() + " " + work
-		}
-		return []string{s.Dim.Render(shared.Truncate(line, w))}
-	case m.state == stateReady:
-		n := m.pane.Selected()
-		pos := fmt.Sprintf(" %d/%d", m.pane.Cursor+1, len(m.tree.Visible))
-		if work := m.statusWork(time.Now()); work != "" {
-			// One line either way, so the layout never jumps: what Nix
-			// is working on wins over the path, which the preview has.
-			return []string{s.Dim.Render(shared.Truncate(m.spinner.View()+" "+work, w-len(pos)) + pos)}
-		}
-		return []string{s.Dim.Render(shared.Truncate(displayPath(n), w-len(pos)) + pos)}
 	}
-	return []string{""}
+	return m.footer.Lines(w, sit)
 }
 
 // panesView is the tree (or the filter's matches) on the left and the
