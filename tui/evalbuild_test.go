@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -171,4 +172,55 @@ func TestEvalBuildLogPanel(t *testing.T) {
 			t.Error("L did not close the log panel")
 		}
 	})
+}
+
+// TestListingOpenedByAKindWaitsForItsBuilds: → on a row whose kind is not
+// known yet opens it once the kind says it is a set; the listing that
+// starts then reports the builds its evaluation waits for, as every
+// request does (the footer, esc). Its waiter is state of the model that
+// opens the row, and is lost if that model is.
+func TestListingOpenedByAKindWaitsForItsBuilds(t *testing.T) {
+	ev := piLike()
+	manual := attr.DefaultPath.Child("manual")
+	gate, listed := make(chan struct{}), make(chan struct{})
+	ev.kinding = func(ctx context.Context, children []nixeval.Child) error {
+		for _, c := range children {
+			if c.Path.Equal(manual) {
+				select { // manual stays pending until → is pressed
+				case <-gate:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+			}
+		}
+		return nil
+	}
+	ev.naming = func(ctx context.Context, p attr.Path) {
+		if !p.Equal(manual) {
+			return
+		}
+		nixeval.EvalBuildLines(ctx)("building '/nix/store/" + strings.Repeat("a", 32) + "-gen-foo.drv'...")
+		select { // the listing waits for its build until the test has seen it
+		case <-listed:
+		case <-ctx.Done():
+		}
+	}
+	d := newDriver(t, Config{Target: fakeTarget(), Eval: ev, Platform: pinnedPlatform}, 120, 30)
+	d.until(func() bool { return d.m.state == stateReady })
+	d.selectName("manual")
+	if n := d.m.pane.Selected(); n.Kind != nixeval.KindPending {
+		t.Fatalf("manual is %s before →, want pending", n.Kind)
+	}
+	d.key("right")
+	close(gate)
+	footer := func() string { return strings.Join(d.m.statusLines(120), "\n") }
+	d.until(func() bool { return strings.Contains(footer(), "gen-foo") })
+	if !strings.Contains(footer(), "gen-foo") {
+		t.Errorf("the listing's build is not in the footer: %q", footer())
+	}
+	close(listed)
+	d.settle()
+	if n := d.m.tree.Find(manual); n == nil || !n.Expanded || !n.Loaded {
+		t.Errorf("manual after its kind and its listing: %+v", n)
+	}
 }

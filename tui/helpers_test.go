@@ -271,6 +271,10 @@ type fakeEval struct {
 	fail  error
 	// remembering, when set, is what Remember does with its context.
 	remembering func(ctx context.Context)
+	// naming and kinding, when set, run before Names and Kinds answer (an
+	// error from kinding is Kinds' answer).
+	naming  func(ctx context.Context, p attr.Path)
+	kinding func(ctx context.Context, children []nixeval.Child) error
 }
 
 func (f *fakeEval) List(ctx context.Context, paths ...attr.Path) ([]nixeval.Listing, error) {
@@ -295,6 +299,9 @@ func (f *fakeEval) List(ctx context.Context, paths ...attr.Path) ([]nixeval.List
 
 // Names is List with every kind pending, as the real evaluator answers.
 func (f *fakeEval) Names(ctx context.Context, p attr.Path) (*nixeval.Listing, error) {
+	if f.naming != nil {
+		f.naming(ctx, p)
+	}
 	ls, err := f.List(ctx, p)
 	if err != nil {
 		return nil, err
@@ -308,6 +315,11 @@ func (f *fakeEval) Names(ctx context.Context, p attr.Path) (*nixeval.Listing, er
 
 // Kinds fills in the kinds from the listings the fake holds.
 func (f *fakeEval) Kinds(ctx context.Context, children []nixeval.Child) error {
+	if f.kinding != nil {
+		if err := f.kinding(ctx, children); err != nil {
+			return err
+		}
+	}
 	for i, c := range children {
 		ls, err := f.List(ctx, c.Path.Parent())
 		if err != nil {

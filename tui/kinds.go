@@ -186,7 +186,10 @@ func (m Model) onKinds(msg kindsMsg) (tea.Model, tea.Cmd) {
 		if n.WantExpand {
 			n.WantExpand = false
 			if n.Expandable() && m.pane.Selected() == n {
-				_, cmd := m.expand()
+				// The model expand returns is kept: the listing's waiter for
+				// builds during evaluation and the cursor are state too.
+				next, cmd := m.expand()
+				m = next.(Model)
 				cmds = append(cmds, cmd)
 			}
 		}
