@@ -22,13 +22,14 @@ func TestPlanOfAnEarlierBuildIsDropped(t *testing.T) {
 	old := b.id
 	b, _ = b.Open(path, "x86_64-linux", nil, nil)
 	plan := &build.Plan{Build: []string{"/nix/store/" + "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-x.drv"}}
-	b, _ = b.Update(buildPlanMsg{id: old, plan: plan})
-	if b.State != Planning || b.Plan != nil {
-		t.Fatalf("an earlier build's plan was taken: state %s, plan %v", b.State, b.Plan)
+	var cmd tea.Cmd
+	b, cmd = b.Update(buildPlanMsg{id: old, plan: plan})
+	if b.State != Planning || b.Plan != nil || cmd != nil {
+		t.Fatalf("an earlier build's plan was taken: state %s, plan %v, work started %v", b.State, b.Plan, cmd != nil)
 	}
-	b, _ = b.Update(tea.KeyMsg{Type: tea.KeyEnter})
-	if !b.Confirmed {
-		t.Fatal("enter while the plan loads is not kept")
+	b, cmd = b.Update(tea.KeyMsg{Type: tea.KeyEnter})
+	if !b.Confirmed || cmd != nil {
+		t.Fatalf("enter while the plan loads: kept %v, work started %v (the plan is not there yet)", b.Confirmed, cmd != nil)
 	}
 	var start tea.Cmd
 	b, start = b.Update(buildPlanMsg{id: b.id, plan: plan, judged: &build.Judgement{}})
