@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/nixplore/nixplore/internal/testnix"
+	"github.com/nixplore/nixplore/tui/components/buildpanel"
+	"github.com/nixplore/nixplore/tui/shared"
 )
 
 // salt makes the buildfail fixture's derivations new, so they really
@@ -43,16 +45,16 @@ func TestBuildPanelPlansThenBuildsWithProgress(t *testing.T) {
 	d.settle()
 	d.selectName("chain")
 	d.settle()
-	if !d.m.c.keys.Build.Enabled() {
+	if !d.m.c.Keys.Build.Enabled() {
 		t.Fatal("b is disabled on a derivation")
 	}
 	d.key("b")
-	if d.m.build.state != buildPlanning {
-		t.Fatalf("b: panel state %s, want planning", d.m.build.state)
+	if d.m.build.State != buildpanel.Planning {
+		t.Fatalf("b: panel state %s, want planning", d.m.build.State)
 	}
 	d.settle()
-	if d.m.build.state != buildConfirm {
-		t.Fatalf("after the dry run: state %s, err %v", d.m.build.state, d.m.build.err)
+	if d.m.build.State != buildpanel.Confirm {
+		t.Fatalf("after the dry run: state %s, err %v", d.m.build.State, d.m.build.Err)
 	}
 	v := d.m.View()
 	for _, want := range []string{"Build config.system.build.chain", "will build 4 derivations", "chain-step-1", "chain-step-4", "Press enter"} {
@@ -67,12 +69,12 @@ func TestBuildPanelPlansThenBuildsWithProgress(t *testing.T) {
 		running = running || strings.Contains(v, "running chain-step-")
 	}
 	d.key("enter")
-	if d.m.build.state != buildRunning {
-		t.Fatalf("enter: state %s", d.m.build.state)
+	if d.m.build.State != buildpanel.Running {
+		t.Fatalf("enter: state %s", d.m.build.State)
 	}
 	d.settle()
-	if d.m.build.state != buildDone {
-		t.Fatalf("build ended in state %s: %v\n%s", d.m.build.state, d.m.build.err, d.m.View())
+	if d.m.build.State != buildpanel.Done {
+		t.Fatalf("build ended in state %s: %v\n%s", d.m.build.State, d.m.build.Err, d.m.View())
 	}
 	if !progress || !running {
 		t.Errorf("no live progress seen: counts %v, running builds %v", progress, running)
@@ -83,12 +85,12 @@ func TestBuildPanelPlansThenBuildsWithProgress(t *testing.T) {
 	}
 	checkFits(t, v, 100, 40, "build result")
 	d.key("esc")
-	if d.m.build.active() {
+	if d.m.build.Active() {
 		t.Error("esc did not close the finished build")
 	}
 	d.settle()
-	if d.m.preview.desc == nil || len(d.m.preview.desc.Outputs) == 0 || !d.m.preview.desc.Outputs[0].Built {
-		t.Errorf("the preview does not show the output as built after the build: %+v", d.m.preview.desc)
+	if d.m.preview.Desc == nil || len(d.m.preview.Desc.Outputs) == 0 || !d.m.preview.Desc.Outputs[0].Built {
+		t.Errorf("the preview does not show the output as built after the build: %+v", d.m.preview.Desc)
 	}
 }
 
@@ -102,14 +104,14 @@ func slowBuildDriver(t *testing.T) *driver {
 	d.key("b")
 	d.settle()
 	d.key("enter")
-	d.until(func() bool { return len(d.m.build.stats.Active) > 0 })
+	d.until(func() bool { return len(d.m.build.Stats.Active) > 0 })
 	return d
 }
 
 func TestBuildPanelCancelLeavesNoProcess(t *testing.T) {
 	mySalt := salt(t)
 	d := slowBuildDriver(t)
-	if len(d.m.build.stats.Active) == 0 {
+	if len(d.m.build.Stats.Active) == 0 {
 		t.Fatalf("the build never started:\n%s", d.m.View())
 	}
 	for i := 0; i < 100 && len(markerBuilders(mySalt)) == 0; i++ {
@@ -119,13 +121,13 @@ func TestBuildPanelCancelLeavesNoProcess(t *testing.T) {
 		t.Fatal("the marker builder is not found running: the check below would prove nothing")
 	}
 	d.key("esc")
-	if !d.m.build.cancelling {
+	if !d.m.build.Cancelling {
 		t.Error("esc did not cancel")
 	}
 	start := time.Now()
 	d.settle()
-	if d.m.build.state != buildFailed || !strings.Contains(d.m.View(), "Build cancelled") {
-		t.Errorf("after cancel: state %s\n%s", d.m.build.state, d.m.View())
+	if d.m.build.State != buildpanel.Failed || !strings.Contains(d.m.View(), "Build cancelled") {
+		t.Errorf("after cancel: state %s\n%s", d.m.build.State, d.m.View())
 	}
 	// One cancel message, not "Build cancelled." and "build cancelled".
 	if v := strings.ToLower(d.m.View()); strings.Count(v, "cancelled") != 1 {
@@ -151,8 +153,8 @@ func TestBuildPanelExplainsOtherPlatform(t *testing.T) {
 	d.settle()
 	d.key("b")
 	d.settle()
-	if d.m.build.state != buildConfirm {
-		t.Fatalf("state %s: %v", d.m.build.state, d.m.build.err)
+	if d.m.build.State != buildpanel.Confirm {
+		t.Fatalf("state %s: %v", d.m.build.State, d.m.build.Err)
 	}
 	v := d.m.View()
 	for _, want := range []string{"cannot build aarch64-linux", "Three ways out", "will build"} {
@@ -161,7 +163,7 @@ func TestBuildPanelExplainsOtherPlatform(t *testing.T) {
 		}
 	}
 	d.key("esc")
-	if d.m.build.active() {
+	if d.m.build.Active() {
 		t.Error("esc did not close the plan")
 	}
 }
@@ -177,8 +179,8 @@ func TestBuildPanelScrollStopsAtItsEnd(t *testing.T) {
 	d.settle()
 	d.key("b")
 	d.settle()
-	if d.m.build.state != buildConfirm {
-		t.Fatalf("after the dry run: state %s, err %v", d.m.build.state, d.m.build.err)
+	if d.m.build.State != buildpanel.Confirm {
+		t.Fatalf("after the dry run: state %s, err %v", d.m.build.State, d.m.build.Err)
 	}
 	top := d.m.View()
 	if !strings.Contains(top, "↑/↓ scroll") || strings.Contains(top, "Press enter") {
@@ -255,7 +257,7 @@ func checkCommandFolds(t *testing.T, d *driver, mustFold bool) {
 	if len(folded) > 2 {
 		t.Errorf("the command takes %d lines, not at most 2:\n%s", len(folded), v)
 	}
-	whole := wrapIndent("$ "+d.m.build.command, 58)
+	whole := shared.WrapIndent("$ "+d.m.build.Command, 58)
 	if len(whole) <= 2 {
 		if mustFold {
 			t.Fatalf("the command fits in two lines: nothing to fold\n%s", v)
@@ -273,7 +275,7 @@ func checkCommandFolds(t *testing.T, d *driver, mustFold bool) {
 	if len(got) < 3 || !strings.HasPrefix(strings.Join(whole, "\n"), strings.Join(got, "\n")) || !strings.Contains(v, "v fold command") {
 		t.Errorf("v does not show the whole command (%d lines) and offer to fold it:\n%s\nwhole:\n%s\ngot:\n%s", len(whole), v, strings.Join(whole, "\n"), strings.Join(got, "\n"))
 	}
-	if lines := d.m.build.commandLines(); len(lines) != len(whole)+1 {
+	if lines := d.m.build.CommandLines(); len(lines) != len(whole)+1 {
 		t.Errorf("v: the panel holds %d lines of the command, want %d", len(lines)-1, len(whole))
 	}
 	d.key("v")
@@ -288,14 +290,14 @@ func buildLogUnderProgress(t *testing.T, d *driver, long bool) {
 	d.settle()
 	d.key("b")
 	d.settle()
-	if d.m.build.state != buildConfirm {
-		t.Fatalf("after the dry run: state %s, err %v", d.m.build.state, d.m.build.err)
+	if d.m.build.State != buildpanel.Confirm {
+		t.Fatalf("after the dry run: state %s, err %v", d.m.build.State, d.m.build.Err)
 	}
 	checkCommandFolds(t, d, long)
 	overflowing := 0
 	d.observe = func() {
 		b := d.m.build
-		if b.state != buildRunning || len(b.log) == 0 || !b.pg.overflows() {
+		if b.State != buildpanel.Running || len(b.Log) == 0 || !b.Pg.Overflows() {
 			return
 		}
 		overflowing++
@@ -304,14 +306,14 @@ func buildLogUnderProgress(t *testing.T, d *driver, long bool) {
 		if !strings.Contains(v, "derivations") {
 			t.Errorf("the progress scrolled out of view:\n%s", v)
 		}
-		if last := b.log[len(b.log)-1]; !strings.Contains(v, truncate(last, 50)) {
+		if last := b.Log[len(b.Log)-1]; !strings.Contains(v, shared.Truncate(last, 50)) {
 			t.Errorf("the newest log line %q is not on screen:\n%s", last, v)
 		}
 	}
 	d.key("enter")
 	d.settle()
-	if d.m.build.state != buildDone {
-		t.Fatalf("build ended in state %s: %v", d.m.build.state, d.m.build.err)
+	if d.m.build.State != buildpanel.Done {
+		t.Fatalf("build ended in state %s: %v", d.m.build.State, d.m.build.Err)
 	}
 	if overflowing == 0 {
 		t.Fatal("the log never outgrew the screen: nothing was checked")

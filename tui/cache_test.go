@@ -53,7 +53,7 @@ func TestCachedAnswersShowAtOnceThenAreRechecked(t *testing.T) {
 		t.Errorf("cached answers not shown first: tree %v, preview %v", sawCachedTree, sawCachedPreview)
 	}
 	v := d.m.View()
-	if strings.Contains(v, "(cached)") || strings.Contains(v, "re-checking") || d.m.tree.root.cached || d.m.preview.cached {
+	if strings.Contains(v, "(cached)") || strings.Contains(v, "re-checking") || d.m.tree.Root.Cached || d.m.preview.Cached {
 		t.Errorf("Nix's answer did not replace the cached one:\n%s", v)
 	}
 	if !strings.Contains(v, "drv sdImage") {

@@ -2,13 +2,12 @@ package tui
 
 import (
 	"context"
-	"io"
 	"time"
 
-	"github.com/aymanbagabas/go-osc52/v2"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/tui/components/tree"
 )
 
 // Messages carry the request that produced them: the id is compared with
@@ -36,14 +35,6 @@ type (
 	}
 	// previewDueMsg fires when the cursor has rested long enough.
 	previewDueMsg struct{ id uint64 }
-	copiedMsg     struct {
-		what, text string
-		err        error // writing OSC 52
-		// tool is the clipboard program also given the text ("" when
-		// none is installed), toolErr how that went.
-		tool    string
-		toolErr error
-	}
 )
 
 // track registers a cancellable request and returns its context.
@@ -77,35 +68,23 @@ func (m *Model) cancelAll() {
 	clear(m.building)
 }
 
-// run wraps a Cmd so Wait can tell when its Nix process has ended. It
-// counts from the moment the Cmd runs: one that the runtime drops after a
-// quit never starts, and one that starts late finds its context cancelled
-// and starts no process.
-func (c *common) run(f func() tea.Msg) tea.Cmd {
-	return func() tea.Msg {
-		c.inflight.Add(1)
-		defer c.inflight.Add(-1)
-		return c.readEvaluators(f())
-	}
-}
-
 // startList requests n's children. A cached answer, when the evaluator has
 // one, comes first and is replaced by Nix's.
-func (m *Model) startList(n *node) tea.Cmd {
-	if n.reqID != 0 {
-		m.finish(n.reqID)
+func (m *Model) startList(n *tree.Node) tea.Cmd {
+	if n.ReqID != 0 {
+		m.finish(n.ReqID)
 	}
-	id := m.c.next()
-	n.reqID, n.loading, n.cancelled = id, true, false
+	id := m.c.Next()
+	n.ReqID, n.Loading, n.Cancelled = id, true, false
 	ctx := m.track(id)
-	ev, path, key := m.c.cfg.Eval, n.path, n.key
-	m.c.log.Printf("list %s (request %d)", path, id)
+	ev, path, key := m.c.Cfg.Eval, n.Path, n.Key
+	m.c.Log.Printf("list %s (request %d)", path, id)
 	// Names only: the kinds follow in the background (kinds.go), for the
 	// rows on screen first.
 	now := time.Now()
 	m.working[id] = workItem{what: "the names of " + displayPath(n), since: now}
-	n.namesAt = now
-	list := m.c.run(func() tea.Msg {
+	n.NamesAt = now
+	list := m.c.Run(func() tea.Msg {
 		l, err := ev.Names(ctx, path)
 		if err != nil {
 			return listedMsg{id: id, key: key, err: err}
@@ -122,11 +101,11 @@ func (m *Model) startList(n *node) tea.Cmd {
 }
 
 // startDescribe requests the preview of n.
-func (m *Model) startDescribe(n *node, id uint64) tea.Cmd {
+func (m *Model) startDescribe(n *tree.Node, id uint64) tea.Cmd {
 	ctx := m.track(id)
-	ev, path, key := m.c.cfg.Eval, n.path, n.key
-	m.c.log.Printf("describe %s (request %d)", path, id)
-	desc := m.c.run(func() tea.Msg {
+	ev, path, key := m.c.Cfg.Eval, n.Path, n.Key
+	m.c.Log.Printf("describe %s (request %d)", path, id)
+	desc := m.c.Run(func() tea.Msg {
 		d, err := ev.Describe(ctx, path)
 		return describedMsg{id: id, key: key, desc: d, err: err}
 	})
@@ -140,11 +119,11 @@ func (m *Model) startDescribe(n *node, id uint64) tea.Cmd {
 }
 
 func (m *Model) startInfo() tea.Cmd {
-	id := m.c.next()
+	id := m.c.Next()
 	m.infoID = id
 	ctx := m.track(id)
-	ev := m.c.cfg.Eval
-	return m.c.run(func() tea.Msg {
+	ev := m.c.Cfg.Eval
+	return m.c.Run(func() tea.Msg {
 		i, err := ev.Info(ctx)
 		return infoMsg{id: id, info: i, err: err}
 	})
@@ -152,19 +131,9 @@ func (m *Model) startInfo() tea.Cmd {
 
 // spin starts the spinner unless it is already ticking.
 func (m *Model) spin() tea.Cmd {
-	if m.c.spinning {
+	if m.c.Spinning {
 		return nil
 	}
-	m.c.spinning = true
+	m.c.Spinning = true
 	return m.spinner.Tick
-}
-
-// copyCmd puts text on the clipboard with OSC 52. The text is shown on
-// screen as well, for terminals that ignore the sequence.
-func copyCmd(w io.Writer, what, text string) tea.Cmd {
-	return func() tea.Msg {
-		_, err := osc52.New(text).WriteTo(w)
-		tool, toolErr := toolCopy(text)
-		return copiedMsg{what: what, text: text, err: err, tool: tool, toolErr: toolErr}
-	}
 }

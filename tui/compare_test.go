@@ -12,6 +12,8 @@ import (
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/build"
 	"github.com/nixplore/nixplore/nixeval/compare"
+	"github.com/nixplore/nixplore/tui/components/buildpanel"
+	"github.com/nixplore/nixplore/tui/components/comparepanel"
 )
 
 // fixedColumns are three outputs as compare gathers them, with fixed
@@ -50,11 +52,11 @@ func showCompare(d *driver, cols []compare.Column, n int) {
 		paths = append(paths, p)
 	}
 	p := d.m.compare
-	p.open, p.id, p.paths = true, 99, paths
-	p.cols, p.done, p.errs = make([]compare.Column, len(cols)), make([]bool, len(cols)), make([]error, len(cols))
+	p.Open, p.ID, p.Paths = true, 99, paths
+	p.Cols, p.Done, p.Errs = make([]compare.Column, len(cols)), make([]bool, len(cols)), make([]error, len(cols))
 	d.m.compare = p
 	for i := 0; i < n; i++ {
-		d.send(compareColumnMsg{id: 99, i: i, col: cols[i]})
+		d.send(comparepanel.ColumnMsg{ID: 99, Index: i, Col: cols[i]})
 	}
 }
 
@@ -105,23 +107,23 @@ func TestCompareMarksThenSiblings(t *testing.T) {
 		t.Errorf("marked rows not shown:\n%s", got)
 	}
 	d.key("C")
-	if !d.m.compare.open || len(d.m.compare.paths) != 2 || d.m.compare.paths[0].Last() != "sdImage" || d.m.compare.paths[1].Last() != "toplevel" {
-		t.Fatalf("C compares %v", d.m.compare.paths)
+	if !d.m.compare.Open || len(d.m.compare.Paths) != 2 || d.m.compare.Paths[0].Last() != "sdImage" || d.m.compare.Paths[1].Last() != "toplevel" {
+		t.Fatalf("C compares %v", d.m.compare.Paths)
 	}
-	d.until(func() bool { return !d.m.compare.running() })
+	d.until(func() bool { return !d.m.compare.Running() })
 	v := d.m.View()
 	for _, want := range []string{"Compare 2 outputs", "sdImage", "toplevel", "A bootable SD card image", "an SD card", "$ nix-build", "free: "} {
 		if !strings.Contains(v, want) {
 			t.Errorf("no %q:\n%s", want, v)
 		}
 	}
-	for i, c := range d.m.compare.cols {
-		if c.Error != "" || d.m.compare.errs[i] != nil || c.Platform.System != "aarch64-linux" {
-			t.Errorf("column %d: %+v %v", i, c, d.m.compare.errs[i])
+	for i, c := range d.m.compare.Cols {
+		if c.Error != "" || d.m.compare.Errs[i] != nil || c.Platform.System != "aarch64-linux" {
+			t.Errorf("column %d: %+v %v", i, c, d.m.compare.Errs[i])
 		}
 	}
 	d.key("esc")
-	if d.m.compare.open {
+	if d.m.compare.Open {
 		t.Fatal("esc did not close the comparison")
 	}
 	// Unmark both: C then weighs sdImage against its siblings here, the
@@ -129,10 +131,10 @@ func TestCompareMarksThenSiblings(t *testing.T) {
 	d.key(" ")
 	d.selectName("sdImage")
 	d.key(" ")
-	delete(d.m.descs, d.m.pane.selected().key)
+	delete(d.m.descs, d.m.pane.Selected().Key)
 	d.key("C")
 	var names []string
-	for _, p := range d.m.compare.paths {
+	for _, p := range d.m.compare.Paths {
 		names = append(names, p.Last())
 	}
 	if strings.Join(names, " ") != "sdImage toplevel vm" {
@@ -140,7 +142,7 @@ func TestCompareMarksThenSiblings(t *testing.T) {
 	}
 	// esc while columns are coming cancels them.
 	d.key("esc")
-	if d.m.compare.open || d.m.compare.running() {
+	if d.m.compare.Open || d.m.compare.Running() {
 		t.Error("esc left the comparison running")
 	}
 	d.settle()
@@ -169,12 +171,12 @@ func TestBuildPanelRefusesWhatDoesNotFit(t *testing.T) {
 		}
 	}
 	d.key("enter")
-	if d.m.build.state != buildConfirm {
-		t.Fatalf("enter started a build that does not fit: %s", d.m.build.state)
+	if d.m.build.State != buildpanel.Confirm {
+		t.Fatalf("enter started a build that does not fit: %s", d.m.build.State)
 	}
 	d.key("f")
-	if d.m.build.state != buildRunning {
-		t.Fatalf("f: state %s", d.m.build.state)
+	if d.m.build.State != buildpanel.Running {
+		t.Fatalf("f: state %s", d.m.build.State)
 	}
 	d.key("esc")
 	d.settle()
@@ -203,7 +205,7 @@ func TestBuildPanelAlreadyBuilt(t *testing.T) {
 	d.key("enter")
 	d.settle()
 	v = d.m.View()
-	if d.m.build.state != buildDone || !strings.Contains(v, "Already built") || strings.Contains(v, "0/0") || strings.Contains(v, "[---") {
-		t.Errorf("state %s:\n%s", d.m.build.state, v)
+	if d.m.build.State != buildpanel.Done || !strings.Contains(v, "Already built") || strings.Contains(v, "0/0") || strings.Contains(v, "[---") {
+		t.Errorf("state %s:\n%s", d.m.build.State, v)
 	}
 }

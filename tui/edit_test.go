@@ -36,8 +36,8 @@ func TestEditOpensDefiningFile(t *testing.T) {
 		d.selectName("disabled")
 		d.settle()
 		mm, cmd := d.m.edit()
-		if cmd != nil || !strings.Contains(mm.(Model).status, "no defining file") {
-			t.Errorf("e on disabled: cmd %v, status %q", cmd, mm.(Model).status)
+		if cmd != nil || !strings.Contains(mm.(Model).footer.Status(), "no defining file") {
+			t.Errorf("e on disabled: cmd %v, status %q", cmd, mm.(Model).footer.Status())
 		}
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/resolve"
+	"github.com/nixplore/nixplore/tui/shared"
 )
 
 // TestHalfEditedImportErrorOnce: after an imported file is left half
@@ -32,16 +33,16 @@ func TestHalfEditedImportErrorOnce(t *testing.T) {
 	testnix.WriteFile(t, hw, "{ ... }:\n{\n  networking.hostName = \"half\"; boot.kernelParams = [ \"quiet\" \"splash\" \"loglevel=3\" ]; boot.\n", 0o644)
 	d.key("r")
 	d.settle()
-	if d.m.preview.err == nil {
+	if d.m.preview.Err == nil {
 		t.Fatalf("r after the half edit: no error in the preview:\n%s", d.m.View())
 	}
-	text := nixeval.ErrorText(d.m.preview.err)
+	text := nixeval.ErrorText(d.m.preview.Err)
 	if v := d.m.View(); strings.Count(v, "unexpected end of file") != 1 {
 		t.Errorf("the error is not said once:\n%s", v)
 	}
 	var excerpt []string
 	for _, l := range strings.Split(text, "\n") {
-		if isExcerpt(l) {
+		if shared.IsExcerpt(l) {
 			excerpt = append(excerpt, l)
 		}
 	}
@@ -49,10 +50,10 @@ func TestHalfEditedImportErrorOnce(t *testing.T) {
 		t.Fatalf("no code excerpt with a caret in the message:\n%s", text)
 	}
 	for _, w := range []int{30, 50, 80, 200} {
-		lines := d.m.preview.lines(w)
+		lines := d.m.preview.Lines(w)
 		first, last := -1, -1
 		for i, l := range lines {
-			if strings.Contains(l, "|") && isExcerpt(strings.TrimPrefix(l, strings.Repeat(" ", 8))) {
+			if strings.Contains(l, "|") && shared.IsExcerpt(strings.TrimPrefix(l, strings.Repeat(" ", 8))) {
 				if first < 0 {
 					first = i
 				}

@@ -13,6 +13,8 @@ import (
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/diag"
+	"github.com/nixplore/nixplore/tui/components/preview"
+	"github.com/nixplore/nixplore/tui/shared"
 )
 
 // Builds during evaluation (import from derivation): Nix stops evaluating
@@ -83,11 +85,11 @@ func (m Model) onEvalBuild(msg evalBuildMsg) (tea.Model, tea.Cmd) {
 		m.building[msg.id] = evalBuilding{build: msg.build, since: time.Now()}
 		b := msg.build
 		m.lastEvalBuild = &b
-		m.c.log.Printf("request %d waits for %s (%s)", msg.id, msg.build.Key(), msg.build)
+		m.c.Log.Printf("request %d waits for %s (%s)", msg.id, msg.build.Key(), msg.build)
 		if m.cancelledBuilds[msg.build.Name] {
 			m.cancelWaiting(msg.id)
-			m.status = "cancelled " + attr.Printable(msg.build.String()) + " again (esc stopped it); r evaluates it again"
-			m.c.log.Printf("%s", m.status)
+			m.footer.SetStatus("cancelled " + attr.Printable(msg.build.String()) + " again (esc stopped it); r evaluates it again")
+			m.c.Log.Printf("%s", m.footer.Status())
 		}
 	}
 	return m, tea.Batch(msg.next, m.spin())
@@ -111,7 +113,7 @@ func (m Model) evalBuildWork(now time.Time) string {
 		}
 		return all[i].since.Before(all[j].since)
 	})
-	s := attr.Printable(all[0].build.String()) + "… " + formatSeconds(now.Sub(all[0].since))
+	s := attr.Printable(all[0].build.String()) + "… " + shared.FormatSeconds(now.Sub(all[0].since))
 	if len(all) > 1 {
 		s += fmt.Sprintf(" (and %d more)", len(all)-1)
 	}
@@ -134,8 +136,8 @@ func (m *Model) cancelEvalBuilds() bool {
 		m.cancelWaiting(id)
 	}
 	sort.Strings(names)
-	m.status = "cancelled building " + attr.Printable(strings.Join(names, ", ")) + " for evaluation; r evaluates it again"
-	m.c.log.Printf("%s", m.status)
+	m.footer.SetStatus("cancelled building " + attr.Printable(strings.Join(names, ", ")) + " for evaluation; r evaluates it again")
+	m.c.Log.Printf("%s", m.footer.Status())
 	return true
 }
 
@@ -144,21 +146,20 @@ func (m *Model) cancelEvalBuilds() bool {
 func (m *Model) cancelWaiting(id uint64) {
 	if r, ok := m.kinds[id]; ok {
 		for _, k := range r.keys {
-			if n := m.tree.index[k]; n != nil && n.kindReq == id {
-				n.cancelled = true
+			if n := m.tree.Index[k]; n != nil && n.KindReq == id {
+				n.Cancelled = true
 			}
 		}
 		m.dropKinds(id, r)
 		return
 	}
-	for _, n := range m.tree.index {
-		if n.reqID == id && n.loading {
-			n.loading, n.reqID, n.cancelled = false, 0, !n.loaded
+	for _, n := range m.tree.Index {
+		if n.ReqID == id && n.Loading {
+			n.Loading, n.ReqID, n.Cancelled = false, 0, !n.Loaded
 		}
 	}
-	if m.preview.reqID == id && m.preview.state == previewLoading {
-		m.preview.reqID = 0
-		m.preview.setState(previewCancelled)
+	if m.preview.ReqID == id && m.preview.State == preview.Loading {
+		m.preview.Cancel()
 	}
 	m.finish(id)
 	delete(m.working, id)

@@ -8,6 +8,7 @@ import (
 	"github.com/nixplore/nixplore/internal/testnix"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/resolve"
+	"github.com/nixplore/nixplore/tui/components/preview"
 )
 
 // The preview and the explain panel show what the configuration says
@@ -19,21 +20,21 @@ func TestPreviewShowsTheConfigurationsFactsFirst(t *testing.T) {
 		d := nixDriverOn(t, b, "ownimage", "", 200, 60)
 		d.settle()
 		d.selectName("images")
-		d.until(func() bool { return d.m.preview.state == previewReady && d.m.preview.desc != nil })
-		images := strings.Join(d.m.preview.lines(1000), "\n")
+		d.until(func() bool { return d.m.preview.State == preview.Ready && d.m.preview.Desc != nil })
+		images := strings.Join(d.m.preview.Lines(1000), "\n")
 		if !strings.Contains(images, "image variants:") || !strings.Contains(images, "myboard") || strings.Contains(images, "vmware (older") {
 			t.Errorf("images preview:\n%s", images)
 		}
 		d.key("right")
-		d.until(func() bool { return d.m.tree.find(d.m.preview.path.Child("myboard")) != nil })
+		d.until(func() bool { return d.m.tree.Find(d.m.preview.Path.Child("myboard")) != nil })
 		d.selectName("myboard")
 		d.until(func() bool {
-			return d.m.preview.state == previewReady && d.m.preview.desc != nil && d.m.preview.path.Last() == "myboard"
+			return d.m.preview.State == preview.Ready && d.m.preview.Desc != nil && d.m.preview.Path.Last() == "myboard"
 		})
-		if d.m.preview.err != nil {
-			t.Fatalf("describe myboard: %v", d.m.preview.err)
+		if d.m.preview.Err != nil {
+			t.Fatalf("describe myboard: %v", d.m.preview.Err)
 		}
-		lines := strings.Join(d.m.preview.lines(1000), "\n")
+		lines := strings.Join(d.m.preview.Lines(1000), "\n")
 		const file = "sd-image/nixos-sd-image-25.05.20250101.0000000-x86_64-linux.img"
 		here, general := strings.Index(lines, "in this configuration:"), strings.Index(lines, "in general (")
 		if here < 0 || general < here {
@@ -47,12 +48,12 @@ func TestPreviewShowsTheConfigurationsFactsFirst(t *testing.T) {
 		if strings.Contains(lines, ".img.zst") || !strings.Contains(lines, "uncompressed .img") {
 			t.Errorf("the general text contradicts compressImage = false:\n%s", lines)
 		}
-		facts := d.m.preview.desc.Facts
+		facts := d.m.preview.Desc.Facts
 		d.key("x")
-		if !d.m.explain.open || !reflect.DeepEqual(d.m.explain.x.Facts, facts) {
-			t.Fatalf("explain facts %v, preview facts %v", d.m.explain.x.Facts, facts)
+		if !d.m.explain.Open || !reflect.DeepEqual(d.m.explain.X.Facts, facts) {
+			t.Fatalf("explain facts %v, preview facts %v", d.m.explain.X.Facts, facts)
 		}
-		explained := strings.Join(d.m.explain.lines(1000), "\n")
+		explained := strings.Join(d.m.explain.Lines(1000), "\n")
 		for _, f := range facts {
 			if !strings.Contains(explained, "- "+f.Text()) {
 				t.Errorf("explain panel lacks %q:\n%s", f.Text(), explained)
@@ -81,25 +82,25 @@ func TestPreviewNamesTheFailingVariants(t *testing.T) {
 		d := targetDriverOn(t, b, tg, 200, 60)
 		d.settle()
 		d.selectName("images")
-		d.until(func() bool { return d.m.preview.state == previewReady && d.m.preview.desc != nil })
-		if _, ok := d.m.preview.desc.Facts.Get(nixeval.FailingVariants); ok {
-			t.Errorf("no variant was evaluated yet: %v", d.m.preview.desc.Facts)
+		d.until(func() bool { return d.m.preview.State == preview.Ready && d.m.preview.Desc != nil })
+		if _, ok := d.m.preview.Desc.Facts.Get(nixeval.FailingVariants); ok {
+			t.Errorf("no variant was evaluated yet: %v", d.m.preview.Desc.Facts)
 		}
 		d.key("right")
 		d.until(func() bool {
-			n := d.m.tree.find(d.m.preview.path.Child("broken"))
-			return n != nil && n.kind == nixeval.KindError
+			n := d.m.tree.Find(d.m.preview.Path.Child("broken"))
+			return n != nil && n.Kind == nixeval.KindError
 		})
 		d.until(func() bool {
-			v, ok := d.m.preview.desc.Facts.Get(nixeval.FailingVariants)
+			v, ok := d.m.preview.Desc.Facts.Get(nixeval.FailingVariants)
 			return ok && reflect.DeepEqual(v, []string{"broken"})
 		})
-		if lines := strings.Join(d.m.preview.lines(1000), "\n"); !strings.Contains(lines, "- variants known to fail: broken") {
+		if lines := strings.Join(d.m.preview.Lines(1000), "\n"); !strings.Contains(lines, "- variants known to fail: broken") {
 			t.Errorf("images preview:\n%s", lines)
 		}
 		d.key("x")
-		if !d.m.explain.open || !strings.Contains(strings.Join(d.m.explain.lines(1000), "\n"), "variants known to fail: broken") {
-			t.Errorf("explain panel:\n%s", strings.Join(d.m.explain.lines(1000), "\n"))
+		if !d.m.explain.Open || !strings.Contains(strings.Join(d.m.explain.Lines(1000), "\n"), "variants known to fail: broken") {
+			t.Errorf("explain panel:\n%s", strings.Join(d.m.explain.Lines(1000), "\n"))
 		}
 	})
 }

@@ -3,94 +3,7 @@ package tui
 import (
 	"strings"
 	"testing"
-
-	"github.com/nixplore/nixplore/nixeval"
-	"github.com/nixplore/nixplore/nixeval/attr"
 )
-
-// listedTree is a tree at start with the children of each listed path
-// (printed as the footer prints it) loaded, as Nix would list them.
-func listedTree(t *testing.T, start string, lists map[string][]nixeval.Child, order ...string) *tree {
-	t.Helper()
-	sp, err := attr.Parse(start)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr := newTree(sp)
-	for _, p := range order {
-		ap, err := attr.Parse(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		n := tr.find(ap)
-		if n == nil {
-			t.Fatalf("%s is not loaded", p)
-		}
-		tr.setChildren(n, lists[p])
-	}
-	return tr
-}
-
-// TestFilterRanksFullPaths: a query naming a loaded path, in any form the
-// explorer prints it (the footer's full path, with Nix quoting) or
-// relative to the start node or one of its ancestors, puts that path
-// first; a fuzzy fragment still finds it.
-func TestFilterRanksFullPaths(t *testing.T) {
-	attrs := func(n string) nixeval.Child { return nixeval.Child{Name: n, Kind: nixeval.KindAttrs} }
-	drv := func(n string) nixeval.Child { return nixeval.Child{Name: n, Kind: nixeval.KindDerivation} }
-	lists := map[string][]nixeval.Child{
-		"config.system.build":        {drv("kernel"), attrs("manual"), drv("sdImage"), drv("toplevel"), attrs("units"), drv("vm"), drv("vmWithBootLoader")},
-		"config.system.build.units":  {attrs("dbus.service"), attrs("getty@.service"), attrs("sshd.service")},
-		"config.system.build.manual": {drv("manpages"), drv("manualHTML")},
-	}
-	order := []string{"config.system.build", "config.system.build.units", "config.system.build.manual"}
-	for _, tc := range []struct {
-		start, query string
-		first        string // the top match, relative to start as the filter prints it
-		none         bool   // nothing matches
-	}{
-		{"config.system.build", "config.system.build.toplevel", "toplevel", false},
-		{"config.system.build", "toplevel", "toplevel", false},
-		{"config.system.build", "system.build.toplevel", "toplevel", false},
-		{"config.system.build", "build.toplevel", "toplevel", false},
-		{"config.system.build", `config.system.build."toplevel"`, "toplevel", false},
-		{"config.system.build", `config.system.build.units."sshd.service"`, `units."sshd.service"`, false},
-		{"config.system.build", `units."sshd.service"`, `units."sshd.service"`, false},
-		{"config.system.build", "config.system.build.units", "units", false},
-		{"config.system.build", "config.system.build.vm", "vm", false},
-		{"config.system.build", "config.system.build.manual.manualHTML", "manual.manualHTML", false},
-		{"config.system.build", "tplvl", "toplevel", false},
-		{"config.system.build", "sshd", `units."sshd.service"`, false},
-		{"config.system.build", "config.system.build.sshd", `units."sshd.service"`, false},
-		{"config.system.build", "manhtml", "manual.manualHTML", false},
-		{"config.system.build", "config.system.build.zzz", "", true},
-		{"config.system.build.units", `config.system.build.units."sshd.service"`, `"sshd.service"`, false},
-		{"config.system.build.units", `"getty@.service"`, `"getty@.service"`, false},
-	} {
-		t.Run(tc.start+" "+tc.query, func(t *testing.T) {
-			var tr *tree
-			if tc.start == "config.system.build" {
-				tr = listedTree(t, tc.start, lists, order...)
-			} else {
-				tr = listedTree(t, tc.start, map[string][]nixeval.Child{tc.start: lists[tc.start]}, tc.start)
-			}
-			ms := buildIndex(tr).rank(tc.query)
-			if tc.none {
-				if len(ms) != 0 {
-					t.Errorf("%q matches %d paths, first %q", tc.query, len(ms), ms[0].Str)
-				}
-				return
-			}
-			if len(ms) == 0 || ms[0].Str != tc.first {
-				var got []string
-				for _, m := range ms {
-					got = append(got, m.Str)
-				}
-				t.Errorf("%q ranks %q, want %q first", tc.query, got, tc.first)
-			}
-		})
-	}
-}
 
 // TestFilterTakesTheFooterPath types into `/` the path the footer shows
 // for a node, as a user copying it would, and enter lands on that node.
@@ -106,14 +19,14 @@ func TestFilterTakesTheFooterPath(t *testing.T) {
 			d.settle()
 			lines := strings.Split(d.m.View(), "\n")
 			footer := strings.Fields(lines[len(lines)-2])[0]
-			if footer != displayPath(d.m.pane.selected()) {
-				t.Fatalf("the footer shows %q for %s", footer, displayPath(d.m.pane.selected()))
+			if footer != displayPath(d.m.pane.Selected()) {
+				t.Fatalf("the footer shows %q for %s", footer, displayPath(d.m.pane.Selected()))
 			}
 			want := d.selectedPath()
 			d.key("g", "/")
 			d.typeText(footer)
-			if c := d.m.filter.chosen(); c == nil || c.path.String() != want {
-				t.Errorf("/%s highlights %v, want %s; matches %+v", footer, c, want, d.m.filter.matches)
+			if c := d.m.filter.Chosen(); c == nil || c.Path.String() != want {
+				t.Errorf("/%s highlights %v, want %s; matches %+v", footer, c, want, d.m.filter.Matches)
 			}
 			d.settle()
 			d.previewFollows("/" + footer)
@@ -137,8 +50,8 @@ func TestFilterScrollsWithItsCursor(t *testing.T) {
 		d.settle()
 		d.key("/")
 		h := d.m.bodyHeight()
-		if len(d.m.filter.matches) < h+5 {
-			t.Fatalf("%d matches for %d rows: nothing to scroll", len(d.m.filter.matches), h)
+		if len(d.m.filter.Matches) < h+5 {
+			t.Fatalf("%d matches for %d rows: nothing to scroll", len(d.m.filter.Matches), h)
 		}
 		// The row of the highlighted match on screen.
 		row := func() int {
@@ -162,14 +75,14 @@ func TestFilterScrollsWithItsCursor(t *testing.T) {
 		if r := row(); r != h-2 {
 			t.Errorf("one ↑ moved the highlighted match to row %d of %d, want %d: the window scrolled instead", r, h, h-2)
 		}
-		want := d.m.filter.chosen()
+		want := d.m.filter.Chosen()
 		for i := 0; i < h-2; i++ {
 			d.key("up")
 		}
 		if r := row(); r != 0 {
 			t.Errorf("%d more ↑ put the highlighted match on row %d, want 0", h-2, r)
 		}
-		if want == d.m.filter.chosen() {
+		if want == d.m.filter.Chosen() {
 			t.Error("↑ did not move the highlight")
 		}
 		d.settle()

@@ -175,8 +175,8 @@ func TestFlakeRecheckedOnReload(t *testing.T) {
 	}
 	d.key("R")
 	d.settle()
-	if d.m.State() != "ready" || !strings.Contains(d.m.status, "wrote the lock file "+filepath.Join(root, "flake.lock")) {
-		t.Errorf("the lock file removed, R: state %s, status %q\n%s", d.m.State(), d.m.status, d.m.View())
+	if d.m.State() != "ready" || !strings.Contains(d.m.footer.Status(), "wrote the lock file "+filepath.Join(root, "flake.lock")) {
+		t.Errorf("the lock file removed, R: state %s, status %q\n%s", d.m.State(), d.m.footer.Status(), d.m.View())
 	}
 	git("rm", "-q", "--cached", "flake.nix")
 	d.key("R")

@@ -156,8 +156,8 @@ func (d *driver) previewFollows(what string) {
 	if f == nil {
 		d.t.Fatalf("%s: no node under the cursor:\n%s", what, d.m.View())
 	}
-	if d.m.preview.key != f.key || !d.m.preview.path.Equal(f.path) {
-		d.t.Errorf("%s: the preview shows %s, the cursor is on %s:\n%s", what, d.m.preview.path, f.path, d.m.View())
+	if d.m.preview.Key != f.Key || !d.m.preview.Path.Equal(f.Path) {
+		d.t.Errorf("%s: the preview shows %s, the cursor is on %s:\n%s", what, d.m.preview.Path, f.Path, d.m.View())
 	}
 }
 
@@ -243,9 +243,9 @@ func (d *driver) typeText(s string) {
 // selectName moves the cursor down to the visible node named name.
 func (d *driver) selectName(name string) {
 	d.t.Helper()
-	for i, n := range d.m.tree.visible {
-		if n.name == name {
-			d.m.pane.setCursor(i)
+	for i, n := range d.m.tree.Visible {
+		if n.Name == name {
+			d.m.pane.SetCursor(i)
 			d.exec(d.m.selectionChanged())
 			return
 		}
@@ -256,11 +256,11 @@ func (d *driver) selectName(name string) {
 // treeView draws the tree in w x h, however tall the screen is.
 func (d *driver) treeView(w, h int) string {
 	p := d.m.pane
-	p.setSize(w, h)
+	p.SetSize(w, h)
 	return p.View()
 }
 
-func (d *driver) selectedPath() string { return d.m.pane.selected().path.String() }
+func (d *driver) selectedPath() string { return d.m.pane.Selected().Path.String() }
 
 // fakeEval answers from fixed tables; only layout and golden tests use
 // it, everything else runs on real Nix.
@@ -269,6 +269,12 @@ type fakeEval struct {
 	descs map[string]*nixeval.Description
 	info  *nixeval.Info
 	fail  error
+	// remembering, when set, is what Remember does with its context.
+	remembering func(ctx context.Context)
+	// naming and kinding, when set, run before Names and Kinds answer (an
+	// error from kinding is Kinds' answer).
+	naming  func(ctx context.Context, p attr.Path)
+	kinding func(ctx context.Context, children []nixeval.Child) error
 }
 
 func (f *fakeEval) List(ctx context.Context, paths ...attr.Path) ([]nixeval.Listing, error) {
@@ -293,6 +299,9 @@ func (f *fakeEval) List(ctx context.Context, paths ...attr.Path) ([]nixeval.List
 
 // Names is List with every kind pending, as the real evaluator answers.
 func (f *fakeEval) Names(ctx context.Context, p attr.Path) (*nixeval.Listing, error) {
+	if f.naming != nil {
+		f.naming(ctx, p)
+	}
 	ls, err := f.List(ctx, p)
 	if err != nil {
 		return nil, err
@@ -306,6 +315,11 @@ func (f *fakeEval) Names(ctx context.Context, p attr.Path) (*nixeval.Listing, er
 
 // Kinds fills in the kinds from the listings the fake holds.
 func (f *fakeEval) Kinds(ctx context.Context, children []nixeval.Child) error {
+	if f.kinding != nil {
+		if err := f.kinding(ctx, children); err != nil {
+			return err
+		}
+	}
 	for i, c := range children {
 		ls, err := f.List(ctx, c.Path.Parent())
 		if err != nil {
@@ -320,7 +334,11 @@ func (f *fakeEval) Kinds(ctx context.Context, children []nixeval.Child) error {
 	return nil
 }
 
-func (f *fakeEval) Remember(context.Context, nixeval.Listing, time.Time) {}
+func (f *fakeEval) Remember(ctx context.Context, _ nixeval.Listing, _ time.Time) {
+	if f.remembering != nil {
+		f.remembering(ctx)
+	}
+}
 
 func (f *fakeEval) Describe(ctx context.Context, p attr.Path) (*nixeval.Description, error) {
 	if d, ok := f.descs[p.String()]; ok {

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"context"
 	"fmt"
 	"time"
 
@@ -9,6 +8,8 @@ import (
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/tui/components/tree"
+	"github.com/nixplore/nixplore/tui/shared"
 )
 
 // Names come first: a listing gives the children's names at once, every
@@ -34,40 +35,28 @@ type kindsMsg struct {
 	err      error
 }
 
-// noticeMsg is a message from below for the footer (Config.Notices).
-type noticeMsg string
-
 // kindBatch is how many rows one background request evaluates: one at a
 // time where a child may be a whole evaluation, so answers stream and a
 // foreground request interrupts little work.
 const kindBatch = 4
-
-// slowKind is how long a kind may take before its row says it is being
-// evaluated.
-const slowKind = time.Second
-
-// backgroundSlots is how many background kind requests the explorer keeps
-// in flight: one per evaluator but one, which stays free (and warm) for
-// what the user asks next.
-func (c *common) backgroundSlots() int { return max(1, c.cfg.Workers-1) }
 
 // scheduleKinds starts background kind requests for the pending rows the
 // user can see, the selected one first, keeping Workers() in flight, and
 // cancels the ones whose rows are no longer on screen. It is called after
 // every message (Update), so scrolling, folding and new listings all count.
 func (m *Model) scheduleKinds() tea.Cmd {
-	if m.state != stateReady || len(m.tree.visible) == 0 {
+	if m.state != stateReady || len(m.tree.Visible) == 0 {
 		return nil
 	}
 	onScreen := map[string]bool{}
-	from, to := m.pane.offset, min(len(m.tree.visible), m.pane.offset+m.pane.height)
-	for _, n := range m.tree.visible[from:to] {
-		onScreen[n.key] = true
+	from, to := m.pane.Offset, min(len(m.tree.Visible), m.pane.Offset+m.pane.Height)
+	for _, n := range m.tree.Visible[from:to] {
+		onScreen[n.Key] = true
 	}
-	if m.filter.active {
+	if m.filter.Active {
 		// The filter's highlighted match is what the user looks at.
 		if n := m.focused(); n != nil {
-			onScreen[n.key] = true
+			onScreen[n.Key] = true
 		}
 	}
 	// Cancel background requests none of whose rows are on screen.
@@ -89,22 +78,22 @@ func (m *Model) scheduleKinds() tea.Cmd {
 		}
 		background++
 	}
-	free := m.c.backgroundSlots() - background
+	free := m.c.BackgroundSlots() - background
 	if free <= 0 {
 		return nil
 	}
 	var cmds []tea.Cmd
-	pick := func(batch []*node) {
+	pick := func(batch []*tree.Node) {
 		if len(batch) > 0 && free > 0 {
 			cmds = append(cmds, m.startKinds(batch, false))
 			free--
 		}
 	}
 	if n := m.focused(); n != nil && m.wantsKind(n) {
-		pick([]*node{n})
+		pick([]*tree.Node{n})
 	}
-	var batch []*node
-	for _, n := range m.tree.visible[from:to] {
+	var batch []*tree.Node
+	for _, n := range m.tree.Visible[from:to] {
 		if free <= 0 {
 			break
 		}
@@ -113,7 +102,7 @@ func (m *Model) scheduleKinds() tea.Cmd {
 		}
 		batch = append(batch, n)
 		// A child that is a whole evaluation goes alone.
-		if len(batch) == kindBatch || nixeval.EvaluationCost(m.c.cfg.Target, n.path) != "" {
+		if len(batch) == kindBatch || nixeval.EvaluationCost(m.c.Cfg.Target, n.Path) != "" {
 			pick(batch)
 			batch = nil
 		}
@@ -123,14 +112,14 @@ func (m *Model) scheduleKinds() tea.Cmd {
 }
 
 // wantsKind reports whether n's kind is still to be asked for.
-func (m *Model) wantsKind(n *node) bool {
-	return (n.kind == nixeval.KindPending || n.recheck) && n.kindReq == 0 && n.absent == nil && n.parent != nil && !n.cancelled
+func (m *Model) wantsKind(n *tree.Node) bool {
+	return (n.Kind == nixeval.KindPending || n.Recheck) && n.KindReq == 0 && n.Absent == nil && n.Parent != nil && !n.Cancelled
 }
 
 // startKinds asks for the kinds of nodes, in the background unless the
 // user waits for them (→ on a pending node).
-func (m *Model) startKinds(nodes []*node, foreground bool) tea.Cmd {
-	id := m.c.next()
+func (m *Model) startKinds(nodes []*tree.Node, foreground bool) tea.Cmd {
+	id := m.c.Next()
 	ctx := m.track(id)
 	if !foreground {
 		ctx = nixeval.InBackground(ctx)
@@ -139,17 +128,17 @@ func (m *Model) startKinds(nodes []*node, foreground bool) tea.Cmd {
 	children := make([]nixeval.Child, len(nodes))
 	now := time.Now()
 	for i, n := range nodes {
-		n.kindReq, n.kindSince = id, now
-		r.keys = append(r.keys, n.key)
-		children[i] = nixeval.Child{Name: n.name, Path: n.path, Kind: nixeval.KindPending}
+		n.KindReq, n.KindSince = id, now
+		r.keys = append(r.keys, n.Key)
+		children[i] = nixeval.Child{Name: n.Name, Path: n.Path, Kind: nixeval.KindPending}
 	}
 	m.kinds[id] = r
 	if foreground {
 		m.working[id] = workItem{what: "the kind of " + displayPath(nodes[0]), since: now}
 	}
-	ev, keys := m.c.cfg.Eval, r.keys
-	m.c.log.Printf("kinds of %d node(s) from %s (request %d, foreground %v)", len(nodes), nodes[0].path, id, foreground)
-	return tea.Batch(m.c.run(func() tea.Msg {
+	ev, keys := m.c.Cfg.Eval, r.keys
+	m.c.Log.Printf("kinds of %d node(s) from %s (request %d, foreground %v)", len(nodes), nodes[0].Path, id, foreground)
+	return tea.Batch(m.c.Run(func() tea.Msg {
 		err := ev.Kinds(ctx, children)
 		return kindsMsg{id: id, keys: keys, children: children, err: err}
 	}), m.spin())
@@ -161,8 +150,8 @@ func (m *Model) dropKinds(id uint64, r *kindsReq) {
 	delete(m.kinds, id)
 	delete(m.working, id)
 	for _, k := range r.keys {
-		if n := m.tree.index[k]; n != nil && n.kindReq == id {
-			n.kindReq = 0
+		if n := m.tree.Index[k]; n != nil && n.KindReq == id {
+			n.KindReq = 0
 		}
 	}
 }
@@ -173,40 +162,42 @@ func (m Model) onKinds(msg kindsMsg) (tea.Model, tea.Cmd) {
 	m.finish(msg.id)
 	delete(m.kinds, msg.id)
 	delete(m.working, msg.id)
-	shape := m.tree.version
+	shape := m.tree.Version
 	var cmds []tea.Cmd
-	var previewedSet *node // the previewed set, when a child's kind came in
+	var previewedSet *tree.Node // the previewed set, when a child's kind came in
 	for i, k := range msg.keys {
-		n := m.tree.index[k]
-		if n == nil || n.kindReq != msg.id {
+		n := m.tree.Index[k]
+		if n == nil || n.KindReq != msg.id {
 			continue // folded, refreshed or asked again since
 		}
-		n.kindReq = 0
+		n.KindReq = 0
 		if msg.err != nil {
-			if !isCancel(msg.err) {
-				m.c.log.Printf("kinds from %s failed: %v", n.path, msg.err)
-				m.tree.setKind(n, nixeval.KindError, nixeval.ErrorText(msg.err))
+			if !shared.IsCancel(msg.err) {
+				m.c.Log.Printf("kinds from %s failed: %v", n.Path, msg.err)
+				m.tree.SetKind(n, nixeval.KindError, nixeval.ErrorText(msg.err))
 			}
 			continue
 		}
 		c := msg.children[i]
-		m.tree.setKind(n, c.Kind, c.Error)
-		if n.parent != nil && !n.parent.cached && !n.parent.namesAt.IsZero() && n.parent.complete() {
-			cmds = append(cmds, m.remember(n.parent))
+		m.tree.SetKind(n, c.Kind, c.Error)
+		if n.Parent != nil && !n.Parent.Cached && !n.Parent.NamesAt.IsZero() && n.Parent.Complete() {
+			cmds = append(cmds, m.remember(n.Parent))
 		}
-		if n.wantExpand {
-			n.wantExpand = false
-			if n.expandable() && m.pane.selected() == n {
-				_, cmd := m.expand()
+		if n.WantExpand {
+			n.WantExpand = false
+			if n.Expandable() && m.pane.Selected() == n {
+				// The model expand returns is kept: the listing's waiter for
+				// builds during evaluation and the cursor are state too.
+				next, cmd := m.expand()
+				m = next.(Model)
 				cmds = append(cmds, cmd)
 			}
 		}
-		if m.preview.key == n.key {
+		if m.preview.Key == n.Key {
 			// The preview shows the kind (and an error's message).
-			m.preview.kind, m.preview.errText = n.kind, n.errText
-			m.preview.refresh()
+			m.preview.SetKind(n.Kind, n.ErrText)
 		}
-		if p := n.parent; p != nil && m.preview.key == p.key {
+		if p := n.Parent; p != nil && m.preview.Key == p.Key {
 			previewedSet = p
 		}
 	}
@@ -214,14 +205,13 @@ func (m Model) onKinds(msg kindsMsg) (tea.Model, tea.Cmd) {
 		// … and what the previewed set's build command builds, and the
 		// image variants known to fail: counted once per answer, not once
 		// per child in it (a set can have 100,000).
-		m.preview.children = childrenOf(previewedSet)
-		m.preview.refresh()
+		m.preview.SetChildren(tree.ChildrenOf(previewedSet))
 		m.syncFailingVariants()
 	}
-	if m.tree.version != shape {
+	if m.tree.Version != shape {
 		// A set that turned out not to be one lost its children.
-		m.tree.flatten()
-		m.pane.reselect()
+		m.tree.Flatten()
+		m.pane.Reselect()
 	}
 	return m, tea.Batch(cmds...)
 }
@@ -231,7 +221,7 @@ func (m Model) onKinds(msg kindsMsg) (tea.Model, tea.Cmd) {
 // fail (nixeval.FailingVariants). Until a child's kind is known, the facts
 // keep what the description said (from the disk cache's listing).
 func (m *Model) syncFailingVariants() {
-	d, n := m.preview.desc, m.tree.index[m.preview.key]
+	d, n := m.preview.Desc, m.tree.Index[m.preview.Key]
 	if d == nil || n == nil {
 		return
 	}
@@ -239,94 +229,40 @@ func (m *Model) syncFailingVariants() {
 		return
 	}
 	var known []nixeval.Child
-	for _, c := range n.children {
-		if c.absent == nil && c.kind != nixeval.KindPending {
-			known = append(known, nixeval.Child{Name: c.name, Path: c.path, Kind: c.kind})
+	for _, c := range n.Children {
+		if c.Absent == nil && c.Kind != nixeval.KindPending {
+			known = append(known, nixeval.Child{Name: c.Name, Path: c.Path, Kind: c.Kind})
 		}
 	}
 	if len(known) == 0 {
 		return
 	}
 	d.Facts = d.Facts.WithFailing(known)
-	m.preview.refresh()
-	if m.explain.open && m.explain.key == n.key {
-		m.explain.reexplain(n, m.info, d.Facts)
+	m.preview.Refresh()
+	if m.explain.Open && m.explain.Key == n.Key {
+		m.explain.Reexplain(explained(n), m.header.Info, d.Facts)
 	}
 }
 
 // remember stores n's listing, complete now kind by kind, in the disk
 // cache, so the next run shows it at once.
-func (m *Model) remember(n *node) tea.Cmd {
-	l := nixeval.Listing{Path: n.path, Warnings: m.warnings.at(n.path)}
-	for _, c := range n.children {
-		if c.absent == nil {
-			l.Children = append(l.Children, nixeval.Child{Name: c.name, Path: c.path, Kind: c.kind, Error: c.errText,
-				Warnings: m.warnings.at(c.path)})
+func (m *Model) remember(n *tree.Node) tea.Cmd {
+	l := nixeval.Listing{Path: n.Path, Warnings: m.warnings.At(n.Path)}
+	for _, c := range n.Children {
+		if c.Absent == nil {
+			l.Children = append(l.Children, nixeval.Child{Name: c.Name, Path: c.Path, Kind: c.Kind, Error: c.ErrText,
+				Warnings: m.warnings.At(c.Path)})
 		}
 	}
-	since, ev := n.namesAt, m.c.cfg.Eval
-	n.namesAt = time.Time{} // once
-	return m.c.run(func() tea.Msg {
-		ev.Remember(context.Background(), l, since)
+	since, ev, ctx := n.NamesAt, m.c.Cfg.Eval, m.c.Life
+	n.NamesAt = time.Time{} // once
+	// Not a request of the tree's (r or R do not stop it), but quitting
+	// does: nixplore's exit waits for every Cmd, and a write that takes
+	// long must not hold it.
+	return m.c.Run(func() tea.Msg {
+		ev.Remember(ctx, l, since)
 		return nil
 	})
-}
-
-// evaluatorsMsg is what the header shows of the evaluators: each one's
-// resident memory and why they fell back to one-shot Nix (nil if not),
-// read after a request, off the Update goroutine (/proc reads, a session's
-// state), and delivered with the request's own answer.
-type evaluatorsMsg struct {
-	memory []int64
-	fallen error
-	answer tea.Msg
-}
-
-// readEvaluators wraps a request's answer with the evaluators' facts.
-func (c *common) readEvaluators(answer tea.Msg) tea.Msg {
-	memory, fallen := c.cfg.Memory, c.cfg.Fallen
-	if memory == nil && fallen == nil || answer == nil {
-		return answer
-	}
-	msg := evaluatorsMsg{answer: answer}
-	if memory != nil {
-		msg.memory = memory()
-	}
-	if fallen != nil {
-		msg.fallen = fallen()
-	}
-	return msg
-}
-
-// waitNotice waits for the next message from below (Config.Notices).
-func (c *common) waitNotice() tea.Cmd {
-	ch := c.cfg.Notices
-	if ch == nil {
-		return nil
-	}
-	return func() tea.Msg {
-		s, ok := <-ch
-		if !ok {
-			return nil
-		}
-		return noticeMsg(s)
-	}
-}
-
-// pendingNote is what a pending row says after it: nothing at first, then
-// that it is being evaluated (and the evaluation it stands for).
-func pendingNote(n *node, now time.Time) string {
-	if n.kindReq == 0 || now.Sub(n.kindSince) < slowKind {
-		return ""
-	}
-	return "evaluating… " + formatSeconds(now.Sub(n.kindSince))
-}
-
-func formatSeconds(d time.Duration) string {
-	if d < 10*time.Second {
-		return d.Truncate(100 * time.Millisecond).String()
-	}
-	return d.Truncate(time.Second).String()
 }
 
 // statusWork is the footer line while a request the user waits for takes
@@ -349,23 +285,23 @@ func (m Model) statusWork(now time.Time) string {
 			continue
 		}
 		background++
-		if n := m.tree.index[r.keys[0]]; n != nil && (bgSince.IsZero() || n.kindSince.Before(bgSince)) {
-			bgSince, bgPath = n.kindSince, n.path
+		if n := m.tree.Index[r.keys[0]]; n != nil && (bgSince.IsZero() || n.KindSince.Before(bgSince)) {
+			bgSince, bgPath = n.KindSince, n.Path
 		}
 	}
 	switch {
-	case !oldest.since.IsZero() && now.Sub(oldest.since) >= slowKind:
-		return "evaluating " + oldest.what + " for " + formatSeconds(now.Sub(oldest.since)) + " (esc cancels)"
-	case background > 0 && now.Sub(bgSince) >= slowKind:
+	case !oldest.since.IsZero() && now.Sub(oldest.since) >= tree.SlowKind:
+		return "evaluating " + oldest.what + " for " + shared.FormatSeconds(now.Sub(oldest.since)) + " (esc cancels)"
+	case background > 0 && now.Sub(bgSince) >= tree.SlowKind:
 		what := attr.Printable(bgPath.String())
-		if why := nixeval.EvaluationCost(m.c.cfg.Target, bgPath); why != "" {
+		if why := nixeval.EvaluationCost(m.c.Cfg.Target, bgPath); why != "" {
 			what += ": " + why
 		}
 		more := ""
 		if background > 1 {
 			more = fmt.Sprintf(" and %d more", background-1)
 		}
-		return "kinds: evaluating " + what + more + " for " + formatSeconds(now.Sub(bgSince))
+		return "kinds: evaluating " + what + more + " for " + shared.FormatSeconds(now.Sub(bgSince))
 	}
 	return ""
 }

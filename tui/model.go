@@ -2,82 +2,42 @@
 // evaluation with a preview of the selected node, a fuzzy filter and a
 // build panel. It sits above nixeval and never runs Nix in Update: every
 // request is a tea.Cmd with its own context, cancelled on reselect,
-// refresh and quit.
+// refresh and quit. The panes are the packages under components/; what
+// they all share is in shared/.
 package tui
 
 import (
 	"context"
 	"io"
-	"log"
-	"sync/atomic"
 	"time"
 
-	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
-	"github.com/nixplore/nixplore/nixeval/build"
 	"github.com/nixplore/nixplore/nixeval/diag"
+	"github.com/nixplore/nixplore/tui/components/buildpanel"
+	"github.com/nixplore/nixplore/tui/components/comparepanel"
+	"github.com/nixplore/nixplore/tui/components/evallog"
+	"github.com/nixplore/nixplore/tui/components/explain"
+	"github.com/nixplore/nixplore/tui/components/filter"
+	"github.com/nixplore/nixplore/tui/components/footer"
+	"github.com/nixplore/nixplore/tui/components/header"
+	"github.com/nixplore/nixplore/tui/components/preview"
+	"github.com/nixplore/nixplore/tui/components/trace"
+	"github.com/nixplore/nixplore/tui/components/tree"
+	"github.com/nixplore/nixplore/tui/components/warnings"
+	"github.com/nixplore/nixplore/tui/shared"
 )
+
+// Config is what the explorer is started with (shared.Config: every
+// component reads it).
+type Config = shared.Config
 
 // Evaluator is what the explorer asks about the target; *nixeval.Evaluator
 // implements it.
-type Evaluator interface {
-	List(ctx context.Context, paths ...attr.Path) ([]nixeval.Listing, error)
-	// Names lists a set's children with every kind KindPending (one
-	// builtins.attrNames); Kinds fills in kinds afterwards.
-	Names(ctx context.Context, path attr.Path) (*nixeval.Listing, error)
-	Kinds(ctx context.Context, children []nixeval.Child) error
-	// Remember stores a listing completed kind by kind in the disk cache.
-	Remember(ctx context.Context, l nixeval.Listing, since time.Time)
-	Describe(ctx context.Context, path attr.Path) (*nixeval.Description, error)
-	Info(ctx context.Context) (*nixeval.Info, error)
-	PeekList(path attr.Path) (*nixeval.Listing, bool)
-	PeekDescribe(path attr.Path) (*nixeval.Description, bool)
-}
-
-// Config is what the explorer is started with.
-type Config struct {
-	Target *nixeval.Target
-	Eval   Evaluator
-	Tools  nixeval.Tools
-	Start  attr.Path // the node the tree opens on (nixeval.DefaultPath)
-	// Clipboard receives OSC 52 sequences for y and c: the terminal.
-	Clipboard io.Writer
-	// Log receives debug lines; nil discards them. Never the terminal.
-	Log *log.Logger
-	// PreviewDelay lets the cursor settle before a preview is requested,
-	// so holding a key does not start a Nix process per line.
-	PreviewDelay time.Duration
-	// Workers is how many requests the evaluator answers at once; the
-	// explorer keeps as many background kind requests in flight (0: 1).
-	Workers int
-	// Memory, when set, reports each evaluator's resident memory (bytes),
-	// shown in the header.
-	Memory func() []int64
-	// Notices, when set, carries messages from below for the footer (an
-	// evaluator replaced for its memory).
-	Notices <-chan string
-	// Restart, when set, ends the warm evaluators (R): they evaluate
-	// everything again, so edits to a flake (copied to the store, never
-	// seen changing) show.
-	Restart func()
-	// Recheck, when set, checks a local flake again on R, before the
-	// evaluators restart, as nixplore does at start: whether its work tree
-	// is dirty (the header), the lock file written as nix build would
-	// (notes, for the footer); an error fails the reload as it fails the
-	// start.
-	Recheck func() (dirty bool, notes []string, err error)
-	// Fallen, when set, says why the warm evaluators answer through
-	// one-shot Nix processes (nil while they do not); the header says so.
-	Fallen func() error
-	// Platform, when set, answers the header's platform check in place of
-	// build.CheckPlatform with Tools and the target's --builders (golden
-	// views pin it: the real answer depends on the machine).
-	Platform func(ctx context.Context, system string) *build.PlatformCheck
-}
+type Evaluator = shared.Evaluator
 
 // state is where the explorer as a whole stands.
 type state int
@@ -98,67 +58,42 @@ func (s state) String() string {
 	return [...]string{"loading", "ready", "failed"}[s]
 }
 
-// common is shared by the root and its panes.
-type common struct {
-	width, height int
-	styles        Styles
-	keys          KeyMap
-	cfg           Config
-	log           *log.Logger
-	// inflight counts running Cmds so the caller can wait, after the
-	// program ends, for every Nix process to be gone.
-	inflight *atomic.Int64
-	seq      uint64 // the last request id handed out
-	spinning bool   // a spinner tick is scheduled
-	spin     string // the spinner's frame, set in Update, drawn by every pane
-	// warned counts, by path key, the warnings Nix printed evaluating
-	// that path (warnings.go); the tree marks those nodes.
-	warned map[string]int
-}
-
-// next returns a fresh request id.
-func (c *common) next() uint64 { c.seq++; return c.seq }
-
-// Model is the explorer's root model. It holds what the panes share and
-// routes messages to them; each pane is a child model with its own Update
-// and View (treepane.go, preview.go, filter.go, explain.go, build.go).
-// Every state change happens in Update: View only reads.
+// Model is the explorer's root model. It holds what the panes share
+// (shared.Common) and routes messages to them: a key to the component that
+// has focus (keys.go), a component's own message to it, and every Cmd a
+// component returns is batched. Each pane is a component package under
+// components/ with its own Update and view: header, tree, preview,
+// filter, explain, warnings, trace, evallog, buildpanel, comparepanel.
+// The root still asks for listings, kinds and descriptions (commands.go,
+// kinds.go, selection.go) and lays the panes out (view.go). Every state
+// change happens in Update: View only reads.
 type Model struct {
-	c       *common
+	c       *shared.Common
 	state   state
-	tree    *tree
-	pane    treePane
-	preview previewPane
-	filter  filterModel
-	build   buildPanel
-	compare comparePanel
-	help    help.Model
+	tree    *tree.Tree
+	pane    tree.Pane
+	preview preview.Pane
+	filter  filter.Model
+	build   buildpanel.Panel
+	compare comparepanel.Panel
+	header  header.Model
+	footer  footer.Model
 	spinner spinner.Model
 
-	info *nixeval.Info
-	// platform: whether this machine or a builder builds info's platform.
-	platform *build.PlatformCheck
-	infoErr  string
-	infoID   uint64 // the Info request in flight, 0 when none
-	// infoCancelled: esc stopped Info with the start listing; r asks again.
-	infoCancelled bool
+	infoID uint64 // the Info request in flight, 0 when none
 	// showAbsent adds the catalogue's outputs this configuration does not
 	// have to config.system.build (key a).
 	showAbsent bool
-	explain    explainPanel
-	warnings   warningsPanel
-	trace      tracePanel // t on an error: Nix's --show-trace (trace.go)
-	fatal      error      // stateFailed: why
-	status     string     // one-line message: what was copied, what failed
+	explain    explain.Panel
+	warnings   warnings.Panel
+	trace      trace.Panel // t on an error: Nix's --show-trace (trace.go)
+	fatal      error       // stateFailed: why
 	cancels    map[uint64]context.CancelFunc
 	descs      map[string]*descEntry // descriptions already fetched, by path key
 	quitting   bool
 	// askQuit: q was pressed while a build runs; the next key answers
 	// (y or q quits and cancels the build, any other keeps it).
 	askQuit bool
-	// dirty: the flake's work tree has uncommitted changes (the header):
-	// Target.Dirty at start, Recheck's answer after R.
-	dirty bool
 
 	lastClickRow  int
 	lastClickTime time.Time
@@ -169,13 +104,6 @@ type Model struct {
 	// replayed, in order, once the names are there (/images⏎ typed at
 	// once works).
 	early []tea.KeyMsg
-	// memory is each evaluator's resident memory and fallen why they
-	// answer through one-shot Nix, as read after the last request.
-	memory []int64
-	fallen error
-	// warmBack is when the evaluators came back from one-shot Nix to a
-	// warm repl (zero: not lately); the header says so for warmBackShown.
-	warmBack time.Time
 	// working is what each foreground request in flight evaluates, for the
 	// footer: what and since when.
 	working map[uint64]workItem
@@ -187,7 +115,7 @@ type Model struct {
 	// lastEvalBuild is the latest build during evaluation a request
 	// waited for: L shows its log.
 	lastEvalBuild *diag.EvalBuild
-	evalLog       evalLogPanel
+	evalLog       evallog.Panel
 	// waiters wait for the builds of requests just started (takeWaiters).
 	waiters []tea.Cmd
 }
@@ -213,37 +141,31 @@ func New(cfg Config) Model {
 	if cfg.Clipboard == nil {
 		cfg.Clipboard = io.Discard
 	}
-	lg := cfg.Log
-	if lg == nil {
-		lg = log.New(io.Discard, "", 0)
-	}
-	c := &common{width: 80, height: 24, styles: DefaultStyles(), keys: DefaultKeyMap(), cfg: cfg, log: lg, inflight: &atomic.Int64{}}
+	c := shared.New(cfg)
 	sp := spinner.New(spinner.WithSpinner(spinner.Line))
-	h := help.New()
-	h.ShortSeparator = " · "
-	c.spin = sp.View()
+	c.Spin = sp.View()
 	m := Model{
 		c:               c,
-		tree:            newTree(cfg.Start),
-		help:            h,
+		tree:            tree.New(cfg.Start),
 		spinner:         sp,
 		cancels:         map[uint64]context.CancelFunc{},
 		descs:           map[string]*descEntry{},
 		kinds:           map[uint64]*kindsReq{},
-		dirty:           cfg.Target != nil && cfg.Target.Dirty,
 		working:         map[uint64]workItem{},
 		building:        map[uint64]evalBuilding{},
 		cancelledBuilds: map[string]bool{},
 	}
-	m.pane = newTreePane(c, m.tree)
-	m.preview = newPreview(c)
-	m.filter = newFilter(c)
-	m.build = buildPanel{c: c, pg: newPager()}
-	m.compare = newCompare(c)
-	m.explain = newExplain(c)
-	m.warnings = newWarnings(c)
-	m.trace = newTrace(c)
-	m.evalLog = newEvalLog(c)
+	m.header = header.New(c)
+	m.footer = footer.New(c)
+	m.pane = tree.NewPane(c, m.tree)
+	m.preview = preview.New(c)
+	m.filter = filter.New(c)
+	m.build = buildpanel.New(c)
+	m.compare = comparepanel.New(c)
+	m.explain = explain.New(c)
+	m.warnings = warnings.New(c)
+	m.trace = trace.New(c)
+	m.evalLog = evallog.New(c)
 	m.layout()
 	m.syncKeys()
 	return m
@@ -254,7 +176,7 @@ func New(cfg Config) Model {
 // ended.
 func (m Model) Wait(d time.Duration) bool {
 	deadline := time.Now().Add(d)
-	for m.c.inflight.Load() > 0 {
+	for m.c.Inflight.Load() > 0 {
 		if time.Now().After(deadline) {
 			return false
 		}
@@ -266,18 +188,19 @@ func (m Model) Wait(d time.Duration) bool {
 // State is the explorer's state, for tests and logs.
 func (m Model) State() string { return m.state.String() }
 
-// Init lists the start node and reads the header facts.
+// Init starts the explorer: the start node's listing (through startMsg,
+// since the request is state Update keeps) and the notices from below.
 func (m Model) Init() tea.Cmd {
-	cmds := append(m.reloadCmds(), m.c.waitNotice())
-	return tea.Batch(append(cmds, m.takeWaiters())...)
+	return tea.Batch(func() tea.Msg { return startMsg{} }, m.c.WaitNotice())
 }
 
 // Close cancels every request and build still running (a program ended
 // by a signal never saw `q`); Wait then sees their processes end.
 func (m Model) Close() {
+	m.c.End()
 	m.cancelAll()
-	m.build.cancel()
-	m.trace.cancel()
-	m.evalLog.cancel()
-	m.compare.cancel()
+	m.build.Cancel()
+	m.trace.Cancel()
+	m.evalLog.Cancel()
+	m.compare.Cancel()
 }

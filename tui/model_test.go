@@ -14,6 +14,9 @@ import (
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/resolve"
+	"github.com/nixplore/nixplore/tui/components/buildpanel"
+	"github.com/nixplore/nixplore/tui/components/preview"
+	"github.com/nixplore/nixplore/tui/components/tree"
 )
 
 func TestOpensOnBuildOutputsOfPi(t *testing.T) {
@@ -44,8 +47,8 @@ func TestExpandShowsChildrenAndPreview(t *testing.T) {
 		d.settle()
 		d.selectName("manual")
 		d.key("l")
-		if n := d.m.pane.selected(); !n.loading || !n.expanded {
-			t.Fatalf("after l the set is not loading: loading=%v expanded=%v", n.loading, n.expanded)
+		if n := d.m.pane.Selected(); !n.Loading || !n.Expanded {
+			t.Fatalf("after l the set is not loading: loading=%v expanded=%v", n.Loading, n.Expanded)
 		}
 		d.settle()
 		if !strings.Contains(d.m.View(), "drv manualHTML") {
@@ -64,10 +67,10 @@ func TestExpandShowsChildrenAndPreview(t *testing.T) {
 				t.Errorf("preview lacks %q:\n%s", want, v)
 			}
 		}
-		if d.m.preview.desc == nil || !strings.HasSuffix(d.m.preview.desc.DrvPath, ".drv") {
-			t.Fatalf("preview description has no .drv: %+v", d.m.preview.desc)
+		if d.m.preview.Desc == nil || !strings.HasSuffix(d.m.preview.Desc.DrvPath, ".drv") {
+			t.Fatalf("preview description has no .drv: %+v", d.m.preview.Desc)
 		}
-		if c := d.m.preview.desc.Commands.Build; !strings.Contains(c, "-A config.system.build.manual.manualHTML") {
+		if c := d.m.preview.Desc.Commands.Build; !strings.Contains(c, "-A config.system.build.manual.manualHTML") {
 			t.Errorf("preview command %q does not select manualHTML", c)
 		}
 		// ← goes to the parent, then folds it.
@@ -76,7 +79,7 @@ func TestExpandShowsChildrenAndPreview(t *testing.T) {
 			t.Errorf("← selected %s, want the parent", got)
 		}
 		d.key("h")
-		if d.m.pane.selected().expanded {
+		if d.m.pane.Selected().Expanded {
 			t.Errorf("← on an expanded set did not fold it")
 		}
 		// The tree, not the whole view: the preview of manual now shows the
@@ -96,53 +99,53 @@ func TestFilterJumpsToLoadedPath(t *testing.T) {
 		d.settle()
 		d.key("g")
 		d.key("/")
-		if !d.m.filter.active {
+		if !d.m.filter.Active {
 			t.Fatal("/ did not open the filter")
 		}
 		d.typeText("manhtml")
-		if len(d.m.filter.matches) == 0 || d.m.filter.matches[0].Str != "manual.manualHTML" {
-			t.Fatalf("top match for manhtml: %+v", d.m.filter.matches)
+		if len(d.m.filter.Matches) == 0 || d.m.filter.Matches[0].Str != "manual.manualHTML" {
+			t.Fatalf("top match for manhtml: %+v", d.m.filter.Matches)
 		}
 		if v := d.m.View(); !strings.Contains(v, "/manhtml") || !strings.Contains(v, "paths") {
 			t.Errorf("filter line not shown:\n%s", v)
 		}
 		// The preview already shows the highlighted match, not the old selection.
 		d.settle()
-		if d.m.preview.key != d.m.filter.chosen().key || d.m.preview.desc == nil || !strings.Contains(d.m.preview.desc.Name, "manual-html") {
-			t.Errorf("preview while filtering shows %q (%+v), want the highlighted match", d.m.preview.key, d.m.preview.desc)
+		if d.m.preview.Key != d.m.filter.Chosen().Key || d.m.preview.Desc == nil || !strings.Contains(d.m.preview.Desc.Name, "manual-html") {
+			t.Errorf("preview while filtering shows %q (%+v), want the highlighted match", d.m.preview.Key, d.m.preview.Desc)
 		}
 		d.key("down")
-		if d.m.preview.key != d.m.filter.chosen().key {
-			t.Errorf("↓ in the filter: preview shows %q, highlighted %q", d.m.preview.key, d.m.filter.chosen().key)
+		if d.m.preview.Key != d.m.filter.Chosen().Key {
+			t.Errorf("↓ in the filter: preview shows %q, highlighted %q", d.m.preview.Key, d.m.filter.Chosen().Key)
 		}
 		d.key("up")
 		d.key("enter")
-		if d.m.filter.active {
+		if d.m.filter.Active {
 			t.Error("enter did not close the filter")
 		}
 		// Keys that arrive in one read ("/manhtml" typed fast) act one by one.
 		d.key("g")
 		d.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("/manhtml")})
-		if !d.m.filter.active || d.m.filter.input.Value() != "manhtml" {
-			t.Fatalf("keys in one message: filter active %v, query %q", d.m.filter.active, d.m.filter.input.Value())
+		if !d.m.filter.Active || d.m.filter.Input.Value() != "manhtml" {
+			t.Fatalf("keys in one message: filter active %v, query %q", d.m.filter.Active, d.m.filter.Input.Value())
 		}
 		d.key("enter")
 		if got := d.selectedPath(); got != "config.system.build.manual.manualHTML" {
 			t.Fatalf("enter jumped to %s", got)
 		}
 		d.settle()
-		if d.m.preview.desc == nil || !strings.HasSuffix(d.m.preview.desc.DrvPath, ".drv") {
+		if d.m.preview.Desc == nil || !strings.HasSuffix(d.m.preview.Desc.DrvPath, ".drv") {
 			t.Errorf("no .drv in the preview after the jump:\n%s", d.m.View())
 		}
 		// esc leaves the selection where it was.
 		d.key("/")
 		d.typeText("sdimage")
 		d.key("esc")
-		if d.m.filter.active || d.selectedPath() != "config.system.build.manual.manualHTML" {
-			t.Errorf("esc: filter active=%v, selected %s", d.m.filter.active, d.selectedPath())
+		if d.m.filter.Active || d.selectedPath() != "config.system.build.manual.manualHTML" {
+			t.Errorf("esc: filter active=%v, selected %s", d.m.filter.Active, d.selectedPath())
 		}
-		if d.m.preview.key != d.m.pane.selected().key {
-			t.Errorf("after esc the preview shows %q, not the selection", d.m.preview.key)
+		if d.m.preview.Key != d.m.pane.Selected().Key {
+			t.Errorf("after esc the preview shows %q, not the selection", d.m.preview.Key)
 		}
 	})
 }
@@ -158,8 +161,8 @@ func TestErrorNodesShowTheirMessage(t *testing.T) {
 			}
 		}
 		d.selectName("failedAssert")
-		if d.m.preview.state != previewReady {
-			t.Errorf("an error node's preview waits for Nix (state %s)", d.m.preview.state)
+		if d.m.preview.State != preview.Ready {
+			t.Errorf("an error node's preview waits for Nix (state %s)", d.m.preview.State)
 		}
 		if v := d.m.View(); !strings.Contains(v, "assertion 'false' failed") {
 			t.Errorf("error message not in preview:\n%s", v)
@@ -170,8 +173,8 @@ func TestErrorNodesShowTheirMessage(t *testing.T) {
 // visibleLines renders every visible node, not just the screenful.
 func (d *driver) visibleLines() []string {
 	var out []string
-	for _, n := range d.m.tree.visible {
-		out = append(out, kindTags[n.kind]+" "+n.label)
+	for _, n := range d.m.tree.Visible {
+		out = append(out, tree.KindTags[n.Kind]+" "+n.Label)
 	}
 	return out
 }
@@ -248,7 +251,7 @@ func TestCopyPathAndCommandWithOSC52(t *testing.T) {
 	}
 	d.key("c")
 	d.settle()
-	cmd := nixeval.BuildCommands(d.m.c.cfg.Target, attr.Path{"config", "system", "build", "sdImage"}).Build
+	cmd := nixeval.BuildCommands(d.m.c.Cfg.Target, attr.Path{"config", "system", "build", "sdImage"}).Build
 	if !strings.Contains(d.clip.String(), base64.StdEncoding.EncodeToString([]byte(cmd))) {
 		t.Errorf("c did not put the command on the clipboard: %q", d.clip.String())
 	}
@@ -311,25 +314,25 @@ func TestHostileNamesNeverReachTheTerminal(t *testing.T) {
 		t.Errorf("the header does not show the directory's name escaped:\n%s", h)
 	}
 	names := 0
-	for i := range d.m.tree.visible {
-		d.m.pane.setCursor(i)
+	for i := range d.m.tree.Visible {
+		d.m.pane.SetCursor(i)
 		d.exec(d.m.selectionChanged())
 		d.settle()
-		n := d.m.pane.selected()
-		clean(t, d.m.View(), "preview of "+n.label)
-		if n.parent == nil {
+		n := d.m.pane.Selected()
+		clean(t, d.m.View(), "preview of "+n.Label)
+		if n.Parent == nil {
 			continue
 		}
 		names++
-		if d.m.preview.err != nil {
-			t.Errorf("%s: %v", n.label, d.m.preview.err)
+		if d.m.preview.Err != nil {
+			t.Errorf("%s: %v", n.Label, d.m.preview.Err)
 		}
 		d.key("x")
-		if !d.m.explain.open {
-			t.Fatalf("x on %s did not explain", n.label)
+		if !d.m.explain.Open {
+			t.Fatalf("x on %s did not explain", n.Label)
 		}
-		clean(t, d.m.View(), "explanation of "+n.label)
-		clean(t, strings.Join(d.m.explain.lines(60), "\n"), "whole explanation of "+n.label)
+		clean(t, d.m.View(), "explanation of "+n.Label)
+		clean(t, strings.Join(d.m.explain.Lines(60), "\n"), "whole explanation of "+n.Label)
 		d.key("x")
 	}
 	if names < 16 {
@@ -340,8 +343,8 @@ func TestHostileNamesNeverReachTheTerminal(t *testing.T) {
 	}
 	d.selectName("a\"b")
 	d.settle()
-	if d.m.preview.desc == nil || !strings.HasPrefix(d.m.preview.desc.Name, "hostile-") {
-		t.Errorf("a\"b did not describe: %+v %v", d.m.preview.desc, d.m.preview.err)
+	if d.m.preview.Desc == nil || !strings.HasPrefix(d.m.preview.Desc.Name, "hostile-") {
+		t.Errorf("a\"b did not describe: %+v %v", d.m.preview.Desc, d.m.preview.Err)
 	}
 
 	// The filter: its list and the preview of each highlighted match.
@@ -350,10 +353,10 @@ func TestHostileNamesNeverReachTheTerminal(t *testing.T) {
 		d.typeText(q)
 		d.settle()
 		clean(t, d.m.View(), "filter "+q)
-		for range d.m.filter.matches {
+		for range d.m.filter.Matches {
 			d.key("down")
 			d.settle()
-			clean(t, d.m.View(), "filter "+q+" at "+d.m.filter.chosen().label)
+			clean(t, d.m.View(), "filter "+q+" at "+d.m.filter.Chosen().Label)
 		}
 		d.key("esc")
 	}
@@ -361,33 +364,33 @@ func TestHostileNamesNeverReachTheTerminal(t *testing.T) {
 	// Copy feedback and the build panel, on the names a terminal would
 	// act on.
 	for _, name := range []string{"\x1b[31mred", "new\nline", string([]byte{0xff})} {
-		var n *node
-		for _, v := range d.m.tree.visible {
-			if strings.Contains(v.name, name) {
+		var n *tree.Node
+		for _, v := range d.m.tree.Visible {
+			if strings.Contains(v.Name, name) {
 				n = v
 			}
 		}
 		if n == nil {
 			t.Fatalf("no node %q", name)
 		}
-		d.m.pane.selectNode(n)
+		d.m.pane.SelectNode(n)
 		d.exec(d.m.selectionChanged())
 		d.settle()
 		for _, k := range []string{"y", "c"} {
 			d.key(k)
 			d.settle()
 			v := d.m.View()
-			clean(t, v, "copied "+k+" of "+n.label)
+			clean(t, v, "copied "+k+" of "+n.Label)
 			if !strings.Contains(v, "copied ") {
-				t.Errorf("%s on %s: no feedback line:\n%s", k, n.label, v)
+				t.Errorf("%s on %s: no feedback line:\n%s", k, n.Label, v)
 			}
 		}
 		d.key("b")
 		d.settle()
-		if d.m.build.state != buildConfirm {
-			t.Errorf("build plan of %s: state %s, %v", n.label, d.m.build.state, d.m.build.err)
+		if d.m.build.State != buildpanel.Confirm {
+			t.Errorf("build plan of %s: state %s, %v", n.Label, d.m.build.State, d.m.build.Err)
 		}
-		clean(t, d.m.View(), "build plan of "+n.label)
+		clean(t, d.m.View(), "build plan of "+n.Label)
 		d.key("esc")
 	}
 }
@@ -398,21 +401,21 @@ func TestStaleAnswersAreDropped(t *testing.T) {
 		d.settle()
 		d.selectName("kernel")
 		d.settle()
-		kernel := d.m.preview.desc
+		kernel := d.m.preview.Desc
 		if kernel == nil || !strings.Contains(kernel.Name, "linux") {
 			t.Fatalf("kernel preview: %+v", kernel)
 		}
-		old := d.m.preview.reqID
+		old := d.m.preview.ReqID
 		// Move on and back fast: the first describe is cancelled, and a late
 		// answer for an old request id does not repaint the preview.
 		d.selectName("sdImage")
 		d.selectName("toplevel")
-		d.send(describedMsg{id: old, key: d.m.pane.selected().key, desc: kernel})
-		if d.m.preview.desc == kernel {
+		d.send(describedMsg{id: old, key: d.m.pane.Selected().Key, desc: kernel})
+		if d.m.preview.Desc == kernel {
 			t.Error("an answer with a stale request id painted the preview")
 		}
 		d.settle()
-		if d.m.preview.key != d.m.pane.selected().key {
+		if d.m.preview.Key != d.m.pane.Selected().Key {
 			t.Errorf("preview shows another node than the selected one")
 		}
 		if len(d.m.cancels) != 0 {
@@ -448,42 +451,42 @@ func TestRefreshAndReload(t *testing.T) {
 		d.selectName("nixploreSet")
 		d.key("l")
 		d.settle()
-		set := d.m.pane.selected()
+		set := d.m.pane.Selected()
 		d.selectName("nixploreFirst")
 		d.settle()
-		if d.m.preview.desc == nil || valueText(d.m.preview.desc.Value) != "one" {
-			t.Fatalf("nixploreFirst: %+v %v", d.m.preview.desc, d.m.preview.err)
+		if d.m.preview.Desc == nil || preview.ValueText(d.m.preview.Desc.Value) != "one" {
+			t.Fatalf("nixploreFirst: %+v %v", d.m.preview.Desc, d.m.preview.Err)
 		}
-		before := len(d.m.tree.visible)
+		before := len(d.m.tree.Visible)
 
 		write(`nixploreFirst = "uno"; nixploreSet = { a = 1; b = 2; };`)
 		d.key("r")
 		d.settle()
-		if d.m.preview.desc == nil || valueText(d.m.preview.desc.Value) != "uno" {
-			t.Errorf("r on nixploreFirst after the edit: value %s, want uno", valueText(d.m.preview.desc.Value))
+		if d.m.preview.Desc == nil || preview.ValueText(d.m.preview.Desc.Value) != "uno" {
+			t.Errorf("r on nixploreFirst after the edit: value %s, want uno", preview.ValueText(d.m.preview.Desc.Value))
 		}
-		d.m.pane.selectNode(set)
+		d.m.pane.SelectNode(set)
 		d.exec(d.m.selectionChanged())
 		d.key("r")
-		if !set.loading {
+		if !set.Loading {
 			t.Error("r on a listed set does not list it again")
 		}
 		d.settle()
-		if len(set.children) != 2 || !set.expanded || len(d.m.tree.visible) != before+1 {
+		if len(set.Children) != 2 || !set.Expanded || len(d.m.tree.Visible) != before+1 {
 			t.Errorf("r on the edited set: %d children (want a and b), expanded %v, %d visible (was %d)",
-				len(set.children), set.expanded, len(d.m.tree.visible), before)
+				len(set.Children), set.Expanded, len(d.m.tree.Visible), before)
 		}
 
 		write(`nixploreFirst = "uno"; nixploreSet = { a = 1; b = 2; }; nixploreNew = true;`)
 		d.key("R")
-		if d.m.State() != "loading" || len(d.m.tree.visible) != 1 {
-			t.Errorf("R: state %s with %d visible", d.m.State(), len(d.m.tree.visible))
+		if d.m.State() != "loading" || len(d.m.tree.Visible) != 1 {
+			t.Errorf("R: state %s with %d visible", d.m.State(), len(d.m.tree.Visible))
 		}
 		d.settle()
 		if d.m.State() != "ready" || len(d.m.descs) != 1 {
 			t.Errorf("after R: state %s, %d descriptions", d.m.State(), len(d.m.descs))
 		}
-		if d.m.tree.find(append(attr.Path{}, append(attr.DefaultPath, "nixploreNew")...)) == nil {
+		if d.m.tree.Find(append(attr.Path{}, append(attr.DefaultPath, "nixploreNew")...)) == nil {
 			t.Errorf("R does not list the child added since:\n%s", d.m.View())
 		}
 	})
@@ -521,7 +524,7 @@ func TestMouse(t *testing.T) {
 	}
 	click(headerHeight + 2)
 	d.settle()
-	if !d.m.pane.selected().expanded || !strings.Contains(d.m.View(), "manualHTML") {
+	if !d.m.pane.Selected().Expanded || !strings.Contains(d.m.View(), "manualHTML") {
 		t.Errorf("double click did not expand:\n%s", d.m.View())
 	}
 	d.send(tea.MouseMsg{X: 5, Y: 5, Button: tea.MouseButtonWheelDown, Action: tea.MouseActionPress})
@@ -533,8 +536,8 @@ func TestMouse(t *testing.T) {
 	d.settle()
 	d.send(tea.WindowSizeMsg{Width: 80, Height: 15})
 	d.send(tea.MouseMsg{X: 70, Y: 5, Button: tea.MouseButtonWheelDown, Action: tea.MouseActionPress})
-	if d.m.preview.pg.offset() != 3 || d.selectedPath() != "config.system.build.sdImage" {
-		t.Errorf("wheel over the preview: scroll %d, selected %s", d.m.preview.pg.offset(), d.selectedPath())
+	if d.m.preview.Pg.Offset() != 3 || d.selectedPath() != "config.system.build.sdImage" {
+		t.Errorf("wheel over the preview: scroll %d, selected %s", d.m.preview.Pg.Offset(), d.selectedPath())
 	}
 	if v := d.m.View(); strings.Contains(v, "path    config.system.build.sdImage") {
 		t.Errorf("preview did not scroll:\n%s", v)
@@ -545,7 +548,7 @@ func TestHelpToggles(t *testing.T) {
 	d := fakeDriver(t, piLike(), 100, 30)
 	short := d.m.bodyHeight()
 	d.key("?")
-	if !d.m.help.ShowAll || d.m.bodyHeight() >= short {
+	if !d.m.footer.ShowAll() || d.m.bodyHeight() >= short {
 		t.Errorf("? did not open the full help (body %d, was %d)", d.m.bodyHeight(), short)
 	}
 	// 80 columns show every column of the full help, the new keys too.
@@ -555,7 +558,7 @@ func TestHelpToggles(t *testing.T) {
 		t.Errorf("full help lacks keys:\n%s", v)
 	}
 	d.key("?")
-	if d.m.help.ShowAll {
+	if d.m.footer.ShowAll() {
 		t.Error("? did not close the full help")
 	}
 }

@@ -86,16 +86,16 @@ func TestNamesShowBeforeKinds(t *testing.T) {
 		}
 		if viewAtNames == "" {
 			viewAtNames = d.m.View()
-			for _, n := range d.m.tree.root.children {
-				if n.kind == nixeval.KindPending {
+			for _, n := range d.m.tree.Root.Children {
+				if n.Kind == nixeval.KindPending {
 					pendingRows++
 				}
 			}
 		}
 		return true
 	})
-	if len(d.m.tree.root.children) != 25 || pendingRows != 25 {
-		t.Fatalf("when the names came: %d children, %d pending:\n%s", len(d.m.tree.root.children), pendingRows, viewAtNames)
+	if len(d.m.tree.Root.Children) != 25 || pendingRows != 25 {
+		t.Fatalf("when the names came: %d children, %d pending:\n%s", len(d.m.tree.Root.Children), pendingRows, viewAtNames)
 	}
 	if !strings.Contains(viewAtNames, "··· amazon") || !strings.Contains(viewAtNames, "··· vmware") {
 		t.Errorf("the names are not on screen, marked pending:\n%s", viewAtNames)
@@ -107,8 +107,8 @@ func TestNamesShowBeforeKinds(t *testing.T) {
 			t.Errorf("after the kinds: no %q:\n%s", want, v)
 		}
 	}
-	sd := d.m.tree.find(imagesPath.Child("sd-card"))
-	if sd == nil || !strings.Contains(sd.errText, "sd-image-arm64.nix does not exist") {
+	sd := d.m.tree.Find(imagesPath.Child("sd-card"))
+	if sd == nil || !strings.Contains(sd.ErrText, "sd-image-arm64.nix does not exist") {
 		t.Errorf("sd-card's error: %+v", sd)
 	}
 	if !strings.Contains(v, "evaluators ") {
@@ -122,20 +122,20 @@ func TestNamesShowBeforeKinds(t *testing.T) {
 func TestOnlyRowsOnScreenAreEvaluated(t *testing.T) {
 	d, rec := heavyDriver(t, 0, imagesPath, 100, 16)
 	d.settle()
-	rows := d.m.pane.height
+	rows := d.m.pane.Height
 	if rows >= 25 {
 		t.Fatalf("the test needs fewer rows than variants (%d)", rows)
 	}
 	asked := rec.askedFor()
 	var onScreen, below []string
-	for i, n := range d.m.tree.visible {
-		if n.parent == nil {
+	for i, n := range d.m.tree.Visible {
+		if n.Parent == nil {
 			continue
 		}
 		if i < rows {
-			onScreen = append(onScreen, n.path.String())
+			onScreen = append(onScreen, n.Path.String())
 		} else {
-			below = append(below, n.path.String())
+			below = append(below, n.Path.String())
 		}
 	}
 	for _, p := range onScreen {
@@ -154,7 +154,7 @@ func TestOnlyRowsOnScreenAreEvaluated(t *testing.T) {
 	if last := imagesPath.Child("vmware").String(); !asked[last] {
 		t.Errorf("%s was not evaluated once scrolled to", last)
 	}
-	if n := d.m.tree.find(imagesPath.Child("vmware")); n == nil || n.kind != nixeval.KindDerivation {
+	if n := d.m.tree.Find(imagesPath.Child("vmware")); n == nil || n.Kind != nixeval.KindDerivation {
 		t.Errorf("vmware after scrolling: %+v", n)
 	}
 }
@@ -165,25 +165,25 @@ func TestSelectedRowIsEvaluatedFirst(t *testing.T) {
 	d, _ := heavyDriver(t, 0, imagesPath, 100, 16)
 	d.settle()
 	d.key("G") // no answer delivered yet: the requests are as Update made them
-	sel := d.m.pane.selected()
-	if sel == nil || sel.name != "vmware" || sel.kindReq == 0 {
+	sel := d.m.pane.Selected()
+	if sel == nil || sel.Name != "vmware" || sel.KindReq == 0 {
 		t.Fatalf("after G: %+v", sel)
 	}
 	others := 0
-	for _, n := range d.m.tree.visible {
-		if n != sel && n.kindReq != 0 {
+	for _, n := range d.m.tree.Visible {
+		if n != sel && n.KindReq != 0 {
 			others++
-			if n.kindReq < sel.kindReq {
-				t.Errorf("%s was asked for (request %d) before the selected vmware (request %d)", n.name, n.kindReq, sel.kindReq)
+			if n.KindReq < sel.KindReq {
+				t.Errorf("%s was asked for (request %d) before the selected vmware (request %d)", n.Name, n.KindReq, sel.KindReq)
 			}
 		}
 	}
 	d.settle()
 	// One background request at a time here (two evaluators, one kept
 	// free for the user): the others followed the selected one.
-	for _, n := range d.m.tree.visible[d.m.pane.offset:] {
-		if n.parent != nil && n.kind == nixeval.KindPending {
-			t.Errorf("%s on screen is still pending after the selected one", n.name)
+	for _, n := range d.m.tree.Visible[d.m.pane.Offset:] {
+		if n.Parent != nil && n.Kind == nixeval.KindPending {
+			t.Errorf("%s on screen is still pending after the selected one", n.Name)
 		}
 	}
 	_ = others
@@ -218,19 +218,19 @@ func TestPendingVariantSaysWhyItTakesLong(t *testing.T) {
 	ev.lists[root] = append(ev.lists[root], nixeval.Child{Name: "images", Kind: nixeval.KindAttrs})
 	d := fakeDriver(t, ev, 120, 30)
 	d.settle()
-	n := d.m.tree.find(imagesPath)
+	n := d.m.tree.Find(imagesPath)
 	if n == nil {
 		t.Fatal("no images in the fake")
 	}
-	d.m.pane.selectNode(n)
+	d.m.pane.SelectNode(n)
 	d.key("l")
 	// Deliver only the listing: the kinds stay pending.
-	d.until(func() bool { return len(n.children) == 2 })
-	child := n.children[0]
-	d.m.pane.selectNode(child)
-	d.m.preview.show(child, 0)
-	if !strings.Contains(strings.Join(d.m.preview.lines(120), "\n"), `evaluates the whole configuration again with the amazon image module`) {
-		t.Errorf("the preview of a pending variant does not say why it takes long:\n%s", strings.Join(d.m.preview.lines(120), "\n"))
+	d.until(func() bool { return len(n.Children) == 2 })
+	child := n.Children[0]
+	d.m.pane.SelectNode(child)
+	d.m.preview.Show(child, 0)
+	if !strings.Contains(strings.Join(d.m.preview.Lines(120), "\n"), `evaluates the whole configuration again with the amazon image module`) {
+		t.Errorf("the preview of a pending variant does not say why it takes long:\n%s", strings.Join(d.m.preview.Lines(120), "\n"))
 	}
 }
 
@@ -251,7 +251,7 @@ func TestReloadRestartsTheEvaluators(t *testing.T) {
 	t.Cleanup(func() { _ = ev.Close() })
 	d := newDriver(t, Config{Target: tg, Eval: ev, Tools: tools, Workers: 2, Restart: pool.Restart, Fallen: pool.Fallen}, 100, 40)
 	d.settle()
-	if d.m.tree.find(attr.DefaultPath.Child("nixploreAdded")) != nil {
+	if d.m.tree.Find(attr.DefaultPath.Child("nixploreAdded")) != nil {
 		t.Fatal("the attribute is there before the edit")
 	}
 	starts := pool.Starts()
@@ -267,7 +267,7 @@ func TestReloadRestartsTheEvaluators(t *testing.T) {
 	testnix.WriteFile(t, host, edited, 0o644)
 	d.key("R")
 	d.settle()
-	if d.m.tree.find(attr.DefaultPath.Child("nixploreAdded")) == nil {
+	if d.m.tree.Find(attr.DefaultPath.Child("nixploreAdded")) == nil {
 		t.Errorf("R did not show the attribute added to the flake:\n%s", d.m.View())
 	}
 	if pool.Starts() <= starts {

@@ -18,20 +18,20 @@ func TestPreviewFollowsTheCursorThroughTheFilter(t *testing.T) {
 		d.previewFollows("on kernel")
 		d.key("/")
 		d.typeText("sdimage")
-		if c := d.m.filter.chosen(); c == nil || c.name != "sdImage" {
+		if c := d.m.filter.Chosen(); c == nil || c.Name != "sdImage" {
 			t.Fatalf("/sdimage highlights %v", c)
 		}
 		d.settle()
 		d.previewFollows("/sdimage")
 		d.typeText("zzz")
-		if len(d.m.filter.matches) != 0 {
-			t.Fatalf("/sdimagezzz matches %d paths", len(d.m.filter.matches))
+		if len(d.m.filter.Matches) != 0 {
+			t.Fatalf("/sdimagezzz matches %d paths", len(d.m.filter.Matches))
 		}
 		d.settle()
 		d.previewFollows("/sdimagezzz, no match")
 		d.key("enter")
-		if d.m.filter.active || d.selectedPath() != "config.system.build.kernel" {
-			t.Fatalf("enter with no match: filter open %v, selected %s", d.m.filter.active, d.selectedPath())
+		if d.m.filter.Active || d.selectedPath() != "config.system.build.kernel" {
+			t.Fatalf("enter with no match: filter open %v, selected %s", d.m.filter.Active, d.selectedPath())
 		}
 		d.settle()
 		d.previewFollows("enter with no match")
@@ -39,21 +39,21 @@ func TestPreviewFollowsTheCursorThroughTheFilter(t *testing.T) {
 		if !strings.Contains(v, "path    config.system.build.kernel") || strings.Contains(v, "sd-image") {
 			t.Errorf("the screen does not preview kernel:\n%s", v)
 		}
-		if d.m.preview.desc == nil || d.m.preview.desc.Path.String() != "config.system.build.kernel" {
-			t.Errorf("the preview holds the description of %+v", d.m.preview.desc)
+		if d.m.preview.Desc == nil || d.m.preview.Desc.Path.String() != "config.system.build.kernel" {
+			t.Errorf("the preview holds the description of %+v", d.m.preview.Desc)
 		}
 		// The same with esc, and with the explanation open (it follows
 		// the same node).
 		d.key("x", "/")
 		d.typeText("toplevel")
-		if d.m.explain.path.String() != "config.system.build.toplevel" {
-			t.Errorf("the explanation shows %s while toplevel is highlighted", d.m.explain.path)
+		if d.m.explain.Path.String() != "config.system.build.toplevel" {
+			t.Errorf("the explanation shows %s while toplevel is highlighted", d.m.explain.Path)
 		}
 		d.typeText("qqq")
 		d.settle()
 		d.previewFollows("/toplevelqqq")
-		if d.m.explain.path.String() != "config.system.build.kernel" {
-			t.Errorf("with no match the explanation shows %s, the cursor is on kernel", d.m.explain.path)
+		if d.m.explain.Path.String() != "config.system.build.kernel" {
+			t.Errorf("with no match the explanation shows %s, the cursor is on kernel", d.m.explain.Path)
 		}
 		d.key("esc")
 		d.settle()

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/nixplore/nixplore/internal/testnix"
+	"github.com/nixplore/nixplore/tui/components/buildpanel"
 )
 
 // TestBuildPanelRefusesWhatNoOneHereBuilds: the plan of an output of
@@ -20,12 +21,12 @@ func TestBuildPanelRefusesWhatNoOneHereBuilds(t *testing.T) {
 	d.settle()
 	d.selectName("otherPlatformWithSource")
 	d.key("b", "enter") // enter while the plan loads: kept, then checked against the plan
-	if !d.m.build.confirmed {
-		t.Fatalf("enter during planning was dropped (state %s)", d.m.build.state)
+	if !d.m.build.Confirmed {
+		t.Fatalf("enter during planning was dropped (state %s)", d.m.build.State)
 	}
 	d.settle()
-	if d.m.build.state != buildConfirm || d.m.build.refusal == nil {
-		t.Fatalf("state %s, refusal %v, err %v\n%s", d.m.build.state, d.m.build.refusal, d.m.build.err, d.m.View())
+	if d.m.build.State != buildpanel.Confirm || d.m.build.Refusal == nil {
+		t.Fatalf("state %s, refusal %v, err %v\n%s", d.m.build.State, d.m.build.Refusal, d.m.build.Err, d.m.View())
 	}
 	v := d.m.View()
 	for _, want := range []string{"Not building", "other-platform-with-source", "Nix would first fetch 1 path", "Press f to build anyway", "boot.binfmt.emulatedSystems"} {
@@ -40,19 +41,19 @@ func TestBuildPanelRefusesWhatNoOneHereBuilds(t *testing.T) {
 	d.key("enter")
 	d.key("y")
 	d.settle()
-	if d.m.build.state != buildConfirm {
-		t.Fatalf("enter/y started a refused build: state %s", d.m.build.state)
+	if d.m.build.State != buildpanel.Confirm {
+		t.Fatalf("enter/y started a refused build: state %s", d.m.build.State)
 	}
 	if _, builds := testnix.Recorded(t, log); len(builds) != 0 || testnix.Valid(root, source) {
 		t.Fatalf("refused, yet Nix built %q or fetched the input (%v)", builds, testnix.Valid(root, source))
 	}
 	d.key("f")
-	if d.m.build.state != buildRunning {
-		t.Fatalf("f: state %s", d.m.build.state)
+	if d.m.build.State != buildpanel.Running {
+		t.Fatalf("f: state %s", d.m.build.State)
 	}
 	d.settle()
-	if d.m.build.state != buildFailed || !testnix.Valid(root, source) {
-		t.Errorf("forced: state %s, input fetched %v\n%s", d.m.build.state, testnix.Valid(root, source), d.m.View())
+	if d.m.build.State != buildpanel.Failed || !testnix.Valid(root, source) {
+		t.Errorf("forced: state %s, input fetched %v\n%s", d.m.build.State, testnix.Valid(root, source), d.m.View())
 	}
 }
 
@@ -65,12 +66,12 @@ func TestBuildPanelEnterWhilePlanning(t *testing.T) {
 	d.selectName("chain")
 	d.settle()
 	d.key("b", "enter")
-	if d.m.build.state != buildPlanning || !strings.Contains(d.m.View(), "enter pressed") {
-		t.Fatalf("state %s:\n%s", d.m.build.state, d.m.View())
+	if d.m.build.State != buildpanel.Planning || !strings.Contains(d.m.View(), "enter pressed") {
+		t.Fatalf("state %s:\n%s", d.m.build.State, d.m.View())
 	}
 	d.settle()
-	if d.m.build.state != buildDone {
-		t.Fatalf("the build did not run after the plan: state %s, %v\n%s", d.m.build.state, d.m.build.err, d.m.View())
+	if d.m.build.State != buildpanel.Done {
+		t.Fatalf("the build did not run after the plan: state %s, %v\n%s", d.m.build.State, d.m.build.Err, d.m.View())
 	}
 }
 
@@ -79,13 +80,13 @@ func TestBuildPanelEnterWhilePlanning(t *testing.T) {
 func TestQuitDuringBuildAsks(t *testing.T) {
 	salt(t)
 	d := slowBuildDriver(t)
-	if len(d.m.build.stats.Active) == 0 {
+	if len(d.m.build.Stats.Active) == 0 {
 		t.Fatalf("the build never started:\n%s", d.m.View())
 	}
 	for _, where := range []string{"panel", "tree"} {
 		if where == "tree" {
 			d.key("b") // back to the tree; the build goes on in the footer
-			if d.m.build.shown() {
+			if d.m.build.Shown() {
 				t.Fatal("b did not go back to the tree")
 			}
 		}
@@ -94,10 +95,10 @@ func TestQuitDuringBuildAsks(t *testing.T) {
 			t.Fatalf("%s: q during a build: quitting %v, asking %v\n%s", where, d.m.quitting, d.m.askQuit, d.m.View())
 		}
 		checkFits(t, d.m.View(), 100, 40, "quit question")
-		cursor := d.m.pane.cursor
+		cursor := d.m.pane.Cursor
 		d.key("j")
-		if d.m.quitting || d.m.askQuit || d.m.build.state != buildRunning || d.m.pane.cursor != cursor {
-			t.Fatalf("%s: another key after q: quitting %v, asking %v, build %s, cursor %d→%d", where, d.m.quitting, d.m.askQuit, d.m.build.state, cursor, d.m.pane.cursor)
+		if d.m.quitting || d.m.askQuit || d.m.build.State != buildpanel.Running || d.m.pane.Cursor != cursor {
+			t.Fatalf("%s: another key after q: quitting %v, asking %v, build %s, cursor %d→%d", where, d.m.quitting, d.m.askQuit, d.m.build.State, cursor, d.m.pane.Cursor)
 		}
 	}
 	d.key("q", "y")

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/tui/components/tree"
 )
 
 // On the real Pi configuration: a string has no build command and b says
@@ -22,26 +23,26 @@ func TestSetsAndScalarsAreNotBuiltUnannounced(t *testing.T) {
 	}
 	d.key("b")
 	d.settle()
-	if d.m.build.active() || !strings.Contains(d.m.status, "is a string, not a derivation: there is nothing to build") {
-		t.Errorf("b on a string: panel %v, status %q", d.m.build.active(), d.m.status)
+	if d.m.build.Active() || !strings.Contains(d.m.footer.Status(), "is a string, not a derivation: there is nothing to build") {
+		t.Errorf("b on a string: panel %v, status %q", d.m.build.Active(), d.m.footer.Status())
 	}
 
 	// The root set: its children's kinds are known once listed.
 	d.key("g")
 	d.settle()
-	d.until(func() bool { return childrenOf(d.m.pane.selected()).Known })
-	c := childrenOf(d.m.pane.selected())
+	d.until(func() bool { return tree.ChildrenOf(d.m.pane.Selected()).Known })
+	c := tree.ChildrenOf(d.m.pane.Selected())
 	if !c.Known || c.Derivations == 0 {
 		t.Fatalf("the tree does not know config.system.build's children: %+v", c)
 	}
-	v = strings.Join(d.m.preview.lines(200), "\n")
+	v = strings.Join(d.m.preview.Lines(200), "\n")
 	if want := "⚠ this command builds " + nixeval.Count(c.Derivations, "derivation") + ": every derivation directly inside"; !strings.Contains(v, want) {
 		t.Errorf("no %q beside the set's command:\n%s", want, v)
 	}
 	d.key("b")
 	d.settle()
-	if d.m.build.active() || !strings.HasPrefix(d.m.status, "b builds one derivation; config.system.build is an attribute set and this command builds ") {
-		t.Errorf("b on a set: panel %v, status %q", d.m.build.active(), d.m.status)
+	if d.m.build.Active() || !strings.HasPrefix(d.m.footer.Status(), "b builds one derivation; config.system.build is an attribute set and this command builds ") {
+		t.Errorf("b on a set: panel %v, status %q", d.m.build.Active(), d.m.footer.Status())
 	}
 }
 
@@ -51,14 +52,14 @@ func TestSetsAndScalarsAreNotBuiltUnannounced(t *testing.T) {
 func TestSetBuildNamesFailingChildren(t *testing.T) {
 	d := nixDriver(t, "kinds", "", 160, 40)
 	d.settle()
-	d.until(func() bool { return childrenOf(d.m.pane.selected()).Known })
-	c := childrenOf(d.m.pane.selected())
+	d.until(func() bool { return tree.ChildrenOf(d.m.pane.Selected()).Known })
+	c := tree.ChildrenOf(d.m.pane.Selected())
 	if c.Failing == 0 {
 		t.Fatalf("the kinds fixture's set has no failing child here: %+v", c)
 	}
 	d.key("b")
 	d.settle()
-	st := d.m.status
+	st := d.m.footer.Status()
 	if strings.Contains(st, "build them all") || strings.Contains(st, "copy the command") {
 		t.Errorf("b on a set suggests building it whole: %q", st)
 	}

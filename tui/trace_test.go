@@ -7,16 +7,18 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/tui/components/askpanel"
+	"github.com/nixplore/nixplore/tui/components/tree"
 )
 
 // errorRow waits until the node named name is an error (its kind comes in
 // the background) and selects it.
-func (d *driver) errorRow(name string) *node {
+func (d *driver) errorRow(name string) *tree.Node {
 	d.t.Helper()
-	var n *node
+	var n *tree.Node
 	d.until(func() bool {
-		for _, v := range d.m.tree.visible {
-			if v.name == name && v.kind == nixeval.KindError {
+		for _, v := range d.m.tree.Visible {
+			if v.Name == name && v.Kind == nixeval.KindError {
 				n = v
 				return true
 			}
@@ -38,19 +40,19 @@ func TestTracePanel(t *testing.T) {
 	onEachBackend(t, func(t *testing.T, b backend) {
 		d := nixDriverOn(t, b, "trace", "", 100, 30)
 		d.errorRow("name")
-		if !d.m.c.keys.Trace.Enabled() {
+		if !d.m.c.Keys.Trace.Enabled() {
 			t.Fatal("t is not offered on an error")
 		}
 		d.key("t")
-		if !d.m.trace.active() {
+		if !d.m.trace.Active() {
 			t.Fatal("t did not open the trace panel")
 		}
-		d.until(func() bool { return d.m.trace.state != askLoading })
-		if d.m.trace.state != askReady {
-			t.Fatalf("trace %s: %v", d.m.trace.state, d.m.trace.err)
+		d.until(func() bool { return d.m.trace.State != askpanel.Loading })
+		if d.m.trace.State != askpanel.Ready {
+			t.Fatalf("trace %s: %v", d.m.trace.State, d.m.trace.Err)
 		}
-		body := strings.Join(d.m.trace.body(200), "\n")
-		for _, want := range []string{"option system.name, in " + d.m.trace.trace.File + ":5:", "naming.nix", "← your file", "Chain, the outermost first"} {
+		body := strings.Join(d.m.trace.Body(200), "\n")
+		for _, want := range []string{"option system.name, in " + d.m.trace.Trace.File + ":5:", "naming.nix", "← your file", "Chain, the outermost first"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("trace lacks %q:\n%s", want, body)
 			}
@@ -68,7 +70,7 @@ func TestTracePanel(t *testing.T) {
 		// The marker stays on one line however the frame before it wraps
 		// (a checkout's longer path once split it as "← your" / "file").
 		for w := 20; w <= 200; w++ {
-			if body := d.m.trace.body(w); !strings.Contains(strings.Join(body, "\n"), "← your file") {
+			if body := d.m.trace.Body(w); !strings.Contains(strings.Join(body, "\n"), "← your file") {
 				t.Errorf("at width %d the marker is split:\n%s", w, strings.Join(body, "\n"))
 			}
 		}
@@ -77,24 +79,24 @@ func TestTracePanel(t *testing.T) {
 			t.Errorf("the trace panel's footer does not say ctrl+c quits:\n%s", v)
 		}
 		d.send(tea.WindowSizeMsg{Width: 80, Height: 20})
-		before := d.m.trace.pg.offset()
+		before := d.m.trace.Pg.Offset()
 		d.key("pgdown")
-		if d.m.trace.pg.offset() <= before {
-			t.Errorf("pgdown did not scroll the trace (offset %d)", d.m.trace.pg.offset())
+		if d.m.trace.Pg.Offset() <= before {
+			t.Errorf("pgdown did not scroll the trace (offset %d)", d.m.trace.Pg.Offset())
 		}
 		d.key("esc")
-		if d.m.trace.active() {
+		if d.m.trace.Active() {
 			t.Error("esc did not close the trace panel")
 		}
 		d.key("t")
-		d.until(func() bool { return d.m.trace.state != askLoading })
+		d.until(func() bool { return d.m.trace.State != askpanel.Loading })
 		d.key("q")
-		if d.m.trace.active() || d.m.quitting {
-			t.Errorf("q in the trace panel: panel open %v, explorer quitting %v; want the panel closed", d.m.trace.active(), d.m.quitting)
+		if d.m.trace.Active() || d.m.quitting {
+			t.Errorf("q in the trace panel: panel open %v, explorer quitting %v; want the panel closed", d.m.trace.Active(), d.m.quitting)
 		}
 		d.selectName("fine")
 		d.settle()
-		if d.m.c.keys.Trace.Enabled() {
+		if d.m.c.Keys.Trace.Enabled() {
 			t.Error("t is offered on a value that evaluates")
 		}
 	})
@@ -106,15 +108,15 @@ func TestTracePanelCancel(t *testing.T) {
 	d := nixDriver(t, "trace", "", 100, 30)
 	d.errorRow("recursive")
 	d.key("t")
-	if d.m.trace.state != askLoading {
-		t.Fatalf("trace %s", d.m.trace.state)
+	if d.m.trace.State != askpanel.Loading {
+		t.Fatalf("trace %s", d.m.trace.State)
 	}
 	d.key("esc")
-	if d.m.trace.active() {
+	if d.m.trace.Active() {
 		t.Fatal("esc did not close the loading trace")
 	}
 	d.settle()
-	if d.m.trace.active() {
+	if d.m.trace.Active() {
 		t.Error("the cancelled trace's answer reopened the panel")
 	}
 }
@@ -132,17 +134,17 @@ func TestTraceOfFailedConfiguration(t *testing.T) {
 		t.Errorf("the failure screen does not offer t:\n%s", v)
 	}
 	d.key("t")
-	if !d.m.trace.active() {
+	if !d.m.trace.Active() {
 		t.Fatal("t did not open the trace panel")
 	}
-	d.until(func() bool { return d.m.trace.state != askLoading })
-	body := strings.Join(d.m.trace.body(200), "\n")
-	if d.m.trace.state != askReady || !strings.Contains(body, "syntax/configuration.nix") || !strings.Contains(body, "syntax error") {
-		t.Errorf("trace %s:\n%s", d.m.trace.state, body)
+	d.until(func() bool { return d.m.trace.State != askpanel.Loading })
+	body := strings.Join(d.m.trace.Body(200), "\n")
+	if d.m.trace.State != askpanel.Ready || !strings.Contains(body, "syntax/configuration.nix") || !strings.Contains(body, "syntax error") {
+		t.Errorf("trace %s:\n%s", d.m.trace.State, body)
 	}
 	checkFits(t, d.m.View(), 100, 40, "trace of a failed configuration")
 	d.key("esc")
-	if d.m.trace.active() || !strings.Contains(d.m.View(), "The evaluation failed") {
+	if d.m.trace.Active() || !strings.Contains(d.m.View(), "The evaluation failed") {
 		t.Errorf("esc did not go back to the failure screen:\n%s", d.m.View())
 	}
 }

@@ -1,28 +1,19 @@
 package tui
 
 import (
-	"errors"
-	"os"
-	"os/exec"
 	"strings"
-	"time"
 
-	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/nixplore/nixplore/nixeval"
-	"github.com/nixplore/nixplore/nixeval/attr"
-	"github.com/nixplore/nixplore/nixeval/nixproc"
-	"github.com/nixplore/nixplore/nixeval/teach"
+	"github.com/nixplore/nixplore/tui/components/buildpanel"
+	"github.com/nixplore/nixplore/tui/components/comparepanel"
+	"github.com/nixplore/nixplore/tui/components/evallog"
+	"github.com/nixplore/nixplore/tui/components/preview"
+	"github.com/nixplore/nixplore/tui/components/trace"
+	"github.com/nixplore/nixplore/tui/shared"
 )
-
-// maxEarlyKeys bounds the keys kept while the start listing loads.
-const maxEarlyKeys = 256
-
-// doubleClick is the longest gap between two clicks on the same line that
-// still expands it.
-const doubleClick = 400 * time.Millisecond
 
 // Update handles one message. It never waits for Nix.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -50,953 +41,164 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // layout gives every pane its size.
 func (m *Model) layout() {
 	bh, tw, pw := m.bodyHeight(), m.treeWidth(), max(0, m.previewWidth())
-	m.pane.setSize(tw, bh)
-	m.filter.setSize(tw, bh, m.c.width)
-	m.preview.setSize(pw, bh)
-	m.explain.setSize(pw, bh)
-	m.warnings.setSize(pw, bh)
-	m.build.setSize(m.c.width, bh)
-	m.trace.setSize(m.c.width, bh)
-	m.evalLog.setSize(m.c.width, bh)
-	m.compare.setSize(m.c.width, bh)
+	m.pane.SetSize(tw, bh)
+	m.filter.SetSize(tw, bh, m.c.Width)
+	m.preview.SetSize(pw, bh)
+	m.explain.SetSize(pw, bh)
+	m.warnings.SetSize(pw, bh)
+	m.build.SetSize(m.c.Width, bh)
+	m.trace.SetSize(m.c.Width, bh)
+	m.evalLog.SetSize(m.c.Width, bh)
+	m.compare.SetSize(m.c.Width, bh)
 }
 
 func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	// Before anything drops the answer as stale: a warm evaluator prints
 	// a warning once, whichever request made it.
-	m.warnings.add(warningsIn(msg))
+	m.warnings.Add(warningsIn(msg))
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		m.c.width, m.c.height = msg.Width, msg.Height
-		m.help.Width = msg.Width
+		m.c.Width, m.c.Height = msg.Width, msg.Height
+		m.footer.SetWidth(msg.Width)
 		return m, nil
+	case startMsg:
+		return m, tea.Batch(m.reloadCmds()...)
 	case spinner.TickMsg:
-		if !m.busy() {
-			m.c.spinning = false
-			return m, nil
-		}
-		var cmd tea.Cmd
-		m.spinner, cmd = m.spinner.Update(msg)
-		m.c.spin = m.spinner.View()
-		m.preview.tick()
-		m.build.tick()
-		m.trace.tick()
-		if m.evalLog.loading() {
-			m.evalLog.refresh()
-		}
-		m.compare.tick()
-		return m, cmd
+		return m.onTick(msg)
 	case infoMsg:
-		m.finish(msg.id)
-		if m.infoID != 0 && msg.id != m.infoID {
-			// A stale answer (r asked again meanwhile): an old error must
-			// not stay in the header over the new evaluation. (Init's
-			// request is not on the model: Init cannot keep state.)
-			return m, nil
-		}
-		m.infoID = 0
-		if msg.err != nil {
-			if !isCancel(msg.err) {
-				m.infoErr = firstLine(nixeval.ErrorText(msg.err))
-			}
-			return m, nil
-		}
-		m.info, m.infoErr = msg.info, ""
-		if m.explain.open {
-			// The notes (an ignored --system, a foreign platform) come
-			// from Info.
-			n := m.tree.index[m.explain.key]
-			m.explain.reexplain(n, m.info, m.factsOf(n))
-		}
-		return m, m.checkPlatform(m.info.Platform())
-	case platformMsg:
-		return m.onPlatform(msg)
+		return m.onInfo(msg)
 	case listedMsg:
 		return m.onListed(msg)
 	case kindsMsg:
 		return m.onKinds(msg)
 	case restartedMsg:
 		return m.onRestarted(msg)
-	case noticeMsg:
-		m.status = string(msg)
-		return m, m.c.waitNotice()
-	case evaluatorsMsg:
-		m.noteEvaluators(msg)
-		return m.update(msg.answer)
+	case shared.NoticeMsg:
+		m.footer.SetStatus(string(msg))
+		return m, m.c.WaitNotice()
+	case shared.EvaluatorsMsg:
+		m.header.NoteEvaluators(msg)
+		return m.update(msg.Answer)
 	case describedMsg:
 		return m.onDescribed(msg)
 	case previewDueMsg:
-		if msg.id != m.preview.reqID || m.preview.state != previewLoading {
-			return m, nil
-		}
-		n := m.tree.index[m.preview.key]
-		if n == nil {
-			return m, nil
-		}
-		return m, m.startDescribe(n, msg.id)
+		return m.onPreviewDue(msg)
 	case editedMsg:
 		if msg.err != nil {
-			m.status = "editor: " + msg.err.Error()
+			m.footer.SetStatus("editor: " + msg.err.Error())
 		}
 		return m, nil
-	case copiedMsg:
-		m.status = copiedText(msg)
+	case shared.CopiedMsg:
+		m.footer.SetStatus(shared.CopiedText(msg))
 		return m, nil
-	case buildMsg:
-		var cmd tea.Cmd
-		m.build, cmd = m.build.Update(msg)
-		if justFinished(msg) {
-			// Outputs are built now: describe them again.
-			n := m.tree.find(m.build.path)
-			for k := range m.descs {
-				if n != nil && strings.HasPrefix(k, n.key) {
-					delete(m.descs, k)
-				}
-			}
-			m.preview.key = ""
-			cmd = tea.Batch(cmd, m.selectionChanged())
-		}
-		return m, cmd
+	case buildpanel.Msg:
+		return m.onBuild(msg)
 	case evalBuildMsg:
 		return m.onEvalBuild(msg)
-	case tracedMsg:
-		m.trace, _ = m.trace.Update(msg)
-	case evalLogMsg:
-		m.evalLog = m.evalLog.Update(msg)
-	case compareColumnMsg:
-		m.compare, _ = m.compare.Update(msg)
-		return m, nil
+	case trace.Msg:
+		var cmd tea.Cmd
+		m.trace, cmd = m.trace.Update(msg)
+		return m, cmd
+	case evallog.Msg:
+		var cmd tea.Cmd
+		m.evalLog, cmd = m.evalLog.Update(msg)
+		return m, cmd
+	case comparepanel.ColumnMsg:
+		var cmd tea.Cmd
+		m.compare, cmd = m.compare.Update(msg)
+		return m, cmd
 	case tea.MouseMsg:
-		if m.trace.active() {
-			m.trace, _ = m.trace.Update(msg)
-			return m, nil
-		}
-		if m.evalLog.active() {
-			m.evalLog = m.evalLog.Update(msg)
-			return m, nil
-		}
 		return m.onMouse(msg)
 	case tea.KeyMsg:
 		return m.onKey(msg)
 	}
-	return m, nil
+	// Anything else is a message of a component's own (the header's
+	// platform check): offered to the components that may own it.
+	var cmd tea.Cmd
+	m.header, cmd = m.header.Update(msg)
+	return m, cmd
 }
 
-func isCancel(err error) bool {
-	var ce *nixproc.CancelledError
-	return errors.As(err, &ce)
-}
+// startMsg starts the explorer's first request: Init only returns Cmds,
+// and the start listing's request id and context are state, kept here.
+type startMsg struct{}
 
-// busy reports whether anything the spinner stands for is running.
-func (m Model) busy() bool {
-	return len(m.cancels) > 0 || m.build.running() || m.trace.running() || m.evalLog.loading() || m.compare.running()
-}
-
-func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	k := m.c.keys
-	m.c.log.Printf("key %q", msg.String())
-	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !m.filter.active {
-		// Keys typed faster than the terminal is read arrive together
-		// ("/manual"): each is a key of its own.
-		var cmds []tea.Cmd
-		var cur tea.Model = m
-		for _, r := range msg.Runes {
-			var cmd tea.Cmd
-			cur, cmd = cur.(Model).onKey(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
-			cmds = append(cmds, cmd)
-		}
-		return cur, tea.Batch(cmds...)
-	}
-	if m.askQuit {
-		m.askQuit = false
-		if s := msg.String(); s == "y" || s == "q" || s == "ctrl+c" {
-			return m.quit()
-		}
-		return m, nil // any other key keeps the build, and does nothing else
-	}
-	if msg.String() == "q" && m.build.state == buildRunning && !m.filter.active {
-		// A build is not thrown away by accident: q asks first.
-		m.askQuit = true
+// onTick moves the spinner and redraws what shows it.
+func (m Model) onTick(msg spinner.TickMsg) (tea.Model, tea.Cmd) {
+	if !m.busy() {
+		m.c.Spinning = false
 		return m, nil
-	}
-	if m.build.shown() {
-		var cmd tea.Cmd
-		m.build, cmd = m.build.Update(msg)
-		return m, cmd
-	}
-	if m.trace.active() {
-		if msg.String() == "ctrl+c" {
-			return m.quit()
-		}
-		var cmd tea.Cmd
-		m.trace, cmd = m.trace.Update(msg)
-		m.syncKeys()
-		return m, cmd
-	}
-	if m.evalLog.active() {
-		if msg.String() == "ctrl+c" {
-			return m.quit()
-		}
-		m.evalLog = m.evalLog.Update(msg)
-		m.syncKeys()
-		return m, nil
-	}
-	if m.compare.open {
-		m.compare, _ = m.compare.Update(msg)
-		m.syncKeys()
-		return m, nil
-	}
-	if m.build.active() && !m.filter.active && key.Matches(msg, k.Browse) {
-		// Back from the tree to the build that runs or ran.
-		m.build.show()
-		return m, nil
-	}
-	if m.filter.active {
-		return m.onFilterKey(msg)
-	}
-	if key.Matches(msg, k.Quit) {
-		return m.quit()
-	}
-	if key.Matches(msg, k.Help) {
-		m.help.ShowAll = !m.help.ShowAll
-		return m, nil
-	}
-	if key.Matches(msg, k.ReloadAll) {
-		return m.reloadAll()
-	}
-	if m.state == stateLoading && key.Matches(msg, k.CancelEval) {
-		m.cancelEvalBuilds()
-		return m.cancelStart(), nil
-	}
-	if m.state != stateReady {
-		if m.state == stateFailed && key.Matches(msg, k.Refresh) {
-			return m.reloadAll()
-		}
-		if m.state == stateFailed && key.Matches(msg, k.Trace) && m.fatalTraceable() {
-			// Why the whole configuration fails: the start path again,
-			// with --show-trace (its option, the user's file).
-			var cmd tea.Cmd
-			m.trace, cmd = m.trace.open(m.c.cfg.Start)
-			return m, tea.Batch(cmd, m.spin())
-		}
-		if m.state == stateLoading && len(m.early) < maxEarlyKeys {
-			// Typed before the names arrived (/images⏎): kept, and
-			// replayed once they are there.
-			m.early = append(m.early, msg)
-		}
-		return m, nil
-	}
-	m.status = ""
-	if m.explain.open && (key.Matches(msg, k.Cancel) || key.Matches(msg, k.Explain)) {
-		m.explain.close()
-		m.syncKeys()
-		return m, nil
-	}
-	if m.warnings.open && (key.Matches(msg, k.Cancel) || key.Matches(msg, k.Warnings)) {
-		m.warnings.close()
-		m.syncKeys()
-		return m, nil
-	}
-	switch {
-	case key.Matches(msg, k.Up, k.Down, k.PageUp, k.PageDn, k.Top, k.Bottom):
-		m.pane, _ = m.pane.Update(msg)
-	case key.Matches(msg, k.Expand):
-		return m.expand()
-	case key.Matches(msg, k.Collapse):
-		m.collapse()
-	case key.Matches(msg, k.Filter):
-		m.filter.open(m.tree)
-		m.syncKeys()
-		return m, tea.Batch(m.filter.focus(), m.previewNode(m.focused()))
-	case key.Matches(msg, k.CopyPath):
-		n := m.pane.selected()
-		return m, copyCmd(m.c.cfg.Clipboard, "path", n.path.String())
-	case key.Matches(msg, k.CopyCmd):
-		n := m.pane.selected()
-		return m, copyCmd(m.c.cfg.Clipboard, "command", nixeval.BuildCommands(m.c.cfg.Target, n.path).Build)
-	case key.Matches(msg, k.Refresh):
-		return m.refresh()
-	case key.Matches(msg, k.PreviewDown, k.PreviewUp):
-		m.scrollPreview(msg)
-		return m, nil
-	case key.Matches(msg, k.Explain):
-		n := m.pane.selected()
-		m.warnings.close()
-		m.explain.show(n, m.info, m.factsOf(n))
-		m.syncKeys()
-		return m, nil
-	case key.Matches(msg, k.Warnings):
-		m.explain.close()
-		m.warnings.toggle()
-		m.syncKeys()
-		return m, nil
-	case key.Matches(msg, k.Absent):
-		m.showAbsent = !m.showAbsent
-		m.tree.setAbsent(m.tree.find(attr.DefaultPath), m.showAbsent, m.configurationOn())
-		m.tree.flatten()
-		m.pane.reselect()
-		if m.showAbsent {
-			m.status = "showing the outputs this configuration does not have (dimmed, ---); a hides them"
-			// Their advice names image variants only this configuration
-			// has: the names of images (no variant is evaluated).
-			if img := m.tree.find(attr.DefaultPath.Child("images")); img != nil && !img.loaded && !img.loading && img.kind == nixeval.KindAttrs {
-				return m, m.startList(img)
-			}
-		}
-	case key.Matches(msg, k.Trace):
-		var cmd tea.Cmd
-		m.trace, cmd = m.trace.open(m.pane.selected().path)
-		m.syncKeys()
-		return m, tea.Batch(cmd, m.spin())
-	case key.Matches(msg, k.EvalLog):
-		if m.lastEvalBuild == nil {
-			return m, nil
-		}
-		var cmd tea.Cmd
-		m.evalLog, cmd = m.evalLog.open(*m.lastEvalBuild, m.evalBuildRunning(*m.lastEvalBuild))
-		m.syncKeys()
-		return m, tea.Batch(cmd, m.spin())
-	case key.Matches(msg, k.CancelEval):
-		if !m.cancelEvalBuilds() {
-			m.cancelSelected()
-		}
-		return m, nil
-	case key.Matches(msg, k.Mark):
-		m.toggleMark()
-		return m, nil
-	case key.Matches(msg, k.Compare):
-		return m.openCompare()
-	case key.Matches(msg, k.Edit):
-		return m.edit()
-	case key.Matches(msg, k.Build):
-		n := m.pane.selected()
-		if n.kind != nixeval.KindDerivation {
-			m.status = buildRefusal(n, m.descs[n.key])
-			return m, nil
-		}
-		system := ""
-		var outputs []string
-		if e, ok := m.descs[n.key]; ok && e.desc != nil {
-			system = e.desc.System
-			for _, o := range e.desc.Outputs {
-				outputs = append(outputs, o.Path)
-			}
-		}
-		var cmd tea.Cmd
-		m.build, cmd = m.build.open(n.path, system, outputs, m.info)
-		m.syncKeys()
-		return m, tea.Batch(cmd, m.spin())
-	default:
-		return m, nil
-	}
-	return m, m.selectionChanged()
-}
-
-func (m Model) onFilterKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
-	k := m.c.keys
-	switch {
-	case key.Matches(msg, k.Cancel):
-		m.filter.close()
-		m.syncKeys()
-		return m, m.selectionChanged()
-	case key.Matches(msg, k.Accept):
-		n := m.filter.chosen()
-		m.filter.close()
-		m.syncKeys()
-		if n != nil && m.tree.index[n.key] == n {
-			m.tree.revealAncestors(n)
-			m.tree.flatten()
-			m.pane.selectNode(n)
-		}
-		// With no match (or a match dropped meanwhile) the cursor stays
-		// where it was, and the preview goes back to it.
-		return m, m.selectionChanged()
 	}
 	var cmd tea.Cmd
-	m.filter, cmd = m.filter.Update(msg)
-	// The preview shows the highlighted match, as enter would; with none,
-	// the tree's cursor.
-	return m, tea.Batch(cmd, m.previewNode(m.focused()))
-}
-
-// focused is the node the user points at: the filter's highlighted match
-// while it has one, otherwise the tree's cursor. The preview and the
-// explanation always show it.
-func (m Model) focused() *node {
-	if m.filter.active {
-		if n := m.filter.chosen(); n != nil {
-			return n
-		}
+	m.spinner, cmd = m.spinner.Update(msg)
+	m.c.Spin = m.spinner.View()
+	m.preview.Tick()
+	m.build.Tick()
+	m.trace.Tick()
+	if m.evalLog.Loading() {
+		m.evalLog.Refresh()
 	}
-	return m.pane.selected()
+	m.compare.Tick()
+	return m, cmd
 }
 
-// expand lists a set's children, or steps into an expanded one.
-func (m Model) expand() (tea.Model, tea.Cmd) {
-	n := m.pane.selected()
-	if n.kind == nixeval.KindPending && n.absent == nil {
-		// Not known to be a set yet: ask for its kind now, as a request
-		// the user waits for, and open it when it is one.
-		n.wantExpand = true
-		if r, ok := m.kinds[n.kindReq]; ok && !r.foreground {
-			m.dropKinds(n.kindReq, r)
-		}
-		if n.kindReq == 0 {
-			return m, m.startKinds([]*node{n}, true)
-		}
+// onInfo takes the header's facts.
+func (m Model) onInfo(msg infoMsg) (tea.Model, tea.Cmd) {
+	m.finish(msg.id)
+	if m.infoID != 0 && msg.id != m.infoID {
+		// A stale answer (r asked again meanwhile): an old error must
+		// not stay in the header over the new evaluation.
 		return m, nil
 	}
-	if !n.expandable() {
-		return m, nil
-	}
-	if n.expanded && n.loaded {
-		if len(n.children) > 0 {
-			m.pane.move(1)
-			return m, m.selectionChanged()
-		}
-		return m, nil
-	}
-	n.expanded = true
-	m.tree.flatten()
-	m.pane.reselect()
-	if n.loaded || n.loading {
-		return m, nil
-	}
-	return m, m.startList(n)
-}
-
-// collapse folds an expanded set, or goes to the parent.
-func (m *Model) collapse() {
-	n := m.pane.selected()
-	if n.expanded {
-		n.expanded = false
-		m.tree.flatten()
-		m.pane.reselect()
-		return
-	}
-	if n.parent != nil {
-		m.pane.selectNode(n.parent)
-	}
-}
-
-// selectionChanged points the preview at the focused node: at once from
-// what is known, otherwise after the cursor rests for PreviewDelay.
-func (m *Model) selectionChanged() tea.Cmd {
-	cmd := m.previewNode(m.focused())
-	m.syncKeys()
-	return cmd
-}
-
-// previewNode points the preview (and the explain panel, when open) at
-// n: the selected node, or the filter's highlighted match.
-func (m *Model) previewNode(n *node) tea.Cmd {
-	if n == nil {
-		return nil
-	}
-	if m.explain.open {
-		m.explain.set(n, m.info, m.factsOf(n))
-	}
-	if n.key == m.preview.key && m.preview.state != previewEmpty {
-		return nil
-	}
-	if m.preview.reqID != 0 {
-		m.finish(m.preview.reqID)
-	}
-	id := m.c.next()
-	m.preview.show(n, id)
-	if n.kind == nixeval.KindError || n.absent != nil {
-		// Known without Nix: the error text, or the catalogue's entry.
-		m.preview.setState(previewReady)
-		return nil
-	}
-	if e, ok := m.descs[n.key]; ok {
-		m.preview.set(e.desc, e.err, e.cached)
-		return nil
-	}
-	d := m.c.cfg.PreviewDelay
-	if d <= 0 {
-		return m.startDescribe(n, id)
-	}
-	return tea.Tick(d, func(time.Time) tea.Msg { return previewDueMsg{id: id} })
-}
-
-func (m Model) onListed(msg listedMsg) (tea.Model, tea.Cmd) {
-	if !msg.cached {
-		m.finish(msg.id)
-		delete(m.working, msg.id)
-	}
-	if n := m.tree.index[msg.key]; !msg.cached && n == m.tree.root && n.reqID == msg.id && m.info == nil && m.infoID == 0 && !isCancel(msg.err) {
-		// The start listing is in (or failed): now the header's facts.
-		next, cmd := m.onListedInner(msg)
-		nm := next.(Model)
-		return nm, tea.Batch(cmd, nm.startInfo())
-	}
-	return m.onListedInner(msg)
-}
-
-func (m Model) onListedInner(msg listedMsg) (tea.Model, tea.Cmd) {
-	n := m.tree.index[msg.key]
-	if n == nil || n.reqID != msg.id {
-		return m, nil
-	}
-	if msg.cached {
-		if n.loaded && !n.cached || !n.loading {
-			return m, nil
-		}
-		m.tree.setChildren(n, msg.listing.Children)
-		m.tree.setAbsent(n, m.showAbsent, m.configurationOn())
-		n.cached = true
-	} else {
-		n.loading = false
-		if msg.err != nil {
-			if isCancel(msg.err) {
-				return m, nil
-			}
-			m.c.log.Printf("list %s failed: %v", n.path, msg.err)
-			if n == m.tree.root && !n.loaded {
-				m.state, m.fatal = stateFailed, msg.err
-				m.syncKeys()
-				return m, nil
-			}
-			n.listErr = nixeval.ErrorText(msg.err)
-		} else {
-			m.tree.setChildren(n, msg.listing.Children)
-			m.tree.setAbsent(n, m.showAbsent, m.configurationOn())
-			n.cached = false
-			if m.showAbsent && n.path.Equal(attr.DefaultPath.Child("images")) {
-				m.tree.setAbsent(m.tree.find(attr.DefaultPath), true, m.configurationOn())
-			}
-		}
-	}
-	m.tree.flatten()
-	m.pane.reselect()
-	if m.state == stateLoading {
-		m.state = stateReady
-		m.syncKeys()
-		cmds := []tea.Cmd{m.selectionChanged()}
-		// Keys typed while the names were on their way, in order.
-		early := m.early
-		m.early = nil
-		var cur tea.Model = m
-		for _, k := range early {
-			var cmd tea.Cmd
-			cur, cmd = cur.(Model).onKey(k)
-			cmds = append(cmds, cmd)
-		}
-		return cur, tea.Batch(cmds...)
-	}
-	if n.key == m.preview.key && n.listErr != "" {
-		m.preview.setListErr(n.listErr)
-	}
-	m.syncKeys()
-	return m, nil
-}
-
-func (m Model) onDescribed(msg describedMsg) (tea.Model, tea.Cmd) {
-	if !msg.cached {
-		m.finish(msg.id)
-	}
-	if msg.id != m.preview.reqID || msg.key != m.preview.key {
-		return m, nil
-	}
-	if msg.cached && m.preview.state == previewReady && !m.preview.cached {
-		return m, nil
-	}
-	if msg.err != nil && isCancel(msg.err) {
-		return m, nil
-	}
-	m.preview.set(msg.desc, msg.err, msg.cached)
-	m.syncFailingVariants()
-	if m.explain.open && m.explain.key == msg.key && msg.desc != nil {
-		// The explanation lists the same facts as the preview.
-		m.explain.reexplain(m.tree.index[msg.key], m.info, msg.desc.Facts)
-	}
-	if n := m.tree.index[msg.key]; n != nil && msg.desc != nil && !msg.cached && (n.kind == nixeval.KindPending || n.recheck) && msg.desc.Kind != "" {
-		// The preview evaluated the value: its kind is known now too.
-		if r, ok := m.kinds[n.kindReq]; ok && !r.foreground {
-			m.dropKinds(n.kindReq, r)
-		}
-		m.tree.setKind(n, msg.desc.Kind, "")
-		m.tree.flatten()
-		m.pane.reselect()
-	}
-	if !msg.cached {
-		m.descs[msg.key] = &descEntry{desc: msg.desc, err: msg.err}
-	}
-	m.syncKeys()
-	return m, nil
-}
-
-// refresh re-evaluates the selected node: its children if it is a listed
-// set, otherwise its parent's listing (its kind and error), and its
-// preview.
-func (m Model) refresh() (tea.Model, tea.Cmd) {
-	n := m.pane.selected()
-	clear(m.cancelledBuilds) // r: evaluate it again, builds and all
-	for k := range m.descs {
-		if strings.HasPrefix(k, n.key) {
-			delete(m.descs, k)
-		}
-	}
-	var cmds []tea.Cmd
-	switch {
-	case n.cancelled && n.kind == nixeval.KindPending && !n.loaded && !n.expanded:
-		// Its kind was cancelled (esc during a build for evaluation):
-		// asked again by scheduleKinds.
-		n.cancelled = false
-	case n.loaded || n.loading || n.listErr != "" || n.cancelled:
-		n.listErr = ""
-		cmds = append(cmds, m.startList(n))
-	case n.parent != nil:
-		cmds = append(cmds, m.startList(n.parent))
-	}
-	if m.info == nil {
-		// The header's facts failed, were cancelled with the start
-		// listing, or are still being asked from files edited since:
-		// ask again, and let the old request's answer be dropped.
-		if m.infoID != 0 {
-			m.finish(m.infoID)
-		}
-		m.infoErr, m.infoCancelled = "", false
-		cmds = append(cmds, m.startInfo())
-	}
-	m.preview.key = "" // force a new request
-	cmds = append(cmds, m.selectionChanged())
-	return m, tea.Batch(cmds...)
-}
-
-// cancelSelected stops the selected node's listing and description (esc):
-// a node never listed shows "cancelled", and r evaluates it again. A node
-// already listed (a re-check of a cached answer, or r) keeps its children:
-// esc only stops the work in flight, it takes nothing that is known away.
-func (m *Model) cancelSelected() {
-	n := m.pane.selected()
-	var what []string
-	if n.loading {
-		// Forgetting the request id drops its answer, whatever error the
-		// interrupted Nix reports.
-		m.finish(n.reqID)
-		n.loading, n.reqID = false, 0
-		if n.loaded {
-			what = append(what, "new listing")
-		} else {
-			n.cancelled = true
-			what = append(what, "listing")
-		}
-	}
-	if m.preview.key == n.key && m.preview.state == previewLoading && n.kind != nixeval.KindError {
-		m.finish(m.preview.reqID)
-		m.preview.reqID = 0
-		m.preview.setState(previewCancelled)
-		what = append(what, "description")
-	}
-	if len(what) == 0 {
-		return
-	}
-	m.c.log.Printf("cancelled the %s of %s", strings.Join(what, " and "), n.path)
-	m.status = "cancelled the " + strings.Join(what, " and ") + " of " + displayPath(n) + "; r evaluates it again"
-	m.syncKeys()
-}
-
-// cancelStart stops the start listing and the header's facts (esc while
-// loading): the tree then shows the start node as cancelled.
-func (m Model) cancelStart() Model {
-	m.cancelAll()
 	m.infoID = 0
-	root := m.tree.root
-	root.loading, root.cancelled, root.reqID = false, !root.loaded, 0
-	m.infoCancelled = m.info == nil
-	m.state = stateReady
-	m.tree.flatten()
-	m.pane.setCursor(0)
-	m.preview.show(root, 0)
-	m.preview.setState(previewCancelled)
-	m.status = "cancelled listing " + displayPath(root) + "; r evaluates it again"
-	m.c.log.Printf("cancelled the start listing of %s", root.path)
-	m.syncKeys()
-	return m
-}
-
-// scrollPreview hands a scroll key or wheel to whatever the right side
-// shows.
-func (m *Model) scrollPreview(msg tea.Msg) {
-	if m.warnings.open {
-		m.warnings, _ = m.warnings.Update(msg)
-		return
-	}
-	if m.explaining() {
-		m.explain, _ = m.explain.Update(msg)
-		return
-	}
-	m.preview, _ = m.preview.Update(msg)
-}
-
-// explaining reports whether the right side shows the explanation: it is
-// open and the node has a command (an absent output has none).
-func (m Model) explaining() bool { return m.explain.open && m.preview.absent == nil }
-
-// reloadAll forgets everything and starts again from the start node.
-func (m Model) reloadAll() (tea.Model, tea.Cmd) {
-	m.cancelAll()
-	restart, recheck := m.c.cfg.Restart, m.c.cfg.Recheck
-	if restart != nil || recheck != nil {
-		// In a Cmd: ending a repl waits for it to exit, and checking a
-		// flake runs git and nix flake lock.
-		if restart != nil {
-			m.c.log.Printf("R: restarting the evaluators")
-		}
-		if recheck != nil {
-			m.c.log.Printf("R: checking the flake again as at start")
-		}
-		m.status = "reloading: the evaluators start afresh and evaluate everything again"
-		return m, m.c.run(func() tea.Msg {
-			var msg restartedMsg
-			if recheck != nil {
-				msg.checked = true
-				msg.dirty, msg.notes, msg.err = recheck()
-			}
-			if restart != nil {
-				restart()
-			}
-			return msg
-		})
-	}
-	return m.reloadTree()
-}
-
-// restartedMsg says the evaluators were restarted: reload the tree. When
-// the flake was checked again (checked), what that found.
-type restartedMsg struct {
-	checked, dirty bool
-	notes          []string
-	err            error
-}
-
-// onRestarted reloads the tree after R, with what checking the flake
-// again found: the header's dirty warning, the lock file's note in the
-// footer, or a failure shown as at start.
-func (m Model) onRestarted(msg restartedMsg) (tea.Model, tea.Cmd) {
-	if msg.checked {
-		m.dirty = msg.dirty
-	}
-	mm, cmd := m.reloadTree()
-	m = mm.(Model)
 	if msg.err != nil {
-		m.cancelAll()
-		m.state, m.fatal = stateFailed, msg.err
-		m.syncKeys()
+		if !shared.IsCancel(msg.err) {
+			m.header.Failed(shared.FirstLine(nixeval.ErrorText(msg.err)))
+		}
 		return m, nil
 	}
-	if len(msg.notes) > 0 {
-		m.status = strings.Join(msg.notes, "; ")
+	pcmd := m.header.SetInfo(msg.info)
+	if m.explain.Open {
+		// The notes (an ignored --system, a foreign platform) come
+		// from Info.
+		n := m.tree.Index[m.explain.Key]
+		m.explain.Reexplain(explained(n), m.header.Info, m.factsOf(n))
+	}
+	return m, pcmd
+}
+
+// onPreviewDue asks for the preview once the cursor has rested.
+func (m Model) onPreviewDue(msg previewDueMsg) (tea.Model, tea.Cmd) {
+	if msg.id != m.preview.ReqID || m.preview.State != preview.Loading {
+		return m, nil
+	}
+	n := m.tree.Index[m.preview.Key]
+	if n == nil {
+		return m, nil
+	}
+	return m, m.startDescribe(n, msg.id)
+}
+
+// onBuild hands a build's message to the build panel; a build just
+// finished makes its outputs' descriptions stale.
+func (m Model) onBuild(msg buildpanel.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
+	m.build, cmd = m.build.Update(msg)
+	if buildpanel.JustFinished(msg) {
+		// Outputs are built now: describe them again.
+		n := m.tree.Find(m.build.Path)
+		for k := range m.descs {
+			if n != nil && strings.HasPrefix(k, n.Key) {
+				delete(m.descs, k)
+			}
+		}
+		m.preview.Forget()
+		cmd = tea.Batch(cmd, m.selectionChanged())
 	}
 	return m, cmd
 }
 
-func (m Model) reloadTree() (tea.Model, tea.Cmd) {
-	m.cancelAll()
-	clear(m.cancelledBuilds)
-	m.build.cancel()
-	m.compare.close()
-	m.descs = map[string]*descEntry{}
-	m.tree = newTree(m.c.cfg.Start)
-	m.pane = newTreePane(m.c, m.tree)
-	m.preview = newPreview(m.c)
-	m.explain.close()
-	m.warnings.reset()
-	m.trace.close()
-	m.evalLog.close()
-	m.state, m.fatal, m.info, m.infoErr, m.status = stateLoading, nil, nil, "", ""
-	m.syncKeys()
-	return m, tea.Batch(m.reloadCmds()...)
-}
-
-func (m *Model) reloadCmds() []tea.Cmd {
-	m.pane.tree = m.tree
-	// The header's facts (platform, Nix version) are asked for once the
-	// start listing is in: on the same warm evaluator, after the
-	// configuration is evaluated, they cost nothing, and asked at once they
-	// would make a second evaluator evaluate it all in parallel with the
-	// listing the user waits for.
-	return []tea.Cmd{m.startList(m.tree.root)}
-}
-
-// quit cancels every request and build; the caller waits for the
-// processes with Wait.
-func (m Model) quit() (tea.Model, tea.Cmd) {
-	m.cancelAll()
-	m.build.cancel()
-	m.trace.cancel()
-	m.evalLog.cancel()
-	m.compare.cancel()
-	m.quitting = true
-	return m, tea.Quit
-}
-
-func (m Model) onMouse(msg tea.MouseMsg) (tea.Model, tea.Cmd) {
-	if m.state != stateReady || m.filter.active || m.build.shown() || m.compare.open {
-		return m, nil
-	}
-	wheel := msg.Button == tea.MouseButtonWheelUp || msg.Button == tea.MouseButtonWheelDown
-	switch {
-	case wheel && msg.X > m.treeWidth()+1:
-		// Over the preview the wheel scrolls it, not the tree.
-		m.scrollPreview(msg)
-		return m, nil
-	case wheel:
-		m.pane, _ = m.pane.Update(msg)
-		return m, m.selectionChanged()
-	case msg.Button == tea.MouseButtonLeft:
-		if msg.Action != tea.MouseActionPress || msg.X >= m.treeWidth() {
-			return m, nil
-		}
-		i, ok := m.pane.rowAt(msg.Y - headerHeight)
-		if !ok {
-			return m, nil
-		}
-		now := time.Now()
-		double := i == m.lastClickRow && now.Sub(m.lastClickTime) < doubleClick
-		m.lastClickRow, m.lastClickTime = i, now
-		m.pane.setCursor(i)
-		if double {
-			m.lastClickTime = time.Time{}
-			n := m.pane.selected()
-			if n.expanded {
-				m.collapse()
-				return m, m.selectionChanged()
-			}
-			mm, cmd := m.expand()
-			m = mm.(Model)
-			return m, tea.Batch(cmd, m.selectionChanged())
-		}
-		return m, m.selectionChanged()
-	}
-	return m, nil
-}
-
-// syncKeys enables the bindings that apply now.
-func (m *Model) syncKeys() {
-	k := &m.c.keys
-	ready := m.state == stateReady && !m.filter.active
-	for _, b := range []*key.Binding{&k.Up, &k.Down, &k.Expand, &k.Collapse, &k.Top, &k.Bottom, &k.PageUp, &k.PageDn, &k.Filter, &k.CopyPath, &k.CopyCmd, &k.Edit, &k.PreviewDown, &k.PreviewUp} {
-		b.SetEnabled(ready)
-	}
-	k.Refresh.SetEnabled(ready || m.state == stateFailed)
-	sel := m.pane.selected()
-	if m.state != stateReady {
-		sel = nil
-	}
-	// b on a set or a string explains why it builds nothing (buildRefusal).
-	k.Build.SetEnabled(ready && sel != nil && sel.absent == nil && sel.kind != nixeval.KindPending)
-	k.Trace.SetEnabled(ready && m.failing(sel) || m.fatalTraceable())
-	k.Mark.SetEnabled(ready && sel != nil && sel.absent == nil)
-	k.Compare.SetEnabled(ready && sel != nil)
-	// An absent output has no command to copy, explain or build.
-	k.CopyCmd.SetEnabled(ready && sel != nil && sel.absent == nil)
-	k.Explain.SetEnabled(ready && sel != nil && sel.absent == nil)
-	if m.explain.open {
-		k.Explain.SetHelp("x", "close explain")
-	} else {
-		k.Explain.SetHelp("x", "explain cmd")
-	}
-	k.Warnings.SetEnabled(m.state == stateReady && len(m.warnings.list) > 0)
-	if m.warnings.open {
-		k.Warnings.SetHelp("w", "close warnings")
-	} else {
-		k.Warnings.SetHelp("w", "warnings")
-	}
-	root := m.tree.find(attr.DefaultPath)
-	k.Absent.SetEnabled(ready && root != nil && root.loaded)
-	if m.showAbsent {
-		k.Absent.SetHelp("a", "hide absent")
-	} else {
-		k.Absent.SetHelp("a", "show absent")
-	}
-	k.EvalLog.SetEnabled(ready && m.lastEvalBuild != nil)
-	previewBusy := sel != nil && m.preview.key == sel.key && m.preview.state == previewLoading && sel.kind != nixeval.KindError
-	k.CancelEval.SetEnabled(m.state == stateLoading || ready && (len(m.building) > 0 || sel != nil && (sel.loading || previewBusy)))
-}
-
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(s, "\n")
-	return s
-}
-
-// editedMsg says the editor started by e has exited.
-type editedMsg struct{ err error }
-
-// edit opens the file that defines the selected value in $VISUAL/$EDITOR
-// (else vi), at the definition's line when it can be found, handing the
-// terminal over until the editor exits.
-func (m Model) edit() (tea.Model, tea.Cmd) {
-	argv, ok := m.editorArgv()
-	if !ok {
-		m.status = "no defining file known for " + displayPath(m.pane.selected()) + " (only values under config have one)"
-		return m, nil
-	}
-	return m, tea.ExecProcess(exec.Command(argv[0], argv[1:]...), func(err error) tea.Msg { return editedMsg{err} })
-}
-
-// editorArgv is the editor command for the selected node's first defining
-// file, once its description has arrived.
-func (m Model) editorArgv() ([]string, bool) {
-	n := m.pane.selected()
-	if n == nil {
-		return nil, false
-	}
-	e, ok := m.descs[n.key]
-	if !ok || e.desc == nil || e.desc.DefinedIn == nil || len(e.desc.DefinedIn.Files) == 0 {
-		return nil, false
-	}
-	file := e.desc.DefinedIn.Files[0]
-	return teach.EditorCommand(file, teach.DefinitionLine(file, n.path.Last()), os.Getenv), true
-}
-
-// factsOf is what the configuration says about n, from its description
-// when the preview or an earlier one has it; nil until then.
-func (m Model) factsOf(n *node) nixeval.Facts {
-	if n == nil {
-		return nil
-	}
-	if m.preview.key == n.key && m.preview.desc != nil {
-		return m.preview.desc.Facts
-	}
-	if d := m.descs[n.key]; d != nil && d.desc != nil {
-		return d.desc.Facts
-	}
-	return nil
-}
-
-// configurationOn is the configuration's NixOS release (a fact every
-// description carries) and its platform (Info), "" while not known.
-func (m Model) configurationOn() configurationOn {
-	var on configurationOn
-	if m.info != nil {
-		on.system = m.info.Platform()
-	}
-	for _, e := range m.descs {
-		if e.desc != nil {
-			if on.release = e.desc.Facts.Release(); on.release != "" {
-				break
-			}
-		}
-	}
-	return on
-}
-
-// warmBackShown is how long the header says warm evaluation is back.
-const warmBackShown = 15 * time.Second
-
-// noteEvaluators keeps what the header shows of the evaluators, and
-// remembers when they, one-shot until now, answer from a warm repl again
-// (a retried start, or R), so the header can say so; the note goes with
-// the next answer after warmBackShown, or a new fall.
-func (m *Model) noteEvaluators(msg evaluatorsMsg) {
-	switch {
-	case m.fallen != nil && msg.fallen == nil:
-		m.warmBack = time.Now()
-	case msg.fallen != nil || time.Since(m.warmBack) > warmBackShown:
-		m.warmBack = time.Time{}
-	}
-	m.memory, m.fallen = msg.memory, msg.fallen
+// busy reports whether anything the spinner stands for is running.
+func (m Model) busy() bool {
+	return len(m.cancels) > 0 || m.build.Running() || m.trace.Running() || m.evalLog.Loading() || m.compare.Running()
 }

@@ -9,12 +9,12 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
 
-	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/diag"
-	"github.com/nixplore/nixplore/nixeval/gitwork"
+	"github.com/nixplore/nixplore/tui/components/footer"
+	"github.com/nixplore/nixplore/tui/components/tree"
+	"github.com/nixplore/nixplore/tui/shared"
 )
 
 // headerHeight is the number of lines above the body.
@@ -22,84 +22,55 @@ const headerHeight = 2
 
 func keyMatches(k tea.KeyMsg, b ...key.Binding) bool { return key.Matches(k, b...) }
 
-// kindTags are three-letter tags, readable without colour.
-var kindTags = map[string]string{
-	nixeval.KindDerivation: "drv", nixeval.KindAttrs: "set", nixeval.KindList: "lst",
-	nixeval.KindString: "str", nixeval.KindPath: "pth", nixeval.KindInt: "int",
-	nixeval.KindFloat: "flt", nixeval.KindBool: "bol", nixeval.KindNull: "nul",
-	nixeval.KindFunction: "fun", nixeval.KindError: "ERR", nixeval.KindAbsent: "---",
-	nixeval.KindPending: "···",
-}
-
-func displayPath(n *node) string { return attr.Printable(n.path.String()) }
-
-// truncate cuts s (which may hold styles) to w cells.
-func truncate(s string, w int) string {
-	if w <= 0 {
-		return ""
-	}
-	if ansi.StringWidth(s) <= w {
-		return s
-	}
-	return ansi.Truncate(s, w, "…")
-}
-
-// pad truncates or pads s to exactly w cells.
-func pad(s string, w int) string {
-	s = truncate(s, w)
-	if n := ansi.StringWidth(s); n < w {
-		s += strings.Repeat(" ", w-n)
-	}
-	return s
-}
+func displayPath(n *tree.Node) string { return attr.Printable(n.Path.String()) }
 
 // footerHeight is the status lines plus the help.
 func (m Model) footerHeight() int {
-	return len(m.statusLines(m.c.width)) + lipgloss.Height(m.helpView())
+	return len(m.statusLines(m.c.Width)) + lipgloss.Height(m.helpView())
 }
 
 // bodyHeight is the number of lines for the panes.
 func (m Model) bodyHeight() int {
-	return max(1, m.c.height-headerHeight-m.footerHeight())
+	return max(1, m.c.Height-headerHeight-m.footerHeight())
 }
 
 func (m Model) treeWidth() int {
-	w := m.c.width
-	return clamp(w*2/5, min(w, 24), max(1, w-20))
+	w := m.c.Width
+	return shared.Clamp(w*2/5, min(w, 24), max(1, w-20))
 }
 
-func (m Model) previewWidth() int { return m.c.width - m.treeWidth() - 3 }
+func (m Model) previewWidth() int { return m.c.Width - m.treeWidth() - 3 }
 
 func (m Model) helpView() string {
 	var km interface {
 		ShortHelp() []key.Binding
 		FullHelp() [][]key.Binding
-	} = m.c.keys
+	} = m.c.Keys
 	switch {
-	case m.trace.active():
-		km = m.trace.helpKeys()
+	case m.trace.Active():
+		km = m.trace.HelpKeys()
 	case m.state == stateFailed:
 		again := key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "evaluate again"))
-		km = helpKeys{again, m.c.keys.Quit}
+		km = shared.HelpKeys{again, m.c.Keys.Quit}
 		if m.fatalTraceable() {
-			km = helpKeys{again, key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "why: trace")), m.c.keys.Quit}
+			km = shared.HelpKeys{again, key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "why: trace")), m.c.Keys.Quit}
 		}
-	case m.build.shown():
-		km = m.build.helpKeys()
-	case m.evalLog.active():
-		km = m.evalLog.helpKeys()
-	case m.compare.open:
-		km = m.compare.helpKeys()
-	case m.filter.active:
-		km = helpKeys{m.c.keys.Accept, m.c.keys.Cancel, m.c.keys.FilterUp, m.c.keys.FilterDown}
+	case m.build.Shown():
+		km = m.build.HelpKeys()
+	case m.evalLog.Active():
+		km = m.evalLog.HelpKeys()
+	case m.compare.Open:
+		km = m.compare.HelpKeys()
+	case m.filter.Active:
+		km = m.filter.HelpKeys()
 	}
-	return m.help.View(km)
+	return m.footer.HelpView(km)
 }
 
 // View draws the whole screen: every line fits the width and there are
 // exactly height lines.
 func (m Model) View() string {
-	w, h := m.c.width, m.c.height
+	w, h := m.c.Width, m.c.Height
 	if w < 1 || h < 1 {
 		return ""
 	}
@@ -113,16 +84,16 @@ func (m Model) View() string {
 	bh := m.bodyHeight()
 	var body []string
 	switch {
-	case m.trace.active():
-		body = m.trace.lines()
+	case m.trace.Active():
+		body = m.trace.Lines()
 	case m.state == stateFailed:
 		body = m.failedView(w, bh)
-	case m.build.shown():
-		body = m.build.lines()
-	case m.evalLog.active():
-		body = m.evalLog.lines()
-	case m.compare.open:
-		body = m.compare.lines()
+	case m.build.Shown():
+		body = m.build.Lines()
+	case m.evalLog.Active():
+		body = m.evalLog.Lines()
+	case m.compare.Open:
+		body = m.compare.Lines()
 	default:
 		body = m.panesView(w, bh)
 	}
@@ -141,7 +112,7 @@ func screen(lines []string, w, h int) string {
 		lines = lines[:h]
 	}
 	for i := range lines {
-		lines[i] = pad(lines[i], w)
+		lines[i] = shared.Pad(lines[i], w)
 	}
 	for len(lines) < h {
 		lines = append(lines, strings.Repeat(" ", w))
@@ -149,98 +120,32 @@ func screen(lines []string, w, h int) string {
 	return strings.Join(lines, "\n")
 }
 
+// headerLines is the header, two lines: the target, then the platform
+// and Nix version, after the count of Nix's warnings.
 func (m Model) headerLines(w int) []string {
-	s := m.c.styles
-	label := "nixplore"
-	if t := m.c.cfg.Target; t != nil {
-		label = t.Label()
-	}
-	l1 := s.Title.Render("nixplore") + " " + attr.Printable(label)
-	if t := m.c.cfg.Target; t != nil && m.dirty {
-		// Nix's own words, so a user who knows them recognises them.
-		l1 += " " + s.Warning.Render("⚠ "+strings.TrimPrefix(gitwork.DirtyWarning(t.GitRoot), "warning: "))
-	}
-	var l2 string
-	switch {
-	case m.info != nil:
-		// What the user must know first (the platform this machine cannot
-		// build, the fallback, an ignored --system), the Nix version and
-		// the evaluators' memory last: a narrow terminal cuts those.
-		l2 = "system " + m.info.Platform() + m.platformNote()
-		if m.fallen != nil {
-			l2 += " " + s.Warning.Render("⚠ one-shot evaluation (slower, the repl is tried again later or on R): nix repl failed: "+attr.Printable(firstLine(m.fallen.Error())))
-		} else if !m.warmBack.IsZero() {
-			l2 += " " + s.Dim.Render("✓ warm evaluation is back (nix repl running again)")
-		}
-		if m.info.SystemIgnored() {
-			l2 += " " + s.Warning.Render("⚠ --system "+m.info.RequestedSystem+" ignored: nixpkgs.hostPlatform is "+m.info.HostSystem)
-		}
-		l2 += s.Dim.Render(" · Nix " + m.info.NixVersion)
-		if mem := memoryText(m.memory); mem != "" {
-			l2 += s.Dim.Render(" · " + mem)
-		}
-	case m.infoCancelled:
-		l2 = s.Dim.Render("platform and Nix version not read (cancelled; r reads them)")
-	case m.infoErr != "":
-		l2 = s.ErrorText.Render(attr.Printable(m.infoErr))
-	default:
-		l2 = s.Dim.Render(m.spinner.View() + " reading platform and Nix version…")
-	}
-	if n := m.warnings.count(); n != "" {
-		// First on the shorter line, so a long target never hides it;
-		// w lists them.
-		l2 = s.Warning.Render(n) + s.Dim.Render(" (w) · ") + l2
-	}
-	return []string{truncate(l1, w), truncate(l2, w)}
+	return m.header.Lines(w, m.spinner.View(), m.warnings.Count())
 }
 
-// maxStatusLines bounds a wrapped message (a copied command is shown in
-// full for terminals without OSC 52, up to this).
-const maxStatusLines = 4
-
+// statusLines is the footer's status at width w.
 func (m Model) statusLines(w int) []string {
-	if m.askQuit {
-		q := "A build is running. Quit and cancel it? y quits · any other key keeps building"
-		return []string{m.c.styles.Warning.Render(truncate(q, w))}
+	sit := footer.Situation{AskQuit: m.askQuit, Filtering: m.filter.Active, Loading: m.state == stateLoading,
+		Ready: m.state == stateReady, Spin: m.spinner.View(), Start: attr.Printable(m.c.Cfg.Start.String())}
+	if m.build.Active() && !m.build.Shown() {
+		sit.Build = m.build.FooterLine(w)
 	}
-	if m.build.active() && !m.build.shown() {
-		// Browsing during a build: its progress stays in the footer.
-		return append([]string{m.build.footerLine(w)}, m.treeStatusLines(w)...)
-	}
-	return m.treeStatusLines(w)
-}
-
-func (m Model) treeStatusLines(w int) []string {
-	s := m.c.styles
 	switch {
-	case m.filter.active:
-		return []string{m.filter.statusLine(w)}
-	case m.status != "":
-		lines := wrap(m.status, max(1, w))
-		if len(lines) > maxStatusLines {
-			lines = lines[:maxStatusLines]
+	case sit.AskQuit:
+	case sit.Filtering:
+		sit.Filter = m.filter.StatusLine(w)
+	case m.footer.Status() != "":
+	case sit.Loading || sit.Ready:
+		sit.Work = m.statusWork(time.Now())
+		if sit.Ready {
+			sit.Path = displayPath(m.pane.Selected())
+			sit.Pos = fmt.Sprintf(" %d/%d", m.pane.Cursor+1, len(m.tree.Visible))
 		}
-		for i := range lines {
-			lines[i] = s.Status.Render(lines[i])
-		}
-		return lines
-	case m.state == stateLoading:
-		line := m.spinner.View() + " listing " + attr.Printable(m.c.cfg.Start.String()) + "…"
-		if work := m.statusWork(time.Now()); work != "" {
-			line = m.spinner.View() + " " + work
-		}
-		return []string{s.Dim.Render(truncate(line, w))}
-	case m.state == stateReady:
-		n := m.pane.selected()
-		pos := fmt.Sprintf(" %d/%d", m.pane.cursor+1, len(m.tree.visible))
-		if work := m.statusWork(time.Now()); work != "" {
-			// One line either way, so the layout never jumps: what Nix
-			// is working on wins over the path, which the preview has.
-			return []string{s.Dim.Render(truncate(m.spinner.View()+" "+work, w-len(pos)) + pos)}
-		}
-		return []string{s.Dim.Render(truncate(displayPath(n), w-len(pos)) + pos)}
 	}
-	return []string{""}
+	return m.footer.Lines(w, sit)
 }
 
 // panesView is the tree (or the filter's matches) on the left and the
@@ -250,22 +155,22 @@ func (m Model) panesView(w, h int) []string {
 	tw := m.treeWidth()
 	pw := m.previewWidth()
 	var left []string
-	if m.filter.active {
-		left = m.filter.lines()
+	if m.filter.Active {
+		left = m.filter.Lines()
 	} else {
-		left = m.pane.lines()
+		left = m.pane.Lines()
 	}
 	var right []string
 	switch {
 	case pw <= 0:
-	case m.warnings.open:
-		right = m.warnings.window()
+	case m.warnings.Open:
+		right = m.warnings.Window()
 	case m.explaining():
-		right = m.explain.window()
+		right = m.explain.Window()
 	default:
-		right = m.preview.window()
+		right = m.preview.Window()
 	}
-	sep := m.c.styles.Border.Render(" │ ")
+	sep := m.c.Styles.Border.Render(" │ ")
 	out := make([]string, h)
 	for i := range out {
 		l, r := "", ""
@@ -276,7 +181,7 @@ func (m Model) panesView(w, h int) []string {
 			r = right[i]
 		}
 		if pw > 0 {
-			out[i] = pad(l, tw) + sep + r
+			out[i] = shared.Pad(l, tw) + sep + r
 		} else {
 			out[i] = l
 		}
@@ -287,14 +192,14 @@ func (m Model) panesView(w, h int) []string {
 // failedView explains an evaluation that failed as a whole: what
 // happened, what to do, and Nix's own words.
 func (m Model) failedView(w, h int) []string {
-	s := m.c.styles
+	s := m.c.Styles
 	var out []string
 	add := func(st lipgloss.Style, text string) {
-		for _, wl := range wrapIndent(text, max(1, w-2)) {
+		for _, wl := range shared.WrapIndent(text, max(1, w-2)) {
 			out = append(out, "  "+st.Render(wl))
 		}
 	}
-	out = append(out, s.Bad.Render(truncate("The evaluation failed", w)), "")
+	out = append(out, s.Bad.Render(shared.Truncate("The evaluation failed", w)), "")
 	var ee *diag.EvalError
 	var me *diag.MissingAttrError
 	switch {
@@ -338,23 +243,5 @@ func (m Model) failedView(w, h int) []string {
 // panes squeezed out of shape. A resize brings the explorer back as it was.
 func tooSmall(w, h int) string {
 	msg := fmt.Sprintf("terminal too small: %dx%d; nixplore needs at least %dx%d. Enlarge it, or q quits.", w, h, minWidth, minHeight)
-	return screen(wrap(msg, w), w, h)
-}
-
-// memoryText is the evaluators' resident memory for the header ("" when
-// unknown or none runs).
-func memoryText(mem []int64) string {
-	var parts []string
-	for _, b := range mem {
-		if b > 0 {
-			parts = append(parts, fmt.Sprintf("%dM", b>>20))
-		}
-	}
-	switch len(parts) {
-	case 0:
-		return ""
-	case 1:
-		return "evaluator " + parts[0]
-	}
-	return "evaluators " + strings.Join(parts, " ")
+	return screen(shared.Wrap(msg, w), w, h)
 }

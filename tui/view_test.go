@@ -18,6 +18,7 @@ import (
 	"github.com/nixplore/nixplore/nixeval/build/buildlog"
 	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
+	"github.com/nixplore/nixplore/tui/components/buildpanel"
 )
 
 // screens puts a model into each state a user can see, for the layout
@@ -57,19 +58,19 @@ var screens = []struct {
 	{"build plan", func(d *driver) {
 		d.settle()
 		d.selectName("sdImage")
-		d.m.build = buildPanel{c: d.m.c, state: buildConfirm, path: attr.Path{"config", "system", "build", "sdImage"},
-			command: strings.Repeat("nix-build '<nixpkgs/nixos>' -A config.system.build.sdImage ", 3),
-			plan:    &buildlog.Plan{Build: []string{"/nix/store/aaaa-a.drv", "/nix/store/bbbb-b.drv"}, Fetch: []string{"/nix/store/cccc-c"}, DownloadSize: 1 << 20},
-			check:   &build.PlatformCheck{System: "aarch64-linux", Machine: "x86_64-linux"}}
+		d.m.build = buildpanel.Panel{C: d.m.c, State: buildpanel.Confirm, Path: attr.Path{"config", "system", "build", "sdImage"},
+			Command: strings.Repeat("nix-build '<nixpkgs/nixos>' -A config.system.build.sdImage ", 3),
+			Plan:    &buildlog.Plan{Build: []string{"/nix/store/aaaa-a.drv", "/nix/store/bbbb-b.drv"}, Fetch: []string{"/nix/store/cccc-c"}, DownloadSize: 1 << 20},
+			Check:   &build.PlatformCheck{System: "aarch64-linux", Machine: "x86_64-linux"}}
 	}},
 	{"build running", func(d *driver) {
 		d.settle()
-		d.m.build = buildPanel{c: d.m.c, state: buildRunning, path: attr.Path{"x"}, command: "nix-build",
-			stats: buildlog.Stats{Done: 1, Expected: 3, Active: []buildlog.ActiveBuild{{Name: "step-2", Phase: "buildPhase"}}},
-			log:   []string{"one", strings.Repeat("long ", 100)}, started: time.Now()}
+		d.m.build = buildpanel.Panel{C: d.m.c, State: buildpanel.Running, Path: attr.Path{"x"}, Command: "nix-build",
+			Stats: buildlog.Stats{Done: 1, Expected: 3, Active: []buildlog.ActiveBuild{{Name: "step-2", Phase: "buildPhase"}}},
+			Log:   []string{"one", strings.Repeat("long ", 100)}, Started: time.Now()}
 	}},
 	{"failed", func(d *driver) {
-		d.m.c.cfg.Eval.(*fakeEval).fail = &diag.EvalError{Kind: diag.ErrSyntax, Summary: "syntax error in a Nix file: unexpected '='",
+		d.m.c.Cfg.Eval.(*fakeEval).fail = &diag.EvalError{Kind: diag.ErrSyntax, Summary: "syntax error in a Nix file: unexpected '='",
 			Location: "/etc/nixos/configuration.nix:5:3", Hint: strings.Repeat("Fix the file at the location above. ", 5),
 			Nix: &nixproc.NixError{Message: "error: syntax error, unexpected '='\n\n       at /etc/nixos/configuration.nix:5:3:\n\n            4|   networking.hostName = \"x\";\n            5|   = broken;\n             |   ^"}}
 		d.key("R")
@@ -103,7 +104,7 @@ func TestLayoutFitsEverySize(t *testing.T) {
 				for _, h := range heights {
 					d.send(tea.WindowSizeMsg{Width: w, Height: h})
 					checkFits(t, d.m.View(), w, h, sc.name)
-					if d.m.state == stateReady && !d.m.build.active() && !d.m.filter.active {
+					if d.m.state == stateReady && !d.m.build.Active() && !d.m.filter.Active {
 						// The cursor line is always on screen.
 						if !strings.Contains(d.m.View(), "> ") {
 							t.Errorf("%s at %dx%d: no cursor on screen", sc.name, w, h)
@@ -147,7 +148,7 @@ func TestGoldenViews(t *testing.T) {
 				t.Fatal(err)
 			}
 			fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
-			if got := fm.pane.selected().path.String(); got != "config.system.build.sdImage" {
+			if got := fm.pane.Selected().Path.String(); got != "config.system.build.sdImage" {
 				t.Fatalf("selected %s", got)
 			}
 			golden.RequireEqual(t, []byte(fm.View()))
@@ -174,7 +175,7 @@ func TestGoldenFilterAndFailure(t *testing.T) {
 			t.Fatal(err)
 		}
 		fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
-		if q := fm.filter.input.Value(); q != "sim" {
+		if q := fm.filter.Input.Value(); q != "sim" {
 			t.Fatalf("query %q", q)
 		}
 		golden.RequireEqual(t, []byte(fm.View()))
@@ -201,28 +202,6 @@ func TestFailedViewWithoutEvalError(t *testing.T) {
 	d := fakeDriver(t, ev, 80, 24)
 	if d.m.State() != "failed" || !strings.Contains(d.m.View(), "not installed") {
 		t.Errorf("state %s:\n%s", d.m.State(), d.m.View())
-	}
-}
-
-func TestWrapFitsAndKeepsEverything(t *testing.T) {
-	for _, tc := range []struct {
-		in string
-		w  int
-	}{
-		{"nix-build '<nixpkgs/nixos>' -A config.system.build.sdImage -I nixpkgs=/work/wt/tui/testdata/nixpkgs -I nixos-config=/x", 37},
-		{"/nix/store/iccp0q8c361zvdpq0mnil4kbpd9g3zjg-nixos-sd-image-25.05.20250101.0000000-aarch64-linux.img.drv", 20},
-		{strings.Repeat("x", 50), 7},
-		{"a b c", 1},
-	} {
-		lines := wrap(tc.in, tc.w)
-		for _, l := range lines {
-			if n := len([]rune(l)); n > tc.w {
-				t.Errorf("wrap(%q, %d): line %q is %d wide", tc.in, tc.w, l, n)
-			}
-		}
-		if got := strings.ReplaceAll(strings.Join(lines, ""), " ", ""); got != strings.ReplaceAll(tc.in, " ", "") {
-			t.Errorf("wrap(%q, %d) lost text: %q", tc.in, tc.w, lines)
-		}
 	}
 }
 

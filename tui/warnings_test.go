@@ -21,7 +21,7 @@ const (
 // rowOf is the tree's line for the visible node named name.
 func rowOf(t *testing.T, d *driver, name string) string {
 	t.Helper()
-	for _, l := range strings.Split(d.treeView(100, len(d.m.tree.visible)), "\n") {
+	for _, l := range strings.Split(d.treeView(100, len(d.m.tree.Visible)), "\n") {
 		if strings.Contains(l, " "+name+" ") || strings.HasSuffix(l, " "+name) {
 			return l
 		}
@@ -38,10 +38,10 @@ func rowOf(t *testing.T, d *driver, name string) string {
 func TestWarningsInExplorer(t *testing.T) {
 	onEachBackend(t, func(t *testing.T, b backend) {
 		d := nixDriverOn(t, b, "warnings", "", 120, 40)
-		d.until(func() bool { return len(d.m.warnings.list) >= 4 })
+		d.until(func() bool { return len(d.m.warnings.List) >= 4 })
 		d.settle()
-		if got := d.m.warnings.count(); got != "⚠ 4 warnings" {
-			t.Fatalf("count %q, list %+v", got, d.m.warnings.list)
+		if got := d.m.warnings.Count(); got != "⚠ 4 warnings" {
+			t.Fatalf("count %q, list %+v", got, d.m.warnings.List)
 		}
 		if v := d.m.View(); !strings.HasPrefix(strings.Split(v, "\n")[1], "⚠ 4 warnings (w) · system x86_64-linux") {
 			t.Errorf("header lacks the count:\n%s", v)
@@ -59,7 +59,7 @@ func TestWarningsInExplorer(t *testing.T) {
 		if !strings.Contains(v, "What Nix printed") || !strings.Contains(v, "w close warnings") {
 			t.Errorf("w did not open the panel:\n%s", v)
 		}
-		all := strings.Join(d.m.warnings.lines(500), "\n") // unwrapped
+		all := strings.Join(d.m.warnings.Lines(500), "\n") // unwrapped
 		for _, want := range []string{"warning: " + legacyWarning + "\n  from config.system.build.legacyTool",
 			"warning: " + renamedWarning, "from config.system.build.toplevel", "from config.system.build.nixos-enter"} {
 			if !strings.Contains(all, want) {
@@ -67,7 +67,7 @@ func TestWarningsInExplorer(t *testing.T) {
 			}
 		}
 		d.key("esc")
-		if d.m.warnings.open || strings.Contains(d.m.View(), "What Nix printed") {
+		if d.m.warnings.Open || strings.Contains(d.m.View(), "What Nix printed") {
 			t.Errorf("esc did not close the panel:\n%s", d.m.View())
 		}
 	})
@@ -108,7 +108,7 @@ func TestWarningsPanelGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
-	if got := fm.warnings.count(); got != "⚠ 2 warnings, 1 trace" {
+	if got := fm.warnings.Count(); got != "⚠ 2 warnings, 1 trace" {
 		t.Errorf("count %q", got)
 	}
 	golden.RequireEqual(t, []byte(fm.View()))
@@ -127,11 +127,11 @@ func TestWarningsPanelGolden(t *testing.T) {
 	for range 10 {
 		d.key("J")
 	}
-	if !d.m.warnings.pg.atBottom() || !strings.Contains(d.m.View(), "PermitRootLogin'.") {
+	if !d.m.warnings.Pager().AtBottom() || !strings.Contains(d.m.View(), "PermitRootLogin'.") {
 		t.Errorf("J did not scroll to the end:\n%s", d.m.View())
 	}
 	d.key("w")
-	if d.m.warnings.open {
+	if d.m.warnings.Open {
 		t.Error("w did not close the panel")
 	}
 }
@@ -145,7 +145,7 @@ func TestWarningsKeyOnlyWithWarnings(t *testing.T) {
 		t.Errorf("w offered with no warnings:\n%s", quiet.m.View())
 	}
 	quiet.key("w")
-	if quiet.m.warnings.open {
+	if quiet.m.warnings.Open {
 		t.Error("w opened an empty panel")
 	}
 	loud := fakeDriver(t, warnFake(), 100, 24)

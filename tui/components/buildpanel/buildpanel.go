@@ -1,4 +1,7 @@
-package tui
+// Package buildpanel is the build panel (b): the dry-run plan and the
+// platform check first, then on confirmation the build with live progress,
+// its log and its result.
+package buildpanel
 
 import (
 	"context"
@@ -14,28 +17,28 @@ import (
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/build"
 	"github.com/nixplore/nixplore/nixeval/build/buildlog"
-	"github.com/nixplore/nixplore/nixeval/diag"
+	"github.com/nixplore/nixplore/tui/shared"
 )
 
-// buildState is where the build panel stands.
-type buildState int
+// State is where the build panel stands.
+type State int
 
 const (
-	buildClosed   buildState = iota
-	buildPlanning            // dry run and platform check running
-	buildConfirm             // the plan is shown; enter starts the build
-	buildRunning             // Nix is building; events stream in
-	buildDone                // the outputs are in the store
-	buildFailed              // the build failed or was cancelled, explained
+	Closed   State = iota
+	Planning       // dry run and platform check running
+	Confirm        // the plan is shown; enter starts the build
+	Running        // Nix is building; events stream in
+	Done           // the outputs are in the store
+	Failed         // the build failed or was cancelled, explained
 )
 
-func (s buildState) String() string {
+func (s State) String() string {
 	return [...]string{"closed", "planning", "confirm", "running", "done", "failed"}[s]
 }
 
-// buildMsg is any message of the build panel; each carries the panel's
+// Msg is any message of the build panel; each carries the panel's
 // request id, so a message from a closed build is dropped.
-type buildMsg interface{ buildID() uint64 }
+type Msg interface{ buildID() uint64 }
 
 type (
 	buildPlanMsg struct {
@@ -70,34 +73,34 @@ func (m buildDoneMsg) buildID() uint64    { return m.id }
 // logKeep is how many build log lines the panel keeps.
 const logKeep = 200
 
-// buildPanel builds the selected derivation: the dry-run plan first, then
+// Panel builds the selected derivation: the dry-run plan first, then
 // on confirmation the build with live progress.
-type buildPanel struct {
-	c        *common
-	state    buildState
+type Panel struct {
+	C        *shared.Common
+	State    State
 	id       uint64
-	path     attr.Path
+	Path     attr.Path
 	system   string
 	cancelFn context.CancelFunc
 
-	plan    *buildlog.Plan
-	check   *build.PlatformCheck
+	Plan    *buildlog.Plan
+	Check   *build.PlatformCheck
 	space   build.Space
 	noRoom  error // the plan's downloads do not fit in the store (f builds anyway)
-	refusal error // no one here builds part of the plan (f builds anyway)
+	Refusal error // no one here builds part of the plan (f builds anyway)
 	judged  *build.Judgement
-	// confirmed: enter (or y) was pressed while the plan loaded; the
+	// Confirmed: enter (or y) was pressed while the plan loaded; the
 	// build starts when the plan arrives, if the plan allows it.
-	confirmed  bool
+	Confirmed  bool
 	planErr    error
 	run        *build.Run
-	command    string
-	stats      buildlog.Stats
-	log        []string
-	started    time.Time
-	cancelling bool
+	Command    string
+	Stats      buildlog.Stats
+	Log        []string
+	Started    time.Time
+	Cancelling bool
 	result     *build.Result
-	err        error
+	Err        error
 
 	// hidden: the user went back to the tree with b while the build runs
 	// (or after it ended); the footer shows its progress, b shows it.
@@ -108,39 +111,39 @@ type buildPanel struct {
 	wholeCommand bool
 
 	width, height int
-	// pg holds what scrolls below the title: everything, or while Nix
+	// Pg holds what scrolls below the title: everything, or while Nix
 	// builds only the log (the progress above it stays in view).
-	pg pager
+	Pg shared.Pager
 }
 
-func (b buildPanel) active() bool  { return b.state != buildClosed }
-func (b buildPanel) shown() bool   { return b.active() && !b.hidden }
-func (b *buildPanel) show()        { b.hidden = false }
-func (b buildPanel) running() bool { return b.state == buildPlanning || b.state == buildRunning }
+func (b Panel) Active() bool  { return b.State != Closed }
+func (b Panel) Shown() bool   { return b.Active() && !b.hidden }
+func (b *Panel) Show()        { b.hidden = false }
+func (b Panel) Running() bool { return b.State == Planning || b.State == Running }
 
-// cancel stops whatever the panel runs; Wait sees the processes end.
-func (b *buildPanel) cancel() {
+// Cancel stops whatever the panel runs; Wait sees the processes end.
+func (b *Panel) Cancel() {
 	if b.cancelFn != nil {
 		b.cancelFn()
 	}
 }
 
-// open starts the dry run and the platform check for path. system is the
+// Open starts the dry run and the platform check for path. system is the
 // derivation's platform when the preview knows it.
-func (b buildPanel) open(path attr.Path, system string, outputs []string, info *nixeval.Info) (buildPanel, tea.Cmd) {
-	b.cancel()
+func (b Panel) Open(path attr.Path, system string, outputs []string, info *nixeval.Info) (Panel, tea.Cmd) {
+	b.Cancel()
 	ctx, cancel := context.WithCancel(context.Background())
-	id := b.c.next()
-	b = buildPanel{c: b.c, state: buildPlanning, id: id, path: path, system: system, cancelFn: cancel,
-		width: b.width, height: b.height, pg: newPager()}
-	b.command = nixeval.BuildCommands(b.c.cfg.Target, path).Build
+	id := b.C.Next()
+	b = Panel{C: b.C, State: Planning, id: id, Path: path, system: system, cancelFn: cancel,
+		width: b.width, height: b.height, Pg: shared.NewPager()}
+	b.Command = nixeval.BuildCommands(b.C.Cfg.Target, path).Build
 	b.refresh()
-	tools, target := b.c.cfg.Tools, b.c.cfg.Target
+	tools, target := b.C.Cfg.Tools, b.C.Cfg.Target
 	if system == "" && info != nil {
 		system = info.Platform()
 	}
-	b.c.log.Printf("build: dry run of %s", path)
-	return b, b.c.run(func() tea.Msg {
+	b.C.Log.Printf("build: dry run of %s", path)
+	return b, b.C.Run(func() tea.Msg {
 		plan, err := build.DryRun(ctx, tools, target, path, outputs...)
 		if err != nil {
 			return buildPlanMsg{id: id, err: err}
@@ -160,25 +163,25 @@ func (b buildPanel) open(path attr.Path, system string, outputs []string, info *
 }
 
 // start runs the build; its events come back one message at a time.
-func (b *buildPanel) start() tea.Cmd {
-	b.cancel()
+func (b *Panel) start() tea.Cmd {
+	b.Cancel()
 	ctx, cancel := context.WithCancel(context.Background())
 	b.cancelFn = cancel
-	b.state, b.started = buildRunning, time.Now()
-	b.pg.top()
+	b.State, b.Started = Running, time.Now()
+	b.Pg.Top()
 	b.refresh()
-	id, c := b.id, b.c
-	tools, target, path := c.cfg.Tools, c.cfg.Target, b.path
-	c.log.Printf("build: start %s", path)
+	id, c := b.id, b.C
+	tools, target, path := c.Cfg.Tools, c.Cfg.Target, b.Path
+	c.Log.Printf("build: start %s", path)
 	return func() tea.Msg {
 		// No ./result link: the explorer must not write into the
 		// directory it was started in; `nixplore build` makes one.
 		run := build.Start(ctx, tools, target, build.Options{Path: path, NoLink: true})
 		// Counted until Nix and its builders have exited, so Wait after
 		// quit covers the build too.
-		c.inflight.Add(1)
+		c.Inflight.Add(1)
 		go func() {
-			defer c.inflight.Add(-1)
+			defer c.Inflight.Add(-1)
 			_, _ = run.Wait()
 		}()
 		return buildStartedMsg{id: id, run: run}
@@ -199,58 +202,58 @@ func waitEvent(id uint64, run *build.Run) tea.Cmd {
 }
 
 // Update handles the panel's keys and messages.
-func (b buildPanel) Update(msg tea.Msg) (buildPanel, tea.Cmd) {
-	k := b.c.keys
+func (b Panel) Update(msg tea.Msg) (Panel, tea.Cmd) {
+	k := b.C.Keys
 	switch msg := msg.(type) {
-	case buildMsg:
-		if msg.buildID() != b.id || b.state == buildClosed {
+	case Msg:
+		if msg.buildID() != b.id || b.State == Closed {
 			return b, nil
 		}
 		return b.onMsg(msg)
 	case tea.KeyMsg:
-		if b.pg.scrollKey(k, msg) {
+		if b.Pg.ScrollKey(k, msg) {
 			return b, nil
 		}
-		if key.Matches(msg, k.WholeCommand) && b.commandFolds() {
+		if key.Matches(msg, keys.WholeCommand) && b.commandFolds() {
 			b.wholeCommand = !b.wholeCommand
 			b.refresh()
 			return b, nil
 		}
-		switch b.state {
-		case buildPlanning:
+		switch b.State {
+		case Planning:
 			switch {
 			case key.Matches(msg, k.Cancel) || key.Matches(msg, k.ClosePanel):
 				b.close()
-			case key.Matches(msg, k.Confirm):
-				b.confirmed = true
+			case key.Matches(msg, keys.Confirm):
+				b.Confirmed = true
 				b.refresh()
 			}
-		case buildConfirm:
-			blocked := b.noRoom != nil || b.refusal != nil
+		case Confirm:
+			blocked := b.noRoom != nil || b.Refusal != nil
 			switch {
-			case key.Matches(msg, k.Confirm) && !blocked, key.Matches(msg, k.Force) && blocked:
+			case key.Matches(msg, keys.Confirm) && !blocked, key.Matches(msg, keys.Force) && blocked:
 				cmd := b.start()
 				return b, cmd
 			case key.Matches(msg, k.Cancel), key.Matches(msg, k.ClosePanel):
 				b.close()
 			}
-		case buildRunning:
+		case Running:
 			if key.Matches(msg, k.Browse) {
 				b.hidden = true
 				return b, nil
 			}
-			if key.Matches(msg, k.Cancel) && !b.cancelling {
-				b.cancelling = true
-				b.c.log.Printf("build: cancel %s", b.path)
-				b.cancel()
+			if key.Matches(msg, k.Cancel) && !b.Cancelling {
+				b.Cancelling = true
+				b.C.Log.Printf("build: cancel %s", b.Path)
+				b.Cancel()
 				b.refresh()
 			}
-		case buildDone, buildFailed:
+		case Done, Failed:
 			switch {
 			case key.Matches(msg, k.Browse):
 				b.hidden = true
-			case b.state == buildDone && key.Matches(msg, k.CopyOut) && b.result != nil && len(b.result.Outputs) > 0:
-				return b, copyCmd(b.c.cfg.Clipboard, "output path", b.result.Outputs[0].Path)
+			case b.State == Done && key.Matches(msg, keys.CopyOut) && b.result != nil && len(b.result.Outputs) > 0:
+				return b, shared.Copy(b.C.Cfg.Clipboard, "output path", b.result.Outputs[0].Path)
 			case key.Matches(msg, k.ClosePanel) || key.Matches(msg, k.Accept) || key.Matches(msg, k.Cancel):
 				b.close()
 			}
@@ -259,43 +262,43 @@ func (b buildPanel) Update(msg tea.Msg) (buildPanel, tea.Cmd) {
 	return b, nil
 }
 
-func (b *buildPanel) close() {
-	b.cancel()
-	*b = buildPanel{c: b.c, width: b.width, height: b.height, pg: newPager()}
+func (b *Panel) close() {
+	b.Cancel()
+	*b = Panel{C: b.C, width: b.width, height: b.height, Pg: shared.NewPager()}
 }
 
 // onMsg applies a message of this build, then lays the text out again.
-func (b buildPanel) onMsg(msg buildMsg) (buildPanel, tea.Cmd) {
+func (b Panel) onMsg(msg Msg) (Panel, tea.Cmd) {
 	b, cmd := b.apply(msg)
 	b.refresh()
 	return b, cmd
 }
 
-func (b buildPanel) apply(msg buildMsg) (buildPanel, tea.Cmd) {
+func (b Panel) apply(msg Msg) (Panel, tea.Cmd) {
 	switch msg := msg.(type) {
 	case buildPlanMsg:
 		if msg.err != nil {
-			b.state, b.err = buildFailed, msg.err
+			b.State, b.Err = Failed, msg.err
 			return b, nil
 		}
-		b.state, b.plan, b.check, b.space = buildConfirm, msg.plan, msg.check, msg.space
-		b.judged, b.refusal = msg.judged, msg.refusal
+		b.State, b.Plan, b.Check, b.space = Confirm, msg.plan, msg.check, msg.space
+		b.judged, b.Refusal = msg.judged, msg.refusal
 		b.noRoom = build.CheckRoom(msg.plan, msg.space)
-		if b.confirmed && b.noRoom == nil && b.refusal == nil {
+		if b.Confirmed && b.noRoom == nil && b.Refusal == nil {
 			// enter was pressed while the plan loaded, and the plan
 			// allows the build: it starts as if pressed now.
-			b.c.log.Printf("build: enter pressed while planning; starting %s", b.path)
+			b.C.Log.Printf("build: enter pressed while planning; starting %s", b.Path)
 			return b, b.start()
 		}
-		b.confirmed = false
+		b.Confirmed = false
 	case buildStartedMsg:
-		b.run, b.command = msg.run, msg.run.Command
+		b.run, b.Command = msg.run, msg.run.Command
 		return b, waitEvent(b.id, msg.run)
 	case buildEventMsg:
 		ev := msg.ev
-		b.stats = ev.Stats
+		b.Stats = ev.Stats
 		if ev.Kind != buildlog.EventLog {
-			b.c.log.Printf("build event %s %s: built %d/%d", ev.Kind, buildlog.DrvName(ev.Drv), ev.Stats.Done, ev.Stats.Expected)
+			b.C.Log.Printf("build event %s %s: built %d/%d", ev.Kind, buildlog.DrvName(ev.Drv), ev.Stats.Done, ev.Stats.Expected)
 		}
 		switch ev.Kind {
 		case buildlog.EventLog:
@@ -314,46 +317,46 @@ func (b buildPanel) apply(msg buildMsg) (buildPanel, tea.Cmd) {
 			b.addLog("fetching " + ev.Path)
 		case buildlog.EventMessage:
 			if ev.Level <= 1 && ev.Text != "" {
-				b.addLog(firstLine(ev.Text))
+				b.addLog(shared.FirstLine(ev.Text))
 			}
 		}
 		return b, waitEvent(b.id, b.run)
 	case buildDoneMsg:
 		b.cancelFn = nil
-		b.result, b.err = msg.result, msg.err
+		b.result, b.Err = msg.result, msg.err
 		if msg.err != nil {
-			b.state = buildFailed
+			b.State = Failed
 		} else {
-			b.state = buildDone
+			b.State = Done
 		}
-		b.c.log.Printf("build: %s ended: %v", b.path, msg.err)
+		b.C.Log.Printf("build: %s ended: %v", b.Path, msg.err)
 	}
 	return b, nil
 }
 
-func (b *buildPanel) addLog(line string) {
-	b.log = append(b.log, attr.Printable(line))
-	if len(b.log) > logKeep {
-		b.log = b.log[len(b.log)-logKeep:]
+func (b *Panel) addLog(line string) {
+	b.Log = append(b.Log, attr.Printable(line))
+	if len(b.Log) > logKeep {
+		b.Log = b.Log[len(b.Log)-logKeep:]
 	}
 }
 
-// justFinished reports whether msg ended a build successfully: the
+// JustFinished reports whether msg ended a build successfully: the
 // preview's "built" marks are then out of date.
-func justFinished(msg tea.Msg) bool {
+func JustFinished(msg tea.Msg) bool {
 	d, ok := msg.(buildDoneMsg)
 	return ok && d.err == nil
 }
 
-// helpKeys are the panel's keys for the footer, v among them when the
+// HelpKeys are the panel's keys for the footer, v among them when the
 // command is longer than its two lines: third, before the scroll keys, so
 // a narrow footer's truncation keeps it.
-func (b buildPanel) helpKeys() helpKeys {
+func (b Panel) HelpKeys() shared.HelpKeys {
 	h := b.stateKeys()
 	if !b.commandFolds() {
 		return h
 	}
-	v := b.c.keys.WholeCommand
+	v := keys.WholeCommand
 	if b.wholeCommand {
 		v = key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "fold command"))
 	}
@@ -361,81 +364,81 @@ func (b buildPanel) helpKeys() helpKeys {
 	return append(append(h[:at:at], v), h[at:]...)
 }
 
-func (b buildPanel) stateKeys() helpKeys {
-	k := b.c.keys
-	switch b.state {
-	case buildConfirm:
-		start := k.Confirm
-		if b.noRoom != nil || b.refusal != nil {
-			start = k.Force
+func (b Panel) stateKeys() shared.HelpKeys {
+	k := b.C.Keys
+	switch b.State {
+	case Confirm:
+		start := keys.Confirm
+		if b.noRoom != nil || b.Refusal != nil {
+			start = keys.Force
 		}
-		return helpKeys{start, k.ClosePanel, key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "scroll"))}
-	case buildPlanning:
-		return helpKeys{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc/ctrl+c", "cancel"))}
-	case buildRunning:
-		return helpKeys{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc/ctrl+c", "cancel")), k.Browse}
-	case buildDone:
-		return helpKeys{k.ClosePanel, k.CopyOut, k.Browse, key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "scroll"))}
+		return shared.HelpKeys{start, k.ClosePanel, key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "scroll"))}
+	case Planning:
+		return shared.HelpKeys{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc/ctrl+c", "cancel"))}
+	case Running:
+		return shared.HelpKeys{key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc/ctrl+c", "cancel")), k.Browse}
+	case Done:
+		return shared.HelpKeys{k.ClosePanel, keys.CopyOut, k.Browse, key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "scroll"))}
 	}
-	return helpKeys{k.ClosePanel, k.Browse, key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "scroll"))}
+	return shared.HelpKeys{k.ClosePanel, k.Browse, key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "scroll"))}
 }
 
-// setSize fits the panel to w x h.
-func (b *buildPanel) setSize(w, h int) {
+// SetSize fits the panel to w x h.
+func (b *Panel) SetSize(w, h int) {
 	if w != b.width || h != b.height {
 		b.width, b.height = w, h
 		b.refresh()
 	}
 }
 
-// tick redraws the spinner and the elapsed time of a running panel.
-func (b *buildPanel) tick() {
-	if b.running() {
+// Tick redraws the spinner and the elapsed time of a running panel.
+func (b *Panel) Tick() {
+	if b.Running() {
 		b.refresh()
 	}
 }
 
 // fixed is what stays in view below the title: while Nix builds, the
 // command and the progress; otherwise nothing (all of it scrolls).
-func (b buildPanel) fixed() []string {
-	if b.state != buildRunning {
+func (b Panel) fixed() []string {
+	if b.State != Running {
 		return nil
 	}
-	return append(b.commandLines(), b.progressLines(b.width, b.c.spin)...)
+	return append(b.CommandLines(), b.progressLines(b.width, b.C.Spin)...)
 }
 
 // refresh lays out what scrolls and sizes the pager to the room left,
 // one line less for the scroll hint when it does not fit. The log follows
 // its end while the window is there, so new lines show up; a user who
 // scrolled up stays where they are.
-func (b *buildPanel) refresh() {
-	if b.state == buildClosed {
+func (b *Panel) refresh() {
+	if b.State == Closed {
 		return
 	}
-	follow := b.state == buildRunning && b.pg.atBottom()
+	follow := b.State == Running && b.Pg.AtBottom()
 	body := b.body()
 	room := max(0, b.height-1-len(b.fixed()))
 	if len(body) > room {
 		room = max(0, room-1)
 	}
-	b.pg.setSize(b.width, room)
-	b.pg.setLines(body)
+	b.Pg.SetSize(b.width, room)
+	b.Pg.SetLines(body)
 	if follow {
-		b.pg.bottom()
+		b.Pg.Bottom()
 	}
 }
 
 // View draws the panel: the title, what stays in view, the scrolled rest
 // and, when it does not all fit, how to scroll.
-func (b buildPanel) View() string { return strings.Join(b.lines(), "\n") }
+func (b Panel) View() string { return strings.Join(b.Lines(), "\n") }
 
-func (b buildPanel) lines() []string {
-	s, w := b.c.styles, b.width
-	out := []string{s.PanelTitle.Render(truncate("Build "+attr.Printable(b.path.String()), w))}
+func (b Panel) Lines() []string {
+	s, w := b.C.Styles, b.width
+	out := []string{s.PanelTitle.Render(shared.Truncate("Build "+attr.Printable(b.Path.String()), w))}
 	out = append(out, b.fixed()...)
-	out = append(out, b.pg.window()...)
-	if b.pg.overflows() {
-		out = append(out, s.Dim.Render(truncate("  ↑/↓ scroll", w)))
+	out = append(out, b.Pg.Window()...)
+	if b.Pg.Overflows() {
+		out = append(out, s.Dim.Render(shared.Truncate("  ↑/↓ scroll", w)))
 	}
 	if len(out) > b.height {
 		out = out[:max(0, b.height)]
@@ -443,65 +446,47 @@ func (b buildPanel) lines() []string {
 	return out
 }
 
-// commandLines is the command, folded to two lines unless the user asked
+// CommandLines is the command, folded to two lines unless the user asked
 // for it whole (v): a checkout's long paths would otherwise push the
 // progress and the log off a small screen.
-func (b buildPanel) commandLines() []string {
+func (b Panel) CommandLines() []string {
 	var out []string
-	wl := wrapIndent("$ "+b.command, max(1, b.width-2))
+	wl := shared.WrapIndent("$ "+b.Command, max(1, b.width-2))
 	if !b.wholeCommand {
-		wl = foldLines("$ "+attr.Printable(b.command), wl, max(1, b.width-2), 2)
+		wl = shared.FoldLines("$ "+attr.Printable(b.Command), wl, max(1, b.width-2), 2)
 	}
 	for _, l := range wl {
-		out = append(out, "  "+b.c.styles.Dim.Render(l))
+		out = append(out, "  "+b.C.Styles.Dim.Render(l))
 	}
 	return append(out, "")
 }
 
 // commandFolds reports whether the command needs more than the two lines
 // it is folded to, so v has something to show.
-func (b buildPanel) commandFolds() bool {
-	return len(wrapIndent("$ "+b.command, max(1, b.width-2))) > 2
-}
-
-// foldLines keeps the first n-1 of text's wrapped lines and puts the rest
-// of text, cut with "…", on the n-th: the start of every part after the
-// first fold stays readable without another line per path.
-func foldLines(text string, lines []string, w, n int) []string {
-	if len(lines) <= n || n < 1 {
-		return lines
-	}
-	rest := text
-	for _, l := range lines[:n-1] {
-		i := strings.Index(rest, l)
-		if i < 0 {
-			return append(lines[:n-1:n-1], truncate(lines[n-1]+" "+lines[n], w))
-		}
-		rest = rest[i+len(l):]
-	}
-	return append(lines[:n-1:n-1], truncate(strings.TrimLeft(rest, " "), w))
+func (b Panel) commandFolds() bool {
+	return len(shared.WrapIndent("$ "+b.Command, max(1, b.width-2))) > 2
 }
 
 // body is everything of the panel that scrolls.
-func (b buildPanel) body() []string {
-	s, w := b.c.styles, b.width
+func (b Panel) body() []string {
+	s, w := b.C.Styles, b.width
 	var out []string
 	add := func(st func(...string) string, text string) {
-		for _, wl := range wrapIndent(text, max(1, w-2)) {
+		for _, wl := range shared.WrapIndent(text, max(1, w-2)) {
 			out = append(out, "  "+st(wl))
 		}
 	}
-	if b.state != buildRunning {
-		out = append(out, b.commandLines()...)
+	if b.State != Running {
+		out = append(out, b.CommandLines()...)
 	}
-	switch b.state {
-	case buildPlanning:
-		add(s.Dim.Render, b.c.spin+" asking Nix what this would build and fetch (dry run)…")
-		if b.confirmed {
+	switch b.State {
+	case Planning:
+		add(s.Dim.Render, b.C.Spin+" asking Nix what this would build and fetch (dry run)…")
+		if b.Confirmed {
 			add(s.Status.Render, "enter pressed: the build starts as soon as the plan shows it can.")
 		}
-	case buildConfirm:
-		if b.plan != nil && b.plan.Empty() {
+	case Confirm:
+		if b.Plan != nil && b.Plan.Empty() {
 			// Already built: no platform to worry about, nothing to fetch.
 			out = append(out, b.planLines(w)...)
 			out = append(out, "")
@@ -509,19 +494,19 @@ func (b buildPanel) body() []string {
 			break
 		}
 		switch {
-		case b.refusal != nil:
+		case b.Refusal != nil:
 			// Said once, below the plan, with the ways out.
-		case b.check != nil && !b.check.CanBuild:
-			add(s.Dim.Render, fmt.Sprintf("The output is for %s, which this machine does not build itself; the plan below needs no %s build here.", b.check.System, b.check.System))
-		case b.check != nil:
-			add(s.Dim.Render, b.check.Explain())
+		case b.Check != nil && !b.Check.CanBuild:
+			add(s.Dim.Render, fmt.Sprintf("The output is for %s, which this machine does not build itself; the plan below needs no %s build here.", b.Check.System, b.Check.System))
+		case b.Check != nil:
+			add(s.Dim.Render, b.Check.Explain())
 		}
 		out = append(out, b.planLines(w)...)
 		add(s.Dim.Render, b.space.String())
 		out = append(out, "")
-		if b.refusal != nil {
+		if b.Refusal != nil {
 			add(s.Bad.Render, "Not building: this machine cannot build all of it, as it is set up.")
-			add(s.Value.Render, strings.TrimSuffix(b.refusal.Error(), "To build anyway, run again with --force."))
+			add(s.Value.Render, strings.TrimSuffix(b.Refusal.Error(), "To build anyway, run again with --force."))
 			add(s.Status.Render, "Press f to build anyway (as --force: Nix fetches what it can, then fails), esc to go back.")
 			break
 		}
@@ -531,50 +516,42 @@ func (b buildPanel) body() []string {
 			break
 		}
 		add(s.Status.Render, "Press enter (or y) to build, esc to go back.")
-	case buildRunning:
+	case Running:
 		// The log, every line kept, one screen line each.
-		if len(b.log) > 0 {
+		if len(b.Log) > 0 {
 			out = append(out, s.Label.Render("log"))
-			for _, l := range b.log {
-				out = append(out, "  "+s.Dim.Render(truncate(l, w-2)))
+			for _, l := range b.Log {
+				out = append(out, "  "+s.Dim.Render(shared.Truncate(l, w-2)))
 			}
 		}
-	case buildDone:
+	case Done:
 		if r := b.result; r != nil && (len(r.Built) > 0 || len(r.Fetched) > 0) {
 			out = append(out, b.progressLines(w, "")...)
 		}
 		out = append(out, b.resultLines(w)...)
-	case buildFailed:
+	case Failed:
 		var bf *build.Failure
-		if errors.As(b.err, &bf) && bf.Kind == build.FailCancelled {
+		if errors.As(b.Err, &bf) && bf.Kind == build.FailCancelled {
 			// One cancel message: the failure's own first line says it
 			// again ("build cancelled"), so only what follows is shown.
 			add(s.Warning.Render, "Build cancelled.")
-			if _, rest, ok := strings.Cut(errorText(b.err), "\n"); ok {
+			if _, rest, ok := strings.Cut(shared.ErrorText(b.Err), "\n"); ok {
 				add(s.ErrorText.Render, rest)
 			}
 		} else {
 			add(s.Bad.Render, "Build failed.")
-			add(s.ErrorText.Render, errorText(b.err))
+			add(s.ErrorText.Render, shared.ErrorText(b.Err))
 		}
 	}
 	return out
 }
 
-func errorText(err error) string {
-	var ee *diag.EvalError
-	if errors.As(err, &ee) {
-		return ee.Error()
-	}
-	return err.Error()
-}
-
-func (b buildPanel) planLines(w int) []string {
-	s := b.c.styles
-	p := b.plan
+func (b Panel) planLines(w int) []string {
+	s := b.C.Styles
+	p := b.Plan
 	var out []string
 	line := func(st func(...string) string, t string) {
-		out = append(out, "  "+st(truncate(attr.Printable(t), w-2)))
+		out = append(out, "  "+st(shared.Truncate(attr.Printable(t), w-2)))
 	}
 	if p == nil || p.Empty() {
 		line(s.Good.Render, "Already built: nothing to build or fetch, the outputs are in the store.")
@@ -601,9 +578,9 @@ func (b buildPanel) planLines(w int) []string {
 	return out
 }
 
-func (b buildPanel) progressLines(w int, spin string) []string {
-	s := b.c.styles
-	st := b.stats
+func (b Panel) progressLines(w int, spin string) []string {
+	s := b.C.Styles
+	st := b.Stats
 	var out []string
 	frac := 0.0
 	if st.Expected > 0 {
@@ -620,12 +597,12 @@ func (b buildPanel) progressLines(w int, spin string) []string {
 	if st.Failed > 0 {
 		status += fmt.Sprintf(", %d failed", st.Failed)
 	}
-	if b.state == buildRunning {
-		status += fmt.Sprintf(" · %s", time.Since(b.started).Round(time.Second))
+	if b.State == Running {
+		status += fmt.Sprintf(" · %s", time.Since(b.Started).Round(time.Second))
 	}
-	out = append(out, "  "+s.Value.Render(truncate(status, w-2)))
-	if b.cancelling {
-		out = append(out, "  "+s.Warning.Render(truncate("cancelling: stopping Nix and its builders…", w-2)))
+	out = append(out, "  "+s.Value.Render(shared.Truncate(status, w-2)))
+	if b.Cancelling {
+		out = append(out, "  "+s.Warning.Render(shared.Truncate("cancelling: stopping Nix and its builders…", w-2)))
 	}
 	for _, a := range st.Active {
 		t := "running " + a.Name
@@ -635,17 +612,17 @@ func (b buildPanel) progressLines(w int, spin string) []string {
 		if a.Machine != "" {
 			t += " on " + a.Machine
 		}
-		out = append(out, "  "+s.Status.Render(truncate(attr.Printable(t), w-2)))
+		out = append(out, "  "+s.Status.Render(shared.Truncate(attr.Printable(t), w-2)))
 	}
 	return out
 }
 
-func (b buildPanel) resultLines(w int) []string {
-	s := b.c.styles
+func (b Panel) resultLines(w int) []string {
+	s := b.C.Styles
 	r := b.result
 	var out []string
 	add := func(st func(...string) string, text string) {
-		for _, wl := range wrap(attr.Printable(text), max(1, w-2)) {
+		for _, wl := range shared.Wrap(attr.Printable(text), max(1, w-2)) {
 			out = append(out, "  "+st(wl))
 		}
 	}
@@ -685,33 +662,36 @@ func (b buildPanel) resultLines(w int) []string {
 // bar draws a progress bar of w cells, readable without colour.
 func bar(frac float64, w int) string {
 	inner := max(1, w-2)
-	n := clamp(int(frac*float64(inner)+0.5), 0, inner)
+	n := shared.Clamp(int(frac*float64(inner)+0.5), 0, inner)
 	return "[" + strings.Repeat("#", n) + strings.Repeat("-", inner-n) + "]"
 }
 
-// footerLine is the build's progress in one line, for the footer while
+// FooterLine is the build's progress in one line, for the footer while
 // the tree is browsed.
-func (b buildPanel) footerLine(w int) string {
-	s := b.c.styles
-	name := attr.Printable(b.path.String())
+func (b Panel) FooterLine(w int) string {
+	s := b.C.Styles
+	name := attr.Printable(b.Path.String())
 	var t string
-	switch b.state {
-	case buildRunning:
-		t = fmt.Sprintf("%s building %s: built %d/%d", b.c.spin, name, b.stats.Done, b.stats.Expected)
-		if len(b.stats.Active) > 0 {
-			a := b.stats.Active[0]
+	switch b.State {
+	case Running:
+		t = fmt.Sprintf("%s building %s: built %d/%d", b.C.Spin, name, b.Stats.Done, b.Stats.Expected)
+		if len(b.Stats.Active) > 0 {
+			a := b.Stats.Active[0]
 			t += " · " + a.Name
 			if a.Machine != "" {
 				t += " on " + a.Machine
 			}
 		}
 		t += " · b shows the build"
-	case buildDone:
+	case Done:
 		t = "built " + name + " · b shows the result"
-	case buildFailed:
+	case Failed:
 		t = "the build of " + name + " ended without its outputs · b shows why"
 	default:
 		t = "build of " + name + " · b shows it"
 	}
-	return s.Status.Render(truncate(t, w))
+	return s.Status.Render(shared.Truncate(t, w))
 }
+
+// New returns the build panel, closed.
+func New(c *shared.Common) Panel { return Panel{C: c, Pg: shared.NewPager()} }

@@ -1,4 +1,6 @@
-package tui
+// Package filter is the `/` filter: a fuzzy search over every path the
+// tree has loaded, with its own input, matches and keys.
+package filter
 
 import (
 	"fmt"
@@ -9,119 +11,128 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/sahilm/fuzzy"
+
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
-	"github.com/sahilm/fuzzy"
+	"github.com/nixplore/nixplore/tui/components/tree"
+	"github.com/nixplore/nixplore/tui/shared"
 )
 
-// filterModel is the `/` filter over every path loaded so far: it takes a
+// Model is the `/` filter over every path loaded so far: it takes a
 // path as the footer prints it as well as a fuzzy fragment.
-type filterModel struct {
-	c       *common
-	active  bool
-	input   textinput.Model
-	index   pathIndex
-	matches fuzzy.Matches
+type Model struct {
+	c       *shared.Common
+	keys    KeyMap
+	Active  bool
+	Input   textinput.Model
+	index   PathIndex
+	Matches fuzzy.Matches
 	sel     int // the highlighted match; enter jumps to it
 	offset  int // the first match on screen
 	width   int
 	height  int
 }
 
-// pathIndex is the filter's haystack: every loaded node's path as printed,
+// PathIndex is the filter's haystack: every loaded node's path as printed,
 // relative to the start node, rebuilt only when the tree changed since the
 // last time.
-type pathIndex struct {
+type PathIndex struct {
 	version uint64
-	tree    *tree
+	tree    *tree.Tree
 	paths   []string
-	nodes   []*node
+	nodes   []*tree.Node
 	byKey   map[string]int // a node's path key → its place in paths
 	byPath  map[string]int // a printed path → its place in paths
 }
 
-func (p pathIndex) String(i int) string { return p.paths[i] }
-func (p pathIndex) Len() int            { return len(p.paths) }
+// String and Len make the index a fuzzy.Source.
+func (p PathIndex) String(i int) string { return p.paths[i] }
+func (p PathIndex) Len() int            { return len(p.paths) }
 
-func newFilter(c *common) filterModel {
+// New returns the filter, closed.
+func New(c *shared.Common) Model {
 	ti := textinput.New()
 	ti.Prompt = "/"
 	ti.Placeholder = "type to filter every loaded path"
 	// A blinking cursor would redraw twice a second for nothing.
 	ti.Cursor.SetMode(cursor.CursorStatic)
-	return filterModel{c: c, input: ti, height: 1}
+	return Model{c: c, keys: DefaultKeyMap(), Input: ti, height: 1}
 }
 
-// open starts filtering the loaded part of t.
-func (f *filterModel) open(t *tree) {
-	f.active = true
-	f.input.SetValue("")
-	if f.index.tree != t || f.index.version != t.version || f.index.paths == nil {
-		f.index = buildIndex(t)
+// Open starts filtering the loaded part of t.
+func (f *Model) Open(t *tree.Tree) {
+	f.Active = true
+	f.Input.SetValue("")
+	if f.index.tree != t || f.index.version != t.Version || f.index.paths == nil {
+		f.index = BuildIndex(t)
 	}
-	f.refilter()
+	f.Refilter()
 }
 
-func buildIndex(t *tree) pathIndex {
-	idx := pathIndex{version: t.version, tree: t, paths: make([]string, 0, len(t.index)), nodes: make([]*node, 0, len(t.index)),
-		byKey: make(map[string]int, len(t.index)), byPath: make(map[string]int, len(t.index))}
+// BuildIndex indexes every path t has loaded.
+func BuildIndex(t *tree.Tree) PathIndex {
+	idx := PathIndex{version: t.Version, tree: t, paths: make([]string, 0, len(t.Index)), nodes: make([]*tree.Node, 0, len(t.Index)),
+		byKey: make(map[string]int, len(t.Index)), byPath: make(map[string]int, len(t.Index))}
 	// Walk in tree order so equal scores keep the order a user sees.
-	var walk func(n *node)
-	walk = func(n *node) {
-		if n.parent != nil {
+	var walk func(n *tree.Node)
+	walk = func(n *tree.Node) {
+		if n.Parent != nil {
 			// Relative to the start node: the common prefix would only
 			// attract matches (an "s" in "system" for every path).
-			p := attr.Printable(n.path[len(t.root.path):].String())
-			idx.byKey[n.key], idx.byPath[p] = len(idx.paths), len(idx.paths)
+			p := attr.Printable(n.Path[len(t.Root.Path):].String())
+			idx.byKey[n.Key], idx.byPath[p] = len(idx.paths), len(idx.paths)
 			idx.paths = append(idx.paths, p)
 			idx.nodes = append(idx.nodes, n)
 		}
-		for _, c := range n.children {
+		for _, c := range n.Children {
 			walk(c)
 		}
 	}
-	walk(t.root)
+	walk(t.Root)
 	return idx
 }
 
-func (f *filterModel) focus() tea.Cmd { return f.input.Focus() }
+// Focus starts the input's cursor.
+func (f *Model) Focus() tea.Cmd { return f.Input.Focus() }
 
-func (f *filterModel) close() {
-	f.active = false
-	f.input.Blur()
-	f.matches = nil
+// Close closes the filter and forgets its matches.
+func (f *Model) Close() {
+	f.Active = false
+	f.Input.Blur()
+	f.Matches = nil
 }
 
-// setSize fits the matches to the tree's w x h and the input to the
+// SetSize fits the matches to the tree's w x h and the input to the
 // status line of width sw, next to the match count.
-func (f *filterModel) setSize(w, h, sw int) {
+func (f *Model) SetSize(w, h, sw int) {
 	f.width, f.height = w, max(1, h)
-	f.input.Width = max(1, sw-24)
-	f.offset = follow(f.sel, f.offset, f.height, len(f.matches))
+	f.Input.Width = max(1, sw-24)
+	f.offset = shared.Follow(f.sel, f.offset, f.height, len(f.Matches))
 }
 
-// refilter ranks every path against the query; an empty query lists all.
-func (f *filterModel) refilter() {
-	q := f.input.Value()
+// Refilter ranks every path against the query; an empty query lists all.
+func (f *Model) Refilter() {
+	q := f.Input.Value()
 	f.sel, f.offset = 0, 0
 	if q == "" {
-		f.matches = f.matches[:0]
+		f.Matches = f.Matches[:0]
 		for i := range f.index.paths {
-			f.matches = append(f.matches, fuzzy.Match{Str: f.index.paths[i], Index: i})
+			f.Matches = append(f.Matches, fuzzy.Match{Str: f.index.paths[i], Index: i})
 		}
 		return
 	}
-	f.matches = f.index.rank(q)
+	f.Matches = f.index.Rank(q)
 }
 
-// rank orders the loaded paths for the query q. The query may be a path
+// Rank orders the loaded paths for the query q. The query may be a path
 // as the footer prints it (config.system.build.units."sshd.service"),
 // relative to the start node (units."sshd.service") or to one of the
 // start's ancestors (build.toplevel): a loaded path it names comes first,
 // whatever its quoting. Every other path follows as a fuzzy match
 // (sahilm/fuzzy) of the query or of the query with that prefix taken off,
 // best score first.
-func (idx pathIndex) rank(q string) fuzzy.Matches {
+func (idx PathIndex) Rank(q string) fuzzy.Matches {
 	queries := idx.relative(q)
 	var exact fuzzy.Matches
 	seen := map[int]bool{}
@@ -172,12 +183,12 @@ func (idx pathIndex) rank(q string) fuzzy.Matches {
 // relative is q, then q without each leading part of the start node's
 // printed path it begins with, longest first: "config.system.build.x",
 // "system.build.x" and "build.x" all give "x" at config.system.build.
-func (idx pathIndex) relative(q string) []string {
+func (idx PathIndex) relative(q string) []string {
 	out := []string{q}
 	if idx.tree == nil {
 		return out
 	}
-	root := idx.tree.root.path
+	root := idx.tree.Root.Path
 	for i := range root {
 		prefix := attr.Printable(root[i:].String()) + "."
 		if rest, ok := strings.CutPrefix(q, prefix); ok && rest != "" {
@@ -189,7 +200,7 @@ func (idx pathIndex) relative(q string) []string {
 
 // find is the loaded path that v names relative to the start node: as
 // printed, or parsed with any quoting Nix accepts (`"toplevel"`).
-func (idx pathIndex) find(v string) (int, bool) {
+func (idx PathIndex) find(v string) (int, bool) {
 	if i, ok := idx.byPath[v]; ok {
 		return i, true
 	}
@@ -200,71 +211,71 @@ func (idx pathIndex) find(v string) (int, bool) {
 	if err != nil || len(rel) == 0 {
 		return 0, false
 	}
-	root := idx.tree.root.path
+	root := idx.tree.Root.Path
 	abs := append(append(attr.Path{}, root...), rel...)
 	i, ok := idx.byKey[abs.Key()]
 	return i, ok
 }
 
-// chosen is the node the highlighted match stands for.
-func (f *filterModel) chosen() *node {
-	if f.sel < 0 || f.sel >= len(f.matches) {
+// Chosen is the node the highlighted match stands for.
+func (f *Model) Chosen() *tree.Node {
+	if f.sel < 0 || f.sel >= len(f.Matches) {
 		return nil
 	}
-	return f.index.nodes[f.matches[f.sel].Index]
+	return f.index.nodes[f.Matches[f.sel].Index]
 }
 
 // Update handles a key while the filter is open (enter and esc are the
 // root's: they change the tree).
-func (f filterModel) Update(msg tea.Msg) (filterModel, tea.Cmd) {
-	k := f.c.keys
+func (f Model) Update(msg tea.Msg) (Model, tea.Cmd) {
 	var cmd tea.Cmd
 	km, isKey := msg.(tea.KeyMsg)
 	switch {
-	case isKey && key.Matches(km, k.FilterUp):
+	case isKey && key.Matches(km, f.keys.Up):
 		f.sel = max(0, f.sel-1)
-	case isKey && key.Matches(km, k.FilterDown):
-		f.sel = min(max(0, len(f.matches)-1), f.sel+1)
+	case isKey && key.Matches(km, f.keys.Down):
+		f.sel = min(max(0, len(f.Matches)-1), f.sel+1)
 	default:
-		before := f.input.Value()
-		f.input, cmd = f.input.Update(msg)
-		if f.input.Value() != before {
-			f.refilter()
+		before := f.Input.Value()
+		f.Input, cmd = f.Input.Update(msg)
+		if f.Input.Value() != before {
+			f.Refilter()
 		}
 	}
-	f.offset = follow(f.sel, f.offset, f.height, len(f.matches))
+	f.offset = shared.Follow(f.sel, f.offset, f.height, len(f.Matches))
 	return f, cmd
 }
 
 // View renders the ranked matches in the tree's place, matched letters
 // highlighted.
-func (f filterModel) View() string { return strings.Join(f.lines(), "\n") }
+func (f Model) View() string { return strings.Join(f.Lines(), "\n") }
 
-func (f filterModel) lines() []string {
-	s, w := f.c.styles, f.width
-	if len(f.matches) == 0 {
-		return []string{s.Dim.Render(truncate("no loaded path matches", w))}
+// Lines is the filter as drawn: its input, then its matches.
+func (f Model) Lines() []string {
+	s, w := f.c.Styles, f.width
+	if len(f.Matches) == 0 {
+		return []string{s.Dim.Render(shared.Truncate("no loaded path matches", w))}
 	}
 	var out []string
-	for i := f.offset; i < len(f.matches) && len(out) < f.height; i++ {
-		m := f.matches[i]
+	for i := f.offset; i < len(f.Matches) && len(out) < f.height; i++ {
+		m := f.Matches[i]
 		line := highlight(m.Str, m.MatchedIndexes, s.Match.Render)
-		if f.index.nodes[m.Index].absent != nil {
+		if f.index.nodes[m.Index].Absent != nil {
 			line += s.Dim.Render(" (absent)")
 		}
 		if i == f.sel {
-			out = append(out, s.CursorMark.Render("> ")+truncate(line, w-2))
+			out = append(out, s.CursorMark.Render("> ")+shared.Truncate(line, w-2))
 		} else {
-			out = append(out, "  "+truncate(line, w-2))
+			out = append(out, "  "+shared.Truncate(line, w-2))
 		}
 	}
 	return out
 }
 
-// statusLine is the input and the match count, in w columns.
-func (f filterModel) statusLine(w int) string {
-	count := fmt.Sprintf("  %d/%s", len(f.matches), nixeval.Count(len(f.index.paths), "path"))
-	return truncate(f.input.View()+f.c.styles.Dim.Render(count), w)
+// StatusLine is the input and the match count, in w columns.
+func (f Model) StatusLine(w int) string {
+	count := fmt.Sprintf("  %d/%s", len(f.Matches), nixeval.Count(len(f.index.paths), "path"))
+	return shared.Truncate(f.Input.View()+f.c.Styles.Dim.Render(count), w)
 }
 
 // highlight styles the bytes at idx (sorted byte offsets from fuzzy).

@@ -1,4 +1,4 @@
-package tui
+package shared
 
 import (
 	"fmt"
@@ -16,9 +16,9 @@ func TestPagerStaysWithinItsContent(t *testing.T) {
 		}
 		return out
 	}
-	p := newPager()
-	p.setSize(20, 5)
-	p.setLines(lines(12))
+	p := NewPager()
+	p.SetSize(20, 5)
+	p.SetLines(lines(12))
 	for _, step := range []struct {
 		what       string
 		do         func()
@@ -26,24 +26,24 @@ func TestPagerStaysWithinItsContent(t *testing.T) {
 		more, seen int
 	}{
 		{"at first", func() {}, 0, 7, 5},
-		{"far down", func() { p.scroll(100) }, 7, 0, 5},
-		{"one up after far down", func() { p.scroll(-1) }, 6, 1, 5},
-		{"far up", func() { p.scroll(-100) }, 0, 7, 5},
-		{"bottom", func() { p.bottom() }, 7, 0, 5},
-		{"content shrinks", func() { p.setLines(lines(8)) }, 3, 0, 5},
-		{"screen grows", func() { p.setSize(20, 10) }, 0, 0, 8},
-		{"screen shrinks", func() { p.setSize(20, 3); p.scroll(2) }, 2, 3, 3},
-		{"no content", func() { p.setLines(nil) }, 0, 0, 0},
+		{"far down", func() { p.Scroll(100) }, 7, 0, 5},
+		{"one up after far down", func() { p.Scroll(-1) }, 6, 1, 5},
+		{"far up", func() { p.Scroll(-100) }, 0, 7, 5},
+		{"bottom", func() { p.Bottom() }, 7, 0, 5},
+		{"content shrinks", func() { p.SetLines(lines(8)) }, 3, 0, 5},
+		{"screen grows", func() { p.SetSize(20, 10) }, 0, 0, 8},
+		{"screen shrinks", func() { p.SetSize(20, 3); p.Scroll(2) }, 2, 3, 3},
+		{"no content", func() { p.SetLines(nil) }, 0, 0, 0},
 	} {
 		step.do()
-		if got := p.offset(); got != step.offset {
+		if got := p.Offset(); got != step.offset {
 			t.Errorf("%s: offset %d, want %d", step.what, got, step.offset)
 		}
-		if got := p.moreBelow(); got != step.more {
+		if got := p.MoreBelow(); got != step.more {
 			t.Errorf("%s: %d lines below, want %d", step.what, got, step.more)
 		}
-		if got := len(p.window()); got != step.seen {
-			t.Errorf("%s: %d lines shown, want %d: %q", step.what, got, step.seen, p.window())
+		if got := len(p.Window()); got != step.seen {
+			t.Errorf("%s: %d lines shown, want %d: %q", step.what, got, step.seen, p.Window())
 		}
 	}
 }
@@ -61,7 +61,7 @@ func TestFollowKeepsTheCursorInView(t *testing.T) {
 		{2, 10, 5, 3, 0},   // fewer lines than the window
 		{0, 0, 0, 3, 0},    // no room: as if one line
 	} {
-		if got := follow(tc.cursor, tc.offset, tc.h, tc.n); got != tc.want {
+		if got := Follow(tc.cursor, tc.offset, tc.h, tc.n); got != tc.want {
 			t.Errorf("follow(cursor %d, offset %d, h %d, n %d) = %d, want %d", tc.cursor, tc.offset, tc.h, tc.n, got, tc.want)
 		}
 	}
