@@ -104,13 +104,19 @@ func cmdTUI(ctx context.Context, o *cmdline.Options, stdout, stderr io.Writer) e
 	p := tea.NewProgram(m, tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(ctx), tea.WithOutput(out),
 		tea.WithoutSignalHandler())
 	final, err := p.Run()
+	return endExplorer(ctx, final, err, lg)
+}
+
+// endExplorer waits, after the explorer's program ended, for every Nix
+// process it started to be gone, so none outlives nixplore.
+func endExplorer(ctx context.Context, final tea.Model, err error, lg *log.Logger) error {
 	if ctx.Err() != nil {
 		// SIGHUP (the terminal closed), SIGTERM or SIGINT: the explorer
 		// never saw q, so its requests and build are stopped here.
 		lg.Printf("ended by a signal: stopping every request and build")
 	}
 	// Every request was cancelled on quit; wait for the Nix processes to
-	// be gone before returning, so none outlives nixplore.
+	// be gone before returning.
 	if fm, ok := final.(tui.Model); ok {
 		fm.Close()
 		if fm.Wait(5 * time.Second) {
