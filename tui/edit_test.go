@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -25,8 +26,8 @@ func TestEditOpensDefiningFile(t *testing.T) {
 			t.Fatalf("editor argv %q", argv)
 		}
 		line, err := strconv.Atoi(strings.TrimPrefix(argv[2], "+"))
-		if err != nil || line < 1 {
-			t.Fatalf("line argument %q", argv[2])
+		if want := definitionLine(t, own, "myScript ="); err != nil || line != want {
+			t.Fatalf("line argument %q, want +%d (where myScript is defined, not its mention in a comment)", argv[2], want)
 		}
 		if _, cmd := d.m.edit(); cmd == nil {
 			t.Error("e returned no command")
@@ -40,4 +41,21 @@ func TestEditOpensDefiningFile(t *testing.T) {
 			t.Errorf("e on disabled: cmd %v, status %q", cmd, mm.(Model).footer.Status())
 		}
 	})
+}
+
+// definitionLine is the 1-based number of the first line of file that
+// holds text outside a comment: where the test fixture defines it.
+func definitionLine(t *testing.T, file, text string) int {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range strings.Split(string(b), "\n") {
+		if strings.Contains(l, text) && !strings.HasPrefix(strings.TrimSpace(l), "#") {
+			return i + 1
+		}
+	}
+	t.Fatalf("%s never defines %q", file, text)
+	return 0
 }

@@ -216,21 +216,35 @@ func TestPendingVariantSaysWhyItTakesLong(t *testing.T) {
 	ev.lists[imagesPath.String()] = cs
 	root := attr.DefaultPath.String()
 	ev.lists[root] = append(ev.lists[root], nixeval.Child{Name: "images", Kind: nixeval.KindAttrs})
+	// The variants' kinds never come (each is a whole evaluation): the
+	// request waits until it is cancelled.
+	ev.kinding = func(ctx context.Context, children []nixeval.Child) error {
+		for _, c := range children {
+			if len(c.Path) > len(imagesPath) && c.Path.HasPrefix(imagesPath) {
+				<-ctx.Done()
+				return ctx.Err()
+			}
+		}
+		return nil
+	}
 	d := fakeDriver(t, ev, 120, 30)
 	d.settle()
-	n := d.m.tree.Find(imagesPath)
-	if n == nil {
-		t.Fatal("no images in the fake")
-	}
-	d.m.pane.SelectNode(n)
+	// As a user: filter to images, open it, go down to its first variant.
+	d.key("/")
+	d.typeText("images")
+	d.key("enter")
+	d.until(func() bool { return d.selectedPath() == imagesPath.String() })
 	d.key("l")
-	// Deliver only the listing: the kinds stay pending.
-	d.until(func() bool { return len(n.Children) == 2 })
-	child := n.Children[0]
-	d.m.pane.SelectNode(child)
-	d.m.preview.Show(child, 0)
-	if !strings.Contains(strings.Join(d.m.preview.Lines(120), "\n"), `evaluates the whole configuration again with the amazon image module`) {
-		t.Errorf("the preview of a pending variant does not say why it takes long:\n%s", strings.Join(d.m.preview.Lines(120), "\n"))
+	n := d.m.tree.Find(imagesPath)
+	d.until(func() bool { return n != nil && len(n.Children) == 2 })
+	d.key("j")
+	want := `evaluates the whole configuration again with the amazon image module`
+	d.until(func() bool { return strings.Contains(strings.Join(d.m.preview.Lines(120), "\n"), want) })
+	if got := strings.Join(d.m.preview.Lines(120), "\n"); !strings.Contains(got, want) || d.selectedPath() != imagesPath.Child("amazon").String() {
+		t.Errorf("on %s, the preview of a pending variant does not say why it takes long:\n%s", d.selectedPath(), got)
+	}
+	if n.Children[0].Kind != nixeval.KindPending {
+		t.Errorf("the variant's kind is %q: the test needs it pending", n.Children[0].Kind)
 	}
 }
 

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"github.com/nixplore/nixplore/internal/testnix"
 	"strings"
 	"testing"
 	"time"
@@ -43,7 +44,7 @@ func TestWarningsInExplorer(t *testing.T) {
 		if got := d.m.warnings.Count(); got != "⚠ 4 warnings" {
 			t.Fatalf("count %q, list %+v", got, d.m.warnings.List)
 		}
-		if v := d.m.View(); !strings.HasPrefix(strings.Split(v, "\n")[1], "⚠ 4 warnings (w) · system x86_64-linux") {
+		if v := d.m.View(); !strings.HasPrefix(strings.Split(v, "\n")[1], "⚠ 4 warnings (w) · system "+testnix.HostSystem()) {
 			t.Errorf("header lacks the count:\n%s", v)
 		}
 		for _, n := range []string{"toplevel", "legacyTool", "nixos-enter", "nixos-option"} {
