@@ -86,7 +86,7 @@ fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do pkg=$${t%%:*}; f=$${t#*:}; \
 	  $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) ./nixeval/$$pkg; done
 
-# The man page, from the same text as --help (cmd/nixplore/help.go);
+# The man page, from the same text as --help (the flag table, cmd/nixplore/cmdline/manual.go);
 # TestManPageIsCurrent fails when the checked-in one is stale.
 man:
 	$(GO) run ./cmd/nixplore __man > nixplore.1

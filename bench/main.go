@@ -351,7 +351,7 @@ func (b *benchEnv) alternate(p *pair, nixplore []string) {
 	}
 }
 
-// furtherSets are other attribute sets of the slow fixture, each listed
+// furtherSets are other attribute sets of the heavy fixture, each listed
 // once in the session after config.system.build.
 var furtherSets = []string{"config.system.build.units", "config.system.build.manual", `config.system.build.units."sshd.service"`,
 	"config.system.nixos", "config.boot.loader"}

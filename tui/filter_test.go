@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"github.com/nixplore/nixplore/nixeval/attr"
 	"strings"
 	"testing"
 )
@@ -97,4 +98,37 @@ func TestFilterScrollsWithItsCursor(t *testing.T) {
 		}
 		checkFits(t, d.m.View(), 80, 16, "long query")
 	})
+}
+
+// A full path typed into the filter that is not loaded yet is loaded and
+// jumped to (issue 25); a name that is not there says so; a single name
+// is a search, never a walk.
+func TestFilterJumpsToAnUnloadedPath(t *testing.T) {
+	d := fakeDriver(t, piLike(), 120, 30)
+	d.settle()
+	units := attr.DefaultPath.Child("units")
+	if n := d.m.tree.Find(units); n == nil || n.Loaded {
+		t.Fatal("units must be there and not loaded for this test")
+	}
+	d.key("/")
+	d.typeText(`config.system.build.units."sshd.service"`)
+	d.key("enter")
+	d.settle()
+	if got, want := d.selectedPath(), units.Child("sshd.service").String(); got != want {
+		t.Fatalf("the cursor is on %s, want %s:\n%s", got, want, d.m.View())
+	}
+	d.key("/")
+	d.typeText(`units.nope`)
+	d.key("enter")
+	d.settle()
+	if s := d.m.footer.Status(); !strings.Contains(s, "no nope in config.system.build.units") {
+		t.Errorf("status %q", s)
+	}
+	d.key("/")
+	d.typeText("sdimgae")
+	d.key("enter")
+	d.settle()
+	if got := d.selectedPath(); got != attr.DefaultPath.Child("sdImage").String() {
+		t.Errorf("a typo lands on %s", got)
+	}
 }

@@ -3,6 +3,7 @@ package tui
 import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"strings"
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
@@ -19,6 +20,7 @@ const maxEarlyKeys = 256
 func (m Model) onKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	k := m.c.Keys
 	m.c.Log.Printf("key %q", msg.String())
+	m.jumpTo = nil // a key of the user's ends a walk to a typed path
 	if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !m.filter.Active {
 		// Keys typed faster than the terminal is read arrive together
 		// ("/manual"): each is a key of its own.
@@ -256,8 +258,14 @@ func (m Model) onFilterKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, m.selectionChanged()
 	case key.Matches(msg, k.Accept):
 		n := m.filter.Chosen()
+		q := m.filter.Input.Value()
 		m.filter.Close()
 		m.syncKeys()
+		// A path of two names or more that is not loaded: load the way
+		// to it and jump (a single name is a search: its best match).
+		if p, ok := m.jumpTarget(q); ok && strings.Contains(q, ".") && m.tree.Find(p) == nil {
+			return m.startJump(p)
+		}
 		if n != nil && m.tree.Index[n.Key] == n {
 			m.tree.RevealAncestors(n)
 			m.tree.Flatten()

@@ -41,8 +41,9 @@ type kindsMsg struct {
 const kindBatch = 4
 
 // scheduleKinds starts background kind requests for the pending rows the
-// user can see, the selected one first, keeping Workers() in flight, and
-// cancels the ones whose rows are no longer on screen. It is called after
+// user can see, the selected one first, keeping BackgroundSlots()
+// (Workers-1, at least one) in flight, and cancels the ones whose rows
+// are no longer on screen. It is called after
 // every message (Update), so scrolling, folding and new listings all count.
 func (m *Model) scheduleKinds() tea.Cmd {
 	if m.state != stateReady || len(m.tree.Visible) == 0 {

@@ -79,6 +79,9 @@ type Model struct {
 	header  header.Model
 	footer  footer.Model
 	spinner spinner.Model
+	// jumpTo is a path typed into the filter that is being loaded to be
+	// jumped to (jump.go); any key ends the walk.
+	jumpTo attr.Path
 
 	infoID uint64 // the Info request in flight, 0 when none
 	// showAbsent adds the catalogue's outputs this configuration does not

@@ -125,7 +125,12 @@ func (m Model) onListed(msg listedMsg) (tea.Model, tea.Cmd) {
 		nm := next.(Model)
 		return nm, tea.Batch(cmd, nm.startInfo())
 	}
-	return m.onListedInner(msg)
+	next, cmd := m.onListedInner(msg)
+	if nm := next.(Model); nm.jumpTo != nil {
+		jumped, more := nm.continueJump()
+		return jumped, tea.Batch(cmd, more)
+	}
+	return next, cmd
 }
 
 func (m Model) onListedInner(msg listedMsg) (tea.Model, tea.Cmd) {

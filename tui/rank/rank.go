@@ -68,18 +68,21 @@ func Paths(q string, paths []string) []Match {
 		}
 	}
 	sort.SliceStable(out, func(a, b int) bool {
-		if out[a].Tier != out[b].Tier {
-			return out[a].Tier < out[b].Tier
-		}
-		if out[a].Tier == Subsequence {
-			return out[a].Score > out[b].Score
-		}
-		if out[a].Score != out[b].Score {
-			return out[a].Score > out[b].Score
+		if Better(out[a], out[b]) != Better(out[b], out[a]) {
+			return Better(out[a], out[b])
 		}
 		return out[a].Index < out[b].Index
 	})
 	return out
+}
+
+// Better says whether a ranks before b: a better tier, then a higher
+// score within it.
+func Better(a, b Match) bool {
+	if a.Tier != b.Tier {
+		return a.Tier < b.Tier
+	}
+	return a.Score > b.Score
 }
 
 // segment is one name of a printed path and where it starts.

@@ -42,7 +42,9 @@ type Config struct {
 	// so holding a key does not start a Nix process per line.
 	PreviewDelay time.Duration
 	// Workers is how many requests the evaluator answers at once; the
-	// explorer keeps as many background kind requests in flight (0: 1).
+	// explorer keeps one fewer background kind requests in flight (at
+	// least one; Common.BackgroundSlots), so a key press always finds an
+	// evaluator free.
 	Workers int
 	// Memory, when set, reports each evaluator's resident memory (bytes),
 	// shown in the header.

@@ -16,6 +16,7 @@ import (
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/tui/components/tree"
+	"github.com/nixplore/nixplore/tui/rank"
 	"github.com/nixplore/nixplore/tui/shared"
 )
 
@@ -129,9 +130,8 @@ func (f *Model) Refilter() {
 // as the footer prints it (config.system.build.units."sshd.service"),
 // relative to the start node (units."sshd.service") or to one of the
 // start's ancestors (build.toplevel): a loaded path it names comes first,
-// whatever its quoting. Every other path follows as a fuzzy match
-// (sahilm/fuzzy) of the query or of the query with that prefix taken off,
-// best score first.
+// whatever its quoting. Every other path follows as package rank orders
+// them for the query or the query with that prefix taken off.
 func (idx PathIndex) Rank(q string) fuzzy.Matches {
 	queries := idx.relative(q)
 	var exact fuzzy.Matches
@@ -148,28 +148,31 @@ func (idx PathIndex) Rank(q string) fuzzy.Matches {
 		}
 		exact = append(exact, fuzzy.Match{Str: idx.paths[i], Index: i, MatchedIndexes: all})
 	}
-	var fz fuzzy.Matches
-	if len(queries) == 1 {
-		fz = fuzzy.FindFrom(q, idx)
-	} else {
-		best := map[int]fuzzy.Match{}
-		for _, v := range queries {
-			for _, m := range fuzzy.FindFrom(v, idx) {
-				if b, ok := best[m.Index]; !ok || m.Score > b.Score {
-					best[m.Index] = m
-				}
+	// Every other path as people search (package rank): a whole name,
+	// its beginning, a piece, the letters in order, a typo; the best way
+	// any form of the query matches each path.
+	best := map[int]rank.Match{}
+	for _, v := range queries {
+		for _, m := range rank.Paths(v, idx.paths) {
+			if b, ok := best[m.Index]; !ok || rank.Better(m, b) {
+				best[m.Index] = m
 			}
 		}
-		for _, m := range best {
-			fz = append(fz, m)
+	}
+	ranked := make([]rank.Match, 0, len(best))
+	for _, m := range best {
+		ranked = append(ranked, m)
+	}
+	// Equal matches keep the tree's order.
+	sort.Slice(ranked, func(a, b int) bool {
+		if rank.Better(ranked[a], ranked[b]) != rank.Better(ranked[b], ranked[a]) {
+			return rank.Better(ranked[a], ranked[b])
 		}
-		// Equal scores keep the tree's order, as fuzzy's own sort does.
-		sort.Slice(fz, func(a, b int) bool {
-			if fz[a].Score != fz[b].Score {
-				return fz[a].Score > fz[b].Score
-			}
-			return fz[a].Index < fz[b].Index
-		})
+		return ranked[a].Index < ranked[b].Index
+	})
+	fz := make(fuzzy.Matches, len(ranked))
+	for i, m := range ranked {
+		fz[i] = m.Match
 	}
 	out := exact
 	for _, m := range fz {

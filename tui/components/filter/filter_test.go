@@ -91,3 +91,32 @@ func TestFilterRanksFullPaths(t *testing.T) {
 		})
 	}
 }
+
+// The ranking table of issue 25, through the filter's own index: a whole
+// name first, then its beginning, then fuzzier; a typo still finds.
+func TestFilterRanksAsPeopleSearch(t *testing.T) {
+	attrs := func(n string) nixeval.Child { return nixeval.Child{Name: n, Kind: nixeval.KindAttrs} }
+	drv := func(n string) nixeval.Child { return nixeval.Child{Name: n, Kind: nixeval.KindDerivation} }
+	lists := map[string][]nixeval.Child{
+		"config.system.build": {drv("etc"), attrs("images"), drv("kernel"), drv("sdImage"), drv("toplevel")},
+		"config.system.build.images": {drv("amazon"), drv("digital-ocean"), drv("iso"), drv("iso-installer"),
+			drv("oci"), drv("openstack"), drv("sd-card")},
+	}
+	idx := BuildIndex(listedTree(t, "config.system.build", lists, "config.system.build", "config.system.build.images"))
+	for q, first := range map[string][]string{
+		"iso":     {"images.iso", "images.iso-installer"},
+		"sdimgae": {"sdImage"},
+		"card":    {"images.sd-card"},
+	} {
+		got := idx.Rank(q)
+		if len(got) < len(first) {
+			t.Errorf("%q: %d matches", q, len(got))
+			continue
+		}
+		for i, w := range first {
+			if got[i].Str != w {
+				t.Errorf("%q ranks %q at %d, want %q", q, got[i].Str, i, w)
+			}
+		}
+	}
+}
