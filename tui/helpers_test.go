@@ -275,6 +275,9 @@ type fakeEval struct {
 	// error from kinding is Kinds' answer).
 	naming  func(ctx context.Context, p attr.Path)
 	kinding func(ctx context.Context, children []nixeval.Child) error
+	// valuing, when set, answers Values; else each path's kind from the
+	// listings and its .drv from the descriptions.
+	valuing func(ctx context.Context, paths []attr.Path) ([]nixeval.Value, error)
 }
 
 func (f *fakeEval) List(ctx context.Context, paths ...attr.Path) ([]nixeval.Listing, error) {
@@ -349,6 +352,24 @@ func (f *fakeEval) Describe(ctx context.Context, p attr.Path) (*nixeval.Descript
 }
 
 func (f *fakeEval) Info(ctx context.Context) (*nixeval.Info, error) { return f.info, nil }
+
+func (f *fakeEval) Values(ctx context.Context, paths []attr.Path) ([]nixeval.Value, error) {
+	if f.valuing != nil {
+		return f.valuing(ctx, paths)
+	}
+	out := make([]nixeval.Value, len(paths))
+	for i, p := range paths {
+		for _, c := range f.lists[p.Parent().String()] {
+			if c.Name == p.Last() {
+				out[i].Kind = c.Kind
+			}
+		}
+		if d, ok := f.descs[p.String()]; ok {
+			out[i].DrvPath = d.DrvPath
+		}
+	}
+	return out, nil
+}
 func (f *fakeEval) PeekList(attr.Path) (*nixeval.Listing, bool) {
 	return nil, false
 }

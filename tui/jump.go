@@ -1,8 +1,6 @@
 package tui
 
 import (
-	"strings"
-
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/nixplore/nixplore/nixeval/attr"
@@ -13,24 +11,6 @@ import (
 // (config.system.build.units."sshd.service" before units was opened) is
 // loaded and jumped to: each set on the way is listed in turn, as → would,
 // and the cursor lands on the path once it is there.
-
-// jumpTarget is the path a filter query names below the start node, when
-// it parses as one: as the footer prints it, or relative to the start.
-func (m Model) jumpTarget(q string) (attr.Path, bool) {
-	q = strings.TrimSpace(q)
-	p, err := attr.Parse(q)
-	if q == "" || err != nil || len(p) == 0 {
-		return nil, false
-	}
-	root := m.tree.Root.Path
-	if !p.HasPrefix(root) {
-		p = append(append(attr.Path{}, root...), p...)
-	}
-	if len(p) <= len(root) {
-		return nil, false
-	}
-	return p, true
-}
 
 // startJump begins the walk to p.
 func (m Model) startJump(p attr.Path) (tea.Model, tea.Cmd) {

@@ -8,6 +8,7 @@ import (
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/tui/components/buildpanel"
+	"github.com/nixplore/nixplore/tui/components/filter"
 	"github.com/nixplore/nixplore/tui/components/preview"
 	"github.com/nixplore/nixplore/tui/shared"
 )
@@ -263,7 +264,7 @@ func (m Model) onFilterKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.syncKeys()
 		// A path of two names or more that is not loaded: load the way
 		// to it and jump (a single name is a search: its best match).
-		if p, ok := m.jumpTarget(q); ok && strings.Contains(q, ".") && m.tree.Find(p) == nil {
+		if p, ok := filter.JumpTarget(q, m.tree.Root.Path); ok && strings.Contains(q, ".") && m.tree.Find(p) == nil {
 			return m.startJump(p)
 		}
 		if n != nil && m.tree.Index[n.Key] == n {

@@ -19,6 +19,7 @@ import (
 	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/tui/components/buildpanel"
 	"github.com/nixplore/nixplore/tui/components/comparepanel"
+	"github.com/nixplore/nixplore/tui/components/edits"
 	"github.com/nixplore/nixplore/tui/components/evallog"
 	"github.com/nixplore/nixplore/tui/components/explain"
 	"github.com/nixplore/nixplore/tui/components/filter"
@@ -34,6 +35,9 @@ import (
 // Config is what the explorer is started with (shared.Config: every
 // component reads it).
 type Config = shared.Config
+
+// WatchConfig is what the explorer watches to follow edits.
+type WatchConfig = shared.WatchConfig
 
 // Evaluator is what the explorer asks about the target; *nixeval.Evaluator
 // implements it.
@@ -78,6 +82,7 @@ type Model struct {
 	compare comparepanel.Panel
 	header  header.Model
 	footer  footer.Model
+	edits   edits.Model
 	spinner spinner.Model
 	// jumpTo is a path typed into the filter that is being loaded to be
 	// jumped to (jump.go); any key ends the walk.
@@ -169,6 +174,7 @@ func New(cfg Config) Model {
 	m.warnings = warnings.New(c)
 	m.trace = trace.New(c)
 	m.evalLog = evallog.New(c)
+	m.edits = edits.New(c)
 	m.layout()
 	m.syncKeys()
 	return m
@@ -206,4 +212,5 @@ func (m Model) Close() {
 	m.trace.Cancel()
 	m.evalLog.Cancel()
 	m.compare.Cancel()
+	m.edits.Close()
 }

@@ -98,20 +98,21 @@ func (m *Model) previewNode(n *tree.Node) tea.Cmd {
 	}
 	id := m.c.Next()
 	m.preview.Show(n, id)
+	why := m.editWhy(n)
 	if n.Kind == nixeval.KindError || n.Absent != nil {
 		// Known without Nix: the error text, or the catalogue's entry.
 		m.preview.SetState(preview.Ready)
-		return nil
+		return why
 	}
 	if e, ok := m.descs[n.Key]; ok {
 		m.preview.Set(e.desc, e.err, e.cached)
-		return nil
+		return why
 	}
 	d := m.c.Cfg.PreviewDelay
 	if d <= 0 {
-		return m.startDescribe(n, id)
+		return tea.Batch(why, m.startDescribe(n, id))
 	}
-	return tea.Tick(d, func(time.Time) tea.Msg { return previewDueMsg{id: id} })
+	return tea.Batch(why, tea.Tick(d, func(time.Time) tea.Msg { return previewDueMsg{id: id} }))
 }
 
 func (m Model) onListed(msg listedMsg) (tea.Model, tea.Cmd) {

@@ -9,6 +9,7 @@ import (
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/tui/components/buildpanel"
 	"github.com/nixplore/nixplore/tui/components/comparepanel"
+	"github.com/nixplore/nixplore/tui/components/edits"
 	"github.com/nixplore/nixplore/tui/components/evallog"
 	"github.com/nixplore/nixplore/tui/components/preview"
 	"github.com/nixplore/nixplore/tui/components/trace"
@@ -30,6 +31,14 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	// their kinds are asked for here, once.
 	if kcmd := nm.scheduleKinds(); kcmd != nil {
 		cmd = tea.Batch(cmd, kcmd)
+	}
+	// What an edit is compared with: the rows on screen, as they are now
+	// (in the background, once each).
+	if nm.state == stateReady {
+		var bcmd tea.Cmd
+		if nm.edits, bcmd = nm.edits.Baseline(nm.editRows()); bcmd != nil {
+			cmd = tea.Batch(cmd, bcmd)
+		}
 	}
 	// Requests started by this message wait for their builds.
 	if w := nm.takeWaiters(); w != nil {
@@ -62,7 +71,13 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.footer.SetWidth(msg.Width)
 		return m, nil
 	case startMsg:
-		return m, tea.Batch(m.reloadCmds()...)
+		var watching tea.Cmd
+		m.edits, watching = m.edits.Start()
+		return m, tea.Batch(append(m.reloadCmds(), watching)...)
+	case edits.Msg:
+		return m.onEdits(msg)
+	case edits.WhyMsg:
+		return m.onEditWhy(msg)
 	case spinner.TickMsg:
 		return m.onTick(msg)
 	case infoMsg:

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -11,7 +10,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/nixplore/nixplore/nixeval/attr"
-	"github.com/nixplore/nixplore/nixeval/diag"
+	"github.com/nixplore/nixplore/tui/components/failure"
 	"github.com/nixplore/nixplore/tui/components/footer"
 	"github.com/nixplore/nixplore/tui/components/tree"
 	"github.com/nixplore/nixplore/tui/shared"
@@ -189,53 +188,10 @@ func (m Model) panesView(w, h int) []string {
 	return out
 }
 
-// failedView explains an evaluation that failed as a whole: what
-// happened, what to do, and Nix's own words.
+// failedView explains an evaluation that failed as a whole
+// (components/failure).
 func (m Model) failedView(w, h int) []string {
-	s := m.c.Styles
-	var out []string
-	add := func(st lipgloss.Style, text string) {
-		for _, wl := range shared.WrapIndent(text, max(1, w-2)) {
-			out = append(out, "  "+st.Render(wl))
-		}
-	}
-	out = append(out, s.Bad.Render(shared.Truncate("The evaluation failed", w)), "")
-	var ee *diag.EvalError
-	var me *diag.MissingAttrError
-	switch {
-	case errors.As(m.fatal, &ee):
-		add(s.PanelTitle, ee.Summary)
-		if ee.Location != "" {
-			add(s.Value, "at "+ee.Location)
-		}
-		for _, d := range ee.Details {
-			add(s.Value, "- "+d)
-		}
-		out = append(out, "", s.Label.Render("What to do"))
-		if ee.Hint != "" {
-			add(s.Value, ee.Hint)
-		}
-		if m.fatalTraceable() {
-			add(s.Value, "Press t to see why: the evaluation again with Nix's --show-trace, naming the option and your own file behind the error.")
-		}
-		add(s.Value, "Press r (or R) to evaluate again once it is fixed; q quits.")
-		if ee.Nix != nil && ee.Nix.Message != "" && !ee.SaysAllNixSaid() {
-			out = append(out, "", s.Label.Render("Nix said"))
-			add(s.ErrorText, ee.Nix.Message)
-		}
-	case errors.As(m.fatal, &me):
-		add(s.PanelTitle, me.Error())
-		out = append(out, "", s.Label.Render("What to do"))
-		add(s.Value, "Start at another path: nixplore [TARGET FLAGS] PATH. r tries again; q quits.")
-	default:
-		add(s.ErrorText, m.fatal.Error())
-		out = append(out, "")
-		add(s.Value, "r tries again; q quits.")
-	}
-	if len(out) > h {
-		out = out[:h]
-	}
-	return out
+	return failure.Lines(m.c.Styles, m.fatal, m.fatalTraceable(), w, h)
 }
 
 // tooSmall replaces the whole screen below minWidth x minHeight: a

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -17,6 +18,7 @@ import (
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/build"
 	"github.com/nixplore/nixplore/nixeval/flakelock"
+	"github.com/nixplore/nixplore/nixeval/gitwork"
 	"github.com/nixplore/nixplore/nixeval/warm"
 	"github.com/nixplore/nixplore/tui"
 )
@@ -84,6 +86,9 @@ func cmdTUI(ctx context.Context, o *cmdline.Options, stdout, stderr io.Writer) e
 		}
 		return t.Dirty, lockNotes(notes), err
 	}
+	if !o.NoWatch {
+		cfg.Watch = watchConfig(s)
+	}
 	if pool, ok := s.eval.Backend.(*warm.Pool); ok {
 		cfg.Memory, cfg.Fallen = pool.Memory, pool.Fallen
 		var once sync.Once // the footer says it once; the header keeps showing the memory
@@ -141,4 +146,53 @@ func lockNotes(notes []string) []string {
 		}
 	}
 	return out
+}
+
+// watchConfig is what the explorer watches to follow edits: the files the
+// warm evaluators read, and the configuration's directories (files read
+// with readFile, path literals and new imports are not all among Nix's
+// files); for a flake, the directories of its tracked .nix files, its
+// flake.lock and .git (a `git add` changes what Nix sees). Never the store.
+func watchConfig(s *verbEnv) *tui.WatchConfig {
+	t := s.target
+	var base []string
+	var restart func()
+	switch {
+	case t.Kind == nixeval.Flake && t.FlakeDir != "":
+		base = append(base, t.FlakeDir)
+		if t.GitRoot != "" {
+			base = append(base, filepath.Join(t.GitRoot, ".git"))
+		}
+		if files, ok := gitwork.NixFiles(t.FlakeDir, t.GitRoot != ""); ok {
+			for _, f := range files {
+				base = append(base, filepath.Dir(filepath.Join(t.FlakeDir, f)))
+			}
+		}
+		// A flake is read from its copy in the store: the evaluators
+		// start afresh to see the edit.
+		restart = s.eval.Reload
+	case t.ConfigFile != "":
+		base = append(base, filepath.Dir(t.ConfigFile))
+	}
+	pool, _ := s.eval.Backend.(*warm.Pool)
+	return &tui.WatchConfig{
+		Quiet:   150 * time.Millisecond,
+		Restart: restart,
+		Watched: func() (files, dirs []string) {
+			if pool != nil {
+				files = pool.Deps()
+			}
+			dirs = append(dirs, base...)
+			// The directories of the configuration's own files that Nix
+			// read (imports next to it), not nixpkgs'.
+			for _, f := range files {
+				for _, b := range base {
+					if strings.HasPrefix(f, b+"/") {
+						dirs = append(dirs, filepath.Dir(f))
+					}
+				}
+			}
+			return files, dirs
+		},
+	}
 }

@@ -26,6 +26,23 @@ type Evaluator interface {
 	Info(ctx context.Context) (*nixeval.Info, error)
 	PeekList(path attr.Path) (*nixeval.Listing, bool)
 	PeekDescribe(path attr.Path) (*nixeval.Description, bool)
+	// Values says what each path is (kind, .drv, a hash of a plain
+	// value), each forced alone: what an edit changed is told by them.
+	Values(ctx context.Context, paths []attr.Path) ([]nixeval.Value, error)
+}
+
+// WatchConfig is what the explorer watches to follow edits (nil: it
+// does not, --no-watch).
+type WatchConfig struct {
+	// Watched is what to watch now: the files the evaluations read, and
+	// the directories whose every file counts (the configuration's, a
+	// flake's tracked tree, .git for `git add`, flake.lock's).
+	Watched func() (files, dirs []string)
+	// Quiet gathers a burst of saves into one.
+	Quiet time.Duration
+	// Restart, when set, makes the evaluators see an edit (a flake is
+	// read from its copy in the store).
+	Restart func()
 }
 
 // Config is what the explorer is started with.
@@ -34,6 +51,8 @@ type Config struct {
 	Eval   Evaluator
 	Tools  nixeval.Tools
 	Start  attr.Path // the node the tree opens on (nixeval.DefaultPath)
+	// Watch, when set, makes the explorer follow edits (components/edits).
+	Watch *WatchConfig
 	// Clipboard receives OSC 52 sequences for y and c: the terminal.
 	Clipboard io.Writer
 	// Log receives debug lines; nil discards them. Never the terminal.

@@ -29,6 +29,9 @@ type Common struct {
 	// Warned counts, by path key, the warnings Nix printed evaluating
 	// that path (the warnings component); the tree marks those nodes.
 	Warned map[string]int
+	// Edited is what the latest edit did to each row ("changed",
+	// "added"), by path key (the edits component); the tree marks them.
+	Edited map[string]string
 	// Life ends when the explorer quits (End): work that belongs to no
 	// request (writing a listing to the disk cache) stops with it.
 	Life context.Context

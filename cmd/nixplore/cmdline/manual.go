@@ -102,6 +102,8 @@ var manual = document{
 					set: on(func(o *Options) *bool { return &o.Names })},
 				{Names: []string{"--trace", "--show-trace"}, Verbs: []string{"show"}, Doc: "evaluate PATH again with Nix's --show-trace; print the chain and the option and file of your own configuration behind the error",
 					set: on(func(o *Options) *bool { return &o.Trace })},
+				{Names: []string{"--no-watch"}, Verbs: []string{""}, Doc: "do not follow edits: by default the explorer watches the configuration's files and, after a save, marks the outputs on screen that the edit changed",
+					set: on(func(o *Options) *bool { return &o.NoWatch })},
 				{Names: []string{"--log"}, Values: []string{"FILE"}, Kind: File, Verbs: []string{""}, Doc: "write a debug log to FILE (never to the terminal)",
 					set: text(func(o *Options) *string { return &o.LogFile })},
 				{Names: []string{"--known"}, Verbs: []string{"ls"}, Doc: "also list well-known outputs this configuration lacks",

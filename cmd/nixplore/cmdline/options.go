@@ -32,6 +32,7 @@ type Options struct {
 	Against  string
 	ExitCode bool
 	AllHosts bool
+	NoWatch  bool // the explorer: do not follow edits
 	Help     bool
 	Version  bool
 	OneShot  bool

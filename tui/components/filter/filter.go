@@ -298,3 +298,17 @@ func highlight(s string, idx []int, style func(...string) string) string {
 	}
 	return b.String()
 }
+
+// JumpTarget is the path a query names below the start node root, when
+// it parses as one: as the footer prints it, or relative to the start.
+func JumpTarget(q string, root attr.Path) (attr.Path, bool) {
+	q = strings.TrimSpace(q)
+	p, err := attr.Parse(q)
+	if q == "" || err != nil || len(p) == 0 {
+		return nil, false
+	}
+	if !p.HasPrefix(root) {
+		p = append(append(attr.Path{}, root...), p...)
+	}
+	return p, len(p) > len(root)
+}

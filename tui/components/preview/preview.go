@@ -55,8 +55,11 @@ type Pane struct {
 	Children setbuild.Contents
 	Err      error
 	Cached   bool
-	width    int
-	Pg       shared.Pager // J/K and the wheel scroll it
+	// Edit says what the latest edit changed in this node and why
+	// (components/edits), first; nil when it did not.
+	Edit  []string
+	width int
+	Pg    shared.Pager // J/K and the wheel scroll it
 }
 
 // New returns the preview, empty.
@@ -149,6 +152,13 @@ func (p Pane) Lines(w int) []string {
 			}
 			rows = append(rows, row{label, attr.Printable(l), st})
 		}
+	}
+	for i, l := range p.Edit {
+		label := ""
+		if i == 0 {
+			label = "edited"
+		}
+		rows = append(rows, row{label, attr.Printable(l), s.Warning})
 	}
 	add("path", p.Path.String(), s.Title)
 	kind := p.Kind

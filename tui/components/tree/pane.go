@@ -171,6 +171,12 @@ func (p Pane) Lines() []string {
 			tagStyle = s.Dim
 			name = s.Dim.Render(name + " (absent)")
 		}
+		switch p.c.Edited[n.Key] {
+		case "changed":
+			name += s.Warning.Render(" ✎") // your latest edit changed it
+		case "added":
+			name += s.Warning.Render(" +") // your latest edit added it
+		}
 		if p.c.Warned[n.Key] > 0 {
 			name += s.Warning.Render(" ⚠") // Nix warned evaluating it (w lists why)
 		}
@@ -203,4 +209,14 @@ func (p Pane) Lines() []string {
 		out = append(out, mark+shared.Truncate(line, w-2))
 	}
 	return out
+}
+
+// OnScreen is the rows the pane shows now.
+func (p Pane) OnScreen() []*Node {
+	vis := p.Tree.Visible
+	end := min(len(vis), p.Offset+p.Height)
+	if p.Offset >= end {
+		return nil
+	}
+	return vis[p.Offset:end]
 }

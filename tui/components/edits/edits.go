@@ -1,0 +1,379 @@
+// Package edits is the explorer following your edits: it watches the
+// files the evaluation read and the configuration's directories
+// (nixeval/watch), and after a save evaluates again what is on screen, no
+// more, marking each row the edit changed, added or removed against the
+// evaluation before it; the footer says so ("your edit to
+// configuration.nix changed 3 outputs") and a changed row's preview says
+// why (nixeval/drvdiff). A save that does not evaluate (a half-edited
+// file) shows its error and keeps the last good tree and marks.
+package edits
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/diag"
+	"github.com/nixplore/nixplore/nixeval/drvdiff"
+	"github.com/nixplore/nixplore/nixeval/watch"
+	"github.com/nixplore/nixplore/tui/shared"
+)
+
+// Mark is what an edit did to a row.
+type Mark string
+
+const (
+	Changed Mark = "changed"
+	Added   Mark = "added"
+)
+
+// Source is what the component asks of the evaluation.
+type Source interface {
+	Names(ctx context.Context, path attr.Path) (*nixeval.Listing, error)
+	Values(ctx context.Context, paths []attr.Path) ([]nixeval.Value, error)
+}
+
+// Model follows edits. Its zero value (no Watch configured) does nothing.
+type Model struct {
+	c   *shared.Common
+	cfg *shared.WatchConfig
+	w   *watch.Watcher
+	// base is what the evaluation before the latest edit said of each
+	// row the user has seen, by path key; Marks what the edit did.
+	base  map[string]nixeval.Value
+	Marks map[string]Mark
+	// before holds, for a changed derivation, its .drv before the edit
+	// (for the why).
+	before map[string]string
+	after  map[string]string
+	// baseID is the baseline request in flight; editID the evaluation
+	// after an edit; cancel stops it.
+	baseID, editID uint64
+	cancel         context.CancelFunc
+	// Err is the error of the latest save that did not evaluate.
+	Err string
+}
+
+// New returns the component; it watches only once Start is called with a
+// configuration to watch.
+func New(c *shared.Common) Model {
+	return Model{c: c, base: map[string]nixeval.Value{}, Marks: map[string]Mark{}, before: map[string]string{}, after: map[string]string{}}
+}
+
+// ChangedMsg is a burst of saves.
+type ChangedMsg struct{ Files []string }
+
+// valuesMsg answers a baseline or post-edit evaluation of rows.
+type valuesMsg struct {
+	id     uint64
+	edit   bool // after an edit (else the baseline)
+	paths  []attr.Path
+	values []nixeval.Value
+	names  []string // the start node's names after the edit
+	files  []string
+	err    error
+}
+
+// Msg is the component's own messages, for the root to route.
+type Msg interface{ isEditsMsg() }
+
+func (ChangedMsg) isEditsMsg() {}
+func (valuesMsg) isEditsMsg()  {}
+
+// Start watches what cfg names and returns the Cmd that waits for the
+// first save; without a configuration it does nothing.
+func (m Model) Start() (Model, tea.Cmd) {
+	m.cfg = m.c.Cfg.Watch
+	if m.cfg == nil {
+		return m, nil
+	}
+	w, err := watch.New(m.cfg.Quiet)
+	if err != nil {
+		m.c.Log.Printf("watch: %v", err)
+		return m, nil
+	}
+	m.w = w
+	m.rewatch()
+	return m, m.wait()
+}
+
+// Close stops watching and the evaluation in flight.
+func (m *Model) Close() {
+	if m.cancel != nil {
+		m.cancel()
+	}
+	if m.w != nil {
+		_ = m.w.Close()
+	}
+}
+
+func (m *Model) rewatch() {
+	files, dirs := m.cfg.Watched()
+	if err := m.w.Set(files, dirs); err != nil {
+		m.c.Log.Printf("watch: %v", err)
+	}
+}
+
+func (m Model) wait() tea.Cmd {
+	w := m.w
+	return func() tea.Msg {
+		c, ok := <-w.Changes()
+		if !ok {
+			return nil
+		}
+		return ChangedMsg{Files: c.Files}
+	}
+}
+
+// Baseline asks, in the background, what the rows on screen are now, for
+// those not asked yet: the evaluation an edit is compared with. At most
+// one request is in flight.
+func (m Model) Baseline(rows []attr.Path) (Model, tea.Cmd) {
+	if m.w == nil || m.baseID != 0 || m.editID != 0 {
+		return m, nil
+	}
+	var want []attr.Path
+	for _, p := range rows {
+		if _, ok := m.base[p.Key()]; !ok {
+			want = append(want, p)
+		}
+	}
+	if len(want) == 0 {
+		return m, nil
+	}
+	m.baseID = m.c.Next()
+	id, src := m.baseID, m.c.Cfg.Eval.(Source)
+	ctx := nixeval.InBackground(m.c.Life)
+	return m, m.c.Run(func() tea.Msg {
+		vs, err := src.Values(ctx, want)
+		return valuesMsg{id: id, paths: want, values: vs, err: err}
+	})
+}
+
+// Update handles the component's messages. rows are the paths on screen;
+// root is the start node's path and names its children now.
+func (m Model) Update(msg Msg, rows []attr.Path, root attr.Path) (Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case ChangedMsg:
+		return m.onChanged(msg, rows, root)
+	case valuesMsg:
+		return m.onValues(msg), nil
+	}
+	return m, nil
+}
+
+func (m Model) onChanged(msg ChangedMsg, rows []attr.Path, root attr.Path) (Model, tea.Cmd) {
+	// A newer save cancels the evaluation of the one before.
+	if m.cancel != nil {
+		m.cancel()
+	}
+	m.baseID = 0
+	var ctx context.Context
+	ctx, m.cancel = context.WithCancel(m.c.Life)
+	m.editID = m.c.Next()
+	id, src, restart := m.editID, m.c.Cfg.Eval.(Source), m.cfg.Restart
+	files := msg.Files
+	cmd := m.c.Run(func() tea.Msg {
+		// A flake is read from its copy in the store: the evaluators
+		// start afresh to see the edit (a classic file is seen changed).
+		if restart != nil {
+			restart()
+		}
+		l, err := src.Names(ctx, root)
+		if err != nil {
+			return valuesMsg{id: id, edit: true, files: files, err: err}
+		}
+		var names []string
+		for _, c := range l.Children {
+			names = append(names, c.Name)
+		}
+		vs, err := src.Values(ctx, rows)
+		return valuesMsg{id: id, edit: true, paths: rows, values: vs, names: names, files: files, err: err}
+	})
+	return m, tea.Batch(cmd, m.wait())
+}
+
+func (m Model) onValues(msg valuesMsg) Model {
+	switch {
+	case !msg.edit && msg.id == m.baseID:
+		m.baseID = 0
+		if msg.err == nil {
+			for i, p := range msg.paths {
+				m.base[p.Key()] = msg.values[i]
+			}
+		}
+		return m
+	case !msg.edit || msg.id != m.editID:
+		return m
+	}
+	m.editID = 0
+	if msg.err != nil {
+		if shared.IsCancel(msg.err) {
+			return m
+		}
+		// A half-edited save: its error, the last good tree and marks.
+		m.Err = fmt.Sprintf("your edit to %s does not evaluate: %s", filesText(msg.files), diag.FirstLine(nixeval.ErrorText(msg.err)))
+		return m
+	}
+	m.Err = ""
+	m.Marks = map[string]Mark{}
+	m.before, m.after = map[string]string{}, map[string]string{}
+	for i, p := range msg.paths {
+		k, v := p.Key(), msg.values[i]
+		old, seen := m.base[k]
+		m.base[k] = v
+		if !seen {
+			continue
+		}
+		if differs(old, v) {
+			m.Marks[k] = Changed
+			m.before[k], m.after[k] = old.DrvPath, v.DrvPath
+		}
+	}
+	m.rewatch() // an edit may import new files
+	return m
+}
+
+// Removed and Added compare the start node's names before and after: the
+// root applies them to the tree.
+func Diff(oldNames, newNames []string) (added, removed []string) {
+	o, n := map[string]bool{}, map[string]bool{}
+	for _, s := range oldNames {
+		o[s] = true
+	}
+	for _, s := range newNames {
+		n[s] = true
+		if !o[s] {
+			added = append(added, s)
+		}
+	}
+	for _, s := range oldNames {
+		if !n[s] {
+			removed = append(removed, s)
+		}
+	}
+	return added, removed
+}
+
+func differs(a, b nixeval.Value) bool {
+	return a.Kind != b.Kind || a.DrvPath != b.DrvPath || a.ValueHash != b.ValueHash || (a.Error == "") != (b.Error == "")
+}
+
+// Failed says whether msg is a save that does not evaluate (Model.Err
+// says why).
+func Failed(msg Msg) bool {
+	v, ok := msg.(valuesMsg)
+	return ok && v.edit && v.err != nil && !shared.IsCancel(v.err)
+}
+
+// Names is the start node's names an edit's evaluation answered, and its
+// files; ok is false for other messages.
+func Names(msg Msg) (names, files []string, ok bool) {
+	v, isValues := msg.(valuesMsg)
+	if !isValues || !v.edit || v.err != nil {
+		return nil, nil, false
+	}
+	return v.names, v.files, true
+}
+
+// Summary is the footer's line after an edit: which file, how many
+// outputs changed, which were added or removed.
+func Summary(files []string, changed int, added, removed []string) string {
+	var parts []string
+	if changed > 0 {
+		parts = append(parts, fmt.Sprintf("changed %d output%s", changed, plural(changed)))
+	}
+	if len(added) > 0 {
+		parts = append(parts, "added "+strings.Join(added, ", "))
+	}
+	if len(removed) > 0 {
+		parts = append(parts, "removed "+strings.Join(removed, ", "))
+	}
+	if len(parts) == 0 {
+		return "your edit to " + filesText(files) + " changed none of the outputs on screen"
+	}
+	return "your edit to " + filesText(files) + " " + strings.Join(parts, "; ")
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func filesText(files []string) string {
+	var names []string
+	for _, f := range files {
+		names = append(names, filepath.Base(f))
+	}
+	sort.Strings(names)
+	if len(names) > 2 {
+		names = append(names[:2], fmt.Sprintf("%d more", len(names)-2))
+	}
+	if len(names) == 0 {
+		return "the configuration"
+	}
+	return strings.Join(names, ", ")
+}
+
+// Seen says whether the row at p is in the evaluation an edit is
+// compared with.
+func (m Model) Seen(p attr.Path) bool {
+	_, ok := m.base[p.Key()]
+	return ok
+}
+
+// Why explains a changed row: the chains down to what differs. It reads
+// .drv files, so it runs in a Cmd.
+func (m Model) Why(key string) (before, after string, ok bool) {
+	before, after = m.before[key], m.after[key]
+	return before, after, before != "" && after != ""
+}
+
+// WhyMsg is why a changed row changed, for the preview.
+type WhyMsg struct {
+	Key   string
+	Lines []string
+}
+
+// WhyCmd reads why the row at key changed (its .drv before and after the
+// edit): the .drv files are read in the Cmd, never in Update.
+func (m Model) WhyCmd(key string) tea.Cmd {
+	before, after, ok := m.Why(key)
+	if !ok {
+		return func() tea.Msg { return WhyMsg{Key: key, Lines: []string{"its value changed with your latest edit"}} }
+	}
+	return m.c.Run(func() tea.Msg {
+		why, err := drvdiff.Explain(drvdiff.ReadFile, before, after, 3)
+		if err != nil {
+			return WhyMsg{Key: key, Lines: []string{"changed with your latest edit (why: " + err.Error() + ")"}}
+		}
+		return WhyMsg{Key: key, Lines: append([]string{"changed with your latest edit:"}, WhyLines(why)...)}
+	})
+}
+
+// WhyLines renders drvdiff's answer for the preview.
+func WhyLines(w *drvdiff.Why) []string {
+	var out []string
+	for _, l := range w.Leaves {
+		out = append(out, strings.Join(l.Chain, " → ")+":")
+		for _, d := range l.Differs {
+			line := "  " + strings.TrimPrefix(d.What, "env.")
+			if d.Old != "" || d.New != "" {
+				line += fmt.Sprintf(": %q → %q", d.Old, d.New)
+			}
+			out = append(out, line)
+		}
+	}
+	if w.More > 0 {
+		out = append(out, fmt.Sprintf("… and %d more", w.More))
+	}
+	return out
+}

@@ -1,0 +1,97 @@
+package tui
+
+import (
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/tui/components/edits"
+	"github.com/nixplore/nixplore/tui/components/tree"
+)
+
+// The explorer follows edits (components/edits): the root hands it the
+// rows on screen and applies what it found to the tree (marks, names
+// added or removed), the footer and the preview.
+
+// editRows are the rows on screen whose value an edit can change: every
+// one with a known kind, sets aside (their children are rows of their own).
+func (m Model) editRows() []attr.Path {
+	var out []attr.Path
+	for _, n := range m.pane.OnScreen() {
+		switch n.Kind {
+		case nixeval.KindPending, nixeval.KindAttrs, nixeval.KindAbsent, nixeval.KindFunction:
+			continue
+		}
+		if n.Absent == nil && n != m.tree.Root {
+			out = append(out, n.Path)
+		}
+	}
+	return out
+}
+
+func childNames(n *tree.Node) []string {
+	var out []string
+	for _, c := range n.Children {
+		if c.Absent == nil {
+			out = append(out, c.Name)
+		}
+	}
+	return out
+}
+
+func (m Model) onEdits(msg edits.Msg) (tea.Model, tea.Cmd) {
+	oldNames := childNames(m.tree.Root)
+	var cmd tea.Cmd
+	m.edits, cmd = m.edits.Update(msg, m.editRows(), m.tree.Root.Path)
+	if edits.Failed(msg) {
+		// A half-edited file: its error; the tree and marks stay.
+		m.footer.SetStatus(m.edits.Err)
+		return m, cmd
+	}
+	names, files, ok := edits.Names(msg)
+	if !ok {
+		return m, cmd
+	}
+	added, removed := edits.Diff(oldNames, names)
+	if len(added)+len(removed) > 0 {
+		children := make([]nixeval.Child, len(names))
+		for i, n := range names {
+			children[i] = nixeval.Child{Name: n, Path: m.tree.Root.Path.Child(n), Kind: nixeval.KindPending}
+		}
+		m.tree.SetChildren(m.tree.Root, children)
+		m.tree.Flatten()
+		m.pane.Reselect()
+	}
+	edited := map[string]string{}
+	for k, mk := range m.edits.Marks {
+		edited[k] = string(mk)
+		// What was described before the edit is out of date.
+		delete(m.descs, k)
+		if m.preview.Key == k {
+			m.preview.Forget()
+		}
+	}
+	for _, a := range added {
+		edited[m.tree.Root.Path.Child(a).Key()] = string(edits.Added)
+	}
+	m.c.Edited = edited
+	m.footer.SetStatus(edits.Summary(files, len(m.edits.Marks), added, removed))
+	return m, tea.Batch(cmd, m.selectionChanged())
+}
+
+// editWhy asks the edits component why n changed, when the latest edit
+// changed it.
+func (m Model) editWhy(n *tree.Node) tea.Cmd {
+	if n == nil || m.c.Edited[n.Key] != string(edits.Changed) {
+		return nil
+	}
+	return m.edits.WhyCmd(n.Key)
+}
+
+func (m Model) onEditWhy(msg edits.WhyMsg) (tea.Model, tea.Cmd) {
+	if m.preview.Key == msg.Key {
+		m.preview.Edit = msg.Lines
+		m.preview.Refresh()
+	}
+	return m, nil
+}
