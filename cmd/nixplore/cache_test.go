@@ -58,7 +58,7 @@ func TestNoHomeMeansNoCache(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "myScript") {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	if n := strings.Count(errOut, "running without a cache"); n != 1 || !strings.Contains(errOut, "neither HOME nor XDG_CACHE_HOME") {
+	if n := strings.Count(errOut, "running without a cache"); n != 1 || !strings.Contains(errOut, "neither $XDG_CACHE_HOME nor $HOME") {
 		t.Errorf("said %d times why there is no cache:\n%s", n, errOut)
 	}
 	if ents, _ := os.ReadDir(tmp); len(ents) > 0 {
