@@ -88,6 +88,9 @@ func cmdTUI(ctx context.Context, o *cmdline.Options, stdout, stderr io.Writer) e
 	}
 	if !o.NoWatch {
 		cfg.Watch = watchConfig(s)
+		if o.LogFile != "" {
+			cfg.Watch.Ignore = []string{o.LogFile}
+		}
 	}
 	if pool, ok := s.eval.Backend.(*warm.Pool); ok {
 		cfg.Memory, cfg.Fallen = pool.Memory, pool.Fallen

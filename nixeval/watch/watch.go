@@ -32,6 +32,7 @@ type Watcher struct {
 	mu      sync.Mutex
 	files   map[string]bool // files that count, by absolute path
 	dirs    map[string]bool // directories whose every file counts
+	ignore  map[string]bool // files that never count (nixplore's own log)
 	watched map[string]bool // directories with an fsnotify watch
 	done    chan struct{}
 }
@@ -103,6 +104,21 @@ func (w *Watcher) Set(files, dirs []string) error {
 	return first
 }
 
+// Ignore makes changes to files never count: nixplore's own --log file,
+// which may lie in the configuration's directory.
+func (w *Watcher) Ignore(files ...string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.ignore == nil {
+		w.ignore = map[string]bool{}
+	}
+	for _, f := range files {
+		if abs, err := filepath.Abs(f); err == nil {
+			w.ignore[abs] = true
+		}
+	}
+}
+
 func inStore(p string) bool { return p == "/nix/store" || strings.HasPrefix(p, "/nix/store/") }
 
 // counts says whether an event on p is a change to what is watched.
@@ -113,7 +129,7 @@ func (w *Watcher) counts(ev fsnotify.Event) bool {
 	p := filepath.Clean(ev.Name)
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return w.files[p] || w.dirs[filepath.Dir(p)]
+	return !w.ignore[p] && (w.files[p] || w.dirs[filepath.Dir(p)])
 }
 
 func (w *Watcher) loop() {

@@ -67,6 +67,13 @@ func TestRenameSaveIsOneChange(t *testing.T) {
 	write(t, filepath.Join(dir, ".configuration.nix.swp"), "swap")
 	write(t, filepath.Join(dir, "configuration.nix~"), "{ }\n")
 	write(t, other, "y") // in the directory, not watched
+	log := filepath.Join(dir, "nixplore.log")
+	if err := w.Set([]string{conf}, []string{dir}); err != nil {
+		t.Fatal(err)
+	}
+	w.Ignore(log, other)
+	write(t, log, "a log line") // nixplore's own log: never a change
+	write(t, other, "z")
 	tmp := filepath.Join(dir, ".configuration.nix.tmp")
 	write(t, tmp, "{ networking.hostName = \"pi\"; }\n")
 	if err := os.Rename(tmp, conf); err != nil {

@@ -40,6 +40,8 @@ type WatchConfig struct {
 	Watched func() (files, dirs []string)
 	// Quiet gathers a burst of saves into one.
 	Quiet time.Duration
+	// Ignore are files whose changes never count (nixplore's --log).
+	Ignore []string
 	// Restart, when set, makes the evaluators see an edit (a flake is
 	// read from its copy in the store).
 	Restart func()

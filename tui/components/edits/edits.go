@@ -99,6 +99,7 @@ func (m Model) Start() (Model, tea.Cmd) {
 		return m, nil
 	}
 	m.w = w
+	w.Ignore(m.cfg.Ignore...)
 	m.rewatch()
 	return m, m.wait()
 }
@@ -207,6 +208,7 @@ func (m Model) onValues(msg valuesMsg) Model {
 			for i, p := range msg.paths {
 				m.base[p.Key()] = msg.values[i]
 			}
+			m.c.Log.Printf("edits: baseline of %d rows", len(msg.paths))
 		}
 		return m
 	case !msg.edit || msg.id != m.editID:
