@@ -116,6 +116,7 @@ func main() {
 	b := &benchEnv{}
 	flag.StringVar(&b.nixplore, "nixplore", "bin/nixplore", "the nixplore binary to measure")
 	flag.IntVar(&b.runs, "runs", 5, "runs per measurement (the median is reported)")
+	only := flag.String("only", "", "measure only this: diff (nixplore diff and the explorer's save-to-marks)")
 	flag.Parse()
 	wd, _ := os.Getwd()
 	b.root = wd
@@ -157,6 +158,15 @@ func main() {
 	}
 	fmt.Fprintf(os.Stderr, "bench: NIXPLORE_EVAL_CPU=%s NIXPLORE_EVAL_KEEP=%s, plain listing %s\n", os.Getenv("NIXPLORE_EVAL_CPU"), os.Getenv("NIXPLORE_EVAL_KEEP"), ms(d))
 
+	if *only == "diff" {
+		p, err := b.diffBoth()
+		must(err)
+		marks, err := b.saveToMarks()
+		must(err)
+		fmt.Printf("| %s | %s | %s | %.3f | ≤ %s |\n", p.name, ms(median(p.ours)), ms(median(p.plain)), p.ratio(), p.bar)
+		fmt.Printf("| explorer: from an editor's save to the marked rows | %s | | | no bar |\n", ms(median(marks)))
+		return
+	}
 	loadBefore := readFirstLine("/proc/loadavg")
 	pairs := []pair{b.coldNames(), b.cold(), b.workers(), b.further(), b.warmCache(), b.describeAgain()}
 	if p, err := b.explorerNames(); err == nil {
@@ -164,6 +174,12 @@ func main() {
 	} else {
 		fmt.Fprintf(os.Stderr, "bench: explorer names of images not measured: %v\n", err)
 	}
+	if p, err := b.diffBoth(); err == nil {
+		pairs = append(pairs, p)
+	} else {
+		fmt.Fprintf(os.Stderr, "bench: diff not measured: %v\n", err)
+	}
+	marks, marksErr := b.saveToMarks()
 	peakNix, limit, memErr := b.nixMemory()
 	rss, err := b.memory()
 	must(err)
@@ -185,6 +201,11 @@ func main() {
 			ok, p.bar = "no bar", "—"
 		}
 		fmt.Printf("| %s | %s | %s | %.3f | ≤ %s (%s) |\n", p.name, ms(median(p.ours)), ms(median(p.plain)), p.ratio(), p.bar, ok)
+	}
+	if marksErr != nil {
+		fmt.Printf("| explorer: from an editor's save to the marked rows | not measured: %v | | | no bar |\n", marksErr)
+	} else {
+		fmt.Printf("| explorer: from an editor's save to the marked rows (heavy fixture, rows on screen evaluated again) | %s | | | no bar (reported) |\n", ms(median(marks)))
 	}
 	if memErr != nil {
 		fmt.Printf("| peak RSS of all Nix processes, every kind of `images` under `--max-eval-memory` | not measured: %v | | | ≤ 1.2 |\n", memErr)
