@@ -29,12 +29,13 @@ type Watcher struct {
 	changes chan Change
 	errs    chan error
 
-	mu      sync.Mutex
-	files   map[string]bool // files that count, by absolute path
-	dirs    map[string]bool // directories whose every file counts
-	ignore  map[string]bool // files that never count (nixplore's own log)
-	watched map[string]bool // directories with an fsnotify watch
-	done    chan struct{}
+	mu        sync.Mutex
+	files     map[string]bool // files that count, by absolute path
+	dirs      map[string]bool // directories whose every file counts
+	ignore    map[string]bool // files that never count (nixplore's own log)
+	watched   map[string]bool // directories with an fsnotify watch
+	done      chan struct{}
+	closeOnce sync.Once
 }
 
 // New starts a watcher whose Changes come quiet after the last event of a
@@ -56,10 +57,15 @@ func (w *Watcher) Changes() <-chan Change { return w.changes }
 // Errors delivers the watcher's own failures (a watch limit reached).
 func (w *Watcher) Errors() <-chan error { return w.errs }
 
-// Close ends the watcher.
+// Close ends the watcher; closing it again does nothing (the explorer
+// closes on q and again as the program ends).
 func (w *Watcher) Close() error {
-	close(w.done)
-	return w.fs.Close()
+	var err error
+	w.closeOnce.Do(func() {
+		close(w.done)
+		err = w.fs.Close()
+	})
+	return err
 }
 
 // Set replaces what is watched: files (each file counts) and dirs (every

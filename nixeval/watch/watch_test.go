@@ -134,3 +134,20 @@ func TestScratch(t *testing.T) {
 		}
 	}
 }
+
+// Closing twice (on q, then as the program ends) is no panic.
+func TestCloseTwice(t *testing.T) {
+	w, err := New(quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := <-w.Changes(); ok {
+		t.Error("Changes still open after Close")
+	}
+}

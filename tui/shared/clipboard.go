@@ -16,11 +16,18 @@ import (
 	"github.com/nixplore/nixplore/nixeval/attr"
 )
 
-// ClipboardTool is the program that puts text on this desktop's clipboard,
-// nil when there is none (a console, ssh without X forwarding): then OSC
-// 52, which the terminal may or may not honour, is all there is.
-func ClipboardTool(getenv func(string) string) []string {
-	var candidates [][]string
+// ClipboardTools are the programs that can put text on the clipboard here,
+// in the order they are tried: inside tmux, its buffer (`load-buffer -w`
+// also hands it to the outer terminal's clipboard, tmux 3.2 on; plain
+// load-buffer for an older tmux), since tmux drops an application's OSC
+// 52 by default (set-clipboard external); on a desktop, wl-copy, xclip or
+// xsel. None (a console, ssh without X forwarding): OSC 52, which the
+// terminal may or may not honour, is all there is.
+func ClipboardTools(getenv func(string) string) [][]string {
+	var candidates, out [][]string
+	if getenv("TMUX") != "" {
+		candidates = append(candidates, []string{"tmux", "load-buffer", "-w", "-"}, []string{"tmux", "load-buffer", "-"})
+	}
 	if getenv("WAYLAND_DISPLAY") != "" {
 		candidates = append(candidates, []string{"wl-copy"})
 	}
@@ -32,26 +39,32 @@ func ClipboardTool(getenv func(string) string) []string {
 	}
 	for _, c := range candidates {
 		if p, err := exec.LookPath(c[0]); err == nil {
-			return append([]string{p}, c[1:]...)
+			out = append(out, append([]string{p}, c[1:]...))
 		}
 	}
-	return nil
+	return out
 }
 
-// toolCopy gives text to the clipboard tool; it returns the tool's name
-// ("" when there is none) and how it went.
+// toolCopy gives text to the first clipboard tool that takes it; it
+// returns how it was copied ("tmux's buffer", "wl-copy"; "" when there is
+// no tool) and, when every tool failed, the last error.
 func toolCopy(text string) (tool string, err error) {
-	argv := ClipboardTool(os.Getenv)
-	if argv == nil {
-		return "", nil
+	for _, argv := range ClipboardTools(os.Getenv) {
+		// wl-copy and xclip fork to serve the selection, so the wait is
+		// short; bounded anyway.
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+		cmd.Stdin = strings.NewReader(text)
+		tool, err = filepath.Base(argv[0]), cmd.Run()
+		cancel()
+		if tool == "tmux" {
+			tool = "tmux's buffer"
+		}
+		if err == nil {
+			return tool, nil
+		}
 	}
-	// wl-copy and xclip fork to serve the selection, so the wait is
-	// short; bounded anyway.
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
-	cmd.Stdin = strings.NewReader(text)
-	return filepath.Base(argv[0]), cmd.Run()
+	return tool, err
 }
 
 // CopiedText says what happened to a copy: OSC 52 goes to the terminal,
