@@ -70,3 +70,19 @@ func TestHalfEditedImportErrorOnce(t *testing.T) {
 		}
 	}
 }
+
+// The preview of images.sd-card on aarch64, whose variant module does not
+// exist (as upstream 25.05), says its error once.
+func TestFailingVariantErrorOnce(t *testing.T) {
+	d := nixDriver(t, "pi", "aarch64-linux", 120, 40)
+	d.settle()
+	d.selectName("images")
+	d.key("l")
+	d.settle()
+	d.selectName("sd-card")
+	d.settle()
+	v := strings.Join(d.m.preview.Lines(70), "\n")
+	if n := strings.Count(v, "does not exist"); n != 1 {
+		t.Errorf("the error is said %d times:\n%s", n, v)
+	}
+}
