@@ -86,3 +86,26 @@ func TestFailingVariantErrorOnce(t *testing.T) {
 		t.Errorf("the error is said %d times:\n%s", n, v)
 	}
 }
+
+// "defined" names the user's files absolute, the home directory as ~,
+// and nixpkgs' files as <nixpkgs>/…: never relative to wherever nixplore
+// was started, which would read like relative to nixpkgs.
+func TestDefinedInIsUnambiguous(t *testing.T) {
+	home := filepath.Dir(testnix.Root())
+	t.Setenv("HOME", home)
+	d := nixDriver(t, "laptop", "", 140, 40)
+	d.settle()
+	d.selectName("myScript")
+	d.settle()
+	v := strings.Join(d.m.preview.Lines(130), "\n")
+	own := "~/" + strings.TrimPrefix(testnix.Testdata("configs", "laptop", "configuration.nix"), home+"/")
+	if !strings.Contains(v, "defined "+own) {
+		t.Errorf("the user's file is not shown as %s:\n%s", own, v)
+	}
+	d.selectName("toplevel")
+	d.settle()
+	v = strings.Join(d.m.preview.Lines(130), "\n")
+	if !strings.Contains(v, "defined <nixpkgs>/nixos/modules/system/activation/top-level.nix") {
+		t.Errorf("nixpkgs' file is not shown relative to <nixpkgs>:\n%s", v)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -243,14 +244,19 @@ func absentRows(e *catalogue.Entry, s shared.Styles) []row {
 	return rows
 }
 
-// relative shows a file under the directory nixplore was started in
-// relative to it: the configuration's own files are the short ones.
-func relative(t *nixeval.Target, f string) string {
-	if t == nil || t.Dir == "" {
-		return f
+// shownFile names a file where it is defined unambiguously: a file of
+// nixpkgs as <nixpkgs>/… (relative to nixpkgs, marked so, as NIX_PATH
+// writes it), any other file absolute, the home directory as ~. A path
+// relative to wherever nixplore was started would read like one relative
+// to nixpkgs.
+func shownFile(f string) string {
+	if rel, ok := teach.NixpkgsRelative(f); ok {
+		return "<nixpkgs>/" + rel
 	}
-	if r, ok := strings.CutPrefix(f, strings.TrimSuffix(t.Dir, "/")+"/"); ok {
-		return r
+	if home, err := os.UserHomeDir(); err == nil && home != "/" {
+		if rest, ok := strings.CutPrefix(f, strings.TrimSuffix(home, "/")+"/"); ok {
+			return "~/" + rest
+		}
 	}
 	return f
 }
@@ -339,7 +345,7 @@ func describeRows(d *nixeval.Description, s shared.Styles, t *nixeval.Target, ch
 				label = "defined"
 			}
 			// nixpkgs files relative to nixpkgs, the user's own as they are.
-			rows = append(rows, row{label, attr.Printable(relative(t, teach.DisplayFile(f))), s.Value})
+			rows = append(rows, row{label, attr.Printable(shownFile(f)), s.Value})
 		}
 		opt := def.Option.String()
 		if def.Type != "" {
