@@ -607,6 +607,25 @@ func TestFilterAndPreviewInTmux(t *testing.T) {
 		return cursorOn(`▸ set "sshd.service"`)(sc) && footer(`config.system.build.units."sshd.service"`)(sc)
 	})
 
+	// As people search (issue 25): a typo finds; a full path not loaded
+	// yet is loaded and jumped to; then a whole name comes before a
+	// name that begins with it.
+	s.keys("/")
+	s.text("sdimgae")
+	s.waitFor("sdImage highlighted for a typo", previewing("config.system.build.sdImage"))
+	s.keys("Enter")
+	s.waitFor("sdImage selected", cursorOn(`▸ drv sdImage`))
+	s.keys("/")
+	s.text("config.system.build.images.iso-installer")
+	s.waitText("/config.system.build.images.iso-installer")
+	s.keys("Enter")
+	s.waitFor("images.iso-installer loaded and selected", footer("config.system.build.images.iso-installer"))
+	s.keys("/")
+	s.text("iso")
+	s.waitFor("images.iso highlighted first", previewing("config.system.build.images.iso"))
+	s.keys("Enter")
+	s.waitFor("images.iso selected", footer("config.system.build.images.iso"))
+
 	s.keys("q")
 	s.waitFor("nixplore to exit", func(string) bool {
 		return strings.TrimSpace(s.tmux("list-panes", "-t", "e2e", "-F", "#{pane_dead}")) == "1"
