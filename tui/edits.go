@@ -43,6 +43,11 @@ func (m Model) onEdits(msg edits.Msg) (tea.Model, tea.Cmd) {
 	oldNames := childNames(m.tree.Root)
 	var cmd tea.Cmd
 	m.edits, cmd = m.edits.Update(msg, m.editRows(), m.tree.Root.Path)
+	if m.edits.AgainstHead {
+		// The marks follow D's baseline, HEAD, until D again.
+		m.c.Edited = marksText(m.edits.Shown())
+		m.footer.SetStatus(m.edits.Status())
+	}
 	if edits.Failed(msg) {
 		// A half-edited file: its error; the tree and marks stay.
 		m.footer.SetStatus(m.edits.Err)
@@ -74,8 +79,15 @@ func (m Model) onEdits(msg edits.Msg) (tea.Model, tea.Cmd) {
 	for _, a := range added {
 		edited[m.tree.Root.Path.Child(a).Key()] = string(edits.Added)
 	}
-	m.c.Edited = edited
 	m.footer.SetStatus(edits.Summary(files, len(m.edits.Marks), added, removed))
+	if m.edits.AgainstHead {
+		// D's baseline stays HEAD: the rows are compared with it again.
+		var head tea.Cmd
+		m.edits, head = m.edits.ToggleHead(nil)
+		m.edits, head = m.edits.ToggleHead(m.editRows())
+		return m, tea.Batch(cmd, head, m.selectionChanged())
+	}
+	m.c.Edited = edited
 	return m, tea.Batch(cmd, m.selectionChanged())
 }
 
@@ -94,4 +106,12 @@ func (m Model) onEditWhy(msg edits.WhyMsg) (tea.Model, tea.Cmd) {
 		m.preview.Refresh()
 	}
 	return m, nil
+}
+
+func marksText(marks map[string]edits.Mark) map[string]string {
+	out := make(map[string]string, len(marks))
+	for k, mk := range marks {
+		out[k] = string(mk)
+	}
+	return out
 }

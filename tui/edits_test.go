@@ -90,3 +90,51 @@ func TestExplorerMarksWhatAnEditChanged(t *testing.T) {
 		t.Errorf("the half-edited save lost the marks: %q", r)
 	}
 }
+
+// D switches the marks to git HEAD's evaluation and back (issue 24).
+func TestBaselineSwitchesToGitHead(t *testing.T) {
+	ev := piLike()
+	sd := attr.DefaultPath.Child("sdImage")
+	same := func(paths []attr.Path, sdDrv string) []nixeval.Value {
+		out := make([]nixeval.Value, len(paths))
+		for i, p := range paths {
+			out[i] = nixeval.Value{Kind: nixeval.KindDerivation, DrvPath: "/nix/store/" + strings.Repeat("a", 32) + "-" + p.Last() + ".drv"}
+			if p.Equal(sd) {
+				out[i].DrvPath = sdDrv
+			}
+		}
+		return out
+	}
+	ev.valuing = func(_ context.Context, paths []attr.Path) ([]nixeval.Value, error) {
+		return same(paths, "/nix/store/"+strings.Repeat("n", 32)+"-sd.drv"), nil
+	}
+	var headAsked atomic.Int32
+	head := func(_ context.Context, paths []attr.Path) ([]nixeval.Value, string, error) {
+		headAsked.Add(1)
+		return same(paths, "/nix/store/"+strings.Repeat("h", 32)+"-sd.drv"), "HEAD (0123456789ab)", nil
+	}
+	d := newDriver(t, Config{Target: fakeTarget(), Eval: ev, Platform: pinnedPlatform,
+		Watch: &shared.WatchConfig{Watched: func() ([]string, []string) { return nil, []string{t.TempDir()} }, Quiet: 50 * time.Millisecond, Head: head}}, 120, 40)
+	d.until(func() bool { return d.m.state == stateReady && d.m.edits.Seen(sd) })
+	if !d.m.c.Keys.Baseline.Enabled() {
+		t.Fatal("D is not enabled for a configuration in git")
+	}
+	d.key("D")
+	d.until(func() bool { return strings.Contains(d.m.footer.Status(), "against HEAD") })
+	if s := d.m.footer.Status(); s != "against HEAD (0123456789ab): 1 output on screen differs" {
+		t.Errorf("footer %q", s)
+	}
+	if r := rowOf(t, d, "sdImage"); !strings.Contains(r, "sdImage ✎") {
+		t.Errorf("sdImage, which differs from HEAD, is not marked: %q", r)
+	}
+	if r := rowOf(t, d, "kernel"); strings.Contains(r, "✎") {
+		t.Errorf("kernel is marked: %q", r)
+	}
+	d.key("D")
+	if r := rowOf(t, d, "sdImage"); strings.Contains(r, "✎") {
+		t.Errorf("back to the previous evaluation (no edit yet), sdImage is still marked: %q", r)
+	}
+	if headAsked.Load() != 1 {
+		t.Errorf("HEAD asked %d times", headAsked.Load())
+	}
+}

@@ -188,6 +188,12 @@ func (m Model) onTreeKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case key.Matches(msg, k.Compare):
 		return m.openCompare()
+	case key.Matches(msg, k.Baseline):
+		var cmd tea.Cmd
+		m.edits, cmd = m.edits.ToggleHead(m.editRows())
+		m.c.Edited = marksText(m.edits.Shown())
+		m.footer.SetStatus(m.edits.Status())
+		return m, cmd
 	case key.Matches(msg, k.Edit):
 		return m.edit()
 	case key.Matches(msg, k.Build):
@@ -300,6 +306,12 @@ func (m *Model) syncKeys() {
 	k.Trace.SetEnabled(ready && m.failing(sel) || m.fatalTraceable())
 	k.Mark.SetEnabled(ready && sel != nil && sel.Absent == nil)
 	k.Compare.SetEnabled(ready && sel != nil)
+	k.Baseline.SetEnabled(ready && m.edits.CanUseHead())
+	if m.edits.AgainstHead {
+		k.Baseline.SetHelp("D", "changes vs the previous evaluation")
+	} else {
+		k.Baseline.SetHelp("D", "changes vs git HEAD")
+	}
 	// An absent output has no command to copy, explain or build.
 	k.CopyCmd.SetEnabled(ready && sel != nil && sel.Absent == nil)
 	k.Explain.SetEnabled(ready && sel != nil && sel.Absent == nil)

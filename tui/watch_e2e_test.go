@@ -2,6 +2,7 @@ package tui_test
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -28,6 +29,11 @@ func TestExplorerFollowsEditsInTmux(t *testing.T) {
 		}
 	}
 	write("{ ... }:\n{\n  networking.hostName = \"before\";\n}\n")
+	for _, args := range [][]string{{"init", "-q"}, {"add", "configuration.nix"}, {"-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "before"}} {
+		if out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
 	logFile := filepath.Join(dir, "tui.log")
 	s := startTmux(t, []string{bin, "-I", "nixpkgs=" + testnix.Testdata("nixpkgs"), "-I", "nixos-config=" + conf, "--log", logFile}, logFile)
 	s.waitText("drv toplevel")
@@ -44,6 +50,15 @@ func TestExplorerFollowsEditsInTmux(t *testing.T) {
 	if strings.Contains(sc, "kernel ✎") {
 		t.Errorf("an unchanged row is marked:\n%s", sc)
 	}
+	// D: against git HEAD (the committed "before"), evaluated from an
+	// export of the revision; D again: the previous evaluation.
+	s.keys("D")
+	sc = s.waitText("against HEAD (")
+	if !strings.Contains(sc, "toplevel ✎") {
+		t.Errorf("against HEAD, toplevel is not marked:\n%s", sc)
+	}
+	s.keys("D")
+	s.waitText("marks: what your latest edit changed")
 	write("{ ... }:\n{\n  networking.hostName = \n")
 	sc = s.waitText("does not evaluate")
 	if !strings.Contains(sc, "toplevel ✎") || !strings.Contains(sc, "drv kernel") {

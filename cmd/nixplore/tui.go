@@ -16,7 +16,9 @@ import (
 
 	"github.com/nixplore/nixplore/cmd/nixplore/cmdline"
 	"github.com/nixplore/nixplore/nixeval"
+	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/build"
+	"github.com/nixplore/nixplore/nixeval/changes"
 	"github.com/nixplore/nixplore/nixeval/flakelock"
 	"github.com/nixplore/nixplore/nixeval/gitwork"
 	"github.com/nixplore/nixplore/nixeval/warm"
@@ -178,9 +180,31 @@ func watchConfig(s *verbEnv) *tui.WatchConfig {
 		base = append(base, filepath.Dir(t.ConfigFile))
 	}
 	pool, _ := s.eval.Backend.(*warm.Pool)
+	var head func(ctx context.Context, paths []attr.Path) ([]nixeval.Value, string, error)
+	inGit := t.GitRoot != ""
+	if t.Kind == nixeval.Classic && t.ConfigFile != "" {
+		_, root := gitwork.FlakeRef(filepath.Dir(t.ConfigFile))
+		inGit = root != ""
+	}
+	if inGit {
+		// D: the rows on screen as they are at git HEAD, evaluated by a
+		// one-shot Nix of the revision's tree (nixplore diff's old side).
+		head = func(ctx context.Context, paths []attr.Path) ([]nixeval.Value, string, error) {
+			before, err := changes.AtRevision(ctx, t, "HEAD")
+			if err != nil {
+				return nil, "", err
+			}
+			defer before.Remove()
+			ev := nixeval.New(before.Target, s.tools)
+			defer ev.Close()
+			vs, err := ev.Values(ctx, paths)
+			return vs, before.Label, err
+		}
+	}
 	return &tui.WatchConfig{
 		Quiet:   150 * time.Millisecond,
 		Restart: restart,
+		Head:    head,
 		Watched: func() (files, dirs []string) {
 			if pool != nil {
 				files = pool.Deps()

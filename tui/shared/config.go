@@ -45,6 +45,9 @@ type WatchConfig struct {
 	// Restart, when set, makes the evaluators see an edit (a flake is
 	// read from its copy in the store).
 	Restart func()
+	// Head, when set (the configuration is in git), says what paths are
+	// at git HEAD, and which commit that is: D marks the rows against it.
+	Head func(ctx context.Context, paths []attr.Path) ([]nixeval.Value, string, error)
 }
 
 // Config is what the explorer is started with.

@@ -23,6 +23,9 @@ type KeyMap struct {
 	// shows it again. (The keys only the build panel or the filter reads
 	// are in their packages' KeyMap.)
 	Browse key.Binding
+	// Baseline switches what edits are marked against: the previous
+	// evaluation or git HEAD (components/edits).
+	Baseline key.Binding
 }
 
 // DefaultKeyMap returns the bindings listed in the README.
@@ -49,6 +52,7 @@ func DefaultKeyMap() KeyMap {
 		EvalLog:     key.NewBinding(key.WithKeys("L"), key.WithHelp("L", "eval build log")),
 		Mark:        key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "mark")),
 		Compare:     key.NewBinding(key.WithKeys("C"), key.WithHelp("C", "compare")),
+		Baseline:    key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "changes vs git HEAD")),
 		CancelEval:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel eval")),
 		PreviewDown: key.NewBinding(key.WithKeys("J", "shift+down"), key.WithHelp("J", "preview down")),
 		PreviewUp:   key.NewBinding(key.WithKeys("K", "shift+up"), key.WithHelp("K", "preview up")),
@@ -81,7 +85,7 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{k.Top, k.Bottom, k.PageUp, k.PageDn, k.Mark},
 		{k.Filter, k.CopyPath, k.CopyCmd, k.Build, k.Explain, k.Compare},
 		{k.Refresh, k.ReloadAll, k.CancelEval, k.Absent, k.Edit, k.Trace},
-		{k.PreviewDown, k.PreviewUp, k.Warnings, k.EvalLog, k.Help, k.Quit},
+		{k.PreviewDown, k.PreviewUp, k.Warnings, k.EvalLog, k.Baseline, k.Help, k.Quit},
 	}
 }
 

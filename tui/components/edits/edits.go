@@ -58,6 +58,12 @@ type Model struct {
 	cancel         context.CancelFunc
 	// Err is the error of the latest save that did not evaluate.
 	Err string
+	// AgainstHead: the marks are against git HEAD (D), not the previous
+	// evaluation; edits keep Marks, the last edit's, for D back.
+	AgainstHead bool
+	headMarks   map[string]Mark
+	headID      uint64
+	status      string
 }
 
 // New returns the component; it watches only once Start is called with a
@@ -85,6 +91,83 @@ type Msg interface{ isEditsMsg() }
 
 func (ChangedMsg) isEditsMsg() {}
 func (valuesMsg) isEditsMsg()  {}
+func (headMsg) isEditsMsg()    {}
+
+// headMsg answers what the rows are now and at git HEAD.
+type headMsg struct {
+	id        uint64
+	paths     []attr.Path
+	now, head []nixeval.Value
+	label     string
+	err       error
+}
+
+// CanUseHead says whether D applies: the configuration is in git.
+func (m Model) CanUseHead() bool { return m.cfg != nil && m.cfg.Head != nil }
+
+// Status is what the footer says after D.
+func (m Model) Status() string { return m.status }
+
+// Shown is the marks on screen: against HEAD after D, else the last edit's.
+func (m Model) Shown() map[string]Mark {
+	if m.AgainstHead {
+		return m.headMarks
+	}
+	return m.Marks
+}
+
+// ToggleHead switches the marks between the previous evaluation and git
+// HEAD; to HEAD it asks, in one Cmd, what the rows on screen are now and
+// at HEAD.
+func (m Model) ToggleHead(rows []attr.Path) (Model, tea.Cmd) {
+	if !m.CanUseHead() {
+		return m, nil
+	}
+	m.AgainstHead = !m.AgainstHead
+	if !m.AgainstHead {
+		m.headID = 0
+		m.status = "marks: what your latest edit changed"
+		return m, nil
+	}
+	m.headMarks = map[string]Mark{}
+	m.headID = m.c.Next()
+	m.status = "comparing the rows on screen with git HEAD…"
+	id, src, head := m.headID, m.c.Cfg.Eval.(Source), m.cfg.Head
+	ctx := m.c.Life
+	return m, m.c.Run(func() tea.Msg {
+		now, err := src.Values(ctx, rows)
+		if err != nil {
+			return headMsg{id: id, err: err}
+		}
+		then, label, err := head(ctx, rows)
+		return headMsg{id: id, paths: rows, now: now, head: then, label: label, err: err}
+	})
+}
+
+func (m Model) onHead(msg headMsg) Model {
+	if msg.id != m.headID || !m.AgainstHead {
+		return m
+	}
+	m.headID = 0
+	if msg.err != nil {
+		m.status = "could not compare with git HEAD: " + diag.FirstLine(nixeval.ErrorText(msg.err))
+		return m
+	}
+	n := 0
+	for i, p := range msg.paths {
+		if i < len(msg.head) && i < len(msg.now) && differs(msg.head[i], msg.now[i]) {
+			m.headMarks[p.Key()] = Changed
+			m.before[p.Key()], m.after[p.Key()] = msg.head[i].DrvPath, msg.now[i].DrvPath
+			n++
+		}
+	}
+	verb := "differ"
+	if n == 1 {
+		verb = "differs"
+	}
+	m.status = fmt.Sprintf("against %s: %d output%s on screen %s", msg.label, n, plural(n), verb)
+	return m
+}
 
 // Start watches what cfg names and returns the Cmd that waits for the
 // first save; without a configuration it does nothing.
@@ -165,6 +248,8 @@ func (m Model) Update(msg Msg, rows []attr.Path, root attr.Path) (Model, tea.Cmd
 		return m.onChanged(msg, rows, root)
 	case valuesMsg:
 		return m.onValues(msg), nil
+	case headMsg:
+		return m.onHead(msg), nil
 	}
 	return m, nil
 }
