@@ -13,34 +13,11 @@ import (
 // rows on screen and applies what it found to the tree (marks, names
 // added or removed), the footer and the preview.
 
-// editRows are the rows on screen whose value an edit can change: every
-// one with a known kind, sets aside (their children are rows of their own).
-func (m Model) editRows() []attr.Path {
-	var out []attr.Path
-	for _, n := range m.pane.OnScreen() {
-		switch n.Kind {
-		case nixeval.KindPending, nixeval.KindAttrs, nixeval.KindAbsent, nixeval.KindFunction:
-			continue
-		}
-		if n.Absent == nil && n != m.tree.Root {
-			out = append(out, n.Path)
-		}
-	}
-	return out
-}
-
-func childNames(n *tree.Node) []string {
-	var out []string
-	for _, c := range n.Children {
-		if c.Absent == nil {
-			out = append(out, c.Name)
-		}
-	}
-	return out
-}
+// editRows are the rows on screen whose value an edit can change.
+func (m Model) editRows() []attr.Path { return m.pane.ValueRows() }
 
 func (m Model) onEdits(msg edits.Msg) (tea.Model, tea.Cmd) {
-	oldNames := childNames(m.tree.Root)
+	oldNames := tree.ChildNames(m.tree.Root)
 	var cmd tea.Cmd
 	m.edits, cmd = m.edits.Update(msg, m.editRows(), m.tree.Root.Path)
 	if m.edits.AgainstHead {

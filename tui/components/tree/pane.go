@@ -220,3 +220,31 @@ func (p Pane) OnScreen() []*Node {
 	}
 	return vis[p.Offset:end]
 }
+
+// ValueRows are the paths of the rows on screen whose value an edit can
+// change: every one with a known kind, sets aside (their children are
+// rows of their own).
+func (p Pane) ValueRows() []attr.Path {
+	var out []attr.Path
+	for _, n := range p.OnScreen() {
+		switch n.Kind {
+		case nixeval.KindPending, nixeval.KindAttrs, nixeval.KindAbsent, nixeval.KindFunction:
+			continue
+		}
+		if n.Absent == nil && n.Parent != nil {
+			out = append(out, n.Path)
+		}
+	}
+	return out
+}
+
+// ChildNames are n's children's names, the catalogue's absent ones aside.
+func ChildNames(n *Node) []string {
+	var out []string
+	for _, c := range n.Children {
+		if c.Absent == nil {
+			out = append(out, c.Name)
+		}
+	}
+	return out
+}
