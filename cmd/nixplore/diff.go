@@ -82,6 +82,11 @@ func diff(ctx context.Context, o *cmdline.Options, stdout, stderr io.Writer) err
 			defer ev.Close()
 		}
 		return changes.Diff(ctx, changes.Request{Target: t, Tools: s.tools, Path: path, Against: o.Against, Sequential: sequential,
+			Before: func(b *changes.Before) {
+				if b.Note != "" {
+					fmt.Fprintln(stderr, "nixplore: note: "+b.Note)
+				}
+			},
 			Open: func(old *nixeval.Target) (*nixeval.Evaluator, func()) {
 				if old == t {
 					return ev, func() {}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 
@@ -26,6 +27,10 @@ type Before struct {
 	System *SystemSide
 	// Rev is the revision's full commit hash ("" for a system).
 	Rev string
+	// Note says what the old side costs beyond an evaluation: a flake
+	// whose lock at the revision names other inputs than the one on disk
+	// (an older nixpkgs), which Nix fetches unless they are in the store.
+	Note string
 	// Remove deletes the revision's exported tree (classic configurations);
 	// never nil.
 	Remove func()
@@ -65,7 +70,11 @@ func AtRevision(ctx context.Context, t *nixeval.Target, rev string) (*Before, er
 		old.Dirty, old.LockUnwritten = false, false
 		old.NoWriteLockFile = true
 		old.ChosenBy = "--flake " + ref + "#" + t.Host
-		return &Before{Label: label(rev, sha), Rev: sha, Target: &old, Remove: func() {}}, nil
+		b := &Before{Label: label(rev, sha), Rev: sha, Target: &old, Remove: func() {}}
+		if lockDiffers(ctx, t, sha) {
+			b.Note = "flake.lock at " + b.Label + " locks other inputs than the one on disk: Nix fetches those it does not have in the store (an older nixpkgs is a download)"
+		}
+		return b, nil
 	case t.Kind == nixeval.Flake:
 		return nil, &NotInGitError{What: "the flake " + t.FlakeRef}
 	case t.Kind == nixeval.Expr:
@@ -180,4 +189,20 @@ func (s *SystemSide) Values(_ context.Context, paths []attr.Path) ([]Value, erro
 		out[i] = Value{Kind: nixeval.KindDerivation, DrvPath: s.DrvPath}
 	}
 	return out, nil
+}
+
+// lockDiffers says whether the flake's lock file at commit sha differs
+// from the one on disk (either missing counts as different when the
+// other is there).
+func lockDiffers(ctx context.Context, t *nixeval.Target, sha string) bool {
+	rel, err := filepath.Rel(t.GitRoot, filepath.Join(t.FlakeDir, "flake.lock"))
+	if err != nil {
+		return false
+	}
+	then, errThen := exec.CommandContext(ctx, "git", "-C", t.GitRoot, "show", "--end-of-options", sha+":"+filepath.ToSlash(rel)).Output()
+	now, errNow := os.ReadFile(filepath.Join(t.FlakeDir, "flake.lock"))
+	if errThen != nil || errNow != nil {
+		return (errThen == nil) != (errNow == nil)
+	}
+	return string(then) != string(now)
 }

@@ -166,3 +166,26 @@ func TestAgainstBuiltSystem(t *testing.T) {
 		t.Errorf("a source as a system: %v", err)
 	}
 }
+
+// A flake whose lock on disk differs from the revision's: the old side
+// says that Nix may fetch the inputs the old lock names.
+func TestOldLockIsNoted(t *testing.T) {
+	testnix.Setup(t)
+	dir := testnix.FlakeDir(t)
+	git(t, dir, "init", "-q")
+	git(t, dir, "add", ".")
+	git(t, dir, "commit", "-qm", "flake")
+	now, err := resolve.Target(resolve.Flags{Flake: dir + "#pi", NoWriteLockFile: true}, testnix.Env(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := AtRevision(context.Background(), now, "HEAD")
+	if err != nil || before.Note != "" {
+		t.Fatalf("same lock (none): note %q, %v", before.Note, err)
+	}
+	testnix.WriteFile(t, filepath.Join(dir, "flake.lock"), `{"nodes":{"root":{}},"root":"root","version":7}`+"\n", 0o644)
+	before, err = AtRevision(context.Background(), now, "HEAD")
+	if err != nil || !strings.Contains(before.Note, "locks other inputs") {
+		t.Errorf("a lock on disk the revision lacks: note %q, %v", before.Note, err)
+	}
+}

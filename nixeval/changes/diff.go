@@ -28,11 +28,15 @@ type Request struct {
 	WhyLimit int
 	// Sequential evaluates the old side, then the new (Options.Sequential).
 	Sequential bool
+	// Before, when set, hears what the old side is before anything is
+	// evaluated (a note on inputs Nix would fetch comes before it does).
+	Before func(*Before)
 }
 
 // Result is a diff's answer.
 type Result struct {
 	Before  string // what the old side is, for the heading
+	Note    string // what the old side costs (Before.Note)
 	Path    attr.Path
 	Entries []Entry
 }
@@ -72,6 +76,9 @@ func Diff(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	defer before.Remove()
+	if req.Before != nil {
+		req.Before(before)
+	}
 	now, closeNow := req.Open(req.Target)
 	defer closeNow()
 	var old Side = before.System
@@ -88,7 +95,7 @@ func Diff(ctx context.Context, req Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Result{Before: before.Label, Path: path, Entries: entries}, nil
+	return &Result{Before: before.Label, Note: before.Note, Path: path, Entries: entries}, nil
 }
 
 // systemPath is what a built system can be compared on: its toplevel.
