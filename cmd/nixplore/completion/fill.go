@@ -111,9 +111,7 @@ func Fill(args []string) int {
 // another process holds it. The lock is an flock on a file in the cache
 // directory: it ends with its holder, however that ends.
 func fillLock(dir string, t *nixeval.Target, parent attr.Path) (unlock func(), ok bool) {
-	sum := sha256.Sum256([]byte(t.Label() + "\x00" + t.RequestedSystem() + "\x00" + parent.Key()))
-	p := filepath.Join(dir, "fill-"+hex.EncodeToString(sum[:8])+".lock")
-	f, err := os.OpenFile(p, os.O_CREATE|os.O_RDWR, 0o600)
+	f, err := os.OpenFile(fillLockPath(dir, t, parent), os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
 		return nil, false
 	}
@@ -124,6 +122,26 @@ func fillLock(dir string, t *nixeval.Target, parent attr.Path) (unlock func(), o
 	// The file stays: removing it would let a process that opened it
 	// before lock a file no one else can find.
 	return func() { f.Close() }, true
+}
+
+// fillRunning says whether a background listing of parent for t holds
+// its lock now.
+func fillRunning(dir string, t *nixeval.Target, parent attr.Path) bool {
+	f, err := os.Open(fillLockPath(dir, t, parent))
+	if err != nil {
+		return false // never started
+	}
+	defer f.Close()
+	err = syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB)
+	if err == nil {
+		_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+	}
+	return errors.Is(err, syscall.EWOULDBLOCK)
+}
+
+func fillLockPath(dir string, t *nixeval.Target, parent attr.Path) string {
+	sum := sha256.Sum256([]byte(t.Label() + "\x00" + t.RequestedSystem() + "\x00" + parent.Key()))
+	return filepath.Join(dir, "fill-"+hex.EncodeToString(sum[:8])+".lock")
 }
 
 // limitMemory bounds the address space of this process and the Nix it

@@ -3,6 +3,7 @@ package completion
 import (
 	"context"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/nixplore/nixplore/cmd/nixplore/cmdline"
@@ -82,6 +83,20 @@ func childrenOf(ctx context.Context, t *nixeval.Target, parent attr.Path) ([]nix
 	}
 	ctx, cancel := context.WithTimeout(ctx, completeTimeout())
 	defer cancel()
+	// A background listing of the same is running (an earlier TAB's):
+	// wait for its answer in the cache rather than start Nix again.
+	if ev.Cache != nil && fillRunning(ev.Cache.Dir(), t, parent) {
+		for {
+			select {
+			case <-ctx.Done():
+				return nil, errTimedOut
+			case <-time.After(100 * time.Millisecond):
+			}
+			if l, ok := ev.PeekList(parent); ok {
+				return l.Children, nil
+			}
+		}
+	}
 	ls, err := ev.List(ctx, parent)
 	if err != nil {
 		if ctx.Err() == context.DeadlineExceeded {
