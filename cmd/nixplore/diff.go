@@ -113,25 +113,10 @@ func diff(ctx context.Context, o *cmdline.Options, stdout, stderr io.Writer) err
 		}
 		return res.Entries, nil
 	}, func(r changes.HostResult) {
-		switch {
-		case r.Err != nil:
-			if o.AllHosts {
-				fmt.Fprintf(stderr, "nixplore: host %s: %v\n", r.Host, r.Err)
-			}
-			if firstErr == nil {
-				firstErr = r.Err
-			}
-			return
-		case o.JSON:
-			_ = changes.WriteJSON(stdout, r.Host, r.Entries)
-		default:
-			if o.AllHosts {
-				fmt.Fprintf(stdout, "== %s ==\n", r.Host)
-			}
-			_ = changes.WriteText(stdout, r.Entries)
-		}
-		for _, e := range r.Entries {
-			differs = differs || (e.Status != changes.Unchanged && e.Status != changes.NotCompared)
+		d, err := printHost(o, r, stdout, stderr)
+		differs = differs || d
+		if err != nil && firstErr == nil {
+			firstErr = err
 		}
 	})
 	if firstErr != nil {
@@ -141,4 +126,27 @@ func diff(ctx context.Context, o *cmdline.Options, stdout, stderr io.Writer) err
 		return differError{}
 	}
 	return nil
+}
+
+// printHost prints one host's comparison (the only one without
+// --all-hosts); it reports whether anything differs, or the host's error.
+func printHost(o *cmdline.Options, r changes.HostResult, stdout, stderr io.Writer) (differs bool, err error) {
+	switch {
+	case r.Err != nil:
+		if o.AllHosts {
+			fmt.Fprintf(stderr, "nixplore: host %s: %v\n", r.Host, r.Err)
+		}
+		return false, r.Err
+	case o.JSON:
+		_ = changes.WriteJSON(stdout, r.Host, r.Entries)
+	default:
+		if o.AllHosts {
+			fmt.Fprintf(stdout, "== %s ==\n", r.Host)
+		}
+		_ = changes.WriteText(stdout, r.Entries)
+	}
+	for _, e := range r.Entries {
+		differs = differs || (e.Status != changes.Unchanged && e.Status != changes.NotCompared)
+	}
+	return differs, nil
 }
