@@ -64,6 +64,12 @@ func TestExplorerFollowsEditsInTmux(t *testing.T) {
 	if !strings.Contains(sc, "toplevel ✎") || !strings.Contains(sc, "drv kernel") {
 		t.Errorf("the half-edited save lost the tree or the marks:\n%s", sc)
 	}
+	// Finished: the explorer follows again.
+	write("{ ... }:\n{\n  networking.hostName = \"fixed\";\n}\n")
+	sc = s.waitText("your edit to configuration.nix changed")
+	if strings.Contains(sc, "does not evaluate") || !strings.Contains(sc, "toplevel ✎") {
+		t.Errorf("after the fix:\n%s", sc)
+	}
 	s.keys("q")
 	s.waitFor("nixplore to exit", func(string) bool {
 		return !strings.Contains(s.tmux("list-panes", "-t", "e2e", "-F", "#{pane_dead}"), "0")

@@ -182,3 +182,40 @@ func TestShortNamesInEveryVerb(t *testing.T) {
 		t.Errorf("columns %+v (%v)", cols, err)
 	}
 }
+
+// An output added and one removed by an edit, on the real Nix.
+func TestDiffAddedAndRemoved(t *testing.T) {
+	testnix.Setup(t)
+	repo := filepath.Join(t.TempDir(), "nixos")
+	if out, err := exec.Command("cp", "-r", testnix.Testdata("configs", "pi"), repo).CombinedOutput(); err != nil {
+		t.Fatalf("%v %s", err, out)
+	}
+	conf := filepath.Join(repo, "configuration.nix")
+	b, err := os.ReadFile(conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	with := func(name string) string {
+		return strings.Replace(string(b), "  system.stateVersion", "  system.build."+name+" = pkgs.writeText \""+name+"\" \"x\";\n  system.stateVersion", 1)
+	}
+	testnix.WriteFile(t, conf, with("oldNote"), 0o644)
+	gitIn(t, repo, "init", "-q")
+	gitIn(t, repo, "add", ".")
+	gitIn(t, repo, "commit", "-qm", "pi")
+	testnix.WriteFile(t, conf, with("newNote"), 0o644)
+	stdout, stderr, code := runCLI(t, "diff", "--json", "-I", "nixpkgs="+testnix.Testdata("nixpkgs"), "-I", "nixos-config="+conf, "--system", "aarch64-linux", "--against", "HEAD")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	got := map[string]string{}
+	for _, l := range strings.Split(strings.TrimSpace(stdout), "\n") {
+		var line struct{ Name, Status string }
+		if err := json.Unmarshal([]byte(l), &line); err != nil {
+			t.Fatal(err)
+		}
+		got[line.Name] = line.Status
+	}
+	if got["oldNote"] != "removed" || got["newNote"] != "added" || got["kernel"] != "unchanged" {
+		t.Errorf("oldNote %q, newNote %q, kernel %q", got["oldNote"], got["newNote"], got["kernel"])
+	}
+}
