@@ -17,6 +17,8 @@ import (
 )
 
 func main() {
+	// The binary a TAB's background listing runs is this one.
+	completion.Self, _ = os.Executable()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 

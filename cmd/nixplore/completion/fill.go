@@ -43,12 +43,18 @@ func fillTimeoutNow() time.Duration {
 	return fillTimeout
 }
 
+// Self is the nixplore binary a background listing runs (`Self __fill
+// …`). main sets it; a test that answers __complete in its own process
+// leaves it empty, so no copy of the test binary is ever started as a
+// "background listing".
+var Self string
+
 // startFill starts the background listing of parent for the target the
 // words before it name. It returns at once; errors only mean that nothing
 // runs, which a shell never shows.
 func startFill(prev []string, parent attr.Path) {
-	self, err := os.Executable()
-	if err != nil {
+	self := Self
+	if self == "" {
 		return
 	}
 	args := append([]string{FillVerb, parent.String(), "--"}, prev...)
