@@ -392,12 +392,14 @@ func TestCompletionFillsTheCache(t *testing.T) {
 	}
 	// A person presses TAB again a few seconds later: that TAB waits
 	// for the background listing's answer instead of starting another.
+	// No TAB's own listing can finish within its 2 s (the first did
+	// not), so an answer comes from the background listing's cache.
 	time.Sleep(2 * time.Second)
-	tabs := 2
-	got := b.complete(nil, "", args...)
-	for ; got == nil && tabs < 4; tabs++ {
-		// Under heavy load the background listing may need longer.
+	tabs := 1
+	var got []string
+	for deadline := time.Now().Add(2 * time.Minute); got == nil && time.Now().Before(deadline); {
 		got = b.complete(nil, "", args...)
+		tabs++
 	}
 	if !reflect.DeepEqual(got, []string{"config.system.build.groups.", "config.system.build.grub"}) {
 		t.Fatalf("TAB %d: COMPREPLY %q", tabs, got)
