@@ -9,30 +9,15 @@ import (
 	"testing"
 
 	"github.com/nixplore/nixplore/internal/testnix"
+	"github.com/nixplore/nixplore/internal/testsys"
 )
-
-func gitIn(t *testing.T, dir string, args ...string) {
-	t.Helper()
-	cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
-	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.org", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.org")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("git %v: %v\n%s", args, err, out)
-	}
-}
 
 // piInGit is the Pi configuration committed in a git repository of its
 // own, its host name then edited in the work tree. It returns the target
 // flags for it.
 func piInGit(t *testing.T) []string {
 	t.Helper()
-	repo := filepath.Join(t.TempDir(), "nixos")
-	if out, err := exec.Command("cp", "-r", testnix.Testdata("configs", "pi"), repo).CombinedOutput(); err != nil {
-		t.Fatalf("%v %s", err, out)
-	}
-	gitIn(t, repo, "init", "-q")
-	gitIn(t, repo, "add", ".")
-	gitIn(t, repo, "commit", "-qm", "pi")
-	conf := filepath.Join(repo, "configuration.nix")
+	conf := testnix.CommittedConfig(t, "pi")
 	b, err := os.ReadFile(conf)
 	if err != nil {
 		t.Fatal(err)
@@ -113,9 +98,9 @@ func TestDiffAllHosts(t *testing.T) {
 		}
 		testnix.WriteFile(t, p, text, 0o644)
 	}
-	gitIn(t, dir, "init", "-q")
-	gitIn(t, dir, "add", ".")
-	gitIn(t, dir, "commit", "-qm", "fleet")
+	testsys.Git(t, dir, "init", "-q")
+	testsys.Git(t, dir, "add", ".")
+	testsys.Git(t, dir, "commit", "-qm", "fleet")
 	diffHosts := func() map[string]string {
 		t.Helper()
 		stdout, stderr, code := runCLI(t, "diff", "--flake", dir, "--all-hosts", "--json", "config.system.build.etc")
@@ -136,7 +121,7 @@ func TestDiffAllHosts(t *testing.T) {
 	if got := diffHosts(); got["pi"] != "changed" || got["laptop"] != "changed" {
 		t.Errorf("shared module edited: %v, want both changed", got)
 	}
-	gitIn(t, dir, "checkout", "--", "hosts/shared.nix")
+	testsys.Git(t, dir, "checkout", "--", "hosts/shared.nix")
 	laptop := filepath.Join(dir, "hosts", "laptop.nix")
 	b, _ := os.ReadFile(laptop)
 	testnix.WriteFile(t, laptop, strings.Replace(string(b), "imports = [ ./shared.nix ];", "imports = [ ./shared.nix ];\n  environment.etc.issue.text = \"laptop\\n\";", 1), 0o644)
@@ -199,9 +184,9 @@ func TestDiffAddedAndRemoved(t *testing.T) {
 		return strings.Replace(string(b), "  system.stateVersion", "  system.build."+name+" = pkgs.writeText \""+name+"\" \"x\";\n  system.stateVersion", 1)
 	}
 	testnix.WriteFile(t, conf, with("oldNote"), 0o644)
-	gitIn(t, repo, "init", "-q")
-	gitIn(t, repo, "add", ".")
-	gitIn(t, repo, "commit", "-qm", "pi")
+	testsys.Git(t, repo, "init", "-q")
+	testsys.Git(t, repo, "add", ".")
+	testsys.Git(t, repo, "commit", "-qm", "pi")
 	testnix.WriteFile(t, conf, with("newNote"), 0o644)
 	stdout, stderr, code := runCLI(t, "diff", "--json", "-I", "nixpkgs="+testnix.Testdata("nixpkgs"), "-I", "nixos-config="+conf, "--system", "aarch64-linux", "--against", "HEAD")
 	if code != 0 {

@@ -287,3 +287,19 @@ func AnotherNixBuilding(t testing.TB, config, attr, marker, salt string) {
 		}
 	}
 }
+
+// CommittedConfig copies testdata/configs/<config> into a git repository
+// of its own named nixos, commits it, and returns the copy's
+// configuration.nix: a user's /etc/nixos in git, for tests that compare
+// the work tree with a revision.
+func CommittedConfig(t testing.TB, config string) string {
+	t.Helper()
+	repo := filepath.Join(t.TempDir(), "nixos")
+	if out, err := exec.Command("cp", "-r", Testdata("configs", config), repo).CombinedOutput(); err != nil {
+		t.Fatalf("copy %s: %v\n%s", config, err, out)
+	}
+	testsys.Git(t, repo, "init", "-q")
+	testsys.Git(t, repo, "add", ".")
+	testsys.Git(t, repo, "commit", "-qm", config)
+	return filepath.Join(repo, "configuration.nix")
+}

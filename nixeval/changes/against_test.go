@@ -10,19 +10,11 @@ import (
 	"testing"
 
 	"github.com/nixplore/nixplore/internal/testnix"
+	"github.com/nixplore/nixplore/internal/testsys"
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
 	"github.com/nixplore/nixplore/nixeval/resolve"
 )
-
-func git(t *testing.T, dir string, args ...string) {
-	t.Helper()
-	cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
-	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.org", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.org")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("git %v: %v\n%s", args, err, out)
-	}
-}
 
 func replaceIn(t *testing.T, file, old, new string) {
 	t.Helper()
@@ -56,14 +48,8 @@ func compareBefore(t *testing.T, before *Before, now *nixeval.Target) map[string
 // nixpkgs (outside the repository) stays where it is.
 func TestClassicAgainstHead(t *testing.T) {
 	testnix.Setup(t)
-	repo := filepath.Join(t.TempDir(), "nixos")
-	if out, err := exec.Command("cp", "-r", testnix.Testdata("configs", "pi"), repo).CombinedOutput(); err != nil {
-		t.Fatalf("%v %s", err, out)
-	}
-	git(t, repo, "init", "-q")
-	git(t, repo, "add", ".")
-	git(t, repo, "commit", "-qm", "pi")
-	conf := filepath.Join(repo, "configuration.nix")
+	conf := testnix.CommittedConfig(t, "pi")
+	repo := filepath.Dir(conf)
 	replaceIn(t, conf, `"nixosraspberrypi42"`, `"kitchen-pi"`)
 	now, err := resolve.Target(resolve.Flags{SearchPath: []string{"nixpkgs=" + testnix.Testdata("nixpkgs"), "nixos-config=" + conf}, System: "aarch64-linux"}, testnix.Env(t))
 	if err != nil {
@@ -101,9 +87,9 @@ func TestClassicAgainstHead(t *testing.T) {
 func TestFlakeDirtyTreeAgainstHead(t *testing.T) {
 	testnix.Setup(t)
 	dir := testnix.FlakeDir(t)
-	git(t, dir, "init", "-q")
-	git(t, dir, "add", ".")
-	git(t, dir, "commit", "-qm", "flake")
+	testsys.Git(t, dir, "init", "-q")
+	testsys.Git(t, dir, "add", ".")
+	testsys.Git(t, dir, "commit", "-qm", "flake")
 	replaceIn(t, filepath.Join(dir, "hosts", "pi.nix"), `"nixosraspberrypi42"`, `"kitchen-pi"`)
 	now, err := resolve.Target(resolve.Flags{Flake: dir + "#pi", NoWriteLockFile: true}, testnix.Env(t))
 	if err != nil {
@@ -172,9 +158,9 @@ func TestAgainstBuiltSystem(t *testing.T) {
 func TestOldLockIsNoted(t *testing.T) {
 	testnix.Setup(t)
 	dir := testnix.FlakeDir(t)
-	git(t, dir, "init", "-q")
-	git(t, dir, "add", ".")
-	git(t, dir, "commit", "-qm", "flake")
+	testsys.Git(t, dir, "init", "-q")
+	testsys.Git(t, dir, "add", ".")
+	testsys.Git(t, dir, "commit", "-qm", "flake")
 	now, err := resolve.Target(resolve.Flags{Flake: dir + "#pi", NoWriteLockFile: true}, testnix.Env(t))
 	if err != nil {
 		t.Fatal(err)

@@ -3,7 +3,6 @@ package changes
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -22,14 +21,7 @@ func oneShot(t *nixeval.Target) (*nixeval.Evaluator, func()) {
 // then edited in the work tree by edit.
 func piRepo(t *testing.T, edit func(conf string)) *nixeval.Target {
 	t.Helper()
-	repo := filepath.Join(t.TempDir(), "nixos")
-	if out, err := exec.Command("cp", "-r", testnix.Testdata("configs", "pi"), repo).CombinedOutput(); err != nil {
-		t.Fatalf("%v %s", err, out)
-	}
-	git(t, repo, "init", "-q")
-	git(t, repo, "add", ".")
-	git(t, repo, "commit", "-qm", "pi")
-	conf := filepath.Join(repo, "configuration.nix")
+	conf := testnix.CommittedConfig(t, "pi")
 	edit(conf)
 	tg, err := resolve.Target(resolve.Flags{SearchPath: []string{"nixpkgs=" + testnix.Testdata("nixpkgs"), "nixos-config=" + conf}, System: "aarch64-linux"}, testnix.Env(t))
 	if err != nil {

@@ -14,17 +14,6 @@ import (
 	"github.com/nixplore/nixplore/internal/testsys"
 )
 
-func git(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
-	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.org", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.org")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %v: %v\n%s", args, err, out)
-	}
-	return strings.TrimSpace(string(out))
-}
-
 // repo makes a repository named my-config with two commits: the first
 // holds configuration.nix "old", a script and a link; the work tree then
 // says "edited", uncommitted.
@@ -42,19 +31,19 @@ func repo(t *testing.T) (root, first, second string) {
 			t.Fatal(err)
 		}
 	}
-	git(t, root, "init", "-q")
+	testsys.Git(t, root, "init", "-q")
 	write("configuration.nix", "old\n", 0o644)
 	write("hosts/pi/flake.nix", "{ }\n", 0o644)
 	write("build.sh", "#!/bin/sh\n", 0o755)
 	if err := os.Symlink("configuration.nix", filepath.Join(root, "link.nix")); err != nil {
 		t.Fatal(err)
 	}
-	git(t, root, "add", ".")
-	git(t, root, "commit", "-qm", "first")
-	first = git(t, root, "rev-parse", "HEAD")
+	testsys.Git(t, root, "add", ".")
+	testsys.Git(t, root, "commit", "-qm", "first")
+	first = testsys.Git(t, root, "rev-parse", "HEAD")
 	write("configuration.nix", "committed\n", 0o644)
-	git(t, root, "commit", "-qam", "second")
-	second = git(t, root, "rev-parse", "HEAD")
+	testsys.Git(t, root, "commit", "-qam", "second")
+	second = testsys.Git(t, root, "rev-parse", "HEAD")
 	write("configuration.nix", "edited\n", 0o644)
 	return root, first, second
 }
@@ -108,7 +97,7 @@ func TestExportKeepsTheTreeOfTheRevision(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
 		t.Error("the export holds .git")
 	}
-	if got := git(t, root, "worktree", "list"); strings.Count(got, "\n") != 0 {
+	if got := testsys.Git(t, root, "worktree", "list"); strings.Count(got, "\n") != 0 {
 		t.Errorf("the repository gained a worktree: %s", got)
 	}
 	remove()
