@@ -10,10 +10,9 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/nix-community/go-nix/pkg/derivation"
-
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/build/buildlog"
+	"github.com/nixplore/nixplore/nixeval/drvdiff"
 	"github.com/nixplore/nixplore/nixeval/nixproc"
 )
 
@@ -98,14 +97,9 @@ func readNeeds(ctx context.Context, tools nixeval.Tools, t *nixeval.Target, drvs
 }
 
 func readDrvFile(path string) (Need, error) {
-	f, err := os.Open(path)
+	d, err := drvdiff.ReadFile(path)
 	if err != nil {
 		return Need{}, err
-	}
-	defer f.Close()
-	d, err := derivation.ReadDerivation(f)
-	if err != nil {
-		return Need{}, fmt.Errorf("%s: %w", path, err)
 	}
 	return needOf(d.Platform, d.Env), nil
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/drvdiff"
 )
 
@@ -140,7 +141,7 @@ func Compare(ctx context.Context, before, after Side, path attr.Path, opts Optio
 		deeper.depth++
 		sub, err := Compare(ctx, before, after, e.Path, deeper)
 		if err != nil {
-			e.Note = "its children could not be compared: " + firstLine(err.Error())
+			e.Note = "its children could not be compared: " + diag.FirstLine(err.Error())
 			continue
 		}
 		summarizeSet(e, sub)
@@ -200,7 +201,7 @@ func judge(p attr.Path, name string, b, a Value, opts Options) Entry {
 		}
 	case b.Kind != a.Kind:
 		e.Status = Changed
-		e.Note = fmt.Sprintf("was %s, is %s", article(b.Kind), article(a.Kind))
+		e.Note = fmt.Sprintf("was %s, is %s", nixeval.AKind(b.Kind), nixeval.AKind(a.Kind))
 	case b.Kind == "derivation":
 		if b.DrvPath == a.DrvPath {
 			e.Status = Unchanged
@@ -319,19 +320,6 @@ func set(ns []string) map[string]bool {
 		s[n] = true
 	}
 	return s
-}
-
-func article(kind string) string {
-	switch kind {
-	case "attrs":
-		return "a set"
-	case "":
-		return "nothing"
-	}
-	if kind[0] == 'a' || kind[0] == 'e' || kind[0] == 'i' || kind[0] == 'o' || kind[0] == 'u' {
-		return "an " + kind
-	}
-	return "a " + kind
 }
 
 // Summary counts entries by status, for a line such as "3 changed, 1

@@ -6,7 +6,9 @@ import (
 	"io"
 	"strings"
 
+	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/drvdiff"
 )
 
@@ -108,7 +110,7 @@ func Short(e Entry) string {
 		}
 		msg := e.Note
 		if v != nil && v.Error != "" {
-			msg = firstLine(v.Error)
+			msg = diag.FirstLine(v.Error)
 		}
 		return "fails " + map[string]string{"before": "before the edit", "after": "after the edit", "both": "on both sides"}[e.FailedOn] + ": " + msg
 	case NotCompared:
@@ -117,14 +119,20 @@ func Short(e Entry) string {
 	return ""
 }
 
-// WhyLines are a changed entry's leaves: the chain, then each differing
-// attribute with its old and new excerpts.
+// WhyLines are a changed entry's leaves (LeafLines), none for another.
 func WhyLines(e Entry) []string {
 	if e.Why == nil {
 		return nil
 	}
+	return LeafLines(e.Why)
+}
+
+// LeafLines are the lines of a why, for the CLI and the explorer's
+// preview: each chain, then each differing attribute with its old and new
+// excerpts, then how many more derivations differ.
+func LeafLines(w *drvdiff.Why) []string {
 	var out []string
-	for _, l := range e.Why.Leaves {
+	for _, l := range w.Leaves {
 		out = append(out, strings.Join(l.Chain, " → ")+":")
 		for _, d := range l.Differs {
 			line := "  " + d.What
@@ -142,8 +150,8 @@ func WhyLines(e Entry) []string {
 			out = append(out, line)
 		}
 	}
-	if e.Why.More > 0 {
-		out = append(out, fmt.Sprintf("… and %d more derivations that differ", e.Why.More))
+	if w.More > 0 {
+		out = append(out, fmt.Sprintf("… and %d more derivations that differ", w.More))
 	}
 	return out
 }
@@ -178,10 +186,5 @@ func kindText(v *Value) string {
 	if v == nil {
 		return "?"
 	}
-	return article(v.Kind)
-}
-
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
-	return s
+	return nixeval.AKind(v.Kind)
 }

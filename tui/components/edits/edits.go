@@ -19,6 +19,7 @@ import (
 
 	"github.com/nixplore/nixplore/nixeval"
 	"github.com/nixplore/nixplore/nixeval/attr"
+	"github.com/nixplore/nixplore/nixeval/changes"
 	"github.com/nixplore/nixplore/nixeval/diag"
 	"github.com/nixplore/nixplore/nixeval/drvdiff"
 	"github.com/nixplore/nixplore/nixeval/watch"
@@ -442,25 +443,6 @@ func (m Model) WhyCmd(key string) tea.Cmd {
 		if err != nil {
 			return WhyMsg{Key: key, Lines: []string{"changed with your latest edit (why: " + err.Error() + ")"}}
 		}
-		return WhyMsg{Key: key, Lines: append([]string{"changed with your latest edit:"}, WhyLines(why)...)}
+		return WhyMsg{Key: key, Lines: append([]string{"changed with your latest edit:"}, changes.LeafLines(why)...)}
 	})
-}
-
-// WhyLines renders drvdiff's answer for the preview.
-func WhyLines(w *drvdiff.Why) []string {
-	var out []string
-	for _, l := range w.Leaves {
-		out = append(out, strings.Join(l.Chain, " → ")+":")
-		for _, d := range l.Differs {
-			line := "  " + strings.TrimPrefix(d.What, "env.")
-			if d.Old != "" || d.New != "" {
-				line += fmt.Sprintf(": %q → %q", d.Old, d.New)
-			}
-			out = append(out, line)
-		}
-	}
-	if w.More > 0 {
-		out = append(out, fmt.Sprintf("… and %d more", w.More))
-	}
-	return out
 }
