@@ -184,8 +184,11 @@ func (m Model) Start() (Model, tea.Cmd) {
 	}
 	m.w = w
 	w.Ignore(m.cfg.Ignore...)
-	m.rewatch()
-	return m, m.wait()
+	// The watches (a system call per directory) are set in the Cmd, never
+	// in Update; the Watcher is safe to use from it.
+	set := m.setWatches()
+	wait := m.wait()
+	return m, func() tea.Msg { set(); return wait() }
 }
 
 // Close stops watching and the evaluation in flight.
@@ -198,10 +201,15 @@ func (m *Model) Close() {
 	}
 }
 
-func (m *Model) rewatch() {
-	files, dirs := m.cfg.Watched()
-	if err := m.w.Set(files, dirs); err != nil {
-		m.c.Log.Printf("watch: %v", err)
+// setWatches returns the function, for a Cmd, that watches what the
+// evaluation reads now (an edit may import new files).
+func (m Model) setWatches() func() {
+	w, watched, lg := m.w, m.cfg.Watched, m.c.Log
+	return func() {
+		files, dirs := watched()
+		if err := w.Set(files, dirs); err != nil {
+			lg.Printf("watch: %v", err)
+		}
 	}
 }
 
@@ -233,9 +241,11 @@ func (m Model) Baseline(rows []attr.Path) (Model, tea.Cmd) {
 		return m, nil
 	}
 	m.baseID = m.c.Next()
-	id, src := m.baseID, m.c.Cfg.Eval.(Source)
+	id, src, setWatches := m.baseID, m.c.Cfg.Eval.(Source), m.setWatches()
 	ctx := nixeval.InBackground(m.c.Life)
 	return m, m.c.Run(func() tea.Msg {
+		// Once the rows are evaluated, what they read is known: watched.
+		defer setWatches()
 		vs, err := src.Values(ctx, want)
 		return valuesMsg{id: id, paths: want, values: vs, err: err}
 	})
@@ -264,9 +274,10 @@ func (m Model) onChanged(msg ChangedMsg, rows []attr.Path, root attr.Path) (Mode
 	var ctx context.Context
 	ctx, m.cancel = context.WithCancel(m.c.Life)
 	m.editID = m.c.Next()
-	id, src, restart := m.editID, m.c.Cfg.Eval.(Source), m.cfg.Restart
+	id, src, restart, setWatches := m.editID, m.c.Cfg.Eval.(Source), m.cfg.Restart, m.setWatches()
 	files := msg.Files
 	cmd := m.c.Run(func() tea.Msg {
+		defer setWatches() // what the edited evaluation read (new imports too)
 		// A flake is read from its copy in the store: the evaluators
 		// start afresh to see the edit (a classic file is seen changed).
 		if restart != nil {
@@ -324,7 +335,6 @@ func (m Model) onValues(msg valuesMsg) Model {
 			m.before[k], m.after[k] = old.DrvPath, v.DrvPath
 		}
 	}
-	m.rewatch() // an edit may import new files
 	return m
 }
 
