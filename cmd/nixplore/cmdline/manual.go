@@ -137,7 +137,8 @@ var manual = document{
 	Environment: []entry{
 		{"NIXOS_CONFIG, NIX_PATH", "where the configuration is found without target flags, as nixos-rebuild does"},
 		{"XDG_CACHE_HOME", "the disk cache lives in $XDG_CACHE_HOME/nixplore (default ~/.cache/nixplore)"},
-		{"NIXPLORE_COMPLETE_TIMEOUT", "how long shell completion waits for Nix to list attribute names that are not in the cache (default 2s); after it, nothing is completed"},
+		{"NIXPLORE_COMPLETE_TIMEOUT", "how long shell completion waits for Nix to list attribute names that are not in the cache (default 2s); after it, the listing goes on in a background nixplore that fills the cache, so a later TAB completes"},
+		{"NIXPLORE_FILL_TIMEOUT", "how long that background listing may take (default 5m)"},
 		{"VISUAL, EDITOR", "the editor the explorer's e key opens (default vi)"},
 		{"NO_COLOR", "turns the explorer's colours off"},
 		{"NIX_SSHOPTS", "options Nix gives ssh to reach remote builders (--builders, nix.conf's builders)"},
