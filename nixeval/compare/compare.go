@@ -207,7 +207,10 @@ func (c *Comparer) Column(ctx context.Context, path attr.Path) (Column, error) {
 	}
 	col := Column{Path: path.String(), DefinedIn: []string{}, RunNeeds: []Need{}}
 	col.Command = nixeval.BuildCommands(c.Target, path).Build
-	d, err := c.describe(ctx, path)
+	// A stray interrupt from a cancelled request is the warm session's
+	// to handle (it asks again, and replaces a repl that keeps answering
+	// "interrupted"), not each caller's.
+	d, err := c.Eval.Describe(ctx, path)
 	if err != nil {
 		if ctx.Err() != nil {
 			return col, ctx.Err()
@@ -265,25 +268,6 @@ func (c *Comparer) Column(ctx context.Context, path attr.Path) (Column, error) {
 	}
 	col.RunNeeds = runNeeds(d, pc.Machine)
 	return col, ctx.Err()
-}
-
-// strayTries bounds how often a column's description is asked again
-// when Nix says it was interrupted although nobody cancelled it.
-const strayTries = 3
-
-// describe is Eval.Describe, asked again when a warm repl reports an
-// interrupt nobody sent for this request: cancelling a request (a preview
-// per key typed in the filter) sends its repl SIGINT, which can land on
-// the next request. The warm session retries such requests itself; CI on
-// Nix 2.34 still saw a compare column read "error: interrupted by the
-// user" (TestCompareInTmux), so the column tries again too.
-func (c *Comparer) describe(ctx context.Context, path attr.Path) (*nixeval.Description, error) {
-	for try := 1; ; try++ {
-		d, err := c.Eval.Describe(ctx, path)
-		if err == nil || ctx.Err() != nil || try == strayTries || !strings.Contains(nixeval.ErrorText(err), "interrupted by the user") {
-			return d, err
-		}
-	}
 }
 
 // notOneOutput says why a value that is not a derivation has no column,
