@@ -175,3 +175,36 @@ func TestOldLockIsNoted(t *testing.T) {
 		t.Errorf("a lock on disk the revision lacks: note %q, %v", before.Note, err)
 	}
 }
+
+// A flake that sets system.configurationRevision = self.rev: against HEAD,
+// the revision shows up as a difference of its own (nixos-version's text
+// holds it), and it is named as the revision, which changes on every
+// commit, not as an edit of the user's.
+func TestConfigurationRevisionIsNamed(t *testing.T) {
+	testnix.Setup(t)
+	dir := testnix.FlakeDir(t)
+	replaceIn(t, filepath.Join(dir, "flake.nix"), `pi = nixpkgs.lib.nixosSystem { modules = [ ./hosts/pi.nix ]; };`,
+		`pi = nixpkgs.lib.nixosSystem { modules = [ ./hosts/pi.nix { system.configurationRevision = self.rev or "dirty"; } ]; };`)
+	testsys.Git(t, dir, "init", "-q")
+	testsys.Git(t, dir, "add", ".")
+	testsys.Git(t, dir, "commit", "-qm", "flake")
+	replaceIn(t, filepath.Join(dir, "hosts", "pi.nix"), `"nixosraspberrypi42"`, `"kitchen-pi"`)
+	now, err := resolve.Target(resolve.Flags{Flake: dir + "#pi", NoWriteLockFile: true}, testnix.Env(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Diff(context.Background(), Request{Target: now, Open: oneShot, Path: attr.DefaultPath.Child("toplevel"), WhyLimit: 10})
+	if err != nil || len(res.Entries) != 1 || res.Entries[0].Why == nil {
+		t.Fatalf("%+v %v", res, err)
+	}
+	var named, edit bool
+	for _, l := range res.Entries[0].Why.Leaves {
+		for _, d := range l.Differs {
+			named = named || d.Note == RevisionNote && strings.Contains(d.New, "dirty")
+			edit = edit || d.Note == "" && strings.Contains(d.New, "kitchen-pi")
+		}
+	}
+	if !named || !edit {
+		t.Errorf("revision named %v, the edit shown %v: %s", named, edit, strings.Join(LeafLines(res.Entries[0].Why), "\n"))
+	}
+}
