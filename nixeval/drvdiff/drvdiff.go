@@ -13,8 +13,10 @@ package drvdiff
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -172,7 +174,7 @@ func (w *walk) pair(s step) ([]step, error) {
 		}
 	}
 	var diffs []Difference
-	inputs, inputDiffs := pairByName(keys(oldD.InputDerivations), keys(newD.InputDerivations), "input")
+	inputs, inputDiffs := pairByName(slices.Collect(maps.Keys(oldD.InputDerivations)), slices.Collect(maps.Keys(newD.InputDerivations)), "input")
 	diffs = append(diffs, inputDiffs...)
 	for _, in := range inputs {
 		if in[0] == in[1] {
@@ -241,7 +243,7 @@ func ownDifferences(oldD, newD *derivation.Derivation, ren *strings.Replacer) []
 	add("system", oldD.Platform, newD.Platform)
 	add("builder", oldD.Builder, newD.Builder)
 	add("args", strings.Join(oldD.Arguments, " "), strings.Join(newD.Arguments, " "))
-	if o, n := strings.Join(sortedKeys(oldD.Outputs), " "), strings.Join(sortedKeys(newD.Outputs), " "); o != n {
+	if o, n := strings.Join(slices.Sorted(maps.Keys(oldD.Outputs)), " "), strings.Join(slices.Sorted(maps.Keys(newD.Outputs)), " "); o != n {
 		diffs = append(diffs, Difference{What: "outputs", Old: o, New: n})
 	}
 	for _, k := range unionKeys(oldD.Env, newD.Env) {
@@ -439,27 +441,18 @@ func storeName(p string) string {
 // ".drv".
 func DrvName(drvPath string) string { return strings.TrimSuffix(storeName(drvPath), ".drv") }
 
-func keys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := keys(m)
-	sort.Strings(out)
-	return out
-}
-
+// unionKeys is the sorted names of a and b together.
 func unionKeys[V any](a, b map[string]V) []string {
-	seen := map[string]bool{}
-	for k := range a {
-		seen[k] = true
-	}
-	for k := range b {
-		seen[k] = true
-	}
-	return sortedKeys(seen)
+	return slices.Compact(slices.Sorted(func(yield func(string) bool) {
+		for k := range a {
+			if !yield(k) {
+				return
+			}
+		}
+		for k := range b {
+			if !yield(k) {
+				return
+			}
+		}
+	}))
 }
