@@ -113,8 +113,9 @@ func TestBaselineSwitchesToGitHead(t *testing.T) {
 		headAsked.Add(1)
 		return same(paths, "/nix/store/"+strings.Repeat("h", 32)+"-sd.drv"), "HEAD (0123456789ab)", nil
 	}
+	dir := t.TempDir() // once: Watched is called from Cmds, maybe after the test
 	d := newDriver(t, Config{Target: fakeTarget(), Eval: ev, Platform: pinnedPlatform,
-		Watch: &shared.WatchConfig{Watched: func() ([]string, []string) { return nil, []string{t.TempDir()} }, Quiet: 50 * time.Millisecond, Head: head}}, 120, 40)
+		Watch: &shared.WatchConfig{Watched: func() ([]string, []string) { return nil, []string{dir} }, Quiet: 50 * time.Millisecond, Head: head}}, 120, 40)
 	d.until(func() bool { return d.m.state == stateReady && d.m.edits.Seen(sd) })
 	if !d.m.c.Keys.Baseline.Enabled() {
 		t.Fatal("D is not enabled for a configuration in git")
